@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+/**
+ * The only process-level code: parse flags and environment, open the store, pick a transport.
+ * stdout is the protocol on stdio: everything else goes to stderr.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { serveStdio } from '@modelcontextprotocol/server/stdio';
+import { defaultDatabasePath } from './config.js';
+import { createLogger } from './log.js';
+import { createServer, version } from './server.js';
+import { Store } from './store/index.js';
+import type { ToolDeps } from './tools/define.js';
+
+const USAGE = `seglab ${version} — MCP server for customer-segmentation research
+
+Usage:
+  seglab serve [--db PATH]                      stdio server (what Claude Desktop, Claude Code and Cursor launch)
+  seglab serve --http [--port 3333] [--host 127.0.0.1] [--allow-dir DIR] [--allowed-host NAME ...]
+                                                Streamable HTTP at /mcp, GET /healthz
+  seglab demo [--db PATH]                       drive the sample study through the MCP client
+  seglab export-schemas DIR                     write the tools' JSON Schemas
+
+Options:
+  --db PATH        SQLite database (default: $SEGLAB_DB, else ${defaultDatabasePath()}); ":memory:" works
+  --allow-dir DIR  over HTTP, let import_participants read CSV files below DIR (refused otherwise)
+  SEGLAB_LOG       log level on stderr: debug | info | warn | error (default info)`;
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      db: { type: 'string' },
+      http: { type: 'boolean', default: false },
+      port: { type: 'string', default: '3333' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'allow-dir': { type: 'string' },
+      'allowed-host': { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h', default: false },
+      version: { type: 'boolean', short: 'v', default: false },
+    },
+  });
+  const command = positionals[0] ?? 'serve';
+  if (values.help) return void process.stderr.write(`${USAGE}\n`);
+  if (values.version) return void process.stderr.write(`${version}\n`);
+  const log = createLogger();
+
+  if (command === 'export-schemas') {
+    const { toolSchemas } = await import('./schemas.js');
+    const dir = resolve(positionals[1] ?? 'schemas');
+    mkdirSync(dir, { recursive: true });
+    for (const [file, schema] of Object.entries(toolSchemas())) writeFileSync(join(dir, file), `${JSON.stringify(schema, null, 2)}\n`);
+    log.info(`wrote ${Object.keys(toolSchemas()).length} schemas to ${dir}`);
+    return;
+  }
+  if (command === 'demo') {
+    const { runDemo } = await import('./demo.js');
+    return runDemo({ db: values.db });
+  }
+  if (command !== 'serve') throw new Error(`Unknown command "${command}".\n\n${USAGE}`);
+
+  const dbPath = values.db ?? defaultDatabasePath();
+  const store = Store.open(dbPath);
+  log.info(`database ${dbPath}`);
+
+  if (!values.http) {
+    const deps: ToolDeps = { store, log, files: { allowAnyPath: true, importRoot: null } };
+    const handle = serveStdio(() => createServer(deps), { onerror: (e) => log.error('stdio', e) });
+    const stop = () => void handle.close().finally(() => store.close());
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    return;
+  }
+
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${values.port} is not a port number.`);
+  const { startHttpServer } = await import('./transport/http.js');
+  const deps: ToolDeps = { store, log, files: { allowAnyPath: false, importRoot: values['allow-dir'] ? resolve(values['allow-dir']) : null } };
+  const http = await startHttpServer({ host: values.host, port, version, log, allowedHosts: values['allowed-host'], createServer: () => createServer(deps) });
+  log.info(`listening on ${http.url} (health: ${http.url.replace(/\/mcp$/, '/healthz')})`);
+  const stop = () => void http.close().finally(() => { store.close(); process.exit(0); });
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`seglab: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

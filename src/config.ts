@@ -1,0 +1,14 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Where the database lives unless --db or SEGLAB_DB says otherwise: a per-user data folder,
+ * never the installed package (which npx may replace at any time).
+ */
+export function defaultDatabasePath(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  if (env.SEGLAB_DB) return env.SEGLAB_DB;
+  const home = homedir();
+  if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'seglab', 'seglab.db');
+  if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'seglab', 'seglab.db');
+  return join(env.XDG_DATA_HOME || join(home, '.local', 'share'), 'seglab', 'seglab.db');
+}

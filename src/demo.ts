@@ -1,0 +1,1 @@
+export async function runDemo(_: { db?: string | undefined }): Promise<void> {}

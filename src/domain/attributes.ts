@@ -1,0 +1,87 @@
+/**
+ * Typed CRM attributes: inferring a column's type from its values and coercing values to it.
+ * Pure, so the rules are testable alone.
+ */
+export const ATTRIBUTE_TYPES = ['number', 'boolean', 'date', 'category', 'text'] as const;
+export type AttributeType = (typeof ATTRIBUTE_TYPES)[number];
+export type AttributeValue = number | boolean | string;
+
+/** Values that mean "no value" in CRM exports; they are stored as missing, not as text. */
+const MISSING = new Set(['', 'n/a', 'na', 'null', 'none', '-', '—', 'nan', '#n/a']);
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const TRUE = new Set(['true', 'yes', 'y']);
+const FALSE = new Set(['false', 'no', 'n']);
+// ISO dates, optionally with a time; other formats are ambiguous (is 03/04 March or April?).
+const DATE = /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+export function isMissing(raw: string): boolean {
+  return MISSING.has(raw.trim().toLowerCase());
+}
+
+function isDate(value: string): boolean {
+  return DATE.test(value) && !Number.isNaN(Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value));
+}
+
+/**
+ * Infers the type of a column from its non-missing values:
+ * number, boolean (true/false, yes/no), ISO date, category (few distinct values that repeat),
+ * otherwise text.
+ */
+export function inferAttributeType(values: readonly string[]): AttributeType {
+  const present = values.map((v) => v.trim()).filter((v) => !isMissing(v));
+  if (present.length === 0) return 'text';
+  if (present.every((v) => NUMBER.test(v))) return 'number';
+  if (present.every((v) => TRUE.has(v.toLowerCase()) || FALSE.has(v.toLowerCase()))) return 'boolean';
+  if (present.every(isDate)) return 'date';
+  const distinct = new Set(present.map((v) => v.toLowerCase())).size;
+  // A category repeats: at most 25 distinct values, and on average each used at least twice.
+  if (distinct <= 25 && distinct <= present.length / 2) return 'category';
+  return 'text';
+}
+
+/** Coerces a raw value to the attribute's type; `undefined` means missing, `null` means it does not fit. */
+export function coerceAttribute(raw: string, type: AttributeType): AttributeValue | undefined | null {
+  const value = raw.trim();
+  if (isMissing(value)) return undefined;
+  switch (type) {
+    case 'number':
+      return NUMBER.test(value) ? Number(value) : null;
+    case 'boolean': {
+      const folded = value.toLowerCase();
+      if (TRUE.has(folded)) return true;
+      if (FALSE.has(folded)) return false;
+      return null;
+    }
+    case 'date':
+      return isDate(value) ? value : null;
+    case 'category':
+    case 'text':
+      return value;
+  }
+}
+
+/**
+ * The type an attribute keeps when a later import sees it differently. Text-like types absorb
+ * the others (every value fits text); category and text merge to text.
+ */
+export function mergeAttributeTypes(existing: AttributeType, incoming: AttributeType): AttributeType {
+  if (existing === incoming) return existing;
+  if (existing === 'category' && incoming === 'text') return 'category';
+  if (existing === 'text' || incoming === 'text') return 'text';
+  if (existing === 'category' || incoming === 'category') return 'category';
+  return 'text';
+}
+
+/** What a value must look like, for error messages. */
+export function describeType(type: AttributeType): string {
+  switch (type) {
+    case 'number':
+      return 'a number';
+    case 'boolean':
+      return 'true/false or yes/no';
+    case 'date':
+      return 'an ISO date (YYYY-MM-DD)';
+    default:
+      return 'text';
+  }
+}

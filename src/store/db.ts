@@ -1,0 +1,48 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { latestSchemaVersion, migrations } from './migrations.js';
+
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  /** How long a writer waits for another process's lock before giving up (ms). */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * Opens (creating if needed) a seglab database and brings its schema up to date.
+ * WAL lets readers and one writer work at once; busy_timeout lets a second process
+ * (Claude Desktop and Cursor may both start the server) wait for a lock instead of failing.
+ */
+export function openDatabase(path: string, options: OpenOptions = {}): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  if (path !== ':memory:') db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+  return db;
+}
+
+/** Applies every migration newer than the file's `user_version`, each in its own transaction. */
+export function migrate(db: Db): { from: number; to: number } {
+  const from = db.pragma('user_version', { simple: true }) as number;
+  if (from > latestSchemaVersion) {
+    throw new Error(
+      `This database was written by a newer seglab (schema ${from}; this version knows up to ${latestSchemaVersion}). Upgrade seglab.`,
+    );
+  }
+  for (const migration of migrations) {
+    if (migration.version <= from) continue;
+    // IMMEDIATE takes the write lock first, so two processes starting together cannot both migrate.
+    db.transaction(() => {
+      const current = db.pragma('user_version', { simple: true }) as number;
+      if (current >= migration.version) return;
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    }).immediate();
+  }
+  return { from, to: latestSchemaVersion };
+}

@@ -1,0 +1,154 @@
+import type { AnswerValue, QuestionType } from '../domain/questions.js';
+import type { Db } from './db.js';
+import { now } from './studies.js';
+
+export type InterviewStatus = 'completed' | 'partial';
+
+export interface InterviewWrite {
+  participantId: number;
+  studyId: number;
+  /** Validated answers keyed by question id. */
+  answers: { questionId: number; value: AnswerValue }[];
+  transcript?: { text: string; turns: { speaker: string; text: string }[] | null } | undefined;
+  quotes: { text: string; questionId: number | null; themes: string[] }[];
+  themes: { code: string; evidence: string; questionId: number | null }[];
+  notes?: string | undefined;
+  status: InterviewStatus;
+  interviewedAt: string;
+}
+
+export interface InterviewRow {
+  id: number;
+  status: InterviewStatus;
+  interviewed_at: string;
+  transcript: string | null;
+  transcript_turns: string | null;
+  notes: string | null;
+  updated_at: string;
+}
+
+export interface ProfileAnswer {
+  key: string;
+  type: QuestionType;
+  text: string;
+  value: AnswerValue;
+  answered_at: string;
+}
+
+/** Stores answers as SQLite values: numbers stay numbers, lists become JSON text. */
+export function toStored(value: AnswerValue): number | string {
+  return Array.isArray(value) ? JSON.stringify(value) : value;
+}
+
+export function fromStored(type: QuestionType, value: number | string): AnswerValue {
+  return type === 'multiple_choice' || type === 'ranking' ? (JSON.parse(value as string) as string[]) : value;
+}
+
+/** Interviews and what they produce: answers, transcript, quotes, theme evidence. */
+export class InterviewStore {
+  constructor(private readonly db: Db) {}
+
+  /** Writes one interview. Call inside a transaction (the tool wraps participant creation too). */
+  record(write: InterviewWrite): { answers_recorded: number; quotes_added: number; themes_added: number } {
+    const at = now();
+    const existing = this.get(write.participantId);
+    if (existing) {
+      this.db
+        .prepare(
+          `UPDATE interviews SET status = ?, interviewed_at = ?, transcript = COALESCE(?, transcript),
+                  transcript_turns = CASE WHEN ? IS NULL THEN transcript_turns ELSE ? END,
+                  notes = COALESCE(?, notes), updated_at = ? WHERE id = ?`,
+        )
+        .run(write.status, write.interviewedAt, write.transcript?.text ?? null, write.transcript?.text ?? null,
+          write.transcript?.turns ? JSON.stringify(write.transcript.turns) : null, write.notes ?? null, at, existing.id);
+    } else {
+      this.db
+        .prepare(
+          `INSERT INTO interviews (participant_id, status, interviewed_at, transcript, transcript_turns, notes, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(write.participantId, write.status, write.interviewedAt, write.transcript?.text ?? null,
+          write.transcript?.turns ? JSON.stringify(write.transcript.turns) : null, write.notes ?? null, at, at);
+    }
+
+    const upsertAnswer = this.db.prepare(
+      `INSERT INTO answers (participant_id, question_id, value, answered_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (participant_id, question_id) DO UPDATE SET value = excluded.value, answered_at = excluded.answered_at`,
+    );
+    for (const answer of write.answers) upsertAnswer.run(write.participantId, answer.questionId, toStored(answer.value), at);
+
+    const insertQuote = this.db.prepare(
+      `INSERT INTO quotes (participant_id, question_id, text, created_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (participant_id, text) DO UPDATE SET question_id = COALESCE(excluded.question_id, question_id)
+       RETURNING id, (created_at = ?) AS fresh`,
+    );
+    let quotesAdded = 0;
+    let themesAdded = 0;
+    for (const quote of write.quotes) {
+      const row = insertQuote.get(write.participantId, quote.questionId, quote.text, at, at) as { id: number; fresh: number };
+      quotesAdded += row.fresh;
+      for (const code of quote.themes) {
+        themesAdded += this.addEvidence(write.studyId, write.participantId, code, quote.text, quote.questionId, row.id, at);
+      }
+    }
+    for (const theme of write.themes) {
+      themesAdded += this.addEvidence(write.studyId, write.participantId, theme.code, theme.evidence, theme.questionId, null, at);
+    }
+    this.db.prepare('UPDATE studies SET updated_at = ? WHERE id = ?').run(at, write.studyId);
+    return { answers_recorded: write.answers.length, quotes_added: quotesAdded, themes_added: themesAdded };
+  }
+
+  private addEvidence(studyId: number, participantId: number, code: string, evidence: string, questionId: number | null, quoteId: number | null, at: string): number {
+    this.db.prepare('INSERT OR IGNORE INTO themes (study_id, code, created_at) VALUES (?, ?, ?)').run(studyId, code, at);
+    const info = this.db
+      .prepare(
+        `INSERT OR IGNORE INTO theme_evidence (theme_id, participant_id, question_id, quote_id, evidence, created_at)
+         VALUES ((SELECT id FROM themes WHERE study_id = ? AND code = ?), ?, ?, ?, ?, ?)`,
+      )
+      .run(studyId, code, participantId, questionId, quoteId, evidence, at);
+    return info.changes;
+  }
+
+  get(participantId: number): InterviewRow | undefined {
+    return this.db
+      .prepare('SELECT id, status, interviewed_at, transcript, transcript_turns, notes, updated_at FROM interviews WHERE participant_id = ?')
+      .get(participantId) as InterviewRow | undefined;
+  }
+
+  answers(participantId: number): ProfileAnswer[] {
+    const rows = this.db
+      .prepare(
+        `SELECT q.key, q.type, q.text, a.value, a.answered_at FROM answers a JOIN questions q ON q.id = a.question_id
+          WHERE a.participant_id = ? ORDER BY q.position, q.id`,
+      )
+      .all(participantId) as (Omit<ProfileAnswer, 'value'> & { value: number | string })[];
+    return rows.map((r) => ({ ...r, value: fromStored(r.type, r.value) }));
+  }
+
+  answeredQuestionIds(participantId: number): Set<number> {
+    return new Set((this.db.prepare('SELECT question_id FROM answers WHERE participant_id = ?').all(participantId) as { question_id: number }[]).map((r) => r.question_id));
+  }
+
+  quotes(participantId: number, limit: number): { text: string; question: string | null; themes: string[] }[] {
+    const rows = this.db
+      .prepare(
+        `SELECT qu.text, q.key AS question,
+                (SELECT json_group_array(t.code) FROM theme_evidence e JOIN themes t ON t.id = e.theme_id WHERE e.quote_id = qu.id) AS themes
+           FROM quotes qu LEFT JOIN questions q ON q.id = qu.question_id
+          WHERE qu.participant_id = ? ORDER BY qu.id LIMIT ?`,
+      )
+      .all(participantId, limit) as { text: string; question: string | null; themes: string }[];
+    return rows.map((r) => ({ ...r, themes: JSON.parse(r.themes) as string[] }));
+  }
+
+  themes(participantId: number): { code: string; evidence: string[] }[] {
+    const rows = this.db
+      .prepare(
+        `SELECT t.code, json_group_array(e.evidence) FILTER (WHERE e.evidence <> '') AS evidence
+           FROM theme_evidence e JOIN themes t ON t.id = e.theme_id
+          WHERE e.participant_id = ? GROUP BY t.id ORDER BY t.code`,
+      )
+      .all(participantId) as { code: string; evidence: string }[];
+    return rows.map((r) => ({ code: r.code, evidence: JSON.parse(r.evidence) as string[] }));
+  }
+}

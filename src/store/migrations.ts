@@ -1,0 +1,182 @@
+/**
+ * Schema migrations, applied in order and tracked with `PRAGMA user_version`.
+ * Never edit a shipped migration: add a new one so older files upgrade in place.
+ */
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    description: 'studies, questions, participants, interviews, answers, quotes, themes, full-text index',
+    sql: `
+CREATE TABLE studies (
+  id                   INTEGER PRIMARY KEY,
+  name                 TEXT NOT NULL,
+  decision             TEXT,
+  description          TEXT,
+  mode                 TEXT NOT NULL CHECK (mode IN ('exploratory', 'hybrid', 'structured')),
+  probing_depth        INTEGER NOT NULL CHECK (probing_depth BETWEEN 0 AND 3),
+  participant_criteria TEXT,
+  created_at           TEXT NOT NULL,
+  updated_at           TEXT NOT NULL
+);
+
+CREATE TABLE questions (
+  id             INTEGER PRIMARY KEY,
+  study_id       INTEGER NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+  key            TEXT NOT NULL,
+  type           TEXT NOT NULL CHECK (type IN ('open_ended', 'scale', 'single_choice', 'multiple_choice', 'ranking', 'yes_no')),
+  text           TEXT NOT NULL,
+  options        TEXT,            -- JSON array of option labels (choice and ranking types)
+  scale_min      REAL,
+  scale_max      REAL,
+  min_label      TEXT,
+  max_label      TEXT,
+  max_selections INTEGER,
+  required       INTEGER NOT NULL DEFAULT 0,
+  probing_depth  INTEGER,
+  position       INTEGER NOT NULL,
+  created_at     TEXT NOT NULL,
+  UNIQUE (study_id, key)
+);
+
+-- The study's attribute catalogue: one row per CRM column ever imported, with its inferred type.
+CREATE TABLE study_attributes (
+  study_id INTEGER NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+  name     TEXT NOT NULL,
+  type     TEXT NOT NULL CHECK (type IN ('number', 'boolean', 'date', 'category', 'text')),
+  position INTEGER NOT NULL,
+  PRIMARY KEY (study_id, name)
+) WITHOUT ROWID;
+
+CREATE TABLE participants (
+  id          INTEGER PRIMARY KEY,
+  study_id    INTEGER NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+  external_id TEXT NOT NULL,
+  email       TEXT,
+  name        TEXT,
+  attributes  TEXT NOT NULL DEFAULT '{}',  -- JSON object of typed values, keyed by attribute name
+  created_at  TEXT NOT NULL,
+  updated_at  TEXT NOT NULL,
+  UNIQUE (study_id, external_id)
+);
+
+CREATE TABLE participant_tags (
+  participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+  tag            TEXT NOT NULL,
+  PRIMARY KEY (participant_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX participant_tags_by_tag ON participant_tags (tag, participant_id);
+
+-- One interview per participant: re-recording updates it.
+CREATE TABLE interviews (
+  id               INTEGER PRIMARY KEY,
+  participant_id   INTEGER NOT NULL UNIQUE REFERENCES participants(id) ON DELETE CASCADE,
+  status           TEXT NOT NULL CHECK (status IN ('completed', 'partial')),
+  interviewed_at   TEXT NOT NULL,
+  transcript       TEXT,
+  transcript_turns TEXT,          -- JSON [{speaker, text}] when given as turns
+  notes            TEXT,
+  created_at       TEXT NOT NULL,
+  updated_at       TEXT NOT NULL
+);
+CREATE INDEX interviews_by_status ON interviews (status, participant_id);
+
+-- One answer per participant and question. value holds a number (scale, yes_no as 0/1),
+-- text (single_choice, open_ended) or a JSON array (multiple_choice, ranking).
+CREATE TABLE answers (
+  id             INTEGER PRIMARY KEY,
+  participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+  question_id    INTEGER NOT NULL REFERENCES questions(id) ON DELETE CASCADE,
+  value          ANY NOT NULL,
+  answered_at    TEXT NOT NULL,
+  UNIQUE (participant_id, question_id)
+);
+-- Covering index for per-question distributions and crosstabs (see the store notes in README).
+CREATE INDEX answers_by_question ON answers (question_id, participant_id, value);
+
+CREATE TABLE quotes (
+  id             INTEGER PRIMARY KEY,
+  participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+  question_id    INTEGER REFERENCES questions(id) ON DELETE SET NULL,
+  text           TEXT NOT NULL,
+  created_at     TEXT NOT NULL,
+  UNIQUE (participant_id, text)
+);
+
+CREATE TABLE themes (
+  id          INTEGER PRIMARY KEY,
+  study_id    INTEGER NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+  code        TEXT NOT NULL,
+  created_at  TEXT NOT NULL,
+  UNIQUE (study_id, code)
+);
+
+-- A theme observed in a participant, with the words that show it.
+CREATE TABLE theme_evidence (
+  id             INTEGER PRIMARY KEY,
+  theme_id       INTEGER NOT NULL REFERENCES themes(id) ON DELETE CASCADE,
+  participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+  question_id    INTEGER REFERENCES questions(id) ON DELETE SET NULL,
+  quote_id       INTEGER REFERENCES quotes(id) ON DELETE CASCADE,
+  evidence       TEXT NOT NULL DEFAULT '',
+  created_at     TEXT NOT NULL,
+  UNIQUE (theme_id, participant_id, evidence)
+);
+CREATE INDEX theme_evidence_by_participant ON theme_evidence (participant_id, theme_id);
+
+-- Full-text index over what participants said. rowid = source id * 4 + kind, so each source
+-- row maps to exactly one index row and triggers can replace it cheaply.
+-- kind: 0 transcript, 1 interview notes, 2 open-ended answer, 3 quote.
+CREATE VIRTUAL TABLE said USING fts5 (
+  text,
+  kind UNINDEXED,
+  participant_id UNINDEXED,
+  tokenize = 'porter unicode61 remove_diacritics 2'
+);
+
+CREATE TRIGGER interviews_said_insert AFTER INSERT ON interviews BEGIN
+  INSERT INTO said (rowid, text, kind, participant_id)
+    SELECT new.id * 4, new.transcript, 'transcript', new.participant_id WHERE new.transcript IS NOT NULL;
+  INSERT INTO said (rowid, text, kind, participant_id)
+    SELECT new.id * 4 + 1, new.notes, 'notes', new.participant_id WHERE new.notes IS NOT NULL;
+END;
+CREATE TRIGGER interviews_said_update AFTER UPDATE OF transcript, notes ON interviews BEGIN
+  DELETE FROM said WHERE rowid IN (old.id * 4, old.id * 4 + 1);
+  INSERT INTO said (rowid, text, kind, participant_id)
+    SELECT new.id * 4, new.transcript, 'transcript', new.participant_id WHERE new.transcript IS NOT NULL;
+  INSERT INTO said (rowid, text, kind, participant_id)
+    SELECT new.id * 4 + 1, new.notes, 'notes', new.participant_id WHERE new.notes IS NOT NULL;
+END;
+CREATE TRIGGER interviews_said_delete AFTER DELETE ON interviews BEGIN
+  DELETE FROM said WHERE rowid IN (old.id * 4, old.id * 4 + 1);
+END;
+
+CREATE TRIGGER answers_said_insert AFTER INSERT ON answers
+  WHEN (SELECT type FROM questions WHERE id = new.question_id) = 'open_ended' BEGIN
+  INSERT INTO said (rowid, text, kind, participant_id) VALUES (new.id * 4 + 2, new.value, 'answer', new.participant_id);
+END;
+CREATE TRIGGER answers_said_update AFTER UPDATE OF value ON answers
+  WHEN (SELECT type FROM questions WHERE id = new.question_id) = 'open_ended' BEGIN
+  DELETE FROM said WHERE rowid = old.id * 4 + 2;
+  INSERT INTO said (rowid, text, kind, participant_id) VALUES (new.id * 4 + 2, new.value, 'answer', new.participant_id);
+END;
+CREATE TRIGGER answers_said_delete AFTER DELETE ON answers BEGIN
+  DELETE FROM said WHERE rowid = old.id * 4 + 2;
+END;
+
+CREATE TRIGGER quotes_said_insert AFTER INSERT ON quotes BEGIN
+  INSERT INTO said (rowid, text, kind, participant_id) VALUES (new.id * 4 + 3, new.text, 'quote', new.participant_id);
+END;
+CREATE TRIGGER quotes_said_delete AFTER DELETE ON quotes BEGIN
+  DELETE FROM said WHERE rowid = old.id * 4 + 3;
+END;
+`,
+  },
+];
+
+export const latestSchemaVersion = migrations[migrations.length - 1]!.version;

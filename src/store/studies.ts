@@ -1,0 +1,175 @@
+import { NotFoundError } from '../errors.js';
+import type { Question, QuestionType } from '../domain/questions.js';
+import type { AttributeType } from '../domain/attributes.js';
+import type { Db } from './db.js';
+
+export type InterviewMode = 'exploratory' | 'hybrid' | 'structured';
+
+export interface StudyRow {
+  id: number;
+  name: string;
+  decision: string | null;
+  description: string | null;
+  mode: InterviewMode;
+  probing_depth: number;
+  participant_criteria: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StudyCounts {
+  participants: number;
+  interviews_completed: number;
+  interviews_partial: number;
+  not_interviewed: number;
+}
+
+export interface NewStudy {
+  name: string;
+  decision?: string | undefined;
+  description?: string | undefined;
+  mode: InterviewMode;
+  probing_depth: number;
+  participant_criteria?: string | undefined;
+}
+
+export interface StoredQuestion extends Question {
+  id: number;
+}
+
+interface QuestionRow {
+  id: number;
+  key: string;
+  type: QuestionType;
+  text: string;
+  options: string | null;
+  scale_min: number | null;
+  scale_max: number | null;
+  min_label: string | null;
+  max_label: string | null;
+  max_selections: number | null;
+  required: number;
+  probing_depth: number | null;
+  position: number;
+}
+
+export const now = (): string => new Date().toISOString();
+
+function toQuestion(row: QuestionRow): StoredQuestion {
+  return {
+    ...row,
+    options: row.options === null ? null : (JSON.parse(row.options) as string[]),
+    required: row.required === 1,
+  };
+}
+
+/** Studies, their questions and their attribute catalogue. */
+export class StudyStore {
+  constructor(private readonly db: Db) {}
+
+  create(study: NewStudy): StudyRow {
+    const at = now();
+    const info = this.db
+      .prepare(
+        `INSERT INTO studies (name, decision, description, mode, probing_depth, participant_criteria, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(study.name, study.decision ?? null, study.description ?? null, study.mode, study.probing_depth, study.participant_criteria ?? null, at, at);
+    return this.get(Number(info.lastInsertRowid));
+  }
+
+  get(id: number): StudyRow {
+    const row = this.db.prepare('SELECT * FROM studies WHERE id = ?').get(id) as StudyRow | undefined;
+    if (!row) throw new NotFoundError(`No study with id ${id}. Call list_studies to see the studies, or create_study to make one.`);
+    return row;
+  }
+
+  list(limit: number, afterId: number): StudyRow[] {
+    return this.db.prepare('SELECT * FROM studies WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit) as StudyRow[];
+  }
+
+  countAll(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM studies').get() as { n: number }).n;
+  }
+
+  counts(studyId: number): StudyCounts {
+    const row = this.db
+      .prepare(
+        `SELECT COUNT(*) AS participants,
+                COALESCE(SUM(i.status = 'completed'), 0) AS interviews_completed,
+                COALESCE(SUM(i.status = 'partial'), 0) AS interviews_partial,
+                COALESCE(SUM(i.id IS NULL), 0) AS not_interviewed
+           FROM participants p LEFT JOIN interviews i ON i.participant_id = p.id
+          WHERE p.study_id = ?`,
+      )
+      .get(studyId) as StudyCounts;
+    return row;
+  }
+
+  /** Participants per tag, most common first. */
+  tagCounts(studyId: number, limit = 50): { tag: string; count: number }[] {
+    return this.db
+      .prepare(
+        `SELECT t.tag, COUNT(*) AS count FROM participant_tags t JOIN participants p ON p.id = t.participant_id
+          WHERE p.study_id = ? GROUP BY t.tag ORDER BY count DESC, t.tag LIMIT ?`,
+      )
+      .all(studyId, limit) as { tag: string; count: number }[];
+  }
+
+  touch(studyId: number): void {
+    this.db.prepare('UPDATE studies SET updated_at = ? WHERE id = ?').run(now(), studyId);
+  }
+
+  questions(studyId: number): StoredQuestion[] {
+    const rows = this.db.prepare('SELECT * FROM questions WHERE study_id = ? ORDER BY position, id').all(studyId) as QuestionRow[];
+    return rows.map(toQuestion);
+  }
+
+  insertQuestions(studyId: number, questions: Question[]): void {
+    const insert = this.db.prepare(
+      `INSERT INTO questions (study_id, key, type, text, options, scale_min, scale_max, min_label, max_label,
+                              max_selections, required, probing_depth, position, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const at = now();
+    this.db.transaction(() => {
+      for (const q of questions) {
+        insert.run(studyId, q.key, q.type, q.text, q.options ? JSON.stringify(q.options) : null, q.scale_min, q.scale_max,
+          q.min_label, q.max_label, q.max_selections, q.required ? 1 : 0, q.probing_depth, q.position, at);
+      }
+      this.touch(studyId);
+    })();
+  }
+
+  attributes(studyId: number): { name: string; type: AttributeType }[] {
+    return this.db
+      .prepare('SELECT name, type FROM study_attributes WHERE study_id = ? ORDER BY position, name')
+      .all(studyId) as { name: string; type: AttributeType }[];
+  }
+
+  /** Adds new attributes to the catalogue and records changed types. Call inside a transaction. */
+  saveAttributes(studyId: number, attributes: { name: string; type: AttributeType }[]): void {
+    const next = (this.db.prepare('SELECT COALESCE(MAX(position), 0) AS p FROM study_attributes WHERE study_id = ?').get(studyId) as { p: number }).p;
+    const upsert = this.db.prepare(
+      `INSERT INTO study_attributes (study_id, name, type, position) VALUES (?, ?, ?, ?)
+       ON CONFLICT (study_id, name) DO UPDATE SET type = excluded.type`,
+    );
+    attributes.forEach((a, i) => upsert.run(studyId, a.name, a.type, next + i + 1));
+  }
+
+  /** Theme codes of the study with how many participants show each. */
+  themeCounts(studyId: number, limit = 50): { code: string; participants: number }[] {
+    return this.db
+      .prepare(
+        `SELECT t.code, COUNT(DISTINCT e.participant_id) AS participants
+           FROM themes t JOIN theme_evidence e ON e.theme_id = t.id
+          WHERE t.study_id = ? GROUP BY t.id ORDER BY participants DESC, t.code LIMIT ?`,
+      )
+      .all(studyId, limit) as { code: string; participants: number }[];
+  }
+
+  /** Ids for completions. */
+  completeStudyIds(prefix: string): string[] {
+    return (this.db.prepare("SELECT CAST(id AS TEXT) AS id FROM studies WHERE CAST(id AS TEXT) LIKE ? || '%' ORDER BY id LIMIT 20").all(prefix) as { id: string }[]).map((r) => r.id);
+  }
+}

@@ -1,0 +1,293 @@
+/**
+ * summarize_questions: aggregates answers in SQL (counts per value, option and position),
+ * then turns the few buckets into statistics with the pure functions of domain/stats.
+ */
+import { listOf, UserError } from '../errors.js';
+import { parseField } from '../domain/fields.js';
+import {
+  boxShares,
+  netPromoterScore,
+  quantile,
+  round,
+  summarizeNumbers,
+  summarizeRanking,
+  topTerms,
+  wilsonInterval,
+  type Bucket,
+} from '../domain/stats.js';
+import type { Db } from './db.js';
+import { attributePath, resolveAttribute, resolveQuestion, type FieldContext } from './query.js';
+import type { StoredQuestion } from './studies.js';
+
+/** The statistics of one question for one group of participants (or everyone). */
+export interface QuestionStats {
+  n: number;
+  mean?: number | null;
+  median?: number | null;
+  sd?: number | null;
+  min?: number | null;
+  max?: number | null;
+  distribution?: { value: number; count: number; share: number }[];
+  top2_box?: number | null;
+  bottom2_box?: number | null;
+  nps?: { score: number; promoters: number; passives: number; detractors: number } | null;
+  options?: {
+    option: string;
+    count?: number;
+    share?: number;
+    mean_rank?: number | null;
+    borda_score?: number;
+    first_choice_share?: number;
+    ranked_by?: number;
+    positions?: number[];
+  }[];
+  mean_selections?: number | null;
+  yes_count?: number;
+  yes_share?: number | null;
+  yes_share_ci95?: { low: number; high: number } | null;
+  top_terms?: { term: string; count: number }[];
+  themes?: { code: string; participants: number }[];
+}
+
+export interface QuestionSummary extends QuestionStats {
+  key: string;
+  type: StoredQuestion['type'];
+  text: string;
+  groups?: ({ group: string } & QuestionStats)[];
+}
+
+export interface SummaryResult {
+  population: { statuses: string[]; participants: number };
+  by: { field: string; groups: { group: string; participants: number }[]; overlapping: boolean; note?: string } | null;
+  questions: QuestionSummary[];
+}
+
+interface Grouping {
+  /** SELECT participant_id, grp over the eligible participants `e`. */
+  sql: string;
+  params: unknown[];
+  overlapping: boolean;
+  note?: string;
+}
+
+const ALL = 'all';
+/** Open-ended answers read per group for term counts; above this the terms come from a sample. */
+const TERM_SAMPLE = 2000;
+
+export class SummaryStore {
+  constructor(private readonly db: Db) {}
+
+  summarize(studyId: number, context: FieldContext, options: { questions?: string[] | undefined; by?: string | undefined; include_partial: boolean }): SummaryResult {
+    const statuses = options.include_partial ? ['completed', 'partial'] : ['completed'];
+    const all = [...context.questions.values()];
+    const questions = options.questions?.length ? options.questions.map((key) => resolveQuestion(context, key, `questions`)) : all;
+
+    const eligible = {
+      sql: `SELECT p.id AS participant_id, p.attributes FROM participants p JOIN interviews i ON i.participant_id = p.id
+             WHERE p.study_id = ? AND i.status IN (${statuses.map(() => '?').join(', ')})`,
+      params: [studyId, ...statuses],
+    };
+    const grouping = options.by ? this.grouping(options.by, context, eligible) : { sql: `SELECT participant_id, '${ALL}' AS grp FROM e`, params: [], overlapping: false };
+    const cte = `WITH e AS (${eligible.sql}), g AS (${grouping.sql})`;
+    const cteParams = [...eligible.params, ...grouping.params];
+
+    const groupSizes = this.db.prepare(`${cte} SELECT grp, COUNT(*) AS n FROM g GROUP BY grp ORDER BY n DESC, grp`).all(...cteParams) as { grp: string; n: number }[];
+    const population = (this.db.prepare(`WITH e AS (${eligible.sql}) SELECT COUNT(*) AS n FROM e`).get(...eligible.params) as { n: number }).n;
+
+    const summaries = questions.map((question) => {
+      const perGroup = this.questionStats(question, cte, cteParams, groupSizes.map((g) => g.grp));
+      const overall = options.by ? this.questionStats(question, `WITH e AS (${eligible.sql}), g AS (SELECT participant_id, '${ALL}' AS grp FROM e)`, eligible.params, [ALL]).get(ALL)! : perGroup.get(ALL)!;
+      const summary: QuestionSummary = { key: question.key, type: question.type, text: question.text, ...overall };
+      if (options.by) summary.groups = groupSizes.map((g) => ({ group: g.grp, ...perGroup.get(g.grp)! }));
+      return summary;
+    });
+
+    return {
+      population: { statuses, participants: population },
+      by: options.by
+        ? { field: options.by, groups: groupSizes.map((g) => ({ group: g.grp, participants: g.n })), overlapping: grouping.overlapping, ...(grouping.note ? { note: grouping.note } : {}) }
+        : null,
+      questions: summaries,
+    };
+  }
+
+  private grouping(by: string, context: FieldContext, eligible: { sql: string; params: unknown[] }): Grouping {
+    const ref = parseField(by);
+    switch (ref.kind) {
+      case 'attr': {
+        const type = resolveAttribute(context, ref.name, by);
+        const path = attributePath(ref.name);
+        if (type === 'number') {
+          // Numbers are binned into quartiles so the groups stay few and comparable.
+          const values = (this.db.prepare(`WITH e AS (${eligible.sql}) SELECT json_extract(e.attributes, ?) AS v FROM e WHERE v IS NOT NULL ORDER BY v`)
+            .all(...eligible.params, path) as { v: number }[]).map((r) => r.v);
+          const distinct = [...new Set(values)];
+          if (distinct.length <= 6) {
+            return { sql: `SELECT participant_id, COALESCE(CAST(json_extract(attributes, ?) AS TEXT), '(missing)') AS grp FROM e`, params: [path], overlapping: false };
+          }
+          const cuts = [0.25, 0.5, 0.75].map((q) => quantile(values, q));
+          const fmt = (x: number) => String(round(x, 2));
+          const labels = [`≤ ${fmt(cuts[0]!)}`, `${fmt(cuts[0]!)}–${fmt(cuts[1]!)}`, `${fmt(cuts[1]!)}–${fmt(cuts[2]!)}`, `> ${fmt(cuts[2]!)}`];
+          return {
+            sql: `SELECT participant_id, CASE WHEN v IS NULL THEN '(missing)' WHEN v <= ? THEN ? WHEN v <= ? THEN ? WHEN v <= ? THEN ? ELSE ? END AS grp
+                    FROM (SELECT participant_id, json_extract(attributes, ?) AS v FROM e)`,
+            params: [cuts[0], labels[0], cuts[1], labels[1], cuts[2], labels[2], labels[3], path],
+            overlapping: false,
+            note: `attr.${ref.name} is numeric: grouped into quartiles`,
+          };
+        }
+        if (type === 'date') {
+          return { sql: `SELECT participant_id, COALESCE(substr(json_extract(attributes, ?), 1, 7), '(missing)') AS grp FROM e`, params: [path], overlapping: false, note: `attr.${ref.name} is a date: grouped by month` };
+        }
+        if (type === 'boolean') {
+          return { sql: `SELECT participant_id, CASE json_extract(attributes, ?) WHEN 1 THEN 'true' WHEN 0 THEN 'false' ELSE '(missing)' END AS grp FROM e`, params: [path], overlapping: false };
+        }
+        return { sql: `SELECT participant_id, COALESCE(json_extract(attributes, ?), '(missing)') AS grp FROM e`, params: [path], overlapping: false };
+      }
+      case 'tag':
+        return {
+          sql: `SELECT e.participant_id, t.tag AS grp FROM e JOIN participant_tags t ON t.participant_id = e.participant_id
+                UNION ALL SELECT e.participant_id, '(no tag)' FROM e WHERE NOT EXISTS (SELECT 1 FROM participant_tags t WHERE t.participant_id = e.participant_id)`,
+          params: [],
+          overlapping: true,
+          note: 'a participant with several tags counts in each of their tag groups',
+        };
+      case 'theme':
+        return {
+          sql: `SELECT DISTINCT e.participant_id, th.code AS grp FROM e JOIN theme_evidence x ON x.participant_id = e.participant_id JOIN themes th ON th.id = x.theme_id
+                UNION ALL SELECT e.participant_id, '(no theme)' FROM e WHERE NOT EXISTS (SELECT 1 FROM theme_evidence x WHERE x.participant_id = e.participant_id)`,
+          params: [],
+          overlapping: true,
+          note: 'a participant with several themes counts in each of their theme groups',
+        };
+      case 'status':
+        return { sql: `SELECT e.participant_id, i.status AS grp FROM e JOIN interviews i ON i.participant_id = e.participant_id`, params: [], overlapping: false };
+      case 'answer': {
+        const question = resolveQuestion(context, ref.key, by);
+        const answer = 'FROM e LEFT JOIN answers a ON a.participant_id = e.participant_id AND a.question_id = ?';
+        switch (question.type) {
+          case 'single_choice':
+            return { sql: `SELECT e.participant_id, COALESCE(a.value, '(no answer)') AS grp ${answer}`, params: [question.id], overlapping: false };
+          case 'yes_no':
+            return { sql: `SELECT e.participant_id, CASE a.value WHEN 1 THEN 'yes' WHEN 0 THEN 'no' ELSE '(no answer)' END AS grp ${answer}`, params: [question.id], overlapping: false };
+          case 'scale':
+            return { sql: `SELECT e.participant_id, COALESCE(CAST(a.value AS TEXT), '(no answer)') AS grp ${answer}`, params: [question.id], overlapping: false };
+          case 'ranking':
+            return {
+              sql: `SELECT e.participant_id, COALESCE(json_extract(a.value, '$[0]'), '(no answer)') AS grp ${answer}`,
+              params: [question.id],
+              overlapping: false,
+              note: `grouped by the option ranked first in "${question.key}"`,
+            };
+          case 'multiple_choice':
+            return {
+              sql: `SELECT e.participant_id, j.value AS grp FROM e JOIN answers a ON a.participant_id = e.participant_id AND a.question_id = ?, json_each(a.value) j`,
+              params: [question.id],
+              overlapping: true,
+              note: 'a participant who chose several options counts in each of their option groups',
+            };
+          case 'open_ended':
+            throw new UserError(`"by" cannot group by an open-ended question ("${question.key}"); group by a structured answer, an attribute, a tag or a theme.`);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    throw new UserError(`"by" takes attr.<name>, answer.<key>, tag, theme or status; got "${by}". Attributes: ${listOf([...context.attributes.keys()])}.`);
+  }
+
+  /** Statistics of one question for every group at once. */
+  private questionStats(question: StoredQuestion, cte: string, params: unknown[], groups: string[]): Map<string, QuestionStats> {
+    const result = new Map<string, QuestionStats>();
+    const join = `FROM answers a JOIN g ON g.participant_id = a.participant_id WHERE a.question_id = ?`;
+    const respondents = new Map(
+      (this.db.prepare(`${cte} SELECT g.grp, COUNT(*) AS n ${join} GROUP BY g.grp`).all(...params, question.id) as { grp: string; n: number }[]).map((r) => [r.grp, r.n]),
+    );
+
+    switch (question.type) {
+      case 'scale': {
+        const rows = this.db.prepare(`${cte} SELECT g.grp, a.value, COUNT(*) AS count ${join} GROUP BY g.grp, a.value`).all(...params, question.id) as { grp: string; value: number; count: number }[];
+        for (const grp of groups) {
+          const buckets: Bucket<number>[] = rows.filter((r) => r.grp === grp).map((r) => ({ value: r.value, count: r.count }));
+          const stats = summarizeNumbers(buckets);
+          const n = stats.n;
+          result.set(grp, {
+            ...stats,
+            distribution: buckets.sort((a, b) => a.value - b.value).map((b) => ({ value: b.value, count: b.count, share: round(b.count / n) })),
+            ...boxShares(buckets, question.scale_min!, question.scale_max!),
+            ...(question.scale_min === 0 && question.scale_max === 10 ? { nps: netPromoterScore(buckets) } : {}),
+          });
+        }
+        break;
+      }
+      case 'single_choice': {
+        const rows = this.db.prepare(`${cte} SELECT g.grp, a.value AS option, COUNT(*) AS count ${join} GROUP BY g.grp, a.value`).all(...params, question.id) as { grp: string; option: string; count: number }[];
+        for (const grp of groups) {
+          const n = respondents.get(grp) ?? 0;
+          const options = question.options!.map((option) => {
+            const count = rows.find((r) => r.grp === grp && r.option === option)?.count ?? 0;
+            return { option, count, share: n ? round(count / n) : 0 };
+          });
+          result.set(grp, { n, options: options.sort((a, b) => b.count - a.count) });
+        }
+        break;
+      }
+      case 'multiple_choice': {
+        const rows = this.db.prepare(`${cte} SELECT g.grp, j.value AS option, COUNT(*) AS count ${join.replace('WHERE', ', json_each(a.value) j WHERE')} GROUP BY g.grp, j.value`)
+          .all(...params, question.id) as { grp: string; option: string; count: number }[];
+        for (const grp of groups) {
+          const n = respondents.get(grp) ?? 0;
+          const selections = rows.filter((r) => r.grp === grp).reduce((s, r) => s + r.count, 0);
+          const options = question.options!.map((option) => {
+            const count = rows.find((r) => r.grp === grp && r.option === option)?.count ?? 0;
+            // share = share of respondents who chose the option (shares can add up to more than 1).
+            return { option, count, share: n ? round(count / n) : 0 };
+          });
+          result.set(grp, { n, options: options.sort((a, b) => b.count - a.count), mean_selections: n ? round(selections / n, 3) : null });
+        }
+        break;
+      }
+      case 'ranking': {
+        const rows = this.db
+          .prepare(`${cte} SELECT g.grp, j.value AS option, CAST(j.key AS INTEGER) + 1 AS position, COUNT(*) AS count ${join.replace('WHERE', ', json_each(a.value) j WHERE')} GROUP BY g.grp, j.value, j.key`)
+          .all(...params, question.id) as { grp: string; option: string; position: number; count: number }[];
+        for (const grp of groups) {
+          const n = respondents.get(grp) ?? 0;
+          result.set(grp, { n, options: summarizeRanking(question.options!, rows.filter((r) => r.grp === grp), n) });
+        }
+        break;
+      }
+      case 'yes_no': {
+        const rows = this.db.prepare(`${cte} SELECT g.grp, SUM(a.value = 1) AS yes, COUNT(*) AS n ${join} GROUP BY g.grp`).all(...params, question.id) as { grp: string; yes: number; n: number }[];
+        for (const grp of groups) {
+          const row = rows.find((r) => r.grp === grp);
+          const n = row?.n ?? 0;
+          const yes = row?.yes ?? 0;
+          result.set(grp, { n, yes_count: yes, yes_share: n ? round(yes / n) : null, yes_share_ci95: wilsonInterval(yes, n) });
+        }
+        break;
+      }
+      case 'open_ended': {
+        const texts = this.db
+          .prepare(`${cte} SELECT grp, value FROM (SELECT g.grp, a.value, ROW_NUMBER() OVER (PARTITION BY g.grp ORDER BY a.id DESC) AS k ${join}) WHERE k <= ${TERM_SAMPLE}`)
+          .all(...params, question.id) as { grp: string; value: string }[];
+        const themes = this.db
+          .prepare(
+            `${cte} SELECT g.grp, t.code, COUNT(DISTINCT x.participant_id) AS participants FROM theme_evidence x JOIN themes t ON t.id = x.theme_id
+               JOIN g ON g.participant_id = x.participant_id WHERE x.question_id = ? GROUP BY g.grp, t.id ORDER BY participants DESC, t.code`,
+          )
+          .all(...params, question.id) as { grp: string; code: string; participants: number }[];
+        for (const grp of groups) {
+          result.set(grp, {
+            n: respondents.get(grp) ?? 0,
+            top_terms: topTerms(texts.filter((t) => t.grp === grp).map((t) => t.value), 10),
+            themes: themes.filter((t) => t.grp === grp).slice(0, 10).map(({ code, participants }) => ({ code, participants })),
+          });
+        }
+        break;
+      }
+    }
+    return result;
+  }
+}

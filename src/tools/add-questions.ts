@@ -1,0 +1,67 @@
+import * as z from 'zod';
+import { ValidationError } from '../errors.js';
+import { normalizeQuestion, STRUCTURED_TYPES, type Question } from '../domain/questions.js';
+import { questionOut, questionType, studyId } from './params.js';
+import { defineTool } from './define.js';
+
+const questionIn = z.object({
+  key: z.string().trim().min(1).max(48).optional().describe('Stable snake_case key used to record and query answers, e.g. "price_importance". Generated from the text if absent.'),
+  type: questionType.describe('open_ended | scale | single_choice | multiple_choice | ranking | yes_no.'),
+  text: z.string().trim().min(1).max(2000).describe('The question as asked.'),
+  options: z.array(z.string().max(200)).max(50).optional().describe('Options for single_choice, multiple_choice and ranking (at least 2, distinct).'),
+  scale_min: z.number().optional().describe('Scale lower bound (default 1; use 0 with scale_max 10 for NPS-style questions).'),
+  scale_max: z.number().optional().describe('Scale upper bound (default 10).'),
+  min_label: z.string().max(100).optional().describe('Label of the scale minimum, e.g. "Not at all important".'),
+  max_label: z.string().max(100).optional().describe('Label of the scale maximum, e.g. "Critical".'),
+  max_selections: z.number().int().min(1).optional().describe('multiple_choice only: the most options one participant may choose.'),
+  required: z.boolean().optional().describe('Whether every interview should answer it (default false); record_interview warns when it is missing.'),
+  probing_depth: z.number().int().min(0).max(3).optional().describe('Follow-ups for this question, 0–3 (default: the study\'s).'),
+});
+
+export const addQuestions = defineTool({
+  name: 'add_questions',
+  title: 'Add questions to a study',
+  description: `Adds one or many interview questions to a study, appended in the order given. Types: open_ended, scale (min/max and labels), single_choice, multiple_choice (optional max_selections), ranking (full or partial rankings allowed), yes_no.
+Use this tool when you need to: design the interview guide. A segmentation study wants 3–5 open-ended questions (discovery context, decision moment, value realization, relationship to the problem, ideal outcome) and 3–4 structured anchors (e.g. scale 1–10 importance of the core value, single_choice primary use case, ranking of price/speed/features/support/trust, yes_no team or solo).
+Each question gets a stable key used by record_interview, query_participants (answer.<key>) and summarize_questions. All questions are checked first: if any is invalid, none is added.`,
+  input: z.object({
+    study_id: studyId,
+    questions: z.array(questionIn).min(1).max(50).describe('The questions to add.'),
+  }),
+  output: z.object({
+    study_id: z.number(),
+    questions: z.array(questionOut).describe('The questions added, with their keys.'),
+    total_questions: z.number(),
+    structured_questions: z.number(),
+    open_ended_questions: z.number(),
+  }),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+  run({ study_id, questions }, { store }) {
+    store.studies.get(study_id);
+    const existing = store.studies.questions(study_id);
+    const taken = new Set(existing.map((q) => q.key));
+    let position = existing.reduce((max, q) => Math.max(max, q.position), 0);
+    const problems: string[] = [];
+    const added: Question[] = [];
+    questions.forEach((draft, i) => {
+      const { question, problems: found } = normalizeQuestion(draft, ++position, taken, `questions[${i}]`);
+      problems.push(...found);
+      added.push(question);
+    });
+    if (problems.length > 0) throw new ValidationError(problems, 'No questions were added. Fix these and call again:');
+    store.studies.insertQuestions(study_id, added);
+    const all = [...existing, ...added];
+    return {
+      study_id,
+      questions: added,
+      total_questions: all.length,
+      structured_questions: all.filter((q) => STRUCTURED_TYPES.includes(q.type)).length,
+      open_ended_questions: all.filter((q) => q.type === 'open_ended').length,
+    };
+  },
+  render: (r) =>
+    [
+      `Added ${r.questions.length} question(s) to study ${r.study_id} (now ${r.open_ended_questions} open-ended, ${r.structured_questions} structured):`,
+      ...r.questions.map((q) => `- ${q.key} [${q.type}${q.type === 'scale' ? ` ${q.scale_min}–${q.scale_max}` : ''}${q.options ? `: ${q.options.join(' / ')}` : ''}] ${q.text}`),
+    ].join('\n'),
+});

@@ -1,0 +1,82 @@
+/**
+ * One tool = one definition: name, description for the model, zod input and output schemas,
+ * annotations, a handler returning a plain object, and a text rendering of that object.
+ * `registerTools` adds the structured/text result shape and maps errors in one place.
+ */
+import { randomUUID } from 'node:crypto';
+import type { CallToolResult, McpServer, ServerContext, ToolAnnotations } from '@modelcontextprotocol/server';
+import type * as z from 'zod';
+import { UserError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/index.js';
+
+/** What a tool may use. Passed in, never imported, so tests build it freely. */
+export interface ToolDeps {
+  store: Store;
+  log: Logger;
+  /** Local file access for imports: stdio may read any path; HTTP only below `importRoot`. */
+  files: { allowAnyPath: boolean; importRoot: string | null };
+}
+
+export interface ToolContext extends ToolDeps {
+  request: ServerContext;
+}
+
+export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {
+  name: string;
+  title: string;
+  description: string;
+  input: I;
+  output: O;
+  annotations: ToolAnnotations;
+  run(args: z.output<I>, ctx: ToolContext): z.input<O> | Promise<z.input<O>>;
+  render(result: z.output<O>): string;
+}
+
+/** Identity function: exists so TypeScript infers `run`'s argument types from the schemas. */
+export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(definition: ToolDefinition<I, O>): ToolDefinition<I, O> {
+  return definition;
+}
+
+function errorResult(message: string): CallToolResult {
+  // No structuredContent on errors: some clients validate it against the output schema.
+  return { isError: true, content: [{ type: 'text', text: message }] };
+}
+
+/** Turns anything a handler throws into a message the assistant can act on. */
+export function toToolError(error: unknown, log: Logger, tool: string): CallToolResult {
+  if (error instanceof UserError) return errorResult(error.message);
+  const code = (error as { code?: string })?.code;
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+    return errorResult('The database is busy: another seglab process is writing to it. Nothing was saved; try the call again in a moment.');
+  }
+  if (code === 'SQLITE_READONLY') return errorResult('The database file is read-only; start seglab with a writable --db path.');
+  const ref = randomUUID().slice(0, 8);
+  log.error(`${tool} failed (ref ${ref})`, error);
+  return errorResult(`Internal error in ${tool} (ref ${ref}). Nothing was saved by the failed step; the server log (stderr) has the details.`);
+}
+
+export function registerTools(server: McpServer, tools: readonly ToolDefinition[], deps: ToolDeps): void {
+  for (const tool of tools) {
+    server.registerTool(
+      tool.name,
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.input,
+        outputSchema: tool.output,
+        annotations: { title: tool.title, ...tool.annotations },
+      },
+      async (args: unknown, request: ServerContext): Promise<CallToolResult> => {
+        try {
+          const raw = await tool.run(args as never, { ...deps, request });
+          // Parse with the output schema: applies defaults and guarantees what the schema promises.
+          const result = tool.output.parse(raw) as Record<string, unknown>;
+          return { content: [{ type: 'text', text: tool.render(result as never) }], structuredContent: result };
+        } catch (error) {
+          return toToolError(error, deps.log, tool.name);
+        }
+      },
+    );
+  }
+}

@@ -1,0 +1,82 @@
+import * as z from 'zod';
+import { presentAnswer } from '../domain/questions.js';
+import type { Store } from '../store/index.js';
+import { answerValue, attributeValue, capList, participantId, questionType, studyId } from './params.js';
+import { defineTool } from './define.js';
+
+const TRANSCRIPT_PREVIEW = 1500;
+const MAX_QUOTES = 50;
+
+export const participantProfile = z.object({
+  study_id: z.number(),
+  participant_id: z.string(),
+  name: z.string().nullable(),
+  email: z.string().nullable(),
+  attributes: z.record(z.string(), attributeValue),
+  tags: z.array(z.string()),
+  status: z.enum(['completed', 'partial', 'not_interviewed']),
+  interviewed_at: z.string().nullable(),
+  answers: z.array(z.object({ question: z.string(), type: questionType, text: z.string(), value: answerValue })),
+  quotes: z.array(z.object({ text: z.string(), question: z.string().nullable(), themes: z.array(z.string()) })),
+  themes: z.array(z.object({ code: z.string(), evidence: z.array(z.string()) })),
+  notes: z.string().nullable(),
+  transcript: z.string().nullable(),
+  transcript_truncated: z.boolean(),
+  transcript_chars: z.number(),
+  resource_uri: z.string(),
+});
+
+/** The full profile, shared by get_participant and the participant resource. */
+export function profile(store: Store, studyId: number, externalId: string, fullTranscript: boolean): z.input<typeof participantProfile> {
+  store.studies.get(studyId);
+  const p = store.participants.get(studyId, externalId);
+  const interview = store.interviews.get(p.id);
+  const transcript = interview?.transcript ?? null;
+  const truncated = !fullTranscript && transcript !== null && transcript.length > TRANSCRIPT_PREVIEW;
+  return {
+    study_id: studyId,
+    participant_id: p.external_id,
+    name: p.name,
+    email: p.email,
+    attributes: p.attributes,
+    tags: store.participants.tags(p.id),
+    status: interview?.status ?? 'not_interviewed',
+    interviewed_at: interview?.interviewed_at ?? null,
+    answers: store.interviews.answers(p.id).map((a) => ({ question: a.key, type: a.type, text: a.text, value: presentAnswer(a, a.value) })),
+    quotes: store.interviews.quotes(p.id, MAX_QUOTES),
+    themes: store.interviews.themes(p.id),
+    notes: interview?.notes ?? null,
+    transcript: truncated ? `${transcript!.slice(0, TRANSCRIPT_PREVIEW)}…` : transcript,
+    transcript_truncated: truncated,
+    transcript_chars: transcript?.length ?? 0,
+    resource_uri: `seglab://studies/${studyId}/participants/${encodeURIComponent(p.external_id)}`,
+  };
+}
+
+export const getParticipant = defineTool({
+  name: 'get_participant',
+  title: 'Get a participant profile',
+  description: `Returns one participant's full profile: CRM attributes, tags, interview status, answers by question, quotes, themes with evidence, notes and the transcript (first ${TRANSCRIPT_PREVIEW} characters unless include_transcript is true).
+Use this tool when you need to: understand one person before naming a segment or quoting them, or check what was recorded. Find participant ids with query_participants.`,
+  input: z.object({
+    study_id: studyId,
+    participant_id: participantId,
+    include_transcript: z.boolean().default(false).describe('Return the whole transcript instead of its beginning.'),
+  }),
+  output: participantProfile,
+  annotations: { readOnlyHint: true, openWorldHint: false },
+  run({ study_id, participant_id, include_transcript }, { store }) {
+    return profile(store, study_id, participant_id, include_transcript);
+  },
+  render: (r) => {
+    const attrs = Object.entries(r.attributes).map(([k, v]) => `${k}=${v}`);
+    return [
+      `${r.participant_id}${r.name ? ` (${r.name})` : ''}${r.email ? ` <${r.email}>` : ''}: ${r.status}${r.interviewed_at ? ` on ${r.interviewed_at.slice(0, 10)}` : ''}`,
+      `Tags: ${r.tags.join(', ') || 'none'}`,
+      `Attributes: ${capList(attrs, 15) || 'none'}`,
+      ...r.answers.map((a) => `- ${a.question}: ${Array.isArray(a.value) ? a.value.join(' > ') : a.value}`),
+      ...(r.themes.length ? [`Themes: ${r.themes.map((t) => t.code).join(', ')}`] : []),
+      ...r.quotes.slice(0, 5).map((q) => `> "${q.text}"`),
+    ].join('\n');
+  },
+});

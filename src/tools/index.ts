@@ -1,0 +1,21 @@
+/** The tool catalog: every public tool, in the order a workflow uses them. */
+import type { ToolDefinition } from './define.js';
+import { addQuestions } from './add-questions.js';
+import { getParticipant } from './get-participant.js';
+import { importParticipants } from './import-participants.js';
+import { queryParticipants } from './query-participants.js';
+import { recordInterview } from './record-interview.js';
+import { createStudy, getStudy, listStudies } from './studies.js';
+import { summarizeQuestions } from './summarize-questions.js';
+
+export const tools = [
+  createStudy,
+  listStudies,
+  getStudy,
+  addQuestions,
+  importParticipants,
+  recordInterview,
+  getParticipant,
+  queryParticipants,
+  summarizeQuestions,
+] as unknown as readonly ToolDefinition[];

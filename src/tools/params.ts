@@ -1,0 +1,71 @@
+/** Parameters and result pieces shared by several tools, each described for the model. */
+import * as z from 'zod';
+import { OPERATORS } from '../domain/fields.js';
+import { QUESTION_TYPES } from '../domain/questions.js';
+import { ATTRIBUTE_TYPES } from '../domain/attributes.js';
+
+export const studyId = z
+  .number()
+  .int()
+  .positive()
+  .describe('The study id returned by create_study (list_studies shows all studies).');
+
+export const participantId = z
+  .string()
+  .min(1)
+  .max(200)
+  .describe('The participant\'s external id within the study, as imported (the CSV id column); query_participants lists them.');
+
+export const questionType = z.enum(QUESTION_TYPES);
+export const attributeType = z.enum(ATTRIBUTE_TYPES);
+
+export const attributeValue = z.union([z.string(), z.number(), z.boolean()]);
+export const answerValue = z.union([z.string(), z.number(), z.array(z.string())]);
+
+export const field = z
+  .string()
+  .min(1)
+  .describe(
+    'attr.<name> (CRM attribute), answer.<key> (question), answer.<key>:<option> (a ranking option\'s rank, 1 = first; or whether a multiple_choice option was chosen), tag, theme, status (completed | partial | not_interviewed), participant_id, email or name.',
+  );
+
+export const condition = z.object({
+  field,
+  op: z
+    .enum(OPERATORS)
+    .describe(
+      'eq, neq, gt, gte, lt, lte, in (value is a list), contains (text, tag or selected option), exists (value true/false, default true). For a ranking answer, eq/in test the first choice and contains tests "ranked at all".',
+    ),
+  value: z
+    .union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()]))])
+    .optional()
+    .describe('What to compare with. Text comparisons ignore case; choices are matched to the option text.'),
+});
+
+export const lineError = z.object({ line: z.number().int(), message: z.string() });
+
+export const limit = (defaultValue: number, max: number) =>
+  z.number().int().min(1).max(max).default(defaultValue).describe(`Rows per page (default ${defaultValue}, max ${max}).`);
+
+export const cursor = z.string().optional().describe('next_cursor from the previous page; omit for the first page.');
+
+export const questionOut = z.object({
+  key: z.string(),
+  type: questionType,
+  text: z.string(),
+  options: z.array(z.string()).nullable(),
+  scale_min: z.number().nullable(),
+  scale_max: z.number().nullable(),
+  min_label: z.string().nullable(),
+  max_label: z.string().nullable(),
+  max_selections: z.number().nullable(),
+  required: z.boolean(),
+  probing_depth: z.number().nullable(),
+  position: z.number(),
+});
+
+/** A short text for a list of items, with "… and N more" past `max`. */
+export function capList(items: string[], max = 8): string {
+  if (items.length <= max) return items.join(', ');
+  return `${items.slice(0, max).join(', ')} … and ${items.length - max} more`;
+}

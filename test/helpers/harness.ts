@@ -1,0 +1,53 @@
+/** An MCP client connected to a fresh in-memory seglab server: the real protocol, no process. */
+import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
+import { expect } from 'vitest';
+import { silentLogger } from '../../src/log.js';
+import { createServer } from '../../src/server.js';
+import { Store } from '../../src/store/index.js';
+import type { ToolDeps } from '../../src/tools/define.js';
+
+export interface Harness {
+  client: Client;
+  store: Store;
+  /** Calls a tool and expects success; returns structuredContent. */
+  ok<T = any>(tool: string, args: Record<string, unknown>): Promise<T>;
+  /** Calls a tool and expects an isError result; returns its text. */
+  fail(tool: string, args: Record<string, unknown>): Promise<string>;
+  /** The raw result. */
+  call(tool: string, args: Record<string, unknown>): Promise<any>;
+  close(): Promise<void>;
+}
+
+export async function connect(options: { files?: ToolDeps['files']; dbPath?: string } = {}): Promise<Harness> {
+  const store = Store.open(options.dbPath ?? ':memory:');
+  const server = createServer({ store, log: silentLogger, files: options.files ?? { allowAnyPath: true, importRoot: null } });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  const client = new Client({ name: 'seglab-test', version: '1.0.0' });
+  await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
+
+  const call = (tool: string, args: Record<string, unknown>) => client.callTool({ name: tool, arguments: args });
+  return {
+    client,
+    store,
+    call,
+    async ok(tool, args) {
+      const result: any = await call(tool, args);
+      if (result.isError) throw new Error(`${tool} failed: ${result.content?.[0]?.text}`);
+      expect(result.structuredContent).toBeDefined();
+      expect(result.content[0].type).toBe('text');
+      expect(result.content[0].text.length).toBeGreaterThan(0);
+      return result.structuredContent;
+    },
+    async fail(tool, args) {
+      const result: any = await call(tool, args);
+      expect(result.isError, `${tool} should fail but returned ${JSON.stringify(result.structuredContent)?.slice(0, 300)}`).toBe(true);
+      expect(result.structuredContent).toBeUndefined();
+      return result.content[0].text as string;
+    },
+    async close() {
+      await client.close();
+      await server.close();
+      store.close();
+    },
+  };
+}
