@@ -44,17 +44,21 @@ function headline(type: string, s: QuestionStats): string {
   if (s.n === 0) return 'no answers';
   switch (type) {
     case 'scale':
-      return `mean ${s.mean}, median ${s.median}, sd ${s.sd ?? '–'}, top-2-box ${pct(s.top2_box)}${s.nps ? `, NPS ${s.nps.score}` : ''}`;
+      return `mean ${num(s.mean)}, median ${num(s.median)}, sd ${num(s.sd)}, top-2-box ${pct(s.top2_box)}${s.nps ? `, NPS ${s.nps.score}` : ''}`;
     case 'single_choice':
     case 'multiple_choice':
       return (s.options ?? []).slice(0, 5).map((o) => `${o.option} ${pct(o.share)}`).join(', ');
     case 'ranking':
-      return (s.options ?? []).slice(0, 5).map((o) => `${o.option} (mean rank ${o.mean_rank ?? '–'}, first ${pct(o.first_choice_share)})`).join(', ');
+      return (s.options ?? []).slice(0, 5).map((o) => `${o.option} (mean rank ${num(o.mean_rank)}, first ${pct(o.first_choice_share)})`).join(', ');
     case 'yes_no':
       return `yes ${pct(s.yes_share)} (95% CI ${pct(s.yes_share_ci95?.low)}–${pct(s.yes_share_ci95?.high)})`;
     default:
       return `terms: ${(s.top_terms ?? []).slice(0, 6).map((t) => t.term).join(', ') || '–'}${s.themes?.length ? `; themes: ${s.themes.slice(0, 4).map((t) => `${t.code} ${t.participants}`).join(', ')}` : ''}`;
   }
+}
+
+function num(x: number | null | undefined): string {
+  return x === null || x === undefined ? '–' : String(Math.round(x * 100) / 100);
 }
 
 function pct(x: number | null | undefined): string {
