@@ -19,7 +19,10 @@ export function isMissing(raw: string): boolean {
 }
 
 function isDate(value: string): boolean {
-  return DATE.test(value) && !Number.isNaN(Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value));
+  if (!DATE.test(value)) return false;
+  // Round-trip the calendar day: Date.parse rolls 2026-02-30 over to March instead of rejecting it.
+  const day = new Date(`${value.slice(0, 10)}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === value.slice(0, 10);
 }
 
 /**

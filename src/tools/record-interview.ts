@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { listOf, UserError, ValidationError } from '../errors.js';
 import { checkAnswer, slugify, type AnswerValue } from '../domain/questions.js';
 import type { StoredQuestion } from '../store/studies.js';
-import { answerValue, attributeValue, participantId, studyId } from './params.js';
+import { attributeValue, participantId, studyId } from './params.js';
 import { defineTool } from './define.js';
 
 const turn = z.object({ speaker: z.string().min(1).max(100), text: z.string().min(1) });
@@ -23,7 +23,7 @@ Use this tool when you need to: save what a participant said after (or during) a
     study_id: studyId,
     participant_id: participantId,
     answers: z
-      .array(z.object({ question: z.string().min(1).describe('The question key (get_study lists them).'), value: answerValue.describe('The answer, in the form its question type takes.') }))
+      .array(z.object({ question: z.string().min(1).describe('The question key (get_study lists them).'), value: z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]).describe('The answer, in the form its question type takes: a number, an option, a list of options, true/false, or text.') }))
       .default([])
       .describe('Answers to the study\'s questions.'),
     transcript: z

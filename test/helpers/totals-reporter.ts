@@ -7,14 +7,16 @@ export default class TotalsReporter implements Reporter {
     let failed = 0;
     let skipped = 0;
     for (const module of testModules) {
-      // A file that failed to load has no tests but must still count as a failure.
-      if (module.state() === 'failed' && [...module.children.allTests()].length === 0) failed += 1;
+      let moduleFailures = 0;
       for (const test of module.children.allTests()) {
         const state = test.result().state;
         if (state === 'passed') passed += 1;
-        else if (state === 'failed') failed += 1;
+        else if (state === 'failed') moduleFailures += 1;
         else skipped += 1;
       }
+      // A file that failed to load, or whose hooks failed, may have no failed test: count it once.
+      if (module.state() === 'failed' && moduleFailures === 0) moduleFailures = 1;
+      failed += moduleFailures;
     }
     failed += unhandledErrors.length;
     process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
