@@ -37,8 +37,9 @@ export function inferAttributeType(values: readonly string[]): AttributeType {
   if (present.every((v) => TRUE.has(v.toLowerCase()) || FALSE.has(v.toLowerCase()))) return 'boolean';
   if (present.every(isDate)) return 'date';
   const distinct = new Set(present.map((v) => v.toLowerCase())).size;
-  // A category repeats: at most 25 distinct values, and on average each used at least twice.
-  if (distinct <= 25 && distinct <= present.length / 2) return 'category';
+  // A category repeats: at most 25 distinct values, on average each used at least twice
+  // (in a tiny file, any repetition will do: pro, pro, free is a plan, not free text).
+  if (distinct <= 25 && distinct <= Math.max(2, present.length / 2) && distinct < present.length) return 'category';
   return 'text';
 }
 

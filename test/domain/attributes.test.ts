@@ -10,6 +10,7 @@ describe('inferAttributeType', () => {
     expect(inferAttributeType(['2026-01-05', '2025-12-31T10:00:00Z'])).toBe('date');
     expect(inferAttributeType(['pro', 'free', 'pro', 'team', 'free', 'pro'])).toBe('category');
     expect(inferAttributeType(['Acme', 'Globex', 'Initech'])).toBe('text');
+    expect(inferAttributeType(['pro', 'pro', 'free'])).toBe('category'); // a tiny file still shows repetition
     expect(inferAttributeType(['2026-02-30'])).toBe('text'); // no such day (V8's Date.parse would roll it over to March)
   });
   it('coerces values to the type, or says they do not fit', () => {

@@ -1,0 +1,137 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connect, type Harness } from '../helpers/harness.js';
+
+let h: Harness;
+let study_id: number;
+beforeEach(async () => {
+  h = await connect();
+  ({ study_id } = await h.ok('create_study', { name: 'Imports' }));
+});
+afterEach(async () => h.close());
+
+const count = async () => (await h.ok('get_study', { study_id })).counts.participants;
+const fixture = (name: string) => new URL(`../fixtures/csv/${name}`, import.meta.url).pathname;
+
+describe('import_participants', () => {
+  it('imports typed attributes, tags, email and name, and records the attribute catalogue', async () => {
+    const r = await h.ok('import_participants', {
+      study_id,
+      csv: 'id,email,first_name,last_name,plan,mrr,active,signup_date,tags\nc1,a@x.example,Ana,Ruiz,pro,120.5,yes,2026-01-10,churned|new\nc2,b@x.example,Ben,Ode,pro,0,no,2025-02-01,expanded\nc3,,Cy,,free,,,2026-03-01,\n',
+    });
+    expect(r).toMatchObject({ written: true, inserted: 3, updated: 0, skipped: 0, errors: [], rows_read: 3, participants_total: 3, delimiter: ',' });
+    expect(r.columns).toEqual({ id: 'id', email: 'email', name: ['first_name', 'last_name'], tags: ['tags'] });
+    expect(r.attributes).toEqual([
+      { name: 'plan', type: 'category', new: true, values: 3 },
+      { name: 'mrr', type: 'number', new: true, values: 2 },
+      { name: 'active', type: 'boolean', new: true, values: 2 },
+      { name: 'signup_date', type: 'date', new: true, values: 3 },
+    ]);
+    const p = await h.ok('get_participant', { study_id, participant_id: 'c1' });
+    expect(p).toMatchObject({ name: 'Ana Ruiz', email: 'a@x.example', tags: ['churned', 'new'], attributes: { plan: 'pro', mrr: 120.5, active: true, signup_date: '2026-01-10' } });
+    const c3 = await h.ok('get_participant', { study_id, participant_id: 'c3' });
+    expect(c3.attributes).toEqual({ plan: 'free', signup_date: '2026-03-01' });
+  });
+
+  it('writes nothing when a line is bad, and reports every bad line', async () => {
+    await h.ok('import_participants', { study_id, csv: 'id,mrr\nold,10\n' });
+    const r = await h.ok('import_participants', { study_id, csv: 'id,email,mrr\nn1,ok@x.example,5\nn2,not-an-email,6\n,x@x.example,7\nn4,y@x.example,lots\nn1,z@x.example,9\n' });
+    expect(r.written).toBe(false);
+    expect(r.inserted).toBe(0);
+    expect(r.errors).toEqual([
+      { line: 3, message: '"not-an-email" in column "email" is not an email address' },
+      { line: 4, message: 'the id column "id" is empty' },
+      { line: 5, message: '"lots" in column "mrr" is not a number' },
+      { line: 6, message: 'duplicate id "n1" (also on line 2)' },
+    ]);
+    expect(r.bad_lines_total).toBe(4);
+    expect(await count()).toBe(1); // rollback: still only "old"
+    const text = (await h.call('import_participants', { study_id, csv: 'id,mrr\nq,1\nq,2\n' })).content[0].text;
+    expect(text).toMatch(/^Nothing was imported: 1 bad line\(s\)\. .*skip_invalid: true/);
+  });
+
+  it('with skip_invalid imports the rest and lists each skipped line', async () => {
+    // A column with a non-number in it is text when new; once typed as a number, such values are bad lines.
+    await h.ok('import_participants', { study_id, csv: 'id,mrr\nn0,1\n' });
+    const r = await h.ok('import_participants', { study_id, skip_invalid: true, csv: 'id,email,mrr\nn1,a@x.example,5\nn2,b@x.example,lots\nn3,nope,7\nn1,c@x.example,8\nn4,d@x.example,9\n' });
+    expect(r).toMatchObject({ written: true, inserted: 2, skipped: 3, errors: [] });
+    expect(r.skipped_lines).toEqual([
+      { line: 3, message: '"lots" in column "mrr" is not a number' },
+      { line: 4, message: '"nope" in column "email" is not an email address' },
+      { line: 5, message: 'duplicate id "n1" (also on line 2)' },
+    ]);
+    expect(await count()).toBe(3);
+    const text = (await h.call('import_participants', { study_id, skip_invalid: true, csv: 'id,mrr\nn9,x\n' })).content[0].text;
+    expect(text).toMatch(/skipped line 2: "x" in column "mrr" is not a number/);
+  });
+
+  it('dry_run reports without writing', async () => {
+    const r = await h.ok('import_participants', { study_id, dry_run: true, csv: 'id,plan\na,pro\nb,free\n' });
+    expect(r).toMatchObject({ dry_run: true, written: false, inserted: 2 });
+    expect(await count()).toBe(0);
+    expect((await h.ok('get_study', { study_id })).attributes).toEqual([]);
+  });
+
+  it('handles duplicates of existing participants: update (merge), skip, error', async () => {
+    await h.ok('import_participants', { study_id, csv: 'id,plan,mrr,tags\na,free,10,new\nb,free,20,\n' });
+    const updated = await h.ok('import_participants', { study_id, csv: 'id,plan,tags\na,pro,expanded\nc,team,\n' });
+    expect(updated).toMatchObject({ inserted: 1, updated: 1 });
+    const a = await h.ok('get_participant', { study_id, participant_id: 'a' });
+    expect(a.attributes).toEqual({ plan: 'pro', mrr: 10 }); // mrr kept, plan overwritten
+    expect(a.tags).toEqual(['expanded', 'new']); // tags added
+
+    const skipped = await h.ok('import_participants', { study_id, on_duplicate: 'skip', csv: 'id,plan\na,enterprise\nd,pro\n' });
+    expect(skipped).toMatchObject({ inserted: 1, updated: 0, skipped: 1 });
+    expect((await h.ok('get_participant', { study_id, participant_id: 'a' })).attributes.plan).toBe('pro');
+
+    const refused = await h.ok('import_participants', { study_id, on_duplicate: 'error', csv: 'id,plan\nb,pro\ne,pro\n' });
+    expect(refused.written).toBe(false);
+    expect(refused.errors).toEqual([{ line: 2, message: 'participant "b" already exists in this study (on_duplicate is "error"; use "update" or "skip")' }]);
+    expect(await count()).toBe(4);
+  });
+
+  it('keeps a known numeric attribute numeric across imports', async () => {
+    await h.ok('import_participants', { study_id, csv: 'id,mrr\na,10\n' });
+    const r = await h.ok('import_participants', { study_id, csv: 'id,mrr\nb,n/a\nc,unknown\n' });
+    expect(r.errors).toEqual([{ line: 3, message: '"unknown" in column "mrr" is not a number' }]);
+  });
+
+  it('reads local files over stdio, with encoding detection', async () => {
+    const r = await h.ok('import_participants', { study_id, path: fixture('windows-1252.csv') });
+    expect(r.inserted).toBe(1);
+    expect(r.warnings[0]).toMatch(/Windows-1252/);
+    expect((await h.ok('get_participant', { study_id, participant_id: 'p1' })).name).toBe('Zoë Müller');
+    const semi = await h.ok('import_participants', { study_id, path: fixture('semicolon.csv') });
+    expect(semi).toMatchObject({ inserted: 2, updated: 1, delimiter: ';' }); // p1 came from the previous file
+    expect(await h.fail('import_participants', { study_id, path: '/nonexistent/file.csv' })).toMatch(/No file at "\/nonexistent\/file.csv"/);
+    expect(await h.fail('import_participants', { study_id, path: fixture('empty.csv') })).toMatch(/The CSV is empty/);
+    expect(await h.fail('import_participants', { study_id, path: fixture('missing-id.csv') })).toMatch(/No id column found/);
+  });
+
+  it('needs exactly one of csv and path, and an existing study', async () => {
+    expect(await h.fail('import_participants', { study_id })).toMatch(/exactly one of `csv`.*or `path`/);
+    expect(await h.fail('import_participants', { study_id, csv: 'id\na\n', path: '/x.csv' })).toMatch(/exactly one of/);
+    expect(await h.fail('import_participants', { study_id: 42, csv: 'id\na\n' })).toMatch(/No study with id 42\. Call list_studies/);
+    expect(await h.fail('import_participants', { study_id, csv: 'id\na\n', on_duplicate: 'merge' })).toMatch(/on_duplicate.*expected one of "update"\|"skip"\|"error"/);
+  });
+});
+
+describe('import_participants over HTTP-style access', () => {
+  it('refuses file paths unless an import folder allows them', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'seglab-import-'));
+    writeFileSync(join(folder, 'ok.csv'), 'id,plan\nz1,pro\n');
+    const locked = await connect({ files: { allowAnyPath: false, importRoot: null } });
+    const { study_id: s1 } = await locked.ok('create_study', { name: 'x' });
+    expect(await locked.fail('import_participants', { study_id: s1, path: join(folder, 'ok.csv') })).toMatch(/Reading files is disabled over HTTP.*--allow-dir/);
+    await locked.close();
+
+    const rooted = await connect({ files: { allowAnyPath: false, importRoot: folder } });
+    const { study_id: s2 } = await rooted.ok('create_study', { name: 'y' });
+    expect((await rooted.ok('import_participants', { study_id: s2, path: 'ok.csv' })).inserted).toBe(1);
+    expect(await rooted.fail('import_participants', { study_id: s2, path: fixture('semicolon.csv') })).toMatch(/outside the folder this server may read/);
+    expect(await rooted.fail('import_participants', { study_id: s2, path: '../../etc/passwd' })).toMatch(/outside the folder|No file/);
+    await rooted.close();
+  });
+});

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, type Harness } from '../helpers/harness.js';
+import { seedTinyStudy } from '../helpers/fixtures.js';
+
+let h: Harness;
+let study_id: number;
+beforeAll(async () => {
+  h = await connect();
+  study_id = await seedTinyStudy(h);
+});
+afterAll(async () => h.close());
+
+const ids = (r: any) => r.participants.map((p: any) => p.participant_id);
+const query = (args: Record<string, unknown>) => h.ok('query_participants', { study_id, ...args });
+
+describe('query_participants', () => {
+  it('finds everyone who mentioned pricing, stemmed, with highlighted snippets', async () => {
+    const r = await query({ text: 'pricing' });
+    // Porter stemming: "pricing" also finds "price" (p1); p3 said "pricing hurts".
+    expect(ids(r)).toEqual(['p1', 'p3']);
+    expect(r.total).toBe(2);
+    const p3 = r.participants[1];
+    expect(p3.snippets.length).toBeGreaterThan(0);
+    expect(p3.snippets.map((s: any) => s.text).join(' ')).toMatch(/\*\*pricing\*\*|\*\*Pric/i);
+    // Notes and transcripts are searched too.
+    expect(ids(await query({ text: 'cheaper competitor' }))).toEqual(['p3']);
+    expect(ids(await query({ text: 'designers' }))).toEqual(['p2']);
+    expect(ids(await query({ text: '"whole team" OR references' }))).toEqual(['p2', 'p4']);
+  });
+
+  it('answers "participants whose score is below 3" and shows the value', async () => {
+    const r = await query({ where: [{ field: 'answer.importance', op: 'lt', value: 3 }] });
+    expect(ids(r)).toEqual(['p3', 'p5']);
+    expect(r.participants[0].values).toEqual({ 'answer.importance': 2 });
+  });
+
+  it('answers "churned customers who rank price first"', async () => {
+    const r = await query({ where: [{ field: 'tag', op: 'eq', value: 'Churned' }, { field: 'answer.factors', op: 'eq', value: 'price' }] });
+    expect(ids(r)).toEqual(['p1', 'p3']);
+    expect(r.participants[0].values['answer.factors']).toEqual(['Price', 'Speed', 'Trust']);
+  });
+
+  it('covers ranking positions, multiple choice, yes/no, attributes, themes and status', async () => {
+    expect(ids(await query({ where: [{ field: 'answer.factors:Trust', op: 'lte', value: 2 }] }))).toEqual(['p3', 'p4']);
+    expect(ids(await query({ where: [{ field: 'answer.factors', op: 'contains', value: 'trust' }] }))).toEqual(['p1', 'p3', 'p4']);
+    expect(ids(await query({ where: [{ field: 'answer.tools', op: 'contains', value: 'slack' }] }))).toEqual(['p1', 'p2', 'p4']);
+    expect(ids(await query({ where: [{ field: 'answer.tools:Jira', op: 'eq', value: true }] }))).toEqual(['p1', 'p3']);
+    expect(ids(await query({ where: [{ field: 'answer.tools', op: 'neq', value: 'Slack' }] }))).toEqual(['p3', 'p5', 'p6']);
+    expect(ids(await query({ where: [{ field: 'answer.team', op: 'eq', value: 'yes' }] }))).toEqual(['p1', 'p2']);
+    expect(ids(await query({ where: [{ field: 'answer.use_case', op: 'in', value: ['beta', 'Gamma'] }] }))).toEqual(['p3', 'p4', 'p5']);
+    expect(ids(await query({ where: [{ field: 'answer.why', op: 'contains', value: 'EXPENSIVE' }] }))).toEqual(['p3']);
+    expect(ids(await query({ where: [{ field: 'answer.why', op: 'exists', value: false }] }))).toEqual(['p5', 'p6']);
+    expect(ids(await query({ where: [{ field: 'attr.mrr', op: 'gte', value: 120 }] }))).toEqual(['p1', 'p2', 'p6']);
+    expect(ids(await query({ where: [{ field: 'attr.plan', op: 'neq', value: 'PRO' }] }))).toEqual(['p3', 'p4', 'p5', 'p6']);
+    expect(ids(await query({ where: [{ field: 'attr.signup_date', op: 'gte', value: '2026-06-01' }] }))).toEqual(['p3', 'p4']);
+    expect(ids(await query({ where: [{ field: 'attr.hubspot.stage', op: 'eq', value: 'lead' }] }))).toEqual(['p3', 'p5']);
+    expect(ids(await query({ where: [{ field: 'theme', op: 'eq', value: 'pricing' }] }))).toEqual(['p1', 'p3']);
+    expect(ids(await query({ where: [{ field: 'theme', op: 'eq', value: 'fast_setup' }] }))).toEqual(['p1']);
+    expect(ids(await query({ where: [{ field: 'tag', op: 'in', value: ['new', 'expanded'] }] }))).toEqual(['p2', 'p4', 'p6']);
+    expect(ids(await query({ where: [{ field: 'status', op: 'eq', value: 'not_interviewed' }] }))).toEqual(['p6']);
+    expect(ids(await query({ where: [{ field: 'status', op: 'in', value: ['partial', 'not_interviewed'] }] }))).toEqual(['p5', 'p6']);
+    expect(ids(await query({ where: [{ field: 'email', op: 'contains', value: 'p2@' }] }))).toEqual(['p2']);
+  });
+
+  it('combines conditions with text search and includes extra fields', async () => {
+    const r = await query({ text: 'price', where: [{ field: 'attr.plan', op: 'eq', value: 'free' }], include: ['attr.mrr', 'answer.nps'] });
+    expect(ids(r)).toEqual(['p3']);
+    expect(r.participants[0].values).toEqual({ 'attr.plan': 'free', 'attr.mrr': 0, 'answer.nps': 3 });
+  });
+
+  it('paginates with a cursor and a stable total', async () => {
+    const first = await query({ limit: 4 });
+    expect(first).toMatchObject({ total: 6, returned: 4 });
+    expect(first.next_cursor).toEqual(expect.any(String));
+    const second = await query({ limit: 4, cursor: first.next_cursor });
+    expect(second).toMatchObject({ total: 6, returned: 2, next_cursor: null });
+    expect([...ids(first), ...ids(second)]).toEqual(['p1', 'p2', 'p3', 'p4', 'p5', 'p6']);
+    expect(await h.fail('query_participants', { study_id, cursor: 'garbage' })).toMatch(/cursor is not valid/);
+  });
+
+  it('names the field and the allowed values on bad conditions', async () => {
+    expect(await h.fail('query_participants', { study_id, where: [{ field: 'answer.nope', op: 'eq', value: 1 }] })).toMatch(/Unknown question key "nope" in "answer.nope"\. Question keys: "why", "importance", "nps"/);
+    expect(await h.fail('query_participants', { study_id, where: [{ field: 'attr.colour', op: 'eq', value: 1 }] })).toMatch(/Unknown attribute "colour".*Attributes: "plan", "mrr"/);
+    expect(await h.fail('query_participants', { study_id, where: [{ field: 'answer.why', op: 'gt', value: 1 }] })).toMatch(/op "gt" does not apply here; allowed: "contains", "exists"/);
+    expect(await h.fail('query_participants', { study_id, where: [{ field: 'answer.factors', op: 'eq', value: 'Cost' }] })).toMatch(/"Cost" is not an option of "factors"; options: "Price", "Speed", "Trust"/);
+    expect(await h.fail('query_participants', { study_id, where: [{ field: 'status', op: 'eq', value: 'done' }] })).toMatch(/not one of "completed", "partial", "not_interviewed"/);
+    expect(await h.fail('query_participants', { study_id, where: [{ field: 'attr.mrr', op: 'gt', value: 'lots' }] })).toMatch(/"lots" is not a number/);
+    expect(await h.fail('query_participants', { study_id, where: [{ field: 'attr.mrr', op: 'in', value: 5 }] })).toMatch(/needs a list of values/);
+    expect(await h.fail('query_participants', { study_id, where: [{ field: 'plan', op: 'eq', value: 'pro' }] })).toMatch(/Unknown field "plan"\. Fields: attr\.<name>/);
+    expect(await h.fail('query_participants', { study_id, where: [{ field: 'tag', op: 'like', value: 'x' }] })).toMatch(/op.*expected one of "eq"\|"neq"/);
+    expect(await h.fail('query_participants', { study_id, text: '?!' })).toMatch(/no words to search for/);
+  });
+});
