@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, type Harness } from './helpers/harness.js';
+import { seedTinyStudy } from './helpers/fixtures.js';
+
+let h: Harness;
+let study_id: number;
+beforeAll(async () => {
+  h = await connect();
+  study_id = await seedTinyStudy(h);
+});
+afterAll(async () => h.close());
+
+describe('tool catalog', () => {
+  it('declares every tool with a description, annotations and an output schema', async () => {
+    const { tools } = await h.client.listTools();
+    expect(tools.map((t) => t.name)).toEqual([
+      'create_study', 'list_studies', 'get_study', 'add_questions', 'import_participants',
+      'record_interview', 'get_participant', 'query_participants', 'summarize_questions',
+    ]);
+    for (const tool of tools) {
+      expect(tool.description!.length, tool.name).toBeGreaterThan(100);
+      expect(tool.description!.length, tool.name).toBeLessThanOrEqual(2048);
+      expect(tool.description, tool.name).toMatch(/Use this tool when you need to/);
+      expect(typeof tool.annotations?.readOnlyHint, tool.name).toBe('boolean');
+      expect(tool.annotations?.openWorldHint, tool.name).toBe(false);
+      if (!tool.annotations?.readOnlyHint) expect(typeof tool.annotations?.destructiveHint, tool.name).toBe('boolean');
+      expect(tool.outputSchema?.type, tool.name).toBe('object');
+      expect(tool.inputSchema.type, tool.name).toBe('object');
+      expect(tool.inputSchema, tool.name).not.toHaveProperty('anyOf');
+    }
+    const readOnly = tools.filter((t) => t.annotations?.readOnlyHint).map((t) => t.name);
+    expect(readOnly).toEqual(['list_studies', 'get_study', 'get_participant', 'query_participants', 'summarize_questions']);
+  });
+
+  it('keeps every result compact enough for a context window', async () => {
+    const results = await Promise.all([
+      h.call('get_study', { study_id }),
+      h.call('summarize_questions', { study_id, by: 'tag' }),
+      h.call('query_participants', { study_id, text: 'price', limit: 200 }),
+    ]);
+    for (const r of results) expect(JSON.stringify(r.structuredContent).length).toBeLessThan(100_000);
+  });
+});
+
+describe('resources', () => {
+  it('lists and reads study resources', async () => {
+    const { resources } = await h.client.listResources();
+    expect(resources).toContainEqual(expect.objectContaining({ uri: `seglab://studies/${study_id}`, name: 'Tiny' }));
+    const { resourceTemplates } = await h.client.listResourceTemplates();
+    expect(resourceTemplates.map((t) => t.uriTemplate).sort()).toEqual(['seglab://studies/{study_id}', 'seglab://studies/{study_id}/participants/{participant_id}']);
+    const read = await h.client.readResource({ uri: `seglab://studies/${study_id}` });
+    const body = JSON.parse((read.contents[0] as { text: string }).text);
+    expect(body.counts.participants).toBe(6);
+    expect(read.contents[0]!.mimeType).toBe('application/json');
+  });
+
+  it('reads a participant profile with the whole transcript', async () => {
+    const read = await h.client.readResource({ uri: `seglab://studies/${study_id}/participants/p2` });
+    const body = JSON.parse((read.contents[0] as { text: string }).text);
+    expect(body).toMatchObject({ participant_id: 'p2', transcript_truncated: false });
+    expect(body.transcript).toMatch(/designers wanted the integrations/);
+  });
+
+  it('completes study and participant ids', async () => {
+    const studies = await h.client.complete({ ref: { type: 'ref/resource', uri: 'seglab://studies/{study_id}' }, argument: { name: 'study_id', value: '' } });
+    expect(studies.completion.values).toEqual([String(study_id)]);
+    const people = await h.client.complete({
+      ref: { type: 'ref/resource', uri: 'seglab://studies/{study_id}/participants/{participant_id}' },
+      argument: { name: 'participant_id', value: 'p' },
+      context: { arguments: { study_id: String(study_id) } },
+    });
+    expect(people.completion.values).toEqual(['p1', 'p2', 'p3', 'p4', 'p5', 'p6']);
+  });
+});
