@@ -62,6 +62,17 @@ describe('seglab serve --http', () => {
     expect((await health()).sessions).toBe(0);
   });
 
+  it('serves a 2026-07-28 (modern era) client on the same endpoint', async () => {
+    const client = new Client({ name: 'modern-client', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
+    await client.connect(new StreamableHTTPClientTransport(new URL(server.url)));
+    expect(client.getProtocolEra()).toBe('modern');
+    expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
+    expect((await client.listTools()).tools).toHaveLength(9);
+    const result: any = await client.callTool({ name: 'create_study', arguments: { name: 'Modern era' } });
+    expect(result.structuredContent).toMatchObject({ name: 'Modern era', mode: 'hybrid' });
+    await client.close();
+  });
+
   it('refuses file paths over HTTP unless --allow-dir was given', async () => {
     const { client, transport } = await httpClient();
     const result: any = await client.callTool({ name: 'import_participants', arguments: { study_id: 1, path: '/etc/hostname' } });

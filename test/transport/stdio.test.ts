@@ -38,6 +38,16 @@ describe('seglab serve (stdio)', () => {
     expect(stderr()).toContain(`[seglab] info: database ${db}`);
   });
 
+  it('serves a 2026-07-28 (modern era) client too', async () => {
+    const transport = new StdioClientTransport({ command: process.execPath, args: [cliPath, 'serve', '--db', tempDbPath()], stderr: 'pipe' });
+    const client = new Client({ name: 'modern-client', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
+    await client.connect(transport);
+    expect(client.getProtocolEra()).toBe('modern');
+    const { study_id } = await ok(client, 'create_study', { name: 'Modern stdio' });
+    expect(study_id).toBe(1);
+    await client.close();
+  });
+
   it('lets two processes share one database file (Claude Desktop and Cursor at once)', async () => {
     const db = tempDbPath();
     const a = await stdioClient(db);
