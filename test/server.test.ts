@@ -42,10 +42,30 @@ describe('tool catalog', () => {
   });
 });
 
+describe('errors and logging', () => {
+  it('reports completed imports through MCP logging', async () => {
+    const messages: unknown[] = [];
+    h.client.setNotificationHandler('notifications/message', (n) => void messages.push(n.params));
+    const own = await h.ok('create_study', { name: 'Logging' });
+    await h.ok('import_participants', { study_id: own.study_id, csv: 'id\nlogged\n' });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(messages).toContainEqual(expect.objectContaining({ level: 'info', logger: 'seglab', data: expect.stringMatching(/study \d+: 1 inserted/) }));
+  });
+
+  it('turns an unexpected failure into an actionable isError result without internals', async () => {
+    const broken = await connect();
+    broken.store.db.close(); // every statement now throws a TypeError from better-sqlite3
+    const text = await broken.fail('list_studies', {});
+    expect(text).toMatch(/^Internal error in list_studies \(ref [0-9a-f]{8}\)\. Nothing was saved by the failed step; the server log \(stderr\) has the details\.$/);
+    expect(text).not.toMatch(/database connection|TypeError|SQL/);
+    await broken.client.close();
+  });
+});
+
 describe('resources', () => {
   it('lists and reads study resources', async () => {
     const { resources } = await h.client.listResources();
-    expect(resources).toContainEqual(expect.objectContaining({ uri: `seglab://studies/${study_id}`, name: 'Tiny' }));
+    expect(resources).toContainEqual(expect.objectContaining({ uri: `seglab://studies/${study_id}`, name: 'Tiny', mimeType: 'application/json' }));
     const { resourceTemplates } = await h.client.listResourceTemplates();
     expect(resourceTemplates.map((t) => t.uriTemplate).sort()).toEqual(['seglab://studies/{study_id}', 'seglab://studies/{study_id}/participants/{participant_id}']);
     const read = await h.client.readResource({ uri: `seglab://studies/${study_id}` });
@@ -63,7 +83,7 @@ describe('resources', () => {
 
   it('completes study and participant ids', async () => {
     const studies = await h.client.complete({ ref: { type: 'ref/resource', uri: 'seglab://studies/{study_id}' }, argument: { name: 'study_id', value: '' } });
-    expect(studies.completion.values).toEqual([String(study_id)]);
+    expect(studies.completion.values).toContain(String(study_id));
     const people = await h.client.complete({
       ref: { type: 'ref/resource', uri: 'seglab://studies/{study_id}/participants/{participant_id}' },
       argument: { name: 'participant_id', value: 'p' },

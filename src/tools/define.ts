@@ -20,6 +20,8 @@ export interface ToolDeps {
 
 export interface ToolContext extends ToolDeps {
   request: ServerContext;
+  /** Sends a log message to the client (MCP logging) as well as stderr; never fails the call. */
+  notify(level: 'info' | 'warning' | 'error', message: string): void;
 }
 
 export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {
@@ -33,6 +35,9 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   render(result: z.output<O>): string;
 }
 
+/** Annotations of every tool that only reads. */
+export const readOnly: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
+
 /** Identity function: exists so TypeScript infers `run`'s argument types from the schemas. */
 export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(definition: ToolDefinition<I, O>): ToolDefinition<I, O> {
   return definition;
@@ -43,8 +48,20 @@ function errorResult(message: string): CallToolResult {
   return { isError: true, content: [{ type: 'text', text: message }] };
 }
 
+function clientLogger(request: ServerContext, log: Logger) {
+  return (level: 'info' | 'warning' | 'error', message: string) => {
+    (level === 'warning' ? log.warn : log[level])(message);
+    // MCP logging is deprecated in 2026-07-28 and absent for some clients: best effort only.
+    try {
+      void request.mcpReq.log(level, message, 'seglab').catch(() => undefined);
+    } catch {
+      // the client did not negotiate logging
+    }
+  };
+}
+
 /** Turns anything a handler throws into a message the assistant can act on. */
-export function toToolError(error: unknown, log: Logger, tool: string): CallToolResult {
+export function toToolError(error: unknown, log: Logger, tool: string, notify?: (level: 'error', message: string) => void): CallToolResult {
   if (error instanceof UserError) return errorResult(error.message);
   const code = (error as { code?: string })?.code;
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
@@ -53,6 +70,7 @@ export function toToolError(error: unknown, log: Logger, tool: string): CallTool
   if (code === 'SQLITE_READONLY') return errorResult('The database file is read-only; start seglab with a writable --db path.');
   const ref = randomUUID().slice(0, 8);
   log.error(`${tool} failed (ref ${ref})`, error);
+  notify?.('error', `${tool} failed with an internal error (ref ${ref}); details are in the server's stderr log.`);
   return errorResult(`Internal error in ${tool} (ref ${ref}). Nothing was saved by the failed step; the server log (stderr) has the details.`);
 }
 
@@ -68,13 +86,14 @@ export function registerTools(server: McpServer, tools: readonly ToolDefinition[
         annotations: { title: tool.title, ...tool.annotations },
       },
       async (args: unknown, request: ServerContext): Promise<CallToolResult> => {
+        const notify = clientLogger(request, deps.log);
         try {
-          const raw = await tool.run(args as never, { ...deps, request });
+          const raw = await tool.run(args as never, { ...deps, request, notify });
           // Parse with the output schema: applies defaults and guarantees what the schema promises.
           const result = tool.output.parse(raw) as Record<string, unknown>;
           return { content: [{ type: 'text', text: tool.render(result as never) }], structuredContent: result };
         } catch (error) {
-          return toToolError(error, deps.log, tool.name);
+          return toToolError(error, deps.log, tool.name, notify);
         }
       },
     );

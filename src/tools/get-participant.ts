@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { presentAnswer } from '../domain/questions.js';
 import type { Store } from '../store/index.js';
 import { answerValue, attributeValue, capList, participantId, questionType, studyId } from './params.js';
-import { defineTool } from './define.js';
+import { defineTool, readOnly } from './define.js';
 
 const TRANSCRIPT_PREVIEW = 1500;
 const MAX_QUOTES = 50;
@@ -64,7 +64,7 @@ Use this tool when you need to: understand one person before naming a segment or
     include_transcript: z.boolean().default(false).describe('Return the whole transcript instead of its beginning.'),
   }),
   output: participantProfile,
-  annotations: { readOnlyHint: true, openWorldHint: false },
+  annotations: readOnly,
   run({ study_id, participant_id, include_transcript }, { store }) {
     return profile(store, study_id, participant_id, include_transcript);
   },

@@ -64,8 +64,9 @@ Use this tool when you need to: load the people to interview, with lifecycle tag
     participants_total: z.number(),
     warnings: z.array(z.string()),
   }),
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  run(args, { store, files }) {
+    // destructive: on_duplicate "update" overwrites attribute values; idempotent: the same file twice leaves the same state.
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+  run(args, { store, files, notify }) {
     store.studies.get(args.study_id);
     if ((args.csv === undefined) === (args.path === undefined)) {
       throw new UserError('Give exactly one of `csv` (the CSV text) or `path` (a local file).');
@@ -77,6 +78,9 @@ Use this tool when you need to: load the people to interview, with lifecycle tag
       skip_invalid: args.skip_invalid,
       dry_run: args.dry_run,
     });
+    if (result.written && !args.dry_run) {
+      notify('info', `import_participants: study ${args.study_id}: ${result.inserted} inserted, ${result.updated} updated, ${result.skipped} skipped`);
+    }
     const warnings = [...(source.warning ? [source.warning] : []), ...parsed.warnings];
     const badTotal = result.errors.length + result.skipped_lines.length;
     if (badTotal > MAX_LINES_LISTED) warnings.push(`${badTotal} bad lines; the first ${MAX_LINES_LISTED} are listed.`);

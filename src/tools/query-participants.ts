@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { UserError } from '../errors.js';
 import { answerValue, attributeValue, condition, cursor, field, limit, studyId } from './params.js';
-import { defineTool } from './define.js';
+import { defineTool, readOnly } from './define.js';
 
 export const queryParticipants = defineTool({
   name: 'query_participants',
@@ -33,7 +33,7 @@ Use this tool when you need to: answer a question about who said or did what, or
     ),
     next_cursor: z.string().nullable(),
   }),
-  annotations: { readOnlyHint: true, openWorldHint: false },
+  annotations: readOnly,
   run({ study_id, where, text, include, limit, cursor }, { store }) {
     store.studies.get(study_id);
     if (text !== undefined && text.trim() === '') throw new UserError('`text` is empty; give words to search for, or leave it out.');

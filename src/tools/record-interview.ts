@@ -75,7 +75,8 @@ Use this tool when you need to: save what a participant said after (or during) a
     themes_added: z.number().describe('New theme-evidence links.'),
     warnings: z.array(z.string()),
   }),
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    // destructive: re-recording replaces the answers it names; idempotent: the same call twice leaves the same state.
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   run(args, { store }) {
     store.studies.get(args.study_id);
     const questions = store.studies.questions(args.study_id);

@@ -4,7 +4,7 @@ import { UserError } from '../errors.js';
 import { readinessChecks, sampleGroupsCovered } from '../domain/study-health.js';
 import type { Store } from '../store/index.js';
 import { attributeType, capList, cursor, limit, questionOut, studyId } from './params.js';
-import { defineTool } from './define.js';
+import { defineTool, readOnly } from './define.js';
 
 const mode = z.enum(['exploratory', 'hybrid', 'structured']);
 
@@ -76,7 +76,7 @@ Use this tool when you need to: find a study_id, or see what research exists. Pa
     ),
     next_cursor: z.string().nullable(),
   }),
-  annotations: { readOnlyHint: true, openWorldHint: false },
+  annotations: readOnly,
   run({ limit, cursor }, { store }) {
     const after = cursor ? Number(Buffer.from(cursor, 'base64url').toString()) : 0;
     if (!Number.isInteger(after) || after < 0) throw new UserError('The cursor is not valid: pass next_cursor from the previous page unchanged.');
@@ -127,7 +127,7 @@ Use this tool when you need to: see a study's design and progress, find question
     readiness: z.object({ ready: z.boolean(), checks: z.array(checkOut) }),
     resource_uri: z.string(),
   }),
-  annotations: { readOnlyHint: true, openWorldHint: false },
+  annotations: readOnly,
   run({ study_id }, { store }) {
     return studyDetail(store, study_id);
   },

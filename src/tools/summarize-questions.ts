@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { questionType, studyId } from './params.js';
-import { defineTool } from './define.js';
+import { defineTool, readOnly } from './define.js';
 import type { QuestionStats } from '../store/summary.js';
 
 const stats = z.object({
@@ -91,7 +91,7 @@ Use this tool when you need to: answer "how do participants rate X", "which grou
     questions: z.array(stats.extend({ key: z.string(), type: questionType, text: z.string(), groups: z.array(stats.extend({ group: z.string() })).optional() })),
     warnings: z.array(z.string()),
   }),
-  annotations: { readOnlyHint: true, openWorldHint: false },
+  annotations: readOnly,
   run({ study_id, questions, by, include_partial }, { store }) {
     store.studies.get(study_id);
     const context = store.query.context(study_id);
