@@ -335,12 +335,22 @@ export class QueryStore {
       .filter((c): c is typeof c & { expr: Sql } => c.expr !== null && c.ref.kind !== 'participant_id' && c.ref.kind !== 'email' && c.ref.kind !== 'name' && c.ref.kind !== 'status');
     const valueStatements = valueColumns.map((c) => ({ ...c, stmt: this.db.prepare(`SELECT ${c.expr.sql} AS v FROM participants p WHERE p.id = ?`) }));
 
-    const snippetStmt = fts
-      ? this.db.prepare(
-          `SELECT kind, snippet(said, 0, '**', '**', '…', 16) AS text FROM said
-            WHERE said MATCH ? AND participant_id = ? ORDER BY rank LIMIT 2`,
+    // Snippets for the whole page in one FTS pass (participant_id is not indexed in FTS, so a
+    // per-row lookup would re-run the full match for every row).
+    const snippets = new Map<number, { source: string; text: string }[]>();
+    if (fts && page.length > 0) {
+      const rows = this.db
+        .prepare(
+          `SELECT participant_id, kind, snippet(said, 0, '**', '**', '…', 16) AS text FROM said
+            WHERE said MATCH ? AND participant_id IN (${page.map(() => '?').join(', ')}) ORDER BY rank`,
         )
-      : null;
+        .all(fts, ...page.map((r) => r.id)) as { participant_id: number; kind: string; text: string }[];
+      for (const row of rows) {
+        const list = snippets.get(row.participant_id) ?? [];
+        if (list.length < 2) list.push({ source: row.kind, text: row.text });
+        snippets.set(row.participant_id, list);
+      }
+    }
 
     const participants: QueryRow[] = page.map((row) => {
       const values: QueryRow['values'] = {};
@@ -357,7 +367,7 @@ export class QueryStore {
         tags: JSON.parse(row.tags) as string[],
         status: row.status,
         values,
-        snippets: snippetStmt ? (snippetStmt.all(fts, row.id) as { kind: string; text: string }[]).map((s) => ({ source: s.kind, text: s.text })) : [],
+        snippets: snippets.get(row.id) ?? [],
       };
     });
     const last = page[page.length - 1];

@@ -71,8 +71,11 @@ interface Grouping {
 }
 
 const ALL = 'all';
+/** Temp tables holding one summary's population and groups (connection-local, dropped after use). */
+const SCOPE = 'summary_scope';
+const GROUPS = 'summary_groups';
 /** Open-ended answers read per group for term counts; above this the terms come from a sample. */
-const TERM_SAMPLE = 2000;
+const TERM_SAMPLE = 1000;
 
 export class SummaryStore {
   constructor(private readonly db: Db) {}
@@ -82,36 +85,51 @@ export class SummaryStore {
     const all = [...context.questions.values()];
     const questions = options.questions?.length ? options.questions.map((key) => resolveQuestion(context, key, `questions`)) : all;
 
-    const eligible = {
-      sql: `SELECT p.id AS participant_id, p.attributes FROM participants p JOIN interviews i ON i.participant_id = p.id
-             WHERE p.study_id = ? AND i.status IN (${statuses.map(() => '?').join(', ')})`,
-      params: [studyId, ...statuses],
-    };
-    const grouping = options.by ? this.grouping(options.by, context, eligible) : { sql: `SELECT participant_id, '${ALL}' AS grp FROM e`, params: [], overlapping: false };
-    const cte = `WITH e AS (${eligible.sql}), g AS (${grouping.sql})`;
-    const cteParams = [...eligible.params, ...grouping.params];
+    // The population and its groups are computed once into indexed temp tables; every per-question
+    // aggregate then reads the covering answers index and looks members up by participant id.
+    this.db.exec(`DROP TABLE IF EXISTS temp.${SCOPE}; DROP TABLE IF EXISTS temp.${GROUPS};
+      CREATE TEMP TABLE ${SCOPE} (participant_id INTEGER PRIMARY KEY, attributes TEXT NOT NULL);
+      CREATE TEMP TABLE ${GROUPS} (participant_id INTEGER NOT NULL, grp TEXT NOT NULL);`);
+    try {
+      this.db
+        .prepare(
+          `INSERT INTO temp.${SCOPE} SELECT p.id, p.attributes FROM participants p JOIN interviews i ON i.participant_id = p.id
+            WHERE p.study_id = ? AND i.status IN (${statuses.map(() => '?').join(', ')})`,
+        )
+        .run(studyId, ...statuses);
+      const grouping = options.by ? this.grouping(options.by, context) : { sql: `SELECT participant_id, '${ALL}' AS grp FROM e`, params: [], overlapping: false };
+      this.db.prepare(`WITH e AS (SELECT participant_id, attributes FROM temp.${SCOPE}) INSERT INTO temp.${GROUPS} (participant_id, grp) ${grouping.sql}`).run(...grouping.params);
+      this.db.exec(`CREATE INDEX temp.${GROUPS}_by_participant ON ${GROUPS} (participant_id, grp)`);
 
-    const groupSizes = this.db.prepare(`${cte} SELECT grp, COUNT(*) AS n FROM g GROUP BY grp ORDER BY n DESC, grp`).all(...cteParams) as { grp: string; n: number }[];
-    const population = (this.db.prepare(`WITH e AS (${eligible.sql}) SELECT COUNT(*) AS n FROM e`).get(...eligible.params) as { n: number }).n;
+      const groupSizes = this.db.prepare(`SELECT grp, COUNT(*) AS n FROM temp.${GROUPS} GROUP BY grp ORDER BY n DESC, grp`).all() as { grp: string; n: number }[];
+      const population = (this.db.prepare(`SELECT COUNT(*) AS n FROM temp.${SCOPE}`).get() as { n: number }).n;
+      const grouped = `temp.${GROUPS}`;
+      const everyone = `(SELECT participant_id, '${ALL}' AS grp FROM temp.${SCOPE})`;
 
-    const summaries = questions.map((question) => {
-      const perGroup = this.questionStats(question, cte, cteParams, groupSizes.map((g) => g.grp));
-      const overall = options.by ? this.questionStats(question, `WITH e AS (${eligible.sql}), g AS (SELECT participant_id, '${ALL}' AS grp FROM e)`, eligible.params, [ALL]).get(ALL)! : perGroup.get(ALL)!;
-      const summary: QuestionSummary = { key: question.key, type: question.type, text: question.text, ...overall };
-      if (options.by) summary.groups = groupSizes.map((g) => ({ group: g.grp, ...perGroup.get(g.grp)! }));
-      return summary;
-    });
+      const summaries = questions.map((question) => {
+        const overall = this.questionStats(question, everyone, [ALL]).get(ALL)!;
+        const summary: QuestionSummary = { key: question.key, type: question.type, text: question.text, ...overall };
+        if (options.by) {
+          const perGroup = this.questionStats(question, grouped, groupSizes.map((g) => g.grp));
+          summary.groups = groupSizes.map((g) => ({ group: g.grp, ...perGroup.get(g.grp)! }));
+        }
+        return summary;
+      });
 
-    return {
-      population: { statuses, participants: population },
-      by: options.by
-        ? { field: options.by, groups: groupSizes.map((g) => ({ group: g.grp, participants: g.n })), overlapping: grouping.overlapping, ...(grouping.note ? { note: grouping.note } : {}) }
-        : null,
-      questions: summaries,
-    };
+      return {
+        population: { statuses, participants: population },
+        by: options.by
+          ? { field: options.by, groups: groupSizes.map((g) => ({ group: g.grp, participants: g.n })), overlapping: grouping.overlapping, ...(grouping.note ? { note: grouping.note } : {}) }
+          : null,
+        questions: summaries,
+      };
+    } finally {
+      this.db.exec(`DROP TABLE IF EXISTS temp.${SCOPE}; DROP TABLE IF EXISTS temp.${GROUPS};`);
+    }
   }
 
-  private grouping(by: string, context: FieldContext, eligible: { sql: string; params: unknown[] }): Grouping {
+  /** SQL selecting (participant_id, grp) from the population `e` (participant_id, attributes). */
+  private grouping(by: string, context: FieldContext): Grouping {
     const ref = parseField(by);
     switch (ref.kind) {
       case 'attr': {
@@ -119,8 +137,8 @@ export class SummaryStore {
         const path = attributePath(ref.name);
         if (type === 'number') {
           // Numbers are binned into quartiles so the groups stay few and comparable.
-          const values = (this.db.prepare(`WITH e AS (${eligible.sql}) SELECT json_extract(e.attributes, ?) AS v FROM e WHERE v IS NOT NULL ORDER BY v`)
-            .all(...eligible.params, path) as { v: number }[]).map((r) => r.v);
+          const values = (this.db.prepare(`SELECT json_extract(attributes, ?) AS v FROM temp.${SCOPE} WHERE v IS NOT NULL ORDER BY v`)
+            .all(path) as { v: number }[]).map((r) => r.v);
           const distinct = [...new Set(values)];
           if (distinct.length <= 6) {
             return { sql: `SELECT participant_id, COALESCE(CAST(json_extract(attributes, ?) AS TEXT), '(missing)') AS grp FROM e`, params: [path], overlapping: false };
@@ -198,12 +216,13 @@ export class SummaryStore {
   }
 
   /** Statistics of one question for every group at once. */
-  private questionStats(question: StoredQuestion, cte: string, params: unknown[], groups: string[]): Map<string, QuestionStats> {
+  private questionStats(question: StoredQuestion, source: string, groups: string[]): Map<string, QuestionStats> {
     const result = new Map<string, QuestionStats>();
+    const cte = `WITH g AS ${source.startsWith('(') ? source : `(SELECT participant_id, grp FROM ${source})`}`;
+    const params: unknown[] = [];
     const join = `FROM answers a JOIN g ON g.participant_id = a.participant_id WHERE a.question_id = ?`;
-    const respondents = new Map(
-      (this.db.prepare(`${cte} SELECT g.grp, COUNT(*) AS n ${join} GROUP BY g.grp`).all(...params, question.id) as { grp: string; n: number }[]).map((r) => [r.grp, r.n]),
-    );
+    const respondentsOf = () =>
+      new Map((this.db.prepare(`${cte} SELECT g.grp, COUNT(*) AS n ${join} GROUP BY g.grp`).all(...params, question.id) as { grp: string; n: number }[]).map((r) => [r.grp, r.n]));
 
     switch (question.type) {
       case 'scale': {
@@ -224,7 +243,7 @@ export class SummaryStore {
       case 'single_choice': {
         const rows = this.db.prepare(`${cte} SELECT g.grp, a.value AS option, COUNT(*) AS count ${join} GROUP BY g.grp, a.value`).all(...params, question.id) as { grp: string; option: string; count: number }[];
         for (const grp of groups) {
-          const n = respondents.get(grp) ?? 0;
+          const n = rows.filter((r) => r.grp === grp).reduce((sum, r) => sum + r.count, 0);
           const options = question.options!.map((option) => {
             const count = rows.find((r) => r.grp === grp && r.option === option)?.count ?? 0;
             return { option, count, share: n ? round(count / n) : 0 };
@@ -234,6 +253,7 @@ export class SummaryStore {
         break;
       }
       case 'multiple_choice': {
+        const respondents = respondentsOf();
         const rows = this.db.prepare(`${cte} SELECT g.grp, j.value AS option, COUNT(*) AS count ${join.replace('WHERE', ', json_each(a.value) j WHERE')} GROUP BY g.grp, j.value`)
           .all(...params, question.id) as { grp: string; option: string; count: number }[];
         for (const grp of groups) {
@@ -249,6 +269,7 @@ export class SummaryStore {
         break;
       }
       case 'ranking': {
+        const respondents = respondentsOf();
         const rows = this.db
           .prepare(`${cte} SELECT g.grp, j.value AS option, CAST(j.key AS INTEGER) + 1 AS position, COUNT(*) AS count ${join.replace('WHERE', ', json_each(a.value) j WHERE')} GROUP BY g.grp, j.value, j.key`)
           .all(...params, question.id) as { grp: string; option: string; position: number; count: number }[];
@@ -269,6 +290,7 @@ export class SummaryStore {
         break;
       }
       case 'open_ended': {
+        const respondents = respondentsOf();
         const texts = this.db
           .prepare(`${cte} SELECT grp, value FROM (SELECT g.grp, a.value, ROW_NUMBER() OVER (PARTITION BY g.grp ORDER BY a.id DESC) AS k ${join}) WHERE k <= ${TERM_SAMPLE}`)
           .all(...params, question.id) as { grp: string; value: string }[];
