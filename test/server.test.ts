@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connect, type Harness } from './helpers/harness.js';
-import { seedTinyStudy } from './helpers/fixtures.js';
+import { useTinyStudy } from './helpers/fixtures.js';
 
 let h: Harness;
 let study_id: number;
-beforeAll(async () => {
-  h = await connect();
-  study_id = await seedTinyStudy(h);
-});
-afterAll(async () => h.close());
+useTinyStudy((tiny) => ({ h, study_id } = tiny));
 
 describe('tool catalog', () => {
   it('declares every tool with a description, annotations and an output schema', async () => {

@@ -1,5 +1,6 @@
 /** A small study with every question type and hand-checkable answers, built through the tools. */
-import type { Harness } from './harness.js';
+import { afterAll, beforeAll } from 'vitest';
+import { connect, type Harness } from './harness.js';
 
 export const tinyQuestions = [
   { key: 'why', type: 'open_ended', text: 'Why did you choose us?', required: true },
@@ -44,4 +45,14 @@ export async function seedTinyStudy(h: Harness): Promise<number> {
     await h.ok('record_interview', { study_id, ...rest, answers: Object.entries(answers).map(([question, value]) => ({ question, value })) });
   }
   return study_id;
+}
+
+/** Registers beforeAll/afterAll hooks that seed one tiny study and hand it to `ready`. */
+export function useTinyStudy(ready: (state: { h: Harness; study_id: number }) => void): void {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await connect();
+    ready({ h, study_id: await seedTinyStudy(h) });
+  });
+  afterAll(async () => h.close());
 }
