@@ -5,6 +5,7 @@
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/server';
 import { readFileSync } from 'node:fs';
 import { UserError } from './errors.js';
+import { registerPrompts } from './prompts.js';
 import { profile } from './tools/get-participant.js';
 import { studyDetail } from './tools/studies.js';
 import { registerTools, type ToolDeps } from './tools/define.js';
@@ -35,6 +36,7 @@ export function createServer(deps: ToolDeps): McpServer {
   );
   registerTools(server, tools, deps);
   const { store } = deps;
+  registerPrompts(server, store);
 
   server.registerResource(
     'study',

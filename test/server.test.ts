@@ -88,3 +88,17 @@ describe('resources', () => {
     expect(people.completion.values).toEqual(['p1', 'p2', 'p3', 'p4', 'p5', 'p6']);
   });
 });
+
+describe('prompts', () => {
+  it('lists described prompts and fills in their arguments', async () => {
+    const { prompts } = await h.client.listPrompts();
+    expect(prompts.map((p) => p.name)).toEqual(['plan_segmentation_study', 'synthesize_findings']);
+    for (const p of prompts) expect(p.description!.length).toBeGreaterThan(40);
+    const plan = await h.client.getPrompt({ name: 'plan_segmentation_study', arguments: { decision: 'Which segment to upsell' } });
+    expect((plan.messages[0]!.content as { text: string }).text).toMatch(/Decision the segments will inform: Which segment to upsell[\s\S]*create_study[\s\S]*add_questions/);
+    const synth = await h.client.getPrompt({ name: 'synthesize_findings', arguments: { study_id: String(study_id) } });
+    expect((synth.messages[0]!.content as { text: string }).text).toMatch(new RegExp(`seglab study ${study_id}`));
+    const completion = await h.client.complete({ ref: { type: 'ref/prompt', name: 'synthesize_findings' }, argument: { name: 'study_id', value: '' } });
+    expect(completion.completion.values).toContain(String(study_id));
+  });
+});
