@@ -71,6 +71,8 @@ Use this tool when you need to: find a study_id, or see what research exists. Pa
         participants: z.number(),
         interviews_completed: z.number(),
         interviews_partial: z.number(),
+        ready: z.boolean().describe('Whether the readiness checklist of get_study passes.'),
+        missing: z.array(z.string()).describe('Checklist items not yet satisfied (get_study explains each).'),
         updated_at: z.string(),
       }),
     ),
@@ -86,6 +88,7 @@ Use this tool when you need to: find a study_id, or see what research exists. Pa
       total: store.studies.countAll(),
       studies: page.map((s) => {
         const counts = store.studies.counts(s.id);
+        const checks = studyChecks(store, s.id, counts);
         return {
           study_id: s.id,
           name: s.name,
@@ -94,6 +97,8 @@ Use this tool when you need to: find a study_id, or see what research exists. Pa
           participants: counts.participants,
           interviews_completed: counts.interviews_completed,
           interviews_partial: counts.interviews_partial,
+          ready: checks.every((c) => c.status === 'ok'),
+          missing: checks.filter((c) => c.status !== 'ok').map((c) => c.check),
           updated_at: s.updated_at,
         };
       }),
@@ -103,7 +108,7 @@ Use this tool when you need to: find a study_id, or see what research exists. Pa
   render: (r) =>
     r.studies.length === 0
       ? 'No studies yet. Create one with create_study.'
-      : [`${r.total} stud${r.total === 1 ? 'y' : 'ies'}:`, ...r.studies.map((s) => `- [${s.study_id}] ${s.name}: ${s.participants} participants, ${s.interviews_completed} interviews completed`), ...(r.next_cursor ? ['(more: pass next_cursor)'] : [])].join('\n'),
+      : [`${r.total} stud${r.total === 1 ? 'y' : 'ies'}:`, ...r.studies.map((s) => `- [${s.study_id}] ${s.name}: ${s.participants} participants, ${s.interviews_completed} interviews completed; ${s.ready ? 'ready' : `missing: ${s.missing.join(', ')}`}`), ...(r.next_cursor ? ['(more: pass next_cursor)'] : [])].join('\n'),
 });
 
 const checkOut = z.object({ check: z.string(), status: z.enum(['ok', 'warn', 'missing']), message: z.string() });
@@ -146,21 +151,27 @@ Use this tool when you need to: see a study's design and progress, find question
   },
 });
 
+/** The readiness checklist of one study. */
+function studyChecks(store: Store, id: number, counts = store.studies.counts(id)) {
+  const study = store.studies.get(id);
+  return readinessChecks({
+    decision: study.decision,
+    mode: study.mode,
+    probing_depth: study.probing_depth,
+    questionTypes: store.studies.questions(id).map((q) => q.type),
+    participants: counts.participants,
+    interviewsCompleted: counts.interviews_completed,
+    tags: store.studies.tagCounts(id),
+  });
+}
+
 /** The full study view, shared by get_study and the study resource. */
 export function studyDetail(store: Store, id: number) {
   const study = studyView(store, id);
   const questions = store.studies.questions(id).map(({ id: _id, ...q }) => q);
   const counts = store.studies.counts(id);
   const tags = store.studies.tagCounts(id);
-  const checks = readinessChecks({
-    decision: study.decision ?? null,
-    mode: study.mode,
-    probing_depth: study.probing_depth,
-    questionTypes: questions.map((q) => q.type),
-    participants: counts.participants,
-    interviewsCompleted: counts.interviews_completed,
-    tags,
-  });
+  const checks = studyChecks(store, id, counts);
   return {
     study,
     questions,

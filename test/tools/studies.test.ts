@@ -31,7 +31,8 @@ describe('list_studies', () => {
     for (const name of ['B', 'C']) await h.ok('create_study', { name });
     const page1 = await h.ok('list_studies', { limit: 2 });
     expect(page1.total).toBe(3);
-    expect(page1.studies[0]).toMatchObject({ study_id: 1, name: 'Tiny', participants: 6, interviews_completed: 4, interviews_partial: 1 });
+    expect(page1.studies[0]).toMatchObject({ study_id: 1, name: 'Tiny', participants: 6, interviews_completed: 4, interviews_partial: 1, ready: false, missing: ['open_questions', 'interviews', 'sample_mix'] });
+    expect(page1.studies[1].missing).toEqual(['decision', 'structured_questions', 'open_questions', 'interviews', 'sample_mix']);
     const page2 = await h.ok('list_studies', { limit: 2, cursor: page1.next_cursor });
     expect(page2.studies.map((s: any) => s.name)).toEqual(['C']);
     expect(page2.next_cursor).toBeNull();
