@@ -103,7 +103,7 @@ export class SummaryStore {
 
       const groupSizes = this.db.prepare(`SELECT grp, COUNT(*) AS n FROM temp.${GROUPS} GROUP BY grp ORDER BY n DESC, grp`).all() as { grp: string; n: number }[];
       const population = (this.db.prepare(`SELECT COUNT(*) AS n FROM temp.${SCOPE}`).get() as { n: number }).n;
-      const grouped = `temp.${GROUPS}`;
+      const grouped = `(SELECT participant_id, grp FROM temp.${GROUPS})`;
       const everyone = `(SELECT participant_id, '${ALL}' AS grp FROM temp.${SCOPE})`;
 
       const summaries = questions.map((question) => {
@@ -215,18 +215,17 @@ export class SummaryStore {
     throw new UserError(`"by" takes attr.<name>, answer.<key>, tag, theme or status; got "${by}". Attributes: ${listOf([...context.attributes.keys()])}.`);
   }
 
-  /** Statistics of one question for every group at once. */
-  private questionStats(question: StoredQuestion, source: string, groups: string[]): Map<string, QuestionStats> {
+  /** Statistics of one question for every group at once; `groupsSql` selects (participant_id, grp). */
+  private questionStats(question: StoredQuestion, groupsSql: string, groups: string[]): Map<string, QuestionStats> {
     const result = new Map<string, QuestionStats>();
-    const cte = `WITH g AS ${source.startsWith('(') ? source : `(SELECT participant_id, grp FROM ${source})`}`;
-    const params: unknown[] = [];
+    const cte = `WITH g AS ${groupsSql}`;
     const join = `FROM answers a JOIN g ON g.participant_id = a.participant_id WHERE a.question_id = ?`;
     const respondentsOf = () =>
-      new Map((this.db.prepare(`${cte} SELECT g.grp, COUNT(*) AS n ${join} GROUP BY g.grp`).all(...params, question.id) as { grp: string; n: number }[]).map((r) => [r.grp, r.n]));
+      new Map((this.db.prepare(`${cte} SELECT g.grp, COUNT(*) AS n ${join} GROUP BY g.grp`).all(question.id) as { grp: string; n: number }[]).map((r) => [r.grp, r.n]));
 
     switch (question.type) {
       case 'scale': {
-        const rows = this.db.prepare(`${cte} SELECT g.grp, a.value, COUNT(*) AS count ${join} GROUP BY g.grp, a.value`).all(...params, question.id) as { grp: string; value: number; count: number }[];
+        const rows = this.db.prepare(`${cte} SELECT g.grp, a.value, COUNT(*) AS count ${join} GROUP BY g.grp, a.value`).all(question.id) as { grp: string; value: number; count: number }[];
         for (const grp of groups) {
           const buckets: Bucket<number>[] = rows.filter((r) => r.grp === grp).map((r) => ({ value: r.value, count: r.count }));
           const stats = summarizeNumbers(buckets);
@@ -241,7 +240,7 @@ export class SummaryStore {
         break;
       }
       case 'single_choice': {
-        const rows = this.db.prepare(`${cte} SELECT g.grp, a.value AS option, COUNT(*) AS count ${join} GROUP BY g.grp, a.value`).all(...params, question.id) as { grp: string; option: string; count: number }[];
+        const rows = this.db.prepare(`${cte} SELECT g.grp, a.value AS option, COUNT(*) AS count ${join} GROUP BY g.grp, a.value`).all(question.id) as { grp: string; option: string; count: number }[];
         for (const grp of groups) {
           const n = rows.filter((r) => r.grp === grp).reduce((sum, r) => sum + r.count, 0);
           const options = question.options!.map((option) => {
@@ -255,7 +254,7 @@ export class SummaryStore {
       case 'multiple_choice': {
         const respondents = respondentsOf();
         const rows = this.db.prepare(`${cte} SELECT g.grp, j.value AS option, COUNT(*) AS count ${join.replace('WHERE', ', json_each(a.value) j WHERE')} GROUP BY g.grp, j.value`)
-          .all(...params, question.id) as { grp: string; option: string; count: number }[];
+          .all(question.id) as { grp: string; option: string; count: number }[];
         for (const grp of groups) {
           const n = respondents.get(grp) ?? 0;
           const selections = rows.filter((r) => r.grp === grp).reduce((s, r) => s + r.count, 0);
@@ -272,7 +271,7 @@ export class SummaryStore {
         const respondents = respondentsOf();
         const rows = this.db
           .prepare(`${cte} SELECT g.grp, j.value AS option, CAST(j.key AS INTEGER) + 1 AS position, COUNT(*) AS count ${join.replace('WHERE', ', json_each(a.value) j WHERE')} GROUP BY g.grp, j.value, j.key`)
-          .all(...params, question.id) as { grp: string; option: string; position: number; count: number }[];
+          .all(question.id) as { grp: string; option: string; position: number; count: number }[];
         for (const grp of groups) {
           const n = respondents.get(grp) ?? 0;
           result.set(grp, { n, options: summarizeRanking(question.options!, rows.filter((r) => r.grp === grp), n) });
@@ -280,7 +279,7 @@ export class SummaryStore {
         break;
       }
       case 'yes_no': {
-        const rows = this.db.prepare(`${cte} SELECT g.grp, SUM(a.value = 1) AS yes, COUNT(*) AS n ${join} GROUP BY g.grp`).all(...params, question.id) as { grp: string; yes: number; n: number }[];
+        const rows = this.db.prepare(`${cte} SELECT g.grp, SUM(a.value = 1) AS yes, COUNT(*) AS n ${join} GROUP BY g.grp`).all(question.id) as { grp: string; yes: number; n: number }[];
         for (const grp of groups) {
           const row = rows.find((r) => r.grp === grp);
           const n = row?.n ?? 0;
@@ -293,13 +292,13 @@ export class SummaryStore {
         const respondents = respondentsOf();
         const texts = this.db
           .prepare(`${cte} SELECT grp, value FROM (SELECT g.grp, a.value, ROW_NUMBER() OVER (PARTITION BY g.grp ORDER BY a.id DESC) AS k ${join}) WHERE k <= ${TERM_SAMPLE}`)
-          .all(...params, question.id) as { grp: string; value: string }[];
+          .all(question.id) as { grp: string; value: string }[];
         const themes = this.db
           .prepare(
             `${cte} SELECT g.grp, t.code, COUNT(DISTINCT x.participant_id) AS participants FROM theme_evidence x JOIN themes t ON t.id = x.theme_id
                JOIN g ON g.participant_id = x.participant_id WHERE x.question_id = ? GROUP BY g.grp, t.id ORDER BY participants DESC, t.code`,
           )
-          .all(...params, question.id) as { grp: string; code: string; participants: number }[];
+          .all(question.id) as { grp: string; code: string; participants: number }[];
         for (const grp of groups) {
           result.set(grp, {
             n: respondents.get(grp) ?? 0,

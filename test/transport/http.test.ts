@@ -40,8 +40,8 @@ describe('seglab serve --http', () => {
   it('serves two sessions at once, each with its own session id', async () => {
     const one = await httpClient();
     const two = await httpClient();
-    expect(one.transport.sessionId).toBeTruthy();
-    expect(two.transport.sessionId).toBeTruthy();
+    expect(one.transport.sessionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(two.transport.sessionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(one.transport.sessionId).not.toBe(two.transport.sessionId);
     expect((await health()).sessions).toBe(2);
 
