@@ -51,8 +51,9 @@ async function main(argv: string[]): Promise<void> {
     const { toolSchemas } = await import('./schemas.js');
     const dir = resolve(positionals[1] ?? 'schemas');
     mkdirSync(dir, { recursive: true });
-    for (const [file, schema] of Object.entries(toolSchemas())) writeFileSync(join(dir, file), `${JSON.stringify(schema, null, 2)}\n`);
-    log.info(`wrote ${Object.keys(toolSchemas()).length} schemas to ${dir}`);
+    const schemas = Object.entries(toolSchemas());
+    for (const [file, schema] of schemas) writeFileSync(join(dir, file), `${JSON.stringify(schema, null, 2)}\n`);
+    log.info(`wrote ${schemas.length} schemas to ${dir}`);
     return;
   }
   if (command === 'demo') {

@@ -16,7 +16,7 @@ export class Store {
   constructor(readonly db: Db) {
     this.studies = new StudyStore(db);
     this.participants = new ParticipantStore(db, this.studies);
-    this.interviews = new InterviewStore(db);
+    this.interviews = new InterviewStore(db, this.studies);
     this.query = new QueryStore(db, this.studies);
     this.summaries = new SummaryStore(db);
   }

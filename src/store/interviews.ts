@@ -1,6 +1,6 @@
 import type { AnswerValue, QuestionType } from '../domain/questions.js';
 import type { Db } from './db.js';
-import { now } from './studies.js';
+import { now, type StudyStore } from './studies.js';
 
 export type InterviewStatus = 'completed' | 'partial';
 
@@ -46,7 +46,10 @@ export function fromStored(type: QuestionType, value: number | string): AnswerVa
 
 /** Interviews and what they produce: answers, transcript, quotes, theme evidence. */
 export class InterviewStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly studies: StudyStore,
+  ) {}
 
   /** Writes one interview. Call inside a transaction (the tool wraps participant creation too). */
   record(write: InterviewWrite): { answers_recorded: number; quotes_added: number; themes_added: number } {
@@ -94,7 +97,7 @@ export class InterviewStore {
     for (const theme of write.themes) {
       themesAdded += this.addEvidence(write.studyId, write.participantId, theme.code, theme.evidence, theme.questionId, null, at);
     }
-    this.db.prepare('UPDATE studies SET updated_at = ? WHERE id = ?').run(at, write.studyId);
+    this.studies.touch(write.studyId);
     return { answers_recorded: write.answers.length, quotes_added: quotesAdded, themes_added: themesAdded };
   }
 

@@ -5,6 +5,7 @@
  */
 import { listOf, UserError } from '../errors.js';
 import type { AttributeType, AttributeValue } from '../domain/attributes.js';
+import { decodeCursor, encodeCursor } from '../domain/cursor.js';
 import { parseField, toFtsQuery, type FieldRef, type Operator } from '../domain/fields.js';
 import type { AnswerValue } from '../domain/questions.js';
 import type { Db } from './db.js';
@@ -266,24 +267,6 @@ export function compileCondition(condition: Condition, context: FieldContext): S
   throw new UserError(`Unsupported condition on "${field}".`);
 }
 
-interface Cursor {
-  after: number;
-}
-
-function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
-}
-
-function decodeCursor(text: string): Cursor {
-  try {
-    const cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
-    if (typeof cursor.after === 'number') return cursor;
-  } catch {
-    // fall through to the error below
-  }
-  throw new UserError('The cursor is not valid: pass the next_cursor of the previous page unchanged, or omit it to start again.');
-}
-
 /** query_participants: conditions and a text search, keyset-paginated by participant. */
 export class QueryStore {
   constructor(
@@ -315,25 +298,33 @@ export class QueryStore {
       throw error;
     }
 
-    const after = options.cursor ? decodeCursor(options.cursor).after : 0;
-    const rows = this.db
-      .prepare(
-        `SELECT p.id, p.external_id, p.name, p.email,
-                COALESCE((SELECT i.status FROM interviews i WHERE i.participant_id = p.id), 'not_interviewed') AS status,
-                (SELECT json_group_array(t.tag) FROM (SELECT tag FROM participant_tags WHERE participant_id = p.id ORDER BY tag) t) AS tags
-           FROM participants p WHERE ${where} AND p.id > ? ORDER BY p.id LIMIT ?`,
-      )
-      .all(...params, after, options.limit + 1) as { id: number; external_id: string; name: string | null; email: string | null; status: string; tags: string }[];
-    const hasMore = rows.length > options.limit;
-    const page = rows.slice(0, options.limit);
-
-    // Show the values the question was about: every field used in a condition, plus `include`.
+    // Show the values the question was about (every field used in a condition, plus `include`),
+    // selected with the page itself as extra columns v0, v1, ….
     const shownFields = [...new Set([...options.where.map((c) => c.field), ...options.include])];
     const valueColumns = shownFields
       .map((field) => ({ field, ref: parseField(field) }))
       .map(({ field, ref }) => ({ field, ref, expr: valueExpression(ref, context, field) }))
       .filter((c): c is typeof c & { expr: Sql } => c.expr !== null && c.ref.kind !== 'participant_id' && c.ref.kind !== 'email' && c.ref.kind !== 'name' && c.ref.kind !== 'status');
-    const valueStatements = valueColumns.map((c) => ({ ...c, stmt: this.db.prepare(`SELECT ${c.expr.sql} AS v FROM participants p WHERE p.id = ?`) }));
+    const valueSelect = valueColumns.map((c, i) => `, ${c.expr.sql} AS v${i}`).join('');
+
+    const after = options.cursor ? decodeCursor(options.cursor, 'after') : 0;
+    const rows = this.db
+      .prepare(
+        `SELECT p.id, p.external_id, p.name, p.email,
+                COALESCE((SELECT i.status FROM interviews i WHERE i.participant_id = p.id), 'not_interviewed') AS status,
+                (SELECT json_group_array(t.tag) FROM (SELECT tag FROM participant_tags WHERE participant_id = p.id ORDER BY tag) t) AS tags${valueSelect}
+           FROM participants p WHERE ${where} AND p.id > ? ORDER BY p.id LIMIT ?`,
+      )
+      .all(...valueColumns.flatMap((c) => c.expr.params), ...params, after, options.limit + 1) as ({
+      id: number;
+      external_id: string;
+      name: string | null;
+      email: string | null;
+      status: string;
+      tags: string;
+    } & Record<string, number | string | null>)[];
+    const hasMore = rows.length > options.limit;
+    const page = rows.slice(0, options.limit);
 
     // Snippets for the whole page in one FTS pass (participant_id is not indexed in FTS, so a
     // per-row lookup would re-run the full match for every row).
@@ -354,12 +345,12 @@ export class QueryStore {
 
     const participants: QueryRow[] = page.map((row) => {
       const values: QueryRow['values'] = {};
-      for (const c of valueStatements) {
-        const v = (c.stmt.get(...c.expr.params, row.id) as { v: number | string | null }).v;
+      valueColumns.forEach((c, i) => {
+        const v = row[`v${i}`] ?? null;
         if (v === null || c.ref.kind !== 'answer') values[c.field] = v;
         else if (c.ref.option !== null) values[c.field] = v;
         else values[c.field] = decodeAnswer(context.questions.get(c.ref.key)!, v);
-      }
+      });
       return {
         participant_id: row.external_id,
         name: row.name,
@@ -371,7 +362,7 @@ export class QueryStore {
       };
     });
     const last = page[page.length - 1];
-    return { total, participants, next_cursor: hasMore && last ? encodeCursor({ after: last.id }) : null };
+    return { total, participants, next_cursor: hasMore && last ? encodeCursor('after', last.id) : null };
   }
 }
 

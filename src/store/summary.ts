@@ -97,11 +97,15 @@ export class SummaryStore {
             WHERE p.study_id = ? AND i.status IN (${statuses.map(() => '?').join(', ')})`,
         )
         .run(studyId, ...statuses);
-      const grouping = options.by ? this.grouping(options.by, context) : { sql: `SELECT participant_id, '${ALL}' AS grp FROM e`, params: [], overlapping: false };
-      this.db.prepare(`WITH e AS (SELECT participant_id, attributes FROM temp.${SCOPE}) INSERT INTO temp.${GROUPS} (participant_id, grp) ${grouping.sql}`).run(...grouping.params);
-      this.db.exec(`CREATE INDEX temp.${GROUPS}_by_participant ON ${GROUPS} (participant_id, grp)`);
-
-      const groupSizes = this.db.prepare(`SELECT grp, COUNT(*) AS n FROM temp.${GROUPS} GROUP BY grp ORDER BY n DESC, grp`).all() as { grp: string; n: number }[];
+      // Group membership is materialized only when grouping; the overall pass reads the scope alone.
+      const grouping = options.by ? this.grouping(options.by, context) : null;
+      if (grouping) {
+        this.db.prepare(`WITH e AS (SELECT participant_id, attributes FROM temp.${SCOPE}) INSERT INTO temp.${GROUPS} (participant_id, grp) ${grouping.sql}`).run(...grouping.params);
+        this.db.exec(`CREATE INDEX temp.${GROUPS}_by_participant ON ${GROUPS} (participant_id, grp)`);
+      }
+      const groupSizes = grouping
+        ? (this.db.prepare(`SELECT grp, COUNT(*) AS n FROM temp.${GROUPS} GROUP BY grp ORDER BY n DESC, grp`).all() as { grp: string; n: number }[])
+        : [];
       const population = (this.db.prepare(`SELECT COUNT(*) AS n FROM temp.${SCOPE}`).get() as { n: number }).n;
       const grouped = `(SELECT participant_id, grp FROM temp.${GROUPS})`;
       const everyone = `(SELECT participant_id, '${ALL}' AS grp FROM temp.${SCOPE})`;
@@ -109,7 +113,7 @@ export class SummaryStore {
       const summaries = questions.map((question) => {
         const overall = this.questionStats(question, everyone, [ALL]).get(ALL)!;
         const summary: QuestionSummary = { key: question.key, type: question.type, text: question.text, ...overall };
-        if (options.by) {
+        if (grouping) {
           const perGroup = this.questionStats(question, grouped, groupSizes.map((g) => g.grp));
           summary.groups = groupSizes.map((g) => ({ group: g.grp, ...perGroup.get(g.grp)! }));
         }
@@ -118,8 +122,8 @@ export class SummaryStore {
 
       return {
         population: { statuses, participants: population },
-        by: options.by
-          ? { field: options.by, groups: groupSizes.map((g) => ({ group: g.grp, participants: g.n })), overlapping: grouping.overlapping, ...(grouping.note ? { note: grouping.note } : {}) }
+        by: grouping
+          ? { field: options.by!, groups: groupSizes.map((g) => ({ group: g.grp, participants: g.n })), overlapping: grouping.overlapping, ...(grouping.note ? { note: grouping.note } : {}) }
           : null,
         questions: summaries,
       };

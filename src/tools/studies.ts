@@ -1,8 +1,9 @@
 /** create_study, list_studies, get_study. */
 import * as z from 'zod';
-import { UserError } from '../errors.js';
+import { decodeCursor, encodeCursor } from '../domain/cursor.js';
 import { readinessChecks, sampleGroupsCovered } from '../domain/study-health.js';
 import type { Store } from '../store/index.js';
+import type { StudyCounts, StudyRow } from '../store/studies.js';
 import { attributeType, capList, cursor, limit, questionOut, studyId } from './params.js';
 import { defineTool, readOnly } from './define.js';
 
@@ -20,8 +21,7 @@ const studyOut = z.object({
   updated_at: z.string(),
 });
 
-function studyView(store: Store, id: number): z.input<typeof studyOut> {
-  const { id: study_id, ...rest } = store.studies.get(id);
+function studyView({ id: study_id, ...rest }: StudyRow): z.input<typeof studyOut> {
   return { study_id, ...rest };
 }
 
@@ -49,7 +49,7 @@ Next steps: add_questions (3–5 open-ended, 3–4 structured), import_participa
       `import_participants {study_id: ${study.id}}: a CSV with an id column, CRM attributes and lifecycle tags.`,
     ];
     if (!args.decision) next_steps.unshift('Name the decision the segments will inform (no decision was given).');
-    return { ...studyView(store, study.id), next_steps };
+    return { ...studyView(study), next_steps };
   },
   render: (r) => `Created study ${r.study_id} "${r.name}" (${r.mode}, probing depth ${r.probing_depth}).\nNext:\n${r.next_steps.map((s) => `- ${s}`).join('\n')}`,
 });
@@ -80,15 +80,14 @@ Use this tool when you need to: find a study_id, or see what research exists. Pa
   }),
   annotations: readOnly,
   run({ limit, cursor }, { store }) {
-    const after = cursor ? Number(Buffer.from(cursor, 'base64url').toString()) : 0;
-    if (!Number.isInteger(after) || after < 0) throw new UserError('The cursor is not valid: pass next_cursor from the previous page unchanged.');
+    const after = cursor ? decodeCursor(cursor, 'study') : 0;
     const rows = store.studies.list(limit + 1, after);
     const page = rows.slice(0, limit);
     return {
       total: store.studies.countAll(),
       studies: page.map((s) => {
         const counts = store.studies.counts(s.id);
-        const checks = studyChecks(store, s.id, counts);
+        const checks = studyChecks(store, s, counts);
         return {
           study_id: s.id,
           name: s.name,
@@ -102,7 +101,7 @@ Use this tool when you need to: find a study_id, or see what research exists. Pa
           updated_at: s.updated_at,
         };
       }),
-      next_cursor: rows.length > limit ? Buffer.from(String(page[page.length - 1]!.id)).toString('base64url') : null,
+      next_cursor: rows.length > limit ? encodeCursor('study', page[page.length - 1]!.id) : null,
     };
   },
   render: (r) =>
@@ -152,8 +151,8 @@ Use this tool when you need to: see a study's design and progress, find question
 });
 
 /** The readiness checklist of one study. */
-function studyChecks(store: Store, id: number, counts = store.studies.counts(id)) {
-  const study = store.studies.get(id);
+function studyChecks(store: Store, study: StudyRow, counts: StudyCounts) {
+  const id = study.id;
   return readinessChecks({
     decision: study.decision,
     mode: study.mode,
@@ -167,11 +166,20 @@ function studyChecks(store: Store, id: number, counts = store.studies.counts(id)
 
 /** The full study view, shared by get_study and the study resource. */
 export function studyDetail(store: Store, id: number) {
-  const study = studyView(store, id);
+  const row = store.studies.get(id);
+  const study = studyView(row);
   const questions = store.studies.questions(id).map(({ id: _id, ...q }) => q);
   const counts = store.studies.counts(id);
   const tags = store.studies.tagCounts(id);
-  const checks = studyChecks(store, id, counts);
+  const checks = readinessChecks({
+    decision: row.decision,
+    mode: row.mode,
+    probing_depth: row.probing_depth,
+    questionTypes: questions.map((q) => q.type),
+    participants: counts.participants,
+    interviewsCompleted: counts.interviews_completed,
+    tags,
+  });
   return {
     study,
     questions,

@@ -36,6 +36,9 @@ describe('list_studies', () => {
     const page2 = await h.ok('list_studies', { limit: 2, cursor: page1.next_cursor });
     expect(page2.studies.map((s: any) => s.name)).toEqual(['C']);
     expect(page2.next_cursor).toBeNull();
+    // A cursor names its list: query_participants' cursor is not a list_studies position.
+    const people = await h.ok('query_participants', { study_id: 1, limit: 1 });
+    expect(await h.fail('list_studies', { cursor: people.next_cursor })).toMatch(/cursor is not valid/);
   });
 });
 
