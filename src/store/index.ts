@@ -2,6 +2,7 @@ import { openDatabase, type Db } from './db.js';
 import { InterviewStore } from './interviews.js';
 import { ParticipantStore } from './participants.js';
 import { QueryStore } from './query.js';
+import { SegmentStore } from './segments.js';
 import { StudyStore } from './studies.js';
 import { SummaryStore } from './summary.js';
 
@@ -12,6 +13,7 @@ export class Store {
   readonly interviews: InterviewStore;
   readonly query: QueryStore;
   readonly summaries: SummaryStore;
+  readonly segments: SegmentStore;
 
   constructor(readonly db: Db) {
     this.studies = new StudyStore(db);
@@ -19,6 +21,7 @@ export class Store {
     this.interviews = new InterviewStore(db, this.studies);
     this.query = new QueryStore(db, this.studies);
     this.summaries = new SummaryStore(db);
+    this.segments = new SegmentStore(db, this.studies);
   }
 
   static open(path: string): Store {

@@ -177,6 +177,52 @@ CREATE TRIGGER quotes_said_delete AFTER DELETE ON quotes BEGIN
 END;
 `,
   },
+  {
+    version: 2,
+    description: 'segmentations, their segments and members',
+    sql: `
+-- A stored segmentation: k-means (with its encoding, so new participants can be scored),
+-- rules (first match or overlapping) or RFM. parameters keeps the call that made it.
+CREATE TABLE segmentations (
+  id          INTEGER PRIMARY KEY,
+  study_id    INTEGER NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+  method      TEXT NOT NULL CHECK (method IN ('kmeans', 'rules', 'rfm')),
+  k           INTEGER NOT NULL,
+  overlapping INTEGER NOT NULL DEFAULT 0,
+  parameters  TEXT NOT NULL,   -- JSON
+  encoding    TEXT,            -- JSON Encoding: k-means features, or the profile features of rules
+  diagnostics TEXT,            -- JSON: per-k table, recommendation, stability (k-means)
+  summary     TEXT NOT NULL,   -- JSON: warnings, excluded and unassigned participants, notes
+  created_at  TEXT NOT NULL
+);
+CREATE INDEX segmentations_by_study ON segmentations (study_id, id);
+
+CREATE TABLE segments (
+  segmentation_id INTEGER NOT NULL REFERENCES segmentations(id) ON DELETE CASCADE,
+  segment_id      INTEGER NOT NULL,  -- 1-based; k-means numbers the largest first
+  name            TEXT,
+  description     TEXT,
+  persona         TEXT,
+  playbook        TEXT,              -- JSON {product, marketing, sales, customer_success}
+  definition      TEXT NOT NULL,     -- JSON: centre in encoded units (k-means) or conditions (rules)
+  profile         TEXT NOT NULL,     -- JSON: profile, distinguishing features, representatives at creation
+  updated_at      TEXT NOT NULL,
+  PRIMARY KEY (segmentation_id, segment_id)
+) WITHOUT ROWID;
+
+CREATE TABLE segment_members (
+  segmentation_id INTEGER NOT NULL REFERENCES segmentations(id) ON DELETE CASCADE,
+  participant_id  INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+  segment_id      INTEGER NOT NULL,
+  distance        REAL,              -- k-means: distance to the segment centre (encoded units)
+  detail          TEXT,              -- JSON: e.g. RFM scores
+  assigned_by     TEXT NOT NULL DEFAULT 'fit' CHECK (assigned_by IN ('fit', 'assign')),
+  PRIMARY KEY (segmentation_id, participant_id, segment_id)
+) WITHOUT ROWID;
+CREATE INDEX segment_members_by_segment ON segment_members (segmentation_id, segment_id, participant_id);
+CREATE INDEX segment_members_by_participant ON segment_members (participant_id);
+`,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version;

@@ -22,6 +22,11 @@ export interface ToolContext extends ToolDeps {
   request: ServerContext;
   /** Sends a log message to the client (MCP logging) as well as stderr; never fails the call. */
   notify(level: 'info' | 'warning' | 'error', message: string): void;
+  /**
+   * Reports progress when the client sent a progress token, and yields to the event loop so the
+   * notification goes out (and a cancellation comes in) during long CPU work. Throws if cancelled.
+   */
+  progress(done: number, total: number, message: string): Promise<void>;
 }
 
 export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {
@@ -46,6 +51,25 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(definit
 function errorResult(message: string): CallToolResult {
   // No structuredContent on errors: some clients validate it against the output schema.
   return { isError: true, content: [{ type: 'text', text: message }] };
+}
+
+function progressReporter(request: ServerContext) {
+  const token = (request.mcpReq as { _meta?: { progressToken?: string | number } })._meta?.progressToken;
+  let lastSent = 0;
+  return async (done: number, total: number, message: string) => {
+    const at = Date.now();
+    // At most ~20 notifications a second, plus the last one.
+    if (token !== undefined && (done >= total || at - lastSent >= 50)) {
+      lastSent = at;
+      try {
+        await request.mcpReq.notify({ method: 'notifications/progress', params: { progressToken: token, progress: done, total, message } });
+      } catch {
+        // Progress is best effort.
+      }
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    if (request.mcpReq.signal?.aborted) throw new UserError('Cancelled by the client; nothing was saved.');
+  };
 }
 
 function clientLogger(request: ServerContext, log: Logger) {
@@ -88,7 +112,7 @@ export function registerTools(server: McpServer, tools: readonly ToolDefinition[
       async (args: unknown, request: ServerContext): Promise<CallToolResult> => {
         const notify = clientLogger(request, deps.log);
         try {
-          const raw = await tool.run(args as never, { ...deps, request, notify });
+          const raw = await tool.run(args as never, { ...deps, request, notify, progress: progressReporter(request) });
           // Parse with the output schema: applies defaults and guarantees what the schema promises.
           const result = tool.output.parse(raw) as Record<string, unknown>;
           return { content: [{ type: 'text', text: tool.render(result as never) }], structuredContent: result };

@@ -1,6 +1,7 @@
 /** The tool catalog: every public tool, in the order a workflow uses them. */
 import type { ToolDefinition } from './define.js';
 import { addQuestions } from './add-questions.js';
+import { clusterParticipants } from './cluster-participants.js';
 import { getParticipant } from './get-participant.js';
 import { importParticipants } from './import-participants.js';
 import { queryParticipants } from './query-participants.js';
@@ -18,4 +19,5 @@ export const tools = [
   getParticipant,
   queryParticipants,
   summarizeQuestions,
+  clusterParticipants,
 ] as unknown as readonly ToolDefinition[];

@@ -93,12 +93,12 @@ describe('partition agreement', () => {
 });
 
 describe('bootstrap stability', () => {
-  it('well-separated clusters are stable; an arbitrary split of one blob is not', () => {
+  it('well-separated clusters are stable; an arbitrary split of one blob is not', async () => {
     const rows: number[][] = [];
     for (let i = 0; i < 60; i++) rows.push([(i % 3) * 10 + Math.sin(i) * 0.5, Math.cos(i * 7) * 0.5]);
     const separated = fromRows(rows);
     const fit = canonicalOrder(kmeans(separated, 3, { seed: 1 }));
-    const stable = bootstrapStability(separated, fit.assignments, 3, { seed: 1, bootstraps: 15 });
+    const stable = await bootstrapStability(separated, fit.assignments, 3, { seed: 1, bootstraps: 15 });
     expect(Math.min(...stable.jaccard)).toBeGreaterThan(0.95);
     expect(stable.ari).toBeGreaterThan(0.95);
 
@@ -106,7 +106,7 @@ describe('bootstrap stability', () => {
     for (let i = 0; i < 60; i++) blob.push([Math.sin(i * 12.9898) * 43758.5453 % 1, Math.sin(i * 78.233) * 12345.678 % 1]);
     const uniform = fromRows(blob);
     const split = canonicalOrder(kmeans(uniform, 5, { seed: 1 }));
-    const shaky = bootstrapStability(uniform, split.assignments, 5, { seed: 1, bootstraps: 15 });
+    const shaky = await bootstrapStability(uniform, split.assignments, 5, { seed: 1, bootstraps: 15 });
     expect(Math.min(...shaky.jaccard)).toBeLessThan(0.75);
     expect(stabilityVerdict(0.8)).toBe('stable');
     expect(stabilityVerdict(0.7)).toBe('doubtful');

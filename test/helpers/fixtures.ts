@@ -1,4 +1,6 @@
 /** A small study with every question type and hand-checkable answers, built through the tools. */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
 import { connect, type Harness } from './harness.js';
 
@@ -55,4 +57,29 @@ export function useTinyStudy(ready: (state: { h: Harness; study_id: number }) =>
     ready({ h, study_id: await seedTinyStudy(h) });
   });
   afterAll(async () => h.close());
+}
+
+const sampleDir = new URL('../../data/sample-study/', import.meta.url);
+
+/** The planted archetype of each sample participant (data/sample-study/ground-truth.json). */
+export const sampleArchetypes = (JSON.parse(readFileSync(new URL('ground-truth.json', sampleDir), 'utf8')) as { archetypes: Record<string, string> }).archetypes;
+
+/** Loads the 48-customer sample study through the tools, as the demo does. */
+export async function seedSampleStudy(h: Harness): Promise<number> {
+  const sample = JSON.parse(readFileSync(new URL('study.json', sampleDir), 'utf8'));
+  const { study_id } = await h.ok('create_study', sample.study);
+  await h.ok('add_questions', { study_id, questions: sample.questions });
+  await h.ok('import_participants', { study_id, path: fileURLToPath(new URL('participants.csv', sampleDir)) });
+  for (const interview of JSON.parse(readFileSync(new URL('interviews.json', sampleDir), 'utf8'))) await h.ok('record_interview', { study_id, ...interview });
+  return study_id;
+}
+
+/** A harness with the sample study loaded once for the file's tests. */
+export function useSampleStudy(ready: (state: { h: Harness; study_id: number }) => void): void {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await connect();
+    ready({ h, study_id: await seedSampleStudy(h) });
+  }, 30_000);
+  afterAll(() => h.close());
 }

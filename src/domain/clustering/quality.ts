@@ -118,4 +118,3 @@ export function withinSumOfSquares(data: Matrix, labels: ArrayLike<number>, k: n
   return within;
 }
 
-export { row };

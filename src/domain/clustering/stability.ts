@@ -26,12 +26,12 @@ export interface Stability {
   bootstraps: number;
 }
 
-export function bootstrapStability(
+export async function bootstrapStability(
   data: Matrix,
   labels: Int32Array,
   k: number,
-  options: { bootstraps?: number; seed?: number; restarts?: number; onRound?: () => void } = {},
-): Stability {
+  options: { bootstraps?: number; seed?: number; restarts?: number; onRound?: () => void | Promise<void> } = {},
+): Promise<Stability> {
   const n = data.rows;
   const bootstraps = options.bootstraps ?? 20;
   const seed = options.seed ?? 0;
@@ -61,7 +61,7 @@ export function bootstrapStability(
       for (const other of resampledSets) best = Math.max(best, jaccard(originalSets[c]!, other));
       jaccardSums[c]! += best;
     }
-    options.onRound?.();
+    await options.onRound?.();
   }
   return { jaccard: Array.from(jaccardSums, (s) => s / bootstraps), ari: ariSum / bootstraps, bootstraps };
 }

@@ -1,0 +1,144 @@
+/**
+ * Segments in words and numbers: each segment's profile in original units, and every feature
+ * compared between two groups (a segment against the rest, or two segments) with an effect size,
+ * a test and a Benjamini–Hochberg adjusted p-value. Imputed values never enter these numbers.
+ */
+import { round } from '../stats.js';
+import { benjaminiHochberg, chiSquareTest, cohenD, cohenH, fisherExact, moments, welchT } from '../significance.js';
+import { rawValues, type EncodedColumn, type EncodedFeature, type Encoding } from './encoding.js';
+import type { ParticipantFacts } from './facts.js';
+
+export const SIGNIFICANCE = 0.05;
+
+export interface FeatureProfile {
+  field: string;
+  label: string;
+  /** mean: average value; share: share of participants (0–1); rank_points: mean rank points (m = first). */
+  measure: 'mean' | 'share' | 'rank_points';
+  n: number;
+  values: { option: string | null; value: number }[];
+}
+
+export interface FeatureComparison {
+  column: string;
+  field: string;
+  option: string | null;
+  measure: 'mean' | 'share' | 'rank_points';
+  a: number | null;
+  b: number | null;
+  n_a: number;
+  n_b: number;
+  difference: number | null;
+  effect_size: number | null;
+  effect_measure: 'cohen_d' | 'cohen_h';
+  test: 'welch_t' | 'chi_square' | 'fisher_exact' | null;
+  p: number | null;
+  q: number | null;
+  significant: boolean;
+  description: string;
+}
+
+function measureOf(feature: EncodedFeature): FeatureProfile['measure'] {
+  return feature.kind === 'number' ? 'mean' : feature.kind === 'rank_points' ? 'rank_points' : 'share';
+}
+
+function short(field: string): string {
+  return field.replace(/^(answer|attr)\./, '');
+}
+
+/** The raw values of one column among a group, skipping participants missing the feature. */
+function columnValues(feature: EncodedFeature, column: EncodedColumn, group: ParticipantFacts[]): number[] {
+  const index = column.option === null ? 0 : feature.options.indexOf(column.option);
+  const out: number[] = [];
+  for (const f of group) {
+    const raw = rawValues(feature, f);
+    if (raw !== null && raw[index] !== undefined) out.push(raw[index]!);
+  }
+  return out;
+}
+
+export function profileGroup(encoding: Encoding, group: ParticipantFacts[], maxOptions = 5): FeatureProfile[] {
+  return encoding.features.map((feature) => {
+    const measure = measureOf(feature);
+    const values: FeatureProfile['values'] = [];
+    let n = 0;
+    for (const column of feature.columns) {
+      const xs = columnValues(feature, column, group);
+      n = Math.max(n, xs.length);
+      if (xs.length > 0) values.push({ option: column.option, value: round(xs.reduce((s, x) => s + x, 0) / xs.length, 3) });
+    }
+    values.sort((x, y) => y.value - x.value);
+    return { field: feature.field, label: feature.label, measure, n, values: values.slice(0, maxOptions) };
+  });
+}
+
+function format(measure: FeatureProfile['measure'], x: number): string {
+  if (measure === 'share') return `${Math.round(x * 100)}%`;
+  return String(round(x, 1));
+}
+
+function describe(feature: EncodedFeature, column: EncodedColumn, measure: FeatureProfile['measure'], a: number, b: number, sides: [string, string]): string {
+  const name = column.option === null ? short(feature.field) : `${short(feature.field)} = ${column.option}`;
+  const direction = a > b ? 'higher' : a < b ? 'lower' : 'the same';
+  if (measure === 'rank_points') {
+    return `${short(feature.field)}: ranks ${column.option} ${direction} (${format(measure, a)} vs ${format(measure, b)} points of ${feature.options.length})`;
+  }
+  const what = feature.kind === 'themes' ? `theme ${column.option}` : name;
+  return `${what}: ${format(measure, a)} ${sides[0]} vs ${format(measure, b)} ${sides[1]}`;
+}
+
+/**
+ * Every encoded column compared between groups a and b. Numbers and rank points: Welch's t and
+ * Cohen's d. Shares: Pearson's χ² on the 2×2 table, or Fisher's exact test when an expected count
+ * is below 5, and Cohen's h. q is left null here: adjust over the whole family with `adjust`.
+ */
+export function compareGroups(encoding: Encoding, a: ParticipantFacts[], b: ParticipantFacts[], sides: [string, string] = ['in segment', 'elsewhere']): FeatureComparison[] {
+  const out: FeatureComparison[] = [];
+  for (const feature of encoding.features) {
+    const measure = measureOf(feature);
+    for (const column of feature.columns) {
+      const xa = columnValues(feature, column, a);
+      const xb = columnValues(feature, column, b);
+      const base = { column: column.name, field: feature.field, option: column.option, measure, n_a: xa.length, n_b: xb.length, q: null, significant: false };
+      if (xa.length === 0 || xb.length === 0) {
+        out.push({ ...base, a: null, b: null, difference: null, effect_size: null, effect_measure: column.binary ? 'cohen_h' : 'cohen_d', test: null, p: null, description: `${column.name}: not enough answers to compare` });
+        continue;
+      }
+      const ma = moments(xa);
+      const mb = moments(xb);
+      const description = describe(feature, column, measure, ma.mean, mb.mean, sides);
+      if (column.binary) {
+        const ya = xa.filter((x) => x === 1).length;
+        const yb = xb.filter((x) => x === 1).length;
+        const table = [
+          [ya, xa.length - ya],
+          [yb, xb.length - yb],
+        ];
+        const chi = chiSquareTest(table);
+        const exact = !chi || chi.min_expected < 5;
+        const p = exact ? fisherExact(ya, xa.length - ya, yb, xb.length - yb) : chi.p;
+        out.push({ ...base, a: round(ma.mean), b: round(mb.mean), difference: round(ma.mean - mb.mean), effect_size: round(cohenH(ma.mean, mb.mean), 3), effect_measure: 'cohen_h', test: exact ? 'fisher_exact' : 'chi_square', p, description });
+      } else {
+        const t = welchT(ma, mb);
+        const d = cohenD(ma, mb);
+        out.push({ ...base, a: round(ma.mean), b: round(mb.mean), difference: round(ma.mean - mb.mean), effect_size: d === null ? null : round(d, 3), effect_measure: 'cohen_d', test: t ? 'welch_t' : null, p: t?.p ?? null, description });
+      }
+    }
+  }
+  return out;
+}
+
+/** Benjamini–Hochberg over a family of comparisons; marks q < 0.05 as significant. */
+export function adjust(comparisons: FeatureComparison[]): FeatureComparison[] {
+  const q = benjaminiHochberg(comparisons.map((c) => c.p));
+  return comparisons.map((c, i) => ({ ...c, p: c.p === null ? null : round(c.p, 6), q: q[i] === null ? null : round(q[i]!, 6), significant: q[i] !== null && q[i]! < SIGNIFICANCE }));
+}
+
+/** The features that set a group apart, strongest effect first. */
+export function distinguishing(comparisons: FeatureComparison[], max = 6): FeatureComparison[] {
+  const strength = (c: FeatureComparison) => Math.abs(c.effect_size ?? 0);
+  return comparisons
+    .filter((c) => c.significant)
+    .sort((x, y) => strength(y) - strength(x))
+    .slice(0, max);
+}

@@ -1,0 +1,200 @@
+/**
+ * The "typing tool": a shallow classification tree (CART, Gini impurity; Breiman et al. 1984)
+ * over CRM attributes and structured answers that reproduces segment membership, written as
+ * conditions in the query_participants grammar so a CRM (or segment_by_rules) can find the
+ * segment again. Missing values fail a split's test and follow its "no" branch.
+ */
+import { round } from '../stats.js';
+import { childSeed, seededRandom } from '../random.js';
+import type { ParticipantFacts, StudyCatalog } from './facts.js';
+
+export interface RuleCondition {
+  field: string;
+  op: 'eq' | 'neq' | 'lte' | 'gt' | 'contains';
+  value: string | number | boolean;
+}
+
+interface Variable {
+  field: string;
+  /** Candidate tests: condition plus a predicate over a participant (missing → false). */
+  tests(facts: ParticipantFacts[]): { condition: RuleCondition; negation: RuleCondition; test: (f: ParticipantFacts) => boolean }[];
+}
+
+const MAX_CATEGORIES = 12;
+
+/** Variables the tree may split on: number, boolean and category attributes and structured answers. */
+export function typingVariables(catalog: StudyCatalog): Variable[] {
+  const vars: Variable[] = [];
+  const numeric = (field: string, get: (f: ParticipantFacts) => unknown): Variable => ({
+    field,
+    tests(facts) {
+      const values = [...new Set(facts.map(get).filter((v): v is number => typeof v === 'number'))].sort((a, b) => a - b);
+      // At most ~16 thresholds (quantiles of the distinct values) keep the search cheap at CRM scale.
+      const step = Math.max(1, Math.floor(values.length / 16));
+      const out = [];
+      for (let i = 0; i < values.length - 1; i += step) {
+        const v = values[i]!;
+        out.push({ condition: { field, op: 'lte' as const, value: v }, negation: { field, op: 'gt' as const, value: v }, test: (f: ParticipantFacts) => { const x = get(f); return typeof x === 'number' && x <= v; } });
+      }
+      return out;
+    },
+  });
+  const equality = (field: string, values: (string | number | boolean)[], get: (f: ParticipantFacts) => unknown, op: 'eq' | 'contains' = 'eq'): Variable => ({
+    field,
+    tests: () =>
+      values.map((v) => ({
+        condition: { field, op, value: v },
+        negation: { field, op: 'neq' as const, value: v },
+        test: (f: ParticipantFacts) => {
+          const x = get(f);
+          return Array.isArray(x) ? x.includes(v) : x === v;
+        },
+      })),
+  });
+  for (const a of catalog.attributes) {
+    const field = `attr.${a.name}`;
+    const get = (f: ParticipantFacts) => f.attributes[a.name];
+    if (a.type === 'number') vars.push(numeric(field, get));
+    else if (a.type === 'boolean') vars.push(equality(field, [true], get));
+    else if (a.type === 'category') {
+      vars.push({
+        field,
+        tests(facts) {
+          const counts = new Map<string, number>();
+          for (const f of facts) { const v = get(f); if (typeof v === 'string') counts.set(v, (counts.get(v) ?? 0) + 1); }
+          const top = [...counts.entries()].sort((x, y) => y[1] - x[1]).slice(0, MAX_CATEGORIES).map(([v]) => v);
+          return equality(field, top, get).tests(facts);
+        },
+      });
+    }
+  }
+  for (const q of catalog.questions) {
+    const field = `answer.${q.key}`;
+    const get = (f: ParticipantFacts) => f.answers.get(q.key);
+    if (q.type === 'scale') vars.push(numeric(field, get));
+    else if (q.type === 'yes_no') vars.push({ field, tests: () => [{ condition: { field, op: 'eq', value: 'yes' }, negation: { field, op: 'neq', value: 'yes' }, test: (f) => get(f) === 1 }] });
+    else if (q.type === 'single_choice') vars.push(equality(field, q.options ?? [], get));
+    else if (q.type === 'multiple_choice') vars.push(equality(field, q.options ?? [], get, 'contains'));
+    else if (q.type === 'ranking') {
+      // "ranks X first" is the readable test; the query grammar's eq on a ranking means first choice.
+      vars.push({
+        field,
+        tests: () =>
+          (q.options ?? []).map((o) => ({
+            condition: { field, op: 'eq' as const, value: o },
+            negation: { field, op: 'neq' as const, value: o },
+            test: (f: ParticipantFacts) => { const x = get(f); return Array.isArray(x) && x[0] === o; },
+          })),
+      });
+    }
+  }
+  return vars;
+}
+
+export type TreeNode =
+  | { leaf: true; label: number; n: number; purity: number }
+  | { leaf: false; condition: RuleCondition; negation: RuleCondition; test: (f: ParticipantFacts) => boolean; yes: TreeNode; no: TreeNode; n: number };
+
+function gini(counts: Map<number, number>, n: number): number {
+  let s = 1;
+  for (const c of counts.values()) s -= (c / n) ** 2;
+  return s;
+}
+
+function tally(labels: number[]): Map<number, number> {
+  const m = new Map<number, number>();
+  for (const l of labels) m.set(l, (m.get(l) ?? 0) + 1);
+  return m;
+}
+
+function majority(labels: number[]): { label: number; purity: number } {
+  const counts = tally(labels);
+  let best = -1;
+  let bestCount = -1;
+  for (const [l, c] of [...counts.entries()].sort((a, b) => a[0] - b[0])) if (c > bestCount) { best = l; bestCount = c; }
+  return { label: best, purity: labels.length ? bestCount / labels.length : 0 };
+}
+
+export function growTree(facts: ParticipantFacts[], labels: number[], variables: Variable[], options: { maxDepth?: number; minLeaf?: number } = {}): TreeNode {
+  const maxDepth = options.maxDepth ?? 3;
+  const minLeaf = options.minLeaf ?? Math.max(2, Math.ceil(facts.length * 0.03));
+  const candidates = variables.flatMap((v) => v.tests(facts));
+  const grow = (rows: number[], depth: number): TreeNode => {
+    const ls = rows.map((r) => labels[r]!);
+    const { label, purity } = majority(ls);
+    if (depth >= maxDepth || purity === 1 || rows.length < 2 * minLeaf) return { leaf: true, label, n: rows.length, purity };
+    const parent = gini(tally(ls), rows.length);
+    let best: { gain: number; index: number; yes: number[]; no: number[] } | null = null;
+    candidates.forEach((c, index) => {
+      const yes: number[] = [];
+      const no: number[] = [];
+      for (const r of rows) (c.test(facts[r]!) ? yes : no).push(r);
+      if (yes.length < minLeaf || no.length < minLeaf) return;
+      const impurity = (yes.length * gini(tally(yes.map((r) => labels[r]!)), yes.length) + no.length * gini(tally(no.map((r) => labels[r]!)), no.length)) / rows.length;
+      const gain = parent - impurity;
+      if (gain > 1e-12 && (!best || gain > best.gain + 1e-12)) best = { gain, index, yes, no };
+    });
+    if (!best) return { leaf: true, label, n: rows.length, purity };
+    const chosen = candidates[(best as { index: number }).index]!;
+    const { yes, no } = best as { yes: number[]; no: number[] };
+    return { leaf: false, condition: chosen.condition, negation: chosen.negation, test: chosen.test, yes: grow(yes, depth + 1), no: grow(no, depth + 1), n: rows.length };
+  };
+  return grow(facts.map((_, i) => i), 0);
+}
+
+export function predict(tree: TreeNode, f: ParticipantFacts): number {
+  let node = tree;
+  while (!node.leaf) node = node.test(f) ? node.yes : node.no;
+  return node.label;
+}
+
+/** Each leaf as a conjunction of conditions, grouped by the segment it predicts. */
+export function treeRules(tree: TreeNode): { label: number; conditions: RuleCondition[]; n: number; purity: number }[] {
+  const out: { label: number; conditions: RuleCondition[]; n: number; purity: number }[] = [];
+  const walk = (node: TreeNode, path: RuleCondition[]) => {
+    if (node.leaf) out.push({ label: node.label, conditions: path, n: node.n, purity: round(node.purity, 3) });
+    else {
+      walk(node.yes, [...path, node.condition]);
+      walk(node.no, [...path, node.negation]);
+    }
+  };
+  walk(tree, []);
+  return out;
+}
+
+export interface TypingTool {
+  rules: { label: number; conditions: RuleCondition[]; n: number; purity: number }[];
+  /** Share of participants the tree places in their own segment (training data). */
+  accuracy: number;
+  /** 5-fold cross-validated accuracy (seeded folds), null below 20 participants. */
+  cross_validated_accuracy: number | null;
+  per_segment: { label: number; precision: number; recall: number }[];
+}
+
+export function typingTool(facts: ParticipantFacts[], labels: number[], k: number, catalog: StudyCatalog, options: { maxDepth?: number; seed?: number } = {}): TypingTool {
+  const variables = typingVariables(catalog);
+  const tree = growTree(facts, labels, variables, options);
+  const predicted = facts.map((f) => predict(tree, f));
+  const accuracy = predicted.filter((p, i) => p === labels[i]).length / facts.length;
+  const per_segment = Array.from({ length: k }, (_, label) => {
+    const tp = predicted.filter((p, i) => p === label && labels[i] === label).length;
+    const predictedCount = predicted.filter((p) => p === label).length;
+    const actual = labels.filter((l) => l === label).length;
+    return { label, precision: predictedCount ? round(tp / predictedCount, 3) : 0, recall: actual ? round(tp / actual, 3) : 0 };
+  });
+  let cross_validated_accuracy: number | null = null;
+  if (facts.length >= 20) {
+    const random = seededRandom(childSeed(options.seed ?? 0, 77));
+    const fold = facts.map(() => Math.floor(random() * 5));
+    let correct = 0;
+    for (let f = 0; f < 5; f++) {
+      const train = facts.map((_, i) => i).filter((i) => fold[i] !== f);
+      const test = facts.map((_, i) => i).filter((i) => fold[i] === f);
+      if (test.length === 0 || train.length === 0) continue;
+      const t = growTree(train.map((i) => facts[i]!), train.map((i) => labels[i]!), variables, options);
+      correct += test.filter((i) => predict(t, facts[i]!) === labels[i]).length;
+    }
+    cross_validated_accuracy = round(correct / facts.length, 3);
+  }
+  return { rules: treeRules(tree), accuracy: round(accuracy, 3), cross_validated_accuracy, per_segment };
+}

@@ -1,0 +1,258 @@
+/**
+ * Segmentations: loading what clustering needs (participant facts, texts), and storing and
+ * reading segmentations, segments and memberships.
+ */
+import { NotFoundError } from '../errors.js';
+import type { AttributeValue } from '../domain/attributes.js';
+import type { ParticipantFacts, StudyCatalog } from '../domain/segments/facts.js';
+import type { AnswerValue, QuestionType } from '../domain/questions.js';
+import type { Db } from './db.js';
+import { fromStored } from './interviews.js';
+import { now, type StudyStore } from './studies.js';
+
+export type SegmentationMethod = 'kmeans' | 'rules' | 'rfm';
+
+export interface Playbook {
+  product?: string | undefined;
+  marketing?: string | undefined;
+  sales?: string | undefined;
+  customer_success?: string | undefined;
+}
+
+export interface SegmentationRow {
+  id: number;
+  study_id: number;
+  method: SegmentationMethod;
+  k: number;
+  overlapping: boolean;
+  parameters: Record<string, unknown>;
+  encoding: unknown;
+  diagnostics: unknown;
+  summary: Record<string, unknown>;
+  created_at: string;
+}
+
+export interface SegmentRow {
+  segment_id: number;
+  name: string | null;
+  description: string | null;
+  persona: string | null;
+  playbook: Playbook | null;
+  definition: unknown;
+  profile: Record<string, unknown>;
+  size: number;
+  updated_at: string;
+}
+
+export interface NewSegmentation {
+  studyId: number;
+  method: SegmentationMethod;
+  k: number;
+  overlapping: boolean;
+  parameters: unknown;
+  encoding: unknown;
+  diagnostics: unknown;
+  summary: unknown;
+  segments: { segment_id: number; name: string | null; description: string | null; definition: unknown; profile: unknown }[];
+  /** Internal participant ids with their segment. */
+  members: { participant: number; segment_id: number; distance: number | null; detail: unknown }[];
+}
+
+export interface MemberRow {
+  id: number;
+  participant_id: string;
+  name: string | null;
+  email: string | null;
+  segment_id: number;
+  distance: number | null;
+  detail: unknown;
+  assigned_by: 'fit' | 'assign';
+}
+
+const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
+const parse = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
+
+export class SegmentStore {
+  constructor(
+    private readonly db: Db,
+    private readonly studies: StudyStore,
+  ) {}
+
+  catalog(studyId: number): StudyCatalog {
+    const themes = (this.db.prepare('SELECT code FROM themes WHERE study_id = ? ORDER BY code').all(studyId) as { code: string }[]).map((t) => t.code);
+    return { questions: this.studies.questions(studyId), attributes: this.studies.attributes(studyId), themes };
+  }
+
+  /** Everything the segmentation code reads about participants, in id order (optionally only some). */
+  facts(studyId: number, only?: number[]): ParticipantFacts[] {
+    const filter = only ? ` AND p.id IN (SELECT value FROM json_each(?))` : '';
+    const filterParams = only ? [JSON.stringify(only)] : [];
+    const rows = this.db
+      .prepare(
+        `SELECT p.id, p.external_id, p.email, p.name, p.attributes, COALESCE(i.status, 'not_interviewed') AS status
+           FROM participants p LEFT JOIN interviews i ON i.participant_id = p.id
+          WHERE p.study_id = ?${filter} ORDER BY p.id`,
+      )
+      .all(studyId, ...filterParams) as { id: number; external_id: string; email: string | null; name: string | null; attributes: string; status: ParticipantFacts['status'] }[];
+    const byId = new Map<number, ParticipantFacts>();
+    const facts = rows.map((r) => {
+      const f: ParticipantFacts = {
+        id: r.id,
+        participant_id: r.external_id,
+        email: r.email,
+        name: r.name,
+        attributes: JSON.parse(r.attributes) as Record<string, AttributeValue>,
+        answers: new Map(),
+        themes: new Set(),
+        tags: [],
+        status: r.status,
+      };
+      byId.set(r.id, f);
+      return f;
+    });
+    const scope = only ? ` AND participant_id IN (SELECT value FROM json_each(?))` : '';
+    const answers = this.db
+      .prepare(
+        `SELECT a.participant_id, q.key, q.type, a.value FROM answers a JOIN questions q ON q.id = a.question_id
+          WHERE q.study_id = ? AND q.type <> 'open_ended'${scope.replace('participant_id', 'a.participant_id')}`,
+      )
+      .all(studyId, ...filterParams) as { participant_id: number; key: string; type: QuestionType; value: number | string }[];
+    for (const a of answers) byId.get(a.participant_id)?.answers.set(a.key, fromStored(a.type, a.value) as AnswerValue);
+    const themes = this.db
+      .prepare(`SELECT DISTINCT e.participant_id, t.code FROM theme_evidence e JOIN themes t ON t.id = e.theme_id WHERE t.study_id = ?${scope.replace('participant_id', 'e.participant_id')}`)
+      .all(studyId, ...filterParams) as { participant_id: number; code: string }[];
+    for (const t of themes) byId.get(t.participant_id)?.themes.add(t.code);
+    const tags = this.db
+      .prepare(`SELECT t.participant_id, t.tag FROM participant_tags t JOIN participants p ON p.id = t.participant_id WHERE p.study_id = ?${scope.replace('participant_id', 't.participant_id')} ORDER BY t.tag`)
+      .all(studyId, ...filterParams) as { participant_id: number; tag: string }[];
+    for (const t of tags) byId.get(t.participant_id)?.tags.push(t.tag);
+    return facts;
+  }
+
+  /** What participants said, for distinctive words and quotes: open answers and recorded quotes. */
+  texts(participantIds: number[]): { participant: number; kind: 'answer' | 'quote'; question: string | null; text: string }[] {
+    if (participantIds.length === 0) return [];
+    const ids = JSON.stringify(participantIds);
+    return this.db
+      .prepare(
+        `SELECT a.participant_id AS participant, 'answer' AS kind, q.key AS question, a.value AS text
+           FROM answers a JOIN questions q ON q.id = a.question_id
+          WHERE q.type = 'open_ended' AND a.participant_id IN (SELECT value FROM json_each(?))
+         UNION ALL
+         SELECT qu.participant_id, 'quote', q.key, qu.text FROM quotes qu LEFT JOIN questions q ON q.id = qu.question_id
+          WHERE qu.participant_id IN (SELECT value FROM json_each(?))`,
+      )
+      .all(ids, ids) as { participant: number; kind: 'answer' | 'quote'; question: string | null; text: string }[];
+  }
+
+  /** Theme evidence per participant, for persona frustrations and goals. */
+  themeEvidence(participantIds: number[]): { participant: number; code: string; evidence: string }[] {
+    if (participantIds.length === 0) return [];
+    return this.db
+      .prepare(
+        `SELECT e.participant_id AS participant, t.code, e.evidence FROM theme_evidence e JOIN themes t ON t.id = e.theme_id
+          WHERE e.participant_id IN (SELECT value FROM json_each(?)) ORDER BY e.id`,
+      )
+      .all(JSON.stringify(participantIds)) as { participant: number; code: string; evidence: string }[];
+  }
+
+  create(s: NewSegmentation): number {
+    const at = now();
+    const id = Number(
+      this.db
+        .prepare(
+          `INSERT INTO segmentations (study_id, method, k, overlapping, parameters, encoding, diagnostics, summary, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(s.studyId, s.method, s.k, s.overlapping ? 1 : 0, json(s.parameters) ?? '{}', json(s.encoding), json(s.diagnostics), json(s.summary) ?? '{}', at).lastInsertRowid,
+    );
+    const segment = this.db.prepare(
+      `INSERT INTO segments (segmentation_id, segment_id, name, description, definition, profile, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const x of s.segments) segment.run(id, x.segment_id, x.name, x.description, json(x.definition) ?? 'null', json(x.profile) ?? '{}', at);
+    const member = this.db.prepare(`INSERT INTO segment_members (segmentation_id, participant_id, segment_id, distance, detail) VALUES (?, ?, ?, ?, ?)`);
+    for (const m of s.members) member.run(id, m.participant, m.segment_id, m.distance, json(m.detail));
+    this.studies.touch(s.studyId);
+    return id;
+  }
+
+  get(id: number): SegmentationRow {
+    const row = this.db.prepare('SELECT * FROM segmentations WHERE id = ?').get(id) as
+      | (Omit<SegmentationRow, 'overlapping' | 'parameters' | 'encoding' | 'diagnostics' | 'summary'> & { overlapping: number; parameters: string; encoding: string | null; diagnostics: string | null; summary: string })
+      | undefined;
+    if (!row) throw new NotFoundError(`No segmentation with id ${id}; cluster_participants or segment_by_rules create one, and get_study lists a study's segmentations.`);
+    return {
+      ...row,
+      overlapping: row.overlapping === 1,
+      parameters: JSON.parse(row.parameters) as Record<string, unknown>,
+      encoding: parse(row.encoding),
+      diagnostics: parse(row.diagnostics),
+      summary: JSON.parse(row.summary) as Record<string, unknown>,
+    };
+  }
+
+  /** The study's segmentations, newest first. */
+  list(studyId: number, limit = 20): { id: number; method: SegmentationMethod; k: number; created_at: string; named: number }[] {
+    return this.db
+      .prepare(
+        `SELECT s.id, s.method, s.k, s.created_at, (SELECT COUNT(*) FROM segments g WHERE g.segmentation_id = s.id AND g.name IS NOT NULL) AS named
+           FROM segmentations s WHERE s.study_id = ? ORDER BY s.id DESC LIMIT ?`,
+      )
+      .all(studyId, limit) as { id: number; method: SegmentationMethod; k: number; created_at: string; named: number }[];
+  }
+
+  latest(studyId: number): number | null {
+    const row = this.db.prepare('SELECT id FROM segmentations WHERE study_id = ? ORDER BY id DESC LIMIT 1').get(studyId) as { id: number } | undefined;
+    return row?.id ?? null;
+  }
+
+  segments(segmentationId: number): SegmentRow[] {
+    const rows = this.db
+      .prepare(
+        `SELECT g.segment_id, g.name, g.description, g.persona, g.playbook, g.definition, g.profile, g.updated_at,
+                (SELECT COUNT(*) FROM segment_members m WHERE m.segmentation_id = g.segmentation_id AND m.segment_id = g.segment_id) AS size
+           FROM segments g WHERE g.segmentation_id = ? ORDER BY g.segment_id`,
+      )
+      .all(segmentationId) as (Omit<SegmentRow, 'playbook' | 'definition' | 'profile'> & { playbook: string | null; definition: string; profile: string })[];
+    return rows.map((r) => ({ ...r, playbook: parse<Playbook>(r.playbook), definition: JSON.parse(r.definition) as unknown, profile: JSON.parse(r.profile) as Record<string, unknown> }));
+  }
+
+  updateSegment(segmentationId: number, segmentId: number, changes: { name?: string | undefined; description?: string | undefined; persona?: string | undefined; playbook?: Playbook | undefined }): void {
+    const sets: string[] = [];
+    const params: unknown[] = [];
+    for (const key of ['name', 'description', 'persona'] as const) {
+      if (changes[key] !== undefined) {
+        sets.push(`${key} = ?`);
+        params.push(changes[key]);
+      }
+    }
+    if (changes.playbook !== undefined) {
+      sets.push('playbook = ?');
+      params.push(json(changes.playbook));
+    }
+    sets.push('updated_at = ?');
+    params.push(now());
+    this.db.prepare(`UPDATE segments SET ${sets.join(', ')} WHERE segmentation_id = ? AND segment_id = ?`).run(...params, segmentationId, segmentId);
+  }
+
+  /** Members in participant order, keyset-paginated by internal id. */
+  members(segmentationId: number, options: { segmentId?: number | undefined; after?: number; limit?: number } = {}): MemberRow[] {
+    const rows = this.db
+      .prepare(
+        `SELECT p.id, p.external_id AS participant_id, p.name, p.email, m.segment_id, m.distance, m.detail, m.assigned_by
+           FROM segment_members m JOIN participants p ON p.id = m.participant_id
+          WHERE m.segmentation_id = ? AND (? IS NULL OR m.segment_id = ?) AND p.id > ?
+          ORDER BY p.id, m.segment_id LIMIT ?`,
+      )
+      .all(segmentationId, options.segmentId ?? null, options.segmentId ?? null, options.after ?? 0, options.limit ?? -1) as (Omit<MemberRow, 'detail'> & { detail: string | null })[];
+    return rows.map((r) => ({ ...r, detail: parse(r.detail) }));
+  }
+
+  /** Assignments made by assign_participants replace earlier ones for the same participants. */
+  assign(segmentationId: number, members: { participant: number; segment_id: number; distance: number | null; detail: unknown }[]): void {
+    const clear = this.db.prepare('DELETE FROM segment_members WHERE segmentation_id = ? AND participant_id = ?');
+    const insert = this.db.prepare(`INSERT INTO segment_members (segmentation_id, participant_id, segment_id, distance, detail, assigned_by) VALUES (?, ?, ?, ?, ?, 'assign')`);
+    for (const m of members) clear.run(segmentationId, m.participant);
+    for (const m of members) insert.run(segmentationId, m.participant, m.segment_id, m.distance, json(m.detail));
+  }
+}
