@@ -6,6 +6,7 @@
  *   answer.<key>:<option>  for ranking: the option's rank (1 = first, missing if unranked);
  *                          for multiple_choice: whether the option was selected
  *   tag | theme | status   tags, coded themes, interview status
+ *   segment                membership in a segmentation (segment number or name)
  *   participant_id | email | name
  */
 import { UserError } from '../errors.js';
@@ -16,10 +17,10 @@ export type Operator = (typeof OPERATORS)[number];
 export type FieldRef =
   | { kind: 'attr'; name: string }
   | { kind: 'answer'; key: string; option: string | null }
-  | { kind: 'tag' | 'theme' | 'status' | 'participant_id' | 'email' | 'name' };
+  | { kind: 'tag' | 'theme' | 'status' | 'segment' | 'participant_id' | 'email' | 'name' };
 
 export const FIELD_HELP =
-  'Fields: attr.<name>, answer.<key>, answer.<key>:<option> (a ranking option\'s rank, or whether a multiple_choice option was chosen), tag, theme, status, participant_id, email, name.';
+  'Fields: attr.<name>, answer.<key>, answer.<key>:<option> (a ranking option\'s rank, or whether a multiple_choice option was chosen), tag, theme, status, segment (of the latest segmentation, or segmentation_id), participant_id, email, name.';
 
 export function parseField(field: string): FieldRef {
   const f = field.trim();
@@ -35,7 +36,7 @@ export function parseField(field: string): FieldRef {
   const plain = f.toLowerCase();
   if (plain === 'tag' || plain === 'tags') return { kind: 'tag' };
   if (plain === 'theme' || plain === 'themes') return { kind: 'theme' };
-  if (plain === 'status' || plain === 'participant_id' || plain === 'email' || plain === 'name') return { kind: plain };
+  if (plain === 'status' || plain === 'segment' || plain === 'participant_id' || plain === 'email' || plain === 'name') return { kind: plain };
   throw new UserError(`Unknown field "${field}". ${FIELD_HELP}`);
 }
 

@@ -46,6 +46,13 @@ const STATUS_VALUES = ['completed', 'partial', 'not_interviewed'];
 export interface FieldContext {
   questions: Map<string, StoredQuestion>;
   attributes: Map<string, AttributeType>;
+  /** The segmentation the `segment` field refers to: the given one, else the study's latest. */
+  segmentationId: number | null;
+}
+
+function needSegmentation(context: FieldContext): number {
+  if (context.segmentationId === null) throw new UserError('The field "segment" needs a segmentation: run cluster_participants or segment_by_rules first, or pass segmentation_id.');
+  return context.segmentationId;
 }
 
 export function attributePath(name: string): string {
@@ -158,6 +165,11 @@ export function valueExpression(ref: FieldRef, context: FieldContext, field: str
     }
     case 'status':
       return { sql: "COALESCE((SELECT i.status FROM interviews i WHERE i.participant_id = p.id), 'not_interviewed')", params: [] };
+    case 'segment':
+      return {
+        sql: `(SELECT group_concat(COALESCE(g.name, 'Segment ' || g.segment_id), ' | ') FROM segment_members m JOIN segments g ON g.segmentation_id = m.segmentation_id AND g.segment_id = m.segment_id WHERE m.segmentation_id = ? AND m.participant_id = p.id)`,
+        params: [needSegmentation(context)],
+      };
     case 'participant_id':
       return { sql: 'p.external_id', params: [] };
     case 'email':
@@ -258,6 +270,22 @@ export function compileCondition(condition: Condition, context: FieldContext): S
       }
       return compare(field, valueExpression(ref, context, field)!, op, v, (x) => String(x));
     }
+    case 'segment': {
+      // Members of a segment, by number or name (case-insensitive); overlapping segmentations allowed.
+      allowed(field, op, ['eq', 'neq', 'in', 'exists']);
+      const segmentationId = needSegmentation(context);
+      const base = 'FROM segment_members m JOIN segments g ON g.segmentation_id = m.segmentation_id AND g.segment_id = m.segment_id WHERE m.segmentation_id = ? AND m.participant_id = p.id';
+      if (op === 'exists') {
+        const wanted = value === undefined || !(value === false || String(value).toLowerCase() === 'false');
+        return { sql: `${wanted ? '' : 'NOT '}EXISTS (SELECT 1 ${base})`, params: [segmentationId] };
+      }
+      const v = needValue(field, op, value);
+      const list = Array.isArray(v) ? v : [v];
+      const tests = list.map(() => '(g.segment_id = ? OR lower(g.name) = ?)').join(' OR ');
+      const params = [segmentationId, ...list.flatMap((x) => [typeof x === 'number' || /^\d+$/.test(String(x)) ? Number(x) : -1, String(x).trim().toLowerCase()])];
+      const sql = `EXISTS (SELECT 1 ${base} AND (${tests}))`;
+      return { sql: op === 'neq' ? `NOT ${sql}` : sql, params };
+    }
     case 'participant_id':
     case 'email':
     case 'name':
@@ -274,15 +302,31 @@ export class QueryStore {
     private readonly studies: StudyStore,
   ) {}
 
-  context(studyId: number): FieldContext {
+  context(studyId: number, segmentationId?: number): FieldContext {
+    let segmentation: number | null = null;
+    if (segmentationId !== undefined) {
+      const row = this.db.prepare('SELECT study_id FROM segmentations WHERE id = ?').get(segmentationId) as { study_id: number } | undefined;
+      if (!row || row.study_id !== studyId) throw new UserError(`segmentation_id: no segmentation ${segmentationId} in study ${studyId}.`);
+      segmentation = segmentationId;
+    } else {
+      const row = this.db.prepare('SELECT id FROM segmentations WHERE study_id = ? ORDER BY id DESC LIMIT 1').get(studyId) as { id: number } | undefined;
+      segmentation = row?.id ?? null;
+    }
     return {
       questions: new Map(this.studies.questions(studyId).map((q) => [q.key, q])),
       attributes: new Map(this.studies.attributes(studyId).map((a) => [a.name, a.type])),
+      segmentationId: segmentation,
     };
   }
 
-  query(studyId: number, options: { where: Condition[]; text?: string | undefined; include: string[]; limit: number; cursor?: string | undefined }): QueryPage {
-    const context = this.context(studyId);
+  /** Internal ids of the participants matching every condition, in id order. */
+  matchingIds(studyId: number, where: Condition[], context = this.context(studyId)): number[] {
+    const clauses = [{ sql: 'p.study_id = ?', params: [studyId] as unknown[] }, ...where.map((c) => compileCondition(c, context))];
+    return (this.db.prepare(`SELECT p.id FROM participants p WHERE ${clauses.map((c) => c.sql).join(' AND ')} ORDER BY p.id`).all(...clauses.flatMap((c) => c.params)) as { id: number }[]).map((r) => r.id);
+  }
+
+  query(studyId: number, options: { where: Condition[]; text?: string | undefined; include: string[]; limit: number; cursor?: string | undefined; segmentationId?: number | undefined }): QueryPage {
+    const context = this.context(studyId, options.segmentationId);
     const clauses: Sql[] = [{ sql: 'p.study_id = ?', params: [studyId] }];
     for (const condition of options.where) clauses.push(compileCondition(condition, context));
     const fts = options.text ? toFtsQuery(options.text) : null;

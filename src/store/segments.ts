@@ -236,16 +236,21 @@ export class SegmentStore {
   }
 
   /** Members in participant order, keyset-paginated by internal id. */
-  members(segmentationId: number, options: { segmentId?: number | undefined; after?: number; limit?: number } = {}): MemberRow[] {
+  members(segmentationId: number, options: { segmentId?: number | undefined; after?: { participant: number; segment: number }; limit?: number } = {}): MemberRow[] {
+    const after = options.after ?? { participant: 0, segment: 0 };
     const rows = this.db
       .prepare(
         `SELECT p.id, p.external_id AS participant_id, p.name, p.email, m.segment_id, m.distance, m.detail, m.assigned_by
            FROM segment_members m JOIN participants p ON p.id = m.participant_id
-          WHERE m.segmentation_id = ? AND (? IS NULL OR m.segment_id = ?) AND p.id > ?
+          WHERE m.segmentation_id = ? AND (? IS NULL OR m.segment_id = ?) AND (p.id > ? OR (p.id = ? AND m.segment_id > ?))
           ORDER BY p.id, m.segment_id LIMIT ?`,
       )
-      .all(segmentationId, options.segmentId ?? null, options.segmentId ?? null, options.after ?? 0, options.limit ?? -1) as (Omit<MemberRow, 'detail'> & { detail: string | null })[];
+      .all(segmentationId, options.segmentId ?? null, options.segmentId ?? null, after.participant, after.participant, after.segment, options.limit ?? -1) as (Omit<MemberRow, 'detail'> & { detail: string | null })[];
     return rows.map((r) => ({ ...r, detail: parse(r.detail) }));
+  }
+
+  memberCount(segmentationId: number, segmentId?: number): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM segment_members WHERE segmentation_id = ? AND (? IS NULL OR segment_id = ?)').get(segmentationId, segmentId ?? null, segmentId ?? null) as { n: number }).n;
   }
 
   /** Assignments made by assign_participants replace earlier ones for the same participants. */

@@ -2,6 +2,11 @@
 import type { ToolDefinition } from './define.js';
 import { addQuestions } from './add-questions.js';
 import { clusterParticipants } from './cluster-participants.js';
+import { compareSegments } from './compare-segments.js';
+import { getSegmentation } from './get-segmentation.js';
+import { segmentByRules } from './segment-by-rules.js';
+import { updateSegment } from './update-segment.js';
+import { validateSegmentation } from './validate-segmentation.js';
 import { getParticipant } from './get-participant.js';
 import { importParticipants } from './import-participants.js';
 import { queryParticipants } from './query-participants.js';
@@ -20,4 +25,9 @@ export const tools = [
   queryParticipants,
   summarizeQuestions,
   clusterParticipants,
+  segmentByRules,
+  getSegmentation,
+  updateSegment,
+  compareSegments,
+  validateSegmentation,
 ] as unknown as readonly ToolDefinition[];

@@ -6,13 +6,14 @@ import { defineTool, readOnly } from './define.js';
 export const queryParticipants = defineTool({
   name: 'query_participants',
   title: 'Query participants',
-  description: `Finds participants by conditions and by what they said — the back end of "insights chat". Conditions (all must hold) over attr.<name>, answer.<key>, answer.<key>:<option>, tag, theme, status; plus a full-text \`text\` search over transcripts, open answers, quotes and notes (stemmed words, "quoted phrases", OR, prefix*), returned with highlighted snippets.
+  description: `Finds participants by conditions and by what they said — the back end of "insights chat". Conditions (all must hold) over attr.<name>, answer.<key>, answer.<key>:<option>, tag, theme, status, segment (number or name, in the latest segmentation or segmentation_id); plus a full-text \`text\` search over transcripts, open answers, quotes and notes (stemmed words, "quoted phrases", OR, prefix*), returned with highlighted snippets.
 Examples: all participants who mentioned pricing → {text: "pricing"}; confidence score below 5 → {where: [{field: "answer.confidence", op: "lt", value: 5}]}; churned customers who rank price first → {where: [{field: "tag", op: "eq", value: "churned"}, {field: "answer.buying_factors", op: "eq", value: "Price"}]}.
 Use this tool when you need to: answer a question about who said or did what, or pick participants to quote or compare. Each row shows the values of the fields used in conditions (and any in include). Paginated: limit (default 20, max 200) and next_cursor; total gives the full count.`,
   input: z.object({
     study_id: studyId,
     where: z.array(condition).max(20).default([]).describe('Conditions, all of which must hold.'),
     text: z.string().max(500).optional().describe('Full-text search over what participants said.'),
+    segmentation_id: z.number().int().positive().optional().describe('The segmentation the "segment" field refers to (default: the study\'s latest).'),
     include: z.array(field).max(20).default([]).describe('Extra fields whose values to show in each row, e.g. ["attr.plan", "answer.price_importance"].'),
     limit: limit(20, 200),
     cursor,
@@ -34,10 +35,10 @@ Use this tool when you need to: answer a question about who said or did what, or
     next_cursor: z.string().nullable(),
   }),
   annotations: readOnly,
-  run({ study_id, where, text, include, limit, cursor }, { store }) {
+  run({ study_id, where, text, include, limit, cursor, segmentation_id }, { store }) {
     store.studies.get(study_id);
     if (text !== undefined && text.trim() === '') throw new UserError('`text` is empty; give words to search for, or leave it out.');
-    const page = store.query.query(study_id, { where, text, include, limit, cursor });
+    const page = store.query.query(study_id, { where, text, include, limit, cursor, segmentationId: segmentation_id });
     return { ...page, returned: page.participants.length };
   },
   render: (r) => {

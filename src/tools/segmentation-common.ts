@@ -6,10 +6,11 @@
 import * as z from 'zod';
 import { describeSegments, type SegmentDescription } from '../domain/segments/describe.js';
 import type { Encoding } from '../domain/segments/encoding.js';
-import type { ParticipantFacts } from '../domain/segments/facts.js';
+import type { ParticipantFacts, StudyCatalog } from '../domain/segments/facts.js';
+import { UserError } from '../errors.js';
 import type { Matrix } from '../domain/matrix.js';
 import type { Store } from '../store/index.js';
-import type { NewSegmentation, SegmentationMethod } from '../store/segments.js';
+import type { NewSegmentation, SegmentationMethod, SegmentationRow, SegmentRow } from '../store/segments.js';
 import { capList } from './params.js';
 
 export const segmentationId = z.number().int().positive().describe('A segmentation id returned by cluster_participants or segment_by_rules (get_study lists them).');
@@ -130,4 +131,50 @@ export function saveSegmentation(store: Store, input: SegmentationInput): { id: 
   };
   const id = store.transaction(() => store.segments.create(segmentation));
   return { id, descriptions };
+}
+
+export interface SegmentationContext {
+  segmentation: SegmentationRow;
+  segments: SegmentRow[];
+  catalog: StudyCatalog;
+  /** Every member once, in participant order. */
+  facts: ParticipantFacts[];
+  /** Row indices into `facts` per segment, in segment order. */
+  groups: number[][];
+  encoding: Encoding;
+}
+
+/** Loads a segmentation with its members' current data, for the tools that analyse it. */
+export function loadSegmentation(store: Store, segmentationId: number): SegmentationContext {
+  const segmentation = store.segments.get(segmentationId);
+  const segments = store.segments.segments(segmentationId);
+  const members = store.segments.members(segmentationId);
+  const facts = store.segments.facts(segmentation.study_id, [...new Set(members.map((m) => m.id))]);
+  const index = new Map(facts.map((f, i) => [f.id, i]));
+  const groups = segments.map((s) => members.filter((m) => m.segment_id === s.segment_id).map((m) => index.get(m.id)!));
+  return { segmentation, segments, catalog: store.segments.catalog(segmentation.study_id), facts, groups, encoding: segmentation.encoding as Encoding };
+}
+
+/** A segment by number or (case-insensitive) name. */
+export function resolveSegment(segments: SegmentRow[], ref: number | string, field = 'segment_id'): SegmentRow {
+  const found =
+    typeof ref === 'number' || /^\d+$/.test(ref)
+      ? segments.find((s) => s.segment_id === Number(ref))
+      : segments.find((s) => s.name !== null && s.name.toLowerCase() === ref.trim().toLowerCase());
+  if (!found) {
+    const known = segments.map((s) => (s.name ? `${s.segment_id} "${s.name}"` : String(s.segment_id)));
+    throw new UserError(`${field}: no segment ${JSON.stringify(ref)} in this segmentation; segments: ${known.join(', ')}.`);
+  }
+  return found;
+}
+
+/** A rule's conditions as one readable line. */
+export function conditionText(conditions: { field: string; op: string; value?: unknown }[]): string {
+  if (conditions.length === 0) return 'everyone else';
+  const ops: Record<string, string> = { eq: '=', neq: '≠', gt: '>', gte: '≥', lt: '<', lte: '≤', in: 'in', contains: 'contains', exists: 'exists' };
+  return conditions.map((c) => `${c.field} ${ops[c.op] ?? c.op}${c.value === undefined ? '' : ` ${Array.isArray(c.value) ? `[${c.value.join(', ')}]` : String(c.value)}`}`).join(' AND ');
+}
+
+export function segmentLabel(s: { segment_id: number; name: string | null }): string {
+  return s.name ? `${s.segment_id} "${s.name}"` : `Segment ${s.segment_id}`;
 }

@@ -204,8 +204,15 @@ export interface FitResult {
 }
 
 /** Fits an encoding to these participants and encodes them. */
-export function fitEncoding(facts: ParticipantFacts[], fields: string[], catalog: StudyCatalog, weights: Record<string, number> = {}): FitResult {
-  if (fields.length === 0) throw new UserError('No features to cluster on: add structured questions or numeric attributes, or name features.');
+export function fitEncoding(
+  facts: ParticipantFacts[],
+  fields: string[],
+  catalog: StudyCatalog,
+  weights: Record<string, number> = {},
+  /** keepAll: describe everyone (rule segments), never leave participants out or fail on no features. */
+  options: { keepAll?: boolean } = {},
+): FitResult {
+  if (fields.length === 0 && !options.keepAll) throw new UserError('No features to cluster on: add structured questions or numeric attributes, or name features.');
   for (const [key, weight] of Object.entries(weights)) {
     if (!fields.includes(key)) throw new UserError(`weights: "${key}" is not one of the features (${listOf(fields)}).`);
     if (!(weight >= 0)) throw new UserError(`weights: "${key}" must be a non-negative number.`);
@@ -217,13 +224,13 @@ export function fitEncoding(facts: ParticipantFacts[], fields: string[], catalog
   for (const f of facts) {
     const raw = plans.map((p) => rawValues(p, f));
     const missing = plans.filter((_, j) => raw[j] === null).map((p) => p.field);
-    if (missing.length > plans.length * MAX_MISSING_SHARE) excluded.push({ participant_id: f.participant_id, missing });
+    if (!options.keepAll && missing.length > plans.length * MAX_MISSING_SHARE) excluded.push({ participant_id: f.participant_id, missing });
     else {
       included.push(f);
       includedRaws.push(raw);
     }
   }
-  if (included.length === 0) throw new UserError('Every participant misses most of the features (no answers yet?); nothing to cluster.');
+  if (included.length === 0 && !options.keepAll) throw new UserError('Every participant misses most of the features (no answers yet?); nothing to cluster.');
 
   const notes: FeatureNote[] = [];
   const features: EncodedFeature[] = [];
@@ -260,7 +267,7 @@ export function fitEncoding(facts: ParticipantFacts[], fields: string[], catalog
     for (const column of columns) column.factor = weight / Math.sqrt(columns.length);
     if (columns.length > 0) features.push({ ...p, weight, columns });
   });
-  if (features.length === 0) throw new UserError('None of the features varies between participants; nothing to cluster on.');
+  if (features.length === 0 && !options.keepAll) throw new UserError('None of the features varies between participants; nothing to cluster on.');
   const encoding: Encoding = { version: 1, features };
   return { encoding, matrix: encodeParticipants(encoding, included), included, excluded, imputed, notes };
 }

@@ -1,0 +1,133 @@
+/**
+ * A persona card per segment in the template of the segmentation guide (role, context, goals,
+ * frustrations, behaviours, a representative quote), built only from data: every claim carries
+ * the participant ids it rests on, so a reader can check it.
+ *   role, context  most common attribute values and lifecycle tags among members
+ *   goals          over-represented themes that read as aims, and answers to outcome questions
+ *   frustrations   over-represented themes that read as pains, with their evidence
+ *   behaviours     the segment's distinguishing answers and attributes
+ */
+import type { ParticipantFacts, StudyCatalog } from './facts.js';
+import type { FeatureComparison } from './profile.js';
+
+export interface Claim {
+  text: string;
+  participant_ids: string[];
+}
+
+export interface PersonaCard {
+  name: string;
+  role: Claim | null;
+  context: Claim[];
+  goals: Claim[];
+  frustrations: Claim[];
+  behaviours: Claim[];
+  quote: { text: string; participant_id: string } | null;
+  narrative: string | null;
+}
+
+const ROLE_ATTRIBUTE = /^(role|title|job|job_title|position|department|function|persona)$/i;
+const PAIN = /\b(pain|frustrat|friction|confus|unclear|slow|expens|cost|churn|risk|missing|lack|bug|hard|difficult|stuck|complain|guidance|block|review|long|problem|issue|fail|broken|manual|waiting|gave up|unsure)/i;
+const OUTCOME_QUESTION = /outcome|goal|ideal|success|hope|wish|want|magic wand|job to be done/i;
+const CITE = 6;
+
+function cite(facts: ParticipantFacts[]): string[] {
+  return facts.slice(0, CITE).map((f) => f.participant_id);
+}
+
+function pct(x: number): string {
+  return `${Math.round(x * 100)}%`;
+}
+
+export interface PersonaInput {
+  name: string;
+  narrative: string | null;
+  members: ParticipantFacts[];
+  rest: ParticipantFacts[];
+  catalog: StudyCatalog;
+  distinguishing: FeatureComparison[];
+  evidence: { participant: number; code: string; evidence: string }[];
+  texts: { participant: number; kind: 'answer' | 'quote'; question: string | null; text: string }[];
+  quote: { text: string; participant_id: string } | null;
+}
+
+export function personaCard(input: PersonaInput): PersonaCard {
+  const { members, rest, catalog } = input;
+  const n = members.length;
+  const mostCommon = (name: string) => {
+    const counts = new Map<string, ParticipantFacts[]>();
+    for (const f of members) {
+      const v = f.attributes[name];
+      if (typeof v === 'string' || typeof v === 'boolean') counts.set(String(v), [...(counts.get(String(v)) ?? []), f]);
+    }
+    const [value, who] = [...counts.entries()].sort((a, b) => b[1].length - a[1].length)[0] ?? [null, []];
+    return value === null ? null : { value, who };
+  };
+
+  const roleAttribute = catalog.attributes.find((a) => ROLE_ATTRIBUTE.test(a.name) && (a.type === 'category' || a.type === 'text'));
+  const roleTop = roleAttribute ? mostCommon(roleAttribute.name) : null;
+  const role = roleTop ? { text: `${roleTop.value} (${roleTop.who.length} of ${n})`, participant_ids: cite(roleTop.who) } : null;
+
+  const context: Claim[] = [];
+  for (const a of catalog.attributes) {
+    if (a.type !== 'category' || a === roleAttribute) continue;
+    const top = mostCommon(a.name);
+    if (top && top.who.length / n >= 0.4) context.push({ text: `${a.name}: ${top.value} (${pct(top.who.length / n)})`, participant_ids: cite(top.who) });
+  }
+  const tagCounts = new Map<string, ParticipantFacts[]>();
+  for (const f of members) for (const t of f.tags) tagCounts.set(t, [...(tagCounts.get(t) ?? []), f]);
+  for (const [tag, who] of [...tagCounts.entries()].sort((a, b) => b[1].length - a[1].length).slice(0, 2)) {
+    if (who.length / n >= 0.3) context.push({ text: `tagged ${tag} (${pct(who.length / n)})`, participant_ids: cite(who) });
+  }
+
+  // Themes over-represented among members: share ≥ 25% and at least 1.5× the rest's share.
+  const goals: Claim[] = [];
+  const frustrations: Claim[] = [];
+  const interviewedRest = rest.filter((f) => f.status !== 'not_interviewed').length || 1;
+  for (const code of catalog.themes) {
+    const who = members.filter((f) => f.themes.has(code));
+    const share = who.length / n;
+    const restShare = rest.filter((f) => f.themes.has(code)).length / interviewedRest;
+    if (share < 0.25 || share < 1.5 * restShare) continue;
+    const ids = new Set(who.map((f) => f.id));
+    const example = input.evidence.find((e) => e.code === code && ids.has(e.participant) && e.evidence.trim() !== '');
+    const text = `${code.replace(/_/g, ' ')} (${pct(share)} vs ${pct(restShare)} elsewhere)${example ? `: "${example.evidence}"` : ''}`;
+    (PAIN.test(code.replace(/_/g, ' ')) || (example && PAIN.test(example.evidence)) ? frustrations : goals).push({ text, participant_ids: cite(who) });
+  }
+  const outcome = catalog.questions.find((q) => q.type === 'open_ended' && (OUTCOME_QUESTION.test(q.key) || OUTCOME_QUESTION.test(q.text)));
+  if (outcome) {
+    const ids = new Map(members.map((f) => [f.id, f]));
+    const answers = input.texts.filter((t) => t.kind === 'answer' && t.question === outcome.key && ids.has(t.participant));
+    // The same words from several people are one claim citing all of them.
+    const byText = new Map<string, string[]>();
+    for (const a of answers) byText.set(a.text, [...(byText.get(a.text) ?? []), ids.get(a.participant)!.participant_id]);
+    for (const [text, who] of [...byText.entries()].sort((x, y) => y[1].length - x[1].length).slice(0, 2)) goals.push({ text: `"${text}"`, participant_ids: who.slice(0, CITE) });
+  }
+
+  const behaviours: Claim[] = input.distinguishing.slice(0, 5).map((c) => {
+    // Cite the members who show the behaviour: chose the option, or sit on the segment's side of the rest's mean.
+    const who = members.filter((f) => showsBehaviour(f, c));
+    return { text: c.description, participant_ids: cite(who) };
+  });
+
+  return { name: input.name, role, context, goals: goals.slice(0, 4), frustrations: frustrations.slice(0, 4), behaviours, quote: input.quote, narrative: input.narrative };
+}
+
+function showsBehaviour(f: ParticipantFacts, c: FeatureComparison): boolean {
+  const [kind, rest] = [c.field.split('.')[0], c.field.slice(c.field.indexOf('.') + 1)];
+  const value = kind === 'answer' ? f.answers.get(rest) : kind === 'attr' ? f.attributes[rest] : undefined;
+  if (c.field === 'theme') return c.option !== null && f.themes.has(c.option) === (c.difference ?? 0) > 0;
+  if (value === undefined) return false;
+  if (c.measure === 'rank_points' && Array.isArray(value)) {
+    // Ranked in the top two when the segment ranks the option higher; outside them when lower.
+    const rank = value.indexOf(c.option!);
+    const topTwo = rank >= 0 && rank <= 1;
+    return (c.difference ?? 0) > 0 ? topTwo : !topTwo;
+  }
+  if (c.measure === 'share') {
+    const has = c.option === null ? value === 1 || value === true : Array.isArray(value) ? value.includes(c.option) : value === c.option;
+    return has === (c.difference ?? 0) > 0;
+  }
+  return typeof value === 'number' && c.b !== null && ((c.difference ?? 0) > 0 ? value > c.b : value < c.b);
+}
+
