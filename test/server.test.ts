@@ -12,6 +12,8 @@ describe('tool catalog', () => {
     expect(tools.map((t) => t.name)).toEqual([
       'create_study', 'list_studies', 'get_study', 'add_questions', 'import_participants',
       'record_interview', 'get_participant', 'query_participants', 'summarize_questions',
+      'cluster_participants', 'segment_by_rules', 'get_segmentation', 'update_segment', 'compare_segments',
+      'validate_segmentation', 'prioritize_segments', 'assign_participants', 'segment_migration',
     ]);
     for (const tool of tools) {
       expect(tool.description!.length, tool.name).toBeGreaterThan(100);
@@ -25,7 +27,10 @@ describe('tool catalog', () => {
       expect(tool.inputSchema, tool.name).not.toHaveProperty('anyOf');
     }
     const readOnly = tools.filter((t) => t.annotations?.readOnlyHint).map((t) => t.name);
-    expect(readOnly).toEqual(['list_studies', 'get_study', 'get_participant', 'query_participants', 'summarize_questions']);
+    expect(readOnly).toEqual([
+      'list_studies', 'get_study', 'get_participant', 'query_participants', 'summarize_questions',
+      'get_segmentation', 'compare_segments', 'validate_segmentation', 'segment_migration',
+    ]);
   });
 
   it('keeps every result compact enough for a context window', async () => {

@@ -193,6 +193,7 @@ CREATE TABLE segmentations (
   encoding    TEXT,            -- JSON Encoding: k-means features, or the profile features of rules
   diagnostics TEXT,            -- JSON: per-k table, recommendation, stability (k-means)
   summary     TEXT NOT NULL,   -- JSON: warnings, excluded and unassigned participants, notes
+  prioritization TEXT,         -- JSON: the latest prioritize_segments matrix
   created_at  TEXT NOT NULL
 );
 CREATE INDEX segmentations_by_study ON segmentations (study_id, id);

@@ -29,6 +29,7 @@ export interface SegmentationRow {
   encoding: unknown;
   diagnostics: unknown;
   summary: Record<string, unknown>;
+  prioritization: unknown;
   created_at: string;
 }
 
@@ -178,7 +179,7 @@ export class SegmentStore {
 
   get(id: number): SegmentationRow {
     const row = this.db.prepare('SELECT * FROM segmentations WHERE id = ?').get(id) as
-      | (Omit<SegmentationRow, 'overlapping' | 'parameters' | 'encoding' | 'diagnostics' | 'summary'> & { overlapping: number; parameters: string; encoding: string | null; diagnostics: string | null; summary: string })
+      | (Omit<SegmentationRow, 'overlapping' | 'parameters' | 'encoding' | 'diagnostics' | 'summary' | 'prioritization'> & { overlapping: number; parameters: string; encoding: string | null; diagnostics: string | null; summary: string; prioritization: string | null })
       | undefined;
     if (!row) throw new NotFoundError(`No segmentation with id ${id}; cluster_participants or segment_by_rules create one, and get_study lists a study's segmentations.`);
     return {
@@ -188,7 +189,12 @@ export class SegmentStore {
       encoding: parse(row.encoding),
       diagnostics: parse(row.diagnostics),
       summary: JSON.parse(row.summary) as Record<string, unknown>,
+      prioritization: parse(row.prioritization),
     };
+  }
+
+  savePrioritization(segmentationId: number, matrix: unknown): void {
+    this.db.prepare('UPDATE segmentations SET prioritization = ? WHERE id = ?').run(json(matrix), segmentationId);
   }
 
   /** The study's segmentations, newest first. */
@@ -201,9 +207,16 @@ export class SegmentStore {
       .all(studyId, limit) as { id: number; method: SegmentationMethod; k: number; created_at: string; named: number }[];
   }
 
-  latest(studyId: number): number | null {
-    const row = this.db.prepare('SELECT id FROM segmentations WHERE study_id = ? ORDER BY id DESC LIMIT 1').get(studyId) as { id: number } | undefined;
-    return row?.id ?? null;
+  /** The segments one participant is in, newest segmentation first. */
+  segmentsOf(participant: number, limit = 10): { segmentation_id: number; method: string; segment_id: number; name: string | null }[] {
+    return this.db
+      .prepare(
+        `SELECT m.segmentation_id, s.method, m.segment_id, g.name FROM segment_members m
+           JOIN segmentations s ON s.id = m.segmentation_id
+           JOIN segments g ON g.segmentation_id = m.segmentation_id AND g.segment_id = m.segment_id
+          WHERE m.participant_id = ? ORDER BY m.segmentation_id DESC, m.segment_id LIMIT ?`,
+      )
+      .all(participant, limit) as { segmentation_id: number; method: string; segment_id: number; name: string | null }[];
   }
 
   segments(segmentationId: number): SegmentRow[] {

@@ -20,6 +20,7 @@ export const participantProfile = z.object({
   quotes: z.array(z.object({ text: z.string(), question: z.string().nullable(), themes: z.array(z.string()) })),
   themes: z.array(z.object({ code: z.string(), evidence: z.array(z.string()) })),
   notes: z.string().nullable(),
+  segments: z.array(z.object({ segmentation_id: z.number(), method: z.string(), segment_id: z.number(), name: z.string().nullable() })).describe('Segments the participant is in, newest segmentation first (up to 10).'),
   transcript: z.string().nullable(),
   transcript_truncated: z.boolean(),
   transcript_chars: z.number(),
@@ -46,6 +47,7 @@ export function profile(store: Store, studyId: number, externalId: string, fullT
     quotes: store.interviews.quotes(p.id, MAX_QUOTES),
     themes: store.interviews.themes(p.id),
     notes: interview?.notes ?? null,
+    segments: store.segments.segmentsOf(p.id),
     transcript: truncated ? `${transcript!.slice(0, TRANSCRIPT_PREVIEW)}…` : transcript,
     transcript_truncated: truncated,
     transcript_chars: transcript?.length ?? 0,
@@ -76,6 +78,7 @@ Use this tool when you need to: understand one person before naming a segment or
       `Attributes: ${capList(attrs, 15) || 'none'}`,
       ...r.answers.map((a) => `- ${a.question}: ${Array.isArray(a.value) ? a.value.join(' > ') : a.value}`),
       ...(r.themes.length ? [`Themes: ${r.themes.map((t) => t.code).join(', ')}`] : []),
+      ...(r.segments.length ? [`Segments: ${r.segments.map((s) => `${s.name ?? `segment ${s.segment_id}`} (segmentation ${s.segmentation_id})`).join('; ')}`] : []),
       ...r.quotes.slice(0, 5).map((q) => `> "${q.text}"`),
     ].join('\n');
   },

@@ -1,6 +1,9 @@
 /** The tool catalog: every public tool, in the order a workflow uses them. */
 import type { ToolDefinition } from './define.js';
 import { addQuestions } from './add-questions.js';
+import { assignParticipants } from './assign-participants.js';
+import { prioritizeSegments } from './prioritize-segments.js';
+import { segmentMigration } from './segment-migration.js';
 import { clusterParticipants } from './cluster-participants.js';
 import { compareSegments } from './compare-segments.js';
 import { getSegmentation } from './get-segmentation.js';
@@ -30,4 +33,7 @@ export const tools = [
   updateSegment,
   compareSegments,
   validateSegmentation,
+  prioritizeSegments,
+  assignParticipants,
+  segmentMigration,
 ] as unknown as readonly ToolDefinition[];

@@ -129,6 +129,9 @@ Use this tool when you need to: see a study's design and progress, find question
     attributes: z.array(z.object({ name: z.string(), type: attributeType })),
     themes: z.array(z.object({ code: z.string(), participants: z.number() })),
     readiness: z.object({ ready: z.boolean(), checks: z.array(checkOut) }),
+    segmentations: z
+      .array(z.object({ segmentation_id: z.number(), method: z.enum(['kmeans', 'rules', 'rfm']), k: z.number(), named: z.number(), created_at: z.string() }))
+      .describe('Newest first (up to 20); the "segment" field of query_participants uses the first.'),
     resource_uri: z.string(),
   }),
   annotations: readOnly,
@@ -145,6 +148,7 @@ Use this tool when you need to: see a study's design and progress, find question
       `Tags: ${capList(r.composition.tags.map((t) => `${t.tag} ${t.count}`), 10) || 'none'}`,
       `Readiness: ${r.readiness.ready ? 'ready for segmentation' : 'not ready yet'}`,
       ...r.readiness.checks.filter((c) => c.status !== 'ok').map((c) => `- [${c.status}] ${c.message}`),
+      ...(r.segmentations.length ? [`Segmentations: ${r.segmentations.map((x) => `${x.segmentation_id} (${x.method}, k = ${x.k}, ${x.named} named)`).join('; ')}`] : []),
     ];
     return lines.join('\n');
   },
@@ -188,6 +192,7 @@ export function studyDetail(store: Store, id: number) {
     attributes: store.studies.attributes(id),
     themes: store.studies.themeCounts(id),
     readiness: { ready: checks.every((c) => c.status === 'ok'), checks },
+    segmentations: store.segments.list(id).map(({ id: segmentation_id, ...rest }) => ({ segmentation_id, ...rest })),
     resource_uri: `seglab://studies/${id}`,
   };
 }

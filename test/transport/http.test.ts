@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tools as catalog } from '../../src/tools/index.js';
 import { startHttpProcess, tempDbPath } from '../helpers/processes.js';
 
 let server: Awaited<ReturnType<typeof startHttpProcess>>;
@@ -67,7 +68,7 @@ describe('seglab serve --http', () => {
     await client.connect(new StreamableHTTPClientTransport(new URL(server.url)));
     expect(client.getProtocolEra()).toBe('modern');
     expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
-    expect((await client.listTools()).tools).toHaveLength(9);
+    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(catalog.map((t) => t.name));
     const result: any = await client.callTool({ name: 'create_study', arguments: { name: 'Modern era' } });
     expect(result.structuredContent).toMatchObject({ name: 'Modern era', mode: 'hybrid' });
     await client.close();

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { describe, expect, it } from 'vitest';
+import { tools as catalog } from '../../src/tools/index.js';
 import { cliPath, tempDbPath } from '../helpers/processes.js';
 
 const sampleCsv = fileURLToPath(new URL('../../data/sample-study/participants.csv', import.meta.url));
@@ -26,7 +27,7 @@ describe('seglab serve (stdio)', () => {
     const db = tempDbPath();
     const { client, stderr } = await stdioClient(db);
     const { tools } = await client.listTools();
-    expect(tools).toHaveLength(9);
+    expect(tools.map((t) => t.name)).toEqual(catalog.map((t) => t.name));
     const { study_id } = await ok(client, 'create_study', { name: 'Over stdio' });
     const imported = await ok(client, 'import_participants', { study_id, path: sampleCsv });
     expect(imported.inserted).toBe(48);

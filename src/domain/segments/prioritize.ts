@@ -29,8 +29,11 @@ export function scaleToScores(values: number[]): number[] {
   return values.map((v) => (max === min ? 5.5 : round(1 + (9 * (v - min)) / (max - min), 2)));
 }
 
+/** Defaults merged with the given weights, rescaled to sum to 1; given values above 1 are read as percentages. */
 export function normalizeWeights(weights: Partial<Record<Factor, number>> = {}): Record<Factor, number> {
-  const merged = { ...DEFAULT_WEIGHTS, ...weights };
+  const given = Object.entries(weights).filter(([, w]) => w !== undefined) as [Factor, number][];
+  const percent = given.some(([, w]) => w > 1);
+  const merged = { ...DEFAULT_WEIGHTS, ...Object.fromEntries(given.map(([f, w]) => [f, percent ? w / 100 : w])) };
   const total = FACTORS.reduce((s, f) => s + merged[f], 0);
   if (!(total > 0)) throw new Error('weights sum to zero');
   return Object.fromEntries(FACTORS.map((f) => [f, merged[f] / total])) as Record<Factor, number>;
