@@ -56,11 +56,13 @@ function errorResult(message: string): CallToolResult {
 function progressReporter(request: ServerContext) {
   const token = (request.mcpReq as { _meta?: { progressToken?: string | number } })._meta?.progressToken;
   let lastSent = 0;
+  let lastDone = 0;
   return async (done: number, total: number, message: string) => {
     const at = Date.now();
-    // At most ~20 notifications a second, plus the last one.
-    if (token !== undefined && (done >= total || at - lastSent >= 50)) {
+    // A notification per 5% of the work or per 50 ms, whichever comes first, and the last one.
+    if (token !== undefined && (done >= total || at - lastSent >= 50 || (done - lastDone) / total >= 0.05)) {
       lastSent = at;
+      lastDone = done;
       try {
         await request.mcpReq.notify({ method: 'notifications/progress', params: { progressToken: token, progress: done, total, message } });
       } catch {

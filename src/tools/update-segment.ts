@@ -39,6 +39,7 @@ Use this tool when you need to: name segments after reading get_segmentation, or
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   run(args, { store }) {
+    store.segments.get(args.segmentation_id);
     const segments = store.segments.segments(args.segmentation_id);
     const segment = resolveSegment(segments, args.segment_id);
     const updated = (['name', 'description', 'persona', 'playbook'] as const).filter((k) => args[k] !== undefined);

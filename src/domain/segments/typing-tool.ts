@@ -29,11 +29,12 @@ export function typingVariables(catalog: StudyCatalog): Variable[] {
     field,
     tests(facts) {
       const values = [...new Set(facts.map(get).filter((v): v is number => typeof v === 'number'))].sort((a, b) => a - b);
-      // At most ~16 thresholds (quantiles of the distinct values) keep the search cheap at CRM scale.
-      const step = Math.max(1, Math.floor(values.length / 16));
+      // Every threshold up to 64 distinct values; above, ~32 evenly spaced ones keep CRM-scale searches cheap.
+      const step = values.length <= 64 ? 1 : Math.ceil(values.length / 32);
       const out = [];
       for (let i = 0; i < values.length - 1; i += step) {
-        const v = values[i]!;
+        // Midway between neighbouring values, as CART implementations (scikit-learn) split.
+        const v = (values[i]! + values[i + 1]!) / 2;
         out.push({ condition: { field, op: 'lte' as const, value: v }, negation: { field, op: 'gt' as const, value: v }, test: (f: ParticipantFacts) => { const x = get(f); return typeof x === 'number' && x <= v; } });
       }
       return out;
