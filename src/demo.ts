@@ -100,6 +100,61 @@ export async function runDemo(options: { db?: string | undefined }): Promise<voi
     const first = interviews[0]!.participant_id;
     print((await call('get_participant', { study_id, participant_id: first })).text);
 
+    heading('9. cluster_participants — k = auto over answers and CRM behaviour');
+    let updates = 0;
+    const t1 = performance.now();
+    const clustered: any = await client.callTool({ name: 'cluster_participants', arguments: { study_id } }, { onprogress: () => void updates++ });
+    if (clustered.isError) throw new Error(clustered.content[0].text);
+    print(clustered.content[0].text);
+    const segmentation_id = clustered.structuredContent.segmentation_id as number;
+    const truth = (JSON.parse(readFileSync(join(dataDir, 'ground-truth.json'), 'utf8')) as { archetypes: Record<string, string> }).archetypes;
+    const members = (await call('get_segmentation', { segmentation_id, limit: 100 })).data.members.participants as { participant_id: string; segment_id: number }[];
+    const agreement = members.filter((m) => members.every((o) => (truth[o.participant_id] === truth[m.participant_id]) === (o.segment_id === m.segment_id))).length;
+    print(`(${Math.round(performance.now() - t1)} ms, ${updates} progress notifications; ${agreement} of ${members.length} participants grouped exactly as the planted archetypes)`);
+
+    heading('10. update_segment — name each segment for its behaviour, with a playbook');
+    // What an assistant does after reading the profiles: name by the defining behaviour.
+    const personas: [RegExp, string, Record<string, string>][] = [
+      [/ranks Support higher/, 'The Struggler', { product: 'Setup wizard and import templates', customer_success: 'Call in week one; a named person until first value', marketing: 'Onboarding webinars, not feature tours' }],
+      [/ranks Price higher/, 'The Pragmatist', { product: 'A survey-only plan', marketing: 'Lead with price and the one job it does', sales: 'Self-serve; no demo needed' }],
+      [/ranks Trust higher|evaluation_days: \d/, 'The Evaluator', { sales: 'Security pack, references and a pilot up front', marketing: 'Case studies from peers', product: 'Audit logs and certifications' }],
+      [/logins_30d|mrr/, 'The Advocate', { customer_success: 'Expansion reviews each quarter', product: 'Deeper integrations', sales: 'Multi-team bundles' }],
+    ];
+    const taken = new Set<string>();
+    for (const segment of clustered.structuredContent.segments as { segment_id: number; distinguishing: { description: string }[] }[]) {
+      const text = segment.distinguishing.map((d) => d.description).join(' | ');
+      const match = personas.find(([pattern, name]) => !taken.has(name) && pattern.test(text));
+      if (!match) continue;
+      taken.add(match[1]);
+      print((await call('update_segment', { segmentation_id, segment_id: segment.segment_id, name: match[1], playbook: match[2] })).text);
+    }
+
+    heading('11. compare_segments — "which segment cares most about price?"');
+    print((await call('compare_segments', { segmentation_id, a: 'The Pragmatist', limit: 8 })).text);
+
+    heading('12. validate_segmentation — measurable, substantial, accessible, differentiable, actionable');
+    print((await call('validate_segmentation', { segmentation_id })).text);
+
+    heading('13. prioritize_segments — where to focus first');
+    print(
+      (
+        await call('prioritize_segments', {
+          segmentation_id,
+          derive: { revenue_potential: 'attr.mrr', fit: 'answer.core_value_importance', acquisition_ease: '-attr.evaluation_days' },
+          scores: [
+            { segment: 'The Advocate', strategic_value: 8 },
+            { segment: 'The Evaluator', strategic_value: 7 },
+            { segment: 'The Pragmatist', strategic_value: 4 },
+            { segment: 'The Struggler', strategic_value: 5 },
+          ],
+        })
+      ).text,
+    );
+
+    heading('14. get_segmentation — a persona card built from the data');
+    const card = (await call('get_segmentation', { segmentation_id, segment_id: 'The Evaluator', limit: 5 })).text;
+    print(card);
+
     heading('Done');
     print(`The study is stored in ${db}. Connect Claude, Cursor or VS Code to \`seglab serve --db ${db}\` to explore it.`);
   } finally {
