@@ -63,6 +63,22 @@ describe('seglab serve --http', () => {
     expect((await health()).sessions).toBe(0);
   });
 
+  it('streams progress of a long tool call to a sessionful client', async () => {
+    const { client, transport } = await httpClient();
+    const created: any = await client.callTool({ name: 'create_study', arguments: { name: 'Progress over HTTP' } });
+    const study_id = created.structuredContent.study_id;
+    const csv = `id,visits,spend\n${Array.from({ length: 60 }, (_, i) => `c${i},${i % 3 === 0 ? 50 + i : i % 7},${i % 3 === 0 ? 900 : 20 + i}`).join('\n')}\n`;
+    await client.callTool({ name: 'import_participants', arguments: { study_id, csv } });
+    const updates: number[] = [];
+    const result: any = await client.callTool({ name: 'cluster_participants', arguments: { study_id, k: 2, bootstraps: 10 } }, { onprogress: (p) => updates.push(p.progress) });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent.segments.map((s: any) => s.size)).toEqual([40, 20]);
+    expect(updates.length).toBeGreaterThan(2);
+    expect(updates[updates.length - 1]).toBe(11); // 1 fit + 10 bootstraps
+    await transport.terminateSession();
+    await client.close();
+  });
+
   it('serves a 2026-07-28 (modern era) client on the same endpoint', async () => {
     const client = new Client({ name: 'modern-client', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
     await client.connect(new StreamableHTTPClientTransport(new URL(server.url)));

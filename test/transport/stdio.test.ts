@@ -33,6 +33,15 @@ describe('seglab serve (stdio)', () => {
     expect(imported.inserted).toBe(48);
     const q = await ok(client, 'query_participants', { study_id, where: [{ field: 'tag', op: 'eq', value: 'churned' }], limit: 3 });
     expect(q.total).toBe(12);
+    // A long-running tool streams progress over the pipe before its result.
+    const updates: number[] = [];
+    const clustered: any = await client.callTool({ name: 'cluster_participants', arguments: { study_id, k: 'auto', bootstraps: 5 } }, { onprogress: (p) => updates.push(p.progress) });
+    expect(clustered.isError).toBeFalsy();
+    expect(clustered.structuredContent.participants_clustered).toBe(48);
+    expect(updates.length).toBeGreaterThan(2);
+    expect(updates[updates.length - 1]).toBe(3 * 6);
+    const churned = await ok(client, 'query_participants', { study_id, where: [{ field: 'segment', op: 'exists' }], limit: 1 });
+    expect(churned.total).toBe(48);
     const bad: any = await client.callTool({ name: 'get_study', arguments: { study_id: 999 } });
     expect(bad.isError).toBe(true);
     await client.close();
