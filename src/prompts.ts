@@ -40,7 +40,7 @@ Decision the segments will inform: ${decision}${customers ? `\nCustomers: ${cust
     'synthesize_findings',
     {
       title: 'Synthesize a study\'s findings',
-      description: 'Writes an evidence-backed synthesis of a study: structured answers by lifecycle group, recurring themes with quotes, and candidate segments to validate.',
+      description: 'Writes an evidence-backed synthesis of a study: structured answers by lifecycle group, recurring themes with quotes, segments found by clustering, named, validated and prioritized.',
       argsSchema: z.object({
         study_id: completable(z.string().describe('The study id (list_studies shows them).'), (value) => store.studies.completeStudyIds(value)),
       }),
@@ -55,7 +55,9 @@ Decision the segments will inform: ${decision}${customers ? `\nCustomers: ${cust
 1. get_study: note the decision, the sample composition and any readiness warnings; say plainly if conclusions are premature (fewer than 30 interviews, only happy customers).
 2. summarize_questions, then again with by: "tag": report the numbers that differ between lifecycle groups (n, means, shares, first choices), and call out groups under 5 people as anecdotes.
 3. query_participants with text searches for the themes you see (price, onboarding, integrations, trust…) and get_participant for the most telling people; quote them verbatim with their participant ids.
-4. Propose 3–5 candidate segments named by behaviour or motivation (e.g. "The Pragmatist"), each with the evidence, its rough size, and what would make it measurable from CRM data. Do not invent numbers: every figure must come from a tool result.`,
+4. cluster_participants (k: "auto"): read the diagnostics table and the warnings; then get_segmentation for profiles and persona cards. Name each segment by behaviour or motivation (e.g. "The Pragmatist") with update_segment, and give each a playbook for product, marketing, sales and customer success.
+5. validate_segmentation: report each criterion with its evidence and the typing-tool rule that finds each segment in the CRM; prioritize_segments with revenue derived from a revenue attribute if there is one; name the beachhead.
+Do not invent numbers: every figure must come from a tool result.`,
           },
         },
       ],

@@ -102,7 +102,13 @@ describe('prompts', () => {
     const plan = await h.client.getPrompt({ name: 'plan_segmentation_study', arguments: { decision: 'Which segment to upsell' } });
     expect((plan.messages[0]!.content as { text: string }).text).toMatch(/Decision the segments will inform: Which segment to upsell[\s\S]*create_study[\s\S]*add_questions/);
     const synth = await h.client.getPrompt({ name: 'synthesize_findings', arguments: { study_id: String(study_id) } });
-    expect((synth.messages[0]!.content as { text: string }).text).toMatch(new RegExp(`seglab study ${study_id}`));
+    const synthText = (synth.messages[0]!.content as { text: string }).text;
+    expect(synthText).toMatch(new RegExp(`seglab study ${study_id}`));
+    // Every tool a prompt tells the assistant to call exists.
+    const { tools } = await h.client.listTools();
+    const named = [...synthText.matchAll(/\b([a-z]+(?:_[a-z]+)+)\b/g)].map((m) => m[1]!).filter((w) => /^(get|list|create|add|import|record|query|summarize|cluster|segment|update|compare|validate|prioritize|assign)_/.test(w));
+    expect(named).toEqual(expect.arrayContaining(['cluster_participants', 'validate_segmentation', 'prioritize_segments']));
+    for (const name of named) expect(tools.map((t) => t.name), name).toContain(name);
     const completion = await h.client.complete({ ref: { type: 'ref/prompt', name: 'synthesize_findings' }, argument: { name: 'study_id', value: '' } });
     expect(completion.completion.values).toContain(String(study_id));
   });
