@@ -33,7 +33,10 @@ Use this tool when you need to: discover segments in interview answers and CRM d
     study_id: studyId,
     features: z.array(z.string().min(1)).max(100).optional().describe('Features to cluster on: answer.<key>, attr.<name> or theme. Default: every structured question and numeric attribute.'),
     weights: z.record(z.string(), z.number().min(0).max(100)).optional().describe('Relative weight per feature (default 1), e.g. {"answer.buying_factors": 2}.'),
-    k: z.union([z.number().int().min(2).max(20), z.literal('auto')]).default('auto').describe('Number of segments, or "auto" to compare a range.'),
+    k: z
+      .union([z.number().int().min(2).max(20), z.literal('auto')], { error: 'k must be a whole number from 2 to 20, or "auto"' })
+      .default('auto')
+      .describe('Number of segments, or "auto" to compare a range.'),
     k_min: z.number().int().min(2).max(20).optional().describe('Smallest k tried by "auto" (default 2).'),
     k_max: z.number().int().min(2).max(20).optional().describe('Largest k tried by "auto" (default min(8, participants / 10)).'),
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(DEFAULT_SEED).describe(`Random seed (default ${DEFAULT_SEED}): same seed, same segments.`),

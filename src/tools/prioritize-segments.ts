@@ -9,6 +9,11 @@ import { loadSegmentation, resolveSegment, segmentationId, segmentLabel, segment
 
 const factorScores = Object.fromEntries(FACTORS.map((f) => [f, z.number().min(1).max(10).optional()])) as Record<Factor, z.ZodOptional<z.ZodNumber>>;
 const scoreOut = z.object({ score: z.number(), source: z.string() });
+/** An object keyed by factor names only; an unknown key is named with the allowed ones. */
+const byFactor = <T extends z.ZodType>(value: T) =>
+  z.strictObject(Object.fromEntries(FACTORS.map((f) => [f, value.optional()])) as Record<Factor, z.ZodOptional<T>>, {
+    error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown factor ${issue.keys.map((k) => `"${k}"`).join(', ')}; factors: ${FACTORS.join(', ')}` : undefined),
+  });
 
 export const prioritizeSegments = defineTool({
   name: 'prioritize_segments',
@@ -18,11 +23,9 @@ Returns the ranked table, the beachhead candidate (the top segment: ties go to e
 Use this tool when you need to: decide which segment to serve first, or show the trade-offs between segments.`,
   input: z.object({
     segmentation_id: segmentationId,
-    weights: z.object(Object.fromEntries(FACTORS.map((f) => [f, z.number().min(0).max(100).optional()])) as Record<Factor, z.ZodOptional<z.ZodNumber>>).strict().optional().describe('Relative weights (fractions or percentages); missing factors keep their default.'),
-    scores: z.array(z.object({ segment: segmentRef, ...factorScores }).strict()).max(50).optional().describe('Scores 1–10 you assign, per segment.'),
-    derive: z
-      .object(Object.fromEntries(FACTORS.map((f) => [f, z.string().min(1).optional()])) as Record<Factor, z.ZodOptional<z.ZodString>>)
-      .strict()
+    weights: byFactor(z.number().min(0).max(100)).optional().describe('Relative weights (fractions or percentages); missing factors keep their default.'),
+    scores: z.array(z.strictObject({ segment: segmentRef, ...factorScores }, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}; give segment and any of ${FACTORS.join(', ')}` : undefined) })).max(50).optional().describe('Scores 1–10 you assign, per segment.'),
+    derive: byFactor(z.string().min(1))
       .optional()
       .describe('Fields to derive factors from, e.g. {revenue_potential: "attr.mrr", fit: "answer.core_value_importance", acquisition_ease: "-attr.evaluation_days"}; market_size accepts "share" (default).'),
   }),

@@ -91,7 +91,7 @@ describe('cluster_participants on the sample study', () => {
     expect(await h.fail('cluster_participants', { study_id, features: ['attr.company'] })).toMatch(/free-text attribute/);
     expect(await h.fail('cluster_participants', { study_id, features: ['attr.mrr'], weights: { 'attr.seats': 2 } })).toMatch(/weights: "attr.seats" is not one of the features/);
     expect(await h.fail('cluster_participants', { study_id, k: 60 })).toMatch(/k/);
-    expect(await h.fail('cluster_participants', { study_id, k: 'many' })).toMatch(/k/);
+    expect(await h.fail('cluster_participants', { study_id, k: 'many' })).toMatch(/k must be a whole number from 2 to 20, or "auto"/);
     expect(await h.fail('cluster_participants', { study_id, k_min: 5, k_max: 3 })).toMatch(/k_min \(5\) is larger than k_max \(3\)/);
     expect(h.store.segments.list(study_id)).toHaveLength(before);
   });

@@ -234,6 +234,8 @@ describe('prioritize_segments', () => {
     expect(r.missing).toEqual(['revenue_potential', 'fit', 'acquisition_ease', 'strategic_value']);
     expect(r.beachhead.reason).toMatch(/give scores/);
     expect(await h.fail('prioritize_segments', { segmentation_id: seg, derive: { fit: 'attr.industry' } })).toMatch(/must be a number attribute/);
+    expect(await h.fail('prioritize_segments', { segmentation_id: seg, weights: { size: 3 } })).toMatch(/unknown factor "size"; factors: market_size, revenue_potential, fit/);
+    expect(await h.fail('prioritize_segments', { segmentation_id: seg, scores: [{ segment: 1, price: 3 }] })).toMatch(/unknown key "price"; give segment and any of market_size/);
   });
 });
 
