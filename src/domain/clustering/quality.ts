@@ -2,7 +2,7 @@
  * Internal validity indices of a partition, with scikit-learn's definitions:
  * silhouette (Rousseeuw 1987), Calinski–Harabasz (1974) and Davies–Bouldin (1979).
  */
-import { row, squaredDistance, type Matrix } from '../matrix.js';
+import { squaredDistance, type Matrix } from '../matrix.js';
 import { seededRandom } from '../random.js';
 
 /** Above this many rows the silhouette is estimated on a seeded sample of this size. */

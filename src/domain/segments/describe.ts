@@ -4,7 +4,7 @@
  * the members closest to the segment centre, and their most telling quotes.
  */
 import { round } from '../stats.js';
-import { row, squaredDistance, type Matrix } from '../matrix.js';
+import { squaredDistance, type Matrix } from '../matrix.js';
 import type { Encoding } from './encoding.js';
 import type { ParticipantFacts } from './facts.js';
 import { adjust, compareGroups, distinguishing, profileGroup, type FeatureComparison, type FeatureProfile } from './profile.js';
