@@ -1,0 +1,67 @@
+/**
+ * Contingency-table statistics (Agresti 2007, An Introduction to Categorical Data Analysis, ch. 2):
+ * Pearson's χ², the likelihood-ratio G², Cramér's V, adjusted standardized residuals (flagged
+ * beyond ±1.96), Fisher's exact test for small 2×2 tables, and Cochran's rule for expected counts.
+ */
+import { chiSquareSurvival, chiSquareTest, fisherExact } from './significance.js';
+import { round } from './stats.js';
+
+export interface TableStatistics {
+  n: number;
+  chi_square: number | null;
+  df: number | null;
+  p: number | null;
+  g_squared: number | null;
+  g_squared_p: number | null;
+  cramers_v: number | null;
+  fisher_p: number | null;
+  /** Adjusted standardized residual per cell; |z| > 1.96 stands out at the 5% level. */
+  residuals: (number | null)[][];
+  expected: number[][];
+  min_expected: number | null;
+  /** Cochran: no expected count below 1 and at most 20% below 5. */
+  small_expected: boolean;
+}
+
+export function tableStatistics(counts: number[][]): TableStatistics {
+  const rows = counts.length;
+  const cols = counts[0]?.length ?? 0;
+  const rowTotals = counts.map((r) => r.reduce((s, x) => s + x, 0));
+  const colTotals = Array.from({ length: cols }, (_, j) => counts.reduce((s, r) => s + r[j]!, 0));
+  const n = rowTotals.reduce((s, x) => s + x, 0);
+  const expected = counts.map((r, i) => r.map((_, j) => (n ? (rowTotals[i]! * colTotals[j]!) / n : 0)));
+  const residuals = counts.map((r, i) =>
+    r.map((o, j) => {
+      const e = expected[i]![j]!;
+      const v = e * (1 - rowTotals[i]! / n) * (1 - colTotals[j]! / n);
+      return v > 0 ? round((o - e) / Math.sqrt(v), 3) : null;
+    }),
+  );
+  const chi = rows >= 2 && cols >= 2 && n > 0 ? chiSquareTest(counts) : null;
+  const live = expected.flatMap((r, i) => r.filter((_, j) => rowTotals[i]! > 0 && colTotals[j]! > 0));
+  const minExpected = live.length ? Math.min(...live) : null;
+  const small = live.length > 0 && (live.some((e) => e < 1) || live.filter((e) => e < 5).length > 0.2 * live.length);
+  let g2: number | null = null;
+  if (chi) {
+    g2 = 0;
+    counts.forEach((r, i) => r.forEach((o, j) => { if (o > 0) g2! += 2 * o * Math.log(o / expected[i]![j]!); }));
+  }
+  const keptRows = rowTotals.filter((t) => t > 0).length;
+  const keptCols = colTotals.filter((t) => t > 0).length;
+  const v = chi && Math.min(keptRows, keptCols) > 1 ? Math.sqrt(chi.statistic / (n * (Math.min(keptRows, keptCols) - 1))) : null;
+  const fisher = rows === 2 && cols === 2 && n > 0 ? fisherExact(counts[0]![0]!, counts[0]![1]!, counts[1]![0]!, counts[1]![1]!) : null;
+  return {
+    n,
+    chi_square: chi ? round(chi.statistic, 4) : null,
+    df: chi?.df ?? null,
+    p: chi ? chi.p : null,
+    g_squared: g2 === null ? null : round(g2, 4),
+    g_squared_p: g2 === null || !chi ? null : chiSquareSurvival(g2, chi.df),
+    cramers_v: v === null ? null : round(v, 4),
+    fisher_p: fisher,
+    residuals,
+    expected: expected.map((r) => r.map((e) => round(e, 3))),
+    min_expected: minExpected === null ? null : round(minExpected, 3),
+    small_expected: small,
+  };
+}

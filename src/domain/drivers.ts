@@ -1,0 +1,109 @@
+/**
+ * Key-driver statistics: Pearson and Spearman correlations with their p-values, and Johnson's
+ * (2000) relative weights — each driver's share of R², computed through the orthogonal
+ * counterpart of the drivers so correlated drivers split the credit instead of fighting for it.
+ */
+import { EigenvalueDecomposition, Matrix, solve } from 'ml-matrix';
+import { tTwoSidedP } from './significance.js';
+
+export interface Correlation {
+  r: number | null;
+  p: number | null;
+  n: number;
+}
+
+/** Pearson's r of paired values, with the two-sided p of t = r√((n−2)/(1−r²)) (as scipy.stats.pearsonr). */
+export function pearson(x: readonly number[], y: readonly number[]): Correlation {
+  const n = x.length;
+  if (n < 3) return { r: null, p: null, n };
+  let mx = 0;
+  let my = 0;
+  for (let i = 0; i < n; i++) {
+    mx += x[i]!;
+    my += y[i]!;
+  }
+  mx /= n;
+  my /= n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = x[i]! - mx;
+    const dy = y[i]! - my;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  }
+  if (sxx === 0 || syy === 0) return { r: null, p: null, n };
+  const r = Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)));
+  if (Math.abs(r) === 1) return { r, p: 0, n };
+  const t = r * Math.sqrt((n - 2) / (1 - r * r));
+  return { r, p: tTwoSidedP(t, n - 2), n };
+}
+
+/** Ranks with ties given their average rank (1-based). */
+export function averageRanks(values: readonly number[]): number[] {
+  const order = values.map((v, i) => ({ v, i })).sort((a, b) => a.v - b.v);
+  const ranks = new Array<number>(values.length);
+  for (let start = 0; start < order.length; ) {
+    let end = start;
+    while (end + 1 < order.length && order[end + 1]!.v === order[start]!.v) end++;
+    const rank = (start + end) / 2 + 1;
+    for (let k = start; k <= end; k++) ranks[order[k]!.i] = rank;
+    start = end + 1;
+  }
+  return ranks;
+}
+
+/** Spearman's ρ: Pearson's r of average ranks, same p-value approximation as scipy.stats.spearmanr. */
+export function spearman(x: readonly number[], y: readonly number[]): Correlation {
+  return pearson(averageRanks(x), averageRanks(y));
+}
+
+function correlationMatrix(columns: readonly (readonly number[])[]): number[][] {
+  const k = columns.length;
+  const m = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  for (let a = 0; a < k; a++) {
+    m[a]![a] = 1;
+    for (let b = a + 1; b < k; b++) {
+      const r = pearson(columns[a]!, columns[b]!).r ?? 0;
+      m[a]![b] = r;
+      m[b]![a] = r;
+    }
+  }
+  return m;
+}
+
+export interface RelativeWeights {
+  r_squared: number;
+  /** Raw weights (sum to R²) and their shares of R² (sum to 1), in driver order. */
+  weights: number[];
+  shares: number[];
+}
+
+/**
+ * Johnson's relative weights over complete cases. `drivers[j][i]` is driver j of case i.
+ * Returns null when a driver is constant or the drivers are perfectly collinear.
+ */
+export function relativeWeights(drivers: readonly (readonly number[])[], outcome: readonly number[]): RelativeWeights | null {
+  const k = drivers.length;
+  if (k === 0 || outcome.length < k + 2) return null;
+  const rxx = correlationMatrix(drivers);
+  const rxy = drivers.map((d) => pearson(d, outcome).r);
+  if (rxy.some((r) => r === null)) return null;
+  const eigen = new EigenvalueDecomposition(new Matrix(rxx), { assumeSymmetric: true });
+  const values = eigen.realEigenvalues;
+  if (values.some((v) => v <= 1e-10)) return null;
+  const vectors = eigen.eigenvectorMatrix;
+  // Λ = V·diag(√λ)·Vᵀ: correlations between the drivers and their orthogonal counterparts Z.
+  const lambda = vectors.mmul(Matrix.diag(values.map(Math.sqrt))).mmul(vectors.transpose());
+  // Regressing the outcome on Z (orthonormal): β = Λ⁻¹ rxy.
+  const beta = solve(lambda, Matrix.columnVector(rxy as number[])).to1DArray();
+  const weights = Array.from({ length: k }, (_, j) => {
+    let w = 0;
+    for (let c = 0; c < k; c++) w += lambda.get(j, c) ** 2 * beta[c]! ** 2;
+    return w;
+  });
+  const r2 = weights.reduce((s, w) => s + w, 0);
+  return { r_squared: r2, weights, shares: weights.map((w) => (r2 > 0 ? w / r2 : 0)) };
+}
