@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
-import { defaultDatabasePath } from './config.js';
+import { defaultDatabasePath, reportsDirectory } from './config.js';
 import { createLogger } from './log.js';
 import { createServer, version } from './server.js';
 import { Store } from './store/index.js';
@@ -16,7 +16,7 @@ import type { ToolDeps } from './tools/define.js';
 const USAGE = `seglab ${version} — MCP server for customer-segmentation research
 
 Usage:
-  seglab serve [--db PATH]                      stdio server (what Claude Desktop, Claude Code and Cursor launch)
+  seglab serve [--db PATH] [--reports DIR]       stdio server (what Claude Desktop, Claude Code and Cursor launch)
   seglab serve --http [--port 3333] [--host 127.0.0.1] [--allow-dir DIR] [--allowed-host NAME ...]
                                                 Streamable HTTP at /mcp, GET /healthz
   seglab demo [--db PATH]                       drive the sample study through the MCP client
@@ -25,6 +25,7 @@ Usage:
 Options:
   --db PATH        SQLite database (default: $SEGLAB_DB, else ${defaultDatabasePath()}); ":memory:" works
   --allow-dir DIR  over HTTP, let import_participants read CSV files below DIR (refused otherwise)
+  --reports DIR    where reports and exports are written (default: $SEGLAB_REPORTS, else reports/ beside the database)
   SEGLAB_LOG       log level on stderr: debug | info | warn | error (default info)`;
 
 async function main(argv: string[]): Promise<void> {
@@ -37,6 +38,7 @@ async function main(argv: string[]): Promise<void> {
       port: { type: 'string', default: '3333' },
       host: { type: 'string', default: '127.0.0.1' },
       'allow-dir': { type: 'string' },
+      reports: { type: 'string' },
       'allowed-host': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', short: 'v', default: false },
@@ -64,10 +66,11 @@ async function main(argv: string[]): Promise<void> {
 
   const dbPath = values.db ?? defaultDatabasePath();
   const store = Store.open(dbPath);
+  const outputDir = resolve(values.reports ?? reportsDirectory(dbPath));
   log.info(`database ${dbPath}`);
 
   if (!values.http) {
-    const deps: ToolDeps = { store, log, files: { allowAnyPath: true, importRoot: null } };
+    const deps: ToolDeps = { store, log, files: { allowAnyPath: true, importRoot: null, outputDir } };
     const handle = serveStdio(() => createServer(deps), { onerror: (e) => log.error('stdio', e) });
     const stop = () => void handle.close().finally(() => store.close());
     process.once('SIGINT', stop);
@@ -78,7 +81,7 @@ async function main(argv: string[]): Promise<void> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${values.port} is not a port number.`);
   const { startHttpServer } = await import('./transport/http.js');
-  const deps: ToolDeps = { store, log, files: { allowAnyPath: false, importRoot: values['allow-dir'] ? resolve(values['allow-dir']) : null } };
+  const deps: ToolDeps = { store, log, files: { allowAnyPath: false, importRoot: values['allow-dir'] ? resolve(values['allow-dir']) : null, outputDir } };
   const http = await startHttpServer({ host: values.host, port, version, log, allowedHosts: values['allowed-host'], createServer: () => createServer(deps) });
   log.info(`listening on ${http.url} (health: ${http.url.replace(/\/mcp$/, '/healthz')})`);
   const stop = () => void http.close().finally(() => { store.close(); process.exit(0); });

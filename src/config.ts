@@ -1,5 +1,5 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 
 /**
  * Where the database lives unless --db or SEGLAB_DB says otherwise: a per-user data folder,
@@ -11,4 +11,11 @@ export function defaultDatabasePath(env: NodeJS.ProcessEnv = process.env, platfo
   if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'seglab', 'seglab.db');
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'seglab', 'seglab.db');
   return join(env.XDG_DATA_HOME || join(home, '.local', 'share'), 'seglab', 'seglab.db');
+}
+
+/** Where reports and exports are written: a `reports` folder beside the database. */
+export function reportsDirectory(dbPath: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.SEGLAB_REPORTS) return env.SEGLAB_REPORTS;
+  if (dbPath === ':memory:' || dbPath === '') return join(tmpdir(), 'seglab-reports');
+  return join(dirname(dbPath), 'reports');
 }

@@ -12,8 +12,10 @@ describe('tool catalog', () => {
     expect(tools.map((t) => t.name)).toEqual([
       'create_study', 'list_studies', 'get_study', 'add_questions', 'import_participants',
       'record_interview', 'get_participant', 'query_participants', 'summarize_questions',
+      'code_themes', 'crosstab', 'driver_analysis',
       'cluster_participants', 'segment_by_rules', 'get_segmentation', 'update_segment', 'compare_segments',
       'validate_segmentation', 'prioritize_segments', 'assign_participants', 'segment_migration',
+      'export_segments', 'generate_report',
     ]);
     for (const tool of tools) {
       expect(tool.description!.length, tool.name).toBeGreaterThan(100);
@@ -29,6 +31,7 @@ describe('tool catalog', () => {
     const readOnly = tools.filter((t) => t.annotations?.readOnlyHint).map((t) => t.name);
     expect(readOnly).toEqual([
       'list_studies', 'get_study', 'get_participant', 'query_participants', 'summarize_questions',
+      'crosstab', 'driver_analysis',
       'get_segmentation', 'compare_segments', 'validate_segmentation', 'segment_migration',
     ]);
   });
@@ -68,7 +71,14 @@ describe('resources', () => {
     const { resources } = await h.client.listResources();
     expect(resources).toContainEqual(expect.objectContaining({ uri: `seglab://studies/${study_id}`, name: 'Tiny', mimeType: 'application/json' }));
     const { resourceTemplates } = await h.client.listResourceTemplates();
-    expect(resourceTemplates.map((t) => t.uriTemplate).sort()).toEqual(['seglab://studies/{study_id}', 'seglab://studies/{study_id}/participants/{participant_id}']);
+    expect(resourceTemplates.map((t) => t.uriTemplate).sort()).toEqual([
+      'seglab://studies/{study_id}',
+      'seglab://studies/{study_id}/participants/{participant_id}',
+      'seglab://studies/{study_id}/report.html',
+      'seglab://studies/{study_id}/report.json',
+      'seglab://studies/{study_id}/report.md',
+    ]);
+    expect(resources).toContainEqual(expect.objectContaining({ uri: `seglab://studies/${study_id}/report.html`, mimeType: 'text/html' }));
     const read = await h.client.readResource({ uri: `seglab://studies/${study_id}` });
     const body = JSON.parse((read.contents[0] as { text: string }).text);
     expect(body.counts.participants).toBe(6);

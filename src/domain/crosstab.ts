@@ -65,3 +65,41 @@ export function tableStatistics(counts: number[][]): TableStatistics {
     small_expected: small,
   };
 }
+
+/** Orders categories: the preferred order first (those present), then the rest by total count. */
+export function orderCategories(present: Map<string, number>, preferred: string[] | null): string[] {
+  const first = (preferred ?? []).filter((c) => present.has(c));
+  const rest = [...present.entries()].filter(([c]) => !first.includes(c)).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([c]) => c);
+  return [...first, ...rest];
+}
+
+export interface OptionTest {
+  option: string;
+  /** 2 × c (or r × 2) table: the option chosen vs not, among participants on both sides. */
+  chi_square: number | null;
+  p: number | null;
+  test: 'chi_square' | 'fisher_exact' | null;
+  cramers_v: number | null;
+  q: number | null;
+}
+
+/**
+ * Per-option tests for a multi-valued side (a participant can be in several of its categories,
+ * so one χ² over the whole table would count people twice): each option against not choosing it.
+ * `respondents[j]` is the number of participants in category j of the other side who answered.
+ */
+export function perOptionTests(options: string[], counts: number[][], respondents: number[]): Omit<OptionTest, 'q'>[] {
+  return options.map((option, k) => {
+    const table = [counts[k]!, counts[k]!.map((x, j) => Math.max(0, respondents[j]! - x))];
+    const s = tableStatistics(table);
+    const small = s.min_expected !== null && s.min_expected < 5;
+    const useFisher = small && table[0]!.length === 2 && s.fisher_p !== null;
+    return {
+      option,
+      chi_square: s.chi_square,
+      p: useFisher ? s.fisher_p : s.p,
+      test: s.p === null ? null : useFisher ? 'fisher_exact' : 'chi_square',
+      cramers_v: s.cramers_v,
+    };
+  });
+}

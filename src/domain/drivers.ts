@@ -107,3 +107,71 @@ export function relativeWeights(drivers: readonly (readonly number[])[], outcome
   const r2 = weights.reduce((s, w) => s + w, 0);
   return { r_squared: r2, weights, shares: weights.map((w) => (r2 > 0 ? w / r2 : 0)) };
 }
+
+export interface DriverInput {
+  name: string;
+  field: string;
+  values: Map<number, number>;
+}
+
+export interface DriverRow {
+  driver: string;
+  field: string;
+  n: number;
+  pearson: Correlation;
+  spearman: Correlation;
+  /** Johnson's raw weight (sums to R² over drivers) and its share of R². */
+  relative_weight: number | null;
+  share_of_r_squared: number | null;
+}
+
+export interface DriverResult {
+  n_outcome: number;
+  complete_cases: number;
+  r_squared: number | null;
+  drivers: DriverRow[];
+  dropped: { driver: string; reason: string }[];
+  warnings: string[];
+}
+
+const round = (x: number | null, d = 4) => (x === null ? null : Math.round(x * 10 ** d) / 10 ** d);
+
+/** Correlations per driver (pairwise complete) and relative weights (listwise complete), optionally within a group. */
+export function analyzeDrivers(outcome: Map<number, number>, inputs: DriverInput[], members: Set<number> | null = null): DriverResult {
+  const within = (id: number) => members === null || members.has(id);
+  const ids = [...outcome.keys()].filter(within);
+  const dropped: DriverResult['dropped'] = [];
+  const warnings: string[] = [];
+  const rows: DriverRow[] = [];
+  const usable: DriverInput[] = [];
+  for (const d of inputs) {
+    const paired = ids.filter((id) => d.values.has(id));
+    const x = paired.map((id) => d.values.get(id)!);
+    const y = paired.map((id) => outcome.get(id)!);
+    if (new Set(x).size < 2) {
+      dropped.push({ driver: d.name, reason: paired.length < 3 ? `only ${paired.length} participant(s) with both values` : 'the same value for everyone' });
+      continue;
+    }
+    const p = pearson(x, y);
+    const s = spearman(x, y);
+    rows.push({ driver: d.name, field: d.field, n: paired.length, pearson: { ...p, r: round(p.r), p: round(p.p, 6) }, spearman: { ...s, r: round(s.r), p: round(s.p, 6) }, relative_weight: null, share_of_r_squared: null });
+    usable.push(d);
+  }
+  const complete = ids.filter((id) => usable.every((d) => d.values.has(id)));
+  let r2: number | null = null;
+  if (usable.length > 0 && complete.length >= usable.length + 10) {
+    const rw = relativeWeights(usable.map((d) => complete.map((id) => d.values.get(id)!)), complete.map((id) => outcome.get(id)!));
+    if (rw) {
+      r2 = round(rw.r_squared);
+      rw.weights.forEach((w, j) => {
+        rows[j]!.relative_weight = round(w);
+        rows[j]!.share_of_r_squared = round(rw.shares[j]!);
+      });
+    } else warnings.push('Relative weights skipped: some drivers are perfectly collinear (e.g. one is a sum of others); drop one of them.');
+  } else if (usable.length > 0) {
+    warnings.push(`Relative weights need at least ${usable.length + 10} participants with every driver answered (${complete.length} have): use fewer drivers.`);
+  }
+  if (ids.length < 30) warnings.push(`Only ${ids.length} participants with the outcome: correlations below |0.36| are not distinguishable from zero at this size.`);
+  rows.sort((a, b) => (b.relative_weight ?? -1) - (a.relative_weight ?? -1) || Math.abs(b.pearson.r ?? 0) - Math.abs(a.pearson.r ?? 0));
+  return { n_outcome: ids.length, complete_cases: complete.length, r_squared: r2, drivers: rows, dropped, warnings };
+}

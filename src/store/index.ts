@@ -1,3 +1,4 @@
+import { AnalysisStore } from './analysis.js';
 import { openDatabase, type Db } from './db.js';
 import { InterviewStore } from './interviews.js';
 import { ParticipantStore } from './participants.js';
@@ -14,6 +15,7 @@ export class Store {
   readonly query: QueryStore;
   readonly summaries: SummaryStore;
   readonly segments: SegmentStore;
+  readonly analysis: AnalysisStore;
 
   constructor(readonly db: Db) {
     this.studies = new StudyStore(db);
@@ -22,6 +24,7 @@ export class Store {
     this.query = new QueryStore(db, this.studies);
     this.summaries = new SummaryStore(db);
     this.segments = new SegmentStore(db, this.studies);
+    this.analysis = new AnalysisStore(db);
   }
 
   static open(path: string): Store {

@@ -44,6 +44,11 @@ export function fromStored(type: QuestionType, value: number | string): AnswerVa
   return type === 'multiple_choice' || type === 'ranking' ? (JSON.parse(value as string) as string[]) : value;
 }
 
+/** Lower case, curly quotes straightened, whitespace collapsed: how quotes are compared with transcripts. */
+export function normalizeSpeech(text: string): string {
+  return text.toLowerCase().replace(/[’‘]/g, "'").replace(/[“”]/g, '"').replace(/\s+/g, ' ').trim();
+}
+
 /** Interviews and what they produce: answers, transcript, quotes, theme evidence. */
 export class InterviewStore {
   constructor(
@@ -110,6 +115,42 @@ export class InterviewStore {
       )
       .run(studyId, code, participantId, questionId, quoteId, evidence, at);
     return info.changes;
+  }
+
+  /** Attaches a theme to a participant with its evidence (code_themes); returns 1 when new. Call in a transaction. */
+  codeTheme(studyId: number, participantId: number, code: string, evidence: string, questionId: number | null): number {
+    return this.addEvidence(studyId, participantId, code, evidence, questionId, null, now());
+  }
+
+  /** Up to `perTheme` distinct pieces of evidence per theme of a study, longest first (the most quotable). */
+  themeQuotes(studyId: number, perTheme: number): Map<string, { participant_id: string; text: string }[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT code, participant_id, text FROM (
+           SELECT t.code, MIN(p.external_id) AS participant_id, e.evidence AS text,
+                  ROW_NUMBER() OVER (PARTITION BY t.id ORDER BY length(e.evidence) DESC, MIN(e.id)) AS k
+             FROM theme_evidence e JOIN themes t ON t.id = e.theme_id JOIN participants p ON p.id = e.participant_id
+            WHERE t.study_id = ? AND e.evidence <> ''
+            GROUP BY t.id, e.evidence)
+          WHERE k <= ?`,
+      )
+      .all(studyId, perTheme) as { code: string; participant_id: string; text: string }[];
+    const out = new Map<string, { participant_id: string; text: string }[]>();
+    for (const r of rows) out.set(r.code, [...(out.get(r.code) ?? []), { participant_id: r.participant_id, text: r.text }]);
+    return out;
+  }
+
+  /** Everything a participant said, lower-cased with spaces collapsed: to check that a quote is theirs. */
+  saidText(participantId: number): string {
+    const row = this.db
+      .prepare(
+        `SELECT COALESCE(i.transcript, '') || ' ' || COALESCE(i.notes, '') || ' ' ||
+                COALESCE((SELECT group_concat(a.value, ' ') FROM answers a JOIN questions q ON q.id = a.question_id WHERE a.participant_id = ? AND q.type = 'open_ended'), '') || ' ' ||
+                COALESCE((SELECT group_concat(text, ' ') FROM quotes WHERE participant_id = ?), '') AS said
+           FROM (SELECT ? AS pid) x LEFT JOIN interviews i ON i.participant_id = x.pid`,
+      )
+      .get(participantId, participantId, participantId) as { said: string };
+    return normalizeSpeech(row.said);
   }
 
   get(participantId: number): InterviewRow | undefined {

@@ -184,6 +184,17 @@ export class SummaryStore {
         };
       case 'status':
         return { sql: `SELECT e.participant_id, i.status AS grp FROM e JOIN interviews i ON i.participant_id = e.participant_id`, params: [], overlapping: false };
+      case 'segment': {
+        if (context.segmentationId === null) throw new UserError('Grouping by "segment" needs a segmentation: run cluster_participants or segment_by_rules first, or pass segmentation_id.');
+        return {
+          sql: `SELECT e.participant_id, COALESCE(g.name, 'Segment ' || g.segment_id) AS grp FROM e
+                  JOIN segment_members m ON m.participant_id = e.participant_id AND m.segmentation_id = ?
+                  JOIN segments g ON g.segmentation_id = m.segmentation_id AND g.segment_id = m.segment_id`,
+          params: [context.segmentationId],
+          overlapping: true,
+          note: `segments of segmentation ${context.segmentationId} (participants outside it are left out)`,
+        };
+      }
       case 'answer': {
         const question = resolveQuestion(context, ref.key, by);
         const answer = 'FROM e LEFT JOIN answers a ON a.participant_id = e.participant_id AND a.question_id = ?';

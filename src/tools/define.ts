@@ -4,7 +4,7 @@
  * `registerTools` adds the structured/text result shape and maps errors in one place.
  */
 import { randomUUID } from 'node:crypto';
-import type { CallToolResult, McpServer, ServerContext, ToolAnnotations } from '@modelcontextprotocol/server';
+import type { CallToolResult, ContentBlock, McpServer, ServerContext, ToolAnnotations } from '@modelcontextprotocol/server';
 import type * as z from 'zod';
 import { UserError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -14,8 +14,11 @@ import type { Store } from '../store/index.js';
 export interface ToolDeps {
   store: Store;
   log: Logger;
-  /** Local file access for imports: stdio may read any path; HTTP only below `importRoot`. */
-  files: { allowAnyPath: boolean; importRoot: string | null };
+  /**
+   * Local files: imports (stdio may read any path; HTTP only below `importRoot`), and the folder
+   * reports and exports are written to.
+   */
+  files: { allowAnyPath: boolean; importRoot: string | null; outputDir: string };
 }
 
 export interface ToolContext extends ToolDeps {
@@ -38,6 +41,8 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   annotations: ToolAnnotations;
   run(args: z.output<I>, ctx: ToolContext): z.input<O> | Promise<z.input<O>>;
   render(result: z.output<O>): string;
+  /** Content after the text: resource links, images. */
+  attachments?(result: z.output<O>, args: z.output<I>, ctx: ToolDeps): ContentBlock[] | Promise<ContentBlock[]>;
 }
 
 /** Annotations of every tool that only reads. */
@@ -117,7 +122,8 @@ export function registerTools(server: McpServer, tools: readonly ToolDefinition[
           const raw = await tool.run(args as never, { ...deps, request, notify, progress: progressReporter(request) });
           // Parse with the output schema: applies defaults and guarantees what the schema promises.
           const result = tool.output.parse(raw) as Record<string, unknown>;
-          return { content: [{ type: 'text', text: tool.render(result as never) }], structuredContent: result };
+          const extra = tool.attachments ? await tool.attachments(result as never, args as never, deps) : [];
+          return { content: [{ type: 'text', text: tool.render(result as never) }, ...extra], structuredContent: result };
         } catch (error) {
           return toToolError(error, deps.log, tool.name, notify);
         }

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { Store } from '../store/index.js';
 import { decodeCursor, encodeCursor } from '../domain/cursor.js';
 import { personaCard } from '../domain/segments/persona.js';
 import type { FeatureComparison, FeatureProfile } from '../domain/segments/profile.js';
@@ -9,17 +10,19 @@ import { comparisonOut, conditionText, formatQ, loadSegmentation, resolveSegment
 const claim = z.object({ text: z.string(), participant_ids: z.array(z.string()) });
 const playbookOut = z.object({ product: z.string().optional(), marketing: z.string().optional(), sales: z.string().optional(), customer_success: z.string().optional() });
 
+const input = z.object({
+  segmentation_id: segmentationId,
+  segment_id: segmentRef.optional(),
+  limit: limit(20, 500),
+  cursor,
+});
+
 export const getSegmentation = defineTool({
   name: 'get_segmentation',
   title: 'Get a segmentation',
   description: `Reads a stored segmentation (k-means or rules): each segment's size, share, stability, definition, profile in original units (means and shares), distinguishing features with effect sizes and q-values, representative participants and quotes, name, playbook, and a persona card built from the data (role and context from the commonest attributes and tags, goals and frustrations from over-represented themes and outcome answers, behaviours from distinguishing answers, a representative quote) where every claim cites participant ids. Members are paginated (limit, cursor).
 Use this tool when you need to: describe or name segments, write personas, or list who is in a segment. Give segment_id to focus on one segment.`,
-  input: z.object({
-    segmentation_id: segmentationId,
-    segment_id: segmentRef.optional(),
-    limit: limit(20, 500),
-    cursor,
-  }),
+  input,
   output: z.object({
     segmentation_id: z.number(),
     study_id: z.number(),
@@ -64,6 +67,31 @@ Use this tool when you need to: describe or name segments, write personas, or li
   }),
   annotations: readOnly,
   run({ segmentation_id, segment_id, limit, cursor }, { store }) {
+    return segmentationView(store, { segmentation_id, segment_id, limit, cursor });
+
+  },
+  render: (r) => {
+    const lines = [`Segmentation ${r.segmentation_id} (${r.method}, ${r.k} segments${r.overlapping ? ', overlapping' : ''}) of study ${r.study_id}:`];
+    for (const s of r.segments) {
+      lines.push(`\n${segmentLabel(s)} — ${s.size} (${Math.round(s.share * 100)}%)${s.stability ? `, ${s.stability.verdict}` : ''}${s.definition ? `; rule: ${s.definition}` : ''}`);
+      if (s.description) lines.push(`  ${s.description}`);
+      for (const d of s.distinguishing.slice(0, 4)) lines.push(`  • ${d.description} (${formatQ(d.q)})`);
+      const p = s.persona;
+      if (p.role) lines.push(`  Role: ${p.role.text}`);
+      if (p.context.length) lines.push(`  Context: ${p.context.map((c) => c.text).join('; ')}`);
+      if (p.goals.length) lines.push(`  Goals: ${p.goals.map((c) => c.text).join(' | ')}`);
+      if (p.frustrations.length) lines.push(`  Frustrations: ${p.frustrations.map((c) => c.text).join(' | ')}`);
+      if (p.quote) lines.push(`  Quote: "${p.quote.text}" (${p.quote.participant_id})`);
+      if (s.playbook) lines.push(`  Playbook: ${Object.entries(s.playbook).map(([k, v]) => `${k}: ${v}`).join('; ')}`);
+    }
+    lines.push(`\nMembers: ${r.members.total}${r.members.next_cursor ? ` (showing ${r.members.participants.length}; more with next_cursor)` : ''}: ${r.members.participants.map((m) => `${m.participant_id}→${m.segment_id}`).join(', ')}`);
+    for (const w of r.warnings) lines.push(`Warning: ${w}`);
+    return lines.join('\n');
+  },
+});
+
+/** The handler's work, shared with generate_report. */
+export function segmentationView(store: Store, { segmentation_id, segment_id, limit, cursor }: z.output<typeof input>) {
     const ctx = loadSegmentation(store, segmentation_id);
     const { segmentation } = ctx;
     const focus = segment_id === undefined ? null : resolveSegment(ctx.segments, segment_id);
@@ -130,23 +158,4 @@ Use this tool when you need to: describe or name segments, write personas, or li
         next_cursor: rows.length > limit && last ? encodeCursor('member', last.id * 100 + last.segment_id) : null,
       },
     };
-  },
-  render: (r) => {
-    const lines = [`Segmentation ${r.segmentation_id} (${r.method}, ${r.k} segments${r.overlapping ? ', overlapping' : ''}) of study ${r.study_id}:`];
-    for (const s of r.segments) {
-      lines.push(`\n${segmentLabel(s)} — ${s.size} (${Math.round(s.share * 100)}%)${s.stability ? `, ${s.stability.verdict}` : ''}${s.definition ? `; rule: ${s.definition}` : ''}`);
-      if (s.description) lines.push(`  ${s.description}`);
-      for (const d of s.distinguishing.slice(0, 4)) lines.push(`  • ${d.description} (${formatQ(d.q)})`);
-      const p = s.persona;
-      if (p.role) lines.push(`  Role: ${p.role.text}`);
-      if (p.context.length) lines.push(`  Context: ${p.context.map((c) => c.text).join('; ')}`);
-      if (p.goals.length) lines.push(`  Goals: ${p.goals.map((c) => c.text).join(' | ')}`);
-      if (p.frustrations.length) lines.push(`  Frustrations: ${p.frustrations.map((c) => c.text).join(' | ')}`);
-      if (p.quote) lines.push(`  Quote: "${p.quote.text}" (${p.quote.participant_id})`);
-      if (s.playbook) lines.push(`  Playbook: ${Object.entries(s.playbook).map(([k, v]) => `${k}: ${v}`).join('; ')}`);
-    }
-    lines.push(`\nMembers: ${r.members.total}${r.members.next_cursor ? ` (showing ${r.members.participants.length}; more with next_cursor)` : ''}: ${r.members.participants.map((m) => `${m.participant_id}→${m.segment_id}`).join(', ')}`);
-    for (const w of r.warnings) lines.push(`Warning: ${w}`);
-    return lines.join('\n');
-  },
-});
+}

@@ -5,6 +5,11 @@ import { assignParticipants } from './assign-participants.js';
 import { prioritizeSegments } from './prioritize-segments.js';
 import { segmentMigration } from './segment-migration.js';
 import { clusterParticipants } from './cluster-participants.js';
+import { codeThemes } from './code-themes.js';
+import { crosstab } from './crosstab.js';
+import { driverAnalysis } from './driver-analysis.js';
+import { exportSegments } from './export-segments.js';
+import { generateReport } from './generate-report.js';
 import { compareSegments } from './compare-segments.js';
 import { getSegmentation } from './get-segmentation.js';
 import { segmentByRules } from './segment-by-rules.js';
@@ -27,6 +32,9 @@ export const tools = [
   getParticipant,
   queryParticipants,
   summarizeQuestions,
+  codeThemes,
+  crosstab,
+  driverAnalysis,
   clusterParticipants,
   segmentByRules,
   getSegmentation,
@@ -36,4 +44,6 @@ export const tools = [
   prioritizeSegments,
   assignParticipants,
   segmentMigration,
+  exportSegments,
+  generateReport,
 ] as unknown as readonly ToolDefinition[];

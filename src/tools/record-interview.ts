@@ -8,7 +8,7 @@ import { defineTool } from './define.js';
 const turn = z.object({ speaker: z.string().min(1).max(100), text: z.string().min(1) });
 
 /** Theme codes are slugs so "Pricing concern" and "pricing_concern" are one theme. */
-function themeCode(code: string): string {
+export function themeCode(code: string): string {
   return slugify(code);
 }
 

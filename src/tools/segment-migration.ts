@@ -23,15 +23,17 @@ function load(store: Store, id: number, role: string) {
   return { segmentation, segments: list, of: new Map(members.map((m) => [m.participant_id, m.segment_id])) };
 }
 
+const input = z.object({
+  from_segmentation_id: z.number().int().positive().describe('The earlier segmentation.'),
+  to_segmentation_id: z.number().int().positive().describe('The later segmentation.'),
+});
+
 export const segmentMigration = defineTool({
   name: 'segment_migration',
   title: 'Segment migration between two segmentations',
   description: `Tracks how people move between segments from one segmentation to another: a re-run after new interviews, or a later wave (another study) with the same participant ids. Segments are matched by name when both are named, otherwise by the Hungarian assignment on centre distance (k-means, centres compared in the first segmentation's units) or on member overlap. Returns the migration matrix (counts and row shares, with "new" and "gone" for people in only one of the two), stayed / moved / new / gone counts, and the largest flows with example participants.
 Use this tool when you need to: see whether segments hold over time, who is drifting toward an at-risk segment, or what changed after a re-run.`,
-  input: z.object({
-    from_segmentation_id: z.number().int().positive().describe('The earlier segmentation.'),
-    to_segmentation_id: z.number().int().positive().describe('The later segmentation.'),
-  }),
+  input,
   output: z.object({
     from: z.object({ segmentation_id: z.number(), study_id: z.number(), k: z.number() }),
     to: z.object({ segmentation_id: z.number(), study_id: z.number(), k: z.number() }),
@@ -50,6 +52,21 @@ Use this tool when you need to: see whether segments hold over time, who is drif
   }),
   annotations: readOnly,
   run({ from_segmentation_id, to_segmentation_id }, { store }) {
+    return migration(store, { from_segmentation_id, to_segmentation_id });
+
+  },
+  render: (r) => {
+    const lines = [`Migration ${r.from.segmentation_id} → ${r.to.segmentation_id}: ${r.stayed} stayed, ${r.moved} moved, ${r.new} new, ${r.gone} gone.`];
+    lines.push(`Matched: ${r.matches.map((m) => `${m.from_name ?? m.from_segment} → ${m.to_name ?? m.to_segment} (${m.by})`).join('; ')}`);
+    lines.push(`from \\ to | ${r.matrix.columns.join(' | ')}`);
+    r.matrix.rows.forEach((row, i) => lines.push(`${row} | ${r.matrix.counts[i]!.join(' | ')}`));
+    for (const f of r.flows.slice(0, 5)) lines.push(`- ${f.count} moved ${f.from} → ${f.to}: ${f.participants.slice(0, 5).join(', ')}`);
+    return lines.join('\n');
+  },
+});
+
+/** The handler's work, shared with generate_report. */
+export function migration(store: Store, { from_segmentation_id, to_segmentation_id }: z.output<typeof input>) {
     if (from_segmentation_id === to_segmentation_id) throw new UserError('from_segmentation_id and to_segmentation_id are the same segmentation.');
     const a = load(store, from_segmentation_id, 'from_segmentation_id');
     const b = load(store, to_segmentation_id, 'to_segmentation_id');
@@ -107,13 +124,4 @@ Use this tool when you need to: see whether segments hold over time, who is drif
       gone,
       flows,
     };
-  },
-  render: (r) => {
-    const lines = [`Migration ${r.from.segmentation_id} → ${r.to.segmentation_id}: ${r.stayed} stayed, ${r.moved} moved, ${r.new} new, ${r.gone} gone.`];
-    lines.push(`Matched: ${r.matches.map((m) => `${m.from_name ?? m.from_segment} → ${m.to_name ?? m.to_segment} (${m.by})`).join('; ')}`);
-    lines.push(`from \\ to | ${r.matrix.columns.join(' | ')}`);
-    r.matrix.rows.forEach((row, i) => lines.push(`${row} | ${r.matrix.counts[i]!.join(' | ')}`));
-    for (const f of r.flows.slice(0, 5)) lines.push(`- ${f.count} moved ${f.from} → ${f.to}: ${f.participants.slice(0, 5).join(', ')}`);
-    return lines.join('\n');
-  },
-});
+}

@@ -69,12 +69,13 @@ export const summarizeQuestions = defineTool({
   name: 'summarize_questions',
   title: 'Summarize answers per question',
   description: `Summarizes a study's answers question by question, by type: scale (n, mean, median, sd, distribution, top-2-box, bottom-2-box, NPS on 0–10 scales); single_choice (counts, shares); multiple_choice (counts, share of respondents, mean selections); ranking (mean rank, Borda score, first-choice share, position distribution); yes_no (share yes with a Wilson 95% interval); open_ended (answered count, most frequent terms over the latest 1,000 answers per group, themes).
-Optional \`by\` splits every question into side-by-side groups: an attribute (attr.plan; numbers in quartiles), a tag, a theme, interview status, or a structured answer (answer.<key>). Counts completed interviews only unless include_partial is true.
+Optional \`by\` splits every question into side-by-side groups: an attribute (attr.plan; numbers in quartiles), a tag, a theme, interview status, a segment (by: "segment"), or a structured answer (answer.<key>). Counts completed interviews only unless include_partial is true.
 Use this tool when you need to: answer "how do participants rate X", "which group cares most about price", or get the numbers behind a chart.`,
   input: z.object({
     study_id: studyId,
     questions: z.array(z.string()).max(100).optional().describe('Question keys to summarize (default: all).'),
-    by: z.string().optional().describe('Group by attr.<name>, answer.<key>, tag, theme or status.'),
+    by: z.string().optional().describe('Group by attr.<name>, answer.<key>, tag, theme, status or segment.'),
+    segmentation_id: z.number().int().positive().optional().describe('For by: "segment", which segmentation (default: the study\'s latest).'),
     include_partial: z.boolean().default(false).describe('Also count partial interviews.'),
   }),
   output: z.object({
@@ -92,9 +93,9 @@ Use this tool when you need to: answer "how do participants rate X", "which grou
     warnings: z.array(z.string()),
   }),
   annotations: readOnly,
-  run({ study_id, questions, by, include_partial }, { store }) {
+  run({ study_id, questions, by, include_partial, segmentation_id }, { store }) {
     store.studies.get(study_id);
-    const context = store.query.context(study_id);
+    const context = store.query.context(study_id, segmentation_id);
     const result = store.summaries.summarize(study_id, context, { questions, by, include_partial });
     const warnings: string[] = [];
     if (result.population.participants === 0) {

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { Store } from '../store/index.js';
 import { adjust, compareGroups } from '../domain/segments/profile.js';
 import { typingTool } from '../domain/segments/typing-tool.js';
 import {
@@ -23,6 +24,8 @@ const check = z.object({ verdict: z.enum(['pass', 'warn', 'fail']), evidence: z.
 const CRITERIA = ['measurable', 'substantial', 'accessible', 'differentiable', 'actionable'] as const;
 const CONTACT_ATTRIBUTE = /e-?mail|phone|mobile|contact|linkedin|slack|address/i;
 
+const input = z.object({ segmentation_id: segmentationId });
+
 export const validateSegmentation = defineTool({
   name: 'validate_segmentation',
   title: 'Validate a segmentation',
@@ -30,7 +33,7 @@ export const validateSegmentation = defineTool({
 measurable — a shallow decision tree over CRM attributes and answers (the "typing tool") that reproduces membership, with its rules, precision, recall and cross-validated accuracy, so a CRM can find each segment; substantial — share and head count against thresholds; accessible — members reachable by email or a contact attribute; differentiable — bootstrap stability, silhouette, and a significant difference from every other segment; actionable — a playbook exists and differs from the others'.
 Also flags the anti-patterns: too many segments, segments on demographics alone, only happy customers sampled, demographic names.
 Use this tool when you need to: decide whether segments are ready to hand to product, marketing, sales and customer success, or explain what to fix first.`,
-  input: z.object({ segmentation_id: segmentationId }),
+  input,
   output: z.object({
     segmentation_id: z.number(),
     method: z.string(),
@@ -49,6 +52,28 @@ Use this tool when you need to: decide whether segments are ready to hand to pro
   }),
   annotations: readOnly,
   run({ segmentation_id }, { store }) {
+    return validate(store, { segmentation_id });
+
+  },
+  render: (r) => {
+    const mark = (v: string) => (v === 'pass' ? '✓' : v === 'warn' ? '!' : '✗');
+    const lines = [`Segmentation ${r.segmentation_id}: overall ${r.overall.verdict.toUpperCase()}`];
+    for (const [c, v] of Object.entries(r.overall.criteria)) lines.push(`${mark(v.verdict)} ${c}: ${v.evidence}`);
+    for (const s of r.segments) {
+      lines.push(`${segmentLabel(s)}: ${s.verdict}`);
+      for (const [c, v] of Object.entries(s.criteria)) if (v.verdict !== 'pass') lines.push(`  ${mark(v.verdict)} ${c}: ${v.evidence}`);
+    }
+    if (r.typing_tool) {
+      lines.push(`Typing tool (${Math.round(r.typing_tool.accuracy * 100)}% correct${r.typing_tool.cross_validated_accuracy !== null ? `, ${Math.round(r.typing_tool.cross_validated_accuracy * 100)}% cross-validated` : ''}):`);
+      for (const rule of r.typing_tool.rules) lines.push(`  → segment ${rule.segment_id} if ${rule.text} (${rule.participants}, ${Math.round(rule.purity * 100)}% pure)`);
+    }
+    for (const a of r.anti_patterns) if (a.verdict !== 'pass') lines.push(`${mark(a.verdict)} ${a.name}: ${a.evidence}`);
+    return lines.join('\n');
+  },
+});
+
+/** The handler's work, shared with generate_report. */
+export function validate(store: Store, { segmentation_id }: z.output<typeof input>) {
     const ctx = loadSegmentation(store, segmentation_id);
     const { segmentation, segments, facts, groups, catalog } = ctx;
     const k = segments.length;
@@ -163,20 +188,4 @@ Use this tool when you need to: decide whether segments are ready to hand to pro
       anti_patterns,
       thresholds: THRESHOLDS,
     };
-  },
-  render: (r) => {
-    const mark = (v: string) => (v === 'pass' ? '✓' : v === 'warn' ? '!' : '✗');
-    const lines = [`Segmentation ${r.segmentation_id}: overall ${r.overall.verdict.toUpperCase()}`];
-    for (const [c, v] of Object.entries(r.overall.criteria)) lines.push(`${mark(v.verdict)} ${c}: ${v.evidence}`);
-    for (const s of r.segments) {
-      lines.push(`${segmentLabel(s)}: ${s.verdict}`);
-      for (const [c, v] of Object.entries(s.criteria)) if (v.verdict !== 'pass') lines.push(`  ${mark(v.verdict)} ${c}: ${v.evidence}`);
-    }
-    if (r.typing_tool) {
-      lines.push(`Typing tool (${Math.round(r.typing_tool.accuracy * 100)}% correct${r.typing_tool.cross_validated_accuracy !== null ? `, ${Math.round(r.typing_tool.cross_validated_accuracy * 100)}% cross-validated` : ''}):`);
-      for (const rule of r.typing_tool.rules) lines.push(`  → segment ${rule.segment_id} if ${rule.text} (${rule.participants}, ${Math.round(rule.purity * 100)}% pure)`);
-    }
-    for (const a of r.anti_patterns) if (a.verdict !== 'pass') lines.push(`${mark(a.verdict)} ${a.name}: ${a.evidence}`);
-    return lines.join('\n');
-  },
-});
+}

@@ -1,5 +1,8 @@
 /** An MCP client connected to a fresh in-memory seglab server: the real protocol, no process. */
 import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'vitest';
 import { silentLogger } from '../../src/log.js';
 import { createServer } from '../../src/server.js';
@@ -9,6 +12,8 @@ import type { ToolDeps } from '../../src/tools/define.js';
 export interface Harness {
   client: Client;
   store: Store;
+  /** Where this server writes reports and exports. */
+  outputDir: string;
   /** Calls a tool and expects success; returns structuredContent. */
   ok<T = any>(tool: string, args: Record<string, unknown>): Promise<T>;
   /** Calls a tool and expects an isError result; returns its text. */
@@ -18,9 +23,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function connect(options: { files?: ToolDeps['files']; dbPath?: string } = {}): Promise<Harness> {
+export async function connect(options: { files?: Partial<ToolDeps['files']>; dbPath?: string } = {}): Promise<Harness> {
   const store = Store.open(options.dbPath ?? ':memory:');
-  const server = createServer({ store, log: silentLogger, files: options.files ?? { allowAnyPath: true, importRoot: null } });
+  const outputDir = options.files?.outputDir ?? mkdtempSync(join(tmpdir(), 'seglab-out-'));
+  const server = createServer({ store, log: silentLogger, files: { allowAnyPath: true, importRoot: null, ...options.files, outputDir } });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: 'seglab-test', version: '1.0.0' });
   await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
@@ -29,6 +35,7 @@ export async function connect(options: { files?: ToolDeps['files']; dbPath?: str
   return {
     client,
     store,
+    outputDir,
     call,
     async ok(tool, args) {
       const result: any = await call(tool, args);

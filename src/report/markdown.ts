@@ -1,0 +1,107 @@
+/** The report as Markdown, for chat: tables and bullet points, charts summarized in words. */
+import type { Report } from './build.js';
+
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+const cell = (text: unknown) => String(text ?? '–').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const pValue = (p: number | null) => (p === null ? '–' : p < 0.001 ? '< 0.001' : p.toFixed(3));
+
+function table(header: string[], rows: unknown[][]): string[] {
+  return [`| ${header.map(cell).join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)];
+}
+
+export function renderMarkdown(r: Report): string {
+  const out: string[] = [];
+  out.push(`# ${r.study.name}`, '');
+  if (r.study.decision) out.push(`**Decision:** ${r.study.decision}`, '');
+  out.push('## Summary', '', ...r.summary.map((s) => `- ${s}`), '');
+
+  const m = r.method;
+  out.push('## Method and sample', '');
+  out.push(`${m.participants} participants: ${m.interviews_completed} completed interviews, ${m.interviews_partial} partial, ${m.not_interviewed} not interviewed; ${m.questions.length} questions; ${m.attributes} CRM attributes.`, '');
+  out.push(...table(['lifecycle group', 'participants'], m.lifecycle_groups.map((g) => [g.group, g.participants])), '');
+  if (m.composition.length) out.push(`Tags: ${m.composition.map((t) => `${t.tag} ${t.count}`).join(', ')}.`, '');
+  if (m.readiness.open_items.length) out.push(`Open items: ${m.readiness.open_items.join('; ')}.`, '');
+
+  if (r.questions.length) {
+    out.push('## Structured questions', '');
+    for (const q of r.questions) {
+      out.push(`### ${q.text}`, '', `\`${q.key}\` (${q.type}) — ${q.headline}`, '');
+      if (q.chart.kind === 'bars') out.push(...table(['option', 'value'], q.chart.items.map((i) => [i.label, `${q.chart.kind === 'bars' && q.chart.format === 'percent' ? pct(i.value) : i.value} ${i.note ?? ''}`.trim()])), '');
+      if (q.chart.kind === 'columns') out.push(...table(['value', 'count'], q.chart.items.map((i) => [i.label, i.value])), '');
+      if (q.chart.kind === 'split') out.push(...table(['answer', 'count'], q.chart.parts.map((p) => [p.label, p.value])), '');
+    }
+  }
+
+  if (r.themes.length) {
+    out.push('## Themes', '');
+    for (const t of r.themes) {
+      out.push(`- **${t.code.replace(/_/g, ' ')}** — ${t.participants} participants (${pct(t.share)} of those interviewed)`);
+      for (const q of t.quotes) out.push(`  > "${q.text}" — ${q.participant_id}`);
+    }
+    out.push('');
+  }
+
+  const s = r.segmentation;
+  if (s) {
+    out.push('## Segments', '');
+    out.push(...table(['segment', 'size', 'share', 'stability', 'definition'], s.segments.map((x) => [x.name, x.size, pct(x.share), x.stability, x.definition ?? 'nearest k-means centre'])), '');
+    for (const x of s.segments) {
+      out.push(`### ${x.name}`, '');
+      if (x.description) out.push(x.description, '');
+      if (x.distinguishing.length) out.push('What sets them apart:', ...x.distinguishing.map((d) => `- ${d}`), '');
+      const p = x.persona;
+      const claims = (label: string, list: { text: string; participant_ids: string[] }[]) => (list.length ? [`**${label}:**`, ...list.map((c) => `- ${c.text} (${c.participant_ids.slice(0, 4).join(', ')})`)] : []);
+      out.push(...(p.role ? [`**Role:** ${p.role.text}`] : []), ...claims('Context', p.context), ...claims('Goals', p.goals), ...claims('Frustrations', p.frustrations), ...claims('Behaviours', p.behaviours));
+      if (p.quote) out.push('', `> "${p.quote.text}" — ${p.quote.participant_id}`);
+      if (p.narrative) out.push('', p.narrative);
+      if (x.playbook && Object.keys(x.playbook).length) out.push('', '**Playbook:**', ...Object.entries(x.playbook).map(([team, text]) => `- ${team.replace('_', ' ')}: ${text}`));
+      out.push('');
+    }
+    if (s.comparison.rows.length) {
+      out.push('### How the segments compare', '');
+      out.push(...table(['feature', ...s.comparison.columns], s.comparison.rows.map((row) => [row.feature, ...row.values.map((v) => (v === null ? '–' : row.measure === 'share' ? pct(v) : v))])), '');
+    }
+    out.push('### Validation', '', `Overall: **${s.validation.overall.toUpperCase()}**`, '');
+    out.push(...table(['criterion', 'verdict', 'evidence'], s.validation.criteria.map((c) => [c.name, c.verdict, c.evidence])), '');
+    const warnings = s.validation.anti_patterns.filter((a) => a.verdict !== 'pass');
+    if (warnings.length) out.push(...warnings.map((a) => `- ${a.verdict}: ${a.name.replace(/_/g, ' ')} — ${a.evidence}`), '');
+    if (s.validation.typing_rules.length) out.push('Typing rules (how a CRM finds each segment):', ...s.validation.typing_rules.map((t) => `- ${t}`), '');
+    if (s.prioritization) {
+      const factors = Object.keys(s.prioritization.weights);
+      out.push('### Prioritization', '');
+      out.push(...table(['rank', 'segment', ...factors.map((f) => `${f.replace(/_/g, ' ')} (${pct(s.prioritization!.weights[f]!)})`), 'total'], s.prioritization.rows.map((row) => [row.rank, row.segment, ...factors.map((f) => row.scores[f]), row.total])), '');
+      out.push(`**Beachhead:** ${s.prioritization.beachhead} — ${s.prioritization.reason}`, '');
+    }
+    if (s.migration) {
+      out.push(`### Migration from segmentation ${s.migration.from_segmentation_id}`, '', `${s.migration.stayed} stayed, ${s.migration.moved} moved, ${s.migration.new} new, ${s.migration.gone} gone.`, '');
+      out.push(...table(['from \\ to', ...s.migration.columns], s.migration.rows.map((row, i) => [row, ...s.migration!.counts[i]!])), '');
+    }
+  }
+
+  if (r.crosstabs.length || r.drivers) {
+    out.push('## Notable cross-tabs and drivers', '');
+    if (r.crosstabs.length) out.push(...table(['rows', 'columns', 'n', 'χ² (df)', 'p', "Cramér's V", 'stands out'], r.crosstabs.map((c) => [c.rows, c.columns, c.n, `${c.chi_square} (${c.df})`, pValue(c.p), c.cramers_v, c.headline])), '');
+    if (r.drivers) {
+      out.push(`Drivers of \`${r.drivers.outcome}\` (n = ${r.drivers.n}${r.drivers.r_squared !== null ? `, R² = ${r.drivers.r_squared}` : ''}):`, '');
+      out.push(...table(['driver', 'r', 'p', 'share of R²'], r.drivers.top.map((d) => [d.driver, d.r, pValue(d.p), d.share === null ? '–' : pct(d.share)])), '');
+      for (const w of r.drivers.warnings) out.push(`- ${w}`);
+      out.push('');
+    }
+  }
+
+  if (s) {
+    out.push('## Appendix: method', '');
+    out.push(`Segmentation ${s.segmentation_id} (${s.method}), created ${s.created_at}. Parameters: \`${JSON.stringify(s.appendix.parameters)}\``, '');
+    if (s.appendix.features.length) out.push(`Features / rules: ${s.appendix.features.join(', ')}.`, '');
+    if (s.appendix.diagnostics.length) {
+      const keys = ['k', 'inertia', 'silhouette', 'calinski_harabasz', 'davies_bouldin', 'stability', 'min_jaccard', 'smallest_segment'];
+      out.push(...table(keys, s.appendix.diagnostics.map((d) => keys.map((k) => d[k]))), '');
+    }
+    if (s.appendix.recommendation) out.push(`Choice of k: ${s.appendix.recommendation}`, '');
+    for (const w of s.appendix.warnings) out.push(`- Warning: ${w}`);
+    for (const n of s.appendix.notes) out.push(`- ${n}`);
+    out.push('');
+  }
+  out.push(`_Generated by seglab on ${r.generated_at}._`, '');
+  return out.join('\n');
+}

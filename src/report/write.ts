@@ -1,0 +1,44 @@
+/**
+ * Builds a study's report and writes it in all three formats to the reports folder
+ * (<outputDir>/study-<id>/report.{md,html,json}); the MCP resources serve these files.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Store } from '../store/index.js';
+import { buildReport, type Report } from './build.js';
+import { renderHtml } from './html.js';
+import { renderMarkdown } from './markdown.js';
+
+export const REPORT_FORMATS = { markdown: 'md', html: 'html', json: 'json' } as const;
+export type ReportFormat = keyof typeof REPORT_FORMATS;
+export const MIME = { markdown: 'text/markdown', html: 'text/html', json: 'application/json' } as const;
+
+export interface WrittenReport {
+  report: Report;
+  texts: Record<ReportFormat, string>;
+  paths: Record<ReportFormat, string>;
+}
+
+export function reportPath(outputDir: string, studyId: number, format: ReportFormat): string {
+  return join(outputDir, `study-${studyId}`, `report.${REPORT_FORMATS[format]}`);
+}
+
+export function writeReport(store: Store, outputDir: string, studyId: number, segmentationId?: number): WrittenReport {
+  const report = buildReport(store, studyId, segmentationId);
+  const texts = { markdown: renderMarkdown(report), html: renderHtml(report), json: `${JSON.stringify(report, null, 2)}\n` };
+  mkdirSync(join(outputDir, `study-${studyId}`), { recursive: true });
+  const paths = {} as Record<ReportFormat, string>;
+  for (const format of Object.keys(REPORT_FORMATS) as ReportFormat[]) {
+    paths[format] = reportPath(outputDir, studyId, format);
+    writeFileSync(paths[format], texts[format]);
+  }
+  return { report, texts, paths };
+}
+
+/** The latest written report in one format, generating it first if there is none yet. */
+export function readReport(store: Store, outputDir: string, studyId: number, format: ReportFormat): string {
+  store.studies.get(studyId);
+  const path = reportPath(outputDir, studyId, format);
+  if (!existsSync(path)) return writeReport(store, outputDir, studyId).texts[format];
+  return readFileSync(path, 'utf8');
+}

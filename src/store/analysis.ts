@@ -1,0 +1,250 @@
+/**
+ * Reads fields as categories (for crosstabs) or as numbers (for driver analysis). Each side of a
+ * crosstab is a SELECT of (pid, cat) pairs, so the table itself is one grouped join in SQL.
+ */
+import { listOf, UserError } from '../errors.js';
+import { parseField } from '../domain/fields.js';
+import { quantile, round } from '../domain/stats.js';
+import type { Db } from './db.js';
+import { attributePath, resolveAttribute, resolveQuestion, type FieldContext } from './query.js';
+
+export const SCALE_BINS = ['auto', 'values', 'thirds', 'nps', 'top2'] as const;
+export type ScaleBins = (typeof SCALE_BINS)[number];
+/** More categories than this on one side is a listing, not a table. */
+export const MAX_CATEGORIES = 30;
+
+export interface CategorySide {
+  field: string;
+  /** SELECT pid, cat — one row per participant and category. */
+  sql: string;
+  params: unknown[];
+  /** A participant can fall in several categories (multiple choice, tags, themes, overlapping segments). */
+  multi: boolean;
+  /** Preferred category order (options, scale order); others follow by count. */
+  order: string[] | null;
+  note: string | null;
+}
+
+export interface NumericColumn {
+  /** Driver name: the field, or field = option for expanded choices and themes. */
+  name: string;
+  field: string;
+  values: Map<number, number>;
+}
+
+export class AnalysisStore {
+  constructor(private readonly db: Db) {}
+
+  categories(studyId: number, field: string, context: FieldContext, bins: ScaleBins = 'auto'): CategorySide {
+    const ref = parseField(field);
+    const inStudy = 'p.study_id = ?';
+    const base = { field, multi: false, order: null as string[] | null, note: null as string | null };
+    switch (ref.kind) {
+      case 'answer': {
+        const q = resolveQuestion(context, ref.key, field);
+        const from = 'FROM answers a WHERE a.question_id = ?';
+        if (ref.option !== null) {
+          const option = q.options?.find((o) => o.toLowerCase() === ref.option!.toLowerCase());
+          if (!option) throw new UserError(`"${field}": "${ref.option}" is not an option of "${q.key}"; options: ${listOf(q.options ?? [])}.`);
+          if (q.type === 'multiple_choice') {
+            return { ...base, sql: `SELECT a.participant_id AS pid, CASE WHEN EXISTS (SELECT 1 FROM json_each(a.value) j WHERE j.value = ?) THEN 'chosen' ELSE 'not chosen' END AS cat ${from}`, params: [option, q.id], order: ['chosen', 'not chosen'] };
+          }
+          if (q.type === 'ranking') {
+            const ranks = (q.options ?? []).map((_, i) => String(i + 1));
+            return {
+              ...base,
+              sql: `SELECT a.participant_id AS pid, COALESCE((SELECT CAST(j.key + 1 AS TEXT) FROM json_each(a.value) j WHERE j.value = ?), 'unranked') AS cat ${from}`,
+              params: [option, q.id],
+              order: [...ranks, 'unranked'],
+              note: `rank given to ${option} (1 = first)`,
+            };
+          }
+          throw new UserError(`"${field}": the :option form applies to ranking and multiple_choice questions.`);
+        }
+        switch (q.type) {
+          case 'open_ended':
+            throw new UserError(`"${field}" is open-ended: crosstab its coded themes instead (field "theme"; code_themes attaches them).`);
+          case 'single_choice':
+            return { ...base, sql: `SELECT a.participant_id AS pid, a.value AS cat ${from}`, params: [q.id], order: q.options };
+          case 'yes_no':
+            return { ...base, sql: `SELECT a.participant_id AS pid, CASE a.value WHEN 1 THEN 'yes' ELSE 'no' END AS cat ${from}`, params: [q.id], order: ['yes', 'no'] };
+          case 'multiple_choice':
+            return { ...base, sql: `SELECT a.participant_id AS pid, j.value AS cat FROM answers a, json_each(a.value) j WHERE a.question_id = ?`, params: [q.id], multi: true, order: q.options, note: 'multiple choice: one category per option chosen; tested per option' };
+          case 'ranking':
+            return { ...base, sql: `SELECT a.participant_id AS pid, json_extract(a.value, '$[0]') AS cat ${from}`, params: [q.id], order: q.options, note: `ranking: grouped by first choice (answer.${q.key}:<option> gives one option's rank)` };
+          case 'scale': {
+            const min = q.scale_min!;
+            const max = q.scale_max!;
+            const points = max - min + 1;
+            const chosen = bins === 'auto' ? (points <= 7 ? 'values' : min === 0 && max === 10 ? 'nps' : 'thirds') : bins;
+            if (chosen === 'values') {
+              const order = Number.isInteger(min) && Number.isInteger(max) && points <= 101 ? Array.from({ length: points }, (_, i) => String(min + i)) : null;
+              return { ...base, sql: `SELECT a.participant_id AS pid, CAST(a.value AS TEXT) AS cat ${from}`, params: [q.id], order };
+            }
+            if (chosen === 'nps') {
+              if (min !== 0 || max !== 10) throw new UserError(`"${field}": bins "nps" needs a 0–10 scale; this one is ${min}–${max}.`);
+              return { ...base, sql: `SELECT a.participant_id AS pid, CASE WHEN a.value >= 9 THEN 'promoter (9–10)' WHEN a.value >= 7 THEN 'passive (7–8)' ELSE 'detractor (0–6)' END AS cat ${from}`, params: [q.id], order: ['detractor (0–6)', 'passive (7–8)', 'promoter (9–10)'], note: 'binned as NPS groups' };
+            }
+            if (chosen === 'top2') {
+              const label = `top 2 (${max - 1}–${max})`;
+              return { ...base, sql: `SELECT a.participant_id AS pid, CASE WHEN a.value >= ? THEN ? ELSE 'rest' END AS cat ${from}`, params: [max - 1, label, q.id], order: [label, 'rest'], note: 'binned as top-2 box vs the rest' };
+            }
+            const step = (max - min) / 3;
+            const cut1 = min + step;
+            const cut2 = min + 2 * step;
+            const labels = [`low (${min}–${round(cut1, 1)})`, `mid (${round(cut1, 1)}–${round(cut2, 1)})`, `high (${round(cut2, 1)}–${max})`];
+            return {
+              ...base,
+              sql: `SELECT a.participant_id AS pid, CASE WHEN a.value <= ? THEN ? WHEN a.value <= ? THEN ? ELSE ? END AS cat ${from}`,
+              params: [cut1, labels[0], cut2, labels[1], labels[2], q.id],
+              order: labels,
+              note: 'binned into thirds of the scale',
+            };
+          }
+        }
+        break;
+      }
+      case 'attr': {
+        const type = resolveAttribute(context, ref.name, field);
+        const path = attributePath(ref.name);
+        const from = `FROM participants p WHERE ${inStudy} AND json_extract(p.attributes, ?) IS NOT NULL`;
+        if (type === 'number') {
+          const values = (this.db.prepare(`SELECT json_extract(p.attributes, ?) AS v ${from} ORDER BY v`).all(path, studyId, path) as { v: number }[]).map((r) => r.v);
+          const distinct = [...new Set(values)];
+          if (distinct.length <= 6) {
+            return { ...base, sql: `SELECT p.id AS pid, CAST(json_extract(p.attributes, ?) AS TEXT) AS cat ${from}`, params: [path, studyId, path], order: distinct.map(String) };
+          }
+          const cuts = [0.25, 0.5, 0.75].map((x) => quantile(values, x));
+          const fmt = (x: number) => String(round(x, 2));
+          const labels = [`≤ ${fmt(cuts[0]!)}`, `${fmt(cuts[0]!)}–${fmt(cuts[1]!)}`, `${fmt(cuts[1]!)}–${fmt(cuts[2]!)}`, `> ${fmt(cuts[2]!)}`];
+          return {
+            ...base,
+            sql: `SELECT pid, CASE WHEN v <= ? THEN ? WHEN v <= ? THEN ? WHEN v <= ? THEN ? ELSE ? END AS cat FROM (SELECT p.id AS pid, json_extract(p.attributes, ?) AS v ${from})`,
+            params: [cuts[0], labels[0], cuts[1], labels[1], cuts[2], labels[2], labels[3], path, studyId, path],
+            order: [...new Set(labels)],
+            note: `${field} is numeric: binned into quartiles`,
+          };
+        }
+        if (type === 'date') {
+          return { ...base, sql: `SELECT p.id AS pid, substr(json_extract(p.attributes, ?), 1, 7) AS cat ${from}`, params: [path, studyId, path], note: `${field} is a date: grouped by month` };
+        }
+        const expr = type === 'boolean' ? `CASE json_extract(p.attributes, ?) WHEN 1 THEN 'true' ELSE 'false' END` : `CAST(json_extract(p.attributes, ?) AS TEXT)`;
+        return { ...base, sql: `SELECT p.id AS pid, ${expr} AS cat ${from}`, params: [path, studyId, path], order: type === 'boolean' ? ['true', 'false'] : null };
+      }
+      case 'tag':
+        return { ...base, sql: `SELECT t.participant_id AS pid, t.tag AS cat FROM participant_tags t JOIN participants p ON p.id = t.participant_id WHERE ${inStudy}`, params: [studyId], multi: true, note: 'tags: a participant counts once per tag; tested per tag' };
+      case 'theme':
+        return {
+          ...base,
+          sql: `SELECT DISTINCT e.participant_id AS pid, t.code AS cat FROM theme_evidence e JOIN themes t ON t.id = e.theme_id WHERE t.study_id = ?`,
+          params: [studyId],
+          multi: true,
+          note: 'themes: a participant counts once per theme; tested per theme (participants with no theme coded are left out)',
+        };
+      case 'status':
+        return {
+          ...base,
+          sql: `SELECT p.id AS pid, COALESCE(i.status, 'not_interviewed') AS cat FROM participants p LEFT JOIN interviews i ON i.participant_id = p.id WHERE ${inStudy}`,
+          params: [studyId],
+          order: ['completed', 'partial', 'not_interviewed'],
+        };
+      case 'segment': {
+        if (context.segmentationId === null) throw new UserError('The field "segment" needs a segmentation: run cluster_participants or segment_by_rules first, or pass segmentation_id.');
+        const overlapping = (this.db.prepare('SELECT overlapping FROM segmentations WHERE id = ?').get(context.segmentationId) as { overlapping: number }).overlapping === 1;
+        const names = this.db.prepare(`SELECT COALESCE(name, 'Segment ' || segment_id) AS label FROM segments WHERE segmentation_id = ? ORDER BY segment_id`).all(context.segmentationId) as { label: string }[];
+        return {
+          ...base,
+          sql: `SELECT m.participant_id AS pid, COALESCE(g.name, 'Segment ' || g.segment_id) AS cat FROM segment_members m JOIN segments g ON g.segmentation_id = m.segmentation_id AND g.segment_id = m.segment_id WHERE m.segmentation_id = ?`,
+          params: [context.segmentationId],
+          multi: overlapping,
+          order: names.map((n) => n.label),
+          note: `segments of segmentation ${context.segmentationId}`,
+        };
+      }
+      default:
+        throw new UserError(`"${field}" cannot be cross-tabulated; use answer.<key>, attr.<name>, tag, theme, status or segment.`);
+    }
+    throw new UserError(`"${field}" cannot be cross-tabulated.`);
+  }
+
+  /** Counts per (row category, column category) over participants on both sides. */
+  crosstab(rows: CategorySide, columns: CategorySide): { r: string; c: string; n: number }[] {
+    return this.db
+      .prepare(`WITH r AS (${rows.sql}), c AS (${columns.sql}) SELECT r.cat AS r, c.cat AS c, COUNT(*) AS n FROM r JOIN c ON c.pid = r.pid GROUP BY r.cat, c.cat`)
+      .all(...rows.params, ...columns.params) as { r: string; c: string; n: number }[];
+  }
+
+  /** Participants on both sides per category of `by` (for per-option tests of a multi-valued side). */
+  respondents(multiSide: CategorySide, by: CategorySide): { cat: string; n: number }[] {
+    return this.db
+      .prepare(`WITH m AS (${multiSide.sql}), b AS (${by.sql}) SELECT b.cat AS cat, COUNT(DISTINCT b.pid) AS n FROM b WHERE b.pid IN (SELECT pid FROM m) GROUP BY b.cat`)
+      .all(...multiSide.params, ...by.params) as { cat: string; n: number }[];
+  }
+
+  /** Numbers per participant for driver analysis; choices and themes expand into 0/1 columns. */
+  numeric(studyId: number, field: string, context: FieldContext): NumericColumn[] {
+    const ref = parseField(field);
+    const read = (sql: string, params: unknown[]) => new Map((this.db.prepare(sql).all(...params) as { pid: number; v: number }[]).map((r) => [r.pid, r.v]));
+    if (ref.kind === 'answer') {
+      const q = resolveQuestion(context, ref.key, field);
+      if (ref.option !== null) {
+        const option = q.options?.find((o) => o.toLowerCase() === ref.option!.toLowerCase());
+        if (!option) throw new UserError(`"${field}": "${ref.option}" is not an option of "${q.key}"; options: ${listOf(q.options ?? [])}.`);
+        if (q.type === 'ranking') {
+          // Rank points (m − rank + 1, unranked 0): higher = more important, so correlations read naturally.
+          const m = q.options!.length;
+          return [{ name: field, field, values: read(`SELECT a.participant_id AS pid, COALESCE((SELECT ? - CAST(j.key AS INTEGER) FROM json_each(a.value) j WHERE j.value = ?), 0) AS v FROM answers a WHERE a.question_id = ?`, [m, option, q.id]) }];
+        }
+        if (q.type === 'multiple_choice') {
+          return [{ name: field, field, values: read(`SELECT a.participant_id AS pid, EXISTS (SELECT 1 FROM json_each(a.value) j WHERE j.value = ?) AS v FROM answers a WHERE a.question_id = ?`, [option, q.id]) }];
+        }
+        throw new UserError(`"${field}": the :option form applies to ranking and multiple_choice questions.`);
+      }
+      switch (q.type) {
+        case 'scale':
+        case 'yes_no':
+          return [{ name: field, field, values: read('SELECT participant_id AS pid, value AS v FROM answers WHERE question_id = ?', [q.id]) }];
+        case 'single_choice': {
+          // One 0/1 column per option but the least chosen, the reference level (all of them would be collinear).
+          const counts = this.db.prepare('SELECT value AS o, COUNT(*) AS n FROM answers WHERE question_id = ? GROUP BY value').all(q.id) as { o: string; n: number }[];
+          const reference = [...(q.options ?? [])].sort((x, y) => (counts.find((c) => c.o === x)?.n ?? 0) - (counts.find((c) => c.o === y)?.n ?? 0))[0];
+          return (q.options ?? [])
+            .filter((o) => o !== reference)
+            .map((o) => ({ name: `${field} = ${o}`, field, values: read('SELECT participant_id AS pid, value = ? AS v FROM answers WHERE question_id = ?', [o, q.id]) }));
+        }
+        case 'multiple_choice':
+          return (q.options ?? []).map((o) => ({ ...this.numeric(studyId, `answer.${q.key}:${o}`, context)[0]!, name: `${field} = ${o}` }));
+        case 'ranking':
+          return (q.options ?? []).map((o) => ({ ...this.numeric(studyId, `answer.${q.key}:${o}`, context)[0]!, name: `${field}:${o} (rank points)` }));
+        case 'open_ended':
+          throw new UserError(`"${field}" is open-ended: use its coded themes (field "theme") as drivers.`);
+      }
+    }
+    if (ref.kind === 'attr') {
+      const type = resolveAttribute(context, ref.name, field);
+      const path = attributePath(ref.name);
+      if (type === 'number' || type === 'boolean') return [{ name: field, field, values: read(`SELECT id AS pid, json_extract(attributes, ?) AS v FROM participants WHERE study_id = ? AND json_type(attributes, ?) IN ('integer', 'real', 'true', 'false')`, [path, studyId, path]) }];
+      if (type === 'date') return [{ name: field, field, values: read(`SELECT id AS pid, julianday(json_extract(attributes, ?)) - 2440587.5 AS v FROM participants WHERE study_id = ? AND json_extract(attributes, ?) IS NOT NULL`, [path, studyId, path]) }];
+      throw new UserError(`"${field}" is a ${type} attribute; drivers and outcomes must be numbers, yes/no, dates or answers (crosstab compares categories).`);
+    }
+    if (ref.kind === 'theme') {
+      const codes = (this.db.prepare('SELECT id, code FROM themes WHERE study_id = ? ORDER BY code').all(studyId) as { id: number; code: string }[]);
+      if (codes.length === 0) throw new UserError('The study has no coded themes yet (code_themes).');
+      return codes.map((t) => ({
+        name: `theme = ${t.code}`,
+        field: 'theme',
+        values: read(
+          `SELECT i.participant_id AS pid, EXISTS (SELECT 1 FROM theme_evidence e WHERE e.participant_id = i.participant_id AND e.theme_id = ?) AS v
+             FROM interviews i JOIN participants p ON p.id = i.participant_id WHERE p.study_id = ?`,
+          [t.id, studyId],
+        ),
+      }));
+    }
+    throw new UserError(`"${field}" cannot be a driver or outcome; use answer.<key>, attr.<name> or theme.`);
+  }
+
+  /** Internal ids → external ids, for citing participants. */
+  externalIds(studyId: number): Map<number, string> {
+    return new Map((this.db.prepare('SELECT id, external_id FROM participants WHERE study_id = ?').all(studyId) as { id: number; external_id: string }[]).map((r) => [r.id, r.external_id]));
+  }
+}
