@@ -155,6 +155,18 @@ export async function runDemo(options: { db?: string | undefined }): Promise<voi
     const card = (await call('get_segmentation', { segmentation_id, segment_id: 'The Evaluator', limit: 5 })).text;
     print(card);
 
+    heading('15. crosstab and driver_analysis — "which segment rates the core value lowest, and does it matter?"');
+    print((await call('crosstab', { study_id, rows: 'segment', columns: 'answer.core_value_importance', bins: 'thirds' })).text);
+    print((await call('driver_analysis', { study_id, outcome: 'answer.core_value_importance', drivers: ['attr.logins_30d', 'attr.seats', 'attr.mrr', 'attr.pricing_page_visits_7d', 'answer.team_usage'] })).text);
+
+    heading('16. export_segments — segment membership for HubSpot');
+    print((await call('export_segments', { segmentation_id, crm: 'hubspot' })).text);
+
+    heading('17. generate_report — Markdown, HTML and JSON');
+    const report = (await call('generate_report', { study_id, segmentation_id, format: 'html' })).data;
+    print(`${report.sections.length} sections, ${report.charts} charts, generated in ${report.generation_ms} ms: Markdown ${Math.round(report.bytes.markdown / 1024)} kB, HTML ${Math.round(report.bytes.html / 1024)} kB, JSON ${Math.round(report.bytes.json / 1024)} kB.`);
+    print(`Report: ${report.files.html}`);
+
     heading('Done');
     print(`The study is stored in ${db}. Connect Claude, Cursor or VS Code to \`seglab serve --db ${db}\` to explore it.`);
   } finally {

@@ -92,7 +92,11 @@ export class AnalysisStore {
             const step = (max - min) / 3;
             const cut1 = min + step;
             const cut2 = min + 2 * step;
-            const labels = [`low (${min}–${round(cut1, 1)})`, `mid (${round(cut1, 1)}–${round(cut2, 1)})`, `high (${round(cut2, 1)}–${max})`];
+            // Integer scales get integer ranges (1–4, 5–7, 8–10); others the cut points.
+            const whole = Number.isInteger(min) && Number.isInteger(max);
+            const labels = whole
+              ? [`low (${min}–${Math.floor(cut1)})`, `mid (${Math.floor(cut1) + 1}–${Math.floor(cut2)})`, `high (${Math.floor(cut2) + 1}–${max})`]
+              : [`low (≤ ${round(cut1, 1)})`, `mid (${round(cut1, 1)}–${round(cut2, 1)})`, `high (> ${round(cut2, 1)})`];
             return {
               ...base,
               sql: `SELECT a.participant_id AS pid, CASE WHEN a.value <= ? THEN ? WHEN a.value <= ? THEN ? ELSE ? END AS cat ${from}`,

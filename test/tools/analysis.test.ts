@@ -53,6 +53,8 @@ describe('crosstab', () => {
     expect(priceSensitive.q).toBeLessThan(0.05);
     const nps = await h.ok('crosstab', { study_id, rows: 'answer.core_value_importance', columns: 'segment', bins: 'top2' });
     expect(nps.rows.categories).toEqual(['top 2 (9–10)', 'rest']);
+    const thirds = await h.ok('crosstab', { study_id, rows: 'answer.core_value_importance', columns: 'segment', bins: 'thirds' });
+    expect(thirds.rows.categories).toEqual(['low (1–4)', 'mid (5–7)', 'high (8–10)']);
     const small = await h.ok('crosstab', { study_id, rows: 'answer.team_usage', columns: 'segment', segmentation_id: seg });
     expect(small.columns.categories).toHaveLength(4);
     // A 2×2 table with small expected counts: Fisher's exact test, and the warning says to prefer it.
