@@ -2,10 +2,11 @@
 export interface Matrix {
   rows: number;
   cols: number;
-  data: Float64Array;
+  /** May live in a SharedArrayBuffer, so worker threads can read it without a copy. */
+  data: Float64Array<ArrayBufferLike>;
 }
 
-export function matrix(rows: number, cols: number, data = new Float64Array(rows * cols)): Matrix {
+export function matrix(rows: number, cols: number, data: Float64Array<ArrayBufferLike> = new Float64Array(rows * cols)): Matrix {
   if (data.length !== rows * cols) throw new Error(`matrix: ${data.length} values do not make ${rows}×${cols}`);
   return { rows, cols, data };
 }

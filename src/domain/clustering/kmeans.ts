@@ -1,13 +1,13 @@
 /**
  * k-means behind one small function: a matrix in, assignments and centres out.
  * Initialisation is greedy k-means++ (as scikit-learn does: 2 + ln k candidate centres per step,
- * keeping the one that lowers the potential most), seeded; Lloyd iterations are delegated to
- * ml-kmeans for now (the performance work swaps in a typed-array kernel behind `lloyd`).
- * Convergence follows scikit-learn: the sum of squared centre shifts ≤ tol × mean feature variance.
+ * keeping the one that lowers the potential most), seeded; Lloyd iterations run in the typed-array
+ * kernel of kernel.ts (ml-kmeans, the first kernel, stays as the cross-check in the tests).
+ * Convergence follows scikit-learn: labels unchanged, or summed squared centre shift ≤ tol × mean variance.
  */
-import { kmeans as mlKmeans } from 'ml-kmeans';
-import { matrix, row, squaredDistance, toRows, type Matrix } from '../matrix.js';
+import { matrix, row, squaredDistance, type Matrix } from '../matrix.js';
 import { childSeed, seededRandom, type Random } from '../random.js';
+import { lloydSerial, lloydState } from './kernel.js';
 
 export interface KmeansOptions {
   seed?: number;
@@ -121,19 +121,13 @@ export function nearestCentres(data: Matrix, centres: Matrix): { assignments: In
   return { assignments, distances, inertia };
 }
 
-/** Lloyd iterations from given centres. The kernel seam: callers never see ml-kmeans. */
+/** Lloyd iterations from given centres: the typed-array kernel (kernel.ts), on this thread. */
 export function lloyd(data: Matrix, initial: Matrix, options: { maxIterations?: number; tolerance?: number } = {}): KmeansResult {
   const k = initial.rows;
-  const maxIterations = options.maxIterations ?? 300;
-  // ml-kmeans stops when every centre moves less than an absolute squared distance; dividing
-  // scikit-learn's total-shift threshold by k keeps the stopping point at least as strict.
-  const tolerance = ((options.tolerance ?? 1e-4) * meanVariance(data)) / k;
-  const fit = mlKmeans(toRows(data), k, { initialization: toRows(initial), maxIterations, tolerance });
-  const centres = matrix(k, data.cols);
-  fit.centroids.forEach((c, i) => centres.data.set(c, i * data.cols));
-  // ml-kmeans reports the labels of its last E-step, before the final centre update: redo it.
-  const { assignments, inertia } = nearestCentres(data, centres);
-  return { k, assignments, centres, inertia, iterations: fit.iterations, converged: fit.converged };
+  const state = lloydState(data.rows, data.cols, k);
+  const tolerance = (options.tolerance ?? 1e-4) * meanVariance(data);
+  const out = lloydSerial(data.data, state, initial.data, { maxIterations: options.maxIterations ?? 300, tolerance });
+  return { k, assignments: out.labels, centres: matrix(k, data.cols, out.centres), inertia: out.inertia, iterations: out.iterations, converged: out.converged };
 }
 
 /** k-means with seeded k-means++ restarts, keeping the lowest inertia. Same seed, same result. */
