@@ -5,6 +5,7 @@ import { defaultFeatures, fitEncoding } from '../domain/segments/encoding.js';
 import { row, squaredDistance } from '../domain/matrix.js';
 import { SILHOUETTE_EXACT_LIMIT, SILHOUETTE_SAMPLE } from '../domain/clustering/quality.js';
 import { DEFAULT_SEED } from '../domain/clustering/kmeans.js';
+import { fitKmeans } from '../compute/kmeans-pool.js';
 import { defineTool } from './define.js';
 import { capList, studyId } from './params.js';
 import { renderSegments, saveSegmentation, segmentSummaryOut, summarize } from './segmentation-common.js';
@@ -77,7 +78,7 @@ Use this tool when you need to: discover segments in interview answers and CRM d
     const [lo, hi] = autoRange(n, args.k_min, args.k_max);
     if (args.k === 'auto' && (args.k_min !== undefined || args.k_max !== undefined) && hi < lo) throw new UserError(`No k to try between k_min and k_max for ${n} participants.`);
 
-    const run = await clusterMatrix(fit.matrix, { k: args.k, kMin: lo, kMax: hi, seed: args.seed, restarts: args.restarts, bootstraps: args.bootstraps, onProgress: progress });
+    const run = await clusterMatrix(fit.matrix, { k: args.k, kMin: lo, kMax: hi, seed: args.seed, restarts: args.restarts, bootstraps: args.bootstraps, onProgress: progress, fit: fitKmeans });
     const groups: number[][] = Array.from({ length: run.k }, () => []);
     run.fit.assignments.forEach((c, i) => groups[c]!.push(i));
     const sizes = groups.map((g) => g.length);

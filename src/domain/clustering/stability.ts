@@ -7,7 +7,7 @@
 import { pickRows, type Matrix } from '../matrix.js';
 import { childSeed, seededRandom } from '../random.js';
 import { adjustedRandIndex, jaccard } from './agreement.js';
-import { kmeans, nearestCentres } from './kmeans.js';
+import { kmeans, nearestCentres, type KmeansResult } from './kmeans.js';
 
 export const STABLE = 0.75;
 export const DISSOLVED = 0.6;
@@ -30,7 +30,14 @@ export async function bootstrapStability(
   data: Matrix,
   labels: Int32Array,
   k: number,
-  options: { bootstraps?: number; seed?: number; restarts?: number; onRound?: () => void | Promise<void> } = {},
+  options: {
+    bootstraps?: number;
+    seed?: number;
+    restarts?: number;
+    onRound?: () => void | Promise<void>;
+    /** The k-means to re-fit with (default: the in-thread `kmeans`). */
+    fit?: (data: Matrix, k: number, options: { seed: number; restarts: number }) => KmeansResult | Promise<KmeansResult>;
+  } = {},
 ): Promise<Stability> {
   const n = data.rows;
   const bootstraps = options.bootstraps ?? 20;
@@ -42,7 +49,8 @@ export async function bootstrapStability(
     const drawn = new Int32Array(n);
     for (let i = 0; i < n; i++) drawn[i] = Math.floor(random() * n);
     const sample = pickRows(data, drawn);
-    const fit = kmeans(sample, k, { seed: childSeed(seed, 2000 + b), restarts: options.restarts ?? 3 });
+    const refit = options.fit ?? ((m: Matrix, kk: number, o: { seed: number; restarts: number }) => kmeans(m, kk, o));
+    const fit = await refit(sample, k, { seed: childSeed(seed, 2000 + b), restarts: options.restarts ?? 3 });
     // Clusters compared over the distinct rows drawn, each row labeled by the resample's centres.
     const distinct = [...new Set(drawn)].sort((x, y) => x - y);
     const { assignments: resampled } = nearestCentres(pickRows(data, distinct), fit.centres);

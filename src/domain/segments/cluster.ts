@@ -16,7 +16,11 @@ export interface ClusterOptions {
   restarts?: number | undefined;
   bootstraps?: number | undefined;
   onProgress?: ((done: number, total: number, message: string) => void | Promise<void>) | undefined;
+  /** The k-means to use (default: the in-thread `kmeans`); the tool passes the worker-pool version. */
+  fit?: KmeansFit | undefined;
 }
+
+export type KmeansFit = (data: Matrix, k: number, options: { seed: number; restarts: number }) => KmeansResult | Promise<KmeansResult>;
 
 export interface Diagnostic {
   k: number;
@@ -70,14 +74,15 @@ export async function clusterMatrix(data: Matrix, options: ClusterOptions): Prom
         })()
       : [options.k];
   const total = candidates.length * (1 + bootstraps);
+  const fitWith: KmeansFit = options.fit ?? ((m, k, o) => kmeans(m, k, o));
   let done = 0;
   const tick = async (message: string) => options.onProgress?.(++done, total, message);
 
   const runs = [];
   for (const k of candidates) {
-    const fit = canonicalOrder(kmeans(data, k, { seed, restarts }));
+    const fit = canonicalOrder(await fitWith(data, k, { seed, restarts }));
     await tick(`k = ${k}: fitted (${restarts} restarts)`);
-    const stability = await bootstrapStability(data, fit.assignments, k, { seed, bootstraps, onRound: () => tick(`k = ${k}: bootstrap`) });
+    const stability = await bootstrapStability(data, fit.assignments, k, { seed, bootstraps, fit: fitWith, onRound: () => tick(`k = ${k}: bootstrap`) });
     const sizes = new Array<number>(k).fill(0);
     for (const a of fit.assignments) sizes[a]!++;
     const s = silhouette(data, fit.assignments, k, seed);

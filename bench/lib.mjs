@@ -1,0 +1,75 @@
+// Shared helpers for the benchmarks: seeded data, timing, peak memory, child processes.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const quick = process.argv.includes('--quick');
+export const workDir = join(tmpdir(), 'seglab-bench');
+mkdirSync(workDir, { recursive: true });
+
+/** mulberry32: the same stream as src/domain/random.ts. */
+export function random(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Standard normal by Box–Muller. */
+export function normal(rnd) {
+  const u = 1 - rnd();
+  const v = rnd();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+}
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Peak resident memory of this process so far, in MB (Linux VmHWM). */
+export function peakMb() {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    return Number(/VmHWM:\s+(\d+)/.exec(status)[1]) / 1024;
+  } catch {
+    return null;
+  }
+}
+
+/** Runs a command, returns its stdout and its peak RSS (via /usr/bin/time when present). */
+export function run(command, args, options = {}) {
+  const timed = existsSync('/usr/bin/time');
+  const result = timed
+    ? spawnSync('/usr/bin/time', ['-f', '__PEAK_KB__ %M', command, ...args], { encoding: 'utf8', maxBuffer: 1 << 28, ...options })
+    : spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 28, ...options });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stderr}`);
+  const peak = timed ? Number(/__PEAK_KB__ (\d+)/.exec(result.stderr)?.[1] ?? NaN) / 1024 : null;
+  return { stdout: result.stdout, stderr: result.stderr, peakMb: peak };
+}
+
+export function hasPython(modules) {
+  const r = spawnSync('/usr/bin/python3', ['-c', `import ${modules.join(', ')}`], { encoding: 'utf8' });
+  return r.status === 0;
+}
+
+export function hasCommand(name) {
+  return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
+}
+
+export function row(cells) {
+  return `| ${cells.join(' | ')} |`;
+}
+
+export const fmt = {
+  s: (ms) => `${(ms / 1000).toFixed(2)} s`,
+  ms: (ms) => `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`,
+  mb: (mb) => (mb === null || Number.isNaN(mb) ? '–' : `${Math.round(mb)} MB`),
+  ratio: (a, b) => (b ? `${(a / b).toFixed(2)}×` : '–'),
+};
