@@ -18,11 +18,17 @@ export function isMissing(raw: string): boolean {
   return MISSING.has(raw.trim().toLowerCase());
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function isDate(value: string): boolean {
   if (!DATE.test(value)) return false;
-  // Round-trip the calendar day: Date.parse rolls 2026-02-30 over to March instead of rejecting it.
-  const day = new Date(`${value.slice(0, 10)}T00:00:00Z`);
-  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === value.slice(0, 10);
+  // A real calendar day (Date.parse would roll 2026-02-30 over to March instead of rejecting it).
+  const year = Number(value.slice(0, 4));
+  const month = Number(value.slice(5, 7));
+  const day = Number(value.slice(8, 10));
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
 }
 
 /**

@@ -158,9 +158,7 @@ export class ParticipantStore {
       `UPDATE participants SET email = COALESCE(?, email), name = COALESCE(?, name), attributes = json_patch(attributes, ?), updated_at = ?
         WHERE study_id = ? AND external_id = ? RETURNING id`,
     );
-    const addTag = this.db.prepare(
-      'INSERT OR IGNORE INTO participant_tags (participant_id, tag) VALUES ((SELECT id FROM participants WHERE study_id = ? AND external_id = ?), ?)',
-    );
+    const addTag = this.db.prepare('INSERT OR IGNORE INTO participant_tags (participant_id, tag) VALUES (?, ?)');
 
     const write = this.db.transaction(() => {
       const at = now();
@@ -172,14 +170,15 @@ export class ParticipantStore {
             result.skipped += 1;
             continue;
           }
-          update.run(row.email, row.name, json, at, studyId, row.external_id);
+          const { id } = update.get(row.email, row.name, json, at, studyId, row.external_id) as { id: number };
           result.updated += 1;
+          for (const tag of row.tags) addTag.run(id, tag);
         } else {
-          insert.run(studyId, row.external_id, row.email, row.name, json, at, at);
+          const id = insert.run(studyId, row.external_id, row.email, row.name, json, at, at).lastInsertRowid;
           existing.add(row.external_id);
           result.inserted += 1;
+          for (const tag of row.tags) addTag.run(id, tag);
         }
-        for (const tag of row.tags) addTag.run(studyId, row.external_id, tag);
         for (const a of attributeSummary) if (attributes[a.name] !== undefined) a.values += 1;
       }
       this.studies.saveAttributes(studyId, attributeSummary.map(({ name, type }) => ({ name, type })));
