@@ -4,6 +4,7 @@ import { autoRange, clusterMatrix, sampleSizeWarnings } from '../domain/segments
 import { defaultFeatures, fitEncoding } from '../domain/segments/encoding.js';
 import { row, squaredDistance } from '../domain/matrix.js';
 import { SILHOUETTE_EXACT_LIMIT, SILHOUETTE_SAMPLE } from '../domain/clustering/quality.js';
+import { STABILITY_ROWS } from '../domain/clustering/stability.js';
 import { DEFAULT_SEED } from '../domain/clustering/kmeans.js';
 import { fitKmeans } from '../compute/kmeans-pool.js';
 import { defineTool } from './define.js';
@@ -92,6 +93,7 @@ Use this tool when you need to: discover segments in interview answers and CRM d
       ...fit.notes.map((x) => `${x.field}: ${x.note}`),
       ...fit.imputed.filter((x) => x.count > 0).map((x) => `${x.field}: ${x.count} missing value(s) imputed (median for numbers, mean share for 0/1 columns)`),
       'Each feature weighs the same whatever its number of columns (columns scaled by 1/√columns), times its weight.',
+      ...(n > STABILITY_ROWS ? [`Stability was measured on a seeded sample of ${STABILITY_ROWS.toLocaleString('en')} of the ${n.toLocaleString('en')} participants (with the full fit's segments); silhouette on ${SILHOUETTE_SAMPLE.toLocaleString('en')}.`] : []),
     ];
     const summary = { warnings, notes, excluded: fit.excluded, imputed: fit.imputed, participants_clustered: n, recommendation: run.recommendation };
     const parameters = { features: fields, weights: args.weights ?? {}, k: args.k, k_min: lo, k_max: hi, seed: run.seed, restarts: run.restarts, bootstraps: run.bootstraps };

@@ -8,7 +8,7 @@ import { kmeans as mlKmeans } from 'ml-kmeans';
 import { adjustedRandIndex, hungarian, jaccard } from '../../src/domain/clustering/agreement.js';
 import { canonicalOrder, kmeans, lloyd } from '../../src/domain/clustering/kmeans.js';
 import { calinskiHarabasz, daviesBouldin, silhouette } from '../../src/domain/clustering/quality.js';
-import { bootstrapStability, stabilityVerdict } from '../../src/domain/clustering/stability.js';
+import { bootstrapStability, STABILITY_ROWS, stabilityVerdict } from '../../src/domain/clustering/stability.js';
 import { fromRows, pickRows } from '../../src/domain/matrix.js';
 
 const ref = JSON.parse(readFileSync(new URL('../fixtures/reference/clustering.json', import.meta.url), 'utf8'));
@@ -108,8 +108,21 @@ describe('bootstrap stability', () => {
     const split = canonicalOrder(kmeans(uniform, 5, { seed: 1 }));
     const shaky = await bootstrapStability(uniform, split.assignments, 5, { seed: 1, bootstraps: 15 });
     expect(Math.min(...shaky.jaccard)).toBeLessThan(0.75);
+    expect(stable.rows).toBe(60);
     expect(stabilityVerdict(0.8)).toBe('stable');
     expect(stabilityVerdict(0.7)).toBe('doubtful');
     expect(stabilityVerdict(0.5)).toBe('dissolved');
+  });
+});
+
+describe('stability on large data', () => {
+  it('resamples a seeded subsample of STABILITY_ROWS rows, keeping the full fit\'s labels', async () => {
+    const rows: number[][] = [];
+    for (let i = 0; i < 12_000; i++) rows.push([(i % 3) * 10 + Math.sin(i) * 0.5, Math.cos(i * 7) * 0.5]);
+    const data = fromRows(rows);
+    const fit = canonicalOrder(kmeans(data, 3, { seed: 1, restarts: 2 }));
+    const result = await bootstrapStability(data, fit.assignments, 3, { seed: 1, bootstraps: 3, restarts: 1 });
+    expect(result.rows).toBe(STABILITY_ROWS);
+    expect(Math.min(...result.jaccard)).toBeGreaterThan(0.95);
   });
 });

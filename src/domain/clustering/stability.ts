@@ -24,7 +24,16 @@ export interface Stability {
   /** Mean adjusted Rand index between the original and the bootstrap partitions. */
   ari: number;
   bootstraps: number;
+  /** Rows the resampling drew from: all of them, or a seeded subsample above STABILITY_ROWS. */
+  rows: number;
 }
+
+/**
+ * Above this many rows, stability is assessed on a seeded subsample of this size (with the full
+ * fit's labels): re-clustering a million rows 20 times would cost minutes, and at this size the
+ * bootstrap already says whether a segment reproduces.
+ */
+export const STABILITY_ROWS = 10_000;
 
 export async function bootstrapStability(
   data: Matrix,
@@ -39,9 +48,21 @@ export async function bootstrapStability(
     fit?: (data: Matrix, k: number, options: { seed: number; restarts: number }) => KmeansResult | Promise<KmeansResult>;
   } = {},
 ): Promise<Stability> {
-  const n = data.rows;
   const bootstraps = options.bootstraps ?? 20;
   const seed = options.seed ?? 0;
+  if (data.rows > STABILITY_ROWS) {
+    // Partial Fisher–Yates: a uniform seeded subsample, kept in row order.
+    const random = seededRandom(childSeed(seed, 999));
+    const order = Int32Array.from({ length: data.rows }, (_, i) => i);
+    for (let i = 0; i < STABILITY_ROWS; i++) {
+      const j = i + Math.floor(random() * (data.rows - i));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    const picked = order.subarray(0, STABILITY_ROWS).sort();
+    data = pickRows(data, picked);
+    labels = Int32Array.from(picked, (i) => labels[i]!);
+  }
+  const n = data.rows;
   const jaccardSums = new Float64Array(k);
   let ariSum = 0;
   for (let b = 0; b < bootstraps; b++) {
@@ -71,5 +92,5 @@ export async function bootstrapStability(
     }
     await options.onRound?.();
   }
-  return { jaccard: Array.from(jaccardSums, (s) => s / bootstraps), ari: ariSum / bootstraps, bootstraps };
+  return { jaccard: Array.from(jaccardSums, (s) => s / bootstraps), ari: ariSum / bootstraps, bootstraps, rows: n };
 }

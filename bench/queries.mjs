@@ -1,0 +1,65 @@
+// Reads and analysis on a study of n participants × 10 questions: summarize_questions, crosstab,
+// query_participants (text search), cluster_participants (k = auto), generate_report.
+// Each figure is the median of several calls through an in-process MCP client, next to its target.
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
+import { createServer } from '../dist/server.js';
+import { silentLogger } from '../dist/log.js';
+import { Store } from '../dist/store/index.js';
+import { closePool } from '../dist/compute/kmeans-pool.js';
+import { fmt, median, quick, row, run, workDir } from './lib.mjs';
+
+const n = quick ? 20_000 : 100_000;
+const source = join(workDir, `study-${n}.db`);
+if (!existsSync(source)) run(process.execPath, ['bench/study-data.mjs', String(n), source]);
+const db = join(workDir, `study-${n}-run.db`);
+for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
+copyFileSync(source, db);
+
+const store = Store.open(db);
+const server = createServer({ store, log: silentLogger, files: { allowAnyPath: true, importRoot: null, outputDir: join(workDir, 'reports') } });
+const [a, b] = InMemoryTransport.createLinkedPair();
+const client = new Client({ name: 'bench', version: '1' });
+await Promise.all([server.connect(b), client.connect(a)]);
+const call = async (name, args) => {
+  const r = await client.callTool({ name, arguments: args });
+  if (r.isError) throw new Error(`${name}: ${r.content[0].text}`);
+  return r.structuredContent;
+};
+const time = async (name, args, times = 5) => {
+  const ms = [];
+  let result;
+  for (let i = 0; i < times; i++) {
+    const t = performance.now();
+    result = await call(name, args);
+    ms.push(performance.now() - t);
+  }
+  return { ms: median(ms), result };
+};
+
+const results = [];
+const summarize = await time('summarize_questions', { study_id: 1 });
+results.push(['summarize_questions, 10 questions', summarize.ms, 500]);
+results.push(['summarize_questions by tag', (await time('summarize_questions', { study_id: 1, by: 'tag' })).ms, null]);
+results.push(['crosstab attr.plan × answer.use_case', (await time('crosstab', { study_id: 1, rows: 'attr.plan', columns: 'answer.use_case' })).ms, 150]);
+results.push(['query_participants, text search', (await time('query_participants', { study_id: 1, text: 'security references', limit: 20 })).ms, 50]);
+results.push(['query_participants, two conditions', (await time('query_participants', { study_id: 1, where: [{ field: 'attr.plan', op: 'eq', value: 'Business' }, { field: 'answer.satisfaction', op: 'gte', value: 9 }], limit: 20 })).ms, null]);
+const updates = [];
+let t = performance.now();
+const clustered = await client.callTool({ name: 'cluster_participants', arguments: { study_id: 1 } }, { onprogress: (p) => updates.push(p.progress), timeout: 3_600_000, resetTimeoutOnProgress: true });
+const clusterMs = performance.now() - t;
+if (clustered.isError) throw new Error(clustered.content[0].text);
+results.push([`cluster_participants k = auto (${clustered.structuredContent.diagnostics.map((d) => d.k).join(',')}), 10 restarts, 20 bootstraps`, clusterMs, 30_000]);
+results.push(['crosstab segment × answer.use_case', (await time('crosstab', { study_id: 1, rows: 'segment', columns: 'answer.use_case' })).ms, 150]);
+const report = await time('generate_report', { study_id: 1, format: 'html' }, 3);
+results.push(['generate_report (all formats written)', report.ms, 5000]);
+await closePool();
+await client.close();
+store.close();
+
+console.log(`\n### Reads and analysis: ${n.toLocaleString('en')} participants × 10 questions (median of 5; report of 3; clustering once)\n`);
+console.log(row(['call', 'time', 'target', 'met']));
+console.log(row(['---', '---', '---', '---']));
+for (const [name, ms, target] of results) console.log(row([name, fmt.ms(ms), target ? `< ${fmt.ms(target)}${quick ? ' (at 100k)' : ''}` : '–', target ? (ms < target ? 'yes' : 'no') : '–']));
+console.log(`\nclustering sent ${updates.length} progress notifications; report: HTML ${Math.round(report.result.bytes.html / 1024)} kB, Markdown ${Math.round(report.result.bytes.markdown / 1024)} kB.`);

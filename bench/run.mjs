@@ -1,0 +1,17 @@
+// npm run bench [-- --quick]: every benchmark in turn, each printing its figures next to the
+// reference measured in the same run. Builds first so dist/ is current.
+import { spawnSync } from 'node:child_process';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { quick } from './lib.mjs';
+
+const build = spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+console.log(`# seglab benchmarks${quick ? ' (--quick)' : ''}`);
+console.log(`Node ${process.version}; ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown CPU'}); ${Math.round(totalmem() / 2 ** 30)} GiB; ${new Date().toISOString().slice(0, 10)}`);
+for (const script of ['startup', 'kmeans', 'import', 'queries']) {
+  const r = spawnSync(process.execPath, [`bench/${script}.mjs`, ...(quick ? ['--quick'] : [])], { stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`bench/${script}.mjs failed`);
+    process.exit(r.status ?? 1);
+  }
+}
