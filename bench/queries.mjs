@@ -47,10 +47,12 @@ results.push(['query_participants, text search', (await time('query_participants
 results.push(['query_participants, two conditions', (await time('query_participants', { study_id: 1, where: [{ field: 'attr.plan', op: 'eq', value: 'Business' }, { field: 'answer.satisfaction', op: 'gte', value: 9 }], limit: 20 })).ms, null]);
 const updates = [];
 let t = performance.now();
-const clustered = await client.callTool({ name: 'cluster_participants', arguments: { study_id: 1 } }, { onprogress: (p) => updates.push(p.progress), timeout: 3_600_000, resetTimeoutOnProgress: true });
+// Behavioural segmentation over the CRM base: the planted usage and revenue attributes, k = auto (2–8).
+const features = ['attr.mrr', 'attr.seats', 'attr.logins_30d', 'attr.pricing_page_visits_7d', 'attr.support_tickets_90d', 'attr.orders_12m'];
+const clustered = await client.callTool({ name: 'cluster_participants', arguments: { study_id: 1, features } }, { onprogress: (p) => updates.push(p.progress), timeout: 3_600_000, resetTimeoutOnProgress: true });
 const clusterMs = performance.now() - t;
 if (clustered.isError) throw new Error(clustered.content[0].text);
-results.push([`cluster_participants k = auto (${clustered.structuredContent.diagnostics.map((d) => d.k).join(',')}), 10 restarts, 20 bootstraps`, clusterMs, 30_000]);
+results.push([`cluster_participants, 6 CRM features, k = auto (${clustered.structuredContent.diagnostics[0].k}–${clustered.structuredContent.diagnostics.at(-1).k} → ${clustered.structuredContent.k}), 10 restarts, 20 bootstraps`, clusterMs, 30_000]);
 results.push(['crosstab segment × answer.use_case', (await time('crosstab', { study_id: 1, rows: 'segment', columns: 'answer.use_case' })).ms, 150]);
 const report = await time('generate_report', { study_id: 1, format: 'html' }, 3);
 results.push(['generate_report (all formats written)', report.ms, 5000]);

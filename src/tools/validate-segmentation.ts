@@ -44,6 +44,7 @@ Use this tool when you need to: decide whether segments are ready to hand to pro
         rules: z.array(z.object({ segment_id: z.number(), conditions: z.array(z.object({ field: z.string(), op: z.string(), value: z.union([z.string(), z.number(), z.boolean()]) })), text: z.string(), participants: z.number(), purity: z.number() })),
         accuracy: z.number(),
         cross_validated_accuracy: z.number().nullable(),
+        grown_on: z.number().nullable().describe('Participants in the seeded sample the tree was grown on (above 4,000); accuracy is over everyone.'),
       })
       .nullable()
       .describe('k-means only: rules in the query_participants grammar (usable in segment_by_rules) that reproduce membership.'),
@@ -183,6 +184,7 @@ export function validate(store: Store, { segmentation_id }: z.output<typeof inpu
             rules: typing.rules.map((r) => ({ segment_id: segments[r.label]!.segment_id, conditions: r.conditions, text: conditionText(r.conditions), participants: r.n, purity: r.purity })),
             accuracy: typing.accuracy,
             cross_validated_accuracy: typing.cross_validated_accuracy,
+            grown_on: typing.sample,
           }
         : null,
       anti_patterns,

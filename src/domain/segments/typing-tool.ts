@@ -163,6 +163,9 @@ export function treeRules(tree: TreeNode): { label: number; conditions: RuleCond
   return out;
 }
 
+/** Above this many participants the tree is grown (and cross-validated) on a seeded sample of this size. */
+export const TYPING_SAMPLE = 4000;
+
 export interface TypingTool {
   rules: { label: number; conditions: RuleCondition[]; n: number; purity: number }[];
   /** Share of participants the tree places in their own segment (training data). */
@@ -170,17 +173,33 @@ export interface TypingTool {
   /** 5-fold cross-validated accuracy (seeded folds), null below 20 participants. */
   cross_validated_accuracy: number | null;
   per_segment: { label: number; precision: number; recall: number }[];
+  /** Participants the tree was grown on, when a sample (accuracy is still measured on everyone). */
+  sample: number | null;
 }
 
-export function typingTool(facts: ParticipantFacts[], labels: number[], k: number, catalog: StudyCatalog, options: { maxDepth?: number; seed?: number } = {}): TypingTool {
+export function typingTool(allFacts: ParticipantFacts[], allLabels: number[], k: number, catalog: StudyCatalog, options: { maxDepth?: number; seed?: number } = {}): TypingTool {
   const variables = typingVariables(catalog);
+  // A depth-3 tree needs no more than a few thousand rows; the search cost grows with every row.
+  let facts = allFacts;
+  let labels = allLabels;
+  if (allFacts.length > TYPING_SAMPLE) {
+    const random = seededRandom(childSeed(options.seed ?? 0, 55));
+    const order = Array.from({ length: allFacts.length }, (_, i) => i);
+    for (let i = 0; i < TYPING_SAMPLE; i++) {
+      const j = i + Math.floor(random() * (order.length - i));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    const picked = order.slice(0, TYPING_SAMPLE).sort((a, b) => a - b);
+    facts = picked.map((i) => allFacts[i]!);
+    labels = picked.map((i) => allLabels[i]!);
+  }
   const tree = growTree(facts, labels, variables, options);
-  const predicted = facts.map((f) => predict(tree, f));
-  const accuracy = predicted.filter((p, i) => p === labels[i]).length / facts.length;
+  const predicted = allFacts.map((f) => predict(tree, f));
+  const accuracy = predicted.filter((p, i) => p === allLabels[i]).length / allFacts.length;
   const per_segment = Array.from({ length: k }, (_, label) => {
-    const tp = predicted.filter((p, i) => p === label && labels[i] === label).length;
+    const tp = predicted.filter((p, i) => p === label && allLabels[i] === label).length;
     const predictedCount = predicted.filter((p) => p === label).length;
-    const actual = labels.filter((l) => l === label).length;
+    const actual = allLabels.filter((l) => l === label).length;
     return { label, precision: predictedCount ? round(tp / predictedCount, 3) : 0, recall: actual ? round(tp / actual, 3) : 0 };
   });
   let cross_validated_accuracy: number | null = null;
@@ -197,5 +216,5 @@ export function typingTool(facts: ParticipantFacts[], labels: number[], k: numbe
     }
     cross_validated_accuracy = round(correct / facts.length, 3);
   }
-  return { rules: treeRules(tree), accuracy: round(accuracy, 3), cross_validated_accuracy, per_segment };
+  return { rules: treeRules(tree), accuracy: round(accuracy, 3), cross_validated_accuracy, per_segment, sample: facts.length < allFacts.length ? facts.length : null };
 }
