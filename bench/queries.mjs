@@ -63,5 +63,6 @@ store.close();
 console.log(`\n### Reads and analysis: ${n.toLocaleString('en')} participants × 10 questions (median of 5; report of 3; clustering once)\n`);
 console.log(row(['call', 'time', 'target', 'met']));
 console.log(row(['---', '---', '---', '---']));
-for (const [name, ms, target] of results) console.log(row([name, fmt.ms(ms), target ? `< ${fmt.ms(target)}${quick ? ' (at 100k)' : ''}` : '–', target ? (ms < target ? 'yes' : 'no') : '–']));
+// Targets are for 100,000 participants: the quick run shows them but does not judge.
+for (const [name, ms, target] of results) console.log(row([name, fmt.ms(ms), target ? `< ${fmt.ms(target)}${quick ? ' (at 100k)' : ''}` : '–', target && !quick ? (ms < target ? 'yes' : 'no') : '–']));
 console.log(`\nclustering sent ${updates.length} progress notifications; report: HTML ${Math.round(report.result.bytes.html / 1024)} kB, Markdown ${Math.round(report.result.bytes.markdown / 1024)} kB.`);

@@ -3,8 +3,16 @@
  * (2000) relative weights — each driver's share of R², computed through the orthogonal
  * counterpart of the drivers so correlated drivers split the credit instead of fighting for it.
  */
-import { EigenvalueDecomposition, Matrix, solve } from 'ml-matrix';
+import { createRequire } from 'node:module';
 import { tTwoSidedP } from './significance.js';
+
+// ml-matrix loads on first use: it is only needed for relative weights, and start-up counts.
+type MlMatrix = typeof import('ml-matrix');
+let mlMatrix: MlMatrix | null = null;
+function linearAlgebra(): MlMatrix {
+  mlMatrix ??= createRequire(import.meta.url)('ml-matrix') as MlMatrix;
+  return mlMatrix;
+}
 
 export interface Correlation {
   r: number | null;
@@ -91,6 +99,7 @@ export function relativeWeights(drivers: readonly (readonly number[])[], outcome
   const rxx = correlationMatrix(drivers);
   const rxy = drivers.map((d) => pearson(d, outcome).r);
   if (rxy.some((r) => r === null)) return null;
+  const { EigenvalueDecomposition, Matrix, solve } = linearAlgebra();
   const eigen = new EigenvalueDecomposition(new Matrix(rxx), { assumeSymmetric: true });
   const values = eigen.realEigenvalues;
   if (values.some((v) => v <= 1e-10)) return null;

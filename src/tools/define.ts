@@ -4,6 +4,7 @@
  * `registerTools` adds the structured/text result shape and maps errors in one place.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { CallToolResult, ContentBlock, McpServer, ServerContext, ToolAnnotations } from '@modelcontextprotocol/server';
 import type * as z from 'zod';
 import { UserError } from '../errors.js';
@@ -105,6 +106,34 @@ export function toToolError(error: unknown, log: Logger, tool: string, notify?: 
   return errorResult(`Internal error in ${tool} (ref ${ref}). Nothing was saved by the failed step; the server log (stderr) has the details.`);
 }
 
+/** The checked-in JSON Schema of a tool (schemas/, kept equal to the zod definitions by a test). */
+function checkedInSchema(tool: string, io: 'input' | 'output'): unknown {
+  try {
+    return JSON.parse(readFileSync(new URL(`../../schemas/${tool}.${io}.json`, import.meta.url), 'utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The schema as the SDK sees it, with its JSON Schema computed once — or read from schemas/:
+ * the SDK converts every tool's zod schemas on each tools/list (~50 ms for the whole catalog,
+ * which start-up would pay). Validation still runs on the zod schema.
+ */
+function withCachedJsonSchema(schema: z.ZodObject, tool: string, io: 'input' | 'output'): z.ZodObject {
+  const standard = schema['~standard'] as unknown as { jsonSchema: { input(o: unknown): unknown; output(o: unknown): unknown } } & Record<string, unknown>;
+  const memo = new Map<string, unknown>();
+  const precomputed = checkedInSchema(tool, io);
+  const cached = (kind: 'input' | 'output') => (options: { target?: string } | undefined) => {
+    // schemas/ holds draft 2020-12, z.toJSONSchema's default and the SDK's target.
+    if (kind === io && precomputed !== undefined && (options?.target ?? 'draft-2020-12') === 'draft-2020-12') return structuredClone(precomputed);
+    const key = `${kind}:${JSON.stringify(options)}`;
+    if (!memo.has(key)) memo.set(key, standard.jsonSchema[kind](options));
+    return memo.get(key);
+  };
+  return { '~standard': { ...standard, jsonSchema: { input: cached('input'), output: cached('output') } } } as unknown as z.ZodObject;
+}
+
 export function registerTools(server: McpServer, tools: readonly ToolDefinition[], deps: ToolDeps): void {
   for (const tool of tools) {
     server.registerTool(
@@ -112,8 +141,8 @@ export function registerTools(server: McpServer, tools: readonly ToolDefinition[
       {
         title: tool.title,
         description: tool.description,
-        inputSchema: tool.input,
-        outputSchema: tool.output,
+        inputSchema: withCachedJsonSchema(tool.input, tool.name, 'input'),
+        outputSchema: withCachedJsonSchema(tool.output, tool.name, 'output'),
         annotations: { title: tool.title, ...tool.annotations },
       },
       async (args: unknown, request: ServerContext): Promise<CallToolResult> => {

@@ -3,7 +3,6 @@ import * as z from 'zod';
 import { UserError } from '../errors.js';
 import { reportCharts, type Report } from '../report/build.js';
 import { renderChart } from '../report/charts.js';
-import { svgToPng } from '../report/png.js';
 import { MIME, REPORT_FORMATS, writeReport, type ReportFormat } from '../report/write.js';
 import { defineTool } from './define.js';
 import { studyId } from './params.js';
@@ -71,11 +70,13 @@ Use this tool when you need to: hand over results, or refresh the report after n
     const head = `Report for study ${r.study_id}${r.segmentation_id ? ` (segmentation ${r.segmentation_id})` : ''}: ${r.sections.length} sections, ${r.charts} charts, generated in ${r.generation_ms} ms.\nHTML: ${r.files.html} (${Math.round(r.bytes.html / 1024)} kB; resource ${r.resources.html})`;
     return r.format === 'markdown' && r.markdown ? `${head}\n\n${r.markdown}` : head;
   },
-  attachments: (r, args) => {
+  attachments: async (r, args) => {
     const links = (['html', 'markdown', 'json'] as const).map((f) => ({ type: 'resource_link' as const, uri: r.resources[f], name: `report.${REPORT_FORMATS[f]}`, mimeType: MIME[f], description: `Study ${r.study_id} report (${f})` }));
     if (!args.include_chart_images) return links;
     // The charts of the report just written: the same data the HTML page draws.
     const report = JSON.parse(readFileSync(r.files.json, 'utf8')) as Report;
+    // resvg's native module loads only when images are asked for (it costs start-up time otherwise).
+    const { svgToPng } = await import('../report/png.js');
     const images = reportCharts(report)
       .slice(0, MAX_IMAGES)
       .map((c) => ({ type: 'image' as const, data: svgToPng(renderChart(c)).toString('base64'), mimeType: 'image/png' }));
