@@ -12,7 +12,7 @@ import { computeCrosstab } from '../tools/crosstab.js';
 import { computeDrivers } from '../tools/driver-analysis.js';
 import { segmentationView } from '../tools/get-segmentation.js';
 import { migration } from '../tools/segment-migration.js';
-import { conditionText } from '../tools/segmentation-common.js';
+import { conditionText, loadSegmentation } from '../tools/segmentation-common.js';
 import { validate } from '../tools/validate-segmentation.js';
 import { sampleGroupsCovered } from '../domain/study-health.js';
 import type { Chart } from './charts.js';
@@ -258,7 +258,9 @@ export function buildReport(store: Store, studyId: number, segmentationId?: numb
 }
 
 function segmentationSection(store: Store, segmentationId: number): NonNullable<Report['segmentation']> {
-  const view = segmentationView(store, { segmentation_id: segmentationId, limit: 1 });
+  // Members' data is loaded once for the views, personas and validation below.
+  const loaded = loadSegmentation(store, segmentationId);
+  const view = segmentationView(store, { segmentation_id: segmentationId, limit: 1 }, loaded);
   const row = store.segments.get(segmentationId);
   const segments: ReportSegment[] = view.segments.map((s) => ({
     segment_id: s.segment_id,
@@ -290,7 +292,7 @@ function segmentationSection(store: Store, segmentationId: number): NonNullable<
     }),
   };
 
-  const v = validate(store, { segmentation_id: segmentationId });
+  const v = validate(store, { segmentation_id: segmentationId }, loaded);
   const validation = {
     overall: v.overall.verdict,
     criteria: Object.entries(v.overall.criteria).map(([name, c]) => ({ name, verdict: c.verdict, evidence: c.evidence })),

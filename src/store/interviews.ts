@@ -1,6 +1,7 @@
 import type { AnswerValue, QuestionType } from '../domain/questions.js';
 import type { Db } from './db.js';
 import { now, type StudyStore } from './studies.js';
+import { pushTo } from '../domain/collections.js';
 
 export type InterviewStatus = 'completed' | 'partial';
 
@@ -136,7 +137,7 @@ export class InterviewStore {
       )
       .all(studyId, perTheme) as { code: string; participant_id: string; text: string }[];
     const out = new Map<string, { participant_id: string; text: string }[]>();
-    for (const r of rows) out.set(r.code, [...(out.get(r.code) ?? []), { participant_id: r.participant_id, text: r.text }]);
+    for (const r of rows) pushTo(out, r.code, { participant_id: r.participant_id, text: r.text });
     return out;
   }
 

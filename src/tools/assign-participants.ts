@@ -9,6 +9,7 @@ import type { Condition } from '../store/query.js';
 import { defineTool } from './define.js';
 import { capList, participantId } from './params.js';
 import { segmentationId, segmentLabel } from './segmentation-common.js';
+import { pushTo } from '../domain/collections.js';
 
 export const assignParticipants = defineTool({
   name: 'assign_participants',
@@ -37,7 +38,7 @@ Use this tool when you need to: place newly imported customers into known segmen
     const studyId = segmentation.study_id;
     const allFacts = store.segments.facts(studyId);
     const current = new Map<number, number[]>();
-    for (const m of store.segments.members(segmentation_id)) current.set(m.id, [...(current.get(m.id) ?? []), m.segment_id]);
+    for (const m of store.segments.members(segmentation_id)) pushTo(current, m.id, m.segment_id);
     let targets: ParticipantFacts[];
     if (participant_ids) {
       const byExternal = new Map(allFacts.map((f) => [f.participant_id, f]));

@@ -6,6 +6,7 @@ import type { FeatureComparison, FeatureProfile } from '../domain/segments/profi
 import { defineTool, readOnly } from './define.js';
 import { cursor, limit } from './params.js';
 import { comparisonOut, conditionText, formatQ, loadSegmentation, resolveSegment, segmentationId, segmentLabel, segmentRef } from './segmentation-common.js';
+import type { SegmentationContext } from './segmentation-common.js';
 
 const claim = z.object({ text: z.string(), participant_ids: z.array(z.string()) });
 const playbookOut = z.object({ product: z.string().optional(), marketing: z.string().optional(), sales: z.string().optional(), customer_success: z.string().optional() });
@@ -91,8 +92,8 @@ Use this tool when you need to: describe or name segments, write personas, or li
 });
 
 /** The handler's work, shared with generate_report. */
-export function segmentationView(store: Store, { segmentation_id, segment_id, limit, cursor }: z.output<typeof input>) {
-    const ctx = loadSegmentation(store, segmentation_id);
+export function segmentationView(store: Store, { segmentation_id, segment_id, limit, cursor }: z.output<typeof input>, loaded?: SegmentationContext) {
+    const ctx = loaded ?? loadSegmentation(store, segmentation_id);
     const { segmentation } = ctx;
     const focus = segment_id === undefined ? null : resolveSegment(ctx.segments, segment_id);
     const stability = ((segmentation.diagnostics as { stability?: { jaccard: number; verdict: string }[] } | null)?.stability ?? null);

@@ -5,6 +5,7 @@ import { centreDistances, matchSegments, type MigrationSegment } from '../domain
 import type { Store } from '../store/index.js';
 import { defineTool, readOnly } from './define.js';
 import { segmentLabel } from './segmentation-common.js';
+import { pushTo } from '../domain/collections.js';
 
 const NEW = 'new';
 const GONE = 'gone';
@@ -98,7 +99,7 @@ export function migration(store: Store, { from_segmentation_id, to_segmentation_
       else {
         moved++;
         const key = `${r}:${c}`;
-        flowIds.set(key, [...(flowIds.get(key) ?? []), id]);
+        pushTo(flowIds, key, id);
       }
     }
     if (stayed + moved === 0) throw new UserError('The two segmentations share no participant ids, so nobody can be tracked between them.');

@@ -19,6 +19,7 @@ import {
 } from '../domain/segments/validation.js';
 import { defineTool, readOnly } from './define.js';
 import { conditionText, loadSegmentation, segmentationId, segmentLabel } from './segmentation-common.js';
+import type { SegmentationContext } from './segmentation-common.js';
 
 const check = z.object({ verdict: z.enum(['pass', 'warn', 'fail']), evidence: z.string() });
 const CRITERIA = ['measurable', 'substantial', 'accessible', 'differentiable', 'actionable'] as const;
@@ -74,8 +75,8 @@ Use this tool when you need to: decide whether segments are ready to hand to pro
 });
 
 /** The handler's work, shared with generate_report. */
-export function validate(store: Store, { segmentation_id }: z.output<typeof input>) {
-    const ctx = loadSegmentation(store, segmentation_id);
+export function validate(store: Store, { segmentation_id }: z.output<typeof input>, loaded?: SegmentationContext) {
+    const ctx = loaded ?? loadSegmentation(store, segmentation_id);
     const { segmentation, segments, facts, groups, catalog } = ctx;
     const k = segments.length;
     const population = (segmentation.summary.participants_clustered as number | undefined) ?? facts.length;

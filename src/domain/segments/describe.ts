@@ -9,6 +9,7 @@ import type { Encoding } from './encoding.js';
 import type { ParticipantFacts } from './facts.js';
 import { adjust, compareGroups, distinguishing, profileGroup, type FeatureComparison, type FeatureProfile } from './profile.js';
 import { distinctiveWords, quoteScore, type DistinctiveWord } from './words.js';
+import { pushTo } from '../collections.js';
 
 export interface SegmentText {
   participant: number;
@@ -59,7 +60,7 @@ export function describeSegments(encoding: Encoding, facts: ParticipantFacts[], 
     return part;
   });
   const textsByParticipant = new Map<number, SegmentText[]>();
-  for (const t of texts) textsByParticipant.set(t.participant, [...(textsByParticipant.get(t.participant) ?? []), t]);
+  for (const t of texts) pushTo(textsByParticipant, t.participant, t);
 
   return groups.map((members, g) => {
     const memberFacts = members.map((i) => facts[i]!);

@@ -9,6 +9,7 @@
  */
 import type { ParticipantFacts, StudyCatalog } from './facts.js';
 import type { FeatureComparison } from './profile.js';
+import { pushTo } from '../collections.js';
 
 export interface Claim {
   text: string;
@@ -58,7 +59,7 @@ export function personaCard(input: PersonaInput): PersonaCard {
     const counts = new Map<string, ParticipantFacts[]>();
     for (const f of members) {
       const v = f.attributes[name];
-      if (typeof v === 'string' || typeof v === 'boolean') counts.set(String(v), [...(counts.get(String(v)) ?? []), f]);
+      if (typeof v === 'string' || typeof v === 'boolean') pushTo(counts, String(v), f);
     }
     const [value, who] = [...counts.entries()].sort((a, b) => b[1].length - a[1].length)[0] ?? [null, []];
     return value === null ? null : { value, who };
@@ -75,7 +76,7 @@ export function personaCard(input: PersonaInput): PersonaCard {
     if (top && top.who.length / n >= 0.4) context.push({ text: `${a.name}: ${top.value} (${pct(top.who.length / n)})`, participant_ids: cite(top.who) });
   }
   const tagCounts = new Map<string, ParticipantFacts[]>();
-  for (const f of members) for (const t of f.tags) tagCounts.set(t, [...(tagCounts.get(t) ?? []), f]);
+  for (const f of members) for (const t of f.tags) pushTo(tagCounts, t, f);
   for (const [tag, who] of [...tagCounts.entries()].sort((a, b) => b[1].length - a[1].length).slice(0, 2)) {
     if (who.length / n >= 0.3) context.push({ text: `tagged ${tag} (${pct(who.length / n)})`, participant_ids: cite(who) });
   }
@@ -100,7 +101,7 @@ export function personaCard(input: PersonaInput): PersonaCard {
     const answers = input.texts.filter((t) => t.kind === 'answer' && t.question === outcome.key && ids.has(t.participant));
     // The same words from several people are one claim citing all of them.
     const byText = new Map<string, string[]>();
-    for (const a of answers) byText.set(a.text, [...(byText.get(a.text) ?? []), ids.get(a.participant)!.participant_id]);
+    for (const a of answers) pushTo(byText, a.text, ids.get(a.participant)!.participant_id);
     for (const [text, who] of [...byText.entries()].sort((x, y) => y[1].length - x[1].length).slice(0, 2)) goals.push({ text: `"${text}"`, participant_ids: who.slice(0, CITE) });
   }
 
