@@ -88,19 +88,20 @@ export class SummaryStore {
     // The population and its groups are computed once into indexed temp tables; every per-question
     // aggregate then reads the covering answers index and looks members up by participant id.
     this.db.exec(`DROP TABLE IF EXISTS temp.${SCOPE}; DROP TABLE IF EXISTS temp.${GROUPS};
-      CREATE TEMP TABLE ${SCOPE} (participant_id INTEGER PRIMARY KEY, attributes TEXT NOT NULL);
+      CREATE TEMP TABLE ${SCOPE} (participant_id INTEGER PRIMARY KEY);
       CREATE TEMP TABLE ${GROUPS} (participant_id INTEGER NOT NULL, grp TEXT NOT NULL);`);
     try {
       this.db
         .prepare(
-          `INSERT INTO temp.${SCOPE} SELECT p.id, p.attributes FROM participants p JOIN interviews i ON i.participant_id = p.id
+          `INSERT INTO temp.${SCOPE} SELECT p.id FROM participants p JOIN interviews i ON i.participant_id = p.id
             WHERE p.study_id = ? AND i.status IN (${statuses.map(() => '?').join(', ')})`,
         )
         .run(studyId, ...statuses);
       // Group membership is materialized only when grouping; the overall pass reads the scope alone.
       const grouping = options.by ? this.grouping(options.by, context) : null;
       if (grouping) {
-        this.db.prepare(`WITH e AS (SELECT participant_id, attributes FROM temp.${SCOPE}) INSERT INTO temp.${GROUPS} (participant_id, grp) ${grouping.sql}`).run(...grouping.params);
+        // Attributes are read from participants only when grouping needs them (not copied into the scope).
+        this.db.prepare(`WITH e AS (SELECT s.participant_id, p.attributes FROM temp.${SCOPE} s JOIN participants p ON p.id = s.participant_id) INSERT INTO temp.${GROUPS} (participant_id, grp) ${grouping.sql}`).run(...grouping.params);
         this.db.exec(`CREATE INDEX temp.${GROUPS}_by_participant ON ${GROUPS} (participant_id, grp)`);
       }
       const groupSizes = grouping
@@ -141,7 +142,7 @@ export class SummaryStore {
         const path = attributePath(ref.name);
         if (type === 'number') {
           // Numbers are binned into quartiles so the groups stay few and comparable.
-          const values = (this.db.prepare(`SELECT json_extract(attributes, ?) AS v FROM temp.${SCOPE} WHERE v IS NOT NULL ORDER BY v`)
+          const values = (this.db.prepare(`SELECT json_extract(p.attributes, ?) AS v FROM temp.${SCOPE} s JOIN participants p ON p.id = s.participant_id WHERE v IS NOT NULL ORDER BY v`)
             .all(path) as { v: number }[]).map((r) => r.v);
           const distinct = [...new Set(values)];
           if (distinct.length <= 6) {
@@ -267,14 +268,23 @@ export class SummaryStore {
         break;
       }
       case 'multiple_choice': {
-        const respondents = respondentsOf();
-        const rows = this.db.prepare(`${cte} SELECT g.grp, j.value AS option, COUNT(*) AS count ${join.replace('WHERE', ', json_each(a.value) j WHERE')} GROUP BY g.grp, j.value`)
-          .all(question.id) as { grp: string; option: string; count: number }[];
+        // Group by the whole stored list first (few distinct combinations), then count options in JS:
+        // far cheaper than expanding every answer with json_each.
+        const rows = this.db.prepare(`${cte} SELECT g.grp, a.value AS list, COUNT(*) AS count ${join} GROUP BY g.grp, a.value`).all(question.id) as { grp: string; list: string; count: number }[];
         for (const grp of groups) {
-          const n = respondents.get(grp) ?? 0;
-          const selections = rows.filter((r) => r.grp === grp).reduce((s, r) => s + r.count, 0);
+          const counts = new Map<string, number>();
+          let n = 0;
+          let selections = 0;
+          for (const r of rows) {
+            if (r.grp !== grp) continue;
+            n += r.count;
+            for (const option of JSON.parse(r.list) as string[]) {
+              counts.set(option, (counts.get(option) ?? 0) + r.count);
+              selections += r.count;
+            }
+          }
           const options = question.options!.map((option) => {
-            const count = rows.find((r) => r.grp === grp && r.option === option)?.count ?? 0;
+            const count = counts.get(option) ?? 0;
             // share = share of respondents who chose the option (shares can add up to more than 1).
             return { option, count, share: n ? round(count / n) : 0 };
           });
@@ -283,13 +293,24 @@ export class SummaryStore {
         break;
       }
       case 'ranking': {
-        const respondents = respondentsOf();
-        const rows = this.db
-          .prepare(`${cte} SELECT g.grp, j.value AS option, CAST(j.key AS INTEGER) + 1 AS position, COUNT(*) AS count ${join.replace('WHERE', ', json_each(a.value) j WHERE')} GROUP BY g.grp, j.value, j.key`)
-          .all(question.id) as { grp: string; option: string; position: number; count: number }[];
+        // As for multiple choice: distinct orderings are few; positions are counted in JS.
+        const rows = this.db.prepare(`${cte} SELECT g.grp, a.value AS list, COUNT(*) AS count ${join} GROUP BY g.grp, a.value`).all(question.id) as { grp: string; list: string; count: number }[];
         for (const grp of groups) {
-          const n = respondents.get(grp) ?? 0;
-          result.set(grp, { n, options: summarizeRanking(question.options!, rows.filter((r) => r.grp === grp), n) });
+          const positions = new Map<string, number>();
+          let n = 0;
+          for (const r of rows) {
+            if (r.grp !== grp) continue;
+            n += r.count;
+            (JSON.parse(r.list) as string[]).forEach((option, i) => {
+              const key = `${i + 1}\u0000${option}`;
+              positions.set(key, (positions.get(key) ?? 0) + r.count);
+            });
+          }
+          const counts = [...positions.entries()].map(([key, count]) => {
+            const [position, option] = key.split('\u0000') as [string, string];
+            return { option, position: Number(position), count };
+          });
+          result.set(grp, { n, options: summarizeRanking(question.options!, counts, n) });
         }
         break;
       }
