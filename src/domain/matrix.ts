@@ -22,10 +22,6 @@ export function row(m: Matrix, i: number): Float64Array {
   return m.data.subarray(i * m.cols, (i + 1) * m.cols);
 }
 
-export function toRows(m: Matrix): number[][] {
-  return Array.from({ length: m.rows }, (_, i) => Array.from(row(m, i)));
-}
-
 /** Rows picked by index (repeats allowed: bootstrap samples). */
 export function pickRows(m: Matrix, indices: ArrayLike<number>): Matrix {
   const out = matrix(indices.length, m.cols);

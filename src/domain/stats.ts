@@ -154,12 +154,19 @@ export function topTerms(texts: string[], limit = 10): { term: string; count: nu
 }
 
 /** Quartile cut points (type 7, as numpy.quantile's default and R's quantile()) for binning. */
-export function quantile(sorted: number[], q: number): number {
+export function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return NaN;
   const h = (sorted.length - 1) * q;
   const lo = Math.floor(h);
   const hi = Math.min(lo + 1, sorted.length - 1);
   return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+}
+
+/** Quartile cut points of sorted values and labels for the four bins (≤ q1, q1–q2, q2–q3, > q3). */
+export function quartileBins(sorted: readonly number[]): { cuts: [number, number, number]; labels: [string, string, string, string] } {
+  const cuts = [0.25, 0.5, 0.75].map((q) => quantile(sorted, q)) as [number, number, number];
+  const fmt = (x: number) => String(round(x, 2));
+  return { cuts, labels: [`≤ ${fmt(cuts[0])}`, `${fmt(cuts[0])}–${fmt(cuts[1])}`, `${fmt(cuts[1])}–${fmt(cuts[2])}`, `> ${fmt(cuts[2])}`] };
 }
 
 export { round };

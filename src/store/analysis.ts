@@ -4,7 +4,7 @@
  */
 import { listOf, UserError } from '../errors.js';
 import { parseField } from '../domain/fields.js';
-import { quantile, round } from '../domain/stats.js';
+import { quartileBins, round } from '../domain/stats.js';
 import type { Db } from './db.js';
 import { attributePath, resolveAttribute, resolveQuestion, type FieldContext } from './query.js';
 
@@ -118,9 +118,7 @@ export class AnalysisStore {
           if (distinct.length <= 6) {
             return { ...base, sql: `SELECT p.id AS pid, CAST(json_extract(p.attributes, ?) AS TEXT) AS cat ${from}`, params: [path, studyId, path], order: distinct.map(String) };
           }
-          const cuts = [0.25, 0.5, 0.75].map((x) => quantile(values, x));
-          const fmt = (x: number) => String(round(x, 2));
-          const labels = [`≤ ${fmt(cuts[0]!)}`, `${fmt(cuts[0]!)}–${fmt(cuts[1]!)}`, `${fmt(cuts[1]!)}–${fmt(cuts[2]!)}`, `> ${fmt(cuts[2]!)}`];
+          const { cuts, labels } = quartileBins(values);
           return {
             ...base,
             sql: `SELECT pid, CASE WHEN v <= ? THEN ? WHEN v <= ? THEN ? WHEN v <= ? THEN ? ELSE ? END AS cat FROM (SELECT p.id AS pid, json_extract(p.attributes, ?) AS v ${from})`,

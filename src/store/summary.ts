@@ -7,7 +7,7 @@ import { parseField } from '../domain/fields.js';
 import {
   boxShares,
   netPromoterScore,
-  quantile,
+  quartileBins,
   round,
   summarizeNumbers,
   summarizeRanking,
@@ -148,9 +148,7 @@ export class SummaryStore {
           if (distinct.length <= 6) {
             return { sql: `SELECT participant_id, COALESCE(CAST(json_extract(attributes, ?) AS TEXT), '(missing)') AS grp FROM e`, params: [path], overlapping: false };
           }
-          const cuts = [0.25, 0.5, 0.75].map((q) => quantile(values, q));
-          const fmt = (x: number) => String(round(x, 2));
-          const labels = [`≤ ${fmt(cuts[0]!)}`, `${fmt(cuts[0]!)}–${fmt(cuts[1]!)}`, `${fmt(cuts[1]!)}–${fmt(cuts[2]!)}`, `> ${fmt(cuts[2]!)}`];
+          const { cuts, labels } = quartileBins(values);
           return {
             sql: `SELECT participant_id, CASE WHEN v IS NULL THEN '(missing)' WHEN v <= ? THEN ? WHEN v <= ? THEN ? WHEN v <= ? THEN ? ELSE ? END AS grp
                     FROM (SELECT participant_id, json_extract(attributes, ?) AS v FROM e)`,

@@ -3,7 +3,7 @@
  * silhouette (Rousseeuw 1987), Calinski–Harabasz (1974) and Davies–Bouldin (1979).
  */
 import { squaredDistance, type Matrix } from '../matrix.js';
-import { seededRandom } from '../random.js';
+import { sampleIndices, seededRandom } from '../random.js';
 
 /** Above this many rows the silhouette is estimated on a seeded sample of this size. */
 export const SILHOUETTE_EXACT_LIMIT = 4000;
@@ -19,17 +19,8 @@ export interface Silhouette {
 export function silhouette(data: Matrix, labels: ArrayLike<number>, k: number, seed = 0): Silhouette {
   const n = data.rows;
   if (k < 2 || k >= n) return { value: null, exact: true, sampled_rows: n };
-  let rows: number[] = Array.from({ length: n }, (_, i) => i);
   const exact = n <= SILHOUETTE_EXACT_LIMIT;
-  if (!exact) {
-    // Partial Fisher–Yates shuffle: the first SILHOUETTE_SAMPLE rows are a uniform sample.
-    const random = seededRandom(seed);
-    for (let i = 0; i < SILHOUETTE_SAMPLE; i++) {
-      const j = i + Math.floor(random() * (n - i));
-      [rows[i], rows[j]] = [rows[j]!, rows[i]!];
-    }
-    rows = rows.slice(0, SILHOUETTE_SAMPLE);
-  }
+  const rows = exact ? Array.from({ length: n }, (_, i) => i) : Array.from(sampleIndices(n, SILHOUETTE_SAMPLE, seededRandom(seed)));
   // Silhouette of the sample is computed within the sample (scikit-learn's sample_size semantics).
   const m = rows.length;
   const sizes = new Float64Array(k);
@@ -109,12 +100,3 @@ export function daviesBouldin(data: Matrix, labels: ArrayLike<number>, k: number
   }
   return total / k;
 }
-
-/** Within-cluster sum of squares for given labels (inertia of any partition, e.g. a rule segmentation). */
-export function withinSumOfSquares(data: Matrix, labels: ArrayLike<number>, k: number): number {
-  const { centres } = centroidsOf(data, labels, k);
-  let within = 0;
-  for (let i = 0; i < data.rows; i++) within += squaredDistance(data.data, i * data.cols, centres, labels[i]! * data.cols, data.cols);
-  return within;
-}
-

@@ -5,7 +5,7 @@
  * adjusted Rand index between the original labels and each resample's labels.
  */
 import { pickRows, type Matrix } from '../matrix.js';
-import { childSeed, seededRandom } from '../random.js';
+import { childSeed, sampleIndices, seededRandom } from '../random.js';
 import { adjustedRandIndex, jaccard } from './agreement.js';
 import { kmeans, nearestCentres, type KmeansResult } from './kmeans.js';
 
@@ -51,14 +51,7 @@ export async function bootstrapStability(
   const bootstraps = options.bootstraps ?? 20;
   const seed = options.seed ?? 0;
   if (data.rows > STABILITY_ROWS) {
-    // Partial Fisher–Yates: a uniform seeded subsample, kept in row order.
-    const random = seededRandom(childSeed(seed, 999));
-    const order = Int32Array.from({ length: data.rows }, (_, i) => i);
-    for (let i = 0; i < STABILITY_ROWS; i++) {
-      const j = i + Math.floor(random() * (data.rows - i));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
-    const picked = order.subarray(0, STABILITY_ROWS).sort();
+    const picked = sampleIndices(data.rows, STABILITY_ROWS, seededRandom(childSeed(seed, 999)));
     data = pickRows(data, picked);
     labels = Int32Array.from(picked, (i) => labels[i]!);
   }

@@ -5,7 +5,7 @@
  * segment again. Missing values fail a split's test and follow its "no" branch.
  */
 import { round } from '../stats.js';
-import { childSeed, seededRandom } from '../random.js';
+import { childSeed, sampleIndices, seededRandom } from '../random.js';
 import type { ParticipantFacts, StudyCatalog } from './facts.js';
 
 export interface RuleCondition {
@@ -183,13 +183,7 @@ export function typingTool(allFacts: ParticipantFacts[], allLabels: number[], k:
   let facts = allFacts;
   let labels = allLabels;
   if (allFacts.length > TYPING_SAMPLE) {
-    const random = seededRandom(childSeed(options.seed ?? 0, 55));
-    const order = Array.from({ length: allFacts.length }, (_, i) => i);
-    for (let i = 0; i < TYPING_SAMPLE; i++) {
-      const j = i + Math.floor(random() * (order.length - i));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
-    const picked = order.slice(0, TYPING_SAMPLE).sort((a, b) => a - b);
+    const picked = Array.from(sampleIndices(allFacts.length, TYPING_SAMPLE, seededRandom(childSeed(options.seed ?? 0, 55))));
     facts = picked.map((i) => allFacts[i]!);
     labels = picked.map((i) => allLabels[i]!);
   }
