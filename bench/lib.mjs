@@ -8,17 +8,8 @@ export const quick = process.argv.includes('--quick');
 export const workDir = join(tmpdir(), 'seglab-bench');
 mkdirSync(workDir, { recursive: true });
 
-/** mulberry32: the same stream as src/domain/random.ts. */
-export function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded generator (bench/run.mjs builds dist/ first). */
+export { seededRandom as random } from '../dist/domain/random.js';
 
 /** Standard normal by Box–Muller. */
 export function normal(rnd) {

@@ -229,17 +229,16 @@ export function buildReport(store: Store, studyId: number, segmentationId?: numb
   if (drivers?.top[0] && drivers.top[0].r !== null) summary.push(`Strongest driver of ${drivers.outcome.replace('answer.', '')}: ${drivers.top[0].driver} (r = ${drivers.top[0].r}${drivers.top[0].share !== null ? `, ${pct(drivers.top[0].share)} of R²` : ''}).`);
   if (crosstabs[0]) summary.push(`Sharpest difference: ${crosstabs[0].columns.replace('answer.', '')} by ${crosstabs[0].rows} (Cramér's V ${crosstabs[0].cramers_v}).`);
 
-  const health = store.studies.counts(studyId);
   return {
     version: 1,
     generated_at: new Date().toISOString(),
     study: { study_id: study.id, name: study.name, decision: study.decision, description: study.description, mode: study.mode },
     summary,
     method: {
-      participants: health.participants,
-      interviews_completed: health.interviews_completed,
-      interviews_partial: health.interviews_partial,
-      not_interviewed: health.not_interviewed,
+      participants: counts.participants,
+      interviews_completed: counts.interviews_completed,
+      interviews_partial: counts.interviews_partial,
+      not_interviewed: counts.not_interviewed,
       composition: tags,
       lifecycle_groups: readiness.map((g) => ({ group: g.group, participants: g.participants })),
       questions: questions.map((q) => ({ key: q.key, type: q.type, text: q.text })),

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { UserError } from '../errors.js';
 import { nearestCentres } from '../domain/clustering/kmeans.js';
 import { encodeParticipants, MAX_MISSING_SHARE, missingFeatures } from '../domain/segments/encoding.js';
-import { scoreRfm } from '../domain/segments/rfm.js';
+import { scoreParticipants } from '../domain/segments/rfm.js';
 import { matrix } from '../domain/matrix.js';
 import type { ParticipantFacts } from '../domain/segments/facts.js';
 import type { Condition } from '../store/query.js';
@@ -77,14 +77,8 @@ Use this tool when you need to: place newly imported customers into known segmen
       }
     } else {
       const rfm = (segmentation.parameters.rfm ?? {}) as { recency: string; frequency: string; monetary: string };
-      const bare = (name: string) => name.replace(/^attr\./, '');
-      const recencyIsDate = store.segments.catalog(studyId).attributes.find((a) => a.name === bare(rfm.recency))?.type === 'date';
-      const read = (f: ParticipantFacts, name: string, date = false): number | null => {
-        const v = f.attributes[bare(name)];
-        if (date) return typeof v === 'string' && Number.isFinite(Date.parse(v)) ? Date.parse(v) : null;
-        return typeof v === 'number' ? v : null;
-      };
-      const scores = scoreRfm(allFacts.map((f) => read(f, rfm.recency, recencyIsDate)), allFacts.map((f) => read(f, rfm.frequency)), allFacts.map((f) => read(f, rfm.monetary)), recencyIsDate);
+      const recencyIsDate = store.segments.catalog(studyId).attributes.find((a) => a.name === rfm.recency.replace(/^attr\./, ''))?.type === 'date';
+      const scores = scoreParticipants(allFacts, rfm, recencyIsDate);
       const index = new Map(allFacts.map((f, i) => [f.id, i]));
       for (const f of targets) {
         const score = scores[index.get(f.id)!];

@@ -106,13 +106,22 @@ export function toToolError(error: unknown, log: Logger, tool: string, notify?: 
   return errorResult(`Internal error in ${tool} (ref ${ref}). Nothing was saved by the failed step; the server log (stderr) has the details.`);
 }
 
-/** The checked-in JSON Schema of a tool (schemas/, kept equal to the zod definitions by a test). */
+const checkedIn = new Map<string, unknown>();
+
+/**
+ * The checked-in JSON Schema of a tool (schemas/, kept equal to the zod definitions by a test),
+ * read once per process: HTTP builds a server per session.
+ */
 function checkedInSchema(tool: string, io: 'input' | 'output'): unknown {
-  try {
-    return JSON.parse(readFileSync(new URL(`../../schemas/${tool}.${io}.json`, import.meta.url), 'utf8')) as unknown;
-  } catch {
-    return undefined;
+  const key = `${tool}.${io}`;
+  if (!checkedIn.has(key)) {
+    try {
+      checkedIn.set(key, JSON.parse(readFileSync(new URL(`../../schemas/${key}.json`, import.meta.url), 'utf8')) as unknown);
+    } catch {
+      checkedIn.set(key, undefined);
+    }
   }
+  return checkedIn.get(key);
 }
 
 /**

@@ -1,8 +1,7 @@
 import * as z from 'zod';
 import { listOf, UserError } from '../errors.js';
 import { defaultFeatures, fitEncoding } from '../domain/segments/encoding.js';
-import type { ParticipantFacts } from '../domain/segments/facts.js';
-import { RFM_SEGMENTS, scoreRfm } from '../domain/segments/rfm.js';
+import { RFM_SEGMENTS, scoreParticipants } from '../domain/segments/rfm.js';
 import { defineTool } from './define.js';
 import { capList, condition, studyId } from './params.js';
 import { conditionText, renderSegments, saveSegmentation, segmentSummaryOut, summarize } from './segmentation-common.js';
@@ -67,20 +66,7 @@ Use this tool when you need to: make segments a CRM can compute, test a hypothes
       const r = resolve('recency', args.rfm.recency, true);
       const f = resolve('frequency', args.rfm.frequency, false);
       const m = resolve('monetary', args.rfm.monetary, false);
-      const numberOf = (x: ParticipantFacts, name: string, date: boolean): number | null => {
-        const v = x.attributes[name];
-        if (date) {
-          const t = typeof v === 'string' ? Date.parse(v) : NaN;
-          return Number.isFinite(t) ? t : null;
-        }
-        return typeof v === 'number' && Number.isFinite(v) ? v : null;
-      };
-      const scores = scoreRfm(
-        facts.map((x) => numberOf(x, r.name, r.type === 'date')),
-        facts.map((x) => numberOf(x, f.name, false)),
-        facts.map((x) => numberOf(x, m.name, false)),
-        r.type === 'date',
-      );
+      const scores = scoreParticipants(facts, { recency: r.name, frequency: f.name, monetary: m.name }, r.type === 'date');
       const present = RFM_SEGMENTS.filter((s) => scores.some((x) => x?.segment === s.name));
       names = present.map((s) => s.name);
       descriptions = present.map((s) => s.description);

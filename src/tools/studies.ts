@@ -155,7 +155,7 @@ Use this tool when you need to: see a study's design and progress, find question
 });
 
 /** The readiness checklist of one study. */
-function studyChecks(store: Store, study: StudyRow, counts: StudyCounts) {
+function studyChecks(store: Store, study: StudyRow, counts: StudyCounts, tags = store.studies.tagCounts(study.id)) {
   const id = study.id;
   return readinessChecks({
     decision: study.decision,
@@ -164,7 +164,7 @@ function studyChecks(store: Store, study: StudyRow, counts: StudyCounts) {
     questionTypes: store.studies.questions(id).map((q) => q.type),
     participants: counts.participants,
     interviewsCompleted: counts.interviews_completed,
-    tags: store.studies.tagCounts(id),
+    tags,
   });
 }
 
@@ -175,15 +175,7 @@ export function studyDetail(store: Store, id: number) {
   const questions = store.studies.questions(id).map(({ id: _id, ...q }) => q);
   const counts = store.studies.counts(id);
   const tags = store.studies.tagCounts(id);
-  const checks = readinessChecks({
-    decision: row.decision,
-    mode: row.mode,
-    probing_depth: row.probing_depth,
-    questionTypes: questions.map((q) => q.type),
-    participants: counts.participants,
-    interviewsCompleted: counts.interviews_completed,
-    tags,
-  });
+  const checks = studyChecks(store, row, counts, tags);
   return {
     study,
     questions,

@@ -49,14 +49,19 @@ export async function seedTinyStudy(h: Harness): Promise<number> {
   return study_id;
 }
 
-/** Registers beforeAll/afterAll hooks that seed one tiny study and hand it to `ready`. */
-export function useTinyStudy(ready: (state: { h: Harness; study_id: number }) => void): void {
+/** Registers beforeAll/afterAll hooks: a fresh server, seeded once for the file's tests. */
+function useSeededStudy(seed: (h: Harness) => Promise<number>, ready: (state: { h: Harness; study_id: number }) => void, timeout?: number): void {
   let h: Harness;
   beforeAll(async () => {
     h = await connect();
-    ready({ h, study_id: await seedTinyStudy(h) });
-  });
-  afterAll(async () => h.close());
+    ready({ h, study_id: await seed(h) });
+  }, timeout);
+  afterAll(() => h.close());
+}
+
+/** The tiny study, seeded once for the file's tests. */
+export function useTinyStudy(ready: (state: { h: Harness; study_id: number }) => void): void {
+  useSeededStudy(seedTinyStudy, ready);
 }
 
 const sampleDir = new URL('../../data/sample-study/', import.meta.url);
@@ -74,12 +79,7 @@ export async function seedSampleStudy(h: Harness): Promise<number> {
   return study_id;
 }
 
-/** A harness with the sample study loaded once for the file's tests. */
+/** The sample study, loaded once for the file's tests. */
 export function useSampleStudy(ready: (state: { h: Harness; study_id: number }) => void): void {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await connect();
-    ready({ h, study_id: await seedSampleStudy(h) });
-  }, 30_000);
-  afterAll(() => h.close());
+  useSeededStudy(seedSampleStudy, ready, 30_000);
 }

@@ -70,8 +70,15 @@ const DAY_MS = 86_400_000;
  * A participant's raw values for one feature, before transform and standardizing (one number
  * per option for the multi-column kinds), or null when the feature is missing for them.
  */
+const parsedFields = new Map<string, ReturnType<typeof parseField>>();
+
 export function rawValues(feature: Pick<EncodedFeature, 'field' | 'kind' | 'options' | 'source'>, f: ParticipantFacts): number[] | null {
-  const ref = parseField(feature.field);
+  // Called per participant and feature: parse each field name once.
+  let ref = parsedFields.get(feature.field);
+  if (!ref) {
+    ref = parseField(feature.field);
+    parsedFields.set(feature.field, ref);
+  }
   const value: unknown = ref.kind === 'answer' ? f.answers.get(ref.key) : ref.kind === 'attr' ? f.attributes[ref.name] : undefined;
   const options = feature.options;
   switch (feature.kind) {

@@ -46,14 +46,21 @@ function short(field: string): string {
   return field.replace(/^(answer|attr)\./, '');
 }
 
-/** The raw values of one column among a group, skipping participants missing the feature. */
-function columnValues(feature: EncodedFeature, column: EncodedColumn, group: ParticipantFacts[]): number[] {
-  const index = column.option === null ? 0 : feature.options.indexOf(column.option);
-  const out: number[] = [];
+/** A feature's raw values among a group, read once (participants missing the feature left out). */
+function featureValues(feature: EncodedFeature, group: ParticipantFacts[]): number[][] {
+  const out: number[][] = [];
   for (const f of group) {
     const raw = rawValues(feature, f);
-    if (raw !== null && raw[index] !== undefined) out.push(raw[index]!);
+    if (raw !== null) out.push(raw);
   }
+  return out;
+}
+
+/** One column of those values. */
+function columnOf(feature: EncodedFeature, column: EncodedColumn, values: number[][]): number[] {
+  const index = column.option === null ? 0 : feature.options.indexOf(column.option);
+  const out: number[] = [];
+  for (const v of values) if (v[index] !== undefined) out.push(v[index]!);
   return out;
 }
 
@@ -61,9 +68,10 @@ export function profileGroup(encoding: Encoding, group: ParticipantFacts[], maxO
   return encoding.features.map((feature) => {
     const measure = measureOf(feature);
     const values: FeatureProfile['values'] = [];
+    const raws = featureValues(feature, group);
     let n = 0;
     for (const column of feature.columns) {
-      const xs = columnValues(feature, column, group);
+      const xs = columnOf(feature, column, raws);
       n = Math.max(n, xs.length);
       if (xs.length > 0) values.push({ option: column.option, value: round(xs.reduce((s, x) => s + x, 0) / xs.length, 3) });
     }
@@ -96,9 +104,11 @@ export function compareGroups(encoding: Encoding, a: ParticipantFacts[], b: Part
   const out: FeatureComparison[] = [];
   for (const feature of encoding.features) {
     const measure = measureOf(feature);
+    const rawA = featureValues(feature, a);
+    const rawB = featureValues(feature, b);
     for (const column of feature.columns) {
-      const xa = columnValues(feature, column, a);
-      const xb = columnValues(feature, column, b);
+      const xa = columnOf(feature, column, rawA);
+      const xb = columnOf(feature, column, rawB);
       const base = { column: column.name, field: feature.field, option: column.option, measure, n_a: xa.length, n_b: xb.length, q: null, significant: false };
       if (xa.length === 0 || xb.length === 0) {
         out.push({ ...base, a: null, b: null, difference: null, effect_size: null, effect_measure: column.binary ? 'cohen_h' : 'cohen_d', test: null, p: null, description: `${column.name}: not enough answers to compare` });

@@ -6,6 +6,8 @@
  * Recency: a number (e.g. days since last order) scores higher when smaller; a date scores
  * higher when later.
  */
+import type { ParticipantFacts } from './facts.js';
+
 export interface RfmScore {
   r: number;
   f: number;
@@ -52,6 +54,24 @@ export function rfmSegment(r: number, f: number): RfmSegmentName {
   const found = RFM_SEGMENTS.find((s) => s.cells.test(cell));
   if (!found) throw new Error(`rfm: no segment for cell ${cell}`);
   return found.name;
+}
+
+/** RFM scores of participants from three attributes (names with or without the attr. prefix). */
+export function scoreParticipants(facts: readonly ParticipantFacts[], names: { recency: string; frequency: string; monetary: string }, recencyIsDate: boolean): (RfmScore | null)[] {
+  const read = (f: ParticipantFacts, name: string, date: boolean): number | null => {
+    const v = f.attributes[name.replace(/^attr\./, '')];
+    if (date) {
+      const t = typeof v === 'string' ? Date.parse(v) : NaN;
+      return Number.isFinite(t) ? t : null;
+    }
+    return typeof v === 'number' && Number.isFinite(v) ? v : null;
+  };
+  return scoreRfm(
+    facts.map((f) => read(f, names.recency, recencyIsDate)),
+    facts.map((f) => read(f, names.frequency, false)),
+    facts.map((f) => read(f, names.monetary, false)),
+    recencyIsDate,
+  );
 }
 
 export function scoreRfm(recency: (number | null)[], frequency: (number | null)[], monetary: (number | null)[], recencyIsDate: boolean): (RfmScore | null)[] {
