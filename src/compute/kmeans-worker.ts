@@ -1,50 +1,22 @@
 /**
- * A k-means worker: holds shared views of the data and the per-chunk partials, and runs the
- * chunks it is sent. The arithmetic is kernel.ts's, so results do not depend on the thread.
+ * A k-means worker: binds the kernel to the job's shared memory and runs the chunks it is sent.
+ * The arithmetic is kernel.ts's, so results do not depend on the thread.
  */
 import { parentPort } from 'node:worker_threads';
-import { runChunks, type LloydState } from '../domain/clustering/kernel.js';
+import { runStep, Workspace, type Layout, type Step } from '../domain/clustering/kernel.js';
 
-interface Setup {
-  type: 'setup';
-  data: SharedArrayBuffer;
-  rows: number;
-  cols: number;
-  k: number;
-  chunks: number;
-  labels: SharedArrayBuffer;
-  partialSums: SharedArrayBuffer;
-  partialCounts: SharedArrayBuffer;
-  partialInertia: SharedArrayBuffer;
-}
+type Message = { type: 'setup'; memory: WebAssembly.Memory; layout: Layout } | { type: 'step'; step: Step; from: number; to: number } | { type: 'release' };
 
-interface Step {
-  type: 'step';
-  centres: Float64Array;
-  withSums: boolean;
-  from: number;
-  to: number;
-}
+let workspace: Workspace | null = null;
 
-let data: Float64Array | null = null;
-let state: LloydState | null = null;
-
-parentPort!.on('message', (message: Setup | Step) => {
+parentPort!.on('message', (message: Message) => {
   if (message.type === 'setup') {
-    data = new Float64Array(message.data);
-    state = {
-      rows: message.rows,
-      cols: message.cols,
-      k: message.k,
-      chunks: message.chunks,
-      labels: new Int32Array(message.labels),
-      partialSums: new Float64Array(message.partialSums),
-      partialCounts: new Float64Array(message.partialCounts),
-      partialInertia: new Float64Array(message.partialInertia),
-    };
+    workspace = new Workspace(message.memory, message.layout);
     parentPort!.postMessage('ready');
-    return;
+  } else if (message.type === 'step') {
+    runStep(workspace!, message.step, message.from, message.to);
+    parentPort!.postMessage('done');
+  } else {
+    workspace = null;
   }
-  runChunks(data!, state!, message.centres, message.withSums, message.from, message.to);
-  parentPort!.postMessage('done');
 });

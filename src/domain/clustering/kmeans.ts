@@ -1,13 +1,13 @@
 /**
  * k-means behind one small function: a matrix in, assignments and centres out.
  * Initialisation is greedy k-means++ (as scikit-learn does: 2 + ln k candidate centres per step,
- * keeping the one that lowers the potential most), seeded; Lloyd iterations run in the typed-array
- * kernel of kernel.ts (ml-kmeans, the first kernel, stays as the cross-check in the tests).
+ * keeping the one that lowers the potential most), seeded; both it and the Lloyd iterations run in
+ * the WebAssembly kernel of kernel.ts (ml-kmeans, the first kernel, stays as the cross-check in the tests).
  * Convergence follows scikit-learn: labels unchanged, or summed squared centre shift ≤ tol × mean variance.
  */
-import { matrix, row, squaredDistance, type Matrix } from '../matrix.js';
+import { matrix, row, type Matrix } from '../matrix.js';
 import { childSeed, seededRandom, type Random } from '../random.js';
-import { lloydSerial, lloydState } from './kernel.js';
+import { kmeansPlusPlusLoop, lloydLoop, runSerial, workspaceFor, type LloydOutcome, type Step, type Workspace } from './kernel.js';
 
 export interface KmeansOptions {
   seed?: number;
@@ -34,52 +34,8 @@ export const DEFAULT_SEED = 42;
 
 /** Greedy k-means++ seeding (Arthur & Vassilvitskii 2007; scikit-learn's variant with local trials). */
 export function kmeansPlusPlus(data: Matrix, k: number, random: Random): Matrix {
-  const { rows: n, cols } = data;
-  const centres = matrix(k, cols);
-  const trials = 2 + Math.floor(Math.log(k));
-  const first = Math.floor(random() * n);
-  centres.data.set(row(data, first), 0);
-  const closest = new Float64Array(n);
-  let potential = 0;
-  for (let i = 0; i < n; i++) {
-    closest[i] = squaredDistance(data.data, i * cols, centres.data, 0, cols);
-    potential += closest[i]!;
-  }
-  const candidateDistances = new Float64Array(n);
-  const bestDistances = new Float64Array(n);
-  for (let c = 1; c < k; c++) {
-    let bestCandidate = -1;
-    let bestPotential = Infinity;
-    for (let t = 0; t < trials; t++) {
-      const candidate = potential > 0 ? sampleProportional(closest, potential, random()) : Math.floor(random() * n);
-      let candidatePotential = 0;
-      for (let i = 0; i < n; i++) {
-        const d = Math.min(closest[i]!, squaredDistance(data.data, i * cols, data.data, candidate * cols, cols));
-        candidateDistances[i] = d;
-        candidatePotential += d;
-      }
-      if (candidatePotential < bestPotential) {
-        bestPotential = candidatePotential;
-        bestCandidate = candidate;
-        bestDistances.set(candidateDistances);
-      }
-    }
-    centres.data.set(row(data, bestCandidate), c * cols);
-    closest.set(bestDistances);
-    potential = bestPotential;
-  }
-  return centres;
-}
-
-function sampleProportional(weights: Float64Array, total: number, u: number): number {
-  let target = u * total;
-  for (let i = 0; i < weights.length; i++) {
-    target -= weights[i]!;
-    if (target < 0) return i;
-  }
-  // Rounding left a sliver: take the last row with any weight.
-  for (let i = weights.length - 1; i >= 0; i--) if (weights[i]! > 0) return i;
-  return weights.length - 1;
+  const ws = workspaceFor(data, k);
+  return matrix(k, data.cols, runSerial(ws, kmeansPlusPlusLoop(ws, k, random)));
 }
 
 /** Mean of the per-column variances: scales the convergence tolerance as scikit-learn does. */
@@ -100,49 +56,51 @@ export function meanVariance(data: Matrix): number {
 
 /** Nearest centre per row and the resulting inertia (the final E-step, also used to score new rows). */
 export function nearestCentres(data: Matrix, centres: Matrix): { assignments: Int32Array; distances: Float64Array; inertia: number } {
-  const { rows: n, cols } = data;
-  const assignments = new Int32Array(n);
-  const distances = new Float64Array(n);
+  const ws = workspaceFor(data, centres.rows);
+  ws.centres.set(centres.data);
+  runSerial(ws, (function* (): Generator<Step, void, void> {
+    yield { op: 'assign', k: centres.rows, withSums: false };
+  })());
   let inertia = 0;
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    let bestDistance = Infinity;
-    for (let c = 0; c < centres.rows; c++) {
-      const d = squaredDistance(data.data, i * cols, centres.data, c * cols, cols);
-      if (d < bestDistance) {
-        bestDistance = d;
-        best = c;
-      }
-    }
-    assignments[i] = best;
-    distances[i] = bestDistance;
-    inertia += bestDistance;
-  }
-  return { assignments, distances, inertia };
+  for (let chunk = 0; chunk < ws.layout.chunks; chunk++) inertia += ws.partialValues[chunk * ws.layout.stride]!;
+  return { assignments: ws.labels.slice(), distances: ws.closest.slice(), inertia };
 }
 
-/** Lloyd iterations from given centres: the typed-array kernel (kernel.ts), on this thread. */
+/** Lloyd iterations from given centres, on this thread. */
 export function lloyd(data: Matrix, initial: Matrix, options: { maxIterations?: number; tolerance?: number } = {}): KmeansResult {
-  const k = initial.rows;
-  const state = lloydState(data.rows, data.cols, k);
-  const tolerance = (options.tolerance ?? 1e-4) * meanVariance(data);
-  const out = lloydSerial(data.data, state, initial.data, { maxIterations: options.maxIterations ?? 300, tolerance });
-  return { k, assignments: out.labels, centres: matrix(k, data.cols, out.centres), inertia: out.inertia, iterations: out.iterations, converged: out.converged };
+  const ws = workspaceFor(data, initial.rows);
+  const loop = lloydLoop(ws, Float64Array.from(initial.data), initial.rows, { maxIterations: options.maxIterations ?? 300, tolerance: (options.tolerance ?? 1e-4) * meanVariance(data) });
+  return resultOf(runSerial(ws, loop), initial.rows, data.cols);
 }
 
-/** k-means with seeded k-means++ restarts, keeping the lowest inertia. Same seed, same result. */
-export function kmeans(data: Matrix, k: number, options: KmeansOptions = {}): KmeansResult {
+function resultOf(out: LloydOutcome, k: number, cols: number): KmeansResult {
+  return { k, assignments: out.labels.slice(), centres: matrix(k, cols, out.centres), inertia: out.inertia, iterations: out.iterations, converged: out.converged };
+}
+
+/**
+ * k-means with seeded k-means++ restarts, keeping the lowest inertia, as a loop of kernel steps
+ * (run on this thread by `kmeans`, on worker threads by src/compute/kmeans-pool.ts).
+ */
+export function* kmeansLoop(ws: Workspace, k: number, options: KmeansOptions = {}): Generator<Step, KmeansResult, void> {
+  const { rows, cols } = ws.layout;
   if (!Number.isInteger(k) || k < 1) throw new Error(`kmeans: k must be a positive integer, got ${k}`);
-  if (data.rows < k) throw new Error(`kmeans: ${data.rows} rows cannot make ${k} clusters`);
+  if (rows < k) throw new Error(`kmeans: ${rows} rows cannot make ${k} clusters`);
   const seed = options.seed ?? DEFAULT_SEED;
   const restarts = Math.max(1, options.restarts ?? 10);
+  const iterations = { maxIterations: options.maxIterations ?? 300, tolerance: (options.tolerance ?? 1e-4) * meanVariance(ws.matrix()) };
   let best: KmeansResult | null = null;
   for (let r = 0; r < restarts; r++) {
-    const initial = kmeansPlusPlus(data, k, seededRandom(childSeed(seed, r)));
-    const fit = lloyd(data, initial, options);
+    const initial = yield* kmeansPlusPlusLoop(ws, k, seededRandom(childSeed(seed, r)));
+    const fit = resultOf(yield* lloydLoop(ws, initial, k, iterations), k, cols);
     if (!best || fit.inertia < best.inertia - 1e-12 * Math.max(1, best.inertia)) best = fit;
   }
   return best!;
+}
+
+/** k-means on this thread. Same seed, same result. */
+export function kmeans(data: Matrix, k: number, options: KmeansOptions = {}): KmeansResult {
+  const ws = workspaceFor(data, k);
+  return runSerial(ws, kmeansLoop(ws, k, options));
 }
 
 /**

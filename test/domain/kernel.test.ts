@@ -1,0 +1,71 @@
+/** The WebAssembly kernel: built from its source, and exact against plain arithmetic on every code path. */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { KERNEL_WASM_BASE64 } from '../../src/domain/clustering/kernel-wasm.js';
+import { kmeansPlusPlus, nearestCentres } from '../../src/domain/clustering/kmeans.js';
+import { matrix, row, squaredDistance } from '../../src/domain/matrix.js';
+import { seededRandom } from '../../src/domain/random.js';
+// @ts-expect-error: a plain ES module script without type declarations
+import { compileKernel, kernelModuleSource } from '../../scripts/build-kernel.mjs';
+
+const root = new URL('../../', import.meta.url);
+
+function randomMatrix(rows: number, cols: number, seed: number) {
+  const random = seededRandom(seed);
+  const m = matrix(rows, cols);
+  for (let x = 0; x < m.data.length; x++) m.data[x] = random() * 10 - 5;
+  return m;
+}
+
+describe('WebAssembly k-means kernel', () => {
+  it('kernel-wasm.ts is kernel.wat compiled (run `npm run kernel` after editing the .wat)', async () => {
+    const bytes: Buffer = await compileKernel(new URL('src/domain/clustering/kernel.wat', root).pathname);
+    expect(bytes.toString('base64')).toBe(KERNEL_WASM_BASE64);
+    expect(readFileSync(new URL('src/domain/clustering/kernel-wasm.ts', root), 'utf8')).toBe(kernelModuleSource(bytes));
+  });
+
+  it('nearest centres and distances match plain arithmetic for odd and even columns and centre counts', () => {
+    for (const cols of [1, 2, 3, 4, 5, 7, 8, 16, 17]) {
+      for (const k of [1, 2, 3, 6]) {
+        const data = randomMatrix(300, cols, cols * 10 + k);
+        const centres = randomMatrix(k, cols, 999 + cols);
+        const out = nearestCentres(data, centres);
+        let inertia = 0;
+        for (let i = 0; i < data.rows; i++) {
+          let best = 0;
+          let bestDistance = Infinity;
+          for (let c = 0; c < k; c++) {
+            const d = squaredDistance(data.data, i * cols, centres.data, c * cols, cols);
+            if (d < bestDistance) [best, bestDistance] = [c, d];
+          }
+          expect(out.assignments[i], `cols ${cols}, k ${k}, row ${i}`).toBe(best);
+          expect(Math.abs(out.distances[i]! - bestDistance)).toBeLessThanOrEqual(1e-12 * Math.max(1, bestDistance));
+          inertia += bestDistance;
+        }
+        expect(Math.abs(out.inertia - inertia) / inertia).toBeLessThan(1e-12);
+      }
+    }
+  });
+
+  it('ties go to the lower centre index, as in scikit-learn', () => {
+    const data = matrix(3, 3, Float64Array.from([0, 0, 0, 1, 1, 1, 2, 2, 2]));
+    const centres = matrix(4, 3, Float64Array.from([5, 5, 5, 1, 1, 1, 1, 1, 1, 1, 1, 1]));
+    expect(Array.from(nearestCentres(data, centres).assignments)).toEqual([1, 1, 1]);
+  });
+
+  it('k-means++ picks data rows, one per well-separated blob, and is reproducible', () => {
+    const random = seededRandom(3);
+    const data = matrix(400, 5);
+    for (let i = 0; i < 400; i++) for (let j = 0; j < 5; j++) data.data[i * 5 + j] = (i % 4) * 100 + random();
+    const centres = kmeansPlusPlus(data, 4, seededRandom(8));
+    const blobs = new Set<number>();
+    for (let c = 0; c < 4; c++) {
+      const centre = Array.from(row(centres, c));
+      const source = Array.from({ length: 400 }, (_, i) => i).find((i) => Array.from(row(data, i)).every((v, j) => v === centre[j]));
+      expect(source, `centre ${c} is a data row`).toBeDefined();
+      blobs.add(source! % 4);
+    }
+    expect(blobs.size).toBe(4);
+    expect(Array.from(kmeansPlusPlus(data, 4, seededRandom(8)).data)).toEqual(Array.from(centres.data));
+  });
+});
