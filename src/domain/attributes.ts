@@ -15,7 +15,9 @@ const FALSE = new Set(['false', 'no', 'n']);
 const DATE = /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 export function isMissing(raw: string): boolean {
-  return MISSING.has(raw.trim().toLowerCase());
+  const value = raw.trim();
+  // Every missing marker is at most four characters: skip the lower-casing for the rest.
+  return value.length <= 4 && MISSING.has(value.toLowerCase());
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -32,27 +34,63 @@ function isDate(value: string): boolean {
 }
 
 /**
- * Infers the type of a column from its non-missing values:
+ * Infers the type of a column from its non-missing values, one value at a time (imports stream):
  * number, boolean (true/false, yes/no), ISO date, category (few distinct values that repeat),
  * otherwise text.
  */
+export class TypeInference {
+  private present = 0;
+  private number = true;
+  private boolean = true;
+  private date = true;
+  /** Distinct lower-cased values, until there are too many for a category. */
+  private distinct: Set<string> | null = new Set();
+
+  add(raw: string): void {
+    const value = raw.trim();
+    if (value.length <= 4 && MISSING.has(value.toLowerCase())) return;
+    this.present++;
+    const folded = value.toLowerCase();
+    if (this.number && NUMBER.test(value)) {
+      // A number is neither a boolean nor a date.
+      this.boolean = false;
+      this.date = false;
+    } else {
+      this.number = false;
+      if (this.boolean && !TRUE.has(folded) && !FALSE.has(folded)) this.boolean = false;
+      if (this.date && !isDate(value)) this.date = false;
+    }
+    if (this.distinct) {
+      this.distinct.add(folded);
+      if (this.distinct.size > MAX_CATEGORIES) this.distinct = null;
+    }
+  }
+
+  result(): AttributeType {
+    if (this.present === 0) return 'text';
+    if (this.number) return 'number';
+    if (this.boolean) return 'boolean';
+    if (this.date) return 'date';
+    const distinct = this.distinct?.size ?? Infinity;
+    // A category repeats: at most 25 distinct values, on average each used at least twice
+    // (in a tiny file, any repetition will do: pro, pro, free is a plan, not free text).
+    if (distinct <= MAX_CATEGORIES && distinct <= Math.max(2, this.present / 2) && distinct < this.present) return 'category';
+    return 'text';
+  }
+}
+
+const MAX_CATEGORIES = 25;
+
 export function inferAttributeType(values: readonly string[]): AttributeType {
-  const present = values.map((v) => v.trim()).filter((v) => !isMissing(v));
-  if (present.length === 0) return 'text';
-  if (present.every((v) => NUMBER.test(v))) return 'number';
-  if (present.every((v) => TRUE.has(v.toLowerCase()) || FALSE.has(v.toLowerCase()))) return 'boolean';
-  if (present.every(isDate)) return 'date';
-  const distinct = new Set(present.map((v) => v.toLowerCase())).size;
-  // A category repeats: at most 25 distinct values, on average each used at least twice
-  // (in a tiny file, any repetition will do: pro, pro, free is a plan, not free text).
-  if (distinct <= 25 && distinct <= Math.max(2, present.length / 2) && distinct < present.length) return 'category';
-  return 'text';
+  const inference = new TypeInference();
+  for (const value of values) inference.add(value);
+  return inference.result();
 }
 
 /** Coerces a raw value to the attribute's type; `undefined` means missing, `null` means it does not fit. */
 export function coerceAttribute(raw: string, type: AttributeType): AttributeValue | undefined | null {
   const value = raw.trim();
-  if (isMissing(value)) return undefined;
+  if (value.length <= 4 && MISSING.has(value.toLowerCase())) return undefined;
   switch (type) {
     case 'number':
       return NUMBER.test(value) ? Number(value) : null;

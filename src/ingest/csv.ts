@@ -1,10 +1,13 @@
 /**
  * CSV → participant rows. Knows about CRM exports (BOM, CRLF, `;` and tab delimiters, quoted
  * newlines, padded headers, Windows-1252 files) and reports every bad line with its number.
- * Pure: the store decides what is written.
+ * Imports stream the source twice: `scanParticipants` checks every line and infers column types
+ * (nothing is kept per row but the ids), then `typedParticipants` yields the rows to write.
+ * No I/O of its own beyond reading the source: the store decides what is written.
  */
-import { parse } from 'csv-parse/sync';
+import { coerceAttribute, describeType, mergeAttributeTypes, TypeInference, type AttributeType } from '../domain/attributes.js';
 import { UserError } from '../errors.js';
+import { csvRecords, detectDelimiter, firstLine, textSource, type CsvRecord, type TextSource } from './csv-records.js';
 
 export interface CsvOptions {
   id_column?: string | undefined;
@@ -62,31 +65,6 @@ export function decodeCsvBytes(bytes: Uint8Array): { text: string; warning?: str
   }
 }
 
-function detectDelimiter(text: string): string {
-  const firstLine = text.split('\n').find((l) => l.trim() !== '') ?? '';
-  let best = ',';
-  let bestCount = 0;
-  for (const candidate of [',', ';', '\t']) {
-    let count = 0;
-    let quoted = false;
-    for (const ch of firstLine) {
-      if (ch === '"') quoted = !quoted;
-      else if (ch === candidate && !quoted) count++;
-    }
-    if (count > bestCount) {
-      best = candidate;
-      bestCount = count;
-    }
-  }
-  return best;
-}
-
-function startLine(info: { lines: number }, raw: string): number {
-  const body = raw.replace(/^\n+/, '');
-  const newlines = (body.match(/\n/g) ?? []).length;
-  return info.lines - newlines + (body.endsWith('\n') ? 1 : 0);
-}
-
 function findColumn(headers: string[], candidates: string[]): number {
   for (const candidate of candidates) {
     const index = headers.findIndex((h) => normalizeHeader(h) === candidate);
@@ -102,35 +80,19 @@ function splitTags(value: string): string[] {
     .filter((t) => t.length > 0);
 }
 
-export function parseParticipantsCsv(input: string, options: CsvOptions = {}): ParsedCsv {
-  // One line-ending convention, so a file mixing CRLF and LF still parses.
-  const text = input.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-  if (text.trim() === '') throw new UserError('The CSV is empty: it needs a header row and at least one participant row.');
-  const warnings: string[] = [];
-  if (text.includes('\uFFFD')) {
-    warnings.push('The CSV contains replacement characters (�): it was probably not UTF-8 when it was read. Re-save it as UTF-8.');
-  }
+/** Which column is what: found once from the header. */
+export interface ColumnPlan {
+  delimiter: string;
+  headers: string[];
+  idIndex: number;
+  emailIndex: number;
+  nameIndexes: number[];
+  tagIndexes: number[];
+  attributeIndexes: number[];
+}
 
-  const delimiter = detectDelimiter(text);
-  let records: { record: string[]; info: { lines: number }; raw: string }[];
-  try {
-    records = parse(text, {
-      delimiter,
-      info: true,
-      raw: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-    }) as unknown as typeof records;
-  } catch (error) {
-    const e = error as { message?: string; lines?: number };
-    const line = e.lines ? ` (line ${e.lines})` : '';
-    throw new UserError(`The CSV could not be parsed${line}: ${e.message ?? String(error)}. Check for an unclosed quote.`);
-  }
-  records = records.filter((r) => r.record.some((field) => field.trim() !== ''));
-  const [headerRecord, ...body] = records;
-  if (!headerRecord) throw new UserError('The CSV is empty: it needs a header row and at least one participant row.');
-
-  const headers = headerRecord.record.map((h) => h.trim());
+function planColumns(header: CsvRecord, delimiter: string, options: CsvOptions): ColumnPlan {
+  const headers = header.fields.map((h) => h.trim());
   const blank = headers.findIndex((h) => h === '');
   if (blank >= 0) throw new UserError(`The CSV header has an empty column name at position ${blank + 1}; name every column.`);
   const seenHeaders = new Map<string, number>();
@@ -141,9 +103,8 @@ export function parseParticipantsCsv(input: string, options: CsvOptions = {}): P
   });
 
   const byName = (name: string, what: string): number => {
-    const index = headers.findIndex((h) => h === name.trim()) >= 0
-      ? headers.findIndex((h) => h === name.trim())
-      : headers.findIndex((h) => normalizeHeader(h) === normalizeHeader(name));
+    const exact = headers.findIndex((h) => h === name.trim());
+    const index = exact >= 0 ? exact : headers.findIndex((h) => normalizeHeader(h) === normalizeHeader(name));
     if (index < 0) throw new UserError(`${what} "${name}" is not a column of the CSV. Columns: ${headers.join(', ')}.`);
     return index;
   };
@@ -177,50 +138,224 @@ export function parseParticipantsCsv(input: string, options: CsvOptions = {}): P
 
   const special = new Set([idIndex, emailIndex, ...nameIndexes, ...tagIndexes]);
   const attributeIndexes = headers.map((_, i) => i).filter((i) => !special.has(i));
+  return { delimiter, headers, idIndex, emailIndex, nameIndexes, tagIndexes, attributeIndexes };
+}
 
+function isBlank(record: CsvRecord): boolean {
+  return record.fields.every((field) => field.trim() === '');
+}
+
+/** The header plan and the records after it (blank records skipped). */
+function openCsv(source: TextSource, options: CsvOptions): { plan: ColumnPlan; records: Generator<CsvRecord> } {
+  const delimiter = detectDelimiter(firstLine(source));
+  const records = csvRecords(source, delimiter);
+  for (let next = records.next(); !next.done; next = records.next()) {
+    if (!isBlank(next.value)) return { plan: planColumns(next.value, delimiter, options), records: filterBlank(records) };
+  }
+  throw new UserError('The CSV is empty: it needs a header row and at least one participant row.');
+}
+
+function* filterBlank(records: Generator<CsvRecord>): Generator<CsvRecord> {
+  for (const record of records) if (!isBlank(record)) yield record;
+}
+
+/** Problems a line has on its own (field count, id, email); ids are checked across lines by the caller. */
+function lineProblems(record: CsvRecord, plan: ColumnPlan, externalId: string, email: string | null): string[] {
+  const problems: string[] = [];
+  if (record.fields.length !== plan.headers.length) problems.push(`has ${record.fields.length} fields but the header has ${plan.headers.length}`);
+  if (!externalId) problems.push(`the id column "${plan.headers[plan.idIndex]}" is empty`);
+  if (email && !EMAIL.test(email)) problems.push(`"${email}" in column "${plan.headers[plan.emailIndex]}" is not an email address`);
+  return problems;
+}
+
+function field(record: CsvRecord, i: number): string {
+  return (record.fields[i] ?? '').trim();
+}
+
+function personOf(record: CsvRecord, plan: ColumnPlan): Omit<ParsedRow, 'attributes' | 'line'> {
+  const email = plan.emailIndex >= 0 ? field(record, plan.emailIndex) || null : null;
+  const name = plan.nameIndexes.map((i) => field(record, i)).filter(Boolean).join(' ') || null;
+  const tags = [...new Set(plan.tagIndexes.flatMap((i) => splitTags(field(record, i))))];
+  return { external_id: field(record, plan.idIndex), email, name, tags };
+}
+
+/** The whole CSV parsed into rows (raw attribute text), for small texts and tests. */
+export function parseParticipantsCsv(input: string, options: CsvOptions = {}): ParsedCsv {
+  const source = textSource(input);
+  const { plan, records } = openCsv(source, options);
+  const warnings: string[] = [];
+  if (input.includes('\uFFFD')) warnings.push(REPLACEMENT_WARNING);
   const rows: ParsedRow[] = [];
   const errors: LineError[] = [];
   const firstLineOfId = new Map<string, number>();
-  for (const { record, info, raw } of body) {
-    const line = startLine(info, raw);
-    const problems: string[] = [];
-    if (record.length !== headers.length) {
-      problems.push(`has ${record.length} fields but the header has ${headers.length}`);
-    }
-    const field = (i: number) => (record[i] ?? '').trim();
-    const externalId = field(idIndex);
-    if (!externalId) problems.push(`the id column "${headers[idIndex]}" is empty`);
-    const prior = firstLineOfId.get(externalId);
-    if (externalId && prior !== undefined) {
-      problems.push(`duplicate id "${externalId}" (also on line ${prior})`);
-    }
-    const email = emailIndex >= 0 ? field(emailIndex) || null : null;
-    if (email && !EMAIL.test(email)) problems.push(`"${email}" in column "${headers[emailIndex]}" is not an email address`);
-
+  for (const record of records) {
+    const person = personOf(record, plan);
+    const problems = lineProblems(record, plan, person.external_id, person.email);
+    const prior = firstLineOfId.get(person.external_id);
+    if (person.external_id && prior !== undefined) problems.push(`duplicate id "${person.external_id}" (also on line ${prior})`);
+    if (person.external_id && prior === undefined) firstLineOfId.set(person.external_id, record.line);
     if (problems.length > 0) {
-      errors.push({ line, message: problems.join('; ') });
-      if (externalId && prior === undefined) firstLineOfId.set(externalId, line);
+      errors.push({ line: record.line, message: problems.join('; ') });
       continue;
     }
-    firstLineOfId.set(externalId, line);
-    const name = nameIndexes.map(field).filter(Boolean).join(' ') || null;
-    const tags = [...new Set(tagIndexes.flatMap((i) => splitTags(field(i))))];
     const attributes: Record<string, string> = {};
-    for (const i of attributeIndexes) attributes[headers[i]!] = record[i] ?? '';
-    rows.push({ line, external_id: externalId, email, name, tags, attributes });
+    for (const i of plan.attributeIndexes) attributes[plan.headers[i]!] = record.fields[i] ?? '';
+    rows.push({ line: record.line, ...person, attributes });
   }
-
-  if (body.length === 0) warnings.push('The CSV has a header but no participant rows.');
-
+  if (rows.length + errors.length === 0) warnings.push('The CSV has a header but no participant rows.');
   return {
-    delimiter,
-    id_column: headers[idIndex]!,
-    email_column: emailIndex >= 0 ? headers[emailIndex]! : null,
-    name_columns: nameIndexes.map((i) => headers[i]!),
-    tag_columns: tagIndexes.map((i) => headers[i]!),
-    attribute_columns: attributeIndexes.map((i) => headers[i]!),
+    delimiter: plan.delimiter,
+    ...columnNames(plan),
+    attribute_columns: plan.attributeIndexes.map((i) => plan.headers[i]!),
     rows,
     errors,
     warnings,
   };
+}
+
+const REPLACEMENT_WARNING = 'The CSV contains replacement characters (�): it was probably not UTF-8 when it was read. Re-save it as UTF-8.';
+
+function columnNames(plan: ColumnPlan) {
+  return {
+    id_column: plan.headers[plan.idIndex]!,
+    email_column: plan.emailIndex >= 0 ? plan.headers[plan.emailIndex]! : null,
+    name_columns: plan.nameIndexes.map((i) => plan.headers[i]!),
+    tag_columns: plan.tagIndexes.map((i) => plan.headers[i]!),
+  };
+}
+
+export type OnDuplicate = 'update' | 'skip' | 'error';
+
+/** What the study already has, which decides types and duplicates. */
+export interface ImportContext {
+  catalogue: ReadonlyMap<string, AttributeType>;
+  existingIds: ReadonlySet<string>;
+  onDuplicate: OnDuplicate;
+}
+
+export interface AttributePlan {
+  name: string;
+  index: number;
+  type: AttributeType;
+  new: boolean;
+  /** Values to be written (non-missing, on lines that will be written). */
+  values: number;
+}
+
+/** Pass 1: every line checked, column types decided, outcomes counted. */
+export interface ParticipantScan {
+  plan: ColumnPlan;
+  columns: ReturnType<typeof columnNames>;
+  attributes: AttributePlan[];
+  rowsRead: number;
+  /** Lines that are not written: all of them, in order. */
+  errors: LineError[];
+  badLines: ReadonlySet<number>;
+  inserts: number;
+  updates: number;
+  skips: number;
+  warnings: string[];
+}
+
+/**
+ * Pass 1 over the source: structure, ids (empty, duplicated in the file, already in the study
+ * with on_duplicate "error"), emails, values that do not fit a known numeric, boolean or date
+ * attribute; and each new column's type, inferred from all its values.
+ */
+export function scanParticipants(source: TextSource, options: CsvOptions, context: ImportContext): ParticipantScan {
+  const { plan, records } = openCsv(source, options);
+  const attributes: AttributePlan[] = plan.attributeIndexes.map((index) => {
+    const name = plan.headers[index]!;
+    const known = context.catalogue.get(name);
+    return { name, index, type: known ?? 'text', new: known === undefined, values: 0 };
+  });
+  // A known numeric/boolean/date attribute keeps its type: values that do not fit are bad lines.
+  const strict = attributes.filter((a) => !a.new && (a.type === 'number' || a.type === 'boolean' || a.type === 'date'));
+  const inferred = attributes.filter((a) => !strict.includes(a)).map((a) => ({ attribute: a, inference: new TypeInference() }));
+
+  const errors: LineError[] = [];
+  const badLines = new Set<number>();
+  const firstLineOfId = new Map<string, number>();
+  const present = new Int32Array(attributes.length);
+  let rowsRead = 0;
+  let replacement = false;
+  let inserts = 0;
+  let updates = 0;
+  let skips = 0;
+  for (const record of records) {
+    rowsRead++;
+    const externalId = field(record, plan.idIndex);
+    const email = plan.emailIndex >= 0 ? field(record, plan.emailIndex) || null : null;
+    const problems = lineProblems(record, plan, externalId, email);
+    const prior = firstLineOfId.get(externalId);
+    if (externalId && prior !== undefined) problems.push(`duplicate id "${externalId}" (also on line ${prior})`);
+    if (externalId && prior === undefined) firstLineOfId.set(externalId, record.line);
+    const exists = context.existingIds.has(externalId);
+    if (problems.length === 0) {
+      // Types come from structurally sound lines, as a reader would judge the column.
+      for (const { attribute, inference } of inferred) inference.add(record.fields[attribute.index] ?? '');
+      for (const a of strict) {
+        const raw = record.fields[a.index] ?? '';
+        if (coerceAttribute(raw, a.type) === null) problems.push(`"${raw.trim()}" in column "${a.name}" is not ${describeType(a.type)}`);
+      }
+      if (exists && context.onDuplicate === 'error') {
+        problems.push(`participant "${externalId}" already exists in this study (on_duplicate is "error"; use "update" or "skip")`);
+      }
+    }
+    if (!replacement && record.fields.some((f) => f.includes('\uFFFD'))) replacement = true;
+    if (problems.length > 0) {
+      errors.push({ line: record.line, message: problems.join('; ') });
+      badLines.add(record.line);
+    } else if (exists && context.onDuplicate === 'skip') skips++;
+    else {
+      if (exists) updates++;
+      else inserts++;
+      for (let a = 0; a < attributes.length; a++) if (!isMissingRaw(record.fields[attributes[a]!.index])) present[a]!++;
+    }
+  }
+  for (const { attribute, inference } of inferred) {
+    const type = inference.result();
+    attribute.type = attribute.new ? type : mergeAttributeTypes(attribute.type, type);
+  }
+  attributes.forEach((a, i) => (a.values = present[i]!));
+  const warnings: string[] = [];
+  if (replacement) warnings.push(REPLACEMENT_WARNING);
+  if (rowsRead === 0) warnings.push('The CSV has a header but no participant rows.');
+  return { plan, columns: columnNames(plan), attributes, rowsRead, errors, badLines, inserts, updates, skips, warnings };
+}
+
+function isMissingRaw(raw: string | undefined): boolean {
+  return raw === undefined || coerceAttribute(raw, 'text') === undefined;
+}
+
+/** A row ready to write: attributes already typed and serialised. */
+export interface TypedParticipant {
+  line: number;
+  external_id: string;
+  email: string | null;
+  name: string | null;
+  tags: string[];
+  /** JSON object of the typed attributes present on the line. */
+  attributes: string;
+  exists: boolean;
+}
+
+/** Pass 2: the lines to write (bad lines and skipped duplicates left out), typed as the scan decided. */
+export function* typedParticipants(source: TextSource, options: CsvOptions, scan: ParticipantScan, context: ImportContext): Generator<TypedParticipant> {
+  const { plan, records } = openCsv(source, options);
+  const keys = scan.attributes.map((a) => JSON.stringify(a.name) + ':');
+  for (const record of records) {
+    if (scan.badLines.has(record.line)) continue;
+    const person = personOf(record, plan);
+    const exists = context.existingIds.has(person.external_id);
+    if (exists && context.onDuplicate === 'skip') continue;
+    let json = '{';
+    for (let a = 0; a < scan.attributes.length; a++) {
+      const attribute = scan.attributes[a]!;
+      const value = coerceAttribute(record.fields[attribute.index] ?? '', attribute.type);
+      if (value === undefined || value === null) continue;
+      json += (json.length > 1 ? ',' : '') + keys[a] + (typeof value === 'string' ? JSON.stringify(value) : typeof value === 'number' && !Number.isFinite(value) ? 'null' : String(value));
+    }
+    yield { line: record.line, ...person, attributes: json + '}', exists };
+  }
 }

@@ -1,16 +1,19 @@
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import * as z from 'zod';
 import { UserError } from '../errors.js';
-import { decodeCsvBytes, parseParticipantsCsv } from '../ingest/csv.js';
+import { scanParticipants, typedParticipants, type CsvOptions, type ImportContext, type ParticipantScan } from '../ingest/csv.js';
+import { fileSource, textSource, type TextSource } from '../ingest/csv-records.js';
 import { attributeType, lineError, studyId } from './params.js';
 import { defineTool, type ToolDeps } from './define.js';
 
 /** Most bad lines listed in one result; the count says how many there were in all. */
 const MAX_LINES_LISTED = 200;
-const MAX_FILE_BYTES = 512 * 1024 * 1024;
+// Files stream (memory stays bounded); the limit only guards against pointing at the wrong file.
+const MAX_FILE_BYTES = 2 * 1024 * 1024 * 1024;
 
-function readCsvFile(path: string, files: ToolDeps['files']): { text: string; warning?: string } {
+/** A readable file inside the folder this server may read, or a clear refusal. */
+function checkedCsvPath(path: string, files: ToolDeps['files']): string {
   if (!files.allowAnyPath && !files.importRoot) {
     throw new UserError('Reading files is disabled over HTTP. Pass the CSV inline as `csv`, or start the server with --allow-dir <folder>.');
   }
@@ -27,7 +30,25 @@ function readCsvFile(path: string, files: ToolDeps['files']): { text: string; wa
   const stats = statSync(real);
   if (!stats.isFile()) throw new UserError(`"${path}" is not a file.`);
   if (stats.size > MAX_FILE_BYTES) throw new UserError(`"${path}" is ${Math.round(stats.size / 1e6)} MB; the limit is ${MAX_FILE_BYTES / 1e6} MB.`);
-  return decodeCsvBytes(readFileSync(real));
+  return real;
+}
+
+const WINDOWS_1252_WARNING =
+  'The file is not valid UTF-8; it was read as Windows-1252 (Excel\'s usual encoding). Check accented names, or re-save the file as UTF-8.';
+
+/**
+ * Pass 1 over a file: as UTF-8, or again as Windows-1252 when the bytes are not UTF-8.
+ * Returns the source that worked, for pass 2.
+ */
+function scanFile(path: string, options: CsvOptions, context: ImportContext): { source: TextSource; scan: ParticipantScan; warning?: string } {
+  const utf8 = fileSource(path, 'utf-8');
+  try {
+    return { source: utf8, scan: scanParticipants(utf8, options, context) };
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_ENCODING_INVALID_ENCODED_DATA') throw error;
+  }
+  const cp1252 = fileSource(path, 'windows-1252');
+  return { source: cp1252, scan: scanParticipants(cp1252, options, context), warning: WINDOWS_1252_WARNING };
 }
 
 export const importParticipants = defineTool({
@@ -71,33 +92,38 @@ Use this tool when you need to: load the people to interview, with lifecycle tag
     if ((args.csv === undefined) === (args.path === undefined)) {
       throw new UserError('Give exactly one of `csv` (the CSV text) or `path` (a local file).');
     }
-    const source = args.csv !== undefined ? { text: args.csv } : readCsvFile(args.path!, files);
-    const parsed = parseParticipantsCsv(source.text, { id_column: args.id_column, tag_columns: args.tag_columns });
-    const result = store.participants.importRows(args.study_id, parsed, {
-      on_duplicate: args.on_duplicate,
-      skip_invalid: args.skip_invalid,
-      dry_run: args.dry_run,
-    });
-    if (result.written && !args.dry_run) {
-      notify('info', `import_participants: study ${args.study_id}: ${result.inserted} inserted, ${result.updated} updated, ${result.skipped} skipped`);
+    const options = { id_column: args.id_column, tag_columns: args.tag_columns };
+    const context: ImportContext = {
+      catalogue: new Map(store.studies.attributes(args.study_id).map((a) => [a.name, a.type])),
+      existingIds: store.participants.externalIds(args.study_id),
+      onDuplicate: args.on_duplicate,
+    };
+    // Pass 1 checks every line and decides the types; pass 2 streams the rows to write.
+    const { source, scan, warning } = args.csv !== undefined ? { source: textSource(args.csv), scan: scanParticipants(textSource(args.csv), options, context), warning: undefined } : scanFile(checkedCsvPath(args.path!, files), options, context);
+    const blocked = scan.errors.length > 0 && !args.skip_invalid;
+    let written = { inserted: scan.inserts, updated: scan.updates };
+    if (!blocked && !args.dry_run) {
+      written = store.participants.writeParticipants(args.study_id, typedParticipants(source, options, scan, context), scan.attributes.map(({ name, type }) => ({ name, type })));
+      notify('info', `import_participants: study ${args.study_id}: ${written.inserted} inserted, ${written.updated} updated, ${scan.skips + scan.errors.length} skipped`);
     }
-    const warnings = [...(source.warning ? [source.warning] : []), ...parsed.warnings];
-    const badTotal = result.errors.length + result.skipped_lines.length;
+    const warnings = [...(warning ? [warning] : []), ...scan.warnings];
+    const badTotal = scan.errors.length;
     if (badTotal > MAX_LINES_LISTED) warnings.push(`${badTotal} bad lines; the first ${MAX_LINES_LISTED} are listed.`);
+    const listed = scan.errors.slice(0, MAX_LINES_LISTED);
     return {
       study_id: args.study_id,
       dry_run: args.dry_run,
-      written: result.written && !args.dry_run,
-      rows_read: parsed.rows.length + parsed.errors.length,
-      inserted: result.inserted,
-      updated: result.updated,
-      skipped: result.skipped,
-      errors: result.errors.slice(0, MAX_LINES_LISTED),
-      skipped_lines: result.skipped_lines.slice(0, MAX_LINES_LISTED),
+      written: !blocked && !args.dry_run,
+      rows_read: scan.rowsRead,
+      inserted: blocked ? 0 : written.inserted,
+      updated: blocked ? 0 : written.updated,
+      skipped: blocked ? 0 : scan.skips + (args.skip_invalid ? badTotal : 0),
+      errors: args.skip_invalid ? [] : listed,
+      skipped_lines: args.skip_invalid ? listed : [],
       bad_lines_total: badTotal,
-      attributes: result.attributes,
-      columns: { id: parsed.id_column, email: parsed.email_column, name: parsed.name_columns, tags: parsed.tag_columns },
-      delimiter: parsed.delimiter === '\t' ? 'tab' : parsed.delimiter,
+      attributes: scan.attributes.map(({ name, type, new: isNew, values }) => ({ name, type, new: isNew, values: blocked ? 0 : values })),
+      columns: { id: scan.columns.id_column, email: scan.columns.email_column, name: scan.columns.name_columns, tags: scan.columns.tag_columns },
+      delimiter: scan.plan.delimiter === '\t' ? 'tab' : scan.plan.delimiter,
       participants_total: store.studies.counts(args.study_id).participants,
       warnings,
     };
