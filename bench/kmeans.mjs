@@ -20,8 +20,8 @@ const ours = (threads) => {
 const one = ours(1);
 const two = ours(2);
 const rows = [
-  ['seglab kernel, 1 thread', one],
-  ['seglab kernel, 2 threads', two],
+  ['seglab WebAssembly SIMD kernel, 1 thread', one],
+  ['seglab WebAssembly SIMD kernel, 2 threads', two],
 ];
 let reference = null;
 if (hasPython(['sklearn', 'threadpoolctl'])) {

@@ -33,8 +33,28 @@ const qid = new Map(sql.prepare('SELECT key, id FROM questions').all().map((r) =
 const participants = sql.prepare("SELECT id, json_extract(attributes, '$.plan') AS plan FROM participants ORDER BY id").all();
 const rnd = random(99);
 const pick = (xs) => xs[Math.floor(rnd() * xs.length)];
-const words = ['price', 'cheaper', 'integrations', 'slack', 'onboarding', 'setup', 'support', 'security', 'reports', 'dashboards', 'team', 'speed', 'tagging', 'survey', 'churn', 'pilot', 'references', 'wizard', 'import', 'tickets'];
-const sentence = () => Array.from({ length: 8 + Math.floor(rnd() * 8) }, () => pick(words)).join(' ');
+// Words follow Zipf's law (s = 1.1) over a 3,000-word vocabulary, as speech does: filler words
+// are everywhere, the domain terms are spread over the ranks (price common, references rare), so
+// a text search selects a realistic few percent of participants instead of everyone.
+const domain = ['price', 'support', 'team', 'setup', 'reports', 'cheaper', 'integrations', 'onboarding', 'dashboards', 'slack', 'speed', 'security', 'tickets', 'import', 'survey', 'tagging', 'churn', 'pilot', 'wizard', 'references'];
+const filler = ['the', 'we', 'and', 'it', 'to', 'a', 'is', 'that', 'our', 'for', 'really', 'just', 'was', 'but', 'so', 'with', 'they', 'have', 'when', 'like'];
+const vocabulary = Array.from({ length: 3000 }, (_, rank) => `w${rank}`);
+filler.forEach((w, i) => (vocabulary[i] = w));
+domain.forEach((w, i) => (vocabulary[20 + Math.round(i ** 2.2)] = w)); // ranks 20 … ~680
+const cdf = new Float64Array(vocabulary.length);
+for (let r = 0, sum = 0; r < vocabulary.length; r++) cdf[r] = sum += 1 / (r + 1) ** 1.1;
+const zipfWord = () => {
+  const u = rnd() * cdf[cdf.length - 1];
+  let lo = 0;
+  let hi = cdf.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cdf[mid] < u) lo = mid + 1;
+    else hi = mid;
+  }
+  return vocabulary[lo];
+};
+const sentence = () => Array.from({ length: 8 + Math.floor(rnd() * 8) }, zipfWord).join(' ');
 const interview = sql.prepare("INSERT INTO interviews (participant_id, status, interviewed_at, transcript, created_at, updated_at) VALUES (?, 'completed', ?, ?, ?, ?)");
 const answer = sql.prepare('INSERT INTO answers (participant_id, question_id, value, answered_at) VALUES (?, ?, ?, ?)');
 const quote = sql.prepare('INSERT INTO quotes (participant_id, question_id, text, created_at) VALUES (?, ?, ?, ?)');
