@@ -52,16 +52,15 @@ export function normalizeHeader(header: string): string {
   return header.trim().toLowerCase().replace(/[\s\-.]+/g, '_');
 }
 
+export const WINDOWS_1252_WARNING =
+  "The file is not valid UTF-8; it was read as Windows-1252 (Excel's usual encoding). Check accented names, or re-save the file as UTF-8.";
+
 /** Decodes file bytes: UTF-8 (with or without BOM), else Windows-1252 with a warning. */
 export function decodeCsvBytes(bytes: Uint8Array): { text: string; warning?: string } {
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
   } catch {
-    const text = new TextDecoder('windows-1252').decode(bytes);
-    return {
-      text,
-      warning: 'The file is not valid UTF-8; it was read as Windows-1252 (Excel\'s usual encoding). Check accented names, or re-save the file as UTF-8.',
-    };
+    return { text: new TextDecoder('windows-1252').decode(bytes), warning: WINDOWS_1252_WARNING };
   }
 }
 

@@ -2,7 +2,7 @@ import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import * as z from 'zod';
 import { UserError } from '../errors.js';
-import { scanParticipants, typedParticipants, type CsvOptions, type ImportContext, type ParticipantScan } from '../ingest/csv.js';
+import { scanParticipants, typedParticipants, WINDOWS_1252_WARNING, type CsvOptions, type ImportContext, type ParticipantScan } from '../ingest/csv.js';
 import { fileSource, textSource, type TextSource } from '../ingest/csv-records.js';
 import { attributeType, lineError, studyId } from './params.js';
 import { defineTool, type ToolDeps } from './define.js';
@@ -32,9 +32,6 @@ function checkedCsvPath(path: string, files: ToolDeps['files']): string {
   if (stats.size > MAX_FILE_BYTES) throw new UserError(`"${path}" is ${Math.round(stats.size / 1e6)} MB; the limit is ${MAX_FILE_BYTES / 1e6} MB.`);
   return real;
 }
-
-const WINDOWS_1252_WARNING =
-  'The file is not valid UTF-8; it was read as Windows-1252 (Excel\'s usual encoding). Check accented names, or re-save the file as UTF-8.';
 
 /**
  * Pass 1 over a file: as UTF-8, or again as Windows-1252 when the bytes are not UTF-8.
