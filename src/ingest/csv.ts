@@ -158,11 +158,19 @@ function* filterBlank(records: Generator<CsvRecord>): Generator<CsvRecord> {
   for (const record of records) if (!isBlank(record)) yield record;
 }
 
-/** Problems a line has on its own (field count, id, email); ids are checked across lines by the caller. */
-function lineProblems(record: CsvRecord, plan: ColumnPlan, externalId: string, email: string | null): string[] {
+/**
+ * A line's structural problems: field count, empty id, an id seen on an earlier line (recorded in
+ * `firstLineOfId` as lines go by), a malformed email.
+ */
+function lineProblems(record: CsvRecord, plan: ColumnPlan, externalId: string, email: string | null, firstLineOfId: Map<string, number>): string[] {
   const problems: string[] = [];
   if (record.fields.length !== plan.headers.length) problems.push(`has ${record.fields.length} fields but the header has ${plan.headers.length}`);
   if (!externalId) problems.push(`the id column "${plan.headers[plan.idIndex]}" is empty`);
+  else {
+    const prior = firstLineOfId.get(externalId);
+    if (prior !== undefined) problems.push(`duplicate id "${externalId}" (also on line ${prior})`);
+    else firstLineOfId.set(externalId, record.line);
+  }
   if (email && !EMAIL.test(email)) problems.push(`"${email}" in column "${plan.headers[plan.emailIndex]}" is not an email address`);
   return problems;
 }
@@ -189,10 +197,7 @@ export function parseParticipantsCsv(input: string, options: CsvOptions = {}): P
   const firstLineOfId = new Map<string, number>();
   for (const record of records) {
     const person = personOf(record, plan);
-    const problems = lineProblems(record, plan, person.external_id, person.email);
-    const prior = firstLineOfId.get(person.external_id);
-    if (person.external_id && prior !== undefined) problems.push(`duplicate id "${person.external_id}" (also on line ${prior})`);
-    if (person.external_id && prior === undefined) firstLineOfId.set(person.external_id, record.line);
+    const problems = lineProblems(record, plan, person.external_id, person.email, firstLineOfId);
     if (problems.length > 0) {
       errors.push({ line: record.line, message: problems.join('; ') });
       continue;
@@ -285,10 +290,7 @@ export function scanParticipants(source: TextSource, options: CsvOptions, contex
     rowsRead++;
     const externalId = field(record, plan.idIndex);
     const email = plan.emailIndex >= 0 ? field(record, plan.emailIndex) || null : null;
-    const problems = lineProblems(record, plan, externalId, email);
-    const prior = firstLineOfId.get(externalId);
-    if (externalId && prior !== undefined) problems.push(`duplicate id "${externalId}" (also on line ${prior})`);
-    if (externalId && prior === undefined) firstLineOfId.set(externalId, record.line);
+    const problems = lineProblems(record, plan, externalId, email, firstLineOfId);
     const exists = context.existingIds.has(externalId);
     if (problems.length === 0) {
       // Types come from structurally sound lines, as a reader would judge the column.

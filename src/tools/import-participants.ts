@@ -33,6 +33,11 @@ function checkedCsvPath(path: string, files: ToolDeps['files']): string {
   return real;
 }
 
+function scanText(csv: string, options: CsvOptions, context: ImportContext): { source: TextSource; scan: ParticipantScan; warning?: string } {
+  const source = textSource(csv);
+  return { source, scan: scanParticipants(source, options, context) };
+}
+
 /**
  * Pass 1 over a file: as UTF-8, or again as Windows-1252 when the bytes are not UTF-8.
  * Returns the source that worked, for pass 2.
@@ -96,7 +101,7 @@ Use this tool when you need to: load the people to interview, with lifecycle tag
       onDuplicate: args.on_duplicate,
     };
     // Pass 1 checks every line and decides the types; pass 2 streams the rows to write.
-    const { source, scan, warning } = args.csv !== undefined ? { source: textSource(args.csv), scan: scanParticipants(textSource(args.csv), options, context), warning: undefined } : scanFile(checkedCsvPath(args.path!, files), options, context);
+    const { source, scan, warning } = args.csv !== undefined ? scanText(args.csv, options, context) : scanFile(checkedCsvPath(args.path!, files), options, context);
     const blocked = scan.errors.length > 0 && !args.skip_invalid;
     let written = { inserted: scan.inserts, updated: scan.updates };
     if (!blocked && !args.dry_run) {

@@ -125,7 +125,7 @@ export class Workspace {
   }
 }
 
-export function sharedMemory(bytes: number, maximumPages = Math.ceil(bytes / PAGE)): WebAssembly.Memory {
+function sharedMemory(bytes: number, maximumPages = Math.ceil(bytes / PAGE)): WebAssembly.Memory {
   const initial = Math.max(1, Math.ceil(bytes / PAGE));
   return new WebAssembly.Memory({ initial, maximum: Math.max(initial, maximumPages), shared: true });
 }
@@ -305,9 +305,15 @@ export function* lloydLoop(ws: Workspace, initial: Float64Array, k: number, opti
     previousLabels.set(ws.labels);
   }
   // Labels and inertia for the final centres (scikit-learn's closing E-step).
+  const inertia = yield* nearestLoop(ws, centres, k);
+  return { centres, labels: ws.labels, inertia, iterations, converged };
+}
+
+/** Nearest of `k` centres for every row (labels and closest in the workspace); returns the inertia. */
+export function* nearestLoop(ws: Workspace, centres: Float64Array<ArrayBufferLike>, k: number): Generator<Step, number, void> {
   ws.centres.set(centres);
   yield { op: 'assign', k, withSums: false };
-  return { centres, labels: ws.labels, inertia: totalOf(ws, 0), iterations, converged };
+  return totalOf(ws, 0);
 }
 
 function reduceCentres(ws: Workspace, k: number, previous: Float64Array, next: Float64Array): void {

@@ -7,7 +7,7 @@
  */
 import { matrix, row, type Matrix } from '../matrix.js';
 import { childSeed, seededRandom, type Random } from '../random.js';
-import { kmeansPlusPlusLoop, lloydLoop, runSerial, workspaceFor, type LloydOutcome, type Step, type Workspace } from './kernel.js';
+import { kmeansPlusPlusLoop, lloydLoop, nearestLoop, runSerial, workspaceFor, type LloydOutcome, type Step, type Workspace } from './kernel.js';
 
 export interface KmeansOptions {
   seed?: number;
@@ -57,12 +57,7 @@ export function meanVariance(data: Matrix): number {
 /** Nearest centre per row and the resulting inertia (the final E-step, also used to score new rows). */
 export function nearestCentres(data: Matrix, centres: Matrix): { assignments: Int32Array; distances: Float64Array; inertia: number } {
   const ws = workspaceFor(data, centres.rows);
-  ws.centres.set(centres.data);
-  runSerial(ws, (function* (): Generator<Step, void, void> {
-    yield { op: 'assign', k: centres.rows, withSums: false };
-  })());
-  let inertia = 0;
-  for (let chunk = 0; chunk < ws.layout.chunks; chunk++) inertia += ws.partialValues[chunk * ws.layout.stride]!;
+  const inertia = runSerial(ws, nearestLoop(ws, centres.data, centres.rows));
   return { assignments: ws.labels.slice(), distances: ws.closest.slice(), inertia };
 }
 
