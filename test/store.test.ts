@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultDatabasePath } from '../src/config.js';
 import { migrate, openDatabase } from '../src/store/db.js';
 import { latestSchemaVersion } from '../src/store/migrations.js';
+import { Store } from '../src/store/index.js';
 
 const tempDb = () => join(mkdtempSync(join(tmpdir(), 'seglab-store-')), 'nested', 'seglab.db');
 
@@ -34,6 +35,22 @@ describe('openDatabase', () => {
     // A fresh file goes from 0 to the latest version.
     const fresh = new Database(':memory:');
     expect(migrate(fresh)).toEqual({ from: 0, to: latestSchemaVersion });
+  });
+
+  it('moves attributes written as JSON text (schema 2) to JSONB and reads them back unchanged', () => {
+    const path = tempDb();
+    openDatabase(path).close();
+    const raw = new Database(path);
+    raw.prepare("INSERT INTO studies (id, name, mode, probing_depth, created_at, updated_at) VALUES (1, 'Old', 'hybrid', 2, 'x', 'x')").run();
+    const attributes = { plan: 'Team', mrr: 49.5, active: true, note: 'say "hi"', since: '2024-01-31' };
+    raw.prepare("INSERT INTO participants (study_id, external_id, attributes, created_at, updated_at) VALUES (1, 'p1', ?, 'x', 'x')").run(JSON.stringify(attributes));
+    raw.pragma('user_version = 2');
+    raw.close();
+    const store = new Store(openDatabase(path));
+    expect(store.db.prepare('SELECT typeof(attributes) AS t FROM participants').get()).toEqual({ t: 'blob' });
+    expect(store.participants.get(1, 'p1').attributes).toEqual(attributes);
+    expect(store.db.prepare(`SELECT json_extract(attributes, '$.mrr') AS v FROM participants`).get()).toEqual({ v: 49.5 });
+    store.close();
   });
 
   it('refuses a file from a newer seglab instead of damaging it', () => {

@@ -6,7 +6,8 @@ import { listOf, UserError } from '../errors.js';
 import { parseField } from '../domain/fields.js';
 import { quartileBins, round } from '../domain/stats.js';
 import type { Db } from './db.js';
-import { attributePath, resolveAttribute, resolveQuestion, type FieldContext } from './query.js';
+import { countPairs } from './tally.js';
+import { attributePath, resolveAttribute, resolveQuestion, segmentLabel, type FieldContext } from './query.js';
 
 export const SCALE_BINS = ['auto', 'values', 'thirds', 'nps', 'top2'] as const;
 export type ScaleBins = (typeof SCALE_BINS)[number];
@@ -153,13 +154,13 @@ export class AnalysisStore {
       case 'segment': {
         if (context.segmentationId === null) throw new UserError('The field "segment" needs a segmentation: run cluster_participants or segment_by_rules first, or pass segmentation_id.');
         const overlapping = (this.db.prepare('SELECT overlapping FROM segmentations WHERE id = ?').get(context.segmentationId) as { overlapping: number }).overlapping === 1;
-        const names = this.db.prepare(`SELECT COALESCE(name, 'Segment ' || segment_id) AS label FROM segments WHERE segmentation_id = ? ORDER BY segment_id`).all(context.segmentationId) as { label: string }[];
+        const label = segmentLabel(context, 'm.segment_id');
         return {
           ...base,
-          sql: `SELECT m.participant_id AS pid, COALESCE(g.name, 'Segment ' || g.segment_id) AS cat FROM segment_members m JOIN segments g ON g.segmentation_id = m.segmentation_id AND g.segment_id = m.segment_id WHERE m.segmentation_id = ?`,
-          params: [context.segmentationId],
+          sql: `SELECT m.participant_id AS pid, ${label.sql} AS cat FROM segment_members m WHERE m.segmentation_id = ?`,
+          params: [...label.params, context.segmentationId],
           multi: overlapping,
-          order: names.map((n) => n.label),
+          order: [...context.segmentLabels.values()],
           note: `segments of segmentation ${context.segmentationId}`,
         };
       }
@@ -171,9 +172,9 @@ export class AnalysisStore {
 
   /** Counts per (row category, column category) over participants on both sides. */
   crosstab(rows: CategorySide, columns: CategorySide): { r: string; c: string; n: number }[] {
-    return this.db
-      .prepare(`WITH r AS (${rows.sql}), c AS (${columns.sql}) SELECT r.cat AS r, c.cat AS c, COUNT(*) AS n FROM r JOIN c ON c.pid = r.pid GROUP BY r.cat, c.cat`)
-      .all(...rows.params, ...columns.params) as { r: string; c: string; n: number }[];
+    const counts = countPairs(this.db, `WITH r AS (${rows.sql}), c AS (${columns.sql}) SELECT count(tally(r.cat, c.cat)) FROM r JOIN c ON c.pid = r.pid`, [...rows.params, ...columns.params]);
+    // A NULL category means no value on that side: not in the table.
+    return [...counts].flatMap(([r, byColumn]) => (r === null ? [] : [...byColumn].filter(([c]) => c !== null).map(([c, n]) => ({ r: String(r), c: String(c), n }))));
   }
 
   /** Participants on both sides per category of `by` (for per-option tests of a multi-valued side). */

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { latestSchemaVersion, migrations } from './migrations.js';
+import { registerTally } from './tally.js';
 
 export type Db = Database.Database;
 
@@ -23,6 +24,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   migrate(db);
+  registerTally(db);
   return db;
 }
 

@@ -48,7 +48,7 @@ export class ParticipantStore {
   }
 
   find(studyId: number, externalId: string): ParticipantRow | undefined {
-    const row = this.db.prepare('SELECT * FROM participants WHERE study_id = ? AND external_id = ?').get(studyId, externalId) as
+    const row = this.db.prepare('SELECT id, study_id, external_id, email, name, json(attributes) AS attributes, created_at, updated_at FROM participants WHERE study_id = ? AND external_id = ?').get(studyId, externalId) as
       | (Omit<ParticipantRow, 'attributes'> & { attributes: string })
       | undefined;
     return row && { ...row, attributes: JSON.parse(row.attributes) as Record<string, AttributeValue> };
@@ -63,7 +63,7 @@ export class ParticipantStore {
     const at = now();
     const attributes = participant.attributes ?? {};
     const info = this.db
-      .prepare('INSERT INTO participants (study_id, external_id, email, name, attributes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .prepare('INSERT INTO participants (study_id, external_id, email, name, attributes, created_at, updated_at) VALUES (?, ?, ?, ?, jsonb(?), ?, ?)')
       .run(studyId, participant.external_id, participant.email ?? null, participant.name ?? null, JSON.stringify(attributes), at, at);
     const id = Number(info.lastInsertRowid);
     const addTag = this.db.prepare('INSERT OR IGNORE INTO participant_tags (participant_id, tag) VALUES (?, ?)');
@@ -90,10 +90,10 @@ export class ParticipantStore {
    */
   writeParticipants(studyId: number, rows: Iterable<TypedParticipant>, attributes: { name: string; type: AttributeType }[]): { inserted: number; updated: number } {
     const insert = this.db.prepare(
-      'INSERT INTO participants (study_id, external_id, email, name, attributes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO participants (study_id, external_id, email, name, attributes, created_at, updated_at) VALUES (?, ?, ?, ?, jsonb(?), ?, ?)',
     );
     const update = this.db.prepare(
-      `UPDATE participants SET email = COALESCE(?, email), name = COALESCE(?, name), attributes = json_patch(attributes, ?), updated_at = ?
+      `UPDATE participants SET email = COALESCE(?, email), name = COALESCE(?, name), attributes = jsonb_patch(attributes, ?), updated_at = ?
         WHERE study_id = ? AND external_id = ? RETURNING id`,
     );
     const addTag = this.db.prepare('INSERT OR IGNORE INTO participant_tags (participant_id, tag) VALUES (?, ?)');

@@ -48,11 +48,23 @@ export interface FieldContext {
   attributes: Map<string, AttributeType>;
   /** The segmentation the `segment` field refers to: the given one, else the study's latest. */
   segmentationId: number | null;
+  /** That segmentation's segment labels (name, else "Segment <n>") by segment number. */
+  segmentLabels: Map<number, string>;
 }
 
 function needSegmentation(context: FieldContext): number {
   if (context.segmentationId === null) throw new UserError('The field "segment" needs a segmentation: run cluster_participants or segment_by_rules first, or pass segmentation_id.');
   return context.segmentationId;
+}
+
+/**
+ * SQL for a segment's label from a segment number column. The labels are inlined as a CASE
+ * because joining \`segments\` per member reads its wide rows (profiles) 100,000 times.
+ */
+export function segmentLabel(context: FieldContext, column: string): Sql {
+  const labels = [...context.segmentLabels];
+  if (labels.length === 0) return { sql: 'NULL', params: [] };
+  return { sql: `CASE ${column} ${labels.map(() => 'WHEN ? THEN ?').join(' ')} END`, params: labels.flat() };
 }
 
 export function attributePath(name: string): string {
@@ -165,11 +177,14 @@ export function valueExpression(ref: FieldRef, context: FieldContext, field: str
     }
     case 'status':
       return { sql: "COALESCE((SELECT i.status FROM interviews i WHERE i.participant_id = p.id), 'not_interviewed')", params: [] };
-    case 'segment':
+    case 'segment': {
+      const segmentation = needSegmentation(context);
+      const label = segmentLabel(context, 'm.segment_id');
       return {
-        sql: `(SELECT group_concat(COALESCE(g.name, 'Segment ' || g.segment_id), ' | ') FROM segment_members m JOIN segments g ON g.segmentation_id = m.segmentation_id AND g.segment_id = m.segment_id WHERE m.segmentation_id = ? AND m.participant_id = p.id)`,
-        params: [needSegmentation(context)],
+        sql: `(SELECT group_concat(${label.sql}, ' | ') FROM segment_members m WHERE m.segmentation_id = ? AND m.participant_id = p.id)`,
+        params: [...label.params, segmentation],
       };
+    }
     case 'participant_id':
       return { sql: 'p.external_id', params: [] };
     case 'email':
@@ -316,6 +331,11 @@ export class QueryStore {
       questions: new Map(this.studies.questions(studyId).map((q) => [q.key, q])),
       attributes: new Map(this.studies.attributes(studyId).map((a) => [a.name, a.type])),
       segmentationId: segmentation,
+      segmentLabels: new Map(
+        segmentation === null
+          ? []
+          : (this.db.prepare(`SELECT segment_id, COALESCE(name, 'Segment ' || segment_id) AS label FROM segments WHERE segmentation_id = ? ORDER BY segment_id`).raw().all(segmentation) as [number, string][]),
+      ),
     };
   }
 

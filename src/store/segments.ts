@@ -90,7 +90,7 @@ export class SegmentStore {
     const filterParams = only ? [JSON.stringify(only)] : [];
     const rows = this.db
       .prepare(
-        `SELECT p.id, p.external_id, p.email, p.name, p.attributes, COALESCE(i.status, 'not_interviewed') AS status
+        `SELECT p.id, p.external_id, p.email, p.name, json(p.attributes) AS attributes, COALESCE(i.status, 'not_interviewed') AS status
            FROM participants p LEFT JOIN interviews i ON i.participant_id = p.id
           WHERE p.study_id = ?${filter} ORDER BY p.id`,
       )

@@ -16,7 +16,7 @@ import {
   type Bucket,
 } from '../domain/stats.js';
 import type { Db } from './db.js';
-import { attributePath, resolveAttribute, resolveQuestion, type FieldContext } from './query.js';
+import { attributePath, resolveAttribute, resolveQuestion, segmentLabel, type FieldContext } from './query.js';
 import type { StoredQuestion } from './studies.js';
 
 /** The statistics of one question for one group of participants (or everyone). */
@@ -185,11 +185,10 @@ export class SummaryStore {
         return { sql: `SELECT e.participant_id, i.status AS grp FROM e JOIN interviews i ON i.participant_id = e.participant_id`, params: [], overlapping: false };
       case 'segment': {
         if (context.segmentationId === null) throw new UserError('Grouping by "segment" needs a segmentation: run cluster_participants or segment_by_rules first, or pass segmentation_id.');
+        const label = segmentLabel(context, 'm.segment_id');
         return {
-          sql: `SELECT e.participant_id, COALESCE(g.name, 'Segment ' || g.segment_id) AS grp FROM e
-                  JOIN segment_members m ON m.participant_id = e.participant_id AND m.segmentation_id = ?
-                  JOIN segments g ON g.segmentation_id = m.segmentation_id AND g.segment_id = m.segment_id`,
-          params: [context.segmentationId],
+          sql: `SELECT e.participant_id, ${label.sql} AS grp FROM e JOIN segment_members m ON m.participant_id = e.participant_id AND m.segmentation_id = ?`,
+          params: [...label.params, context.segmentationId],
           overlapping: true,
           note: `segments of segmentation ${context.segmentationId} (participants outside it are left out)`,
         };
