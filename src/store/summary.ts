@@ -16,6 +16,7 @@ import {
   type Bucket,
 } from '../domain/stats.js';
 import type { Db } from './db.js';
+import { countPairs } from './tally.js';
 import { attributePath, resolveAttribute, resolveQuestion, segmentLabel, type FieldContext } from './query.js';
 import type { StoredQuestion } from './studies.js';
 
@@ -233,14 +234,15 @@ export class SummaryStore {
     const result = new Map<string, QuestionStats>();
     const cte = `WITH g AS ${groupsSql}`;
     const join = `FROM answers a JOIN g ON g.participant_id = a.participant_id WHERE a.question_id = ?`;
-    const respondentsOf = () =>
-      new Map((this.db.prepare(`${cte} SELECT g.grp, COUNT(*) AS n ${join} GROUP BY g.grp`).all(question.id) as { grp: string; n: number }[]).map((r) => [r.grp, r.n]));
+    // Answers counted per group and stored value (a number, an option, or a JSON list: few distinct).
+    const counted = () => countPairs(this.db, `${cte} SELECT count(tally(g.grp, a.value)) ${join}`, [question.id]);
+    const entriesOf = <V>(counts: Map<unknown, Map<unknown, number>>, grp: string) => [...(counts.get(grp) ?? new Map<unknown, number>())] as [V, number][];
 
     switch (question.type) {
       case 'scale': {
-        const rows = this.db.prepare(`${cte} SELECT g.grp, a.value, COUNT(*) AS count ${join} GROUP BY g.grp, a.value`).all(question.id) as { grp: string; value: number; count: number }[];
+        const counts = counted();
         for (const grp of groups) {
-          const buckets: Bucket<number>[] = rows.filter((r) => r.grp === grp).map((r) => ({ value: r.value, count: r.count }));
+          const buckets: Bucket<number>[] = entriesOf<number>(counts, grp).map(([value, count]) => ({ value, count }));
           const stats = summarizeNumbers(buckets);
           const n = stats.n;
           result.set(grp, {
@@ -253,11 +255,12 @@ export class SummaryStore {
         break;
       }
       case 'single_choice': {
-        const rows = this.db.prepare(`${cte} SELECT g.grp, a.value AS option, COUNT(*) AS count ${join} GROUP BY g.grp, a.value`).all(question.id) as { grp: string; option: string; count: number }[];
+        const counts = counted();
         for (const grp of groups) {
-          const n = rows.filter((r) => r.grp === grp).reduce((sum, r) => sum + r.count, 0);
+          const byOption = new Map(entriesOf<string>(counts, grp));
+          const n = [...byOption.values()].reduce((sum, x) => sum + x, 0);
           const options = question.options!.map((option) => {
-            const count = rows.find((r) => r.grp === grp && r.option === option)?.count ?? 0;
+            const count = byOption.get(option) ?? 0;
             return { option, count, share: n ? round(count / n) : 0 };
           });
           result.set(grp, { n, options: options.sort((a, b) => b.count - a.count) });
@@ -265,19 +268,18 @@ export class SummaryStore {
         break;
       }
       case 'multiple_choice': {
-        // Group by the whole stored list first (few distinct combinations), then count options in JS:
+        // Counted by the whole stored list first (few distinct combinations), then by option in JS:
         // far cheaper than expanding every answer with json_each.
-        const rows = this.db.prepare(`${cte} SELECT g.grp, a.value AS list, COUNT(*) AS count ${join} GROUP BY g.grp, a.value`).all(question.id) as { grp: string; list: string; count: number }[];
+        const lists = counted();
         for (const grp of groups) {
           const counts = new Map<string, number>();
           let n = 0;
           let selections = 0;
-          for (const r of rows) {
-            if (r.grp !== grp) continue;
-            n += r.count;
-            for (const option of JSON.parse(r.list) as string[]) {
-              counts.set(option, (counts.get(option) ?? 0) + r.count);
-              selections += r.count;
+          for (const [list, count] of entriesOf<string>(lists, grp)) {
+            n += count;
+            for (const option of JSON.parse(list) as string[]) {
+              counts.set(option, (counts.get(option) ?? 0) + count);
+              selections += count;
             }
           }
           const options = question.options!.map((option) => {
@@ -291,16 +293,15 @@ export class SummaryStore {
       }
       case 'ranking': {
         // As for multiple choice: distinct orderings are few; positions are counted in JS.
-        const rows = this.db.prepare(`${cte} SELECT g.grp, a.value AS list, COUNT(*) AS count ${join} GROUP BY g.grp, a.value`).all(question.id) as { grp: string; list: string; count: number }[];
+        const lists = counted();
         for (const grp of groups) {
           const positions = new Map<string, number>();
           let n = 0;
-          for (const r of rows) {
-            if (r.grp !== grp) continue;
-            n += r.count;
-            (JSON.parse(r.list) as string[]).forEach((option, i) => {
+          for (const [list, count] of entriesOf<string>(lists, grp)) {
+            n += count;
+            (JSON.parse(list) as string[]).forEach((option, i) => {
               const key = `${i + 1}\u0000${option}`;
-              positions.set(key, (positions.get(key) ?? 0) + r.count);
+              positions.set(key, (positions.get(key) ?? 0) + count);
             });
           }
           const counts = [...positions.entries()].map(([key, count]) => {
@@ -312,20 +313,30 @@ export class SummaryStore {
         break;
       }
       case 'yes_no': {
-        const rows = this.db.prepare(`${cte} SELECT g.grp, SUM(a.value = 1) AS yes, COUNT(*) AS n ${join} GROUP BY g.grp`).all(question.id) as { grp: string; yes: number; n: number }[];
+        const counts = counted();
         for (const grp of groups) {
-          const row = rows.find((r) => r.grp === grp);
-          const n = row?.n ?? 0;
-          const yes = row?.yes ?? 0;
+          const byValue = new Map(entriesOf<number>(counts, grp));
+          const yes = byValue.get(1) ?? 0;
+          const n = yes + (byValue.get(0) ?? 0);
           result.set(grp, { n, yes_count: yes, yes_share: n ? round(yes / n) : null, yes_share_ci95: wilsonInterval(yes, n) });
         }
         break;
       }
       case 'open_ended': {
-        const respondents = respondentsOf();
-        const texts = this.db
-          .prepare(`${cte} SELECT grp, value FROM (SELECT g.grp, a.value, ROW_NUMBER() OVER (PARTITION BY g.grp ORDER BY a.id DESC) AS k ${join}) WHERE k <= ${TERM_SAMPLE}`)
-          .all(question.id) as { grp: string; value: string }[];
+        const respondents = countPairs(this.db, `${cte} SELECT count(tally(g.grp, NULL)) ${join}`, [question.id]);
+        // Terms come from each group's TERM_SAMPLE most recently added respondents: read newest first in
+        // index order, and stop once every group has its sample.
+        const texts = new Map<string, string[]>(groups.map((grp) => [grp, []]));
+        let open = groups.length;
+        for (const [grp, value] of this.db
+          .prepare(`${cte} SELECT g.grp, a.value ${join} ORDER BY a.participant_id DESC`)
+          .raw()
+          .iterate(question.id) as IterableIterator<[string, string]>) {
+          const sample = texts.get(grp);
+          if (sample === undefined || sample.length >= TERM_SAMPLE) continue;
+          sample.push(value);
+          if (sample.length === TERM_SAMPLE && --open === 0) break;
+        }
         const themes = this.db
           .prepare(
             `${cte} SELECT g.grp, t.code, COUNT(DISTINCT x.participant_id) AS participants FROM theme_evidence x JOIN themes t ON t.id = x.theme_id
@@ -334,8 +345,8 @@ export class SummaryStore {
           .all(question.id) as { grp: string; code: string; participants: number }[];
         for (const grp of groups) {
           result.set(grp, {
-            n: respondents.get(grp) ?? 0,
-            top_terms: topTerms(texts.filter((t) => t.grp === grp).map((t) => t.value), 10),
+            n: respondents.get(grp)?.get(null) ?? 0,
+            top_terms: topTerms(texts.get(grp)!, 10),
             themes: themes.filter((t) => t.grp === grp).slice(0, 10).map(({ code, participants }) => ({ code, participants })),
           });
         }

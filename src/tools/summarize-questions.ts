@@ -68,7 +68,7 @@ function pct(x: number | null | undefined): string {
 export const summarizeQuestions = defineTool({
   name: 'summarize_questions',
   title: 'Summarize answers per question',
-  description: `Summarizes a study's answers question by question, by type: scale (n, mean, median, sd, distribution, top-2-box, bottom-2-box, NPS on 0–10 scales); single_choice (counts, shares); multiple_choice (counts, share of respondents, mean selections); ranking (mean rank, Borda score, first-choice share, position distribution); yes_no (share yes with a Wilson 95% interval); open_ended (answered count, most frequent terms over the latest 1,000 answers per group, themes).
+  description: `Summarizes a study's answers question by question, by type: scale (n, mean, median, sd, distribution, top-2-box, bottom-2-box, NPS on 0–10 scales); single_choice (counts, shares); multiple_choice (counts, share of respondents, mean selections); ranking (mean rank, Borda score, first-choice share, position distribution); yes_no (share yes with a Wilson 95% interval); open_ended (answered count, most frequent terms over the answers of the 1,000 most recently added participants per group, themes).
 Optional \`by\` splits every question into side-by-side groups: an attribute (attr.plan; numbers in quartiles), a tag, a theme, interview status, a segment (by: "segment"), or a structured answer (answer.<key>). Counts completed interviews only unless include_partial is true.
 Use this tool when you need to: answer "how do participants rate X", "which group cares most about price", or get the numbers behind a chart.`,
   input: z.object({
