@@ -149,8 +149,12 @@ export function buildReport(store: Store, studyId: number, segmentationId?: numb
 
   // Questions: overall, and by segment when there is a segmentation.
   const structured = questions.filter((q) => q.type !== 'open_ended').map((q) => q.key);
-  const overall = structured.length ? store.summaries.summarize(studyId, context, { questions: structured, include_partial: true }).questions : [];
-  const bySegment = structured.length && segmentation !== undefined ? store.summaries.summarize(studyId, context, { questions: structured, by: 'segment', include_partial: true }).questions : [];
+  // A summary by segment carries the overall figures too: one pass serves both.
+  const summaries = structured.length
+    ? store.summaries.summarize(studyId, context, { questions: structured, include_partial: true, ...(segmentation !== undefined ? { by: 'segment' } : {}) }).questions
+    : [];
+  const overall = summaries;
+  const bySegment = segmentation !== undefined ? summaries : [];
   const questionSections = overall.filter((q) => q.n > 0).map((q) => {
     const question = questions.find((x) => x.key === q.key)!;
     const { chart, headline } = questionChart(q, { min: question.scale_min, max: question.scale_max });

@@ -6,6 +6,7 @@ import { listOf, UserError } from '../errors.js';
 import { parseField } from '../domain/fields.js';
 import { quartileBins, round } from '../domain/stats.js';
 import type { Db } from './db.js';
+import { readColumns } from './columns.js';
 import { countPairs } from './tally.js';
 import { attributePath, resolveAttribute, resolveQuestion, segmentLabel, type FieldContext } from './query.js';
 
@@ -184,43 +185,84 @@ export class AnalysisStore {
       .all(...multiSide.params, ...by.params) as { cat: string; n: number }[];
   }
 
+  /** numeric() of several fields; number and boolean attributes are read in one pass over participants. */
+  numericColumns(studyId: number, fields: string[], context: FieldContext): NumericColumn[] {
+    const attributes = fields.filter((field) => {
+      const ref = parseField(field);
+      return ref.kind === 'attr' && ['number', 'boolean'].includes(resolveAttribute(context, ref.name, field));
+    });
+    const together = new Map<string, NumericColumn>();
+    if (attributes.length > 1) {
+      const [ids, ...columns] = readColumns<number[]>(
+        this.db,
+        `SELECT json_group_array(id), ${attributes.map(() => 'json_group_array(attributes ->> ?)').join(', ')} FROM participants WHERE study_id = ?`,
+        [...attributes.map((field) => attributePath((parseField(field) as { name: string }).name)), studyId],
+      );
+      attributes.forEach((field, j) => {
+        const values = new Map<number, number>();
+        // Numbers and booleans (1/0) only; a stray text value is left out, as in numeric().
+        columns[j]!.forEach((v, i) => typeof v === 'number' && values.set(ids![i]!, v));
+        together.set(field, { name: field, field, values });
+      });
+    }
+    return fields.flatMap((field) => together.get(field) ?? this.numeric(studyId, field, context));
+  }
+
   /** Numbers per participant for driver analysis; choices and themes expand into 0/1 columns. */
   numeric(studyId: number, field: string, context: FieldContext): NumericColumn[] {
     const ref = parseField(field);
-    const read = (sql: string, params: unknown[]) => new Map((this.db.prepare(sql).all(...params) as { pid: number; v: number }[]).map((r) => [r.pid, r.v]));
+    // `sql` selects (pid, v).
+    const read = (sql: string, params: unknown[]) => {
+      const [pids, vs] = readColumns<[number, number]>(this.db, `SELECT json_group_array(pid), json_group_array(v) FROM (${sql})`, params);
+      const values = new Map<number, number>();
+      pids.forEach((pid, i) => values.set(pid, vs[i]!));
+      return values;
+    };
+    const answersOf = (questionId: number) => {
+      const [pids, stored] = readColumns<[number, string]>(this.db, 'SELECT json_group_array(participant_id), json_group_array(value) FROM answers WHERE question_id = ?', [questionId]);
+      return pids.map((pid, i) => [pid, stored[i]!] as const);
+    };
     if (ref.kind === 'answer') {
       const q = resolveQuestion(context, ref.key, field);
+      if (q.type === 'open_ended') throw new UserError(`"${field}" is open-ended: use its coded themes (field "theme") as drivers.`);
+      if (q.type === 'scale' || q.type === 'yes_no') {
+        if (ref.option !== null) throw new UserError(`"${field}": the :option form applies to ranking and multiple_choice questions.`);
+        return [{ name: field, field, values: read('SELECT participant_id AS pid, value AS v FROM answers WHERE question_id = ?', [q.id]) }];
+      }
+      // Choices and rankings are read once and expanded per option here (one pass, not one query per option).
+      const answers = answersOf(q.id);
+      const lists = new Map<string, string[]>();
+      const parsed = (stored: string) => lists.get(stored) ?? lists.set(stored, JSON.parse(stored) as string[]).get(stored)!;
+      const column = (name: string, valueOf: (stored: string) => number): NumericColumn => {
+        const values = new Map<number, number>();
+        for (const [pid, stored] of answers) values.set(pid, valueOf(stored));
+        return { name, field, values };
+      };
+      // Rank points (m − rank + 1, unranked 0): higher = more important, so correlations read naturally.
+      const rankPoints = (option: string) => (stored: string) => {
+        const at = parsed(stored).indexOf(option);
+        return at < 0 ? 0 : q.options!.length - at;
+      };
+      const chose = (option: string) => (stored: string) => (parsed(stored).includes(option) ? 1 : 0);
       if (ref.option !== null) {
         const option = q.options?.find((o) => o.toLowerCase() === ref.option!.toLowerCase());
         if (!option) throw new UserError(`"${field}": "${ref.option}" is not an option of "${q.key}"; options: ${listOf(q.options ?? [])}.`);
-        if (q.type === 'ranking') {
-          // Rank points (m − rank + 1, unranked 0): higher = more important, so correlations read naturally.
-          const m = q.options!.length;
-          return [{ name: field, field, values: read(`SELECT a.participant_id AS pid, COALESCE((SELECT ? - CAST(j.key AS INTEGER) FROM json_each(a.value) j WHERE j.value = ?), 0) AS v FROM answers a WHERE a.question_id = ?`, [m, option, q.id]) }];
-        }
-        if (q.type === 'multiple_choice') {
-          return [{ name: field, field, values: read(`SELECT a.participant_id AS pid, EXISTS (SELECT 1 FROM json_each(a.value) j WHERE j.value = ?) AS v FROM answers a WHERE a.question_id = ?`, [option, q.id]) }];
-        }
+        if (q.type === 'ranking') return [column(field, rankPoints(option))];
+        if (q.type === 'multiple_choice') return [column(field, chose(option))];
         throw new UserError(`"${field}": the :option form applies to ranking and multiple_choice questions.`);
       }
       switch (q.type) {
-        case 'scale':
-        case 'yes_no':
-          return [{ name: field, field, values: read('SELECT participant_id AS pid, value AS v FROM answers WHERE question_id = ?', [q.id]) }];
         case 'single_choice': {
           // One 0/1 column per option but the least chosen, the reference level (all of them would be collinear).
-          const counts = this.db.prepare('SELECT value AS o, COUNT(*) AS n FROM answers WHERE question_id = ? GROUP BY value').all(q.id) as { o: string; n: number }[];
-          const reference = [...(q.options ?? [])].sort((x, y) => (counts.find((c) => c.o === x)?.n ?? 0) - (counts.find((c) => c.o === y)?.n ?? 0))[0];
-          return (q.options ?? [])
-            .filter((o) => o !== reference)
-            .map((o) => ({ name: `${field} = ${o}`, field, values: read('SELECT participant_id AS pid, value = ? AS v FROM answers WHERE question_id = ?', [o, q.id]) }));
+          const counts = new Map<string, number>();
+          for (const [, o] of answers) counts.set(o, (counts.get(o) ?? 0) + 1);
+          const reference = [...(q.options ?? [])].sort((x, y) => (counts.get(x) ?? 0) - (counts.get(y) ?? 0))[0];
+          return (q.options ?? []).filter((o) => o !== reference).map((o) => column(`${field} = ${o}`, (stored) => (stored === o ? 1 : 0)));
         }
         case 'multiple_choice':
-          return (q.options ?? []).map((o) => ({ ...this.numeric(studyId, `answer.${q.key}:${o}`, context)[0]!, name: `${field} = ${o}` }));
+          return (q.options ?? []).map((o) => column(`${field} = ${o}`, chose(o)));
         case 'ranking':
-          return (q.options ?? []).map((o) => ({ ...this.numeric(studyId, `answer.${q.key}:${o}`, context)[0]!, name: `${field}:${o} (rank points)` }));
-        case 'open_ended':
-          throw new UserError(`"${field}" is open-ended: use its coded themes (field "theme") as drivers.`);
+          return (q.options ?? []).map((o) => column(`${field}:${o} (rank points)`, rankPoints(o)));
       }
     }
     if (ref.kind === 'attr') {

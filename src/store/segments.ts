@@ -7,10 +7,14 @@ import type { AttributeValue } from '../domain/attributes.js';
 import type { ParticipantFacts, StudyCatalog } from '../domain/segments/facts.js';
 import type { AnswerValue, QuestionType } from '../domain/questions.js';
 import type { Db } from './db.js';
+import { readColumns } from './columns.js';
 import { fromStored } from './interviews.js';
 import { now, type StudyStore } from './studies.js';
 
 export type SegmentationMethod = 'kmeans' | 'rules' | 'rfm';
+
+/** Up to this many ids, facts() filters in SQL; above, it reads the study and filters in JS. */
+const SQL_FILTER_IDS = 5000;
 
 export interface Playbook {
   product?: string | undefined;
@@ -86,47 +90,70 @@ export class SegmentStore {
 
   /** Everything the segmentation code reads about participants, in id order (optionally only some). */
   facts(studyId: number, only?: number[]): ParticipantFacts[] {
-    const filter = only ? ` AND p.id IN (SELECT value FROM json_each(?))` : '';
-    const filterParams = only ? [JSON.stringify(only)] : [];
-    const rows = this.db
-      .prepare(
-        `SELECT p.id, p.external_id, p.email, p.name, json(p.attributes) AS attributes, COALESCE(i.status, 'not_interviewed') AS status
-           FROM participants p LEFT JOIN interviews i ON i.participant_id = p.id
-          WHERE p.study_id = ?${filter} ORDER BY p.id`,
-      )
-      .all(studyId, ...filterParams) as { id: number; external_id: string; email: string | null; name: string | null; attributes: string; status: ParticipantFacts['status'] }[];
+    // A short list of ids filters in SQL; a long one (a whole segmentation's members) costs more to
+    // pass through json_each than reading the study and filtering here.
+    const wanted = only ? new Set(only) : null;
+    const inSql = only !== undefined && only.length <= SQL_FILTER_IDS;
+    const filter = (column: string) => (inSql ? ` AND ${column} IN (SELECT value FROM json_each(?))` : '');
+    const params = (...first: unknown[]) => (inSql ? [...first, JSON.stringify(only)] : first);
+
+    const [ids, externalIds, emails, names, attributes] = readColumns<[number, string, string | null, string | null, Record<string, AttributeValue>]>(
+      this.db,
+      `SELECT json_group_array(p.id), json_group_array(p.external_id), json_group_array(p.email), json_group_array(p.name), json_group_array(json(p.attributes))
+         FROM participants p WHERE p.study_id = ?${filter('p.id')}`,
+      params(studyId),
+    );
     const byId = new Map<number, ParticipantFacts>();
-    const facts = rows.map((r) => {
-      const f: ParticipantFacts = {
-        id: r.id,
-        participant_id: r.external_id,
-        email: r.email,
-        name: r.name,
-        attributes: JSON.parse(r.attributes) as Record<string, AttributeValue>,
-        answers: new Map(),
-        themes: new Set(),
-        tags: [],
-        status: r.status,
-      };
-      byId.set(r.id, f);
-      return f;
+    const facts: ParticipantFacts[] = [];
+    ids.forEach((id, i) => {
+      if (wanted !== null && !wanted.has(id)) return;
+      const f: ParticipantFacts = { id, participant_id: externalIds[i]!, email: emails[i]!, name: names[i]!, attributes: attributes[i]!, answers: new Map(), themes: new Set(), tags: [], status: 'not_interviewed' };
+      byId.set(id, f);
+      facts.push(f);
     });
-    const scope = only ? ` AND participant_id IN (SELECT value FROM json_each(?))` : '';
-    const answers = this.db
-      .prepare(
-        `SELECT a.participant_id, q.key, q.type, a.value FROM answers a JOIN questions q ON q.id = a.question_id
-          WHERE q.study_id = ? AND q.type <> 'open_ended'${scope.replace('participant_id', 'a.participant_id')}`,
-      )
-      .all(studyId, ...filterParams) as { participant_id: number; key: string; type: QuestionType; value: number | string }[];
-    for (const a of answers) byId.get(a.participant_id)?.answers.set(a.key, fromStored(a.type, a.value) as AnswerValue);
+    facts.sort((a, b) => a.id - b.id);
+
+    const [interviewed, statuses] = readColumns<[number, ParticipantFacts['status']]>(
+      this.db,
+      `SELECT json_group_array(i.participant_id), json_group_array(i.status) FROM interviews i JOIN participants p ON p.id = i.participant_id WHERE p.study_id = ?${filter('p.id')}`,
+      params(studyId),
+    );
+    interviewed.forEach((id, i) => {
+      const f = byId.get(id);
+      if (f) f.status = statuses[i]!;
+    });
+
+    // Answers question by question from the covering index; lists are parsed once per distinct
+    // list and shared (frozen: readers never change them).
+    for (const q of this.studies.questions(studyId)) {
+      if (q.type === 'open_ended') continue;
+      const [participants, values] = readColumns<[number, number | string]>(
+        this.db,
+        `SELECT json_group_array(participant_id), json_group_array(value) FROM answers WHERE question_id = ?${filter('participant_id')}`,
+        params(q.id),
+      );
+      const lists = new Map<string, AnswerValue>();
+      const isList = q.type === 'multiple_choice' || q.type === 'ranking';
+      participants.forEach((id, i) => {
+        const f = byId.get(id);
+        if (!f) return;
+        const stored = values[i]!;
+        if (!isList) return void f.answers.set(q.key, stored as AnswerValue);
+        let list = lists.get(stored as string);
+        if (list === undefined) lists.set(stored as string, (list = Object.freeze(fromStored(q.type, stored)) as AnswerValue));
+        f.answers.set(q.key, list);
+      });
+    }
     const themes = this.db
-      .prepare(`SELECT DISTINCT e.participant_id, t.code FROM theme_evidence e JOIN themes t ON t.id = e.theme_id WHERE t.study_id = ?${scope.replace('participant_id', 'e.participant_id')}`)
-      .all(studyId, ...filterParams) as { participant_id: number; code: string }[];
-    for (const t of themes) byId.get(t.participant_id)?.themes.add(t.code);
+      .prepare(`SELECT DISTINCT e.participant_id, t.code FROM theme_evidence e JOIN themes t ON t.id = e.theme_id WHERE t.study_id = ?${filter('e.participant_id')}`)
+      .raw()
+      .all(...params(studyId)) as [number, string][];
+    for (const [id, code] of themes) byId.get(id)?.themes.add(code);
     const tags = this.db
-      .prepare(`SELECT t.participant_id, t.tag FROM participant_tags t JOIN participants p ON p.id = t.participant_id WHERE p.study_id = ?${scope.replace('participant_id', 't.participant_id')} ORDER BY t.tag`)
-      .all(studyId, ...filterParams) as { participant_id: number; tag: string }[];
-    for (const t of tags) byId.get(t.participant_id)?.tags.push(t.tag);
+      .prepare(`SELECT t.participant_id, t.tag FROM participant_tags t JOIN participants p ON p.id = t.participant_id WHERE p.study_id = ?${filter('t.participant_id')} ORDER BY t.tag`)
+      .raw()
+      .all(...params(studyId)) as [number, string][];
+    for (const [id, tag] of tags) byId.get(id)?.tags.push(tag);
     return facts;
   }
 

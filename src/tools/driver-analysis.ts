@@ -80,7 +80,7 @@ export function computeDrivers(store: Store, { study_id, outcome, drivers, metho
       ].filter((f) => f !== outcome);
     if (fields.length === 0) throw new UserError('No drivers: name some (answer.<key>, attr.<name>, theme) or add scale questions / number attributes.');
     if (fields.includes(outcome)) throw new UserError(`"${outcome}" is the outcome; it cannot also be a driver.`);
-    const inputs = fields.flatMap((f) => store.analysis.numeric(study_id, f, context));
+    const inputs = store.analysis.numericColumns(study_id, fields, context);
     if (inputs.length > 60) throw new UserError(`The drivers expand into ${inputs.length} columns; name at most ~${MAX_DRIVERS} (choices expand into one per option).`);
     const target = outcomeColumns[0]!.values;
     const strip = (r: DriverResult): DriverResult =>

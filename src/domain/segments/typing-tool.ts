@@ -16,8 +16,10 @@ export interface RuleCondition {
 
 interface Variable {
   field: string;
-  /** Candidate tests: condition plus a predicate over a participant (missing → false). */
-  tests(facts: ParticipantFacts[]): { condition: RuleCondition; negation: RuleCondition; test: (f: ParticipantFacts) => boolean }[];
+  /** The participant's value (missing → undefined). */
+  get(f: ParticipantFacts): unknown;
+  /** Candidate tests over the values the tree is grown on: a condition and a predicate on a value (missing → false). */
+  tests(values: unknown[]): { condition: RuleCondition; negation: RuleCondition; accepts: (x: unknown) => boolean }[];
 }
 
 const MAX_CATEGORIES = 12;
@@ -27,30 +29,30 @@ export function typingVariables(catalog: StudyCatalog): Variable[] {
   const vars: Variable[] = [];
   const numeric = (field: string, get: (f: ParticipantFacts) => unknown): Variable => ({
     field,
-    tests(facts) {
-      const values = [...new Set(facts.map(get).filter((v): v is number => typeof v === 'number'))].sort((a, b) => a - b);
+    get,
+    tests(all) {
+      const values = [...new Set(all.filter((v): v is number => typeof v === 'number'))].sort((a, b) => a - b);
       // Every threshold up to 64 distinct values; above, ~32 evenly spaced ones keep CRM-scale searches cheap.
       const step = values.length <= 64 ? 1 : Math.ceil(values.length / 32);
       const out = [];
       for (let i = 0; i < values.length - 1; i += step) {
         // Midway between neighbouring values, as CART implementations (scikit-learn) split.
         const v = (values[i]! + values[i + 1]!) / 2;
-        out.push({ condition: { field, op: 'lte' as const, value: v }, negation: { field, op: 'gt' as const, value: v }, test: (f: ParticipantFacts) => { const x = get(f); return typeof x === 'number' && x <= v; } });
+        out.push({ condition: { field, op: 'lte' as const, value: v }, negation: { field, op: 'gt' as const, value: v }, accepts: (x: unknown) => typeof x === 'number' && x <= v });
       }
       return out;
     },
   });
+  const equalityTests = (field: string, values: (string | number | boolean)[], op: 'eq' | 'contains' = 'eq') =>
+    values.map((v) => ({
+      condition: { field, op, value: v },
+      negation: { field, op: 'neq' as const, value: v },
+      accepts: (x: unknown) => (Array.isArray(x) ? x.includes(v) : x === v),
+    }));
   const equality = (field: string, values: (string | number | boolean)[], get: (f: ParticipantFacts) => unknown, op: 'eq' | 'contains' = 'eq'): Variable => ({
     field,
-    tests: () =>
-      values.map((v) => ({
-        condition: { field, op, value: v },
-        negation: { field, op: 'neq' as const, value: v },
-        test: (f: ParticipantFacts) => {
-          const x = get(f);
-          return Array.isArray(x) ? x.includes(v) : x === v;
-        },
-      })),
+    get,
+    tests: () => equalityTests(field, values, op),
   });
   for (const a of catalog.attributes) {
     const field = `attr.${a.name}`;
@@ -60,11 +62,12 @@ export function typingVariables(catalog: StudyCatalog): Variable[] {
     else if (a.type === 'category') {
       vars.push({
         field,
-        tests(facts) {
+        get,
+        tests(values) {
           const counts = new Map<string, number>();
-          for (const f of facts) { const v = get(f); if (typeof v === 'string') counts.set(v, (counts.get(v) ?? 0) + 1); }
+          for (const v of values) if (typeof v === 'string') counts.set(v, (counts.get(v) ?? 0) + 1);
           const top = [...counts.entries()].sort((x, y) => y[1] - x[1]).slice(0, MAX_CATEGORIES).map(([v]) => v);
-          return equality(field, top, get).tests(facts);
+          return equalityTests(field, top);
         },
       });
     }
@@ -73,18 +76,19 @@ export function typingVariables(catalog: StudyCatalog): Variable[] {
     const field = `answer.${q.key}`;
     const get = (f: ParticipantFacts) => f.answers.get(q.key);
     if (q.type === 'scale') vars.push(numeric(field, get));
-    else if (q.type === 'yes_no') vars.push({ field, tests: () => [{ condition: { field, op: 'eq', value: 'yes' }, negation: { field, op: 'neq', value: 'yes' }, test: (f) => get(f) === 1 }] });
+    else if (q.type === 'yes_no') vars.push({ field, get, tests: () => [{ condition: { field, op: 'eq', value: 'yes' }, negation: { field, op: 'neq', value: 'yes' }, accepts: (x) => x === 1 }] });
     else if (q.type === 'single_choice') vars.push(equality(field, q.options ?? [], get));
     else if (q.type === 'multiple_choice') vars.push(equality(field, q.options ?? [], get, 'contains'));
     else if (q.type === 'ranking') {
       // "ranks X first" is the readable test; the query grammar's eq on a ranking means first choice.
       vars.push({
         field,
+        get,
         tests: () =>
           (q.options ?? []).map((o) => ({
             condition: { field, op: 'eq' as const, value: o },
             negation: { field, op: 'neq' as const, value: o },
-            test: (f: ParticipantFacts) => { const x = get(f); return Array.isArray(x) && x[0] === o; },
+            accepts: (x: unknown) => Array.isArray(x) && x[0] === o,
           })),
       });
     }
@@ -95,12 +99,6 @@ export function typingVariables(catalog: StudyCatalog): Variable[] {
 export type TreeNode =
   | { leaf: true; label: number; n: number; purity: number }
   | { leaf: false; condition: RuleCondition; negation: RuleCondition; test: (f: ParticipantFacts) => boolean; yes: TreeNode; no: TreeNode; n: number };
-
-function gini(counts: Map<number, number>, n: number): number {
-  let s = 1;
-  for (const c of counts.values()) s -= (c / n) ** 2;
-  return s;
-}
 
 function tally(labels: number[]): Map<number, number> {
   const m = new Map<number, number>();
@@ -119,25 +117,55 @@ function majority(labels: number[]): { label: number; purity: number } {
 export function growTree(facts: ParticipantFacts[], labels: number[], variables: Variable[], options: { maxDepth?: number; minLeaf?: number } = {}): TreeNode {
   const maxDepth = options.maxDepth ?? 3;
   const minLeaf = options.minLeaf ?? Math.max(2, Math.ceil(facts.length * 0.03));
-  const candidates = variables.flatMap((v) => v.tests(facts));
+  // Each variable is read once per participant and each test run once per value up front
+  // (hundreds of tests × thousands of rows), not again at every node: the search only counts labels.
+  const candidates: { condition: RuleCondition; negation: RuleCondition; test: (f: ParticipantFacts) => boolean }[] = [];
+  const passes: Uint8Array[] = [];
+  for (const v of variables) {
+    const values = facts.map((f) => v.get(f));
+    for (const { condition, negation, accepts } of v.tests(values)) {
+      candidates.push({ condition, negation, test: (f) => accepts(v.get(f)) });
+      passes.push(Uint8Array.from(values, (x) => (accepts(x) ? 1 : 0)));
+    }
+  }
+  const labelCount = labels.reduce((m, l) => Math.max(m, l), -1) + 1;
+  const yesCounts = new Float64Array(labelCount);
+  const allCounts = new Float64Array(labelCount);
+  const giniOf = (counts: Float64Array, n: number) => {
+    let s = 1;
+    for (const c of counts) s -= (c / n) ** 2;
+    return s;
+  };
   const grow = (rows: number[], depth: number): TreeNode => {
-    const ls = rows.map((r) => labels[r]!);
-    const { label, purity } = majority(ls);
+    const { label, purity } = majority(rows.map((r) => labels[r]!));
     if (depth >= maxDepth || purity === 1 || rows.length < 2 * minLeaf) return { leaf: true, label, n: rows.length, purity };
-    const parent = gini(tally(ls), rows.length);
-    let best: { gain: number; index: number; yes: number[]; no: number[] } | null = null;
-    candidates.forEach((c, index) => {
-      const yes: number[] = [];
-      const no: number[] = [];
-      for (const r of rows) (c.test(facts[r]!) ? yes : no).push(r);
-      if (yes.length < minLeaf || no.length < minLeaf) return;
-      const impurity = (yes.length * gini(tally(yes.map((r) => labels[r]!)), yes.length) + no.length * gini(tally(no.map((r) => labels[r]!)), no.length)) / rows.length;
+    allCounts.fill(0);
+    for (const r of rows) allCounts[labels[r]!]!++;
+    const parent = giniOf(allCounts, rows.length);
+    const noCounts = new Float64Array(labelCount);
+    let best: { gain: number; index: number } | null = null;
+    passes.forEach((pass, index) => {
+      yesCounts.fill(0);
+      let yes = 0;
+      for (const r of rows) {
+        if (pass[r] === 1) {
+          yesCounts[labels[r]!]!++;
+          yes++;
+        }
+      }
+      const no = rows.length - yes;
+      if (yes < minLeaf || no < minLeaf) return;
+      for (let l = 0; l < labelCount; l++) noCounts[l] = allCounts[l]! - yesCounts[l]!;
+      const impurity = (yes * giniOf(yesCounts, yes) + no * giniOf(noCounts, no)) / rows.length;
       const gain = parent - impurity;
-      if (gain > 1e-12 && (!best || gain > best.gain + 1e-12)) best = { gain, index, yes, no };
+      if (gain > 1e-12 && (!best || gain > best.gain + 1e-12)) best = { gain, index };
     });
     if (!best) return { leaf: true, label, n: rows.length, purity };
-    const chosen = candidates[(best as { index: number }).index]!;
-    const { yes, no } = best as { yes: number[]; no: number[] };
+    const { index } = best as { index: number };
+    const chosen = candidates[index]!;
+    const pass = passes[index]!;
+    const yes = rows.filter((r) => pass[r] === 1);
+    const no = rows.filter((r) => pass[r] === 0);
     return { leaf: false, condition: chosen.condition, negation: chosen.negation, test: chosen.test, yes: grow(yes, depth + 1), no: grow(no, depth + 1), n: rows.length };
   };
   return grow(facts.map((_, i) => i), 0);
