@@ -154,29 +154,35 @@ const round = (x: number | null, d = 4) => (x === null ? null : Math.round(x * 1
 export function analyzeDrivers(outcome: Map<number, number>, inputs: DriverInput[], members: Set<number> | null = null): DriverResult {
   const within = (id: number) => members === null || members.has(id);
   const ids = [...outcome.keys()].filter(within);
+  const y = ids.map((id) => outcome.get(id)!);
   const dropped: DriverResult['dropped'] = [];
   const warnings: string[] = [];
   const rows: DriverRow[] = [];
-  const usable: DriverInput[] = [];
+  // Each usable driver aligned with `ids` (NaN where missing): one lookup per participant and driver.
+  const usable: { aligned: Float64Array }[] = [];
   let outcomeRanks: number[] | undefined;
   for (const d of inputs) {
-    const paired = ids.filter((id) => d.values.has(id));
-    const x = paired.map((id) => d.values.get(id)!);
-    const y = paired.map((id) => outcome.get(id)!);
+    const aligned = Float64Array.from(ids, (id) => d.values.get(id) ?? NaN);
+    const paired: number[] = [];
+    aligned.forEach((v, i) => Number.isNaN(v) || paired.push(i));
+    const everyone = paired.length === ids.length;
+    const x = everyone ? Array.from(aligned) : paired.map((i) => aligned[i]!);
+    const yPaired = everyone ? y : paired.map((i) => y[i]!);
     if (!x.some((v) => v !== x[0])) {
       dropped.push({ driver: d.name, reason: paired.length < 3 ? `only ${paired.length} participant(s) with both values` : 'the same value for everyone' });
       continue;
     }
-    const p = pearson(x, y);
+    const p = pearson(x, yPaired);
     // Drivers known for everyone share the outcome's ranks: computed once.
-    const s = paired.length === ids.length ? pearson(averageRanks(x), (outcomeRanks ??= averageRanks(y))) : spearman(x, y);
+    const s = everyone ? pearson(averageRanks(x), (outcomeRanks ??= averageRanks(y))) : spearman(x, yPaired);
     rows.push({ driver: d.name, field: d.field, n: paired.length, pearson: { ...p, r: round(p.r), p: round(p.p, 6) }, spearman: { ...s, r: round(s.r), p: round(s.p, 6) }, relative_weight: null, share_of_r_squared: null });
-    usable.push(d);
+    usable.push({ aligned });
   }
-  const complete = ids.filter((id) => usable.every((d) => d.values.has(id)));
+  const complete: number[] = [];
+  for (let i = 0; i < ids.length; i++) if (usable.every((d) => !Number.isNaN(d.aligned[i]!))) complete.push(i);
   let r2: number | null = null;
   if (usable.length > 0 && complete.length >= usable.length + 10) {
-    const rw = relativeWeights(usable.map((d) => complete.map((id) => d.values.get(id)!)), complete.map((id) => outcome.get(id)!));
+    const rw = relativeWeights(usable.map((d) => complete.map((i) => d.aligned[i]!)), complete.map((i) => y[i]!));
     if (rw) {
       r2 = round(rw.r_squared);
       rw.weights.forEach((w, j) => {

@@ -1,7 +1,7 @@
 import type { AnswerValue, QuestionType } from '../domain/questions.js';
+import { readColumns } from './columns.js';
 import type { Db } from './db.js';
 import { now, type StudyStore } from './studies.js';
-import { pushTo } from '../domain/collections.js';
 
 export type InterviewStatus = 'completed' | 'partial';
 
@@ -125,19 +125,31 @@ export class InterviewStore {
 
   /** Up to `perTheme` distinct pieces of evidence per theme of a study, longest first (the most quotable). */
   themeQuotes(studyId: number, perTheme: number): Map<string, { participant_id: string; text: string }[]> {
-    const rows = this.db
-      .prepare(
-        `SELECT code, participant_id, text FROM (
-           SELECT t.code, MIN(p.external_id) AS participant_id, e.evidence AS text,
-                  ROW_NUMBER() OVER (PARTITION BY t.id ORDER BY length(e.evidence) DESC, MIN(e.id)) AS k
-             FROM theme_evidence e JOIN themes t ON t.id = e.theme_id JOIN participants p ON p.id = e.participant_id
-            WHERE t.study_id = ? AND e.evidence <> ''
-            GROUP BY t.id, e.evidence)
-          WHERE k <= ?`,
-      )
-      .all(studyId, perTheme) as { code: string; participant_id: string; text: string }[];
+    // Read whole and ranked here: a window over every piece of evidence cost SQL a sort of all of them.
+    const [codes, ids, participants, texts] = readColumns<[string, number, string, string]>(
+      this.db,
+      `SELECT json_group_array(t.code), json_group_array(e.id), json_group_array(p.external_id), json_group_array(e.evidence)
+         FROM theme_evidence e JOIN themes t ON t.id = e.theme_id JOIN participants p ON p.id = e.participant_id
+        WHERE t.study_id = ? AND e.evidence <> ''`,
+      [studyId],
+    );
+    // Each distinct text once per theme, credited to the lowest participant id that gave it.
+    const byTheme = new Map<string, Map<string, { first: number; participant_id: string }>>();
+    codes.forEach((code, i) => {
+      const distinct = byTheme.get(code) ?? byTheme.set(code, new Map()).get(code)!;
+      const seen = distinct.get(texts[i]!);
+      if (!seen) distinct.set(texts[i]!, { first: ids[i]!, participant_id: participants[i]! });
+      else {
+        seen.first = Math.min(seen.first, ids[i]!);
+        if (participants[i]! < seen.participant_id) seen.participant_id = participants[i]!;
+      }
+    });
+    // The longest texts first (they carry the most context), then the earliest recorded.
     const out = new Map<string, { participant_id: string; text: string }[]>();
-    for (const r of rows) pushTo(out, r.code, { participant_id: r.participant_id, text: r.text });
+    for (const [code, candidates] of byTheme) {
+      const ranked = [...candidates].sort(([a, x], [b, y]) => b.length - a.length || x.first - y.first).slice(0, perTheme);
+      out.set(code, ranked.map(([text, { participant_id }]) => ({ participant_id, text })));
+    }
     return out;
   }
 

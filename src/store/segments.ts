@@ -13,8 +13,23 @@ import { now, type StudyStore } from './studies.js';
 
 export type SegmentationMethod = 'kmeans' | 'rules' | 'rfm';
 
-/** Up to this many ids, facts() filters in SQL; above, it reads the study and filters in JS. */
+/** Up to this many ids a read filters in SQL; above, it reads the whole study and filters in JS. */
 const SQL_FILTER_IDS = 5000;
+
+/**
+ * Restricts a read to some participants (all when `only` is undefined). A short list is passed to
+ * SQL; a long one (a whole segmentation's members) costs more through json_each than reading the
+ * study and keeping the wanted rows here.
+ */
+function idFilter(only?: number[]) {
+  const wanted = only ? new Set(only) : null;
+  const inSql = only !== undefined && only.length <= SQL_FILTER_IDS;
+  return {
+    keeps: (id: number) => wanted === null || wanted.has(id),
+    filter: (column: string) => (inSql ? ` AND ${column} IN (SELECT value FROM json_each(?))` : ''),
+    params: (...first: unknown[]): unknown[] => (inSql ? [...first, JSON.stringify(only)] : first),
+  };
+}
 
 export interface Playbook {
   product?: string | undefined;
@@ -90,12 +105,7 @@ export class SegmentStore {
 
   /** Everything the segmentation code reads about participants, in id order (optionally only some). */
   facts(studyId: number, only?: number[]): ParticipantFacts[] {
-    // A short list of ids filters in SQL; a long one (a whole segmentation's members) costs more to
-    // pass through json_each than reading the study and filtering here.
-    const wanted = only ? new Set(only) : null;
-    const inSql = only !== undefined && only.length <= SQL_FILTER_IDS;
-    const filter = (column: string) => (inSql ? ` AND ${column} IN (SELECT value FROM json_each(?))` : '');
-    const params = (...first: unknown[]) => (inSql ? [...first, JSON.stringify(only)] : first);
+    const { keeps, filter, params } = idFilter(only);
 
     const [ids, externalIds, emails, names, attributes] = readColumns<[number, string, string | null, string | null, Record<string, AttributeValue>]>(
       this.db,
@@ -106,7 +116,7 @@ export class SegmentStore {
     const byId = new Map<number, ParticipantFacts>();
     const facts: ParticipantFacts[] = [];
     ids.forEach((id, i) => {
-      if (wanted !== null && !wanted.has(id)) return;
+      if (!keeps(id)) return;
       const f: ParticipantFacts = { id, participant_id: externalIds[i]!, email: emails[i]!, name: names[i]!, attributes: attributes[i]!, answers: new Map(), themes: new Set(), tags: [], status: 'not_interviewed' };
       byId.set(id, f);
       facts.push(f);
@@ -158,30 +168,39 @@ export class SegmentStore {
   }
 
   /** What participants said, for distinctive words and quotes: open answers and recorded quotes. */
-  texts(participantIds: number[]): { participant: number; kind: 'answer' | 'quote'; question: string | null; text: string }[] {
+  texts(studyId: number, participantIds: number[]): { participant: number; kind: 'answer' | 'quote'; question: string | null; text: string }[] {
     if (participantIds.length === 0) return [];
-    const ids = JSON.stringify(participantIds);
-    return this.db
-      .prepare(
-        `SELECT a.participant_id AS participant, 'answer' AS kind, q.key AS question, a.value AS text
-           FROM answers a JOIN questions q ON q.id = a.question_id
-          WHERE q.type = 'open_ended' AND a.participant_id IN (SELECT value FROM json_each(?))
-         UNION ALL
-         SELECT qu.participant_id, 'quote', q.key, qu.text FROM quotes qu LEFT JOIN questions q ON q.id = qu.question_id
-          WHERE qu.participant_id IN (SELECT value FROM json_each(?))`,
-      )
-      .all(ids, ids) as { participant: number; kind: 'answer' | 'quote'; question: string | null; text: string }[];
+    const { keeps, filter, params } = idFilter(participantIds);
+    const out: { participant: number; kind: 'answer' | 'quote'; question: string | null; text: string }[] = [];
+    // Open questions one by one from the covering index (not every answer of every member).
+    for (const q of this.studies.questions(studyId)) {
+      if (q.type !== 'open_ended') continue;
+      const [ids, values] = readColumns<[number, string]>(this.db, `SELECT json_group_array(participant_id), json_group_array(value) FROM answers WHERE question_id = ?${filter('participant_id')}`, params(q.id));
+      ids.forEach((id, i) => keeps(id) && out.push({ participant: id, kind: 'answer', question: q.key, text: values[i]! }));
+    }
+    const [ids, keys, texts] = readColumns<[number, string | null, string]>(
+      this.db,
+      `SELECT json_group_array(qu.participant_id), json_group_array(q.key), json_group_array(qu.text)
+         FROM quotes qu JOIN participants p ON p.id = qu.participant_id LEFT JOIN questions q ON q.id = qu.question_id
+        WHERE p.study_id = ?${filter('qu.participant_id')}`,
+      params(studyId),
+    );
+    ids.forEach((id, i) => keeps(id) && out.push({ participant: id, kind: 'quote', question: keys[i]!, text: texts[i]! }));
+    return out;
   }
 
   /** Theme evidence per participant, for persona frustrations and goals. */
-  themeEvidence(participantIds: number[]): { participant: number; code: string; evidence: string }[] {
+  themeEvidence(studyId: number, participantIds: number[]): { participant: number; code: string; evidence: string }[] {
     if (participantIds.length === 0) return [];
-    return this.db
-      .prepare(
-        `SELECT e.participant_id AS participant, t.code, e.evidence FROM theme_evidence e JOIN themes t ON t.id = e.theme_id
-          WHERE e.participant_id IN (SELECT value FROM json_each(?)) ORDER BY e.id`,
-      )
-      .all(JSON.stringify(participantIds)) as { participant: number; code: string; evidence: string }[];
+    const { keeps, filter, params } = idFilter(participantIds);
+    const [ids, codes, evidence] = readColumns<[number, string, string]>(
+      this.db,
+      `SELECT json_group_array(participant), json_group_array(code), json_group_array(evidence) FROM (
+         SELECT e.participant_id AS participant, t.code, e.evidence FROM theme_evidence e JOIN themes t ON t.id = e.theme_id
+          WHERE t.study_id = ?${filter('e.participant_id')} ORDER BY e.id)`,
+      params(studyId),
+    );
+    return ids.flatMap((id, i) => (keeps(id) ? [{ participant: id, code: codes[i]!, evidence: evidence[i]! }] : []));
   }
 
   create(s: NewSegmentation): number {
@@ -287,6 +306,17 @@ export class SegmentStore {
       )
       .all(segmentationId, options.segmentId ?? null, options.segmentId ?? null, after.participant, after.participant, after.segment, options.limit ?? -1) as (Omit<MemberRow, 'detail'> & { detail: string | null })[];
     return rows.map((r) => ({ ...r, detail: parse(r.detail) }));
+  }
+
+  /** Every membership as (participant row id, segment) pairs in participant order: for whole-segmentation analyses. */
+  memberships(segmentationId: number, segmentId?: number): { id: number; segment_id: number }[] {
+    const [ids, segments] = readColumns<[number, number]>(
+      this.db,
+      `SELECT json_group_array(participant_id), json_group_array(segment_id) FROM (
+         SELECT participant_id, segment_id FROM segment_members WHERE segmentation_id = ? AND (? IS NULL OR segment_id = ?) ORDER BY participant_id, segment_id)`,
+      [segmentationId, segmentId ?? null, segmentId ?? null],
+    );
+    return ids.map((id, i) => ({ id, segment_id: segments[i]! }));
   }
 
   memberCount(segmentationId: number, segmentId?: number): number {

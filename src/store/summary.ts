@@ -72,6 +72,8 @@ interface Grouping {
 }
 
 const ALL = 'all';
+/** The groups added up, when they split the population (no group can have this name). */
+const TOTAL = '\u0000total';
 /** Temp tables holding one summary's population and groups (connection-local, dropped after use). */
 const SCOPE = 'summary_scope';
 const GROUPS = 'summary_groups';
@@ -111,14 +113,17 @@ export class SummaryStore {
       const population = (this.db.prepare(`SELECT COUNT(*) AS n FROM temp.${SCOPE}`).get() as { n: number }).n;
       const grouped = `(SELECT participant_id, grp FROM temp.${GROUPS})`;
       const everyone = `(SELECT participant_id, '${ALL}' AS grp FROM temp.${SCOPE})`;
+      // When the groups split the population (each participant in exactly one, e.g. segments of a
+      // complete segmentation), the overall figures are the groups' counts added up: one pass, not two.
+      const partition =
+        grouping !== null && groupSizes.reduce((sum, g) => sum + g.n, 0) === population &&
+        (this.db.prepare(`SELECT COUNT(DISTINCT participant_id) AS n FROM temp.${GROUPS}`).get() as { n: number }).n === population;
 
       const summaries = questions.map((question) => {
-        const overall = this.questionStats(question, everyone, [ALL]).get(ALL)!;
+        const perGroup = grouping ? this.questionStats(question, grouped, groupSizes.map((g) => g.grp), partition) : null;
+        const overall = partition ? perGroup!.get(TOTAL)! : this.questionStats(question, everyone, [ALL]).get(ALL)!;
         const summary: QuestionSummary = { key: question.key, type: question.type, text: question.text, ...overall };
-        if (grouping) {
-          const perGroup = this.questionStats(question, grouped, groupSizes.map((g) => g.grp));
-          summary.groups = groupSizes.map((g) => ({ group: g.grp, ...perGroup.get(g.grp)! }));
-        }
+        if (perGroup) summary.groups = groupSizes.map((g) => ({ group: g.grp, ...perGroup.get(g.grp)! }));
         return summary;
       });
 
@@ -229,13 +234,23 @@ export class SummaryStore {
     throw new UserError(`"by" takes attr.<name>, answer.<key>, tag, theme or status; got "${by}". Attributes: ${listOf([...context.attributes.keys()])}.`);
   }
 
-  /** Statistics of one question for every group at once; `groupsSql` selects (participant_id, grp). */
-  private questionStats(question: StoredQuestion, groupsSql: string, groups: string[]): Map<string, QuestionStats> {
+  /**
+   * Statistics of one question for every group at once; `groupsSql` selects (participant_id, grp).
+   * With `total` (the groups split the population) the result also holds the groups added up, as TOTAL.
+   */
+  private questionStats(question: StoredQuestion, groupsSql: string, named: string[], total = false): Map<string, QuestionStats> {
     const result = new Map<string, QuestionStats>();
+    const groups = total ? [...named, TOTAL] : named;
     const cte = `WITH g AS ${groupsSql}`;
     const join = `FROM answers a JOIN g ON g.participant_id = a.participant_id WHERE a.question_id = ?`;
+    const addTotal = <K>(counts: Map<unknown, Map<K, number>>) => {
+      if (!total) return counts;
+      const sum = new Map<K, number>();
+      for (const byValue of counts.values()) for (const [value, n] of byValue) sum.set(value, (sum.get(value) ?? 0) + n);
+      return counts.set(TOTAL, sum);
+    };
     // Answers counted per group and stored value (a number, an option, or a JSON list: few distinct).
-    const counted = () => countPairs(this.db, `${cte} SELECT count(tally(g.grp, a.value)) ${join}`, [question.id]);
+    const counted = () => addTotal(countPairs(this.db, `${cte} SELECT count(tally(g.grp, a.value)) ${join}`, [question.id]));
     const entriesOf = <V>(counts: Map<unknown, Map<unknown, number>>, grp: string) => [...(counts.get(grp) ?? new Map<unknown, number>())] as [V, number][];
 
     switch (question.type) {
@@ -323,7 +338,7 @@ export class SummaryStore {
         break;
       }
       case 'open_ended': {
-        const respondents = countPairs(this.db, `${cte} SELECT count(tally(g.grp, NULL)) ${join}`, [question.id]);
+        const respondents = addTotal(countPairs(this.db, `${cte} SELECT count(tally(g.grp, NULL)) ${join}`, [question.id]));
         // Terms come from each group's TERM_SAMPLE most recently added respondents: read newest first in
         // index order, and stop once every group has its sample.
         const texts = new Map<string, string[]>(groups.map((grp) => [grp, []]));
@@ -332,10 +347,13 @@ export class SummaryStore {
           .prepare(`${cte} SELECT g.grp, a.value ${join} ORDER BY a.participant_id DESC`)
           .raw()
           .iterate(question.id) as IterableIterator<[string, string]>) {
-          const sample = texts.get(grp);
-          if (sample === undefined || sample.length >= TERM_SAMPLE) continue;
-          sample.push(value);
-          if (sample.length === TERM_SAMPLE && --open === 0) break;
+          for (const key of total ? [grp, TOTAL] : [grp]) {
+            const sample = texts.get(key);
+            if (sample === undefined || sample.length >= TERM_SAMPLE) continue;
+            sample.push(value);
+            if (sample.length === TERM_SAMPLE) open--;
+          }
+          if (open === 0) break;
         }
         const themes = this.db
           .prepare(
@@ -343,6 +361,13 @@ export class SummaryStore {
                JOIN g ON g.participant_id = x.participant_id WHERE x.question_id = ? GROUP BY g.grp, t.id ORDER BY participants DESC, t.code`,
           )
           .all(question.id) as { grp: string; code: string; participants: number }[];
+        if (total) {
+          // Disjoint groups: a theme's participants overall are its participants per group added up.
+          const overall = new Map<string, number>();
+          for (const t of themes) overall.set(t.code, (overall.get(t.code) ?? 0) + t.participants);
+          const ranked = [...overall].map(([code, participants]) => ({ grp: TOTAL, code, participants }));
+          themes.push(...ranked.sort((a, b) => b.participants - a.participants || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)));
+        }
         for (const grp of groups) {
           result.set(grp, {
             n: respondents.get(grp)?.get(null) ?? 0,

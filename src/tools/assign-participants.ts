@@ -38,7 +38,7 @@ Use this tool when you need to: place newly imported customers into known segmen
     const studyId = segmentation.study_id;
     const allFacts = store.segments.facts(studyId);
     const current = new Map<number, number[]>();
-    for (const m of store.segments.members(segmentation_id)) pushTo(current, m.id, m.segment_id);
+    for (const m of store.segments.memberships(segmentation_id)) pushTo(current, m.id, m.segment_id);
     let targets: ParticipantFacts[];
     if (participant_ids) {
       const byExternal = new Map(allFacts.map((f) => [f.participant_id, f]));

@@ -58,7 +58,7 @@ Use this tool when you need to: answer "how do X and Y differ?" or "which segmen
               return adjust(compareGroups(themeEncoding, groupA, groupB, sides)).sort((x, y) => strength(y) - strength(x));
             })();
 
-    const texts = store.segments.texts([...groupA, ...groupB].map((f) => f.id));
+    const texts = store.segments.texts(ctx.segmentation.study_id, [...groupA, ...groupB].map((f) => f.id));
     const idsA = new Set(groupA.map((f) => f.id));
     const words = distinctiveWords(texts.filter((t) => idsA.has(t.participant)).map((t) => t.text), texts.filter((t) => !idsA.has(t.participant)).map((t) => t.text));
     const quotesFor = (group: ParticipantFacts[], own: DistinctiveWord[]) => {

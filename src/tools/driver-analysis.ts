@@ -89,7 +89,7 @@ export function computeDrivers(store: Store, { study_id, outcome, drivers, metho
     const segments = [];
     if (segmentation_id !== undefined) {
       for (const s of store.segments.segments(segmentation_id)) {
-        const members = new Set(store.segments.members(segmentation_id, { segmentId: s.segment_id }).map((m) => m.id));
+        const members = new Set(store.segments.memberships(segmentation_id, s.segment_id).map((m) => m.id));
         segments.push({ segment_id: s.segment_id, name: s.name, ...strip(analyzeDrivers(target, inputs, members)) });
       }
     }

@@ -99,8 +99,8 @@ export function segmentationView(store: Store, { segmentation_id, segment_id, li
     const stability = ((segmentation.diagnostics as { stability?: { jaccard: number; verdict: string }[] } | null)?.stability ?? null);
     const population = (segmentation.summary.participants_clustered as number | undefined) ?? ctx.facts.length;
     const memberIds = ctx.facts.map((f) => f.id);
-    const evidence = store.segments.themeEvidence(memberIds);
-    const texts = store.segments.texts(memberIds);
+    const evidence = store.segments.themeEvidence(segmentation.study_id, memberIds);
+    const texts = store.segments.texts(segmentation.study_id, memberIds);
 
     const segments = ctx.segments
       .filter((s) => focus === null || s.segment_id === focus.segment_id)

@@ -109,7 +109,7 @@ export interface SegmentationInput {
 /** Describes the groups and stores the segmentation atomically; returns its id and descriptions. */
 export function saveSegmentation(store: Store, input: SegmentationInput): { id: number; descriptions: SegmentDescription[] } {
   const members = [...new Set(input.groups.flat())].map((i) => input.facts[i]!.id);
-  const texts = store.segments.texts(members);
+  const texts = store.segments.texts(input.studyId, members);
   const descriptions = describeSegments(input.encoding, input.facts, input.data, input.groups, texts, input.population);
   const segmentation: NewSegmentation = {
     studyId: input.studyId,
@@ -148,7 +148,7 @@ export interface SegmentationContext {
 export function loadSegmentation(store: Store, segmentationId: number): SegmentationContext {
   const segmentation = store.segments.get(segmentationId);
   const segments = store.segments.segments(segmentationId);
-  const members = store.segments.members(segmentationId);
+  const members = store.segments.memberships(segmentationId);
   const facts = store.segments.facts(segmentation.study_id, [...new Set(members.map((m) => m.id))]);
   const index = new Map(facts.map((f, i) => [f.id, i]));
   const groups = segments.map((s) => members.filter((m) => m.segment_id === s.segment_id).map((m) => index.get(m.id)!));

@@ -41,6 +41,18 @@ describe('summarize_questions', () => {
     expect(q.why.top_terms.map((t: any) => t.term)).toContain('price');
   });
 
+  it('gives the same overall figures when the groups split everyone (added up from the groups) as without groups', async () => {
+    const plain = await h.ok('summarize_questions', { study_id });
+    const byPlan = await h.ok('summarize_questions', { study_id, by: 'attr.plan' });
+    // Every completed participant has exactly one plan: the groups partition the population.
+    expect(byPlan.by.groups.reduce((s: number, g: any) => s + g.participants, 0)).toBe(plain.population.participants);
+    const overall = byPlan.questions.map(({ groups, ...q }: any) => q);
+    expect(overall).toEqual(plain.questions);
+    // Overlapping groups (tags) keep the overall figures too.
+    const byTag = await h.ok('summarize_questions', { study_id, by: 'tag' });
+    expect(byTag.questions.map(({ groups, ...q }: any) => q)).toEqual(plain.questions);
+  });
+
   it('counts partial interviews when asked', async () => {
     const r = await h.ok('summarize_questions', { study_id, questions: ['importance'], include_partial: true });
     // numpy: [5,4,2,3,1] → mean 3.0, median 3.0, std(ddof=1) 1.5811388300841898

@@ -19,7 +19,15 @@ interface Variable {
   /** The participant's value (missing → undefined). */
   get(f: ParticipantFacts): unknown;
   /** Candidate tests over the values the tree is grown on: a condition and a predicate on a value (missing → false). */
-  tests(values: unknown[]): { condition: RuleCondition; negation: RuleCondition; accepts: (x: unknown) => boolean }[];
+  tests(values: unknown[]): Candidate[];
+}
+
+interface Candidate {
+  condition: RuleCondition;
+  negation: RuleCondition;
+  accepts: (x: unknown) => boolean;
+  /** For `x <= threshold` tests: lets the tree evaluate them over a typed array without a call per value. */
+  threshold?: number;
 }
 
 const MAX_CATEGORIES = 12;
@@ -38,7 +46,7 @@ export function typingVariables(catalog: StudyCatalog): Variable[] {
       for (let i = 0; i < values.length - 1; i += step) {
         // Midway between neighbouring values, as CART implementations (scikit-learn) split.
         const v = (values[i]! + values[i + 1]!) / 2;
-        out.push({ condition: { field, op: 'lte' as const, value: v }, negation: { field, op: 'gt' as const, value: v }, accepts: (x: unknown) => typeof x === 'number' && x <= v });
+        out.push({ condition: { field, op: 'lte' as const, value: v }, negation: { field, op: 'gt' as const, value: v }, accepts: (x: unknown) => typeof x === 'number' && x <= v, threshold: v });
       }
       return out;
     },
@@ -123,9 +131,18 @@ export function growTree(facts: ParticipantFacts[], labels: number[], variables:
   const passes: Uint8Array[] = [];
   for (const v of variables) {
     const values = facts.map((f) => v.get(f));
-    for (const { condition, negation, accepts } of v.tests(values)) {
+    let numbers: Float64Array | null = null;
+    for (const { condition, negation, accepts, threshold } of v.tests(values)) {
       candidates.push({ condition, negation, test: (f) => accepts(v.get(f)) });
-      passes.push(Uint8Array.from(values, (x) => (accepts(x) ? 1 : 0)));
+      if (threshold === undefined) {
+        passes.push(Uint8Array.from(values, (x) => (accepts(x) ? 1 : 0)));
+        continue;
+      }
+      // Missing values as NaN, which fails every comparison, as accepts() fails them.
+      numbers ??= Float64Array.from(values, (x) => (typeof x === 'number' ? x : NaN));
+      const pass = new Uint8Array(numbers.length);
+      for (let i = 0; i < numbers.length; i++) pass[i] = numbers[i]! <= threshold ? 1 : 0;
+      passes.push(pass);
     }
   }
   const labelCount = labels.reduce((m, l) => Math.max(m, l), -1) + 1;
