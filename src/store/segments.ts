@@ -154,16 +154,20 @@ export class SegmentStore {
         f.answers.set(q.key, list);
       });
     }
-    const themes = this.db
-      .prepare(`SELECT DISTINCT e.participant_id, t.code FROM theme_evidence e JOIN themes t ON t.id = e.theme_id WHERE t.study_id = ?${filter('e.participant_id')}`)
-      .raw()
-      .all(...params(studyId)) as [number, string][];
-    for (const [id, code] of themes) byId.get(id)?.themes.add(code);
-    const tags = this.db
-      .prepare(`SELECT t.participant_id, t.tag FROM participant_tags t JOIN participants p ON p.id = t.participant_id WHERE p.study_id = ?${filter('t.participant_id')} ORDER BY t.tag`)
-      .raw()
-      .all(...params(studyId)) as [number, string][];
-    for (const [id, tag] of tags) byId.get(id)?.tags.push(tag);
+    const [themed, codes] = readColumns<[number, string]>(
+      this.db,
+      `SELECT json_group_array(e.participant_id), json_group_array(t.code) FROM theme_evidence e JOIN themes t ON t.id = e.theme_id WHERE t.study_id = ?${filter('e.participant_id')}`,
+      params(studyId),
+    );
+    themed.forEach((id, i) => byId.get(id)?.themes.add(codes[i]!));
+    const [tagged, tags] = readColumns<[number, string]>(
+      this.db,
+      `SELECT json_group_array(t.participant_id), json_group_array(t.tag) FROM participant_tags t JOIN participants p ON p.id = t.participant_id WHERE p.study_id = ?${filter('t.participant_id')}`,
+      params(studyId),
+    );
+    tagged.forEach((id, i) => byId.get(id)?.tags.push(tags[i]!));
+    // Tags in SQLite's order (byte order, as ORDER BY tag would give): sorted per participant, most have one or two.
+    for (const f of facts) if (f.tags.length > 1) f.tags.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     return facts;
   }
 

@@ -85,10 +85,15 @@ export function personaCard(input: PersonaInput): PersonaCard {
   const goals: Claim[] = [];
   const frustrations: Claim[] = [];
   const interviewedRest = rest.filter((f) => f.status !== 'not_interviewed').length || 1;
+  // Who has each theme, in one pass over members and one over the rest.
+  const withTheme = new Map<string, ParticipantFacts[]>();
+  for (const f of members) for (const code of f.themes) pushTo(withTheme, code, f);
+  const restWithTheme = new Map<string, number>();
+  for (const f of rest) for (const code of f.themes) restWithTheme.set(code, (restWithTheme.get(code) ?? 0) + 1);
   for (const code of catalog.themes) {
-    const who = members.filter((f) => f.themes.has(code));
+    const who = withTheme.get(code) ?? [];
     const share = who.length / n;
-    const restShare = rest.filter((f) => f.themes.has(code)).length / interviewedRest;
+    const restShare = (restWithTheme.get(code) ?? 0) / interviewedRest;
     if (share < 0.25 || share < 1.5 * restShare) continue;
     const ids = new Set(who.map((f) => f.id));
     const example = input.evidence.find((e) => e.code === code && ids.has(e.participant) && e.evidence.trim() !== '');
@@ -107,28 +112,41 @@ export function personaCard(input: PersonaInput): PersonaCard {
 
   const behaviours: Claim[] = input.distinguishing.slice(0, 5).map((c) => {
     // Cite the members who show the behaviour: chose the option, or sit on the segment's side of the rest's mean.
-    const who = members.filter((f) => showsBehaviour(f, c));
-    return { text: c.description, participant_ids: cite(who) };
+    const who = citeWhere(members, showsBehaviour(c));
+    return { text: c.description, participant_ids: who.map((f) => f.participant_id) };
   });
 
   return { name: input.name, role, context, goals: goals.slice(0, 4), frustrations: frustrations.slice(0, 4), behaviours, quote: input.quote, narrative: input.narrative };
 }
 
-function showsBehaviour(f: ParticipantFacts, c: FeatureComparison): boolean {
-  const [kind, rest] = [c.field.split('.')[0], c.field.slice(c.field.indexOf('.') + 1)];
-  const value = kind === 'answer' ? f.answers.get(rest) : kind === 'attr' ? f.attributes[rest] : undefined;
-  if (c.field === 'theme') return c.option !== null && f.themes.has(c.option) === (c.difference ?? 0) > 0;
-  if (value === undefined) return false;
-  if (c.measure === 'rank_points' && Array.isArray(value)) {
-    // Ranked in the top two when the segment ranks the option higher; outside them when lower.
-    const rank = value.indexOf(c.option!);
-    const topTwo = rank >= 0 && rank <= 1;
-    return (c.difference ?? 0) > 0 ? topTwo : !topTwo;
+/** The first CITE participants that meet `test` (stops there: segments can have 100,000 members). */
+function citeWhere(facts: ParticipantFacts[], test: (f: ParticipantFacts) => boolean): ParticipantFacts[] {
+  const out: ParticipantFacts[] = [];
+  for (const f of facts) {
+    if (out.length === CITE) break;
+    if (test(f)) out.push(f);
   }
-  if (c.measure === 'share') {
-    const has = c.option === null ? value === 1 || value === true : Array.isArray(value) ? value.includes(c.option) : value === c.option;
-    return has === (c.difference ?? 0) > 0;
-  }
-  return typeof value === 'number' && c.b !== null && ((c.difference ?? 0) > 0 ? value > c.b : value < c.b);
+  return out;
 }
 
+function showsBehaviour(c: FeatureComparison): (f: ParticipantFacts) => boolean {
+  const [kind, rest] = [c.field.split('.')[0], c.field.slice(c.field.indexOf('.') + 1)];
+  const higher = (c.difference ?? 0) > 0;
+  if (c.field === 'theme') return (f) => c.option !== null && f.themes.has(c.option) === higher;
+  const valueOf = (f: ParticipantFacts) => (kind === 'answer' ? f.answers.get(rest) : kind === 'attr' ? f.attributes[rest] : undefined);
+  return (f) => {
+    const value = valueOf(f);
+    if (value === undefined) return false;
+    if (c.measure === 'rank_points' && Array.isArray(value)) {
+      // Ranked in the top two when the segment ranks the option higher; outside them when lower.
+      const rank = value.indexOf(c.option!);
+      const topTwo = rank >= 0 && rank <= 1;
+      return higher ? topTwo : !topTwo;
+    }
+    if (c.measure === 'share') {
+      const has = c.option === null ? value === 1 || value === true : Array.isArray(value) ? value.includes(c.option) : value === c.option;
+      return has === higher;
+    }
+    return typeof value === 'number' && c.b !== null && (higher ? value > c.b : value < c.b);
+  };
+}
