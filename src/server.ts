@@ -78,7 +78,7 @@ export function createServer(deps: ToolDeps): McpServer {
         complete: { study_id: (value) => store.studies.completeStudyIds(value) },
       }),
       { title: `Study report (${format})`, description: `The study's latest report as ${format} (generate_report refreshes it; generated on first read).`, mimeType: MIME[format] },
-      (uri, variables) => ({ contents: [{ uri: uri.href, mimeType: MIME[format], text: readReport(store, deps.files.outputDir, studyIdOf(variables), format) }] }),
+      async (uri, variables) => ({ contents: [{ uri: uri.href, mimeType: MIME[format], text: await readReport(store, deps.files.outputDir, studyIdOf(variables), format) }] }),
     );
   }
 

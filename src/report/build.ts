@@ -16,6 +16,7 @@ import { conditionText, loadSegmentation } from '../tools/segmentation-common.js
 import { validate } from '../tools/validate-segmentation.js';
 import { sampleGroupsCovered } from '../domain/study-health.js';
 import type { Chart } from './charts.js';
+import { analysesOnWorker } from './parallel.js';
 
 export interface ReportSegment {
   segment_id: number;
@@ -139,12 +140,15 @@ function segmentChart(q: QuestionSummary): Chart | null {
 
 const OUTCOME = /recommend|satisf|nps|likel|value|importan|overall|happy|effort/i;
 
-export function buildReport(store: Store, studyId: number, segmentationId?: number): Report {
-  const study = store.studies.get(studyId);
-  const counts = store.studies.counts(studyId);
-  const tags = store.studies.tagCounts(studyId, 50);
+/** The parts of a report that read answers and attributes, not the segmentation's members: question charts, crosstabs, drivers. */
+export interface ReportAnalyses {
+  questions: Report['questions'];
+  crosstabs: Report['crosstabs'];
+  drivers: Report['drivers'];
+}
+
+export function reportAnalyses(store: Store, studyId: number, segmentation: number | undefined): ReportAnalyses {
   const questions = store.studies.questions(studyId);
-  const segmentation = segmentationId ?? store.segments.list(studyId, 1)[0]?.id;
   const context = store.query.context(studyId, segmentation);
 
   // Questions: overall, and by segment when there is a segmentation.
@@ -162,19 +166,13 @@ export function buildReport(store: Store, studyId: number, segmentationId?: numb
     return { key: q.key, type: q.type, text: q.text, n: q.n, headline, chart, by_segment: grouped ? segmentChart(grouped) : null };
   });
 
-  const interviewed = counts.interviews_completed + counts.interviews_partial;
-  const quotes = store.interviews.themeQuotes(studyId, 2);
-  const themes = store.studies.themeCounts(studyId, 12).map((t) => ({ code: t.code, participants: t.participants, share: interviewed ? round(t.participants / interviewed, 3) : 0, quotes: quotes.get(t.code) ?? [] }));
-
-  const seg = segmentation === undefined ? null : segmentationSection(store, segmentation);
-
   // Notable crosstabs: segment (or a category attribute) against each structured answer.
   const crosstabs: Report['crosstabs'] = [];
-  const against = seg ? 'segment' : (store.studies.attributes(studyId).find((a) => a.type === 'category')?.name ?? null);
+  const against = segmentation !== undefined ? 'segment' : (store.studies.attributes(studyId).find((a) => a.type === 'category')?.name ?? null);
   if (against) {
     for (const q of questions.filter((x) => ['single_choice', 'yes_no', 'scale', 'ranking'].includes(x.type))) {
       try {
-        const t = computeCrosstab(store, { study_id: studyId, rows: seg ? 'segment' : `attr.${against}`, columns: `answer.${q.key}`, segmentation_id: segmentation, bins: 'auto' });
+        const t = computeCrosstab(store, { study_id: studyId, rows: segmentation !== undefined ? 'segment' : `attr.${against}`, columns: `answer.${q.key}`, segmentation_id: segmentation, bins: 'auto' });
         const p = t.statistics?.fisher_p ?? t.statistics?.p ?? null;
         if (t.statistics && p !== null && p < 0.05) {
           const top = t.flagged[0];
@@ -218,6 +216,31 @@ export function buildReport(store: Store, studyId: number, segmentationId?: numb
       drivers = null;
     }
   }
+  return { questions: questionSections, crosstabs: crosstabs.slice(0, 5), drivers };
+}
+
+/**
+ * From this many participants the analyses run on a worker thread with its own read connection,
+ * beside the segmentation section on this one (each takes seconds at 100,000 participants).
+ */
+export const PARALLEL_REPORT_FROM = 20_000;
+
+export async function buildReport(store: Store, studyId: number, segmentationId?: number, options: { parallelFrom?: number } = {}): Promise<Report> {
+  const study = store.studies.get(studyId);
+  const counts = store.studies.counts(studyId);
+  const tags = store.studies.tagCounts(studyId, 50);
+  const questions = store.studies.questions(studyId);
+  const segmentation = segmentationId ?? store.segments.list(studyId, 1)[0]?.id;
+
+  const parallel = !store.db.memory && counts.participants >= (options.parallelFrom ?? PARALLEL_REPORT_FROM);
+  const analyses = parallel ? analysesOnWorker(store.db.name, studyId, segmentation) : Promise.resolve(reportAnalyses(store, studyId, segmentation));
+
+  const interviewed = counts.interviews_completed + counts.interviews_partial;
+  const quotes = store.interviews.themeQuotes(studyId, 2);
+  const themes = store.studies.themeCounts(studyId, 12).map((t) => ({ code: t.code, participants: t.participants, share: interviewed ? round(t.participants / interviewed, 3) : 0, quotes: quotes.get(t.code) ?? [] }));
+
+  const seg = segmentation === undefined ? null : segmentationSection(store, segmentation);
+  const { questions: questionSections, crosstabs, drivers } = await analyses;
 
   const readiness = sampleGroupsCovered(tags);
   const summary: string[] = [];
@@ -255,7 +278,7 @@ export function buildReport(store: Store, studyId: number, segmentationId?: numb
       ? { kind: 'bars', id: 'themes-chart', title: 'Themes: share of interviewed participants', format: 'percent', items: themes.map((t) => ({ label: t.code.replace(/_/g, ' '), value: t.share, note: `(${t.participants})` })), max: 1 }
       : null,
     segmentation: seg,
-    crosstabs: crosstabs.slice(0, 5),
+    crosstabs,
     drivers,
   };
 }

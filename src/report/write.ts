@@ -23,8 +23,8 @@ export function reportPath(outputDir: string, studyId: number, format: ReportFor
   return join(outputDir, `study-${studyId}`, `report.${REPORT_FORMATS[format]}`);
 }
 
-export function writeReport(store: Store, outputDir: string, studyId: number, segmentationId?: number): WrittenReport {
-  const report = buildReport(store, studyId, segmentationId);
+export async function writeReport(store: Store, outputDir: string, studyId: number, segmentationId?: number, options: { parallelFrom?: number } = {}): Promise<WrittenReport> {
+  const report = await buildReport(store, studyId, segmentationId, options);
   const texts = { markdown: renderMarkdown(report), html: renderHtml(report), json: `${JSON.stringify(report, null, 2)}\n` };
   mkdirSync(join(outputDir, `study-${studyId}`), { recursive: true });
   const paths = {} as Record<ReportFormat, string>;
@@ -36,9 +36,9 @@ export function writeReport(store: Store, outputDir: string, studyId: number, se
 }
 
 /** The latest written report in one format, generating it first if there is none yet. */
-export function readReport(store: Store, outputDir: string, studyId: number, format: ReportFormat): string {
+export async function readReport(store: Store, outputDir: string, studyId: number, format: ReportFormat): Promise<string> {
   store.studies.get(studyId);
   const path = reportPath(outputDir, studyId, format);
-  if (!existsSync(path)) return writeReport(store, outputDir, studyId).texts[format];
+  if (!existsSync(path)) return (await writeReport(store, outputDir, studyId)).texts[format];
   return readFileSync(path, 'utf8');
 }

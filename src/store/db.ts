@@ -9,6 +9,8 @@ export type Db = Database.Database;
 export interface OpenOptions {
   /** How long a writer waits for another process's lock before giving up (ms). */
   busyTimeoutMs?: number;
+  /** A second, read-only connection to an existing, up-to-date file (e.g. for a worker thread). */
+  readonly?: boolean;
 }
 
 /**
@@ -17,6 +19,12 @@ export interface OpenOptions {
  * (Claude Desktop and Cursor may both start the server) wait for a lock instead of failing.
  */
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
+  if (options.readonly) {
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    registerTally(db);
+    return db;
+  }
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);

@@ -42,13 +42,13 @@ Use this tool when you need to: hand over results, or refresh the report after n
     report: z.record(z.string(), z.unknown()).optional().describe('The report object (format json).'),
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  run({ study_id, segmentation_id, format }, { store, files }) {
+  async run({ study_id, segmentation_id, format }, { store, files }) {
     const started = performance.now();
     store.studies.get(study_id);
     if (segmentation_id !== undefined && store.segments.get(segmentation_id).study_id !== study_id) {
       throw new UserError(`segmentation_id: segmentation ${segmentation_id} belongs to another study; get_study ${study_id} lists this study's segmentations.`);
     }
-    const written = writeReport(store, files.outputDir, study_id, segmentation_id);
+    const written = await writeReport(store, files.outputDir, study_id, segmentation_id);
     const r = written.report;
     const sections = ['summary', 'method', ...(r.questions.length ? ['questions'] : []), ...(r.themes.length ? ['themes'] : []), ...(r.segmentation ? ['segments', 'comparison', 'validation'] : []), ...(r.segmentation?.prioritization ? ['prioritization'] : []), ...(r.segmentation?.migration ? ['migration'] : []), ...(r.crosstabs.length || r.drivers ? ['crosstabs_and_drivers'] : []), ...(r.segmentation ? ['appendix'] : [])];
     return {

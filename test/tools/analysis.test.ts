@@ -1,5 +1,10 @@
 /** crosstab, driver_analysis, code_themes, export_segments and generate_report through the MCP client. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildReport } from '../../src/report/build.js';
+import { analysesOnWorker } from '../../src/report/parallel.js';
+import { Store } from '../../src/store/index.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableStatistics } from '../../src/domain/crosstab.js';
 import { fisherExact } from '../../src/domain/significance.js';
@@ -186,6 +191,25 @@ describe('generate_report', () => {
     expect((md.contents[0] as { text: string }).text).toBe(r.markdown);
     const { resourceTemplates } = await h.client.listResourceTemplates();
     expect(resourceTemplates.map((t) => t.uriTemplate)).toEqual(expect.arrayContaining(['seglab://studies/{study_id}/report.md', 'seglab://studies/{study_id}/report.html', 'seglab://studies/{study_id}/report.json']));
+  });
+
+  it('computes the analyses on a worker thread for a file database, with the same report as on one thread', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'seglab-report-')), 'copy.db');
+    h.store.db.exec(`VACUUM INTO '${path}'`);
+    const copy = Store.open(path);
+    try {
+      const serial = await buildReport(copy, study_id, seg, { parallelFrom: Infinity });
+      const parallel = await buildReport(copy, study_id, seg, { parallelFrom: 0 });
+      const { generated_at: _a, ...one } = serial;
+      const { generated_at: _b, ...two } = parallel;
+      expect(two).toEqual(one);
+      expect(one.drivers).not.toBeNull();
+      expect(one.questions.length).toBeGreaterThan(0);
+      // A worker that cannot open the file reports why instead of hanging.
+      await expect(analysesOnWorker(join(tmpdir(), 'no-such-seglab.db'), study_id, seg)).rejects.toThrow(/report analyses: .*(unable to open|does not exist|no such file)/i);
+    } finally {
+      copy.close();
+    }
   });
 
   it('returns JSON, an HTML link, or PNG charts', async () => {

@@ -1,0 +1,40 @@
+/**
+ * Runs a report's analyses (question summaries, crosstabs, drivers) on a worker thread with its
+ * own read-only connection, while the calling thread builds the segmentation section. SQLite in
+ * WAL mode lets the two connections read at once.
+ */
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ReportAnalyses } from './build.js';
+
+export interface AnalysesRequest {
+  path: string;
+  studyId: number;
+  segmentationId: number | undefined;
+}
+
+function workerPath(): string {
+  const here = fileURLToPath(import.meta.url);
+  // Under the test runner this file is TypeScript in src/; the worker runs the compiled copy.
+  return here.endsWith('.ts') ? here.replace(/[/\\]src[/\\]report[/\\]parallel\.ts$/, '/dist/report/analyses-worker.js') : here.replace(/parallel\.js$/, 'analyses-worker.js');
+}
+
+export function analysesOnWorker(path: string, studyId: number, segmentationId: number | undefined): Promise<ReportAnalyses> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(workerPath(), { workerData: { path, studyId, segmentationId } satisfies AnalysesRequest });
+    let settled = false;
+    worker.once('message', (message: { analyses: ReportAnalyses } | { error: string }) => {
+      settled = true;
+      if ('analyses' in message) resolve(message.analyses);
+      else reject(new Error(`report analyses: ${message.error}`));
+      void worker.terminate();
+    });
+    worker.once('error', (error) => {
+      settled = true;
+      reject(error);
+    });
+    worker.once('exit', (code) => {
+      if (!settled) reject(new Error(`report analyses: the worker stopped (exit code ${code}) before answering`));
+    });
+  });
+}
