@@ -8,8 +8,12 @@ import {
   type AttributeValue,
 } from '../domain/attributes.js';
 import type { TypedParticipant } from '../ingest/csv.js';
+import { pushTo } from '../domain/collections.js';
 import type { Db } from './db.js';
 import { now, type StudyStore } from './studies.js';
+
+/** Rows between writes of the tags gathered so far. */
+const TAG_BATCH = 5000;
 
 export interface ParticipantRow {
   id: number;
@@ -96,22 +100,33 @@ export class ParticipantStore {
       `UPDATE participants SET email = COALESCE(?, email), name = COALESCE(?, name), attributes = jsonb_patch(attributes, ?), updated_at = ?
         WHERE study_id = ? AND external_id = ? RETURNING id`,
     );
-    const addTag = this.db.prepare('INSERT OR IGNORE INTO participant_tags (participant_id, tag) VALUES (?, ?)');
+    // Tags are written per tag for thousands of participants at once: one statement per row
+    // cost more than the row itself (~2.5 µs of ~7 at a million rows).
+    const addTag = this.db.prepare('INSERT OR IGNORE INTO participant_tags (participant_id, tag) SELECT value, ? FROM json_each(?)');
     const counts = { inserted: 0, updated: 0 };
     this.db
       .transaction(() => {
         const at = now();
+        let tagged = new Map<string, number[]>();
+        let pending = 0;
+        const writeTags = () => {
+          for (const [tag, ids] of tagged) addTag.run(tag, JSON.stringify(ids));
+          tagged = new Map();
+          pending = 0;
+        };
         for (const row of rows) {
-          let id: number | bigint;
+          let id: number;
           if (row.exists) {
             id = (update.get(row.email, row.name, row.attributes, at, studyId, row.external_id) as { id: number }).id;
             counts.updated++;
           } else {
-            id = insert.run(studyId, row.external_id, row.email, row.name, row.attributes, at, at).lastInsertRowid;
+            id = Number(insert.run(studyId, row.external_id, row.email, row.name, row.attributes, at, at).lastInsertRowid);
             counts.inserted++;
           }
-          for (const tag of row.tags) addTag.run(id, tag);
+          for (const tag of row.tags) pushTo(tagged, tag, id);
+          if (++pending === TAG_BATCH) writeTags();
         }
+        writeTags();
         this.studies.saveAttributes(studyId, attributes);
         this.studies.touch(studyId);
       })
