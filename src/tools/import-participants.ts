@@ -2,8 +2,10 @@ import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import * as z from 'zod';
 import { UserError } from '../errors.js';
-import { scanParticipants, typedParticipants, WINDOWS_1252_WARNING, type CsvOptions, type ImportContext, type ParticipantScan } from '../ingest/csv.js';
-import { fileSource, textSource, type TextSource } from '../ingest/csv-records.js';
+import { scanParticipants, typedParticipants, type ImportContext, type ParticipantScan, type TypedParticipant } from '../ingest/csv.js';
+import { textSource } from '../ingest/csv-records.js';
+import { startImportJob, WORKER_FROM_BYTES } from '../ingest/import-job.js';
+import { scanFile } from '../ingest/scan-file.js';
 import { attributeType, lineError, studyId } from './params.js';
 import { defineTool, type ToolDeps } from './define.js';
 
@@ -31,26 +33,6 @@ function checkedCsvPath(path: string, files: ToolDeps['files']): string {
   if (!stats.isFile()) throw new UserError(`"${path}" is not a file.`);
   if (stats.size > MAX_FILE_BYTES) throw new UserError(`"${path}" is ${Math.round(stats.size / 1e6)} MB; the limit is ${MAX_FILE_BYTES / 1e6} MB.`);
   return real;
-}
-
-function scanText(csv: string, options: CsvOptions, context: ImportContext): { source: TextSource; scan: ParticipantScan; warning?: string } {
-  const source = textSource(csv);
-  return { source, scan: scanParticipants(source, options, context) };
-}
-
-/**
- * Pass 1 over a file: as UTF-8, or again as Windows-1252 when the bytes are not UTF-8.
- * Returns the source that worked, for pass 2.
- */
-function scanFile(path: string, options: CsvOptions, context: ImportContext): { source: TextSource; scan: ParticipantScan; warning?: string } {
-  const utf8 = fileSource(path, 'utf-8');
-  try {
-    return { source: utf8, scan: scanParticipants(utf8, options, context) };
-  } catch (error) {
-    if ((error as { code?: string }).code !== 'ERR_ENCODING_INVALID_ENCODED_DATA') throw error;
-  }
-  const cp1252 = fileSource(path, 'windows-1252');
-  return { source: cp1252, scan: scanParticipants(cp1252, options, context), warning: WINDOWS_1252_WARNING };
 }
 
 export const importParticipants = defineTool({
@@ -89,7 +71,7 @@ Use this tool when you need to: load the people to interview, with lifecycle tag
   }),
     // destructive: on_duplicate "update" overwrites attribute values; idempotent: the same file twice leaves the same state.
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
-  run(args, { store, files, notify }) {
+  async run(args, { store, files, notify }) {
     store.studies.get(args.study_id);
     if ((args.csv === undefined) === (args.path === undefined)) {
       throw new UserError('Give exactly one of `csv` (the CSV text) or `path` (a local file).');
@@ -100,13 +82,38 @@ Use this tool when you need to: load the people to interview, with lifecycle tag
       existingIds: store.participants.externalIds(args.study_id),
       onDuplicate: args.on_duplicate,
     };
-    // Pass 1 checks every line and decides the types; pass 2 streams the rows to write.
-    const { source, scan, warning } = args.csv !== undefined ? scanText(args.csv, options, context) : scanFile(checkedCsvPath(args.path!, files), options, context);
+    // Pass 1 checks every line and decides the types; pass 2 streams the rows to write. A large
+    // file does both on a worker thread (pass 2 overlapping the inserts made here).
+    const path = args.path === undefined ? null : checkedCsvPath(args.path, files);
+    const job = path !== null && statSync(path).size >= WORKER_FROM_BYTES ? await startImportJob(path, options, context) : null;
+    let scan: ParticipantScan;
+    let warning: string | undefined;
+    let rows: () => Iterable<TypedParticipant>;
+    if (job) {
+      ({ scan, warning } = job);
+      rows = job.rows;
+    } else if (path === null) {
+      const source = textSource(args.csv!);
+      scan = scanParticipants(source, options, context);
+      rows = () => typedParticipants(source, options, scan, context);
+    } else {
+      const file = scanFile(path, options, context);
+      ({ scan, warning } = file);
+      rows = () => typedParticipants(file.source, options, scan, context);
+    }
     const blocked = scan.errors.length > 0 && !args.skip_invalid;
     let written = { inserted: scan.inserts, updated: scan.updates };
-    if (!blocked && !args.dry_run) {
-      written = store.participants.writeParticipants(args.study_id, typedParticipants(source, options, scan, context), scan.attributes.map(({ name, type }) => ({ name, type })));
-      notify('info', `import_participants: study ${args.study_id}: ${written.inserted} inserted, ${written.updated} updated, ${scan.skips + scan.errors.length} skipped`);
+    try {
+      if (!blocked && !args.dry_run) {
+        // The worker checked the file against the study as it was; a concurrent import may have changed it since.
+        if (job && store.studies.counts(args.study_id).participants !== context.existingIds.size) {
+          throw new UserError('The study changed while the file was being checked (another import?): nothing was written; run the import again.');
+        }
+        written = store.participants.writeParticipants(args.study_id, rows(), scan.attributes.map(({ name, type }) => ({ name, type })));
+        notify('info', `import_participants: study ${args.study_id}: ${written.inserted} inserted, ${written.updated} updated, ${scan.skips + scan.errors.length} skipped`);
+      }
+    } finally {
+      await job?.close();
     }
     const warnings = [...(warning ? [warning] : []), ...scan.warnings];
     const badTotal = scan.errors.length;

@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connect, type Harness } from '../helpers/harness.js';
+import { WORKER_FROM_BYTES } from '../../src/ingest/import-job.js';
 
 let h: Harness;
 let study_id: number;
@@ -133,5 +134,93 @@ describe('import_participants over HTTP-style access', () => {
     expect(await rooted.fail('import_participants', { study_id: s2, path: fixture('semicolon.csv') })).toMatch(/outside the folder this server may read/);
     expect(await rooted.fail('import_participants', { study_id: s2, path: '../../etc/passwd' })).toMatch(/outside the folder|No file/);
     await rooted.close();
+  });
+});
+
+describe('import_participants of a large file (on a worker thread)', () => {
+  /** A CSV above the worker threshold: quoting, embedded newlines, missing values, tags, odd characters. */
+  function bigCsv(rows: number, bad: { [line: number]: string } = {}): string {
+    const lines = ['customer_id,email,name,plan,mrr,active,signup_date,notes,tags'];
+    for (let i = 0; i < rows; i++) {
+      const line = lines.length + 1;
+      if (bad[line] !== undefined) {
+        lines.push(bad[line]!);
+        continue;
+      }
+      const note = i % 7 === 0 ? `"said ""hi"", then left\nsecond line ${i}"` : `plain note number ${i} with some words to make the file bigger than the threshold`;
+      lines.push(`C${String(i).padStart(6, '0')},${i % 11 === 0 ? '' : `c${i}@x.example`},${i === 5 ? 'Ctl\u0001Char' : `Name ${i}`},${['Starter', 'Team', 'Business'][i % 3]},${i % 13 === 0 ? '' : (i % 500) + 0.5},${i % 2 ? 'true' : 'false'},2025-0${(i % 9) + 1}-1${i % 10},${note},${i % 4 === 0 ? 'churned;new' : i % 4 === 1 ? 'expanded' : ''}`);
+    }
+    return lines.join('\n').replace(/\\u0001/g, '\u0001') + '\n';
+  }
+  const stored = (store: Harness['store'], study: number) =>
+    store.db
+      .prepare(`SELECT p.external_id, p.email, p.name, json(p.attributes) AS attributes, (SELECT group_concat(tag, '|') FROM (SELECT tag FROM participant_tags t WHERE t.participant_id = p.id ORDER BY tag)) AS tags FROM participants p WHERE p.study_id = ? ORDER BY p.external_id`)
+      .all(study);
+  const comparable = ({ study_id: _s, participants_total: _p, ...rest }: any) => rest;
+
+  it('writes the same participants, counts, types and warnings as the in-process path', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'seglab-big-'));
+    const file = join(folder, 'crm.csv');
+    const csv = bigCsv(20_000);
+    writeFileSync(file, csv);
+    expect(statSync(file).size).toBeGreaterThanOrEqual(WORKER_FROM_BYTES);
+    const viaWorker = await h.ok('import_participants', { study_id, path: file });
+    const { study_id: other } = await h.ok('create_study', { name: 'Inline' });
+    const inline = await h.ok('import_participants', { study_id: other, csv });
+    expect(viaWorker).toMatchObject({ written: true, inserted: 20_000, rows_read: 20_000 });
+    expect(comparable(viaWorker)).toEqual(comparable(inline));
+    const a = stored(h.store, study_id);
+    expect(a).toHaveLength(20_000);
+    expect(a).toEqual(stored(h.store, other));
+    expect(a.find((p: any) => p.external_id === 'C000005').name).toBe('Ctl\u0001Char');
+    expect(a.find((p: any) => p.external_id === 'C000000')).toMatchObject({ email: null, tags: 'churned|new' });
+    // Again: everyone is updated, nothing duplicated.
+    const again = await h.ok('import_participants', { study_id, path: file });
+    expect(again).toMatchObject({ inserted: 0, updated: 20_000 });
+    expect(await count()).toBe(20_000);
+  });
+
+  it('reports bad lines and writes nothing (or skips them) exactly as the in-process path', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'seglab-big-'));
+    const file = join(folder, 'bad.csv');
+    const csv = bigCsv(20_000, { 10: ',no-id@x.example,Nobody,Team,1,true,2025-01-01,x,', 15000: 'C999999,not-an-email,Bad Mail,Team,1,true,2025-01-01,x,' });
+    writeFileSync(file, csv);
+    const blocked = await h.ok('import_participants', { study_id, path: file });
+    expect(blocked).toMatchObject({ written: false, inserted: 0, bad_lines_total: 2 });
+    // Line numbers count physical lines (quoted notes span two), as an editor shows them.
+    expect(blocked.errors.map((e: any) => e.message).join(' ')).toMatch(/id.*email|email.*id/i);
+    const badLines = blocked.errors.map((e: any) => e.line);
+    expect(csv.split('\n')[badLines[0] - 1]).toMatch(/^,no-id@/);
+    expect(csv.split('\n')[badLines[1] - 1]).toMatch(/^C999999,not-an-email/);
+    expect(await count()).toBe(0);
+    const { study_id: other } = await h.ok('create_study', { name: 'Inline' });
+    expect(comparable(blocked)).toEqual(comparable(await h.ok('import_participants', { study_id: other, csv })));
+    const skipped = await h.ok('import_participants', { study_id, path: file, skip_invalid: true });
+    expect(skipped).toMatchObject({ written: true, inserted: 19_998, skipped: 2 });
+    expect(skipped.skipped_lines.map((e: any) => e.line)).toEqual(badLines);
+    expect(await count()).toBe(19_998);
+    const dry = await h.ok('import_participants', { study_id, path: file, skip_invalid: true, dry_run: true });
+    expect(dry).toMatchObject({ written: false, inserted: 0, updated: 19_998 });
+  });
+
+  it('refuses to write when the study changed while the worker was checking the file', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'seglab-big-'));
+    const file = join(folder, 'crm.csv');
+    writeFileSync(file, bigCsv(20_000));
+    // The small import runs while the big one's worker is still reading (this thread is free meanwhile).
+    const [big, small] = await Promise.all([h.call('import_participants', { study_id, path: file }), h.call('import_participants', { study_id, csv: 'id,plan\nlate1,pro\n' })]);
+    expect(small.isError).toBeFalsy();
+    expect(big.isError).toBe(true);
+    expect(big.content[0].text).toMatch(/The study changed while the file was being checked.*run the import again/);
+    expect(await count()).toBe(1);
+  });
+
+  it("passes the worker's refusals on as clear errors", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'seglab-big-'));
+    const file = join(folder, 'no-id.csv');
+    writeFileSync(file, bigCsv(20_000).replace('customer_id,email,', 'account,mail,').replace(/\nC/g, '\nX'));
+    const message = await h.fail('import_participants', { study_id, path: file });
+    expect(message).toMatch(/No id column found/);
+    expect(await count()).toBe(0);
   });
 });
