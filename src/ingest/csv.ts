@@ -145,7 +145,7 @@ function isBlank(record: CsvRecord): boolean {
 }
 
 /** The header plan and the records after it (blank records skipped). */
-function openCsv(source: TextSource, options: CsvOptions): { plan: ColumnPlan; records: Generator<CsvRecord> } {
+export function openCsv(source: TextSource, options: CsvOptions): { plan: ColumnPlan; records: Generator<CsvRecord> } {
   const delimiter = detectDelimiter(firstLine(source));
   const records = csvRecords(source, delimiter);
   for (let next = records.next(); !next.done; next = records.next()) {
@@ -262,40 +262,55 @@ export interface ParticipantScan {
 }
 
 /**
- * Pass 1 over the source: structure, ids (empty, duplicated in the file, already in the study
- * with on_duplicate "error"), emails, values that do not fit a known numeric, boolean or date
- * attribute; and each new column's type, inferred from all its values.
+ * Pass 1, one record at a time: structure, ids (empty, duplicated in the file, already in the
+ * study with on_duplicate "error"), emails, values that do not fit a known numeric, boolean or
+ * date attribute; and each new column's type, inferred from all its values.
  */
-export function scanParticipants(source: TextSource, options: CsvOptions, context: ImportContext): ParticipantScan {
-  const { plan, records } = openCsv(source, options);
-  const attributes: AttributePlan[] = plan.attributeIndexes.map((index) => {
-    const name = plan.headers[index]!;
-    const known = context.catalogue.get(name);
-    return { name, index, type: known ?? 'text', new: known === undefined, values: 0 };
-  });
-  // A known numeric/boolean/date attribute keeps its type: values that do not fit are bad lines.
-  const strict = attributes.filter((a) => !a.new && (a.type === 'number' || a.type === 'boolean' || a.type === 'date'));
-  const inferred = attributes.filter((a) => !strict.includes(a)).map((a) => ({ attribute: a, inference: new TypeInference() }));
+export class ParticipantScanner {
+  private readonly attributes: AttributePlan[];
+  private readonly strict: AttributePlan[];
+  private readonly inferred: { attribute: AttributePlan; inference: TypeInference }[];
+  private readonly errors: LineError[] = [];
+  private readonly badLines = new Set<number>();
+  private readonly firstLineOfId = new Map<string, number>();
+  private readonly present: Int32Array;
+  private rowsRead = 0;
+  private replacement = false;
+  private inserts = 0;
+  private updates = 0;
+  private skips = 0;
 
-  const errors: LineError[] = [];
-  const badLines = new Set<number>();
-  const firstLineOfId = new Map<string, number>();
-  const present = new Int32Array(attributes.length);
-  let rowsRead = 0;
-  let replacement = false;
-  let inserts = 0;
-  let updates = 0;
-  let skips = 0;
-  for (const record of records) {
-    rowsRead++;
+  constructor(
+    readonly plan: ColumnPlan,
+    private readonly context: ImportContext,
+  ) {
+    this.attributes = plan.attributeIndexes.map((index) => {
+      const name = plan.headers[index]!;
+      const known = context.catalogue.get(name);
+      return { name, index, type: known ?? 'text', new: known === undefined, values: 0 };
+    });
+    // A known numeric/boolean/date attribute keeps its type: values that do not fit are bad lines.
+    this.strict = this.attributes.filter((a) => !a.new && (a.type === 'number' || a.type === 'boolean' || a.type === 'date'));
+    this.inferred = this.attributes.filter((a) => !this.strict.includes(a)).map((a) => ({ attribute: a, inference: new TypeInference() }));
+    this.present = new Int32Array(this.attributes.length);
+  }
+
+  get hasErrors(): boolean {
+    return this.errors.length > 0;
+  }
+
+  /** Checks one record; true when its line is to be written (sound, and not a skipped duplicate). */
+  visit(record: CsvRecord): boolean {
+    const { plan, context, attributes } = this;
+    this.rowsRead++;
     const externalId = field(record, plan.idIndex);
     const email = plan.emailIndex >= 0 ? field(record, plan.emailIndex) || null : null;
-    const problems = lineProblems(record, plan, externalId, email, firstLineOfId);
+    const problems = lineProblems(record, plan, externalId, email, this.firstLineOfId);
     const exists = context.existingIds.has(externalId);
     if (problems.length === 0) {
       // Types come from structurally sound lines, as a reader would judge the column.
-      for (const { attribute, inference } of inferred) inference.add(record.fields[attribute.index] ?? '');
-      for (const a of strict) {
+      for (const { attribute, inference } of this.inferred) inference.add(record.fields[attribute.index] ?? '');
+      for (const a of this.strict) {
         const raw = record.fields[a.index] ?? '';
         if (coerceAttribute(raw, a.type) === null) problems.push(`"${raw.trim()}" in column "${a.name}" is not ${describeType(a.type)}`);
       }
@@ -303,26 +318,49 @@ export function scanParticipants(source: TextSource, options: CsvOptions, contex
         problems.push(`participant "${externalId}" already exists in this study (on_duplicate is "error"; use "update" or "skip")`);
       }
     }
-    if (!replacement && record.fields.some((f) => f.includes('\uFFFD'))) replacement = true;
+    if (!this.replacement && record.fields.some((f) => f.includes('\uFFFD'))) this.replacement = true;
     if (problems.length > 0) {
-      errors.push({ line: record.line, message: problems.join('; ') });
-      badLines.add(record.line);
-    } else if (exists && context.onDuplicate === 'skip') skips++;
-    else {
-      if (exists) updates++;
-      else inserts++;
-      for (let a = 0; a < attributes.length; a++) if (!isMissingRaw(record.fields[attributes[a]!.index])) present[a]!++;
+      this.errors.push({ line: record.line, message: problems.join('; ') });
+      this.badLines.add(record.line);
+      return false;
     }
+    if (exists && context.onDuplicate === 'skip') {
+      this.skips++;
+      return false;
+    }
+    if (exists) this.updates++;
+    else this.inserts++;
+    for (let a = 0; a < attributes.length; a++) if (!isMissingRaw(record.fields[attributes[a]!.index])) this.present[a]!++;
+    return true;
   }
-  for (const { attribute, inference } of inferred) {
-    const type = inference.result();
-    attribute.type = attribute.new ? type : mergeAttributeTypes(attribute.type, type);
+
+  /** Each attribute's type as the values so far decide it (the final types once every record is in). */
+  types(): AttributeType[] {
+    return this.attributes.map((a) => {
+      const inferred = this.inferred.find((x) => x.attribute === a);
+      if (!inferred) return a.type;
+      const type = inferred.inference.result();
+      return a.new ? type : mergeAttributeTypes(a.type, type);
+    });
   }
-  attributes.forEach((a, i) => (a.values = present[i]!));
-  const warnings: string[] = [];
-  if (replacement) warnings.push(REPLACEMENT_WARNING);
-  if (rowsRead === 0) warnings.push('The CSV has a header but no participant rows.');
-  return { plan, columns: columnNames(plan), attributes, rowsRead, errors, badLines, inserts, updates, skips, warnings };
+
+  finish(): ParticipantScan {
+    const types = this.types();
+    const attributes = this.attributes.map((a, i) => ({ ...a, type: types[i]!, values: this.present[i]! }));
+    const warnings: string[] = [];
+    if (this.replacement) warnings.push(REPLACEMENT_WARNING);
+    if (this.rowsRead === 0) warnings.push('The CSV has a header but no participant rows.');
+    const { plan, errors, badLines, rowsRead, inserts, updates, skips } = this;
+    return { plan, columns: columnNames(plan), attributes, rowsRead, errors, badLines, inserts, updates, skips, warnings };
+  }
+}
+
+/** Pass 1 over the whole source. */
+export function scanParticipants(source: TextSource, options: CsvOptions, context: ImportContext): ParticipantScan {
+  const { plan, records } = openCsv(source, options);
+  const scanner = new ParticipantScanner(plan, context);
+  for (const record of records) scanner.visit(record);
+  return scanner.finish();
 }
 
 function isMissingRaw(raw: string | undefined): boolean {
@@ -341,22 +379,29 @@ export interface TypedParticipant {
   exists: boolean;
 }
 
-/** Pass 2: the lines to write (bad lines and skipped duplicates left out), typed as the scan decided. */
-export function* typedParticipants(source: TextSource, options: CsvOptions, scan: ParticipantScan, context: ImportContext): Generator<TypedParticipant> {
-  const { plan, records } = openCsv(source, options);
-  const keys = scan.attributes.map((a) => JSON.stringify(a.name) + ':');
-  for (const record of records) {
-    if (scan.badLines.has(record.line)) continue;
+/** Types a sound line for writing, with the given attribute types. */
+export function rowTyper(plan: ColumnPlan, attributes: readonly { name: string; index: number; type: AttributeType }[], context: ImportContext): (record: CsvRecord) => TypedParticipant {
+  const keys = attributes.map((a) => JSON.stringify(a.name) + ':');
+  return (record) => {
     const person = personOf(record, plan);
-    const exists = context.existingIds.has(person.external_id);
-    if (exists && context.onDuplicate === 'skip') continue;
     let json = '{';
-    for (let a = 0; a < scan.attributes.length; a++) {
-      const attribute = scan.attributes[a]!;
+    for (let a = 0; a < attributes.length; a++) {
+      const attribute = attributes[a]!;
       const value = coerceAttribute(record.fields[attribute.index] ?? '', attribute.type);
       if (value === undefined || value === null) continue;
       json += (json.length > 1 ? ',' : '') + keys[a] + (typeof value === 'string' ? JSON.stringify(value) : typeof value === 'number' && !Number.isFinite(value) ? 'null' : String(value));
     }
-    yield { line: record.line, ...person, attributes: json + '}', exists };
+    return { line: record.line, ...person, attributes: json + '}', exists: context.existingIds.has(person.external_id) };
+  };
+}
+
+/** Pass 2: the lines to write (bad lines and skipped duplicates left out), typed as the scan decided. */
+export function* typedParticipants(source: TextSource, options: CsvOptions, scan: ParticipantScan, context: ImportContext): Generator<TypedParticipant> {
+  const { plan, records } = openCsv(source, options);
+  const type = rowTyper(plan, scan.attributes, context);
+  for (const record of records) {
+    if (scan.badLines.has(record.line)) continue;
+    if (context.onDuplicate === 'skip' && context.existingIds.has(field(record, plan.idIndex))) continue;
+    yield type(record);
   }
 }
