@@ -50,18 +50,22 @@ export class TypeInference {
     const value = raw.trim();
     if (value.length <= 4 && MISSING.has(value.toLowerCase())) return;
     this.present++;
-    const folded = value.toLowerCase();
+    // Lower-cased only when a test still needs it: a million-row column is mostly past them.
+    let folded: string | null = null;
     if (this.number && NUMBER.test(value)) {
       // A number is neither a boolean nor a date.
       this.boolean = false;
       this.date = false;
     } else {
       this.number = false;
-      if (this.boolean && !TRUE.has(folded) && !FALSE.has(folded)) this.boolean = false;
+      if (this.boolean) {
+        folded = value.toLowerCase();
+        if (!TRUE.has(folded) && !FALSE.has(folded)) this.boolean = false;
+      }
       if (this.date && !isDate(value)) this.date = false;
     }
     if (this.distinct) {
-      this.distinct.add(folded);
+      this.distinct.add(folded ?? value.toLowerCase());
       if (this.distinct.size > MAX_CATEGORIES) this.distinct = null;
     }
   }

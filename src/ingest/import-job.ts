@@ -45,7 +45,7 @@ export async function startImportJob(path: string, options: CsvOptions, context:
   const data: ImportWorkerData = { path, options, catalogue: [...context.catalogue], existingIds: new Set(context.existingIds), onDuplicate: context.onDuplicate, rows: channel.port2, signal };
   // A larger young generation: parsing a million rows makes short-lived garbage, and scavenges of
   // the default 16 MB semi-space cost seconds.
-  const worker = new Worker(workerPath(), { workerData: data, transferList: [channel.port2], resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+  const worker = new Worker(workerPath(), { workerData: data, transferList: [channel.port2] });
   const close = async () => {
     channel.port1.close();
     await worker.terminate();
