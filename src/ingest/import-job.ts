@@ -43,8 +43,6 @@ export async function startImportJob(path: string, options: CsvOptions, context:
   const channel = new MessageChannel();
   const signal = new Int32Array(new SharedArrayBuffer(8));
   const data: ImportWorkerData = { path, options, catalogue: [...context.catalogue], existingIds: new Set(context.existingIds), onDuplicate: context.onDuplicate, rows: channel.port2, signal };
-  // A larger young generation: parsing a million rows makes short-lived garbage, and scavenges of
-  // the default 16 MB semi-space cost seconds.
   const worker = new Worker(workerPath(), { workerData: data, transferList: [channel.port2] });
   const close = async () => {
     channel.port1.close();
