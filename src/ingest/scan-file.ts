@@ -1,19 +1,17 @@
 import { fileSource, type TextSource } from './csv-records.js';
 import { scanParticipants, WINDOWS_1252_WARNING, type CsvOptions, type ImportContext, type ParticipantScan } from './csv.js';
 
-export type FileEncoding = 'utf-8' | 'windows-1252';
-
 /**
  * Pass 1 over a file: as UTF-8, or again as Windows-1252 when the bytes are not UTF-8.
  * Returns the source that worked, for pass 2.
  */
-export function scanFile(path: string, options: CsvOptions, context: ImportContext): { source: TextSource; encoding: FileEncoding; scan: ParticipantScan; warning?: string } {
+export function scanFile(path: string, options: CsvOptions, context: ImportContext): { source: TextSource; scan: ParticipantScan; warning?: string } {
   const utf8 = fileSource(path, 'utf-8');
   try {
-    return { source: utf8, encoding: 'utf-8', scan: scanParticipants(utf8, options, context) };
+    return { source: utf8, scan: scanParticipants(utf8, options, context) };
   } catch (error) {
     if ((error as { code?: string }).code !== 'ERR_ENCODING_INVALID_ENCODED_DATA') throw error;
   }
   const cp1252 = fileSource(path, 'windows-1252');
-  return { source: cp1252, encoding: 'windows-1252', scan: scanParticipants(cp1252, options, context), warning: WINDOWS_1252_WARNING };
+  return { source: cp1252, scan: scanParticipants(cp1252, options, context), warning: WINDOWS_1252_WARNING };
 }

@@ -2,9 +2,8 @@ import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import * as z from 'zod';
 import { UserError } from '../errors.js';
-import { scanParticipants, typedParticipants, type ImportContext, type ParticipantScan, type TypedParticipant } from '../ingest/csv.js';
+import { scanParticipants, typedParticipants, type ImportContext } from '../ingest/csv.js';
 import { textSource } from '../ingest/csv-records.js';
-import { startImportJob, WORKER_FROM_BYTES } from '../ingest/import-job.js';
 import { scanFile } from '../ingest/scan-file.js';
 import { attributeType, lineError, studyId } from './params.js';
 import { defineTool, type ToolDeps } from './define.js';
@@ -71,7 +70,7 @@ Use this tool when you need to: load the people to interview, with lifecycle tag
   }),
     // destructive: on_duplicate "update" overwrites attribute values; idempotent: the same file twice leaves the same state.
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
-  async run(args, { store, files, notify }) {
+  run(args, { store, files, notify }) {
     store.studies.get(args.study_id);
     if ((args.csv === undefined) === (args.path === undefined)) {
       throw new UserError('Give exactly one of `csv` (the CSV text) or `path` (a local file).');
@@ -82,39 +81,17 @@ Use this tool when you need to: load the people to interview, with lifecycle tag
       existingIds: store.participants.externalIds(args.study_id),
       onDuplicate: args.on_duplicate,
     };
-    // Pass 1 checks every line and decides the types; pass 2 streams the rows to write. A large
-    // file does both on a worker thread (pass 2 overlapping the inserts made here).
+    // Pass 1 checks every line and decides the types; pass 2 streams the rows to write.
     const path = args.path === undefined ? null : checkedCsvPath(args.path, files);
-    const job = path !== null && statSync(path).size >= WORKER_FROM_BYTES ? await startImportJob(path, options, context) : null;
-    let scan: ParticipantScan;
-    let warning: string | undefined;
-    let rows: () => Iterable<TypedParticipant>;
-    if (job) {
-      ({ scan, warning } = job);
-      rows = job.rows;
-    } else if (path === null) {
-      const source = textSource(args.csv!);
-      scan = scanParticipants(source, options, context);
-      rows = () => typedParticipants(source, options, scan, context);
-    } else {
-      const file = scanFile(path, options, context);
-      ({ scan, warning } = file);
-      rows = () => typedParticipants(file.source, options, scan, context);
-    }
+    const file = path === null ? { source: textSource(args.csv!), scan: null, warning: undefined } : scanFile(path, options, context);
+    const scan = file.scan ?? scanParticipants(file.source, options, context);
     const blocked = scan.errors.length > 0 && !args.skip_invalid;
     let written = { inserted: scan.inserts, updated: scan.updates };
-    try {
-      if (!blocked && !args.dry_run) {
-        // The worker checked the file against the study as it was; a concurrent import may have changed it since.
-        if (job && store.studies.counts(args.study_id).participants !== context.existingIds.size) {
-          throw new UserError('The study changed while the file was being checked (another import?): nothing was written; run the import again.');
-        }
-        written = store.participants.writeParticipants(args.study_id, rows(), scan.attributes.map(({ name, type }) => ({ name, type })));
-        notify('info', `import_participants: study ${args.study_id}: ${written.inserted} inserted, ${written.updated} updated, ${scan.skips + scan.errors.length} skipped`);
-      }
-    } finally {
-      await job?.close();
+    if (!blocked && !args.dry_run) {
+      written = store.participants.writeParticipants(args.study_id, typedParticipants(file.source, options, scan, context), scan.attributes.map(({ name, type }) => ({ name, type })));
+      notify('info', `import_participants: study ${args.study_id}: ${written.inserted} inserted, ${written.updated} updated, ${scan.skips + scan.errors.length} skipped`);
     }
+    const { warning } = file;
     const warnings = [...(warning ? [warning] : []), ...scan.warnings];
     const badTotal = scan.errors.length;
     if (badTotal > MAX_LINES_LISTED) warnings.push(`${badTotal} bad lines; the first ${MAX_LINES_LISTED} are listed.`);
