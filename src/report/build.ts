@@ -140,15 +140,22 @@ function segmentChart(q: QuestionSummary): Chart | null {
 
 const OUTCOME = /recommend|satisf|nps|likel|value|importan|overall|happy|effort/i;
 
-/** The parts of a report that read answers and attributes, not the segmentation's members: question charts, crosstabs, drivers. */
+/** The parts of a report that do not read the segmentation's members: sample composition, question charts, themes, crosstabs, drivers. */
 export interface ReportAnalyses {
+  tags: { tag: string; count: number }[];
   questions: Report['questions'];
+  themes: Report['themes'];
   crosstabs: Report['crosstabs'];
   drivers: Report['drivers'];
 }
 
 export function reportAnalyses(store: Store, studyId: number, segmentation: number | undefined): ReportAnalyses {
   const questions = store.studies.questions(studyId);
+  const tags = store.studies.tagCounts(studyId, 50);
+  const counts = store.studies.counts(studyId);
+  const interviewed = counts.interviews_completed + counts.interviews_partial;
+  const quotes = store.interviews.themeQuotes(studyId, 2);
+  const themes = store.studies.themeCounts(studyId, 12).map((t) => ({ code: t.code, participants: t.participants, share: interviewed ? round(t.participants / interviewed, 3) : 0, quotes: quotes.get(t.code) ?? [] }));
   const context = store.query.context(studyId, segmentation);
 
   // Questions: overall, and by segment when there is a segmentation.
@@ -216,7 +223,7 @@ export function reportAnalyses(store: Store, studyId: number, segmentation: numb
       drivers = null;
     }
   }
-  return { questions: questionSections, crosstabs: crosstabs.slice(0, 5), drivers };
+  return { tags, questions: questionSections, themes, crosstabs: crosstabs.slice(0, 5), drivers };
 }
 
 /**
@@ -228,7 +235,6 @@ export const PARALLEL_REPORT_FROM = 20_000;
 export async function buildReport(store: Store, studyId: number, segmentationId?: number, options: { parallelFrom?: number } = {}): Promise<Report> {
   const study = store.studies.get(studyId);
   const counts = store.studies.counts(studyId);
-  const tags = store.studies.tagCounts(studyId, 50);
   const questions = store.studies.questions(studyId);
   const segmentation = segmentationId ?? store.segments.list(studyId, 1)[0]?.id;
 
@@ -236,11 +242,8 @@ export async function buildReport(store: Store, studyId: number, segmentationId?
   const analyses = parallel ? analysesOnWorker(store.db.name, studyId, segmentation) : Promise.resolve(reportAnalyses(store, studyId, segmentation));
 
   const interviewed = counts.interviews_completed + counts.interviews_partial;
-  const quotes = store.interviews.themeQuotes(studyId, 2);
-  const themes = store.studies.themeCounts(studyId, 12).map((t) => ({ code: t.code, participants: t.participants, share: interviewed ? round(t.participants / interviewed, 3) : 0, quotes: quotes.get(t.code) ?? [] }));
-
   const seg = segmentation === undefined ? null : segmentationSection(store, segmentation);
-  const { questions: questionSections, crosstabs, drivers } = await analyses;
+  const { tags, questions: questionSections, themes, crosstabs, drivers } = await analyses;
 
   const readiness = sampleGroupsCovered(tags);
   const summary: string[] = [];
