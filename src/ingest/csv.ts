@@ -8,6 +8,7 @@
 import { coerceAttribute, describeType, mergeAttributeTypes, TypeInference, type AttributeType } from '../domain/attributes.js';
 import { UserError } from '../errors.js';
 import { csvRecords, detectDelimiter, firstLine, textSource, type CsvRecord, type TextSource } from './csv-records.js';
+import { IdIndex } from './id-index.js';
 
 export interface CsvOptions {
   id_column?: string | undefined;
@@ -162,14 +163,13 @@ function* filterBlank(records: Generator<CsvRecord>): Generator<CsvRecord> {
  * A line's structural problems: field count, empty id, an id seen on an earlier line (recorded in
  * `firstLineOfId` as lines go by), a malformed email.
  */
-function lineProblems(record: CsvRecord, plan: ColumnPlan, externalId: string, email: string | null, firstLineOfId: Map<string, number>): string[] {
+function lineProblems(record: CsvRecord, plan: ColumnPlan, externalId: string, email: string | null, firstLineOfId: IdIndex): string[] {
   const problems: string[] = [];
   if (record.fields.length !== plan.headers.length) problems.push(`has ${record.fields.length} fields but the header has ${plan.headers.length}`);
   if (!externalId) problems.push(`the id column "${plan.headers[plan.idIndex]}" is empty`);
   else {
-    const prior = firstLineOfId.get(externalId);
+    const prior = firstLineOfId.firstLine(externalId, record.line);
     if (prior !== undefined) problems.push(`duplicate id "${externalId}" (also on line ${prior})`);
-    else firstLineOfId.set(externalId, record.line);
   }
   if (email && !EMAIL.test(email)) problems.push(`"${email}" in column "${plan.headers[plan.emailIndex]}" is not an email address`);
   return problems;
@@ -194,7 +194,7 @@ export function parseParticipantsCsv(input: string, options: CsvOptions = {}): P
   if (input.includes('\uFFFD')) warnings.push(REPLACEMENT_WARNING);
   const rows: ParsedRow[] = [];
   const errors: LineError[] = [];
-  const firstLineOfId = new Map<string, number>();
+  const firstLineOfId = new IdIndex();
   for (const record of records) {
     const person = personOf(record, plan);
     const problems = lineProblems(record, plan, person.external_id, person.email, firstLineOfId);
@@ -272,7 +272,7 @@ export class ParticipantScanner {
   private readonly inferred: { attribute: AttributePlan; inference: TypeInference }[];
   private readonly errors: LineError[] = [];
   private readonly badLines = new Set<number>();
-  private readonly firstLineOfId = new Map<string, number>();
+  private readonly firstLineOfId = new IdIndex();
   private readonly present: Int32Array;
   private rowsRead = 0;
   private replacement = false;
