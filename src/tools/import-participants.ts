@@ -2,9 +2,8 @@ import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import * as z from 'zod';
 import { UserError } from '../errors.js';
-import { scanParticipants, typedParticipants, type ImportContext } from '../ingest/csv.js';
-import { textSource } from '../ingest/csv-records.js';
-import { scanFile } from '../ingest/scan-file.js';
+import { typedParticipants, type ImportContext } from '../ingest/csv.js';
+import { scanFile, scanText } from '../ingest/scan.js';
 import { attributeType, lineError, studyId } from './params.js';
 import { defineTool, type ToolDeps } from './define.js';
 
@@ -82,16 +81,13 @@ Use this tool when you need to: load the people to interview, with lifecycle tag
       onDuplicate: args.on_duplicate,
     };
     // Pass 1 checks every line and decides the types; pass 2 streams the rows to write.
-    const path = args.path === undefined ? null : checkedCsvPath(args.path, files);
-    const file = path === null ? { source: textSource(args.csv!), scan: null, warning: undefined } : scanFile(path, options, context);
-    const scan = file.scan ?? scanParticipants(file.source, options, context);
+    const { source, scan, warning } = args.csv !== undefined ? scanText(args.csv, options, context) : scanFile(checkedCsvPath(args.path!, files), options, context);
     const blocked = scan.errors.length > 0 && !args.skip_invalid;
     let written = { inserted: scan.inserts, updated: scan.updates };
     if (!blocked && !args.dry_run) {
-      written = store.participants.writeParticipants(args.study_id, typedParticipants(file.source, options, scan, context), scan.attributes.map(({ name, type }) => ({ name, type })));
+      written = store.participants.writeParticipants(args.study_id, typedParticipants(source, options, scan, context), scan.attributes.map(({ name, type }) => ({ name, type })));
       notify('info', `import_participants: study ${args.study_id}: ${written.inserted} inserted, ${written.updated} updated, ${scan.skips + scan.errors.length} skipped`);
     }
-    const { warning } = file;
     const warnings = [...(warning ? [warning] : []), ...scan.warnings];
     const badTotal = scan.errors.length;
     if (badTotal > MAX_LINES_LISTED) warnings.push(`${badTotal} bad lines; the first ${MAX_LINES_LISTED} are listed.`);

@@ -1,5 +1,11 @@
-import { fileSource, type TextSource } from './csv-records.js';
+import { fileSource, textSource, type TextSource } from './csv-records.js';
 import { scanParticipants, WINDOWS_1252_WARNING, type CsvOptions, type ImportContext, type ParticipantScan } from './csv.js';
+
+/** Pass 1 over CSV text given inline. */
+export function scanText(csv: string, options: CsvOptions, context: ImportContext): { source: TextSource; scan: ParticipantScan; warning?: string } {
+  const source = textSource(csv);
+  return { source, scan: scanParticipants(source, options, context) };
+}
 
 /**
  * Pass 1 over a file: as UTF-8, or again as Windows-1252 when the bytes are not UTF-8.
