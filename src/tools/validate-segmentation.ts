@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { Store } from '../store/index.js';
-import { adjust, compareGroups } from '../domain/segments/profile.js';
+import { adjust, compareValues, groupValues } from '../domain/segments/profile.js';
 import { typingTool } from '../domain/segments/typing-tool.js';
 import {
   accessible,
@@ -93,11 +93,11 @@ export function validate(store: Store, { segmentation_id }: z.output<typeof inpu
 
     // Pairwise: does each segment differ significantly from every other? (BH within each pair)
     const differs = new Map<string, boolean>();
+    // Each segment's values are read once, not once per pair.
+    const values = groups.map((rows) => groupValues(ctx.encoding, rows.map((i) => facts[i]!)));
     for (let x = 0; x < k; x++) {
       for (let y = x + 1; y < k; y++) {
-        const a = groups[x]!.map((i) => facts[i]!);
-        const b = groups[y]!.map((i) => facts[i]!);
-        const any = a.length > 0 && b.length > 0 && adjust(compareGroups(ctx.encoding, a, b)).some((c) => c.significant);
+        const any = groups[x]!.length > 0 && groups[y]!.length > 0 && adjust(compareValues(ctx.encoding, values[x]!, values[y]!)).some((c) => c.significant);
         differs.set(`${x}:${y}`, any);
         differs.set(`${y}:${x}`, any);
       }

@@ -101,11 +101,21 @@ function describe(feature: EncodedFeature, column: EncodedColumn, measure: Featu
  * is below 5, and Cohen's h. q is left null here: adjust over the whole family with `adjust`.
  */
 export function compareGroups(encoding: Encoding, a: ParticipantFacts[], b: ParticipantFacts[], sides: [string, string] = ['in segment', 'elsewhere']): FeatureComparison[] {
+  return compareValues(encoding, groupValues(encoding, a), groupValues(encoding, b), sides);
+}
+
+/** A group's raw values per feature, for comparing one group with several others without reading them again. */
+export function groupValues(encoding: Encoding, group: ParticipantFacts[]): number[][][] {
+  return encoding.features.map((feature) => featureValues(feature, group));
+}
+
+/** compareGroups over values read by groupValues. */
+export function compareValues(encoding: Encoding, valuesA: number[][][], valuesB: number[][][], sides: [string, string] = ['in segment', 'elsewhere']): FeatureComparison[] {
   const out: FeatureComparison[] = [];
-  for (const feature of encoding.features) {
+  for (const [f, feature] of encoding.features.entries()) {
     const measure = measureOf(feature);
-    const rawA = featureValues(feature, a);
-    const rawB = featureValues(feature, b);
+    const rawA = valuesA[f]!;
+    const rawB = valuesB[f]!;
     for (const column of feature.columns) {
       const xa = columnOf(feature, column, rawA);
       const xb = columnOf(feature, column, rawB);
