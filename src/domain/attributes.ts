@@ -15,7 +15,10 @@ const FALSE = new Set(['false', 'no', 'n']);
 const DATE = /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 export function isMissing(raw: string): boolean {
-  const value = raw.trim();
+  return isMissingTrimmed(raw.trim());
+}
+
+function isMissingTrimmed(value: string): boolean {
   // Every missing marker is at most four characters: skip the lower-casing for the rest.
   return value.length <= 4 && MISSING.has(value.toLowerCase());
 }
@@ -48,7 +51,7 @@ export class TypeInference {
 
   add(raw: string): void {
     const value = raw.trim();
-    if (value.length <= 4 && MISSING.has(value.toLowerCase())) return;
+    if (isMissingTrimmed(value)) return;
     this.present++;
     // Lower-cased only when a test still needs it: a million-row column is mostly past them.
     let folded: string | null = null;
@@ -94,7 +97,7 @@ export function inferAttributeType(values: readonly string[]): AttributeType {
 /** Coerces a raw value to the attribute's type; `undefined` means missing, `null` means it does not fit. */
 export function coerceAttribute(raw: string, type: AttributeType): AttributeValue | undefined | null {
   const value = raw.trim();
-  if (value.length <= 4 && MISSING.has(value.toLowerCase())) return undefined;
+  if (isMissingTrimmed(value)) return undefined;
   switch (type) {
     case 'number':
       return NUMBER.test(value) ? Number(value) : null;

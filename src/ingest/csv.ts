@@ -5,7 +5,7 @@
  * (nothing is kept per row but the ids), then `typedParticipants` yields the rows to write.
  * No I/O of its own beyond reading the source: the store decides what is written.
  */
-import { coerceAttribute, describeType, mergeAttributeTypes, TypeInference, type AttributeType } from '../domain/attributes.js';
+import { coerceAttribute, describeType, isMissing, mergeAttributeTypes, TypeInference, type AttributeType } from '../domain/attributes.js';
 import { UserError } from '../errors.js';
 import { csvRecords, detectDelimiter, firstLine, textSource, type CsvRecord, type TextSource } from './csv-records.js';
 import { IdIndex } from './id-index.js';
@@ -186,35 +186,19 @@ function personOf(record: CsvRecord, plan: ColumnPlan): Omit<ParsedRow, 'attribu
   return { external_id: field(record, plan.idIndex), email, name, tags };
 }
 
-/** The whole CSV parsed into rows (raw attribute text), for small texts and tests. */
+/** The whole CSV parsed into rows (raw attribute text), checked as an import checks them: for small texts and tests. */
 export function parseParticipantsCsv(input: string, options: CsvOptions = {}): ParsedCsv {
-  const source = textSource(input);
-  const { plan, records } = openCsv(source, options);
-  const warnings: string[] = [];
-  if (input.includes('\uFFFD')) warnings.push(REPLACEMENT_WARNING);
+  const { plan, records } = openCsv(textSource(input), options);
+  const scanner = new ParticipantScanner(plan, { catalogue: new Map(), existingIds: new Set(), onDuplicate: 'update' });
   const rows: ParsedRow[] = [];
-  const errors: LineError[] = [];
-  const firstLineOfId = new IdIndex();
   for (const record of records) {
-    const person = personOf(record, plan);
-    const problems = lineProblems(record, plan, person.external_id, person.email, firstLineOfId);
-    if (problems.length > 0) {
-      errors.push({ line: record.line, message: problems.join('; ') });
-      continue;
-    }
+    if (!scanner.visit(record)) continue;
     const attributes: Record<string, string> = {};
     for (const i of plan.attributeIndexes) attributes[plan.headers[i]!] = record.fields[i] ?? '';
-    rows.push({ line: record.line, ...person, attributes });
+    rows.push({ line: record.line, ...personOf(record, plan), attributes });
   }
-  if (rows.length + errors.length === 0) warnings.push('The CSV has a header but no participant rows.');
-  return {
-    delimiter: plan.delimiter,
-    ...columnNames(plan),
-    attribute_columns: plan.attributeIndexes.map((i) => plan.headers[i]!),
-    rows,
-    errors,
-    warnings,
-  };
+  const { columns, errors, warnings } = scanner.finish();
+  return { delimiter: plan.delimiter, ...columns, attribute_columns: plan.attributeIndexes.map((i) => plan.headers[i]!), rows, errors, warnings };
 }
 
 const REPLACEMENT_WARNING = 'The CSV contains replacement characters (�): it was probably not UTF-8 when it was read. Re-save it as UTF-8.';
@@ -330,7 +314,7 @@ export class ParticipantScanner {
     }
     if (exists) this.updates++;
     else this.inserts++;
-    for (let a = 0; a < attributes.length; a++) if (!isMissingRaw(record.fields[attributes[a]!.index])) this.present[a]!++;
+    for (let a = 0; a < attributes.length; a++) if (!isMissing(record.fields[attributes[a]!.index] ?? '')) this.present[a]!++;
     return true;
   }
 
@@ -361,10 +345,6 @@ export function scanParticipants(source: TextSource, options: CsvOptions, contex
   const scanner = new ParticipantScanner(plan, context);
   for (const record of records) scanner.visit(record);
   return scanner.finish();
-}
-
-function isMissingRaw(raw: string | undefined): boolean {
-  return raw === undefined || coerceAttribute(raw, 'text') === undefined;
 }
 
 /** A row ready to write: attributes already typed and serialised. */

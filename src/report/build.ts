@@ -149,11 +149,10 @@ export interface ReportAnalyses {
   drivers: Report['drivers'];
 }
 
-export function reportAnalyses(store: Store, studyId: number, segmentation: number | undefined): ReportAnalyses {
+/** `interviewed`: participants with a completed or partial interview (the themes' base), as the caller counted them. */
+export function reportAnalyses(store: Store, studyId: number, segmentation: number | undefined, interviewed: number): ReportAnalyses {
   const questions = store.studies.questions(studyId);
   const tags = store.studies.tagCounts(studyId, 50);
-  const counts = store.studies.counts(studyId);
-  const interviewed = counts.interviews_completed + counts.interviews_partial;
   const quotes = store.interviews.themeQuotes(studyId, 2);
   const themes = store.studies.themeCounts(studyId, 12).map((t) => ({ code: t.code, participants: t.participants, share: interviewed ? round(t.participants / interviewed, 3) : 0, quotes: quotes.get(t.code) ?? [] }));
   const context = store.query.context(studyId, segmentation);
@@ -238,10 +237,10 @@ export async function buildReport(store: Store, studyId: number, segmentationId?
   const questions = store.studies.questions(studyId);
   const segmentation = segmentationId ?? store.segments.list(studyId, 1)[0]?.id;
 
-  const parallel = !store.db.memory && counts.participants >= (options.parallelFrom ?? PARALLEL_REPORT_FROM);
-  const analyses = parallel ? analysesOnWorker(store.db.name, studyId, segmentation) : Promise.resolve(reportAnalyses(store, studyId, segmentation));
-
   const interviewed = counts.interviews_completed + counts.interviews_partial;
+  const parallel = !store.db.memory && counts.participants >= (options.parallelFrom ?? PARALLEL_REPORT_FROM);
+  const analyses = parallel ? analysesOnWorker(store.db.name, studyId, segmentation, interviewed) : Promise.resolve(reportAnalyses(store, studyId, segmentation, interviewed));
+
   const seg = segmentation === undefined ? null : segmentationSection(store, segmentation);
   const { tags, questions: questionSections, themes, crosstabs, drivers } = await analyses;
 

@@ -11,6 +11,7 @@ export interface AnalysesRequest {
   path: string;
   studyId: number;
   segmentationId: number | undefined;
+  interviewed: number;
 }
 
 function workerPath(): string {
@@ -19,9 +20,9 @@ function workerPath(): string {
   return here.endsWith('.ts') ? here.replace(/[/\\]src[/\\]report[/\\]parallel\.ts$/, '/dist/report/analyses-worker.js') : here.replace(/parallel\.js$/, 'analyses-worker.js');
 }
 
-export function analysesOnWorker(path: string, studyId: number, segmentationId: number | undefined): Promise<ReportAnalyses> {
+export function analysesOnWorker(path: string, studyId: number, segmentationId: number | undefined, interviewed: number): Promise<ReportAnalyses> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(workerPath(), { workerData: { path, studyId, segmentationId } satisfies AnalysesRequest });
+    const worker = new Worker(workerPath(), { workerData: { path, studyId, segmentationId, interviewed } satisfies AnalysesRequest });
     let settled = false;
     worker.once('message', (message: { analyses: ReportAnalyses } | { error: string }) => {
       settled = true;

@@ -6,7 +6,7 @@ import { listOf, UserError } from '../errors.js';
 import { parseField } from '../domain/fields.js';
 import { quartileBins, round } from '../domain/stats.js';
 import type { Db } from './db.js';
-import { readColumns } from './columns.js';
+import { answerColumns, readColumns } from './columns.js';
 import { countPairs } from './tally.js';
 import { attributePath, resolveAttribute, resolveQuestion, segmentLabel, type FieldContext } from './query.js';
 
@@ -191,21 +191,26 @@ export class AnalysisStore {
       const ref = parseField(field);
       return ref.kind === 'attr' && ['number', 'boolean'].includes(resolveAttribute(context, ref.name, field));
     });
-    const together = new Map<string, NumericColumn>();
-    if (attributes.length > 1) {
-      const [ids, ...columns] = readColumns<number[]>(
-        this.db,
-        `SELECT json_group_array(id), ${attributes.map(() => 'json_group_array(attributes ->> ?)').join(', ')} FROM participants WHERE study_id = ?`,
-        [...attributes.map((field) => attributePath((parseField(field) as { name: string }).name)), studyId],
-      );
-      attributes.forEach((field, j) => {
-        const values = new Map<number, number>();
-        // Numbers and booleans (1/0) only; a stray text value is left out, as in numeric().
-        columns[j]!.forEach((v, i) => typeof v === 'number' && values.set(ids![i]!, v));
-        together.set(field, { name: field, field, values });
-      });
-    }
-    return fields.flatMap((field) => together.get(field) ?? this.numeric(studyId, field, context));
+    const read = this.attributeNumbers(studyId, attributes.map((field) => (parseField(field) as { name: string }).name));
+    return fields.flatMap((field) => {
+      const at = attributes.indexOf(field);
+      return at >= 0 ? [{ name: field, field, values: read[at]! }] : this.numeric(studyId, field, context);
+    });
+  }
+
+  /** Number and boolean (1/0) attributes per participant, in one pass over the study; other values are left out. */
+  private attributeNumbers(studyId: number, names: string[]): Map<number, number>[] {
+    if (names.length === 0) return [];
+    const [ids, ...columns] = readColumns<number[]>(
+      this.db,
+      `SELECT json_group_array(id), ${names.map(() => 'json_group_array(attributes ->> ?)').join(', ')} FROM participants WHERE study_id = ?`,
+      [...names.map(attributePath), studyId],
+    );
+    return columns.map((column) => {
+      const values = new Map<number, number>();
+      column.forEach((v, i) => typeof v === 'number' && values.set(ids![i]!, v));
+      return values;
+    });
   }
 
   /** Numbers per participant for driver analysis; choices and themes expand into 0/1 columns. */
@@ -219,7 +224,7 @@ export class AnalysisStore {
       return values;
     };
     const answersOf = (questionId: number) => {
-      const [pids, stored] = readColumns<[number, string]>(this.db, 'SELECT json_group_array(participant_id), json_group_array(value) FROM answers WHERE question_id = ?', [questionId]);
+      const [pids, stored] = answerColumns<string>(this.db, questionId);
       return pids.map((pid, i) => [pid, stored[i]!] as const);
     };
     if (ref.kind === 'answer') {
@@ -227,7 +232,8 @@ export class AnalysisStore {
       if (q.type === 'open_ended') throw new UserError(`"${field}" is open-ended: use its coded themes (field "theme") as drivers.`);
       if (q.type === 'scale' || q.type === 'yes_no') {
         if (ref.option !== null) throw new UserError(`"${field}": the :option form applies to ranking and multiple_choice questions.`);
-        return [{ name: field, field, values: read('SELECT participant_id AS pid, value AS v FROM answers WHERE question_id = ?', [q.id]) }];
+        const [pids, values] = answerColumns<number>(this.db, q.id);
+        return [{ name: field, field, values: new Map(pids.map((pid, i) => [pid, values[i]!])) }];
       }
       // Choices and rankings are read once and expanded per option here (one pass, not one query per option).
       const answers = answersOf(q.id);
@@ -268,7 +274,7 @@ export class AnalysisStore {
     if (ref.kind === 'attr') {
       const type = resolveAttribute(context, ref.name, field);
       const path = attributePath(ref.name);
-      if (type === 'number' || type === 'boolean') return [{ name: field, field, values: read(`SELECT id AS pid, json_extract(attributes, ?) AS v FROM participants WHERE study_id = ? AND json_type(attributes, ?) IN ('integer', 'real', 'true', 'false')`, [path, studyId, path]) }];
+      if (type === 'number' || type === 'boolean') return [{ name: field, field, values: this.attributeNumbers(studyId, [ref.name])[0]! }];
       if (type === 'date') return [{ name: field, field, values: read(`SELECT id AS pid, julianday(json_extract(attributes, ?)) - 2440587.5 AS v FROM participants WHERE study_id = ? AND json_extract(attributes, ?) IS NOT NULL`, [path, studyId, path]) }];
       throw new UserError(`"${field}" is a ${type} attribute; drivers and outcomes must be numbers, yes/no, dates or answers (crosstab compares categories).`);
     }

@@ -11,3 +11,8 @@ export function readColumns<T extends unknown[]>(db: Db, sql: string, params: un
   const row = db.prepare(sql).raw().get(...params) as (string | null)[];
   return row.map((column) => (column === null ? [] : JSON.parse(column))) as { [K in keyof T]: T[K][] };
 }
+
+/** One question's answers as (participant ids, stored values), from the covering answers index; `filter` narrows by participant_id. */
+export function answerColumns<V>(db: Db, questionId: number, filter: { sql: string; params: unknown[] } = { sql: '', params: [] }): [number[], V[]] {
+  return readColumns<[number, V]>(db, `SELECT json_group_array(participant_id), json_group_array(value) FROM answers WHERE question_id = ?${filter.sql}`, [questionId, ...filter.params]);
+}

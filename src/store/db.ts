@@ -19,19 +19,15 @@ export interface OpenOptions {
  * (Claude Desktop and Cursor may both start the server) wait for a lock instead of failing.
  */
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
-  if (options.readonly) {
-    const db = new Database(path, { readonly: true, fileMustExist: true });
-    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-    registerTally(db);
-    return db;
-  }
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
+  if (!options.readonly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = options.readonly ? new Database(path, { readonly: true, fileMustExist: true }) : new Database(path);
   db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-  if (path !== ':memory:') db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  migrate(db);
+  if (!options.readonly) {
+    if (path !== ':memory:') db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+  }
   registerTally(db);
   return db;
 }

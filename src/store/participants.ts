@@ -1,12 +1,5 @@
 import { NotFoundError } from '../errors.js';
-import {
-  coerceAttribute,
-  describeType,
-  inferAttributeType,
-  mergeAttributeTypes,
-  type AttributeType,
-  type AttributeValue,
-} from '../domain/attributes.js';
+import type { AttributeType, AttributeValue } from '../domain/attributes.js';
 import type { TypedParticipant } from '../ingest/csv.js';
 import { pushTo } from '../domain/collections.js';
 import type { Db } from './db.js';

@@ -5,9 +5,9 @@
 import { NotFoundError } from '../errors.js';
 import type { AttributeValue } from '../domain/attributes.js';
 import type { ParticipantFacts, StudyCatalog } from '../domain/segments/facts.js';
-import type { AnswerValue, QuestionType } from '../domain/questions.js';
+import type { AnswerValue } from '../domain/questions.js';
 import type { Db } from './db.js';
-import { readColumns } from './columns.js';
+import { answerColumns, readColumns } from './columns.js';
 import { fromStored } from './interviews.js';
 import { now, type StudyStore } from './studies.js';
 
@@ -24,10 +24,14 @@ const SQL_FILTER_IDS = 5000;
 function idFilter(only?: number[]) {
   const wanted = only ? new Set(only) : null;
   const inSql = only !== undefined && only.length <= SQL_FILTER_IDS;
+  const filter = (column: string) => (inSql ? ` AND ${column} IN (SELECT value FROM json_each(?))` : '');
+  const params = (...first: unknown[]): unknown[] => (inSql ? [...first, JSON.stringify(only)] : first);
   return {
     keeps: (id: number) => wanted === null || wanted.has(id),
-    filter: (column: string) => (inSql ? ` AND ${column} IN (SELECT value FROM json_each(?))` : ''),
-    params: (...first: unknown[]): unknown[] => (inSql ? [...first, JSON.stringify(only)] : first),
+    filter,
+    params,
+    /** The same restriction for answerColumns. */
+    answers: { sql: filter('participant_id'), params: params() },
   };
 }
 
@@ -105,7 +109,7 @@ export class SegmentStore {
 
   /** Everything the segmentation code reads about participants, in id order (optionally only some). */
   facts(studyId: number, only?: number[]): ParticipantFacts[] {
-    const { keeps, filter, params } = idFilter(only);
+    const { keeps, filter, params, answers } = idFilter(only);
 
     const [ids, externalIds, emails, names, attributes] = readColumns<[number, string, string | null, string | null, Record<string, AttributeValue>]>(
       this.db,
@@ -137,11 +141,7 @@ export class SegmentStore {
     // list and shared (frozen: readers never change them).
     for (const q of this.studies.questions(studyId)) {
       if (q.type === 'open_ended') continue;
-      const [participants, values] = readColumns<[number, number | string]>(
-        this.db,
-        `SELECT json_group_array(participant_id), json_group_array(value) FROM answers WHERE question_id = ?${filter('participant_id')}`,
-        params(q.id),
-      );
+      const [participants, values] = answerColumns<number | string>(this.db, q.id, answers);
       const lists = new Map<string, AnswerValue>();
       const isList = q.type === 'multiple_choice' || q.type === 'ranking';
       participants.forEach((id, i) => {
@@ -174,12 +174,12 @@ export class SegmentStore {
   /** What participants said, for distinctive words and quotes: open answers and recorded quotes. */
   texts(studyId: number, participantIds: number[]): { participant: number; kind: 'answer' | 'quote'; question: string | null; text: string }[] {
     if (participantIds.length === 0) return [];
-    const { keeps, filter, params } = idFilter(participantIds);
+    const { keeps, filter, params, answers } = idFilter(participantIds);
     const out: { participant: number; kind: 'answer' | 'quote'; question: string | null; text: string }[] = [];
     // Open questions one by one from the covering index (not every answer of every member).
     for (const q of this.studies.questions(studyId)) {
       if (q.type !== 'open_ended') continue;
-      const [ids, values] = readColumns<[number, string]>(this.db, `SELECT json_group_array(participant_id), json_group_array(value) FROM answers WHERE question_id = ?${filter('participant_id')}`, params(q.id));
+      const [ids, values] = answerColumns<string>(this.db, q.id, answers);
       ids.forEach((id, i) => keeps(id) && out.push({ participant: id, kind: 'answer', question: q.key, text: values[i]! }));
     }
     const [ids, keys, texts] = readColumns<[number, string | null, string]>(

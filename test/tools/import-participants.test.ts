@@ -154,7 +154,7 @@ describe('import_participants of a file larger than one read chunk (1 MB)', () =
   const stored = (store: Harness['store'], study: number) =>
     store.db
       .prepare(`SELECT p.external_id, p.email, p.name, json(p.attributes) AS attributes, (SELECT group_concat(tag, '|') FROM (SELECT tag FROM participant_tags t WHERE t.participant_id = p.id ORDER BY tag)) AS tags FROM participants p WHERE p.study_id = ? ORDER BY p.external_id`)
-      .all(study);
+      .all(study) as any[];
   const comparable = ({ study_id: _s, participants_total: _p, ...rest }: any) => rest;
 
   it('writes the same participants, counts, types and warnings from the file as from the same CSV inline', async () => {

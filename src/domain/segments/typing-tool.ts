@@ -108,20 +108,6 @@ export type TreeNode =
   | { leaf: true; label: number; n: number; purity: number }
   | { leaf: false; condition: RuleCondition; negation: RuleCondition; test: (f: ParticipantFacts) => boolean; yes: TreeNode; no: TreeNode; n: number };
 
-function tally(labels: number[]): Map<number, number> {
-  const m = new Map<number, number>();
-  for (const l of labels) m.set(l, (m.get(l) ?? 0) + 1);
-  return m;
-}
-
-function majority(labels: number[]): { label: number; purity: number } {
-  const counts = tally(labels);
-  let best = -1;
-  let bestCount = -1;
-  for (const [l, c] of [...counts.entries()].sort((a, b) => a[0] - b[0])) if (c > bestCount) { best = l; bestCount = c; }
-  return { label: best, purity: labels.length ? bestCount / labels.length : 0 };
-}
-
 export function growTree(facts: ParticipantFacts[], labels: number[], variables: Variable[], options: { maxDepth?: number; minLeaf?: number } = {}): TreeNode {
   const maxDepth = options.maxDepth ?? 3;
   const minLeaf = options.minLeaf ?? Math.max(2, Math.ceil(facts.length * 0.03));
@@ -154,10 +140,16 @@ export function growTree(facts: ParticipantFacts[], labels: number[], variables:
     return s;
   };
   const grow = (rows: number[], depth: number): TreeNode => {
-    const { label, purity } = majority(rows.map((r) => labels[r]!));
-    if (depth >= maxDepth || purity === 1 || rows.length < 2 * minLeaf) return { leaf: true, label, n: rows.length, purity };
     allCounts.fill(0);
     for (const r of rows) allCounts[labels[r]!]!++;
+    // The majority label (the lowest on a tie) and its share.
+    let label = -1;
+    let most = 0;
+    allCounts.forEach((count, l) => {
+      if (count > most) [label, most] = [l, count];
+    });
+    const purity = rows.length ? most / rows.length : 0;
+    if (depth >= maxDepth || purity === 1 || rows.length < 2 * minLeaf) return { leaf: true, label, n: rows.length, purity };
     const parent = giniOf(allCounts, rows.length);
     const noCounts = new Float64Array(labelCount);
     let best: { gain: number; index: number } | null = null;
