@@ -9,7 +9,8 @@ import { registerPrompts } from './prompts.js';
 import { MIME, readReport, REPORT_FORMATS, type ReportFormat } from './report/write.js';
 import { profile } from './tools/get-participant.js';
 import { studyDetail } from './tools/studies.js';
-import { registerTools, type ToolDeps } from './tools/define.js';
+import type { ToolDeps } from './tools/define.js';
+import { registerTools } from './tools/register.js';
 import { tools } from './tools/index.js';
 
 export const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;

@@ -6,6 +6,7 @@ import { listOf, UserError } from '../errors.js';
 import { parseField } from '../domain/fields.js';
 import { quartileBins, round } from '../domain/stats.js';
 import type { Db } from './db.js';
+import { prepared } from './statements.js';
 import { answerColumns, readColumns } from './columns.js';
 import { countPairs } from './tally.js';
 import { attributePath, resolveAttribute, resolveQuestion, segmentLabel, type FieldContext } from './query.js';
@@ -115,7 +116,7 @@ export class AnalysisStore {
         const path = attributePath(ref.name);
         const from = `FROM participants p WHERE ${inStudy} AND json_extract(p.attributes, ?) IS NOT NULL`;
         if (type === 'number') {
-          const values = (this.db.prepare(`SELECT json_extract(p.attributes, ?) AS v ${from} ORDER BY v`).all(path, studyId, path) as { v: number }[]).map((r) => r.v);
+          const values = (prepared(this.db, `SELECT json_extract(p.attributes, ?) AS v ${from} ORDER BY v`).all(path, studyId, path) as { v: number }[]).map((r) => r.v);
           const distinct = [...new Set(values)];
           if (distinct.length <= 6) {
             return { ...base, sql: `SELECT p.id AS pid, CAST(json_extract(p.attributes, ?) AS TEXT) AS cat ${from}`, params: [path, studyId, path], order: distinct.map(String) };
@@ -154,7 +155,7 @@ export class AnalysisStore {
         };
       case 'segment': {
         if (context.segmentationId === null) throw new UserError('The field "segment" needs a segmentation: run cluster_participants or segment_by_rules first, or pass segmentation_id.');
-        const overlapping = (this.db.prepare('SELECT overlapping FROM segmentations WHERE id = ?').get(context.segmentationId) as { overlapping: number }).overlapping === 1;
+        const overlapping = (prepared(this.db, 'SELECT overlapping FROM segmentations WHERE id = ?').get(context.segmentationId) as { overlapping: number }).overlapping === 1;
         const label = segmentLabel(context, 'm.segment_id');
         return {
           ...base,
@@ -180,8 +181,7 @@ export class AnalysisStore {
 
   /** Participants on both sides per category of `by` (for per-option tests of a multi-valued side). */
   respondents(multiSide: CategorySide, by: CategorySide): { cat: string; n: number }[] {
-    return this.db
-      .prepare(`WITH m AS (${multiSide.sql}), b AS (${by.sql}) SELECT b.cat AS cat, COUNT(DISTINCT b.pid) AS n FROM b WHERE b.pid IN (SELECT pid FROM m) GROUP BY b.cat`)
+    return prepared(this.db, `WITH m AS (${multiSide.sql}), b AS (${by.sql}) SELECT b.cat AS cat, COUNT(DISTINCT b.pid) AS n FROM b WHERE b.pid IN (SELECT pid FROM m) GROUP BY b.cat`)
       .all(...multiSide.params, ...by.params) as { cat: string; n: number }[];
   }
 
@@ -279,7 +279,7 @@ export class AnalysisStore {
       throw new UserError(`"${field}" is a ${type} attribute; drivers and outcomes must be numbers, yes/no, dates or answers (crosstab compares categories).`);
     }
     if (ref.kind === 'theme') {
-      const codes = (this.db.prepare('SELECT id, code FROM themes WHERE study_id = ? ORDER BY code').all(studyId) as { id: number; code: string }[]);
+      const codes = (prepared(this.db, 'SELECT id, code FROM themes WHERE study_id = ? ORDER BY code').all(studyId) as { id: number; code: string }[]);
       if (codes.length === 0) throw new UserError('The study has no coded themes yet (code_themes).');
       return codes.map((t) => ({
         name: `theme = ${t.code}`,
@@ -296,6 +296,6 @@ export class AnalysisStore {
 
   /** Internal ids → external ids, for citing participants. */
   externalIds(studyId: number): Map<number, string> {
-    return new Map((this.db.prepare('SELECT id, external_id FROM participants WHERE study_id = ?').all(studyId) as { id: number; external_id: string }[]).map((r) => [r.id, r.external_id]));
+    return new Map((prepared(this.db, 'SELECT id, external_id FROM participants WHERE study_id = ?').all(studyId) as { id: number; external_id: string }[]).map((r) => [r.id, r.external_id]));
   }
 }

@@ -1,4 +1,5 @@
 import type { Db } from './db.js';
+import { prepared } from './statements.js';
 
 /**
  * Reads a query's columns whole: `sql` returns one row of json_group_array(...) aggregates, one per
@@ -8,7 +9,7 @@ import type { Db } from './db.js';
  * Numbers round-trip exactly (SQLite writes doubles in JSON with enough digits).
  */
 export function readColumns<T extends unknown[]>(db: Db, sql: string, params: unknown[]): { [K in keyof T]: T[K][] } {
-  const row = db.prepare(sql).raw().get(...params) as (string | null)[];
+  const row = prepared(db, sql).raw().get(...params) as (string | null)[];
   return row.map((column) => (column === null ? [] : JSON.parse(column))) as { [K in keyof T]: T[K][] };
 }
 

@@ -1,6 +1,7 @@
 import type { AnswerValue, QuestionType } from '../domain/questions.js';
 import { readColumns } from './columns.js';
 import type { Db } from './db.js';
+import { prepared } from './statements.js';
 import { now, type StudyStore } from './studies.js';
 
 export type InterviewStatus = 'completed' | 'partial';
@@ -62,8 +63,7 @@ export class InterviewStore {
     const at = now();
     const existing = this.get(write.participantId);
     if (existing) {
-      this.db
-        .prepare(
+      prepared(this.db, 
           `UPDATE interviews SET status = ?, interviewed_at = ?, transcript = COALESCE(?, transcript),
                   transcript_turns = CASE WHEN ? IS NULL THEN transcript_turns ELSE ? END,
                   notes = COALESCE(?, notes), updated_at = ? WHERE id = ?`,
@@ -71,8 +71,7 @@ export class InterviewStore {
         .run(write.status, write.interviewedAt, write.transcript?.text ?? null, write.transcript?.text ?? null,
           write.transcript?.turns ? JSON.stringify(write.transcript.turns) : null, write.notes ?? null, at, existing.id);
     } else {
-      this.db
-        .prepare(
+      prepared(this.db, 
           `INSERT INTO interviews (participant_id, status, interviewed_at, transcript, transcript_turns, notes, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         )
@@ -80,13 +79,13 @@ export class InterviewStore {
           write.transcript?.turns ? JSON.stringify(write.transcript.turns) : null, write.notes ?? null, at, at);
     }
 
-    const upsertAnswer = this.db.prepare(
+    const upsertAnswer = prepared(this.db, 
       `INSERT INTO answers (participant_id, question_id, value, answered_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (participant_id, question_id) DO UPDATE SET value = excluded.value, answered_at = excluded.answered_at`,
     );
     for (const answer of write.answers) upsertAnswer.run(write.participantId, answer.questionId, toStored(answer.value), at);
 
-    const insertQuote = this.db.prepare(
+    const insertQuote = prepared(this.db, 
       `INSERT INTO quotes (participant_id, question_id, text, created_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (participant_id, text) DO UPDATE SET question_id = COALESCE(excluded.question_id, question_id)
        RETURNING id, (created_at = ?) AS fresh`,
@@ -108,9 +107,8 @@ export class InterviewStore {
   }
 
   private addEvidence(studyId: number, participantId: number, code: string, evidence: string, questionId: number | null, quoteId: number | null, at: string): number {
-    this.db.prepare('INSERT OR IGNORE INTO themes (study_id, code, created_at) VALUES (?, ?, ?)').run(studyId, code, at);
-    const info = this.db
-      .prepare(
+    prepared(this.db, 'INSERT OR IGNORE INTO themes (study_id, code, created_at) VALUES (?, ?, ?)').run(studyId, code, at);
+    const info = prepared(this.db, 
         `INSERT OR IGNORE INTO theme_evidence (theme_id, participant_id, question_id, quote_id, evidence, created_at)
          VALUES ((SELECT id FROM themes WHERE study_id = ? AND code = ?), ?, ?, ?, ?, ?)`,
       )
@@ -155,8 +153,7 @@ export class InterviewStore {
 
   /** Everything a participant said, lower-cased with spaces collapsed: to check that a quote is theirs. */
   saidText(participantId: number): string {
-    const row = this.db
-      .prepare(
+    const row = prepared(this.db, 
         `SELECT COALESCE(i.transcript, '') || ' ' || COALESCE(i.notes, '') || ' ' ||
                 COALESCE((SELECT group_concat(a.value, ' ') FROM answers a JOIN questions q ON q.id = a.question_id WHERE a.participant_id = ? AND q.type = 'open_ended'), '') || ' ' ||
                 COALESCE((SELECT group_concat(text, ' ') FROM quotes WHERE participant_id = ?), '') AS said
@@ -167,14 +164,12 @@ export class InterviewStore {
   }
 
   get(participantId: number): InterviewRow | undefined {
-    return this.db
-      .prepare('SELECT id, status, interviewed_at, transcript, transcript_turns, notes, updated_at FROM interviews WHERE participant_id = ?')
+    return prepared(this.db, 'SELECT id, status, interviewed_at, transcript, transcript_turns, notes, updated_at FROM interviews WHERE participant_id = ?')
       .get(participantId) as InterviewRow | undefined;
   }
 
   answers(participantId: number): ProfileAnswer[] {
-    const rows = this.db
-      .prepare(
+    const rows = prepared(this.db, 
         `SELECT q.key, q.type, q.text, a.value, a.answered_at FROM answers a JOIN questions q ON q.id = a.question_id
           WHERE a.participant_id = ? ORDER BY q.position, q.id`,
       )
@@ -183,12 +178,11 @@ export class InterviewStore {
   }
 
   answeredQuestionIds(participantId: number): Set<number> {
-    return new Set((this.db.prepare('SELECT question_id FROM answers WHERE participant_id = ?').all(participantId) as { question_id: number }[]).map((r) => r.question_id));
+    return new Set((prepared(this.db, 'SELECT question_id FROM answers WHERE participant_id = ?').all(participantId) as { question_id: number }[]).map((r) => r.question_id));
   }
 
   quotes(participantId: number, limit: number): { text: string; question: string | null; themes: string[] }[] {
-    const rows = this.db
-      .prepare(
+    const rows = prepared(this.db, 
         `SELECT qu.text, q.key AS question,
                 (SELECT json_group_array(t.code) FROM theme_evidence e JOIN themes t ON t.id = e.theme_id WHERE e.quote_id = qu.id) AS themes
            FROM quotes qu LEFT JOIN questions q ON q.id = qu.question_id
@@ -199,8 +193,7 @@ export class InterviewStore {
   }
 
   themes(participantId: number): { code: string; evidence: string[] }[] {
-    const rows = this.db
-      .prepare(
+    const rows = prepared(this.db, 
         `SELECT t.code, json_group_array(e.evidence) FILTER (WHERE e.evidence <> '') AS evidence
            FROM theme_evidence e JOIN themes t ON t.id = e.theme_id
           WHERE e.participant_id = ? GROUP BY t.id ORDER BY t.code`,

@@ -3,6 +3,7 @@ import type { AttributeType, AttributeValue } from '../domain/attributes.js';
 import type { TypedParticipant } from '../ingest/csv.js';
 import { pushTo } from '../domain/collections.js';
 import type { Db } from './db.js';
+import { prepared } from './statements.js';
 import { now, type StudyStore } from './studies.js';
 
 /** Rows between writes of the tags gathered so far. */
@@ -45,25 +46,24 @@ export class ParticipantStore {
   }
 
   find(studyId: number, externalId: string): ParticipantRow | undefined {
-    const row = this.db.prepare('SELECT id, study_id, external_id, email, name, json(attributes) AS attributes, created_at, updated_at FROM participants WHERE study_id = ? AND external_id = ?').get(studyId, externalId) as
+    const row = prepared(this.db, 'SELECT id, study_id, external_id, email, name, json(attributes) AS attributes, created_at, updated_at FROM participants WHERE study_id = ? AND external_id = ?').get(studyId, externalId) as
       | (Omit<ParticipantRow, 'attributes'> & { attributes: string })
       | undefined;
     return row && { ...row, attributes: JSON.parse(row.attributes) as Record<string, AttributeValue> };
   }
 
   tags(participantId: number): string[] {
-    return (this.db.prepare('SELECT tag FROM participant_tags WHERE participant_id = ? ORDER BY tag').all(participantId) as { tag: string }[]).map((r) => r.tag);
+    return (prepared(this.db, 'SELECT tag FROM participant_tags WHERE participant_id = ? ORDER BY tag').all(participantId) as { tag: string }[]).map((r) => r.tag);
   }
 
   /** Creates a participant (used when an interview arrives for someone not yet imported). Call inside a transaction. */
   create(studyId: number, participant: NewParticipant): ParticipantRow {
     const at = now();
     const attributes = participant.attributes ?? {};
-    const info = this.db
-      .prepare('INSERT INTO participants (study_id, external_id, email, name, attributes, created_at, updated_at) VALUES (?, ?, ?, ?, jsonb(?), ?, ?)')
+    const info = prepared(this.db, 'INSERT INTO participants (study_id, external_id, email, name, attributes, created_at, updated_at) VALUES (?, ?, ?, ?, jsonb(?), ?, ?)')
       .run(studyId, participant.external_id, participant.email ?? null, participant.name ?? null, JSON.stringify(attributes), at, at);
     const id = Number(info.lastInsertRowid);
-    const addTag = this.db.prepare('INSERT OR IGNORE INTO participant_tags (participant_id, tag) VALUES (?, ?)');
+    const addTag = prepared(this.db, 'INSERT OR IGNORE INTO participant_tags (participant_id, tag) VALUES (?, ?)');
     for (const tag of participant.tags ?? []) addTag.run(id, tag);
     const catalogue = new Map(this.studies.attributes(studyId).map((a) => [a.name, a.type]));
     const fresh = Object.entries(attributes)
@@ -76,7 +76,7 @@ export class ParticipantStore {
   /** The study's participant ids (what an import checks duplicates against). */
   externalIds(studyId: number): Set<string> {
     const ids = new Set<string>();
-    for (const row of this.db.prepare('SELECT external_id FROM participants WHERE study_id = ?').pluck().iterate(studyId)) ids.add(row as string);
+    for (const row of prepared(this.db, 'SELECT external_id FROM participants WHERE study_id = ?').pluck().iterate(studyId)) ids.add(row as string);
     return ids;
   }
 
@@ -86,16 +86,16 @@ export class ParticipantStore {
    * attribute catalogue saved. Rows stream in: a million-row import is never held in memory.
    */
   writeParticipants(studyId: number, rows: Iterable<TypedParticipant>, attributes: { name: string; type: AttributeType }[]): { inserted: number; updated: number } {
-    const insert = this.db.prepare(
+    const insert = prepared(this.db, 
       'INSERT INTO participants (study_id, external_id, email, name, attributes, created_at, updated_at) VALUES (?, ?, ?, ?, jsonb(?), ?, ?)',
     );
-    const update = this.db.prepare(
+    const update = prepared(this.db, 
       `UPDATE participants SET email = COALESCE(?, email), name = COALESCE(?, name), attributes = jsonb_patch(attributes, ?), updated_at = ?
         WHERE study_id = ? AND external_id = ? RETURNING id`,
     );
     // Tags are written per tag for thousands of participants at once: one statement per row
     // cost more than the row itself (~2.5 µs of ~7 at a million rows).
-    const addTag = this.db.prepare('INSERT OR IGNORE INTO participant_tags (participant_id, tag) SELECT value, ? FROM json_each(?)');
+    const addTag = prepared(this.db, 'INSERT OR IGNORE INTO participant_tags (participant_id, tag) SELECT value, ? FROM json_each(?)');
     const counts = { inserted: 0, updated: 0 };
     this.db
       .transaction(() => {
@@ -129,8 +129,7 @@ export class ParticipantStore {
 
   completeIds(studyId: number, prefix: string): string[] {
     return (
-      this.db
-        .prepare("SELECT external_id FROM participants WHERE study_id = ? AND external_id LIKE ? || '%' ESCAPE '\\' ORDER BY external_id LIMIT 20")
+      prepared(this.db, "SELECT external_id FROM participants WHERE study_id = ? AND external_id LIKE ? || '%' ESCAPE '\\' ORDER BY external_id LIMIT 20")
         .all(studyId, prefix.replace(/[\\%_]/g, '\\$&')) as { external_id: string }[]
     ).map((r) => r.external_id);
   }

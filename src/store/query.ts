@@ -9,6 +9,7 @@ import { decodeCursor, encodeCursor } from '../domain/cursor.js';
 import { parseField, toFtsQuery, type FieldRef, type Operator } from '../domain/fields.js';
 import type { AnswerValue } from '../domain/questions.js';
 import type { Db } from './db.js';
+import { prepared } from './statements.js';
 import { fromStored } from './interviews.js';
 import type { StoredQuestion, StudyStore } from './studies.js';
 
@@ -320,11 +321,11 @@ export class QueryStore {
   context(studyId: number, segmentationId?: number): FieldContext {
     let segmentation: number | null = null;
     if (segmentationId !== undefined) {
-      const row = this.db.prepare('SELECT study_id FROM segmentations WHERE id = ?').get(segmentationId) as { study_id: number } | undefined;
+      const row = prepared(this.db, 'SELECT study_id FROM segmentations WHERE id = ?').get(segmentationId) as { study_id: number } | undefined;
       if (!row || row.study_id !== studyId) throw new UserError(`segmentation_id: no segmentation ${segmentationId} in study ${studyId}.`);
       segmentation = segmentationId;
     } else {
-      const row = this.db.prepare('SELECT id FROM segmentations WHERE study_id = ? ORDER BY id DESC LIMIT 1').get(studyId) as { id: number } | undefined;
+      const row = prepared(this.db, 'SELECT id FROM segmentations WHERE study_id = ? ORDER BY id DESC LIMIT 1').get(studyId) as { id: number } | undefined;
       segmentation = row?.id ?? null;
     }
     return {
@@ -334,7 +335,7 @@ export class QueryStore {
       segmentLabels: new Map(
         segmentation === null
           ? []
-          : (this.db.prepare(`SELECT segment_id, COALESCE(name, 'Segment ' || segment_id) AS label FROM segments WHERE segmentation_id = ? ORDER BY segment_id`).raw().all(segmentation) as [number, string][]),
+          : (prepared(this.db, `SELECT segment_id, COALESCE(name, 'Segment ' || segment_id) AS label FROM segments WHERE segmentation_id = ? ORDER BY segment_id`).raw().all(segmentation) as [number, string][]),
       ),
     };
   }
@@ -342,7 +343,7 @@ export class QueryStore {
   /** Internal ids of the participants matching every condition, in id order. */
   matchingIds(studyId: number, where: Condition[], context = this.context(studyId)): number[] {
     const clauses = [{ sql: 'p.study_id = ?', params: [studyId] as unknown[] }, ...where.map((c) => compileCondition(c, context))];
-    return (this.db.prepare(`SELECT p.id FROM participants p WHERE ${clauses.map((c) => c.sql).join(' AND ')} ORDER BY p.id`).all(...clauses.flatMap((c) => c.params)) as { id: number }[]).map((r) => r.id);
+    return (prepared(this.db, `SELECT p.id FROM participants p WHERE ${clauses.map((c) => c.sql).join(' AND ')} ORDER BY p.id`).all(...clauses.flatMap((c) => c.params)) as { id: number }[]).map((r) => r.id);
   }
 
   query(studyId: number, options: { where: Condition[]; text?: string | undefined; include: string[]; limit: number; cursor?: string | undefined; segmentationId?: number | undefined }): QueryPage {
@@ -356,7 +357,7 @@ export class QueryStore {
     const params = clauses.flatMap((c) => c.params);
     let total: number;
     try {
-      total = (this.db.prepare(`SELECT COUNT(*) AS n FROM participants p WHERE ${where}`).get(...params) as { n: number }).n;
+      total = (prepared(this.db, `SELECT COUNT(*) AS n FROM participants p WHERE ${where}`).get(...params) as { n: number }).n;
     } catch (error) {
       if (fts && /fts5|syntax/i.test(String(error))) throw new UserError(`The text search "${options.text}" could not be run; use plain words or "quoted phrases".`);
       throw error;
@@ -372,8 +373,7 @@ export class QueryStore {
     const valueSelect = valueColumns.map((c, i) => `, ${c.expr.sql} AS v${i}`).join('');
 
     const after = options.cursor ? decodeCursor(options.cursor, 'after') : 0;
-    const rows = this.db
-      .prepare(
+    const rows = prepared(this.db, 
         `SELECT p.id, p.external_id, p.name, p.email,
                 COALESCE((SELECT i.status FROM interviews i WHERE i.participant_id = p.id), 'not_interviewed') AS status,
                 (SELECT json_group_array(t.tag) FROM (SELECT tag FROM participant_tags WHERE participant_id = p.id ORDER BY tag) t) AS tags${valueSelect}
@@ -394,8 +394,7 @@ export class QueryStore {
     // per-row lookup would re-run the full match for every row).
     const snippets = new Map<number, { source: string; text: string }[]>();
     if (fts && page.length > 0) {
-      const rows = this.db
-        .prepare(
+      const rows = prepared(this.db, 
           `SELECT participant_id, kind, snippet(said, 0, '**', '**', '…', 16) AS text FROM said
             WHERE said MATCH ? AND participant_id IN (${page.map(() => '?').join(', ')}) ORDER BY rank`,
         )

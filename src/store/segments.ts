@@ -7,6 +7,7 @@ import type { AttributeValue } from '../domain/attributes.js';
 import type { ParticipantFacts, StudyCatalog } from '../domain/segments/facts.js';
 import type { AnswerValue } from '../domain/questions.js';
 import type { Db } from './db.js';
+import { prepared } from './statements.js';
 import { answerColumns, readColumns } from './columns.js';
 import { fromStored } from './interviews.js';
 import { now, type StudyStore } from './studies.js';
@@ -103,7 +104,7 @@ export class SegmentStore {
   ) {}
 
   catalog(studyId: number): StudyCatalog {
-    const themes = (this.db.prepare('SELECT code FROM themes WHERE study_id = ? ORDER BY code').all(studyId) as { code: string }[]).map((t) => t.code);
+    const themes = (prepared(this.db, 'SELECT code FROM themes WHERE study_id = ? ORDER BY code').all(studyId) as { code: string }[]).map((t) => t.code);
     return { questions: this.studies.questions(studyId), attributes: this.studies.attributes(studyId), themes };
   }
 
@@ -210,25 +211,24 @@ export class SegmentStore {
   create(s: NewSegmentation): number {
     const at = now();
     const id = Number(
-      this.db
-        .prepare(
+      prepared(this.db, 
           `INSERT INTO segmentations (study_id, method, k, overlapping, parameters, encoding, diagnostics, summary, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(s.studyId, s.method, s.k, s.overlapping ? 1 : 0, json(s.parameters) ?? '{}', json(s.encoding), json(s.diagnostics), json(s.summary) ?? '{}', at).lastInsertRowid,
     );
-    const segment = this.db.prepare(
+    const segment = prepared(this.db, 
       `INSERT INTO segments (segmentation_id, segment_id, name, description, definition, profile, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
     for (const x of s.segments) segment.run(id, x.segment_id, x.name, x.description, json(x.definition) ?? 'null', json(x.profile) ?? '{}', at);
-    const member = this.db.prepare(`INSERT INTO segment_members (segmentation_id, participant_id, segment_id, distance, detail) VALUES (?, ?, ?, ?, ?)`);
+    const member = prepared(this.db, `INSERT INTO segment_members (segmentation_id, participant_id, segment_id, distance, detail) VALUES (?, ?, ?, ?, ?)`);
     for (const m of s.members) member.run(id, m.participant, m.segment_id, m.distance, json(m.detail));
     this.studies.touch(s.studyId);
     return id;
   }
 
   get(id: number): SegmentationRow {
-    const row = this.db.prepare('SELECT * FROM segmentations WHERE id = ?').get(id) as
+    const row = prepared(this.db, 'SELECT * FROM segmentations WHERE id = ?').get(id) as
       | (Omit<SegmentationRow, 'overlapping' | 'parameters' | 'encoding' | 'diagnostics' | 'summary' | 'prioritization'> & { overlapping: number; parameters: string; encoding: string | null; diagnostics: string | null; summary: string; prioritization: string | null })
       | undefined;
     if (!row) throw new NotFoundError(`No segmentation with id ${id}; cluster_participants or segment_by_rules create one, and get_study lists a study's segmentations.`);
@@ -244,13 +244,12 @@ export class SegmentStore {
   }
 
   savePrioritization(segmentationId: number, matrix: unknown): void {
-    this.db.prepare('UPDATE segmentations SET prioritization = ? WHERE id = ?').run(json(matrix), segmentationId);
+    prepared(this.db, 'UPDATE segmentations SET prioritization = ? WHERE id = ?').run(json(matrix), segmentationId);
   }
 
   /** The study's segmentations, newest first. */
   list(studyId: number, limit = 20): { id: number; method: SegmentationMethod; k: number; created_at: string; named: number }[] {
-    return this.db
-      .prepare(
+    return prepared(this.db, 
         `SELECT s.id, s.method, s.k, s.created_at, (SELECT COUNT(*) FROM segments g WHERE g.segmentation_id = s.id AND g.name IS NOT NULL) AS named
            FROM segmentations s WHERE s.study_id = ? ORDER BY s.id DESC LIMIT ?`,
       )
@@ -259,8 +258,7 @@ export class SegmentStore {
 
   /** The segments one participant is in, newest segmentation first. */
   segmentsOf(participant: number, limit = 10): { segmentation_id: number; method: string; segment_id: number; name: string | null }[] {
-    return this.db
-      .prepare(
+    return prepared(this.db, 
         `SELECT m.segmentation_id, s.method, m.segment_id, g.name FROM segment_members m
            JOIN segmentations s ON s.id = m.segmentation_id
            JOIN segments g ON g.segmentation_id = m.segmentation_id AND g.segment_id = m.segment_id
@@ -270,8 +268,7 @@ export class SegmentStore {
   }
 
   segments(segmentationId: number): SegmentRow[] {
-    const rows = this.db
-      .prepare(
+    const rows = prepared(this.db, 
         `SELECT g.segment_id, g.name, g.description, g.persona, g.playbook, g.definition, g.profile, g.updated_at,
                 (SELECT COUNT(*) FROM segment_members m WHERE m.segmentation_id = g.segmentation_id AND m.segment_id = g.segment_id) AS size
            FROM segments g WHERE g.segmentation_id = ? ORDER BY g.segment_id`,
@@ -295,14 +292,13 @@ export class SegmentStore {
     }
     sets.push('updated_at = ?');
     params.push(now());
-    this.db.prepare(`UPDATE segments SET ${sets.join(', ')} WHERE segmentation_id = ? AND segment_id = ?`).run(...params, segmentationId, segmentId);
+    prepared(this.db, `UPDATE segments SET ${sets.join(', ')} WHERE segmentation_id = ? AND segment_id = ?`).run(...params, segmentationId, segmentId);
   }
 
   /** Members in participant order, keyset-paginated by internal id. */
   members(segmentationId: number, options: { segmentId?: number | undefined; after?: { participant: number; segment: number }; limit?: number } = {}): MemberRow[] {
     const after = options.after ?? { participant: 0, segment: 0 };
-    const rows = this.db
-      .prepare(
+    const rows = prepared(this.db, 
         `SELECT p.id, p.external_id AS participant_id, p.name, p.email, m.segment_id, m.distance, m.detail, m.assigned_by
            FROM segment_members m JOIN participants p ON p.id = m.participant_id
           WHERE m.segmentation_id = ? AND (? IS NULL OR m.segment_id = ?) AND (p.id > ? OR (p.id = ? AND m.segment_id > ?))
@@ -324,13 +320,13 @@ export class SegmentStore {
   }
 
   memberCount(segmentationId: number, segmentId?: number): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM segment_members WHERE segmentation_id = ? AND (? IS NULL OR segment_id = ?)').get(segmentationId, segmentId ?? null, segmentId ?? null) as { n: number }).n;
+    return (prepared(this.db, 'SELECT COUNT(*) AS n FROM segment_members WHERE segmentation_id = ? AND (? IS NULL OR segment_id = ?)').get(segmentationId, segmentId ?? null, segmentId ?? null) as { n: number }).n;
   }
 
   /** Assignments made by assign_participants replace earlier ones for the same participants. */
   assign(segmentationId: number, members: { participant: number; segment_id: number; distance: number | null; detail: unknown }[]): void {
-    const clear = this.db.prepare('DELETE FROM segment_members WHERE segmentation_id = ? AND participant_id = ?');
-    const insert = this.db.prepare(`INSERT INTO segment_members (segmentation_id, participant_id, segment_id, distance, detail, assigned_by) VALUES (?, ?, ?, ?, ?, 'assign')`);
+    const clear = prepared(this.db, 'DELETE FROM segment_members WHERE segmentation_id = ? AND participant_id = ?');
+    const insert = prepared(this.db, `INSERT INTO segment_members (segmentation_id, participant_id, segment_id, distance, detail, assigned_by) VALUES (?, ?, ?, ?, ?, 'assign')`);
     for (const m of members) clear.run(segmentationId, m.participant);
     for (const m of members) insert.run(segmentationId, m.participant, m.segment_id, m.distance, json(m.detail));
   }

@@ -2,6 +2,7 @@ import { NotFoundError } from '../errors.js';
 import type { Question, QuestionType } from '../domain/questions.js';
 import type { AttributeType } from '../domain/attributes.js';
 import type { Db } from './db.js';
+import { prepared } from './statements.js';
 
 export type InterviewMode = 'exploratory' | 'hybrid' | 'structured';
 
@@ -69,8 +70,7 @@ export class StudyStore {
 
   create(study: NewStudy): StudyRow {
     const at = now();
-    const info = this.db
-      .prepare(
+    const info = prepared(this.db, 
         `INSERT INTO studies (name, decision, description, mode, probing_depth, participant_criteria, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
@@ -79,22 +79,21 @@ export class StudyStore {
   }
 
   get(id: number): StudyRow {
-    const row = this.db.prepare('SELECT * FROM studies WHERE id = ?').get(id) as StudyRow | undefined;
+    const row = prepared(this.db, 'SELECT * FROM studies WHERE id = ?').get(id) as StudyRow | undefined;
     if (!row) throw new NotFoundError(`No study with id ${id}. Call list_studies to see the studies, or create_study to make one.`);
     return row;
   }
 
   list(limit: number, afterId: number): StudyRow[] {
-    return this.db.prepare('SELECT * FROM studies WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit) as StudyRow[];
+    return prepared(this.db, 'SELECT * FROM studies WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit) as StudyRow[];
   }
 
   countAll(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM studies').get() as { n: number }).n;
+    return (prepared(this.db, 'SELECT COUNT(*) AS n FROM studies').get() as { n: number }).n;
   }
 
   counts(studyId: number): StudyCounts {
-    const row = this.db
-      .prepare(
+    const row = prepared(this.db, 
         `SELECT COUNT(*) AS participants,
                 COALESCE(SUM(i.status = 'completed'), 0) AS interviews_completed,
                 COALESCE(SUM(i.status = 'partial'), 0) AS interviews_partial,
@@ -108,8 +107,7 @@ export class StudyStore {
 
   /** Participants per tag, most common first. */
   tagCounts(studyId: number, limit = 50): { tag: string; count: number }[] {
-    return this.db
-      .prepare(
+    return prepared(this.db, 
         `SELECT t.tag, COUNT(*) AS count FROM participant_tags t JOIN participants p ON p.id = t.participant_id
           WHERE p.study_id = ? GROUP BY t.tag ORDER BY count DESC, t.tag LIMIT ?`,
       )
@@ -117,16 +115,16 @@ export class StudyStore {
   }
 
   touch(studyId: number): void {
-    this.db.prepare('UPDATE studies SET updated_at = ? WHERE id = ?').run(now(), studyId);
+    prepared(this.db, 'UPDATE studies SET updated_at = ? WHERE id = ?').run(now(), studyId);
   }
 
   questions(studyId: number): StoredQuestion[] {
-    const rows = this.db.prepare('SELECT * FROM questions WHERE study_id = ? ORDER BY position, id').all(studyId) as QuestionRow[];
+    const rows = prepared(this.db, 'SELECT * FROM questions WHERE study_id = ? ORDER BY position, id').all(studyId) as QuestionRow[];
     return rows.map(toQuestion);
   }
 
   insertQuestions(studyId: number, questions: Question[]): void {
-    const insert = this.db.prepare(
+    const insert = prepared(this.db, 
       `INSERT INTO questions (study_id, key, type, text, options, scale_min, scale_max, min_label, max_label,
                               max_selections, required, probing_depth, position, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -142,15 +140,14 @@ export class StudyStore {
   }
 
   attributes(studyId: number): { name: string; type: AttributeType }[] {
-    return this.db
-      .prepare('SELECT name, type FROM study_attributes WHERE study_id = ? ORDER BY position, name')
+    return prepared(this.db, 'SELECT name, type FROM study_attributes WHERE study_id = ? ORDER BY position, name')
       .all(studyId) as { name: string; type: AttributeType }[];
   }
 
   /** Adds new attributes to the catalogue and records changed types. Call inside a transaction. */
   saveAttributes(studyId: number, attributes: { name: string; type: AttributeType }[]): void {
-    const next = (this.db.prepare('SELECT COALESCE(MAX(position), 0) AS p FROM study_attributes WHERE study_id = ?').get(studyId) as { p: number }).p;
-    const upsert = this.db.prepare(
+    const next = (prepared(this.db, 'SELECT COALESCE(MAX(position), 0) AS p FROM study_attributes WHERE study_id = ?').get(studyId) as { p: number }).p;
+    const upsert = prepared(this.db, 
       `INSERT INTO study_attributes (study_id, name, type, position) VALUES (?, ?, ?, ?)
        ON CONFLICT (study_id, name) DO UPDATE SET type = excluded.type`,
     );
@@ -159,8 +156,7 @@ export class StudyStore {
 
   /** Theme codes of the study with how many participants show each. */
   themeCounts(studyId: number, limit = 50): { code: string; participants: number }[] {
-    return this.db
-      .prepare(
+    return prepared(this.db, 
         `SELECT t.code, COUNT(DISTINCT e.participant_id) AS participants
            FROM themes t JOIN theme_evidence e ON e.theme_id = t.id
           WHERE t.study_id = ? GROUP BY t.id ORDER BY participants DESC, t.code LIMIT ?`,
@@ -170,6 +166,6 @@ export class StudyStore {
 
   /** Ids for completions. */
   completeStudyIds(prefix: string): string[] {
-    return (this.db.prepare("SELECT CAST(id AS TEXT) AS id FROM studies WHERE CAST(id AS TEXT) LIKE ? || '%' ORDER BY id LIMIT 20").all(prefix) as { id: string }[]).map((r) => r.id);
+    return (prepared(this.db, "SELECT CAST(id AS TEXT) AS id FROM studies WHERE CAST(id AS TEXT) LIKE ? || '%' ORDER BY id LIMIT 20").all(prefix) as { id: string }[]).map((r) => r.id);
   }
 }

@@ -16,6 +16,7 @@ import {
   type Bucket,
 } from '../domain/stats.js';
 import type { Db } from './db.js';
+import { prepared } from './statements.js';
 import { countPairs } from './tally.js';
 import { attributePath, resolveAttribute, resolveQuestion, segmentLabel, type FieldContext } from './query.js';
 import type { StoredQuestion } from './studies.js';
@@ -94,8 +95,7 @@ export class SummaryStore {
       CREATE TEMP TABLE ${SCOPE} (participant_id INTEGER PRIMARY KEY);
       CREATE TEMP TABLE ${GROUPS} (participant_id INTEGER NOT NULL, grp TEXT NOT NULL);`);
     try {
-      this.db
-        .prepare(
+      prepared(this.db, 
           `INSERT INTO temp.${SCOPE} SELECT p.id FROM participants p JOIN interviews i ON i.participant_id = p.id
             WHERE p.study_id = ? AND i.status IN (${statuses.map(() => '?').join(', ')})`,
         )
@@ -104,20 +104,20 @@ export class SummaryStore {
       const grouping = options.by ? this.grouping(options.by, context) : null;
       if (grouping) {
         // Attributes are read from participants only when grouping needs them (not copied into the scope).
-        this.db.prepare(`WITH e AS (SELECT s.participant_id, p.attributes FROM temp.${SCOPE} s JOIN participants p ON p.id = s.participant_id) INSERT INTO temp.${GROUPS} (participant_id, grp) ${grouping.sql}`).run(...grouping.params);
+        prepared(this.db, `WITH e AS (SELECT s.participant_id, p.attributes FROM temp.${SCOPE} s JOIN participants p ON p.id = s.participant_id) INSERT INTO temp.${GROUPS} (participant_id, grp) ${grouping.sql}`).run(...grouping.params);
         this.db.exec(`CREATE INDEX temp.${GROUPS}_by_participant ON ${GROUPS} (participant_id, grp)`);
       }
       const groupSizes = grouping
-        ? (this.db.prepare(`SELECT grp, COUNT(*) AS n FROM temp.${GROUPS} GROUP BY grp ORDER BY n DESC, grp`).all() as { grp: string; n: number }[])
+        ? (prepared(this.db, `SELECT grp, COUNT(*) AS n FROM temp.${GROUPS} GROUP BY grp ORDER BY n DESC, grp`).all() as { grp: string; n: number }[])
         : [];
-      const population = (this.db.prepare(`SELECT COUNT(*) AS n FROM temp.${SCOPE}`).get() as { n: number }).n;
+      const population = (prepared(this.db, `SELECT COUNT(*) AS n FROM temp.${SCOPE}`).get() as { n: number }).n;
       const grouped = `(SELECT participant_id, grp FROM temp.${GROUPS})`;
       const everyone = `(SELECT participant_id, '${ALL}' AS grp FROM temp.${SCOPE})`;
       // When the groups split the population (each participant in exactly one, e.g. segments of a
       // complete segmentation), the overall figures are the groups' counts added up: one pass, not two.
       const partition =
         grouping !== null && groupSizes.reduce((sum, g) => sum + g.n, 0) === population &&
-        (this.db.prepare(`SELECT COUNT(DISTINCT participant_id) AS n FROM temp.${GROUPS}`).get() as { n: number }).n === population;
+        (prepared(this.db, `SELECT COUNT(DISTINCT participant_id) AS n FROM temp.${GROUPS}`).get() as { n: number }).n === population;
 
       const summaries = questions.map((question) => {
         const perGroup = grouping ? this.questionStats(question, grouped, groupSizes.map((g) => g.grp), partition) : null;
@@ -148,7 +148,7 @@ export class SummaryStore {
         const path = attributePath(ref.name);
         if (type === 'number') {
           // Numbers are binned into quartiles so the groups stay few and comparable.
-          const values = (this.db.prepare(`SELECT json_extract(p.attributes, ?) AS v FROM temp.${SCOPE} s JOIN participants p ON p.id = s.participant_id WHERE v IS NOT NULL ORDER BY v`)
+          const values = (prepared(this.db, `SELECT json_extract(p.attributes, ?) AS v FROM temp.${SCOPE} s JOIN participants p ON p.id = s.participant_id WHERE v IS NOT NULL ORDER BY v`)
             .all(path) as { v: number }[]).map((r) => r.v);
           const distinct = [...new Set(values)];
           if (distinct.length <= 6) {
@@ -343,8 +343,7 @@ export class SummaryStore {
         // index order, and stop once every group has its sample.
         const texts = new Map<string, string[]>(groups.map((grp) => [grp, []]));
         let open = groups.length;
-        for (const [grp, value] of this.db
-          .prepare(`${cte} SELECT g.grp, a.value ${join} ORDER BY a.participant_id DESC`)
+        for (const [grp, value] of prepared(this.db, `${cte} SELECT g.grp, a.value ${join} ORDER BY a.participant_id DESC`)
           .raw()
           .iterate(question.id) as IterableIterator<[string, string]>) {
           for (const key of total ? [grp, TOTAL] : [grp]) {
@@ -355,8 +354,7 @@ export class SummaryStore {
           }
           if (open === 0) break;
         }
-        const themes = this.db
-          .prepare(
+        const themes = prepared(this.db, 
             `${cte} SELECT g.grp, t.code, COUNT(DISTINCT x.participant_id) AS participants FROM theme_evidence x JOIN themes t ON t.id = x.theme_id
                JOIN g ON g.participant_id = x.participant_id WHERE x.question_id = ? GROUP BY g.grp, t.id ORDER BY participants DESC, t.code`,
           )

@@ -1,4 +1,5 @@
 import type { Db } from './db.js';
+import { prepared } from './statements.js';
 
 /**
  * Counting (a, b) pairs in JavaScript instead of SQL's GROUP BY. SQLite groups by sorting every
@@ -26,7 +27,7 @@ export function countPairs(db: Db, sql: string, params: unknown[]): Counts {
   const counts: Counts = new Map();
   target = counts;
   try {
-    db.prepare(sql).get(...params);
+    prepared(db, sql).get(...params);
   } finally {
     target = null;
   }
