@@ -6,6 +6,10 @@
 import { chiSquareSurvival, chiSquareTest, fisherExact } from './significance.js';
 import { round } from './stats.js';
 
+/** How scale answers are grouped in a table: auto, each value, thirds of the scale, NPS groups, top-2 box vs the rest. */
+export const SCALE_BINS = ['auto', 'values', 'thirds', 'nps', 'top2'] as const;
+export type ScaleBins = (typeof SCALE_BINS)[number];
+
 export interface TableStatistics {
   n: number;
   chi_square: number | null;

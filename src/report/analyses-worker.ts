@@ -2,7 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../store/db.js';
 import { Store } from '../store/index.js';
-import { reportAnalyses } from './build.js';
+import { reportAnalyses } from './analyses.js';
 import type { AnalysesRequest } from './parallel.js';
 
 const { path, studyId, segmentationId, interviewed } = workerData as AnalysesRequest;

@@ -2,10 +2,10 @@
  * The report as one self-contained HTML page: inline CSS and inline SVG charts, no scripts,
  * fonts, images or other requests, so it opens offline, prints cleanly and can be mailed.
  */
-import type { Report } from './build.js';
+import type { Report } from './model.js';
 import { escapeXml as esc, renderChart } from './charts.js';
+import { percent } from '../domain/format.js';
 
-const pct = (x: number) => `${Math.round(x * 100)}%`;
 const pValue = (p: number | null) => (p === null ? '–' : p < 0.001 ? '&lt; 0.001' : p.toFixed(3));
 
 const CSS = `
@@ -79,7 +79,7 @@ ${r.themes.map((t) => `<h3>${esc(t.code.replace(/_/g, ' '))} <span class="cite">
       .map((x) => {
         const p = x.persona;
         return `<article class="card" id="segment-${x.segment_id}"><h3>${esc(x.name)}</h3>
-<p class="cite">${x.size} participants (${pct(x.share)})${x.stability ? ` · ${esc(x.stability)}` : ''}${x.definition ? ` · rule: ${esc(x.definition)}` : ''}</p>
+<p class="cite">${x.size} participants (${percent(x.share)})${x.stability ? ` · ${esc(x.stability)}` : ''}${x.definition ? ` · rule: ${esc(x.definition)}` : ''}</p>
 ${x.description ? `<p>${esc(x.description)}</p>` : ''}
 ${p.role ? `<h4>Role</h4><p>${esc(p.role.text)}</p>` : ''}${claims('Context', p.context)}${claims('Goals', p.goals)}${claims('Frustrations', p.frustrations)}${claims('Behaviours', p.behaviours)}
 ${p.quote ? `<blockquote>“${esc(p.quote.text)}” <span class="cite">— ${esc(p.quote.participant_id)}</span></blockquote>` : ''}
@@ -88,7 +88,7 @@ ${x.playbook && Object.keys(x.playbook).length ? `<h4>Playbook</h4><ul>${Object.
       })
       .join('\n');
     const comparison = s.comparison.rows.length
-      ? `<h3>How the segments compare</h3>${table(['Feature', ...s.comparison.columns.map(esc)], s.comparison.rows.map((row) => [esc(row.feature), ...row.values.map((v) => (v === null ? '–' : row.measure === 'share' ? pct(v) : String(v)))]), s.comparison.columns.map((_, i) => i + 1))}`
+      ? `<h3>How the segments compare</h3>${table(['Feature', ...s.comparison.columns.map(esc)], s.comparison.rows.map((row) => [esc(row.feature), ...row.values.map((v) => (v === null ? '–' : row.measure === 'share' ? percent(v) : String(v)))]), s.comparison.columns.map((_, i) => i + 1))}`
       : '';
     const validation = `<h3>Validation: ${verdict(s.validation.overall)}</h3>${table(['Criterion', 'Verdict', 'Evidence'], s.validation.criteria.map((c) => [esc(c.name), verdict(c.verdict), esc(c.evidence)]))}
 ${table(['Segment', ...Object.keys(s.validation.per_segment[0]?.verdicts ?? {})], s.validation.per_segment.map((x) => [esc(x.segment), ...Object.values(x.verdicts).map(verdict)]))}
@@ -96,7 +96,7 @@ ${s.validation.anti_patterns.filter((a) => a.verdict !== 'pass').map((a) => `<p>
 ${s.validation.typing_rules.length ? `<h4>Typing rules — how a CRM finds each segment</h4><ul>${s.validation.typing_rules.map((t) => `<li>${esc(t)}</li>`).join('')}</ul>` : ''}`;
     const factors = s.prioritization ? Object.keys(s.prioritization.weights) : [];
     const priorities = s.prioritization
-      ? `<h3>Prioritization</h3>${table(['Rank', 'Segment', ...factors.map((f) => `${esc(f.replace(/_/g, ' '))} (${pct(s.prioritization!.weights[f]!)})`), 'Total'], s.prioritization.rows.map((row) => [String(row.rank), esc(row.segment), ...factors.map((f) => String(row.scores[f] ?? '–')), `<strong>${row.total}</strong>`]), [0, ...factors.map((_, i) => i + 2), factors.length + 2])}
+      ? `<h3>Prioritization</h3>${table(['Rank', 'Segment', ...factors.map((f) => `${esc(f.replace(/_/g, ' '))} (${percent(s.prioritization!.weights[f]!)})`), 'Total'], s.prioritization.rows.map((row) => [String(row.rank), esc(row.segment), ...factors.map((f) => String(row.scores[f] ?? '–')), `<strong>${row.total}</strong>`]), [0, ...factors.map((_, i) => i + 2), factors.length + 2])}
 <p><strong>Beachhead:</strong> ${esc(s.prioritization.beachhead)} — ${esc(s.prioritization.reason)}</p>`
       : '';
     const migration = s.migration
@@ -112,7 +112,7 @@ ${s.validation.typing_rules.length ? `<h4>Typing rules — how a CRM finds each 
       : '';
     const drivers = r.drivers
       ? `<h3>Drivers of ${esc(r.drivers.outcome)}</h3>${r.drivers.chart ? `<figure>${renderChart(r.drivers.chart)}</figure>` : ''}
-${table(['Driver', 'r', 'p', 'Share of R²'], r.drivers.top.map((d) => [esc(d.driver), String(d.r ?? '–'), pValue(d.p), d.share === null ? '–' : pct(d.share)]), [1, 2, 3])}${r.drivers.warnings.map((w) => `<p class="cite">${esc(w)}</p>`).join('')}`
+${table(['Driver', 'r', 'p', 'Share of R²'], r.drivers.top.map((d) => [esc(d.driver), String(d.r ?? '–'), pValue(d.p), d.share === null ? '–' : percent(d.share)]), [1, 2, 3])}${r.drivers.warnings.map((w) => `<p class="cite">${esc(w)}</p>`).join('')}`
       : '';
     sections.push(`<section id="analysis"><h2>Notable cross-tabs and drivers</h2>${ct}${drivers}</section>`);
   }

@@ -1,7 +1,7 @@
 /** The report as Markdown, for chat: tables and bullet points, charts summarized in words. */
-import type { Report } from './build.js';
+import type { Report } from './model.js';
+import { percent } from '../domain/format.js';
 
-const pct = (x: number) => `${Math.round(x * 100)}%`;
 const cell = (text: unknown) => String(text ?? '–').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const pValue = (p: number | null) => (p === null ? '–' : p < 0.001 ? '< 0.001' : p.toFixed(3));
 
@@ -26,7 +26,7 @@ export function renderMarkdown(r: Report): string {
     out.push('## Structured questions', '');
     for (const q of r.questions) {
       out.push(`### ${q.text}`, '', `\`${q.key}\` (${q.type}) — ${q.headline}`, '');
-      if (q.chart.kind === 'bars') out.push(...table(['option', 'value'], q.chart.items.map((i) => [i.label, `${q.chart.kind === 'bars' && q.chart.format === 'percent' ? pct(i.value) : i.value} ${i.note ?? ''}`.trim()])), '');
+      if (q.chart.kind === 'bars') out.push(...table(['option', 'value'], q.chart.items.map((i) => [i.label, `${q.chart.kind === 'bars' && q.chart.format === 'percent' ? percent(i.value) : i.value} ${i.note ?? ''}`.trim()])), '');
       if (q.chart.kind === 'columns') out.push(...table(['value', 'count'], q.chart.items.map((i) => [i.label, i.value])), '');
       if (q.chart.kind === 'split') out.push(...table(['answer', 'count'], q.chart.parts.map((p) => [p.label, p.value])), '');
     }
@@ -35,7 +35,7 @@ export function renderMarkdown(r: Report): string {
   if (r.themes.length) {
     out.push('## Themes', '');
     for (const t of r.themes) {
-      out.push(`- **${t.code.replace(/_/g, ' ')}** — ${t.participants} participants (${pct(t.share)} of those interviewed)`);
+      out.push(`- **${t.code.replace(/_/g, ' ')}** — ${t.participants} participants (${percent(t.share)} of those interviewed)`);
       for (const q of t.quotes) out.push(`  > "${q.text}" — ${q.participant_id}`);
     }
     out.push('');
@@ -44,7 +44,7 @@ export function renderMarkdown(r: Report): string {
   const s = r.segmentation;
   if (s) {
     out.push('## Segments', '');
-    out.push(...table(['segment', 'size', 'share', 'stability', 'definition'], s.segments.map((x) => [x.name, x.size, pct(x.share), x.stability, x.definition ?? 'nearest k-means centre'])), '');
+    out.push(...table(['segment', 'size', 'share', 'stability', 'definition'], s.segments.map((x) => [x.name, x.size, percent(x.share), x.stability, x.definition ?? 'nearest k-means centre'])), '');
     for (const x of s.segments) {
       out.push(`### ${x.name}`, '');
       if (x.description) out.push(x.description, '');
@@ -59,7 +59,7 @@ export function renderMarkdown(r: Report): string {
     }
     if (s.comparison.rows.length) {
       out.push('### How the segments compare', '');
-      out.push(...table(['feature', ...s.comparison.columns], s.comparison.rows.map((row) => [row.feature, ...row.values.map((v) => (v === null ? '–' : row.measure === 'share' ? pct(v) : v))])), '');
+      out.push(...table(['feature', ...s.comparison.columns], s.comparison.rows.map((row) => [row.feature, ...row.values.map((v) => (v === null ? '–' : row.measure === 'share' ? percent(v) : v))])), '');
     }
     out.push('### Validation', '', `Overall: **${s.validation.overall.toUpperCase()}**`, '');
     out.push(...table(['criterion', 'verdict', 'evidence'], s.validation.criteria.map((c) => [c.name, c.verdict, c.evidence])), '');
@@ -69,7 +69,7 @@ export function renderMarkdown(r: Report): string {
     if (s.prioritization) {
       const factors = Object.keys(s.prioritization.weights);
       out.push('### Prioritization', '');
-      out.push(...table(['rank', 'segment', ...factors.map((f) => `${f.replace(/_/g, ' ')} (${pct(s.prioritization!.weights[f]!)})`), 'total'], s.prioritization.rows.map((row) => [row.rank, row.segment, ...factors.map((f) => row.scores[f]), row.total])), '');
+      out.push(...table(['rank', 'segment', ...factors.map((f) => `${f.replace(/_/g, ' ')} (${percent(s.prioritization!.weights[f]!)})`), 'total'], s.prioritization.rows.map((row) => [row.rank, row.segment, ...factors.map((f) => row.scores[f]), row.total])), '');
       out.push(`**Beachhead:** ${s.prioritization.beachhead} — ${s.prioritization.reason}`, '');
     }
     if (s.migration) {
@@ -83,7 +83,7 @@ export function renderMarkdown(r: Report): string {
     if (r.crosstabs.length) out.push(...table(['rows', 'columns', 'n', 'χ² (df)', 'p', "Cramér's V", 'stands out'], r.crosstabs.map((c) => [c.rows, c.columns, c.n, `${c.chi_square} (${c.df})`, pValue(c.p), c.cramers_v, c.headline])), '');
     if (r.drivers) {
       out.push(`Drivers of \`${r.drivers.outcome}\` (n = ${r.drivers.n}${r.drivers.r_squared !== null ? `, R² = ${r.drivers.r_squared}` : ''}):`, '');
-      out.push(...table(['driver', 'r', 'p', 'share of R²'], r.drivers.top.map((d) => [d.driver, d.r, pValue(d.p), d.share === null ? '–' : pct(d.share)])), '');
+      out.push(...table(['driver', 'r', 'p', 'share of R²'], r.drivers.top.map((d) => [d.driver, d.r, pValue(d.p), d.share === null ? '–' : percent(d.share)])), '');
       for (const w of r.drivers.warnings) out.push(`- ${w}`);
       out.push('');
     }

@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ReportAnalyses } from './build.js';
+import type { ReportAnalyses } from './analyses.js';
 
 export interface AnalysesRequest {
   path: string;

@@ -4,14 +4,12 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { REPORT_FORMATS, type ReportFormat } from '../app/report-formats.js';
 import type { Store } from '../store/index.js';
-import { buildReport, type Report } from './build.js';
+import { buildReport, type BuildOptions } from './build.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
-
-export const REPORT_FORMATS = { markdown: 'md', html: 'html', json: 'json' } as const;
-export type ReportFormat = keyof typeof REPORT_FORMATS;
-export const MIME = { markdown: 'text/markdown', html: 'text/html', json: 'application/json' } as const;
+import type { Report } from './model.js';
 
 export interface WrittenReport {
   report: Report;
@@ -23,7 +21,7 @@ export function reportPath(outputDir: string, studyId: number, format: ReportFor
   return join(outputDir, `study-${studyId}`, `report.${REPORT_FORMATS[format]}`);
 }
 
-export async function writeReport(store: Store, outputDir: string, studyId: number, segmentationId?: number, options: { parallelFrom?: number } = {}): Promise<WrittenReport> {
+export async function writeReport(store: Store, outputDir: string, studyId: number, segmentationId?: number, options: BuildOptions = {}): Promise<WrittenReport> {
   const report = await buildReport(store, studyId, segmentationId, options);
   const texts = { markdown: renderMarkdown(report), html: renderHtml(report), json: `${JSON.stringify(report, null, 2)}\n` };
   mkdirSync(join(outputDir, `study-${studyId}`), { recursive: true });
@@ -36,9 +34,9 @@ export async function writeReport(store: Store, outputDir: string, studyId: numb
 }
 
 /** The latest written report in one format, generating it first if there is none yet. */
-export async function readReport(store: Store, outputDir: string, studyId: number, format: ReportFormat): Promise<string> {
+export async function readReport(store: Store, outputDir: string, studyId: number, format: ReportFormat, options: BuildOptions = {}): Promise<string> {
   store.studies.get(studyId);
   const path = reportPath(outputDir, studyId, format);
-  if (!existsSync(path)) return (await writeReport(store, outputDir, studyId)).texts[format];
+  if (!existsSync(path)) return (await writeReport(store, outputDir, studyId, undefined, options)).texts[format];
   return readFileSync(path, 'utf8');
 }

@@ -9,12 +9,9 @@ import type { Db } from './db.js';
 import { prepared } from './statements.js';
 import { answerColumns, readColumns } from './columns.js';
 import { countPairs } from './tally.js';
-import { attributePath, resolveAttribute, resolveQuestion, segmentLabel, type FieldContext } from './query.js';
+import type { ScaleBins } from '../domain/crosstab.js';
+import { attributePath, resolveAttribute, resolveQuestion, segmentLabelSql, type FieldCatalog } from './fields-sql.js';
 
-export const SCALE_BINS = ['auto', 'values', 'thirds', 'nps', 'top2'] as const;
-export type ScaleBins = (typeof SCALE_BINS)[number];
-/** More categories than this on one side is a listing, not a table. */
-export const MAX_CATEGORIES = 30;
 
 export interface CategorySide {
   field: string;
@@ -38,7 +35,7 @@ export interface NumericColumn {
 export class AnalysisStore {
   constructor(private readonly db: Db) {}
 
-  categories(studyId: number, field: string, context: FieldContext, bins: ScaleBins = 'auto'): CategorySide {
+  categories(studyId: number, field: string, context: FieldCatalog, bins: ScaleBins = 'auto'): CategorySide {
     const ref = parseField(field);
     const inStudy = 'p.study_id = ?';
     const base = { field, multi: false, order: null as string[] | null, note: null as string | null };
@@ -156,7 +153,7 @@ export class AnalysisStore {
       case 'segment': {
         if (context.segmentationId === null) throw new UserError('The field "segment" needs a segmentation: run cluster_participants or segment_by_rules first, or pass segmentation_id.');
         const overlapping = (prepared(this.db, 'SELECT overlapping FROM segmentations WHERE id = ?').get(context.segmentationId) as { overlapping: number }).overlapping === 1;
-        const label = segmentLabel(context, 'm.segment_id');
+        const label = segmentLabelSql(context, 'm.segment_id');
         return {
           ...base,
           sql: `SELECT m.participant_id AS pid, ${label.sql} AS cat FROM segment_members m WHERE m.segmentation_id = ?`,
@@ -186,7 +183,7 @@ export class AnalysisStore {
   }
 
   /** numeric() of several fields; number and boolean attributes are read in one pass over participants. */
-  numericColumns(studyId: number, fields: string[], context: FieldContext): NumericColumn[] {
+  numericColumns(studyId: number, fields: string[], context: FieldCatalog): NumericColumn[] {
     const attributes = fields.filter((field) => {
       const ref = parseField(field);
       return ref.kind === 'attr' && ['number', 'boolean'].includes(resolveAttribute(context, ref.name, field));
@@ -214,7 +211,7 @@ export class AnalysisStore {
   }
 
   /** Numbers per participant for driver analysis; choices and themes expand into 0/1 columns. */
-  numeric(studyId: number, field: string, context: FieldContext): NumericColumn[] {
+  numeric(studyId: number, field: string, context: FieldCatalog): NumericColumn[] {
     const ref = parseField(field);
     // `sql` selects (pid, v).
     const read = (sql: string, params: unknown[]) => {

@@ -2,8 +2,11 @@ import { AnalysisStore } from './analysis.js';
 import { openDatabase, type Db } from './db.js';
 import { InterviewStore } from './interviews.js';
 import { ParticipantStore } from './participants.js';
-import { QueryStore } from './query.js';
-import { SegmentStore } from './segments.js';
+import { readFieldCatalog } from './field-catalog.js';
+import type { FieldCatalog } from './fields-sql.js';
+import { ParticipantSearch } from './participant-search.js';
+import { FactStore } from './facts.js';
+import { SegmentationStore } from './segmentations.js';
 import { StudyStore } from './studies.js';
 import { SummaryStore } from './summary.js';
 
@@ -12,19 +15,26 @@ export class Store {
   readonly studies: StudyStore;
   readonly participants: ParticipantStore;
   readonly interviews: InterviewStore;
-  readonly query: QueryStore;
+  readonly search: ParticipantSearch;
   readonly summaries: SummaryStore;
-  readonly segments: SegmentStore;
+  readonly segmentations: SegmentationStore;
+  readonly facts: FactStore;
   readonly analysis: AnalysisStore;
 
   constructor(readonly db: Db) {
     this.studies = new StudyStore(db);
     this.participants = new ParticipantStore(db, this.studies);
     this.interviews = new InterviewStore(db, this.studies);
-    this.query = new QueryStore(db, this.studies);
+    this.search = new ParticipantSearch(db);
     this.summaries = new SummaryStore(db);
-    this.segments = new SegmentStore(db, this.studies);
+    this.segmentations = new SegmentationStore(db, this.studies);
+    this.facts = new FactStore(db, this.studies);
     this.analysis = new AnalysisStore(db);
+  }
+
+  /** What fields (answer.<key>, attr.<name>, segment, …) mean in a study; `segment` refers to segmentationId, else the latest. */
+  fieldCatalog(studyId: number, segmentationId?: number): FieldCatalog {
+    return readFieldCatalog(this.db, this.studies, studyId, segmentationId);
   }
 
   static open(path: string): Store {

@@ -1,62 +1,16 @@
 /**
- * summarize_questions: aggregates answers in SQL (counts per value, option and position),
- * then turns the few buckets into statistics with the pure functions of domain/stats.
+ * summarize_questions' SQL: the population and its groups in temp tables, answers counted per
+ * group and stored value; domain/question-stats turns the counts into statistics.
  */
 import { listOf, UserError } from '../errors.js';
 import { parseField } from '../domain/fields.js';
-import {
-  boxShares,
-  netPromoterScore,
-  quartileBins,
-  round,
-  summarizeNumbers,
-  summarizeRanking,
-  topTerms,
-  wilsonInterval,
-  type Bucket,
-} from '../domain/stats.js';
+import { multipleChoiceStats, rankingStats, scaleStats, singleChoiceStats, yesNoStats, type QuestionStats, type QuestionSummary } from '../domain/question-stats.js';
+import { quartileBins, topTerms } from '../domain/stats.js';
 import type { Db } from './db.js';
 import { prepared } from './statements.js';
 import { countPairs } from './tally.js';
-import { attributePath, resolveAttribute, resolveQuestion, segmentLabel, type FieldContext } from './query.js';
+import { attributePath, resolveAttribute, resolveQuestion, segmentLabelSql, type FieldCatalog } from './fields-sql.js';
 import type { StoredQuestion } from './studies.js';
-
-/** The statistics of one question for one group of participants (or everyone). */
-export interface QuestionStats {
-  n: number;
-  mean?: number | null;
-  median?: number | null;
-  sd?: number | null;
-  min?: number | null;
-  max?: number | null;
-  distribution?: { value: number; count: number; share: number }[];
-  top2_box?: number | null;
-  bottom2_box?: number | null;
-  nps?: { score: number; promoters: number; passives: number; detractors: number } | null;
-  options?: {
-    option: string;
-    count?: number;
-    share?: number;
-    mean_rank?: number | null;
-    borda_score?: number;
-    first_choice_share?: number;
-    ranked_by?: number;
-    positions?: number[];
-  }[];
-  mean_selections?: number | null;
-  yes_count?: number;
-  yes_share?: number | null;
-  yes_share_ci95?: { low: number; high: number } | null;
-  top_terms?: { term: string; count: number }[];
-  themes?: { code: string; participants: number }[];
-}
-
-export interface QuestionSummary extends QuestionStats {
-  key: string;
-  type: StoredQuestion['type'];
-  text: string;
-  groups?: ({ group: string } & QuestionStats)[];
-}
 
 export interface SummaryResult {
   population: { statuses: string[]; participants: number };
@@ -84,7 +38,7 @@ const TERM_SAMPLE = 1000;
 export class SummaryStore {
   constructor(private readonly db: Db) {}
 
-  summarize(studyId: number, context: FieldContext, options: { questions?: string[] | undefined; by?: string | undefined; include_partial: boolean }): SummaryResult {
+  summarize(studyId: number, context: FieldCatalog, options: { questions?: string[] | undefined; by?: string | undefined; include_partial: boolean }): SummaryResult {
     const statuses = options.include_partial ? ['completed', 'partial'] : ['completed'];
     const all = [...context.questions.values()];
     const questions = options.questions?.length ? options.questions.map((key) => resolveQuestion(context, key, `questions`)) : all;
@@ -140,7 +94,7 @@ export class SummaryStore {
   }
 
   /** SQL selecting (participant_id, grp) from the population `e` (participant_id, attributes). */
-  private grouping(by: string, context: FieldContext): Grouping {
+  private grouping(by: string, context: FieldCatalog): Grouping {
     const ref = parseField(by);
     switch (ref.kind) {
       case 'attr': {
@@ -191,7 +145,7 @@ export class SummaryStore {
         return { sql: `SELECT e.participant_id, i.status AS grp FROM e JOIN interviews i ON i.participant_id = e.participant_id`, params: [], overlapping: false };
       case 'segment': {
         if (context.segmentationId === null) throw new UserError('Grouping by "segment" needs a segmentation: run cluster_participants or segment_by_rules first, or pass segmentation_id.');
-        const label = segmentLabel(context, 'm.segment_id');
+        const label = segmentLabelSql(context, 'm.segment_id');
         return {
           sql: `SELECT e.participant_id, ${label.sql} AS grp FROM e JOIN segment_members m ON m.participant_id = e.participant_id AND m.segmentation_id = ?`,
           params: [...label.params, context.segmentationId],
@@ -256,84 +210,30 @@ export class SummaryStore {
     switch (question.type) {
       case 'scale': {
         const counts = counted();
-        for (const grp of groups) {
-          const buckets: Bucket<number>[] = entriesOf<number>(counts, grp).map(([value, count]) => ({ value, count }));
-          const stats = summarizeNumbers(buckets);
-          const n = stats.n;
-          result.set(grp, {
-            ...stats,
-            distribution: buckets.sort((a, b) => a.value - b.value).map((b) => ({ value: b.value, count: b.count, share: round(b.count / n) })),
-            ...boxShares(buckets, question.scale_min!, question.scale_max!),
-            ...(question.scale_min === 0 && question.scale_max === 10 ? { nps: netPromoterScore(buckets) } : {}),
-          });
-        }
+        for (const grp of groups) result.set(grp, scaleStats(entriesOf<number>(counts, grp), { min: question.scale_min!, max: question.scale_max! }));
         break;
       }
       case 'single_choice': {
         const counts = counted();
-        for (const grp of groups) {
-          const byOption = new Map(entriesOf<string>(counts, grp));
-          const n = [...byOption.values()].reduce((sum, x) => sum + x, 0);
-          const options = question.options!.map((option) => {
-            const count = byOption.get(option) ?? 0;
-            return { option, count, share: n ? round(count / n) : 0 };
-          });
-          result.set(grp, { n, options: options.sort((a, b) => b.count - a.count) });
-        }
+        for (const grp of groups) result.set(grp, singleChoiceStats(question.options!, new Map(entriesOf<string>(counts, grp))));
         break;
       }
-      case 'multiple_choice': {
-        // Counted by the whole stored list first (few distinct combinations), then by option in JS:
-        // far cheaper than expanding every answer with json_each.
-        const lists = counted();
-        for (const grp of groups) {
-          const counts = new Map<string, number>();
-          let n = 0;
-          let selections = 0;
-          for (const [list, count] of entriesOf<string>(lists, grp)) {
-            n += count;
-            for (const option of JSON.parse(list) as string[]) {
-              counts.set(option, (counts.get(option) ?? 0) + count);
-              selections += count;
-            }
-          }
-          const options = question.options!.map((option) => {
-            const count = counts.get(option) ?? 0;
-            // share = share of respondents who chose the option (shares can add up to more than 1).
-            return { option, count, share: n ? round(count / n) : 0 };
-          });
-          result.set(grp, { n, options: options.sort((a, b) => b.count - a.count), mean_selections: n ? round(selections / n, 3) : null });
-        }
-        break;
-      }
+      // Multiple choice and ranking are counted by the whole stored list (few distinct
+      // combinations), each parsed once: far cheaper than expanding every answer with json_each.
+      case 'multiple_choice':
       case 'ranking': {
-        // As for multiple choice: distinct orderings are few; positions are counted in JS.
-        const lists = counted();
-        for (const grp of groups) {
-          const positions = new Map<string, number>();
-          let n = 0;
-          for (const [list, count] of entriesOf<string>(lists, grp)) {
-            n += count;
-            (JSON.parse(list) as string[]).forEach((option, i) => {
-              const key = `${i + 1}\u0000${option}`;
-              positions.set(key, (positions.get(key) ?? 0) + count);
-            });
-          }
-          const counts = [...positions.entries()].map(([key, count]) => {
-            const [position, option] = key.split('\u0000') as [string, string];
-            return { option, position: Number(position), count };
-          });
-          result.set(grp, { n, options: summarizeRanking(question.options!, counts, n) });
-        }
+        const counts = counted();
+        const parsed = new Map<string, string[]>();
+        const lists = (grp: string) => entriesOf<string>(counts, grp).map(([stored, n]): [string[], number] => [parsed.get(stored) ?? parsed.set(stored, JSON.parse(stored) as string[]).get(stored)!, n]);
+        const stats = question.type === 'ranking' ? rankingStats : multipleChoiceStats;
+        for (const grp of groups) result.set(grp, stats(question.options!, lists(grp)));
         break;
       }
       case 'yes_no': {
         const counts = counted();
         for (const grp of groups) {
           const byValue = new Map(entriesOf<number>(counts, grp));
-          const yes = byValue.get(1) ?? 0;
-          const n = yes + (byValue.get(0) ?? 0);
-          result.set(grp, { n, yes_count: yes, yes_share: n ? round(yes / n) : null, yes_share_ci95: wilsonInterval(yes, n) });
+          result.set(grp, yesNoStats(byValue.get(1) ?? 0, byValue.get(0) ?? 0));
         }
         break;
       }

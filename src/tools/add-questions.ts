@@ -1,6 +1,5 @@
 import * as z from 'zod';
-import { ValidationError } from '../errors.js';
-import { normalizeQuestion, STRUCTURED_TYPES, type Question } from '../domain/questions.js';
+import { addQuestions } from '../app/studies.js';
 import { questionOut, questionType, studyId } from './params.js';
 import { defineTool } from './define.js';
 
@@ -18,7 +17,7 @@ const questionIn = z.object({
   probing_depth: z.number().int().min(0).max(3).optional().describe('Follow-ups for this question, 0–3 (default: the study\'s).'),
 });
 
-export const addQuestions = defineTool({
+export const addQuestionsTool = defineTool({
   name: 'add_questions',
   title: 'Add questions to a study',
   description: `Adds one or many interview questions to a study, appended in the order given. Types: open_ended, scale (min/max and labels), single_choice, multiple_choice (optional max_selections), ranking (full or partial rankings allowed), yes_no.
@@ -36,29 +35,7 @@ Each question gets a stable key used by record_interview, query_participants (an
     open_ended_questions: z.number(),
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-  run({ study_id, questions }, { store }) {
-    store.studies.get(study_id);
-    const existing = store.studies.questions(study_id);
-    const taken = new Set(existing.map((q) => q.key));
-    let position = existing.reduce((max, q) => Math.max(max, q.position), 0);
-    const problems: string[] = [];
-    const added: Question[] = [];
-    questions.forEach((draft, i) => {
-      const { question, problems: found } = normalizeQuestion(draft, ++position, taken, `questions[${i}]`);
-      problems.push(...found);
-      added.push(question);
-    });
-    if (problems.length > 0) throw new ValidationError(problems, 'No questions were added. Fix these and call again:');
-    store.studies.insertQuestions(study_id, added);
-    const all = [...existing, ...added];
-    return {
-      study_id,
-      questions: added,
-      total_questions: all.length,
-      structured_questions: all.filter((q) => STRUCTURED_TYPES.includes(q.type)).length,
-      open_ended_questions: all.filter((q) => q.type === 'open_ended').length,
-    };
-  },
+  run: ({ study_id, questions }, { store }) => addQuestions(store, study_id, questions),
   render: (r) =>
     [
       `Added ${r.questions.length} question(s) to study ${r.study_id} (now ${r.open_ended_questions} open-ended, ${r.structured_questions} structured):`,

@@ -1,15 +1,10 @@
 import * as z from 'zod';
-import { UserError } from '../errors.js';
-import { autoRange, clusterMatrix, sampleSizeWarnings } from '../domain/segments/cluster.js';
-import { defaultFeatures, fitEncoding } from '../domain/segments/encoding.js';
-import { row, squaredDistance } from '../domain/matrix.js';
-import { SILHOUETTE_EXACT_LIMIT, SILHOUETTE_SAMPLE } from '../domain/clustering/quality.js';
-import { STABILITY_ROWS } from '../domain/clustering/stability.js';
+import { clusterParticipants } from '../app/clustering.js';
 import { DEFAULT_SEED } from '../domain/clustering/kmeans.js';
-import { fitKmeans } from '../compute/kmeans-pool.js';
+import { SILHOUETTE_EXACT_LIMIT, SILHOUETTE_SAMPLE } from '../domain/clustering/quality.js';
 import { defineTool } from './define.js';
-import { capList, studyId } from './params.js';
-import { renderSegments, saveSegmentation, segmentSummaryOut, summarize } from './segmentation-common.js';
+import { studyId } from './params.js';
+import { renderSegments, segmentSummaryOut } from './segmentation-params.js';
 
 const diagnosticOut = z.object({
   k: z.number(),
@@ -23,7 +18,7 @@ const diagnosticOut = z.object({
   smallest_segment: z.number(),
 });
 
-export const clusterParticipants = defineTool({
+export const clusterParticipantsTool = defineTool({
   name: 'cluster_participants',
   title: 'Cluster participants into segments',
   description: `Finds segments with k-means over the study's participants and stores the result as a segmentation.
@@ -64,76 +59,12 @@ Use this tool when you need to: discover segments in interview answers and CRM d
     elapsed_ms: z.number(),
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-  async run(args, { store, progress }) {
-    const started = Date.now();
-    store.studies.get(args.study_id);
-    if (args.k_min !== undefined && args.k_max !== undefined && args.k_min > args.k_max) throw new UserError(`k_min (${args.k_min}) is larger than k_max (${args.k_max}).`);
-    const catalog = store.segments.catalog(args.study_id);
-    const facts = store.segments.facts(args.study_id);
-    if (facts.length < 4) throw new UserError(`The study has ${facts.length} participant(s); clustering needs at least 4 (and ~20–30 per segment to be trusted).`);
-    const fields = args.features ?? defaultFeatures(catalog);
-    const fit = fitEncoding(facts, fields, catalog, args.weights ?? {});
-    const n = fit.included.length;
-    if (args.k !== 'auto' && args.k >= n) throw new UserError(`k = ${args.k} needs more than ${args.k} participants with enough answers; ${n} have them.`);
-    if (args.k === 'auto' && n < 6) throw new UserError(`Only ${n} participants have enough answers to cluster; "auto" needs at least 6. Give k explicitly or add participants.`);
-    const [lo, hi] = autoRange(n, args.k_min, args.k_max);
-    if (args.k === 'auto' && (args.k_min !== undefined || args.k_max !== undefined) && hi < lo) throw new UserError(`No k to try between k_min and k_max for ${n} participants.`);
-
-    const run = await clusterMatrix(fit.matrix, { k: args.k, kMin: lo, kMax: hi, seed: args.seed, restarts: args.restarts, bootstraps: args.bootstraps, onProgress: progress, fit: fitKmeans });
-    const groups: number[][] = Array.from({ length: run.k }, () => []);
-    run.fit.assignments.forEach((c, i) => groups[c]!.push(i));
-    const sizes = groups.map((g) => g.length);
-    const featureCount = fit.encoding.features.length;
-    const warnings = [
-      ...sampleSizeWarnings(n, featureCount, sizes),
-      ...run.stability.flatMap((s, i) => (s.verdict === 'stable' ? [] : [`Segment ${i + 1} is ${s.verdict} under resampling (Jaccard ${s.jaccard}): ${s.verdict === 'dissolved' ? 'it does not reproduce; do not act on it alone' : 'check it against interviews before acting'}.`])),
-      ...(fit.excluded.length ? [`${fit.excluded.length} participant(s) left out for missing more than half the features: ${capList(fit.excluded.map((e) => e.participant_id), 10)}.`] : []),
-    ];
-    const notes = [
-      ...fit.notes.map((x) => `${x.field}: ${x.note}`),
-      ...fit.imputed.filter((x) => x.count > 0).map((x) => `${x.field}: ${x.count} missing value(s) imputed (median for numbers, mean share for 0/1 columns)`),
-      'Each feature weighs the same whatever its number of columns (columns scaled by 1/√columns), times its weight.',
-      ...(n > STABILITY_ROWS ? [`Stability was measured on a seeded sample of ${STABILITY_ROWS.toLocaleString('en')} of the ${n.toLocaleString('en')} participants (with the full fit's segments); silhouette on ${SILHOUETTE_SAMPLE.toLocaleString('en')}.`] : []),
-    ];
-    const summary = { warnings, notes, excluded: fit.excluded, imputed: fit.imputed, participants_clustered: n, recommendation: run.recommendation };
-    const parameters = { features: fields, weights: args.weights ?? {}, k: args.k, k_min: lo, k_max: hi, seed: run.seed, restarts: run.restarts, bootstraps: run.bootstraps };
-    const centres = run.fit.centres;
-    const { id, descriptions } = saveSegmentation(store, {
-      studyId: args.study_id,
-      method: 'kmeans',
-      overlapping: false,
-      parameters,
-      encoding: fit.encoding,
-      diagnostics: { table: run.diagnostics, recommendation: run.recommendation, stability: run.stability },
-      summary,
-      facts: fit.included,
-      data: fit.matrix,
-      groups,
-      names: [],
-      descriptions: [],
-      definitions: groups.map((_, g) => ({ centre: Array.from(row(centres, g)) })),
-      distance: (i) => Math.sqrt(squaredDistance(fit.matrix.data, i * fit.matrix.cols, centres.data, run.fit.assignments[i]! * centres.cols, centres.cols)),
-      population: n,
-    });
-    return {
-      segmentation_id: id,
-      study_id: args.study_id,
-      method: 'kmeans' as const,
-      k: run.k,
-      participants_clustered: n,
-      excluded: { count: fit.excluded.length, participants: fit.excluded.slice(0, 20) },
-      features: fit.encoding.features.map((f) => ({ field: f.field, kind: f.kind, columns: f.columns.length, weight: f.weight, transform: f.transform, imputed: fit.imputed.find((x) => x.field === f.field)?.count ?? 0 })),
-      segments: descriptions.map((d, g) => summarize(d, { name: null, stability: run.stability[g]!, definition: null })),
-      diagnostics: run.diagnostics,
-      recommendation: run.recommendation,
-      warnings,
-      notes,
-      seed: run.seed,
-      restarts: run.restarts,
-      bootstraps: run.bootstraps,
-      elapsed_ms: Date.now() - started,
-    };
-  },
+  run: (args, { store, progress }) =>
+    clusterParticipants(
+      store,
+      { studyId: args.study_id, features: args.features, weights: args.weights, k: args.k, kMin: args.k_min, kMax: args.k_max, seed: args.seed, restarts: args.restarts, bootstraps: args.bootstraps },
+      progress,
+    ),
   render: (r) => {
     const lines = [`Segmentation ${r.segmentation_id}: k-means, k = ${r.k}, ${r.participants_clustered} participants, ${r.features.length} features (seed ${r.seed}, ${r.restarts} restarts).`];
     if (r.diagnostics.length > 1) {

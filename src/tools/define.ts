@@ -34,11 +34,19 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   input: I;
   output: O;
   annotations: ToolAnnotations;
-  run(args: z.output<I>, ctx: ToolContext): z.input<O> | Promise<z.input<O>>;
+  run(args: z.output<I>, ctx: ToolContext): ToolResult<z.input<O>> | Promise<ToolResult<z.input<O>>>;
   render(result: z.output<O>): string;
-  /** Content after the text: resource links, images. */
-  attachments?(result: z.output<O>, args: z.output<I>, ctx: ToolDeps): ContentBlock[] | Promise<ContentBlock[]>;
 }
+
+/** A result with content blocks to show after the text (resource links, images). */
+export class WithAttachments<T> {
+  constructor(
+    readonly result: T,
+    readonly attachments: ContentBlock[],
+  ) {}
+}
+
+export type ToolResult<T> = T | WithAttachments<T>;
 
 /** Annotations of every tool that only reads. */
 export const readOnly: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };

@@ -1,11 +1,7 @@
 import * as z from 'zod';
-import type { Store } from '../store/index.js';
-import { UserError } from '../errors.js';
-import { analyzeDrivers, type DriverResult } from '../domain/drivers.js';
+import { driverAnalysis, MAX_DRIVERS } from '../app/drivers.js';
 import { defineTool, readOnly } from './define.js';
 import { studyId } from './params.js';
-
-const MAX_DRIVERS = 30;
 
 const correlationOut = z.object({ r: z.number().nullable(), p: z.number().nullable(), n: z.number() });
 const resultOut = z.object({
@@ -35,7 +31,7 @@ const input = z.object({
   segmentation_id: z.number().int().positive().optional().describe('Also analyse within each segment of this segmentation.'),
 });
 
-export const driverAnalysis = defineTool({
+export const driverAnalysisTool = defineTool({
   name: 'driver_analysis',
   title: 'Key driver analysis',
   description: `Finds which answers or attributes move an outcome — a scale answer such as satisfaction or likelihood to recommend, a yes/no answer, or a numeric attribute such as MRR. For each driver: Pearson and Spearman correlations with p-values and n, and Johnson's relative weights (each driver's share of R², fair to correlated drivers). Overall, and per segment when segmentation_id is given. Drivers default to every scale and yes/no answer and every number attribute; choices expand into one 0/1 driver per option (single choice: all but the least chosen), ranking options into rank points, themes into 0/1 per theme. Warns when n is small.
@@ -47,10 +43,7 @@ Use this tool when you need to: say what matters most for an outcome ("does onbo
     segments: z.array(z.object({ segment_id: z.number(), name: z.string().nullable() }).extend(resultOut.shape)),
   }),
   annotations: readOnly,
-  run({ study_id, outcome, drivers, method, segmentation_id }, { store }) {
-    return computeDrivers(store, { study_id, outcome, drivers, method, segmentation_id });
-
-  },
+  run: ({ study_id, outcome, drivers, method, segmentation_id }, { store }) => driverAnalysis(store, { studyId: study_id, outcome, drivers, method, segmentationId: segmentation_id }),
   render: (r) => {
     const fmt = (x: number | null) => (x === null ? '–' : String(x));
     const p = (x: number | null) => (x === null ? '–' : x < 0.001 ? '< 0.001' : x.toFixed(3));
@@ -65,33 +58,3 @@ Use this tool when you need to: say what matters most for an outcome ("does onbo
     return [`Drivers of ${r.outcome}`, ...block('Overall', r.overall), ...r.segments.flatMap((s) => block(s.name ? `${s.name} (segment ${s.segment_id})` : `Segment ${s.segment_id}`, s))].join('\n');
   },
 });
-
-/** The handler's work, shared with generate_report. */
-export function computeDrivers(store: Store, { study_id, outcome, drivers, method, segmentation_id }: z.output<typeof input>) {
-    store.studies.get(study_id);
-    const context = store.query.context(study_id, segmentation_id);
-    const outcomeColumns = store.analysis.numeric(study_id, outcome, context);
-    if (outcomeColumns.length !== 1) throw new UserError(`outcome "${outcome}" must be one number: a scale or yes/no answer, a number attribute, or answer.<key>:<option>.`);
-    const fields =
-      drivers ??
-      [
-        ...[...context.questions.values()].filter((q) => q.type === 'scale' || q.type === 'yes_no').map((q) => `answer.${q.key}`),
-        ...[...context.attributes.entries()].filter(([, t]) => t === 'number').map(([n]) => `attr.${n}`),
-      ].filter((f) => f !== outcome);
-    if (fields.length === 0) throw new UserError('No drivers: name some (answer.<key>, attr.<name>, theme) or add scale questions / number attributes.');
-    if (fields.includes(outcome)) throw new UserError(`"${outcome}" is the outcome; it cannot also be a driver.`);
-    const inputs = store.analysis.numericColumns(study_id, fields, context);
-    if (inputs.length > 60) throw new UserError(`The drivers expand into ${inputs.length} columns; name at most ~${MAX_DRIVERS} (choices expand into one per option).`);
-    const target = outcomeColumns[0]!.values;
-    const strip = (r: DriverResult): DriverResult =>
-      method === 'correlation' ? { ...r, r_squared: null, drivers: r.drivers.map((d) => ({ ...d, relative_weight: null, share_of_r_squared: null })), warnings: r.warnings.filter((w) => !w.startsWith('Relative weights')) } : r;
-    const overall = strip(analyzeDrivers(target, inputs));
-    const segments = [];
-    if (segmentation_id !== undefined) {
-      for (const s of store.segments.segments(segmentation_id)) {
-        const members = new Set(store.segments.memberships(segmentation_id, s.segment_id).map((m) => m.id));
-        segments.push({ segment_id: s.segment_id, name: s.name, ...strip(analyzeDrivers(target, inputs, members)) });
-      }
-    }
-    return { outcome, overall, segments };
-}

@@ -1,21 +1,16 @@
-import { readFileSync } from 'node:fs';
 import * as z from 'zod';
-import { UserError } from '../errors.js';
-import { reportCharts, type Report } from '../report/build.js';
+import { REPORT_FORMATS, REPORT_MIME } from '../app/report-formats.js';
 import { renderChart } from '../report/charts.js';
-import { MIME, REPORT_FORMATS, writeReport, type ReportFormat } from '../report/write.js';
-import { defineTool } from './define.js';
+import { generateReport } from '../report/generate.js';
+import { reportCharts } from '../report/model.js';
+import { defineTool, WithAttachments } from './define.js';
 import { studyId } from './params.js';
 
 const MAX_IMAGES = 12;
 
-export function reportUri(studyId: number, format: ReportFormat): string {
-  return `seglab://studies/${studyId}/report.${REPORT_FORMATS[format]}`;
-}
-
 const formats = z.object({ markdown: z.string(), html: z.string(), json: z.string() });
 
-export const generateReport = defineTool({
+export const generateReportTool = defineTool({
   name: 'generate_report',
   title: 'Generate the study report',
   description: `Writes the study's report — for a person or a leadership team — and returns it. Sections: summary and decision; method and sample (composition by lifecycle tags); a chart per structured question (distribution for scales, bars for choices, average position for rankings, yes/no split), by segment where there is a segmentation; themes with counts and quotes; segments with definition, size, profile, persona and playbook, how they compare, the validation checklist, the prioritization matrix and migration from the previous segmentation; notable cross-tabs and key drivers; an appendix with the method (features, k diagnostics, seed).
@@ -34,6 +29,7 @@ Use this tool when you need to: hand over results, or refresh the report after n
     generated_at: z.string(),
     generation_ms: z.number(),
     sections: z.array(z.string()),
+    failed_sections: z.array(z.object({ section: z.string(), ref: z.string() })).describe('Sections that could not be built (the server log has the details under ref); empty when all went well.'),
     charts: z.number(),
     files: formats.describe('Where each format was written.'),
     resources: formats.describe('MCP resource URIs of each format.'),
@@ -42,44 +38,19 @@ Use this tool when you need to: hand over results, or refresh the report after n
     report: z.record(z.string(), z.unknown()).optional().describe('The report object (format json).'),
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  async run({ study_id, segmentation_id, format }, { store, files }) {
-    const started = performance.now();
-    store.studies.get(study_id);
-    if (segmentation_id !== undefined && store.segments.get(segmentation_id).study_id !== study_id) {
-      throw new UserError(`segmentation_id: segmentation ${segmentation_id} belongs to another study; get_study ${study_id} lists this study's segmentations.`);
-    }
-    const written = await writeReport(store, files.outputDir, study_id, segmentation_id);
-    const r = written.report;
-    const sections = ['summary', 'method', ...(r.questions.length ? ['questions'] : []), ...(r.themes.length ? ['themes'] : []), ...(r.segmentation ? ['segments', 'comparison', 'validation'] : []), ...(r.segmentation?.prioritization ? ['prioritization'] : []), ...(r.segmentation?.migration ? ['migration'] : []), ...(r.crosstabs.length || r.drivers ? ['crosstabs_and_drivers'] : []), ...(r.segmentation ? ['appendix'] : [])];
-    return {
-      study_id,
-      segmentation_id: r.segmentation?.segmentation_id ?? null,
-      format,
-      generated_at: r.generated_at,
-      generation_ms: Math.round(performance.now() - started),
-      sections,
-      charts: reportCharts(r).length,
-      files: written.paths,
-      resources: { markdown: reportUri(study_id, 'markdown'), html: reportUri(study_id, 'html'), json: reportUri(study_id, 'json') },
-      bytes: { markdown: Buffer.byteLength(written.texts.markdown), html: Buffer.byteLength(written.texts.html), json: Buffer.byteLength(written.texts.json) },
-      ...(format === 'markdown' ? { markdown: written.texts.markdown } : {}),
-      ...(format === 'json' ? { report: r as unknown as Record<string, unknown> } : {}),
-    };
-  },
-  render: (r) => {
-    const head = `Report for study ${r.study_id}${r.segmentation_id ? ` (segmentation ${r.segmentation_id})` : ''}: ${r.sections.length} sections, ${r.charts} charts, generated in ${r.generation_ms} ms.\nHTML: ${r.files.html} (${Math.round(r.bytes.html / 1024)} kB; resource ${r.resources.html})`;
-    return r.format === 'markdown' && r.markdown ? `${head}\n\n${r.markdown}` : head;
-  },
-  attachments: async (r, args) => {
-    const links = (['html', 'markdown', 'json'] as const).map((f) => ({ type: 'resource_link' as const, uri: r.resources[f], name: `report.${REPORT_FORMATS[f]}`, mimeType: MIME[f], description: `Study ${r.study_id} report (${f})` }));
-    if (!args.include_chart_images) return links;
-    // The charts of the report just written: the same data the HTML page draws.
-    const report = JSON.parse(readFileSync(r.files.json, 'utf8')) as Report;
+  async run({ study_id, segmentation_id, format, include_chart_images }, { store, files, log }) {
+    const { result, report } = await generateReport(store, files.outputDir, { studyId: study_id, segmentationId: segmentation_id, format }, log);
+    const links = (['html', 'markdown', 'json'] as const).map((f) => ({ type: 'resource_link' as const, uri: result.resources[f], name: `report.${REPORT_FORMATS[f]}`, mimeType: REPORT_MIME[f], description: `Study ${study_id} report (${f})` }));
+    if (!include_chart_images) return new WithAttachments(result, links);
     // resvg's native module loads only when images are asked for (it costs start-up time otherwise).
     const { svgToPng } = await import('../report/png.js');
     const images = reportCharts(report)
       .slice(0, MAX_IMAGES)
       .map((c) => ({ type: 'image' as const, data: svgToPng(renderChart(c)).toString('base64'), mimeType: 'image/png' }));
-    return [...links, ...images];
+    return new WithAttachments(result, [...links, ...images]);
+  },
+  render: (r) => {
+    const head = `Report for study ${r.study_id}${r.segmentation_id ? ` (segmentation ${r.segmentation_id})` : ''}: ${r.sections.length} sections, ${r.charts} charts, generated in ${r.generation_ms} ms.\nHTML: ${r.files.html} (${Math.round(r.bytes.html / 1024)} kB; resource ${r.resources.html})`;
+    return r.format === 'markdown' && r.markdown ? `${head}\n\n${r.markdown}` : head;
   },
 });

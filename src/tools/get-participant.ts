@@ -1,13 +1,10 @@
 import * as z from 'zod';
-import { presentAnswer } from '../domain/questions.js';
-import type { Store } from '../store/index.js';
-import { answerValue, attributeValue, capList, participantId, questionType, studyId } from './params.js';
+import { participantProfile, TRANSCRIPT_PREVIEW } from '../app/participants.js';
+import { answerValue, attributeValue, participantId, questionType, studyId } from './params.js';
 import { defineTool, readOnly } from './define.js';
+import { capList } from '../domain/format.js';
 
-const TRANSCRIPT_PREVIEW = 1500;
-const MAX_QUOTES = 50;
-
-export const participantProfile = z.object({
+const profileOut = z.object({
   study_id: z.number(),
   participant_id: z.string(),
   name: z.string().nullable(),
@@ -27,35 +24,7 @@ export const participantProfile = z.object({
   resource_uri: z.string(),
 });
 
-/** The full profile, shared by get_participant and the participant resource. */
-export function profile(store: Store, studyId: number, externalId: string, fullTranscript: boolean): z.input<typeof participantProfile> {
-  store.studies.get(studyId);
-  const p = store.participants.get(studyId, externalId);
-  const interview = store.interviews.get(p.id);
-  const transcript = interview?.transcript ?? null;
-  const truncated = !fullTranscript && transcript !== null && transcript.length > TRANSCRIPT_PREVIEW;
-  return {
-    study_id: studyId,
-    participant_id: p.external_id,
-    name: p.name,
-    email: p.email,
-    attributes: p.attributes,
-    tags: store.participants.tags(p.id),
-    status: interview?.status ?? 'not_interviewed',
-    interviewed_at: interview?.interviewed_at ?? null,
-    answers: store.interviews.answers(p.id).map((a) => ({ question: a.key, type: a.type, text: a.text, value: presentAnswer(a, a.value) })),
-    quotes: store.interviews.quotes(p.id, MAX_QUOTES),
-    themes: store.interviews.themes(p.id),
-    notes: interview?.notes ?? null,
-    segments: store.segments.segmentsOf(p.id),
-    transcript: truncated ? `${transcript!.slice(0, TRANSCRIPT_PREVIEW)}…` : transcript,
-    transcript_truncated: truncated,
-    transcript_chars: transcript?.length ?? 0,
-    resource_uri: `seglab://studies/${studyId}/participants/${encodeURIComponent(p.external_id)}`,
-  };
-}
-
-export const getParticipant = defineTool({
+export const getParticipantTool = defineTool({
   name: 'get_participant',
   title: 'Get a participant profile',
   description: `Returns one participant's full profile: CRM attributes, tags, interview status, answers by question, quotes, themes with evidence, notes and the transcript (first ${TRANSCRIPT_PREVIEW} characters unless include_transcript is true).
@@ -65,11 +34,9 @@ Use this tool when you need to: understand one person before naming a segment or
     participant_id: participantId,
     include_transcript: z.boolean().default(false).describe('Return the whole transcript instead of its beginning.'),
   }),
-  output: participantProfile,
+  output: profileOut,
   annotations: readOnly,
-  run({ study_id, participant_id, include_transcript }, { store }) {
-    return profile(store, study_id, participant_id, include_transcript);
-  },
+  run: ({ study_id, participant_id, include_transcript }, { store }) => participantProfile(store, study_id, participant_id, { fullTranscript: include_transcript }),
   render: (r) => {
     const attrs = Object.entries(r.attributes).map(([k, v]) => `${k}=${v}`);
     return [

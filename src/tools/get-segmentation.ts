@@ -1,12 +1,9 @@
 import * as z from 'zod';
-import type { Store } from '../store/index.js';
-import { decodeCursor, encodeCursor } from '../domain/cursor.js';
-import { personaCard } from '../domain/segments/persona.js';
-import type { FeatureComparison, FeatureProfile } from '../domain/segments/profile.js';
+import { segmentationView } from '../app/segmentation-view.js';
+import { segmentLabel } from '../domain/segments/labels.js';
 import { defineTool, readOnly } from './define.js';
 import { cursor, limit } from './params.js';
-import { comparisonOut, conditionText, formatQ, loadSegmentation, resolveSegment, segmentationId, segmentLabel, segmentRef } from './segmentation-common.js';
-import type { SegmentationContext } from './segmentation-common.js';
+import { comparisonOut, formatQ, segmentationId, segmentRef } from './segmentation-params.js';
 
 const claim = z.object({ text: z.string(), participant_ids: z.array(z.string()) });
 const playbookOut = z.object({ product: z.string().optional(), marketing: z.string().optional(), sales: z.string().optional(), customer_success: z.string().optional() });
@@ -18,7 +15,7 @@ const input = z.object({
   cursor,
 });
 
-export const getSegmentation = defineTool({
+export const getSegmentationTool = defineTool({
   name: 'get_segmentation',
   title: 'Get a segmentation',
   description: `Reads a stored segmentation (k-means or rules): each segment's size, share, stability, definition, profile in original units (means and shares), distinguishing features with effect sizes and q-values, representative participants and quotes, name, playbook, and a persona card built from the data (role and context from the commonest attributes and tags, goals and frustrations from over-represented themes and outcome answers, behaviours from distinguishing answers, a representative quote) where every claim cites participant ids. Members are paginated (limit, cursor).
@@ -67,10 +64,7 @@ Use this tool when you need to: describe or name segments, write personas, or li
     }),
   }),
   annotations: readOnly,
-  run({ segmentation_id, segment_id, limit, cursor }, { store }) {
-    return segmentationView(store, { segmentation_id, segment_id, limit, cursor });
-
-  },
+  run: ({ segmentation_id, segment_id, limit, cursor }, { store }) => segmentationView(store, { segmentationId: segmentation_id, segment: segment_id, limit, cursor }),
   render: (r) => {
     const lines = [`Segmentation ${r.segmentation_id} (${r.method}, ${r.k} segments${r.overlapping ? ', overlapping' : ''}) of study ${r.study_id}:`];
     for (const s of r.segments) {
@@ -90,73 +84,3 @@ Use this tool when you need to: describe or name segments, write personas, or li
     return lines.join('\n');
   },
 });
-
-/** The handler's work, shared with generate_report. */
-export function segmentationView(store: Store, { segmentation_id, segment_id, limit, cursor }: z.output<typeof input>, loaded?: SegmentationContext) {
-    const ctx = loaded ?? loadSegmentation(store, segmentation_id);
-    const { segmentation } = ctx;
-    const focus = segment_id === undefined ? null : resolveSegment(ctx.segments, segment_id);
-    const stability = ((segmentation.diagnostics as { stability?: { jaccard: number; verdict: string }[] } | null)?.stability ?? null);
-    const population = (segmentation.summary.participants_clustered as number | undefined) ?? ctx.facts.length;
-    const memberIds = ctx.facts.map((f) => f.id);
-    const evidence = store.segments.themeEvidence(segmentation.study_id, memberIds);
-    const texts = store.segments.texts(segmentation.study_id, memberIds);
-
-    const segments = ctx.segments
-      .filter((s) => focus === null || s.segment_id === focus.segment_id)
-      .map((s) => {
-        const g = ctx.segments.indexOf(s);
-        const members = ctx.groups[g]!.map((i) => ctx.facts[i]!);
-        const inSegment = new Set(ctx.groups[g]);
-        const rest = ctx.facts.filter((_, i) => !inSegment.has(i));
-        const stored = s.profile as { profile: FeatureProfile[]; distinguishing: FeatureComparison[]; representatives: { participant_id: string; distance: number | null }[]; quotes: { participant_id: string; text: string }[]; distinctive_words: { word: string; z: number; count: number }[] };
-        const definition = segmentation.method === 'kmeans' ? null : conditionText(((s.definition as { conditions?: { field: string; op: string; value?: unknown }[] }).conditions) ?? []);
-        return {
-          segment_id: s.segment_id,
-          name: s.name,
-          description: s.description,
-          size: s.size,
-          share: Math.round((s.size / population) * 10000) / 10000,
-          stability: stability?.[g] ?? null,
-          definition: segmentation.method === 'rfm' ? ((s.definition as { label?: string }).label ?? definition) : definition,
-          profile: stored.profile,
-          distinguishing: stored.distinguishing,
-          representatives: stored.representatives,
-          quotes: stored.quotes,
-          distinctive_words: stored.distinctive_words,
-          playbook: s.playbook,
-          persona: personaCard({
-            name: s.name ?? `Segment ${s.segment_id}`,
-            narrative: s.persona,
-            members,
-            rest,
-            catalog: ctx.catalog,
-            distinguishing: stored.distinguishing,
-            evidence,
-            texts,
-            quote: stored.quotes[0] ?? null,
-          }),
-        };
-      });
-
-    const after = cursor ? decodeCursor(cursor, 'member') : 0;
-    const rows = store.segments.members(segmentation_id, { segmentId: focus?.segment_id, after: { participant: Math.floor(after / 100), segment: after % 100 }, limit: limit + 1 });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      segmentation_id,
-      study_id: segmentation.study_id,
-      method: segmentation.method,
-      k: segmentation.k,
-      overlapping: segmentation.overlapping,
-      created_at: segmentation.created_at,
-      parameters: segmentation.parameters,
-      warnings: (segmentation.summary.warnings as string[] | undefined) ?? [],
-      segments,
-      members: {
-        total: store.segments.memberCount(segmentation_id, focus?.segment_id),
-        participants: page.map((m) => ({ participant_id: m.participant_id, name: m.name, email: m.email, segment_id: m.segment_id, distance: m.distance === null ? null : Math.round(m.distance * 1000) / 1000, assigned_by: m.assigned_by })),
-        next_cursor: rows.length > limit && last ? encodeCursor('member', last.id * 100 + last.segment_id) : null,
-      },
-    };
-}

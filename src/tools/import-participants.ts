@@ -1,39 +1,9 @@
-import { realpathSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
 import * as z from 'zod';
-import { UserError } from '../errors.js';
-import { typedParticipants, type ImportContext } from '../ingest/csv.js';
-import { scanFile, scanText } from '../ingest/scan.js';
+import { importParticipants } from '../app/import-participants.js';
+import { defineTool } from './define.js';
 import { attributeType, lineError, studyId } from './params.js';
-import { defineTool, type ToolDeps } from './define.js';
 
-/** Most bad lines listed in one result; the count says how many there were in all. */
-const MAX_LINES_LISTED = 200;
-// Files stream (memory stays bounded); the limit only guards against pointing at the wrong file.
-const MAX_FILE_BYTES = 2 * 1024 * 1024 * 1024;
-
-/** A readable file inside the folder this server may read, or a clear refusal. */
-function checkedCsvPath(path: string, files: ToolDeps['files']): string {
-  if (!files.allowAnyPath && !files.importRoot) {
-    throw new UserError('Reading files is disabled over HTTP. Pass the CSV inline as `csv`, or start the server with --allow-dir <folder>.');
-  }
-  let real: string;
-  try {
-    real = realpathSync(resolve(files.importRoot ?? process.cwd(), path));
-  } catch {
-    throw new UserError(`No file at "${path}". Give an absolute path to a CSV file${files.importRoot ? ` inside ${files.importRoot}` : ''}.`);
-  }
-  if (!files.allowAnyPath && files.importRoot) {
-    const inside = relative(realpathSync(files.importRoot), real);
-    if (inside.startsWith('..') || isAbsolute(inside)) throw new UserError(`"${path}" is outside the folder this server may read (${files.importRoot}).`);
-  }
-  const stats = statSync(real);
-  if (!stats.isFile()) throw new UserError(`"${path}" is not a file.`);
-  if (stats.size > MAX_FILE_BYTES) throw new UserError(`"${path}" is ${Math.round(stats.size / 1e6)} MB; the limit is ${MAX_FILE_BYTES / 1e6} MB.`);
-  return real;
-}
-
-export const importParticipants = defineTool({
+export const importParticipantsTool = defineTool({
   name: 'import_participants',
   title: 'Import participants from CSV',
   description: `Imports participants into a study from a CSV (a CRM export): inline as \`csv\`, or a local file \`path\` (paths are refused over HTTP unless the server was started with --allow-dir).
@@ -70,45 +40,18 @@ Use this tool when you need to: load the people to interview, with lifecycle tag
     // destructive: on_duplicate "update" overwrites attribute values; idempotent: the same file twice leaves the same state.
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   run(args, { store, files, notify }) {
-    store.studies.get(args.study_id);
-    if ((args.csv === undefined) === (args.path === undefined)) {
-      throw new UserError('Give exactly one of `csv` (the CSV text) or `path` (a local file).');
-    }
-    const options = { id_column: args.id_column, tag_columns: args.tag_columns };
-    const context: ImportContext = {
-      catalogue: new Map(store.studies.attributes(args.study_id).map((a) => [a.name, a.type])),
-      existingIds: store.participants.externalIds(args.study_id),
+    const result = importParticipants(store, files, {
+      studyId: args.study_id,
+      csv: args.csv,
+      path: args.path,
+      idColumn: args.id_column,
+      tagColumns: args.tag_columns,
       onDuplicate: args.on_duplicate,
-    };
-    // Pass 1 checks every line and decides the types; pass 2 streams the rows to write.
-    const { source, scan, warning } = args.csv !== undefined ? scanText(args.csv, options, context) : scanFile(checkedCsvPath(args.path!, files), options, context);
-    const blocked = scan.errors.length > 0 && !args.skip_invalid;
-    let written = { inserted: scan.inserts, updated: scan.updates };
-    if (!blocked && !args.dry_run) {
-      written = store.participants.writeParticipants(args.study_id, typedParticipants(source, options, scan, context), scan.attributes.map(({ name, type }) => ({ name, type })));
-      notify('info', `import_participants: study ${args.study_id}: ${written.inserted} inserted, ${written.updated} updated, ${scan.skips + scan.errors.length} skipped`);
-    }
-    const warnings = [...(warning ? [warning] : []), ...scan.warnings];
-    const badTotal = scan.errors.length;
-    if (badTotal > MAX_LINES_LISTED) warnings.push(`${badTotal} bad lines; the first ${MAX_LINES_LISTED} are listed.`);
-    const listed = scan.errors.slice(0, MAX_LINES_LISTED);
-    return {
-      study_id: args.study_id,
-      dry_run: args.dry_run,
-      written: !blocked && !args.dry_run,
-      rows_read: scan.rowsRead,
-      inserted: blocked ? 0 : written.inserted,
-      updated: blocked ? 0 : written.updated,
-      skipped: blocked ? 0 : scan.skips + (args.skip_invalid ? badTotal : 0),
-      errors: args.skip_invalid ? [] : listed,
-      skipped_lines: args.skip_invalid ? listed : [],
-      bad_lines_total: badTotal,
-      attributes: scan.attributes.map(({ name, type, new: isNew, values }) => ({ name, type, new: isNew, values: blocked ? 0 : values })),
-      columns: { id: scan.columns.id_column, email: scan.columns.email_column, name: scan.columns.name_columns, tags: scan.columns.tag_columns },
-      delimiter: scan.plan.delimiter === '\t' ? 'tab' : scan.plan.delimiter,
-      participants_total: store.studies.counts(args.study_id).participants,
-      warnings,
-    };
+      skipInvalid: args.skip_invalid,
+      dryRun: args.dry_run,
+    });
+    if (result.written) notify('info', `import_participants: study ${result.study_id}: ${result.inserted} inserted, ${result.updated} updated, ${result.skipped} skipped`);
+    return result;
   },
   render: (r) => {
     const lines: string[] = [];

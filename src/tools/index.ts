@@ -1,49 +1,51 @@
 /** The tool catalog: every public tool, in the order a workflow uses them. */
 import type { ToolDefinition } from './define.js';
-import { addQuestions } from './add-questions.js';
-import { assignParticipants } from './assign-participants.js';
-import { prioritizeSegments } from './prioritize-segments.js';
-import { segmentMigration } from './segment-migration.js';
-import { clusterParticipants } from './cluster-participants.js';
-import { codeThemes } from './code-themes.js';
-import { crosstab } from './crosstab.js';
-import { driverAnalysis } from './driver-analysis.js';
-import { exportSegments } from './export-segments.js';
-import { generateReport } from './generate-report.js';
-import { compareSegments } from './compare-segments.js';
-import { getSegmentation } from './get-segmentation.js';
-import { segmentByRules } from './segment-by-rules.js';
-import { updateSegment } from './update-segment.js';
-import { validateSegmentation } from './validate-segmentation.js';
-import { getParticipant } from './get-participant.js';
-import { importParticipants } from './import-participants.js';
-import { queryParticipants } from './query-participants.js';
-import { recordInterview } from './record-interview.js';
-import { createStudy, getStudy, listStudies } from './studies.js';
-import { summarizeQuestions } from './summarize-questions.js';
+import { addQuestionsTool } from './add-questions.js';
+import { assignParticipantsTool } from './assign-participants.js';
+import { clusterParticipantsTool } from './cluster-participants.js';
+import { codeThemesTool } from './code-themes.js';
+import { compareSegmentsTool } from './compare-segments.js';
+import { createStudyTool } from './create-study.js';
+import { crosstabTool } from './crosstab.js';
+import { driverAnalysisTool } from './driver-analysis.js';
+import { exportSegmentsTool } from './export-segments.js';
+import { generateReportTool } from './generate-report.js';
+import { getParticipantTool } from './get-participant.js';
+import { getSegmentationTool } from './get-segmentation.js';
+import { getStudyTool } from './get-study.js';
+import { importParticipantsTool } from './import-participants.js';
+import { listStudiesTool } from './list-studies.js';
+import { prioritizeSegmentsTool } from './prioritize-segments.js';
+import { queryParticipantsTool } from './query-participants.js';
+import { recordInterviewTool } from './record-interview.js';
+import { segmentByRulesTool } from './segment-by-rules.js';
+import { segmentMigrationTool } from './segment-migration.js';
+import { summarizeQuestionsTool } from './summarize-questions.js';
+import { updateSegmentTool } from './update-segment.js';
+import { validateSegmentationTool } from './validate-segmentation.js';
 
 export const tools = [
-  createStudy,
-  listStudies,
-  getStudy,
-  addQuestions,
-  importParticipants,
-  recordInterview,
-  getParticipant,
-  queryParticipants,
-  summarizeQuestions,
-  codeThemes,
-  crosstab,
-  driverAnalysis,
-  clusterParticipants,
-  segmentByRules,
-  getSegmentation,
-  updateSegment,
-  compareSegments,
-  validateSegmentation,
-  prioritizeSegments,
-  assignParticipants,
-  segmentMigration,
-  exportSegments,
-  generateReport,
+  createStudyTool,
+  listStudiesTool,
+  getStudyTool,
+  addQuestionsTool,
+  importParticipantsTool,
+  recordInterviewTool,
+  getParticipantTool,
+  queryParticipantsTool,
+  summarizeQuestionsTool,
+  codeThemesTool,
+  crosstabTool,
+  driverAnalysisTool,
+  clusterParticipantsTool,
+  segmentByRulesTool,
+  getSegmentationTool,
+  updateSegmentTool,
+  compareSegmentsTool,
+  validateSegmentationTool,
+  prioritizeSegmentsTool,
+  assignParticipantsTool,
+  segmentMigrationTool,
+  exportSegmentsTool,
+  generateReportTool,
 ] as unknown as readonly ToolDefinition[];

@@ -64,8 +64,17 @@ export const questionOut = z.object({
   position: z.number(),
 });
 
-/** A short text for a list of items, with "… and N more" past `max`. */
-export function capList(items: string[], max = 8): string {
-  if (items.length <= max) return items.join(', ');
-  return `${items.slice(0, max).join(', ')} … and ${items.length - max} more`;
-}
+
+export const studyMode = z.enum(['exploratory', 'hybrid', 'structured']);
+
+export const studyOut = z.object({
+  study_id: z.number(),
+  name: z.string(),
+  decision: z.string().nullable(),
+  description: z.string().nullable(),
+  mode: studyMode,
+  probing_depth: z.number(),
+  participant_criteria: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});

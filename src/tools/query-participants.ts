@@ -1,9 +1,9 @@
 import * as z from 'zod';
-import { UserError } from '../errors.js';
+import { queryParticipants } from '../app/participants.js';
 import { answerValue, attributeValue, condition, cursor, field, limit, studyId } from './params.js';
 import { defineTool, readOnly } from './define.js';
 
-export const queryParticipants = defineTool({
+export const queryParticipantsTool = defineTool({
   name: 'query_participants',
   title: 'Query participants',
   description: `Finds participants by conditions and by what they said — the back end of "insights chat". Conditions (all must hold) over attr.<name>, answer.<key>, answer.<key>:<option>, tag, theme, status, segment (number or name, in the latest segmentation or segmentation_id); plus a full-text \`text\` search over transcripts, open answers, quotes and notes (stemmed words, "quoted phrases", OR, prefix*), returned with highlighted snippets.
@@ -35,12 +35,7 @@ Use this tool when you need to: answer a question about who said or did what, or
     next_cursor: z.string().nullable(),
   }),
   annotations: readOnly,
-  run({ study_id, where, text, include, limit, cursor, segmentation_id }, { store }) {
-    store.studies.get(study_id);
-    if (text !== undefined && text.trim() === '') throw new UserError('`text` is empty; give words to search for, or leave it out.');
-    const page = store.query.query(study_id, { where, text, include, limit, cursor, segmentationId: segmentation_id });
-    return { ...page, returned: page.participants.length };
-  },
+  run: ({ study_id, where, text, include, limit, cursor, segmentation_id }, { store }) => queryParticipants(store, { studyId: study_id, where, text, include, limit, cursor, segmentationId: segmentation_id }),
   render: (r) => {
     if (r.total === 0) return 'No participants match.';
     const lines = [`${r.total} participant(s) match${r.next_cursor ? ` (showing ${r.returned}; more with next_cursor)` : ''}:`];

@@ -1,18 +1,11 @@
 import * as z from 'zod';
-import { listOf, UserError, ValidationError } from '../errors.js';
-import { checkAnswer, slugify, type AnswerValue } from '../domain/questions.js';
-import type { StoredQuestion } from '../store/studies.js';
+import { recordInterview } from '../app/interviews.js';
 import { attributeValue, participantId, studyId } from './params.js';
 import { defineTool } from './define.js';
 
 const turn = z.object({ speaker: z.string().min(1).max(100), text: z.string().min(1) });
 
-/** Theme codes are slugs so "Pricing concern" and "pricing_concern" are one theme. */
-export function themeCode(code: string): string {
-  return slugify(code);
-}
-
-export const recordInterview = defineTool({
+export const recordInterviewTool = defineTool({
   name: 'record_interview',
   title: 'Record an interview',
   description: `Records one participant's interview: structured answers, transcript, quotes, coded themes, notes and status.
@@ -77,100 +70,19 @@ Use this tool when you need to: save what a participant said after (or during) a
   }),
     // destructive: re-recording replaces the answers it names; idempotent: the same call twice leaves the same state.
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
-  run(args, { store }) {
-    store.studies.get(args.study_id);
-    const questions = store.studies.questions(args.study_id);
-    const byKey = new Map(questions.map((q) => [q.key, q]));
-    const keys = questions.map((q) => q.key);
-    const problems: string[] = [];
-
-    const questionFor = (key: string | undefined, where: string): StoredQuestion | null => {
-      if (key === undefined) return null;
-      const question = byKey.get(key.trim());
-      if (!question) problems.push(`${where}: unknown question key "${key}"; valid keys: ${keys.length ? listOf(keys) : '(none: add_questions first)'}`);
-      return question ?? null;
-    };
-
-    const answers: { questionId: number; value: AnswerValue }[] = [];
-    const seen = new Set<string>();
-    args.answers.forEach((a, i) => {
-      const question = questionFor(a.question, `answers[${i}]`);
-      if (!question) return;
-      if (seen.has(question.key)) {
-        problems.push(`answers[${i}]: question "${question.key}" is answered twice in this call`);
-        return;
-      }
-      seen.add(question.key);
-      const checked = checkAnswer(question, a.value);
-      if (checked.ok) answers.push({ questionId: question.id, value: checked.value });
-      else problems.push(`answers[${i}]: ${checked.message}`);
-    });
-    const quotes = args.quotes.map((q, i) => ({
-      text: q.text,
-      questionId: questionFor(q.question, `quotes[${i}].question`)?.id ?? null,
-      themes: [...new Set((q.themes ?? []).map(themeCode))],
-    }));
-    const themes = args.themes.map((t, i) => ({
-      code: themeCode(t.code),
-      evidence: t.quote ?? '',
-      questionId: questionFor(t.question, `themes[${i}].question`)?.id ?? null,
-    }));
-    if (problems.length > 0) throw new ValidationError(problems);
-
-    const transcript =
-      args.transcript === undefined
-        ? undefined
-        : typeof args.transcript === 'string'
-          ? { text: args.transcript, turns: null }
-          : { text: args.transcript.map((t) => `${t.speaker}: ${t.text}`).join('\n'), turns: args.transcript };
-    const interviewedAt = args.interviewed_at ?? new Date().toISOString();
-
-    return store.transaction(() => {
-      let participant = store.participants.find(args.study_id, args.participant_id);
-      let created = false;
-      if (!participant) {
-        if (!args.participant) {
-          throw new UserError(
-            `No participant "${args.participant_id}" in study ${args.study_id}. Import them with import_participants, or call again with \`participant\` details (email, name, attributes, tags) to create them.`,
-          );
-        }
-        participant = store.participants.create(args.study_id, { external_id: args.participant_id, ...args.participant });
-        created = true;
-      }
-      const written = store.interviews.record({
-        participantId: participant.id,
-        studyId: args.study_id,
-        answers,
-        transcript,
-        quotes,
-        themes,
-        notes: args.notes,
-        status: args.status,
-        interviewedAt,
-      });
-      const answered = store.interviews.answeredQuestionIds(participant.id);
-      const requiredUnanswered = questions.filter((q) => q.required && !answered.has(q.id)).map((q) => q.key);
-      const warnings: string[] = [];
-      if (requiredUnanswered.length > 0) {
-        warnings.push(`Required question(s) without an answer: ${requiredUnanswered.join(', ')}.${args.status === 'completed' ? ' Record them, or set status "partial".' : ''}`);
-      }
-      if (answers.length === 0 && !transcript && quotes.length === 0 && themes.length === 0 && !args.notes) {
-        warnings.push('Nothing but the status was recorded: no answers, transcript, quotes, themes or notes were given.');
-      }
-      return {
-        study_id: args.study_id,
-        participant_id: args.participant_id,
-        participant_created: created,
-        status: args.status,
-        answers_recorded: written.answers_recorded,
-        answers_total: answered.size,
-        required_unanswered: requiredUnanswered,
-        quotes_added: written.quotes_added,
-        themes_added: written.themes_added,
-        warnings,
-      };
-    });
-  },
+  run: (args, { store }) =>
+    recordInterview(store, {
+      studyId: args.study_id,
+      participantId: args.participant_id,
+      answers: args.answers,
+      transcript: args.transcript,
+      quotes: args.quotes,
+      themes: args.themes,
+      notes: args.notes,
+      status: args.status,
+      interviewedAt: args.interviewed_at,
+      participant: args.participant,
+    }),
   render: (r) =>
     [
       `Recorded ${r.status} interview for ${r.participant_id}${r.participant_created ? ' (new participant)' : ''}: ${r.answers_recorded} answer(s) (now ${r.answers_total}), ${r.quotes_added} new quote(s), ${r.themes_added} new theme link(s).`,

@@ -1,6 +1,6 @@
 /** Registers tool definitions on an McpServer: the structured + text result shape, errors mapped in one place. */
 import type { CallToolResult, McpServer, ServerContext } from '@modelcontextprotocol/server';
-import type { ToolDefinition, ToolDeps } from './define.js';
+import { WithAttachments, type ToolDefinition, type ToolDeps } from './define.js';
 import { clientLogger, progressReporter } from './request-context.js';
 import { withCachedJsonSchema } from './schema-cache.js';
 import { toToolError } from './tool-errors.js';
@@ -19,10 +19,10 @@ export function registerTools(server: McpServer, tools: readonly ToolDefinition[
       async (args: unknown, request: ServerContext): Promise<CallToolResult> => {
         const notify = clientLogger(request, deps.log);
         try {
-          const raw = await tool.run(args as never, { ...deps, request, notify, progress: progressReporter(request) });
+          const returned = await tool.run(args as never, { ...deps, request, notify, progress: progressReporter(request) });
+          const [raw, extra] = returned instanceof WithAttachments ? [returned.result, returned.attachments] : [returned, []];
           // Parse with the output schema: applies defaults and guarantees what the schema promises.
           const result = tool.output.parse(raw) as Record<string, unknown>;
-          const extra = tool.attachments ? await tool.attachments(result as never, args as never, deps) : [];
           return { content: [{ type: 'text', text: tool.render(result as never) }, ...extra], structuredContent: result };
         } catch (error) {
           return toToolError(error, deps.log, tool.name, notify);

@@ -1,7 +1,9 @@
 import * as z from 'zod';
 import { questionType, studyId } from './params.js';
 import { defineTool, readOnly } from './define.js';
-import type { QuestionStats } from '../store/summary.js';
+import { summarizeQuestions } from '../app/summaries.js';
+import { decimal, percent } from '../domain/format.js';
+import type { QuestionStats } from '../domain/question-stats.js';
 
 const stats = z.object({
   n: z.number().describe('Respondents who answered.'),
@@ -44,28 +46,20 @@ function headline(type: string, s: QuestionStats): string {
   if (s.n === 0) return 'no answers';
   switch (type) {
     case 'scale':
-      return `mean ${num(s.mean)}, median ${num(s.median)}, sd ${num(s.sd)}, top-2-box ${pct(s.top2_box)}${s.nps ? `, NPS ${s.nps.score}` : ''}`;
+      return `mean ${decimal(s.mean)}, median ${decimal(s.median)}, sd ${decimal(s.sd)}, top-2-box ${percent(s.top2_box)}${s.nps ? `, NPS ${s.nps.score}` : ''}`;
     case 'single_choice':
     case 'multiple_choice':
-      return (s.options ?? []).slice(0, 5).map((o) => `${o.option} ${pct(o.share)}`).join(', ');
+      return (s.options ?? []).slice(0, 5).map((o) => `${o.option} ${percent(o.share)}`).join(', ');
     case 'ranking':
-      return (s.options ?? []).slice(0, 5).map((o) => `${o.option} (mean rank ${num(o.mean_rank)}, first ${pct(o.first_choice_share)})`).join(', ');
+      return (s.options ?? []).slice(0, 5).map((o) => `${o.option} (mean rank ${decimal(o.mean_rank)}, first ${percent(o.first_choice_share)})`).join(', ');
     case 'yes_no':
-      return `yes ${pct(s.yes_share)} (95% CI ${pct(s.yes_share_ci95?.low)}–${pct(s.yes_share_ci95?.high)})`;
+      return `yes ${percent(s.yes_share)} (95% CI ${percent(s.yes_share_ci95?.low)}–${percent(s.yes_share_ci95?.high)})`;
     default:
       return `terms: ${(s.top_terms ?? []).slice(0, 6).map((t) => t.term).join(', ') || '–'}${s.themes?.length ? `; themes: ${s.themes.slice(0, 4).map((t) => `${t.code} ${t.participants}`).join(', ')}` : ''}`;
   }
 }
 
-function num(x: number | null | undefined): string {
-  return x === null || x === undefined ? '–' : String(Math.round(x * 100) / 100);
-}
-
-function pct(x: number | null | undefined): string {
-  return x === null || x === undefined ? '–' : `${Math.round(x * 100)}%`;
-}
-
-export const summarizeQuestions = defineTool({
+export const summarizeQuestionsTool = defineTool({
   name: 'summarize_questions',
   title: 'Summarize answers per question',
   description: `Summarizes a study's answers question by question, by type: scale (n, mean, median, sd, distribution, top-2-box, bottom-2-box, NPS on 0–10 scales); single_choice (counts, shares); multiple_choice (counts, share of respondents, mean selections); ranking (mean rank, Borda score, first-choice share, position distribution); yes_no (share yes with a Wilson 95% interval); open_ended (answered count, most frequent terms over the answers of the 1,000 most recently added participants per group, themes).
@@ -93,18 +87,8 @@ Use this tool when you need to: answer "how do participants rate X", "which grou
     warnings: z.array(z.string()),
   }),
   annotations: readOnly,
-  run({ study_id, questions, by, include_partial, segmentation_id }, { store }) {
-    store.studies.get(study_id);
-    const context = store.query.context(study_id, segmentation_id);
-    const result = store.summaries.summarize(study_id, context, { questions, by, include_partial });
-    const warnings: string[] = [];
-    if (result.population.participants === 0) {
-      warnings.push(`No ${include_partial ? 'completed or partial' : 'completed'} interviews yet${include_partial ? '' : ' (include_partial counts partial ones)'}.`);
-    }
-    const small = result.by?.groups.filter((g) => g.participants < 5).map((g) => g.group) ?? [];
-    if (small.length > 0) warnings.push(`Groups with fewer than 5 participants (read their numbers as anecdotes): ${small.slice(0, 10).join(', ')}.`);
-    return { study_id, ...result, warnings };
-  },
+  run: ({ study_id, questions, by, include_partial, segmentation_id }, { store }) =>
+    summarizeQuestions(store, { studyId: study_id, questions, by, segmentationId: segmentation_id, includePartial: include_partial }),
   render: (r) => {
     const lines = [`${r.population.participants} participant(s) with ${r.population.statuses.join(' or ')} interviews${r.by ? `, by ${r.by.field}${r.by.note ? ` (${r.by.note})` : ''}` : ''}.`];
     for (const q of r.questions) {

@@ -19,7 +19,7 @@ useSampleStudy((s) => ({ h, study_id } = s));
 
 beforeAll(async () => {
   seg = (await h.ok('cluster_participants', { study_id, k: 4, bootstraps: 5 })).segmentation_id;
-  const members = h.store.segments.members(seg);
+  const members = h.store.segmentations.members(seg);
   for (const archetype of ['The Struggler', 'The Pragmatist', 'The Evaluator', 'The Advocate']) {
     const segment_id = members.find((m) => sampleArchetypes[m.participant_id] === archetype)!.segment_id;
     await h.ok('update_segment', { segmentation_id: seg, segment_id, name: archetype, playbook: { product: `Build for ${archetype}`, sales: `Sell to ${archetype} differently` } });
@@ -90,8 +90,8 @@ describe('driver_analysis', () => {
     expect(shares.reduce((s: number, x: number) => s + x, 0)).toBeCloseTo(1, 3);
     expect(o.drivers[0].driver).toBe('attr.logins_30d');
     // The correlation reported is Pearson's r over the same pairs, recomputed here from the store.
-    const logins = new Map(h.store.segments.facts(study_id).map((f) => [f.participant_id, f.attributes.logins_30d as number]));
-    const pairs = h.store.segments.facts(study_id).filter((f) => typeof f.answers.get('core_value_importance') === 'number');
+    const logins = new Map(h.store.facts.facts(study_id).map((f) => [f.participant_id, f.attributes.logins_30d as number]));
+    const pairs = h.store.facts.facts(study_id).filter((f) => typeof f.answers.get('core_value_importance') === 'number');
     const r0 = pearson(pairs.map((f) => logins.get(f.participant_id)!), pairs.map((f) => f.answers.get('core_value_importance') as number));
     expect(o.drivers[0].pearson.r).toBeCloseTo(r0.r!, 4);
     expect(r.segments).toHaveLength(4);

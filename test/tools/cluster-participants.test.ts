@@ -9,7 +9,7 @@ useSampleStudy((s) => ({ h, study_id } = s));
 
 /** Segment of each member, keyed by participant id. */
 function membership(segmentationId: number): Map<string, number> {
-  return new Map(h.store.segments.members(segmentationId).map((m) => [m.participant_id, m.segment_id]));
+  return new Map(h.store.segmentations.members(segmentationId).map((m) => [m.participant_id, m.segment_id]));
 }
 
 describe('cluster_participants on the sample study', () => {
@@ -85,7 +85,7 @@ describe('cluster_participants on the sample study', () => {
   });
 
   it('explains bad arguments and saves nothing', async () => {
-    const before = h.store.segments.list(study_id).length;
+    const before = h.store.segmentations.list(study_id).length;
     expect(await h.fail('cluster_participants', { study_id, features: ['answer.nope'] })).toMatch(/Unknown question key "nope".*core_value_importance/);
     expect(await h.fail('cluster_participants', { study_id, features: ['answer.discovery_context'] })).toMatch(/open-ended.*theme/);
     expect(await h.fail('cluster_participants', { study_id, features: ['attr.company'] })).toMatch(/free-text attribute/);
@@ -93,7 +93,7 @@ describe('cluster_participants on the sample study', () => {
     expect(await h.fail('cluster_participants', { study_id, k: 60 })).toMatch(/k/);
     expect(await h.fail('cluster_participants', { study_id, k: 'many' })).toMatch(/k must be a whole number from 2 to 20, or "auto"/);
     expect(await h.fail('cluster_participants', { study_id, k_min: 5, k_max: 3 })).toMatch(/k_min \(5\) is larger than k_max \(3\)/);
-    expect(h.store.segments.list(study_id)).toHaveLength(before);
+    expect(h.store.segmentations.list(study_id)).toHaveLength(before);
   });
 });
 

@@ -14,7 +14,7 @@ const segmentOf: Record<string, number> = {};
 
 beforeAll(async () => {
   seg = (await h.ok('cluster_participants', { study_id, k: 4 })).segmentation_id;
-  for (const m of h.store.segments.members(seg)) segmentOf[sampleArchetypes[m.participant_id]!] = m.segment_id;
+  for (const m of h.store.segmentations.members(seg)) segmentOf[sampleArchetypes[m.participant_id]!] = m.segment_id;
 });
 
 describe('get_segmentation and update_segment', () => {
@@ -38,7 +38,7 @@ describe('get_segmentation and update_segment', () => {
     const r = await h.ok('get_segmentation', { segmentation_id: seg });
     expect(r.method).toBe('kmeans');
     expect(r.segments).toHaveLength(4);
-    const members = new Map(h.store.segments.members(seg).map((m) => [m.participant_id, m.segment_id]));
+    const members = new Map(h.store.segmentations.members(seg).map((m) => [m.participant_id, m.segment_id]));
     for (const s of r.segments) {
       const p = s.persona;
       const claims = [p.role, ...p.context, ...p.goals, ...p.frustrations, ...p.behaviours].filter(Boolean);
@@ -168,7 +168,7 @@ describe('segment_by_rules', () => {
     expect(names).toContain("Can't Lose Them");
     const all = ['Champions', 'Loyal Customers', 'Potential Loyalists', 'New Customers', 'Promising', 'Need Attention', 'About to Sleep', 'At Risk', "Can't Lose Them", 'Hibernating'];
     expect(names).toEqual(all.filter((n) => names.includes(n))); // in the map's order
-    const members = h.store.segments.members(r.segmentation_id);
+    const members = h.store.segmentations.members(r.segmentation_id);
     const code = members[0]!.detail as { r: number; f: number; m: number; code: string };
     expect(code.code).toBe(`${code.r}${code.f}${code.m}`);
     expect(await h.fail('segment_by_rules', { study_id, rfm: { recency: 'industry', frequency: 'logins_30d', monetary: 'mrr' } })).toMatch(/rfm.recency: "industry" is a category attribute/);
@@ -225,7 +225,7 @@ describe('prioritize_segments', () => {
     expect(advocate.total).toBeCloseTo(0.25 * 5.5 + 0.25 * 10 + 0.2 * 9 + 0.15 * advocate.scores.acquisition_ease.score + 0.15 * 8, 2);
     expect(r.beachhead.name).toBe('The Advocate');
     expect(r.missing).toEqual([]);
-    expect(h.store.segments.get(seg).prioritization).toMatchObject({ beachhead: { name: 'The Advocate' } });
+    expect(h.store.segmentations.get(seg).prioritization).toMatchObject({ beachhead: { name: 'The Advocate' } });
   });
 
   it('reads percentage weights and reports unscored factors', async () => {
@@ -288,5 +288,5 @@ describe('assign_participants and segment_migration', () => {
 });
 
 function segmentOfIn(segmentationId: number, participant: string): number {
-  return h.store.segments.members(segmentationId).find((m) => m.participant_id === participant)!.segment_id;
+  return h.store.segmentations.members(segmentationId).find((m) => m.participant_id === participant)!.segment_id;
 }

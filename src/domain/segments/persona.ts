@@ -10,6 +10,7 @@
 import type { ParticipantFacts, StudyCatalog } from './facts.js';
 import type { FeatureComparison } from './profile.js';
 import { pushTo } from '../collections.js';
+import { percent } from '../format.js';
 
 export interface Claim {
   text: string;
@@ -34,10 +35,6 @@ const CITE = 6;
 
 function cite(facts: ParticipantFacts[]): string[] {
   return facts.slice(0, CITE).map((f) => f.participant_id);
-}
-
-function pct(x: number): string {
-  return `${Math.round(x * 100)}%`;
 }
 
 export interface PersonaInput {
@@ -73,12 +70,12 @@ export function personaCard(input: PersonaInput): PersonaCard {
   for (const a of catalog.attributes) {
     if (a.type !== 'category' || a === roleAttribute) continue;
     const top = mostCommon(a.name);
-    if (top && top.who.length / n >= 0.4) context.push({ text: `${a.name}: ${top.value} (${pct(top.who.length / n)})`, participant_ids: cite(top.who) });
+    if (top && top.who.length / n >= 0.4) context.push({ text: `${a.name}: ${top.value} (${percent(top.who.length / n)})`, participant_ids: cite(top.who) });
   }
   const tagCounts = new Map<string, ParticipantFacts[]>();
   for (const f of members) for (const t of f.tags) pushTo(tagCounts, t, f);
   for (const [tag, who] of [...tagCounts.entries()].sort((a, b) => b[1].length - a[1].length).slice(0, 2)) {
-    if (who.length / n >= 0.3) context.push({ text: `tagged ${tag} (${pct(who.length / n)})`, participant_ids: cite(who) });
+    if (who.length / n >= 0.3) context.push({ text: `tagged ${tag} (${percent(who.length / n)})`, participant_ids: cite(who) });
   }
 
   // Themes over-represented among members: share ≥ 25% and at least 1.5× the rest's share.
@@ -97,7 +94,7 @@ export function personaCard(input: PersonaInput): PersonaCard {
     if (share < 0.25 || share < 1.5 * restShare) continue;
     const ids = new Set(who.map((f) => f.id));
     const example = input.evidence.find((e) => e.code === code && ids.has(e.participant) && e.evidence.trim() !== '');
-    const text = `${code.replace(/_/g, ' ')} (${pct(share)} vs ${pct(restShare)} elsewhere)${example ? `: "${example.evidence}"` : ''}`;
+    const text = `${code.replace(/_/g, ' ')} (${percent(share)} vs ${percent(restShare)} elsewhere)${example ? `: "${example.evidence}"` : ''}`;
     (PAIN.test(code.replace(/_/g, ' ')) || (example && PAIN.test(example.evidence)) ? frustrations : goals).push({ text, participant_ids: cite(who) });
   }
   const outcome = catalog.questions.find((q) => q.type === 'open_ended' && (OUTCOME_QUESTION.test(q.key) || OUTCOME_QUESTION.test(q.text)));

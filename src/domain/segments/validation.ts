@@ -3,6 +3,7 @@
  * actionable) and the anti-patterns of the segmentation guides, as pass / warn / fail verdicts
  * with the evidence behind each. Thresholds are constants here so the docs can quote them.
  */
+import { percent } from '../format.js';
 export type Verdict = 'pass' | 'warn' | 'fail';
 
 export interface Check {
@@ -32,14 +33,14 @@ export function measurable(precision: number, recall: number, rule: string): Che
   const t = THRESHOLDS.measurable;
   const low = Math.min(precision, recall);
   const verdict: Verdict = low >= t.pass ? 'pass' : low >= t.warn ? 'warn' : 'fail';
-  return { verdict, evidence: `Typing rule ${rule} finds the segment with precision ${pct(precision)} and recall ${pct(recall)}.` };
+  return { verdict, evidence: `Typing rule ${rule} finds the segment with precision ${percent(precision)} and recall ${percent(recall)}.` };
 }
 
 export function substantial(count: number, share: number): Check {
   const t = THRESHOLDS.substantial;
   const verdict: Verdict = share >= t.passShare && count >= t.passCount ? 'pass' : share < t.failShare || count < t.failCount ? 'fail' : 'warn';
-  const why = verdict === 'pass' ? '' : count < t.passCount ? ` (below ~${t.passCount}–30 participants: treat its profile as directional)` : ` (below ${pct(t.passShare)} of participants)`;
-  return { verdict, evidence: `${count} participants, ${pct(share)} of those segmented${why}.` };
+  const why = verdict === 'pass' ? '' : count < t.passCount ? ` (below ~${t.passCount}–30 participants: treat its profile as directional)` : ` (below ${percent(t.passShare)} of participants)`;
+  return { verdict, evidence: `${count} participants, ${percent(share)} of those segmented${why}.` };
 }
 
 export function accessible(reachable: number, count: number, via: string[]): Check {
@@ -47,7 +48,7 @@ export function accessible(reachable: number, count: number, via: string[]): Che
   const t = THRESHOLDS.accessible;
   return {
     verdict: share >= t.pass ? 'pass' : share >= t.warn ? 'warn' : 'fail',
-    evidence: `${reachable} of ${count} members (${pct(share)}) reachable via ${via.join(' or ')}.`,
+    evidence: `${reachable} of ${count} members (${percent(share)}) reachable via ${via.join(' or ')}.`,
   };
 }
 
@@ -115,7 +116,7 @@ export function sampleBalance(tagCounts: { tag: string; count: number }[], parti
   const share = participants ? count / participants : 0;
   return {
     verdict: share >= 0.15 ? 'pass' : 'warn',
-    evidence: `${unhappy.map((t) => `${t.tag} ${t.count}`).join(', ')} (${pct(share)} of ${participants})${share >= 0.15 ? '' : ': few unhappy customers; the picture may be rosier than the base'}.`,
+    evidence: `${unhappy.map((t) => `${t.tag} ${t.count}`).join(', ')} (${percent(share)} of ${participants})${share >= 0.15 ? '' : ': few unhappy customers; the picture may be rosier than the base'}.`,
   };
 }
 
@@ -125,10 +126,6 @@ export function segmentCount(k: number): Check {
     verdict: k > t.fail ? 'fail' : k > t.warn ? 'warn' : 'pass',
     evidence: `${k} segments${k > t.warn ? ': more than teams can serve differently (3–5 is the usual advice)' : ''}.`,
   };
-}
-
-function pct(x: number): string {
-  return `${Math.round(x * 100)}%`;
 }
 
 /** Words that make a segment name a demographic bucket rather than a behaviour or motivation. */

@@ -1,0 +1,99 @@
+/** cluster_participants: k-means segments over answers, attributes and themes, k given or chosen, stored with their descriptions. */
+import { fitKmeans } from '../compute/kmeans-pool.js';
+import { DEFAULT_SEED } from '../domain/clustering/kmeans.js';
+import { SILHOUETTE_SAMPLE } from '../domain/clustering/quality.js';
+import { STABILITY_ROWS } from '../domain/clustering/stability.js';
+import { row, squaredDistance } from '../domain/matrix.js';
+import { autoRange, clusterMatrix, sampleSizeWarnings } from '../domain/segments/cluster.js';
+import { defaultFeatures, fitEncoding } from '../domain/segments/encoding.js';
+import { UserError } from '../errors.js';
+import type { Store } from '../store/index.js';
+import { saveSegmentation, segmentSummary } from './segmentations.js';
+import { capList } from '../domain/format.js';
+
+export interface ClusterRequest {
+  studyId: number;
+  /** answer.<key>, attr.<name> or theme (default: every structured question and numeric attribute). */
+  features?: string[] | undefined;
+  weights?: Record<string, number> | undefined;
+  k: number | 'auto';
+  kMin?: number | undefined;
+  kMax?: number | undefined;
+  seed?: number | undefined;
+  restarts?: number | undefined;
+  bootstraps?: number | undefined;
+}
+
+/** Reports progress and yields; throws when the caller cancelled (nothing is saved then). */
+export type Progress = (done: number, total: number, message: string) => Promise<void>;
+
+export async function clusterParticipants(store: Store, args: ClusterRequest, progress?: Progress) {
+  const started = Date.now();
+  store.studies.get(args.studyId);
+  if (args.kMin !== undefined && args.kMax !== undefined && args.kMin > args.kMax) throw new UserError(`k_min (${args.kMin}) is larger than k_max (${args.kMax}).`);
+  const catalog = store.facts.catalog(args.studyId);
+  const facts = store.facts.facts(args.studyId);
+  if (facts.length < 4) throw new UserError(`The study has ${facts.length} participant(s); clustering needs at least 4 (and ~20–30 per segment to be trusted).`);
+  const fields = args.features ?? defaultFeatures(catalog);
+  const fit = fitEncoding(facts, fields, catalog, args.weights ?? {});
+  const n = fit.included.length;
+  if (args.k !== 'auto' && args.k >= n) throw new UserError(`k = ${args.k} needs more than ${args.k} participants with enough answers; ${n} have them.`);
+  if (args.k === 'auto' && n < 6) throw new UserError(`Only ${n} participants have enough answers to cluster; "auto" needs at least 6. Give k explicitly or add participants.`);
+  const [lo, hi] = autoRange(n, args.kMin, args.kMax);
+  if (args.k === 'auto' && (args.kMin !== undefined || args.kMax !== undefined) && hi < lo) throw new UserError(`No k to try between k_min and k_max for ${n} participants.`);
+
+  const run = await clusterMatrix(fit.matrix, { k: args.k, kMin: lo, kMax: hi, seed: args.seed ?? DEFAULT_SEED, restarts: args.restarts ?? 10, bootstraps: args.bootstraps ?? 20, onProgress: progress, fit: fitKmeans });
+  const groups: number[][] = Array.from({ length: run.k }, () => []);
+  run.fit.assignments.forEach((c, i) => groups[c]!.push(i));
+  const sizes = groups.map((g) => g.length);
+  const featureCount = fit.encoding.features.length;
+  const warnings = [
+    ...sampleSizeWarnings(n, featureCount, sizes),
+    ...run.stability.flatMap((s, i) => (s.verdict === 'stable' ? [] : [`Segment ${i + 1} is ${s.verdict} under resampling (Jaccard ${s.jaccard}): ${s.verdict === 'dissolved' ? 'it does not reproduce; do not act on it alone' : 'check it against interviews before acting'}.`])),
+    ...(fit.excluded.length ? [`${fit.excluded.length} participant(s) left out for missing more than half the features: ${capList(fit.excluded.map((e) => e.participant_id), 10)}.`] : []),
+  ];
+  const notes = [
+    ...fit.notes.map((x) => `${x.field}: ${x.note}`),
+    ...fit.imputed.filter((x) => x.count > 0).map((x) => `${x.field}: ${x.count} missing value(s) imputed (median for numbers, mean share for 0/1 columns)`),
+    'Each feature weighs the same whatever its number of columns (columns scaled by 1/√columns), times its weight.',
+    ...(n > STABILITY_ROWS ? [`Stability was measured on a seeded sample of ${STABILITY_ROWS.toLocaleString('en')} of the ${n.toLocaleString('en')} participants (with the full fit's segments); silhouette on ${SILHOUETTE_SAMPLE.toLocaleString('en')}.`] : []),
+  ];
+  const summary = { warnings, notes, excluded: fit.excluded, imputed: fit.imputed, participants_clustered: n, recommendation: run.recommendation };
+  const parameters = { features: fields, weights: args.weights ?? {}, k: args.k, k_min: lo, k_max: hi, seed: run.seed, restarts: run.restarts, bootstraps: run.bootstraps };
+  const centres = run.fit.centres;
+  const { id, descriptions } = saveSegmentation(store, {
+    studyId: args.studyId,
+    method: 'kmeans',
+    overlapping: false,
+    parameters,
+    encoding: fit.encoding,
+    diagnostics: { table: run.diagnostics, recommendation: run.recommendation, stability: run.stability },
+    summary,
+    facts: fit.included,
+    data: fit.matrix,
+    groups,
+    names: [],
+    descriptions: [],
+    definitions: groups.map((_, g) => ({ centre: Array.from(row(centres, g)) })),
+    distance: (i) => Math.sqrt(squaredDistance(fit.matrix.data, i * fit.matrix.cols, centres.data, run.fit.assignments[i]! * centres.cols, centres.cols)),
+    population: n,
+  });
+  return {
+    segmentation_id: id,
+    study_id: args.studyId,
+    method: 'kmeans' as const,
+    k: run.k,
+    participants_clustered: n,
+    excluded: { count: fit.excluded.length, participants: fit.excluded.slice(0, 20) },
+    features: fit.encoding.features.map((f) => ({ field: f.field, kind: f.kind, columns: f.columns.length, weight: f.weight, transform: f.transform, imputed: fit.imputed.find((x) => x.field === f.field)?.count ?? 0 })),
+    segments: descriptions.map((d, g) => segmentSummary(d, { name: null, stability: run.stability[g]!, definition: null })),
+    diagnostics: run.diagnostics,
+    recommendation: run.recommendation,
+    warnings,
+    notes,
+    seed: run.seed,
+    restarts: run.restarts,
+    bootstraps: run.bootstraps,
+    elapsed_ms: Date.now() - started,
+  };
+  }

@@ -1,0 +1,50 @@
+/** driver_analysis: what moves an outcome, overall and per segment. */
+import { analyzeDrivers, type DriverResult } from '../domain/drivers.js';
+import { UserError } from '../errors.js';
+import type { Store } from '../store/index.js';
+
+/** Most driver fields one analysis takes (choices expand into one column per option). */
+export const MAX_DRIVERS = 30;
+/** Most columns the drivers may expand into before relative weights become unstable and slow. */
+const MAX_DRIVER_COLUMNS = 60;
+
+export interface DriverRequest {
+  studyId: number;
+  /** answer.<scale or yes/no key>, or attr.<number attribute>. */
+  outcome: string;
+  /** Fields to test (default: every scale and yes/no answer and number attribute). */
+  drivers?: string[] | undefined;
+  method?: 'all' | 'correlation' | 'relative_weights' | undefined;
+  /** Also analyse within each segment of this segmentation. */
+  segmentationId?: number | undefined;
+}
+
+/** What moves an outcome: correlations and Johnson's relative weights, overall and per segment. */
+export function driverAnalysis(store: Store, { studyId: study_id, outcome, drivers, method = 'all', segmentationId: segmentation_id }: DriverRequest) {
+  store.studies.get(study_id);
+  const context = store.fieldCatalog(study_id, segmentation_id);
+  const outcomeColumns = store.analysis.numeric(study_id, outcome, context);
+  if (outcomeColumns.length !== 1) throw new UserError(`outcome "${outcome}" must be one number: a scale or yes/no answer, a number attribute, or answer.<key>:<option>.`);
+  const fields =
+    drivers ??
+    [
+      ...[...context.questions.values()].filter((q) => q.type === 'scale' || q.type === 'yes_no').map((q) => `answer.${q.key}`),
+      ...[...context.attributes.entries()].filter(([, t]) => t === 'number').map(([n]) => `attr.${n}`),
+    ].filter((f) => f !== outcome);
+  if (fields.length === 0) throw new UserError('No drivers: name some (answer.<key>, attr.<name>, theme) or add scale questions / number attributes.');
+  if (fields.includes(outcome)) throw new UserError(`"${outcome}" is the outcome; it cannot also be a driver.`);
+  const inputs = store.analysis.numericColumns(study_id, fields, context);
+  if (inputs.length > MAX_DRIVER_COLUMNS) throw new UserError(`The drivers expand into ${inputs.length} columns; name at most ~${MAX_DRIVERS} (choices expand into one per option).`);
+  const target = outcomeColumns[0]!.values;
+  const strip = (r: DriverResult): DriverResult =>
+    method === 'correlation' ? { ...r, r_squared: null, drivers: r.drivers.map((d) => ({ ...d, relative_weight: null, share_of_r_squared: null })), warnings: r.warnings.filter((w) => !w.startsWith('Relative weights')) } : r;
+  const overall = strip(analyzeDrivers(target, inputs));
+  const segments = [];
+  if (segmentation_id !== undefined) {
+    for (const s of store.segmentations.segments(segmentation_id)) {
+      const members = new Set(store.segmentations.memberships(segmentation_id, s.segment_id).map((m) => m.id));
+      segments.push({ segment_id: s.segment_id, name: s.name, ...strip(analyzeDrivers(target, inputs, members)) });
+    }
+  }
+  return { outcome, overall, segments };
+}

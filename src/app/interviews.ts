@@ -1,0 +1,164 @@
+/** Recording interviews (answers checked per question type, transcript, quotes, themes) and coding themes. */
+import { checkAnswer, slugify, type AnswerValue } from '../domain/questions.js';
+import type { AttributeValue } from '../domain/attributes.js';
+import { listOf, UserError, ValidationError } from '../errors.js';
+import type { Store } from '../store/index.js';
+import { normalizeSpeech } from '../store/interviews.js';
+import type { StoredQuestion } from '../store/studies.js';
+
+/** Theme codes are slugs so "Pricing concern" and "pricing_concern" are one theme. */
+export const themeCode = slugify;
+
+export interface InterviewRecord {
+  studyId: number;
+  participantId: string;
+  answers: { question: string; value: string | number | boolean | string[] }[];
+  transcript?: string | { speaker: string; text: string }[] | undefined;
+  quotes: { text: string; question?: string | undefined; themes?: string[] | undefined }[];
+  themes: { code: string; quote?: string | undefined; question?: string | undefined }[];
+  notes?: string | undefined;
+  status: 'completed' | 'partial';
+  interviewedAt?: string | undefined;
+  /** Creates the participant when they are not in the study yet. */
+  participant?: { email?: string | undefined; name?: string | undefined; attributes?: Record<string, AttributeValue> | undefined; tags?: string[] | undefined } | undefined;
+}
+
+export function recordInterview(store: Store, input: InterviewRecord) {
+  store.studies.get(input.studyId);
+  const questions = store.studies.questions(input.studyId);
+  const byKey = new Map(questions.map((q) => [q.key, q]));
+  const keys = questions.map((q) => q.key);
+  const problems: string[] = [];
+
+  const questionFor = (key: string | undefined, where: string): StoredQuestion | null => {
+    if (key === undefined) return null;
+    const question = byKey.get(key.trim());
+    if (!question) problems.push(`${where}: unknown question key "${key}"; valid keys: ${keys.length ? listOf(keys) : '(none: add_questions first)'}`);
+    return question ?? null;
+  };
+
+  const answers: { questionId: number; value: AnswerValue }[] = [];
+  const seen = new Set<string>();
+  input.answers.forEach((a, i) => {
+    const question = questionFor(a.question, `answers[${i}]`);
+    if (!question) return;
+    if (seen.has(question.key)) {
+      problems.push(`answers[${i}]: question "${question.key}" is answered twice in this call`);
+      return;
+    }
+    seen.add(question.key);
+    const checked = checkAnswer(question, a.value);
+    if (checked.ok) answers.push({ questionId: question.id, value: checked.value });
+    else problems.push(`answers[${i}]: ${checked.message}`);
+  });
+  const quotes = input.quotes.map((q, i) => ({
+    text: q.text,
+    questionId: questionFor(q.question, `quotes[${i}].question`)?.id ?? null,
+    themes: [...new Set((q.themes ?? []).map(themeCode))],
+  }));
+  const themes = input.themes.map((t, i) => ({
+    code: themeCode(t.code),
+    evidence: t.quote ?? '',
+    questionId: questionFor(t.question, `themes[${i}].question`)?.id ?? null,
+  }));
+  if (problems.length > 0) throw new ValidationError(problems);
+
+  const transcript =
+    input.transcript === undefined
+      ? undefined
+      : typeof input.transcript === 'string'
+        ? { text: input.transcript, turns: null }
+        : { text: input.transcript.map((t) => `${t.speaker}: ${t.text}`).join('\n'), turns: input.transcript };
+  const interviewedAt = input.interviewedAt ?? new Date().toISOString();
+
+  return store.transaction(() => {
+    let participant = store.participants.find(input.studyId, input.participantId);
+    let created = false;
+    if (!participant) {
+      if (!input.participant) {
+        throw new UserError(
+          `No participant "${input.participantId}" in study ${input.studyId}. Import them with import_participants, or call again with \`participant\` details (email, name, attributes, tags) to create them.`,
+        );
+      }
+      participant = store.participants.create(input.studyId, { external_id: input.participantId, ...input.participant });
+      created = true;
+    }
+    const written = store.interviews.record({
+      participantId: participant.id,
+      studyId: input.studyId,
+      answers,
+      transcript,
+      quotes,
+      themes,
+      notes: input.notes,
+      status: input.status,
+      interviewedAt,
+    });
+    const answered = store.interviews.answeredQuestionIds(participant.id);
+    const requiredUnanswered = questions.filter((q) => q.required && !answered.has(q.id)).map((q) => q.key);
+    const warnings: string[] = [];
+    if (requiredUnanswered.length > 0) {
+      warnings.push(`Required question(s) without an answer: ${requiredUnanswered.join(', ')}.${input.status === 'completed' ? ' Record them, or set status "partial".' : ''}`);
+    }
+    if (answers.length === 0 && !transcript && quotes.length === 0 && themes.length === 0 && !input.notes) {
+      warnings.push('Nothing but the status was recorded: no answers, transcript, quotes, themes or notes were given.');
+    }
+    return {
+      study_id: input.studyId,
+      participant_id: input.participantId,
+      participant_created: created,
+      status: input.status,
+      answers_recorded: written.answers_recorded,
+      answers_total: answered.size,
+      required_unanswered: requiredUnanswered,
+      quotes_added: written.quotes_added,
+      themes_added: written.themes_added,
+      warnings,
+    };
+  });
+}
+
+export interface ThemeCode {
+  participant_id: string;
+  question?: string | undefined;
+  theme: string;
+  quote?: string | undefined;
+}
+
+/** Attaches theme codes with their evidence, all or none; a quote not said verbatim is a warning. */
+export function codeThemes(store: Store, studyId: number, codes: ThemeCode[]) {
+  store.studies.get(studyId);
+  const questions = new Map(store.studies.questions(studyId).map((q) => [q.key, q]));
+  const before = new Set(store.studies.themeCounts(studyId, 100_000).map((t) => t.code));
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const said = new Map<number, string>();
+  const resolved = codes.map((c, i) => {
+    const participant = store.participants.find(studyId, c.participant_id);
+    if (!participant) problems.push(`codes[${i}].participant_id: no participant "${c.participant_id}" in study ${studyId}`);
+    const question = c.question === undefined ? null : questions.get(c.question);
+    if (c.question !== undefined && !question) problems.push(`codes[${i}].question: no question "${c.question}"; keys: ${[...questions.keys()].join(', ')}`);
+    const code = themeCode(c.theme);
+    if (!code) problems.push(`codes[${i}].theme: "${c.theme}" has no letters or digits to make a code from`);
+    if (participant && c.quote) {
+      if (!said.has(participant.id)) said.set(participant.id, store.interviews.saidText(participant.id));
+      if (!said.get(participant.id)!.includes(normalizeSpeech(c.quote))) {
+        warnings.push(`codes[${i}]: the quote is not in ${c.participant_id}'s transcript, notes or answers verbatim; evidence should be their own words.`);
+      }
+    }
+    return { participant, question, code, quote: c.quote ?? '' };
+  });
+  if (problems.length) throw new ValidationError(problems);
+  let added = 0;
+  store.transaction(() => {
+    for (const r of resolved) added += store.interviews.codeTheme(studyId, r.participant!.id, r.code, r.quote, r.question?.id ?? null);
+    store.studies.touch(studyId);
+  });
+  return {
+    added,
+    unchanged: resolved.length - added,
+    themes_created: [...new Set(resolved.map((r) => r.code))].filter((c) => !before.has(c)),
+    catalogue: store.studies.themeCounts(studyId, 100),
+    warnings: warnings.slice(0, 20),
+  };
+}

@@ -1,0 +1,85 @@
+/** segment_migration: a migration matrix between two segmentations, segments matched by name, centre or overlap. */
+import { pushTo } from '../domain/collections.js';
+import { segmentLabel } from '../domain/segments/labels.js';
+import { centreDistances, matchSegments, type MigrationSegment } from '../domain/segments/migration.js';
+import { UserError } from '../errors.js';
+import type { Store } from '../store/index.js';
+import { centreOf } from './assignment.js';
+
+const NEW = 'new';
+const GONE = 'gone';
+
+function load(store: Store, id: number, role: string) {
+  const segmentation = store.segmentations.get(id);
+  if (segmentation.overlapping) throw new UserError(`${role}: segmentation ${id} has overlapping segments; migration needs each participant in one segment.`);
+  const segments = store.segmentations.segments(id);
+  const members = store.segmentations.members(id);
+  const list: MigrationSegment[] = segments.map((s) => ({
+    segment_id: s.segment_id,
+    name: s.name,
+    centre: segmentation.method === 'kmeans' ? centreOf(s) : null,
+    members: new Set(members.filter((m) => m.segment_id === s.segment_id).map((m) => m.participant_id)),
+  }));
+  return { segmentation, segments: list, of: new Map(members.map((m) => [m.participant_id, m.segment_id])) };
+}
+
+/** How people moved from one segmentation's segments to another's. */
+export function segmentMigration(store: Store, from_segmentation_id: number, to_segmentation_id: number) {
+  if (from_segmentation_id === to_segmentation_id) throw new UserError('from_segmentation_id and to_segmentation_id are the same segmentation.');
+  const a = load(store, from_segmentation_id, 'from_segmentation_id');
+  const b = load(store, to_segmentation_id, 'to_segmentation_id');
+  const distances =
+    a.segmentation.method === 'kmeans' && b.segmentation.method === 'kmeans'
+      ? centreDistances(a.segmentation.encoding, a.segments.map((s) => s.centre!), b.segmentation.encoding, b.segments.map((s) => s.centre!))
+      : null;
+  const matches = matchSegments(a.segments, b.segments, distances);
+  const matchOf = new Map(matches.map((m) => [a.segments[m.from]!.segment_id, b.segments[m.to]!.segment_id]));
+
+  const rowLabels = [...a.segments.map((s) => segmentLabel(s)), NEW];
+  const colLabels = [...b.segments.map((s) => segmentLabel(s)), GONE];
+  const counts = rowLabels.map(() => colLabels.map(() => 0));
+  const flowIds = new Map<string, string[]>();
+  let stayed = 0;
+  let moved = 0;
+  let arrived = 0;
+  let gone = 0;
+  const everyone = new Set([...a.of.keys(), ...b.of.keys()]);
+  for (const id of [...everyone].sort()) {
+    const from = a.of.get(id);
+    const to = b.of.get(id);
+    const r = from === undefined ? rowLabels.length - 1 : a.segments.findIndex((s) => s.segment_id === from);
+    const c = to === undefined ? colLabels.length - 1 : b.segments.findIndex((s) => s.segment_id === to);
+    counts[r]![c]!++;
+    if (from === undefined) arrived++;
+    else if (to === undefined) gone++;
+    else if (matchOf.get(from) === to) stayed++;
+    else {
+      moved++;
+      const key = `${r}:${c}`;
+      pushTo(flowIds, key, id);
+    }
+  }
+  if (stayed + moved === 0) throw new UserError('The two segmentations share no participant ids, so nobody can be tracked between them.');
+  const shares = counts.map((row) => {
+    const total = row.reduce((s, x) => s + x, 0);
+    return row.map((x) => (total ? Math.round((x / total) * 1000) / 1000 : 0));
+  });
+  const flows = [...flowIds.entries()]
+    .map(([key, ids]) => {
+      const [r, c] = key.split(':').map(Number) as [number, number];
+      return { from: rowLabels[r]!, to: colLabels[c]!, count: ids.length, participants: ids.slice(0, 10) };
+    })
+    .sort((x, y) => y.count - x.count)
+    .slice(0, 10);
+  return {
+    from: { segmentation_id: from_segmentation_id, study_id: a.segmentation.study_id, k: a.segments.length },
+    to: { segmentation_id: to_segmentation_id, study_id: b.segmentation.study_id, k: b.segments.length },
+    matches: matches.map((m) => ({ from_segment: a.segments[m.from]!.segment_id, from_name: a.segments[m.from]!.name, to_segment: b.segments[m.to]!.segment_id, to_name: b.segments[m.to]!.name, by: m.by, value: m.value })),
+    matrix: { rows: rowLabels, columns: colLabels, counts, shares },
+    stayed,
+    moved,
+    new: arrived,
+    gone,
+    flows,
+  };
+}

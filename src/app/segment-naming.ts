@@ -1,0 +1,34 @@
+/** update_segment: a segment's name, description, persona narrative and playbook. */
+import { demographicName } from '../domain/segments/validation.js';
+import { UserError } from '../errors.js';
+import type { Store } from '../store/index.js';
+import type { Playbook } from '../store/segmentation-json.js';
+import { resolveSegment } from './segmentations.js';
+
+export interface SegmentUpdate {
+  segmentationId: number;
+  segment: number | string;
+  name?: string | undefined;
+  description?: string | undefined;
+  persona?: string | undefined;
+  /** Merged into the segment's playbook. */
+  playbook?: Playbook | undefined;
+}
+
+export function updateSegment(store: Store, args: SegmentUpdate) {
+  store.segmentations.get(args.segmentationId);
+  const segments = store.segmentations.segments(args.segmentationId);
+  const segment = resolveSegment(segments, args.segment);
+  const updated = (['name', 'description', 'persona', 'playbook'] as const).filter((k) => args[k] !== undefined);
+  if (updated.length === 0) throw new UserError('Nothing to update: give name, description, persona or playbook.');
+  const warnings: string[] = [];
+  if (args.name !== undefined) {
+    const clash = segments.find((s) => s !== segment && s.name?.toLowerCase() === args.name!.toLowerCase());
+    if (clash) throw new UserError(`name: segment ${clash.segment_id} is already called "${clash.name}"; names must differ within a segmentation.`);
+    if (demographicName(args.name)) warnings.push(`"${args.name}" reads as a demographic bucket; names that describe behaviour or motivation ("The Pragmatist", "The Risk-Averse Buyer") are easier for teams to act on.`);
+  }
+  const playbook = args.playbook ? { ...(segment.playbook ?? {}), ...args.playbook } : undefined;
+  store.transaction(() => store.segmentations.updateSegment(args.segmentationId, segment.segment_id, { name: args.name, description: args.description, persona: args.persona, playbook }));
+  const after = store.segmentations.segments(args.segmentationId).find((s) => s.segment_id === segment.segment_id)!;
+  return { segmentation_id: args.segmentationId, segment_id: after.segment_id, name: after.name, description: after.description, persona: after.persona, playbook: after.playbook, updated, warnings };
+  }

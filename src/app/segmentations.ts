@@ -1,0 +1,136 @@
+/**
+ * What every segmentation use case shares: storing a new segmentation with its descriptions
+ * (k-means, rules or RFM), loading one with its members' current data, finding a segment by
+ * number or name, and a segment's one-line summary.
+ */
+import { describeSegments, type SegmentDescription } from '../domain/segments/describe.js';
+import type { Encoding } from '../domain/segments/encoding.js';
+import type { ParticipantFacts, StudyCatalog } from '../domain/segments/facts.js';
+import { describeConditions } from '../domain/segments/labels.js';
+import type { Matrix } from '../domain/matrix.js';
+import { UserError } from '../errors.js';
+import type { Store } from '../store/index.js';
+import type { MemberDetail, NewSegmentationSummary, SegmentationDiagnostics, SegmentationParameters, SegmentDefinition } from '../store/segmentation-json.js';
+import type { SegmentationMethod, SegmentationRow, SegmentRow } from '../store/segmentations.js';
+
+export type Stability = { jaccard: number; verdict: 'stable' | 'doubtful' | 'dissolved' };
+
+/** A segment as cluster_participants and segment_by_rules report it. */
+export interface SegmentSummary {
+  segment_id: number;
+  name: string | null;
+  size: number;
+  share: number;
+  stability: Stability | null;
+  definition: string | null;
+  distinguishing: { description: string; effect_size: number | null; effect_measure: 'cohen_d' | 'cohen_h'; q: number | null }[];
+  representatives: string[];
+  quotes: { participant_id: string; text: string }[];
+}
+
+export function segmentSummary(d: SegmentDescription, extra: { name: string | null; stability: Stability | null; definition: string | null }): SegmentSummary {
+  return {
+    segment_id: d.segment_id,
+    name: extra.name,
+    size: d.size,
+    share: d.share,
+    stability: extra.stability,
+    definition: extra.definition,
+    distinguishing: d.distinguishing.slice(0, 5).map((c) => ({ description: c.description, effect_size: c.effect_size, effect_measure: c.effect_measure, q: c.q })),
+    representatives: d.representatives.map((r) => r.participant_id),
+    quotes: d.quotes.slice(0, 2),
+  };
+}
+
+/** The rule a segment stands for, in words: RFM cells, rule conditions, or null for a k-means centre. */
+export function definitionText(method: SegmentationMethod, definition: SegmentDefinition): string | null {
+  if (method === 'kmeans') return null;
+  if (method === 'rfm' && definition.label !== undefined) return definition.label;
+  return describeConditions(definition.conditions ?? []);
+}
+
+export interface NewSegmentationInput {
+  studyId: number;
+  method: SegmentationMethod;
+  overlapping: boolean;
+  parameters: SegmentationParameters;
+  encoding: Encoding;
+  diagnostics: SegmentationDiagnostics | null;
+  summary: NewSegmentationSummary;
+  /** The participants described (rows of `data`). */
+  facts: ParticipantFacts[];
+  data: Matrix;
+  /** Row indices per segment, in segment order. */
+  groups: number[][];
+  names: (string | null)[];
+  descriptions: (string | null)[];
+  definitions: SegmentDefinition[];
+  /** Distance to the centre and detail per row, when the method has them. */
+  distance?: (row: number) => number | null;
+  detail?: (row: number) => MemberDetail | null;
+  population: number;
+}
+
+/** Describes the groups and stores the segmentation atomically; returns its id and descriptions. */
+export function saveSegmentation(store: Store, input: NewSegmentationInput): { id: number; descriptions: SegmentDescription[] } {
+  const members = [...new Set(input.groups.flat())].map((i) => input.facts[i]!.id);
+  const texts = store.facts.texts(input.studyId, members);
+  const descriptions = describeSegments(input.encoding, input.facts, input.data, input.groups, texts, input.population);
+  const id = store.transaction(() =>
+    store.segmentations.create({
+      studyId: input.studyId,
+      method: input.method,
+      k: input.groups.length,
+      overlapping: input.overlapping,
+      parameters: input.parameters,
+      encoding: input.encoding,
+      diagnostics: input.diagnostics,
+      summary: input.summary,
+      segments: descriptions.map((d, g) => ({
+        segment_id: d.segment_id,
+        name: input.names[g] ?? null,
+        description: input.descriptions[g] ?? null,
+        definition: input.definitions[g] ?? {},
+        profile: { profile: d.profile, distinguishing: d.distinguishing, representatives: d.representatives, quotes: d.quotes, distinctive_words: d.distinctive_words },
+      })),
+      members: input.groups.flatMap((rows, g) => rows.map((i) => ({ participant: input.facts[i]!.id, segment_id: g + 1, distance: input.distance?.(i) ?? null, detail: input.detail?.(i) ?? null }))),
+    }),
+  );
+  return { id, descriptions };
+}
+
+/** A stored segmentation with its members' current data, as the analyses of it read it. */
+export interface LoadedSegmentation {
+  segmentation: SegmentationRow;
+  segments: SegmentRow[];
+  catalog: StudyCatalog;
+  /** Every member once, in participant order. */
+  facts: ParticipantFacts[];
+  /** Row indices into `facts` per segment, in segment order. */
+  groups: number[][];
+  /** Participants the segment shares are taken of (those clustered, or the study's participants for rules). */
+  population: number;
+}
+
+export function loadSegmentation(store: Store, segmentationId: number): LoadedSegmentation {
+  const segmentation = store.segmentations.get(segmentationId);
+  const segments = store.segmentations.segments(segmentationId);
+  const members = store.segmentations.memberships(segmentationId);
+  const facts = store.facts.facts(segmentation.study_id, [...new Set(members.map((m) => m.id))]);
+  const index = new Map(facts.map((f, i) => [f.id, i]));
+  const groups = segments.map((s) => members.filter((m) => m.segment_id === s.segment_id).map((m) => index.get(m.id)!));
+  return { segmentation, segments, catalog: store.facts.catalog(segmentation.study_id), facts, groups, population: segmentation.summary.participants_clustered ?? facts.length };
+}
+
+/** A segment by number or (case-insensitive) name; `field` names the argument in the error. */
+export function resolveSegment(segments: SegmentRow[], ref: number | string, field = 'segment_id'): SegmentRow {
+  const found =
+    typeof ref === 'number' || /^\d+$/.test(ref)
+      ? segments.find((s) => s.segment_id === Number(ref))
+      : segments.find((s) => s.name !== null && s.name.toLowerCase() === ref.trim().toLowerCase());
+  if (!found) {
+    const known = segments.map((s) => (s.name ? `${s.segment_id} "${s.name}"` : String(s.segment_id)));
+    throw new UserError(`${field}: no segment ${JSON.stringify(ref)} in this segmentation; segments: ${known.join(', ')}.`);
+  }
+  return found;
+}

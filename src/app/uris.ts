@@ -1,0 +1,18 @@
+/** The seglab:// resource URIs, built in one place (resources, tool results and reports link to them). */
+import { REPORT_FORMATS, type ReportFormat } from './report-formats.js';
+
+export const STUDY_URI_TEMPLATE = 'seglab://studies/{study_id}';
+export const PARTICIPANT_URI_TEMPLATE = 'seglab://studies/{study_id}/participants/{participant_id}';
+export const reportUriTemplate = (format: ReportFormat) => `seglab://studies/{study_id}/report.${REPORT_FORMATS[format]}`;
+
+export function studyUri(studyId: number): string {
+  return `seglab://studies/${studyId}`;
+}
+
+export function participantUri(studyId: number, participantId: string): string {
+  return `seglab://studies/${studyId}/participants/${encodeURIComponent(participantId)}`;
+}
+
+export function reportUri(studyId: number, format: ReportFormat): string {
+  return `seglab://studies/${studyId}/report.${REPORT_FORMATS[format]}`;
+}

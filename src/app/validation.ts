@@ -1,0 +1,143 @@
+/** validate_segmentation: the five criteria (measurable, substantial, accessible, differentiable, actionable) and the anti-patterns. */
+import { describeConditions, segmentLabel } from '../domain/segments/labels.js';
+import { adjust, compareValues, groupValues } from '../domain/segments/profile.js';
+import { typingTool } from '../domain/segments/typing-tool.js';
+import {
+  accessible,
+  actionable,
+  demographicName,
+  demographicOnly,
+  differentiable,
+  measurable,
+  sampleBalance,
+  segmentCount,
+  substantial,
+  THRESHOLDS,
+  worst,
+  type Check,
+  type Verdict,
+} from '../domain/segments/validation.js';
+import type { Store } from '../store/index.js';
+import { definitionText, loadSegmentation, type LoadedSegmentation } from './segmentations.js';
+
+const CRITERIA = ['measurable', 'substantial', 'accessible', 'differentiable', 'actionable'] as const;
+/** Attribute names that hold a way to reach someone. */
+const CONTACT_ATTRIBUTE = /e-?mail|phone|mobile|contact|linkedin|slack|address/i;
+
+/** The five criteria per segment and overall, the typing tool, and the anti-patterns. */
+export function validateSegmentation(store: Store, segmentationId: number, loaded: LoadedSegmentation = loadSegmentation(store, segmentationId)) {
+  const ctx = loaded;
+  const { segmentation, segments, facts, groups, catalog } = ctx;
+  const k = segments.length;
+  const population = ctx.population;
+  const stability = segmentation.diagnostics?.stability ?? null;
+  const diagnosticRow = segmentation.diagnostics?.table.find((d) => d.k === segmentation.k);
+
+  // Typing tool: k-means only (rule segments are defined by their rule already).
+  let typing: ReturnType<typeof typingTool> | null = null;
+  if (segmentation.method === 'kmeans' && k >= 2) {
+    const labels = new Array<number>(facts.length).fill(-1);
+    groups.forEach((rows, g) => rows.forEach((i) => (labels[i] = g)));
+    typing = typingTool(facts, labels, k, catalog, { maxDepth: 3, seed: segmentation.parameters.seed ?? 0 });
+  }
+
+  // Pairwise: does each segment differ significantly from every other? (BH within each pair)
+  const differs = new Map<string, boolean>();
+  // Each segment's values are read once, not once per pair.
+  const values = groups.map((rows) => groupValues(segmentation.encoding, rows.map((i) => facts[i]!)));
+  for (let x = 0; x < k; x++) {
+    for (let y = x + 1; y < k; y++) {
+      const any = groups[x]!.length > 0 && groups[y]!.length > 0 && adjust(compareValues(segmentation.encoding, values[x]!, values[y]!)).some((c) => c.significant);
+      differs.set(`${x}:${y}`, any);
+      differs.set(`${y}:${x}`, any);
+    }
+  }
+  const contactAttributes = catalog.attributes.filter((a) => CONTACT_ATTRIBUTE.test(a.name)).map((a) => a.name);
+
+  const perSegment = segments.map((s, g) => {
+    const members = groups[g]!.map((i) => facts[i]!);
+    const ruleText = (rules: { conditions: { field: string; op: string; value?: unknown }[] }[]) => rules.map((r) => `(${describeConditions(r.conditions)})`).join(' OR ');
+    let measurableCheck: Check;
+    if (typing) {
+      const rules = typing.rules.filter((r) => r.label === g);
+      const quality = typing.per_segment[g]!;
+      measurableCheck = rules.length === 0 ? { verdict: 'fail', evidence: 'No rule of a depth-3 decision tree over attributes and answers singles this segment out.' } : measurable(quality.precision, quality.recall, ruleText(rules));
+    } else {
+      measurableCheck = { verdict: 'pass', evidence: `Defined by a rule over recorded data: ${definitionText(segmentation.method, s.definition)}.` };
+    }
+    const reachable = members.filter((f) => (f.email && f.email.includes('@')) || contactAttributes.some((a) => f.attributes[a] !== undefined && String(f.attributes[a]).trim() !== '')).length;
+    const indistinct = segments.filter((_, o) => o !== g && !differs.get(`${g}:${o}`)).map((o) => segmentLabel(o));
+    const criteria = {
+      measurable: measurableCheck,
+      substantial: substantial(members.length, members.length / population),
+      accessible: accessible(reachable, members.length, ['email', ...contactAttributes]),
+      differentiable: differentiable({ stability: stability?.[g] ?? null, indistinct, others: k - 1 }),
+      actionable: actionable(s.playbook, segments.filter((o) => o !== s).map((o) => ({ label: segmentLabel(o), playbook: o.playbook }))),
+    };
+    return { segment_id: s.segment_id, name: s.name, verdict: worst(CRITERIA.map((c) => criteria[c].verdict)), criteria };
+  });
+
+  const overallCriteria: Record<string, Check> = {};
+  for (const c of CRITERIA) {
+    const verdicts = perSegment.map((s) => s.criteria[c].verdict);
+    const failing = perSegment.filter((s) => s.criteria[c].verdict !== 'pass').map((s) => `${segmentLabel(s)} ${s.criteria[c].verdict}`);
+    overallCriteria[c] = { verdict: worst(verdicts), evidence: failing.length ? failing.join('; ') : 'every segment passes' };
+  }
+  if (typing) {
+    overallCriteria.measurable!.evidence += `; the typing tool places ${Math.round(typing.accuracy * 100)}% correctly${typing.cross_validated_accuracy !== null ? ` (${Math.round(typing.cross_validated_accuracy * 100)}% cross-validated)` : ''}`;
+  }
+  if (diagnosticRow?.silhouette !== undefined && diagnosticRow.silhouette !== null) {
+    const t = THRESHOLDS.silhouette;
+    const sv: Verdict = diagnosticRow.silhouette >= t.pass ? 'pass' : diagnosticRow.silhouette >= t.warn ? 'warn' : 'fail';
+    overallCriteria.differentiable = {
+      verdict: worst([overallCriteria.differentiable!.verdict, sv]),
+      evidence: `${overallCriteria.differentiable!.evidence}; mean silhouette ${diagnosticRow.silhouette} (${sv === 'pass' ? 'reasonable structure' : sv === 'warn' ? 'weak structure: segments overlap' : 'no substantial structure'})`,
+    };
+  }
+
+  const attributeTypes = new Map(catalog.attributes.map((a) => [a.name, a.type as string]));
+  const fields =
+    segmentation.method === 'kmeans'
+      ? (segmentation.parameters.features ?? [])
+      : segmentation.method === 'rfm'
+        ? []
+        : segments.flatMap((s) => (s.definition.conditions ?? []).map((c) => c.field));
+  const demographic = demographicOnly(fields, attributeTypes);
+  const named = segments.filter((s) => s.name && demographicName(s.name));
+  const unnamed = segments.filter((s) => !s.name);
+  const anti_patterns = [
+    { name: 'too_many_segments', ...segmentCount(k) },
+    {
+      name: 'demographics_alone',
+      verdict: (demographic ? 'fail' : 'pass') as Verdict,
+      evidence: demographic ? `Every ${segmentation.method === 'kmeans' ? 'feature' : 'rule field'} is a demographic or firmographic attribute (${[...new Set(fields)].join(', ')}): add behaviour, needs or motivation (answers, usage, themes).` : 'Segments rest on behaviour, answers or themes, not demographics alone.',
+    },
+    { name: 'only_happy_customers', ...sampleBalance(store.studies.tagCounts(segmentation.study_id, 200), store.studies.counts(segmentation.study_id).participants) },
+    {
+      name: 'demographic_names',
+      verdict: (named.length ? 'warn' : unnamed.length ? 'warn' : 'pass') as Verdict,
+      evidence: named.length
+        ? `${named.map((s) => `"${s.name}"`).join(', ')} read as demographic buckets; name segments for behaviour or motivation.`
+        : unnamed.length
+          ? `${unnamed.length} segment(s) have no name yet (update_segment).`
+          : 'Names describe behaviour or motivation.',
+    },
+  ];
+
+  return {
+    segmentation_id: segmentationId,
+    method: segmentation.method,
+    overall: { verdict: worst([...Object.values(overallCriteria).map((c) => c.verdict), ...anti_patterns.map((a) => (a.verdict === 'fail' ? 'fail' : 'pass') as Verdict)]), criteria: overallCriteria },
+    segments: perSegment,
+    typing_tool: typing
+      ? {
+          rules: typing.rules.map((r) => ({ segment_id: segments[r.label]!.segment_id, conditions: r.conditions, text: describeConditions(r.conditions), participants: r.n, purity: r.purity })),
+          accuracy: typing.accuracy,
+          cross_validated_accuracy: typing.cross_validated_accuracy,
+          grown_on: typing.sample,
+        }
+      : null,
+    anti_patterns,
+    thresholds: THRESHOLDS,
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * The parts of a report that do not read the segmentation's members: sample composition,
+ * question charts, themes, notable crosstabs and key drivers. Runs on this thread or on the
+ * analyses worker (parallel.ts) with its own read-only connection.
+ */
+import { crosstab } from '../app/crosstab.js';
+import { driverAnalysis } from '../app/drivers.js';
+import { round } from '../domain/stats.js';
+import type { Store } from '../store/index.js';
+import type { Omission, Report } from './model.js';
+import { questionChart, segmentChart } from './question-charts.js';
+import { SectionRecorder, type SectionError } from './sections.js';
+
+const OUTCOME = /recommend|satisf|nps|likel|value|importan|overall|happy|effort/i;
+
+/** The parts of a report that do not read the segmentation's members: sample composition, question charts, themes, crosstabs, drivers. */
+export interface ReportAnalyses {
+  tags: { tag: string; count: number }[];
+  questions: Report['questions'];
+  themes: Report['themes'];
+  crosstabs: Report['crosstabs'];
+  drivers: Report['drivers'];
+  /** What could not be built, as the section recorder found it. */
+  sections: { failures: SectionError[]; omitted: Omission[] };
+}
+
+/** Notable crosstabs shown, strongest association first. */
+const MAX_CROSSTABS = 5;
+/** Drivers shown of the outcome analysed. */
+const MAX_DRIVERS_SHOWN = 6;
+
+/** `interviewed`: participants with a completed or partial interview (the themes' base), as the caller counted them. */
+export function reportAnalyses(store: Store, studyId: number, segmentation: number | undefined, interviewed: number): ReportAnalyses {
+  const sections = new SectionRecorder();
+  const questions = store.studies.questions(studyId);
+  const tags = store.studies.tagCounts(studyId, 50);
+  const quotes = store.interviews.themeQuotes(studyId, 2);
+  const themes = store.studies.themeCounts(studyId, 12).map((t) => ({ code: t.code, participants: t.participants, share: interviewed ? round(t.participants / interviewed, 3) : 0, quotes: quotes.get(t.code) ?? [] }));
+  const fields = store.fieldCatalog(studyId, segmentation);
+
+  // Questions: overall, and by segment when there is a segmentation.
+  const structured = questions.filter((q) => q.type !== 'open_ended').map((q) => q.key);
+  // A summary by segment carries the overall figures too: one pass serves both.
+  const summaries =
+    (structured.length ? sections.attempt('questions', () => store.summaries.summarize(studyId, fields, { questions: structured, include_partial: true, ...(segmentation !== undefined ? { by: 'segment' } : {}) }).questions) : null) ?? [];
+  const overall = summaries;
+  const bySegment = segmentation !== undefined ? summaries : [];
+  const questionSections = overall.filter((q) => q.n > 0).map((q) => {
+    const question = questions.find((x) => x.key === q.key)!;
+    const { chart, headline } = questionChart(q, { min: question.scale_min, max: question.scale_max });
+    const grouped = bySegment.find((x) => x.key === q.key);
+    return { key: q.key, type: q.type, text: q.text, n: q.n, headline, chart, by_segment: grouped ? segmentChart(grouped) : null };
+  });
+
+  // Notable crosstabs: segment (or a category attribute) against each structured answer.
+  const crosstabs: Report['crosstabs'] = [];
+  const against = segmentation !== undefined ? 'segment' : (store.studies.attributes(studyId).find((a) => a.type === 'category')?.name ?? null);
+  if (against) {
+    const answered = new Set(summaries.filter((q) => q.n > 0).map((q) => q.key));
+    // A question nobody answered yet has no table: only answered ones are cross-tabulated.
+    for (const q of questions.filter((x) => ['single_choice', 'yes_no', 'scale', 'ranking'].includes(x.type) && (answered.has(x.key) || summaries.length === 0))) {
+      const t = sections.attempt(`crosstab ${q.key}`, () => crosstab(store, { studyId, rows: segmentation !== undefined ? 'segment' : `attr.${against}`, columns: `answer.${q.key}`, segmentationId: segmentation }));
+      const p = t?.statistics?.fisher_p ?? t?.statistics?.p ?? null;
+      if (t?.statistics && p !== null && p < 0.05) {
+        const top = t.flagged[0];
+        crosstabs.push({
+          rows: t.rows.field,
+          columns: t.columns.field,
+          n: t.n,
+          chi_square: t.statistics.chi_square,
+          df: t.statistics.df,
+          p,
+          cramers_v: t.statistics.cramers_v,
+          headline: top ? `${top.row} × ${top.column}: ${top.count} where ${top.expected} were expected (${top.direction}, z = ${top.residual})` : 'differs overall',
+        });
+      }
+    }
+    crosstabs.sort((a, b) => (b.cramers_v ?? 0) - (a.cramers_v ?? 0));
+  }
+
+  // Drivers of the scale question that reads most like an outcome.
+  const scales = questions.filter((q) => q.type === 'scale');
+  const outcome = scales.find((q) => OUTCOME.test(q.key) || OUTCOME.test(q.text)) ?? scales[0];
+  let drivers: Report['drivers'] = null;
+  if (outcome) {
+    const d = sections.attempt('drivers', () => driverAnalysis(store, { studyId, outcome: `answer.${outcome.key}` }));
+    if (d) {
+      const top = d.overall.drivers.slice(0, MAX_DRIVERS_SHOWN).map((x) => ({ driver: x.driver, r: x.pearson.r, p: x.pearson.p, share: x.share_of_r_squared }));
+      drivers = {
+        outcome: `answer.${outcome.key}`,
+        n: d.overall.n_outcome,
+        r_squared: d.overall.r_squared,
+        top,
+        warnings: d.overall.warnings,
+        chart: top.some((x) => x.share !== null)
+          ? { kind: 'bars', id: 'drivers-chart', title: `Relative importance for ${outcome.key} (share of R²${d.overall.r_squared !== null ? ` = ${d.overall.r_squared}` : ''})`, format: 'percent', items: top.map((x) => ({ label: x.driver, value: x.share ?? 0, note: `(r = ${x.r})` })), max: 1 }
+          : null,
+      };
+    }
+  }
+  return { tags, questions: questionSections, themes, crosstabs: crosstabs.slice(0, MAX_CROSSTABS), drivers, sections: { failures: sections.failures, omitted: sections.omitted } };
+}
+

@@ -1,0 +1,46 @@
+/** generate_report's use case: check the request, write the report in every format, and say what it holds. */
+import { UserError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { REPORT_FORMATS, type ReportFormat } from '../app/report-formats.js';
+import { reportUri } from '../app/uris.js';
+import type { Store } from '../store/index.js';
+import { reportCharts } from './model.js';
+import { writeReport } from './write.js';
+
+export interface ReportRequest {
+  studyId: number;
+  /** Default: the study's latest segmentation, if any. */
+  segmentationId?: number | undefined;
+  /** What comes back inline. */
+  format: ReportFormat;
+}
+
+export async function generateReport(store: Store, outputDir: string, { studyId: study_id, segmentationId: segmentation_id, format }: ReportRequest, log?: Logger) {
+  const started = performance.now();
+  store.studies.get(study_id);
+  if (segmentation_id !== undefined && store.segmentations.get(segmentation_id).study_id !== study_id) {
+    throw new UserError(`segmentation_id: segmentation ${segmentation_id} belongs to another study; get_study ${study_id} lists this study's segmentations.`);
+  }
+  const written = await writeReport(store, outputDir, study_id, segmentation_id, { log });
+  const r = written.report;
+  const sections = ['summary', 'method', ...(r.questions.length ? ['questions'] : []), ...(r.themes.length ? ['themes'] : []), ...(r.segmentation ? ['segments', 'comparison', 'validation'] : []), ...(r.segmentation?.prioritization ? ['prioritization'] : []), ...(r.segmentation?.migration ? ['migration'] : []), ...(r.crosstabs.length || r.drivers ? ['crosstabs_and_drivers'] : []), ...(r.segmentation ? ['appendix'] : [])];
+  const resources = Object.fromEntries((Object.keys(REPORT_FORMATS) as ReportFormat[]).map((f) => [f, reportUri(study_id, f)])) as Record<ReportFormat, string>;
+  return {
+    result: {
+      study_id,
+      segmentation_id: r.segmentation?.segmentation_id ?? null,
+      format,
+      generated_at: r.generated_at,
+      generation_ms: Math.round(performance.now() - started),
+      sections,
+      failed_sections: r.failed_sections,
+      charts: reportCharts(r).length,
+      files: written.paths,
+      resources,
+      bytes: { markdown: Buffer.byteLength(written.texts.markdown), html: Buffer.byteLength(written.texts.html), json: Buffer.byteLength(written.texts.json) },
+      ...(format === 'markdown' ? { markdown: written.texts.markdown } : {}),
+      ...(format === 'json' ? { report: r as unknown as Record<string, unknown> } : {}),
+    },
+    report: r,
+  };
+}

@@ -1,0 +1,214 @@
+/** Segmentations, their segments and memberships: storage, with every JSON column typed where it is read. */
+import { NotFoundError } from '../errors.js';
+import type { Encoding } from '../domain/segments/encoding.js';
+import { readColumns } from './columns.js';
+import type { Db } from './db.js';
+import {
+  encoding,
+  memberDetail,
+  parseJson,
+  playbook,
+  prioritizationMatrix,
+  segmentationDiagnostics,
+  segmentationParameters,
+  segmentationSummary,
+  segmentDefinition,
+  segmentProfile,
+  type MemberDetail,
+  type NewSegmentationSummary,
+  type Playbook,
+  type PrioritizationMatrix,
+  type SegmentationDiagnostics,
+  type SegmentationParameters,
+  type SegmentationSummary,
+  type SegmentDefinition,
+  type SegmentProfile,
+} from './segmentation-json.js';
+import { prepared } from './statements.js';
+import { now, type StudyStore } from './studies.js';
+
+export type SegmentationMethod = 'kmeans' | 'rules' | 'rfm';
+
+export interface SegmentationRow {
+  id: number;
+  study_id: number;
+  method: SegmentationMethod;
+  k: number;
+  overlapping: boolean;
+  parameters: SegmentationParameters;
+  /** k-means: the features clustered; rules and RFM: the features profiled. */
+  encoding: Encoding;
+  diagnostics: SegmentationDiagnostics | null;
+  summary: SegmentationSummary;
+  prioritization: PrioritizationMatrix | null;
+  created_at: string;
+}
+
+export interface SegmentRow {
+  segment_id: number;
+  name: string | null;
+  description: string | null;
+  persona: string | null;
+  playbook: Playbook | null;
+  definition: SegmentDefinition;
+  profile: SegmentProfile;
+  size: number;
+  updated_at: string;
+}
+
+export interface NewSegmentation {
+  studyId: number;
+  method: SegmentationMethod;
+  k: number;
+  overlapping: boolean;
+  parameters: SegmentationParameters;
+  encoding: Encoding;
+  diagnostics: SegmentationDiagnostics | null;
+  summary: NewSegmentationSummary;
+  segments: { segment_id: number; name: string | null; description: string | null; definition: SegmentDefinition; profile: SegmentProfile }[];
+  /** Internal participant ids with their segment. */
+  members: { participant: number; segment_id: number; distance: number | null; detail: MemberDetail | null }[];
+}
+
+export interface MemberRow {
+  id: number;
+  participant_id: string;
+  name: string | null;
+  email: string | null;
+  segment_id: number;
+  distance: number | null;
+  detail: MemberDetail | null;
+  assigned_by: 'fit' | 'assign';
+}
+
+const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
+
+export class SegmentationStore {
+  constructor(
+    private readonly db: Db,
+    private readonly studies: StudyStore,
+  ) {}
+
+  create(s: NewSegmentation): number {
+    const at = now();
+    const id = Number(
+      prepared(this.db, 
+          `INSERT INTO segmentations (study_id, method, k, overlapping, parameters, encoding, diagnostics, summary, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(s.studyId, s.method, s.k, s.overlapping ? 1 : 0, json(s.parameters) ?? '{}', json(s.encoding), json(s.diagnostics), json(s.summary) ?? '{}', at).lastInsertRowid,
+    );
+    const segment = prepared(this.db, 
+      `INSERT INTO segments (segmentation_id, segment_id, name, description, definition, profile, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const x of s.segments) segment.run(id, x.segment_id, x.name, x.description, json(x.definition) ?? 'null', json(x.profile) ?? '{}', at);
+    const member = prepared(this.db, `INSERT INTO segment_members (segmentation_id, participant_id, segment_id, distance, detail) VALUES (?, ?, ?, ?, ?)`);
+    for (const m of s.members) member.run(id, m.participant, m.segment_id, m.distance, json(m.detail));
+    this.studies.touch(s.studyId);
+    return id;
+  }
+
+  get(id: number): SegmentationRow {
+    const row = prepared(this.db, 'SELECT * FROM segmentations WHERE id = ?').get(id) as
+      | { id: number; study_id: number; method: SegmentationMethod; k: number; overlapping: number; parameters: string; encoding: string; diagnostics: string | null; summary: string; prioritization: string | null; created_at: string }
+      | undefined;
+    if (!row) throw new NotFoundError(`No segmentation with id ${id}; cluster_participants or segment_by_rules create one, and get_study lists a study's segmentations.`);
+    return {
+      ...row,
+      overlapping: row.overlapping === 1,
+      parameters: segmentationParameters.parse(JSON.parse(row.parameters)),
+      encoding: encoding.parse(JSON.parse(row.encoding)),
+      diagnostics: parseJson(segmentationDiagnostics, row.diagnostics),
+      summary: segmentationSummary.parse(JSON.parse(row.summary)),
+      prioritization: parseJson(prioritizationMatrix, row.prioritization),
+    };
+  }
+
+  savePrioritization(segmentationId: number, matrix: PrioritizationMatrix): void {
+    prepared(this.db, 'UPDATE segmentations SET prioritization = ? WHERE id = ?').run(json(matrix), segmentationId);
+  }
+
+  /** The study's segmentations, newest first. */
+  list(studyId: number, limit = 20): { id: number; method: SegmentationMethod; k: number; created_at: string; named: number }[] {
+    return prepared(this.db, 
+        `SELECT s.id, s.method, s.k, s.created_at, (SELECT COUNT(*) FROM segments g WHERE g.segmentation_id = s.id AND g.name IS NOT NULL) AS named
+           FROM segmentations s WHERE s.study_id = ? ORDER BY s.id DESC LIMIT ?`,
+      )
+      .all(studyId, limit) as { id: number; method: SegmentationMethod; k: number; created_at: string; named: number }[];
+  }
+
+  /** The segments one participant is in, newest segmentation first. */
+  segmentsOf(participant: number, limit = 10): { segmentation_id: number; method: string; segment_id: number; name: string | null }[] {
+    return prepared(this.db, 
+        `SELECT m.segmentation_id, s.method, m.segment_id, g.name FROM segment_members m
+           JOIN segmentations s ON s.id = m.segmentation_id
+           JOIN segments g ON g.segmentation_id = m.segmentation_id AND g.segment_id = m.segment_id
+          WHERE m.participant_id = ? ORDER BY m.segmentation_id DESC, m.segment_id LIMIT ?`,
+      )
+      .all(participant, limit) as { segmentation_id: number; method: string; segment_id: number; name: string | null }[];
+  }
+
+  segments(segmentationId: number): SegmentRow[] {
+    const rows = prepared(this.db, 
+        `SELECT g.segment_id, g.name, g.description, g.persona, g.playbook, g.definition, g.profile, g.updated_at,
+                (SELECT COUNT(*) FROM segment_members m WHERE m.segmentation_id = g.segmentation_id AND m.segment_id = g.segment_id) AS size
+           FROM segments g WHERE g.segmentation_id = ? ORDER BY g.segment_id`,
+      )
+      .all(segmentationId) as (Omit<SegmentRow, 'playbook' | 'definition' | 'profile'> & { playbook: string | null; definition: string; profile: string })[];
+    return rows.map((r) => ({ ...r, playbook: parseJson(playbook, r.playbook), definition: segmentDefinition.parse(JSON.parse(r.definition)), profile: segmentProfile.parse(JSON.parse(r.profile)) }));
+  }
+
+  updateSegment(segmentationId: number, segmentId: number, changes: { name?: string | undefined; description?: string | undefined; persona?: string | undefined; playbook?: Playbook | undefined }): void {
+    const sets: string[] = [];
+    const params: unknown[] = [];
+    for (const key of ['name', 'description', 'persona'] as const) {
+      if (changes[key] !== undefined) {
+        sets.push(`${key} = ?`);
+        params.push(changes[key]);
+      }
+    }
+    if (changes.playbook !== undefined) {
+      sets.push('playbook = ?');
+      params.push(json(changes.playbook));
+    }
+    sets.push('updated_at = ?');
+    params.push(now());
+    prepared(this.db, `UPDATE segments SET ${sets.join(', ')} WHERE segmentation_id = ? AND segment_id = ?`).run(...params, segmentationId, segmentId);
+  }
+
+  /** Members in participant order, keyset-paginated by internal id. */
+  members(segmentationId: number, options: { segmentId?: number | undefined; after?: { participant: number; segment: number }; limit?: number } = {}): MemberRow[] {
+    const after = options.after ?? { participant: 0, segment: 0 };
+    const rows = prepared(this.db, 
+        `SELECT p.id, p.external_id AS participant_id, p.name, p.email, m.segment_id, m.distance, m.detail, m.assigned_by
+           FROM segment_members m JOIN participants p ON p.id = m.participant_id
+          WHERE m.segmentation_id = ? AND (? IS NULL OR m.segment_id = ?) AND (p.id > ? OR (p.id = ? AND m.segment_id > ?))
+          ORDER BY p.id, m.segment_id LIMIT ?`,
+      )
+      .all(segmentationId, options.segmentId ?? null, options.segmentId ?? null, after.participant, after.participant, after.segment, options.limit ?? -1) as (Omit<MemberRow, 'detail'> & { detail: string | null })[];
+    return rows.map((r) => ({ ...r, detail: parseJson(memberDetail, r.detail) }));
+  }
+
+  /** Every membership as (participant row id, segment) pairs in participant order: for whole-segmentation analyses. */
+  memberships(segmentationId: number, segmentId?: number): { id: number; segment_id: number }[] {
+    const [ids, segments] = readColumns<[number, number]>(
+      this.db,
+      `SELECT json_group_array(participant_id), json_group_array(segment_id) FROM (
+         SELECT participant_id, segment_id FROM segment_members WHERE segmentation_id = ? AND (? IS NULL OR segment_id = ?) ORDER BY participant_id, segment_id)`,
+      [segmentationId, segmentId ?? null, segmentId ?? null],
+    );
+    return ids.map((id, i) => ({ id, segment_id: segments[i]! }));
+  }
+
+  memberCount(segmentationId: number, segmentId?: number): number {
+    return (prepared(this.db, 'SELECT COUNT(*) AS n FROM segment_members WHERE segmentation_id = ? AND (? IS NULL OR segment_id = ?)').get(segmentationId, segmentId ?? null, segmentId ?? null) as { n: number }).n;
+  }
+
+  /** Assignments made by assign_participants replace earlier ones for the same participants. */
+  assign(segmentationId: number, members: { participant: number; segment_id: number; distance: number | null; detail: MemberDetail | null }[]): void {
+    const clear = prepared(this.db, 'DELETE FROM segment_members WHERE segmentation_id = ? AND participant_id = ?');
+    const insert = prepared(this.db, `INSERT INTO segment_members (segmentation_id, participant_id, segment_id, distance, detail, assigned_by) VALUES (?, ?, ?, ?, ?, 'assign')`);
+    for (const m of members) clear.run(segmentationId, m.participant);
+    for (const m of members) insert.run(segmentationId, m.participant, m.segment_id, m.distance, json(m.detail));
+  }
+}

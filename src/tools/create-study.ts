@@ -1,0 +1,25 @@
+import * as z from 'zod';
+import { createStudy } from '../app/studies.js';
+import { defineTool } from './define.js';
+import { studyMode, studyOut } from './params.js';
+
+export const createStudyTool = defineTool({
+  name: 'create_study',
+  title: 'Create a segmentation study',
+  description: `Creates a customer-segmentation research study and returns its study_id.
+Use this tool when you need to: start a new segmentation project ("set up a study for our churned and expanded customers").
+Name the decision the segments will inform (segments without a decision are a taxonomy exercise). Exploratory or hybrid mode suits discovery; probing depth 2–3 follow-ups per question captures enough depth.
+Next steps: add_questions (3–5 open-ended, 3–4 structured), import_participants (CSV with CRM attributes and tags), record_interview.`,
+  input: z.object({
+    name: z.string().trim().min(1).max(200).describe('Short name, e.g. "Q3 churn and expansion segmentation".'),
+    decision: z.string().trim().max(1000).optional().describe('The decision the segments will inform, e.g. "which segment to build onboarding for first".'),
+    description: z.string().trim().max(4000).optional().describe('Background, goals and scope.'),
+    mode: studyMode.default('hybrid').describe('Interview mode: exploratory (open discovery), hybrid (default: open questions plus structured anchors) or structured.'),
+    probing_depth: z.number().int().min(0).max(3).default(2).describe('Follow-up questions per question, 0–3 (default 2).'),
+    participant_criteria: z.string().trim().max(2000).optional().describe('Who to interview, e.g. "new (first 30 days), long-tenure (12+ months), churned (last 90 days) and expanded customers".'),
+  }),
+  output: studyOut.extend({ next_steps: z.array(z.string()) }),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+  run: (args, { store }) => createStudy(store, args),
+  render: (r) => `Created study ${r.study_id} "${r.name}" (${r.mode}, probing depth ${r.probing_depth}).\nNext:\n${r.next_steps.map((s) => `- ${s}`).join('\n')}`,
+});

@@ -1,0 +1,60 @@
+/** Parameters and result pieces shared by the segmentation tools, and the segment summaries' text. */
+import * as z from 'zod';
+import type { SegmentSummary } from '../app/segmentations.js';
+import { capList, pValue } from '../domain/format.js';
+
+
+export const segmentationId = z.number().int().positive().describe('A segmentation id returned by cluster_participants or segment_by_rules (get_study lists them).');
+
+export const segmentRef = z
+  .union([z.number().int().positive(), z.string().min(1)])
+  .describe('A segment: its number (segment_id, 1 = largest for k-means) or its name.');
+
+export const comparisonOut = z.object({
+  column: z.string(),
+  field: z.string(),
+  option: z.string().nullable(),
+  measure: z.enum(['mean', 'share', 'rank_points']),
+  a: z.number().nullable(),
+  b: z.number().nullable(),
+  n_a: z.number(),
+  n_b: z.number(),
+  difference: z.number().nullable(),
+  effect_size: z.number().nullable(),
+  effect_measure: z.enum(['cohen_d', 'cohen_h']),
+  test: z.enum(['welch_t', 'chi_square', 'fisher_exact']).nullable(),
+  p: z.number().nullable(),
+  q: z.number().nullable().describe('Benjamini–Hochberg adjusted p-value.'),
+  significant: z.boolean(),
+  description: z.string(),
+});
+
+export const segmentSummaryOut = z.object({
+  segment_id: z.number(),
+  name: z.string().nullable(),
+  size: z.number(),
+  share: z.number().describe('Share of the participants segmented (0–1).'),
+  stability: z.object({ jaccard: z.number(), verdict: z.enum(['stable', 'doubtful', 'dissolved']) }).nullable().describe('Bootstrap Jaccard (k-means only): ≥ 0.75 stable, 0.6–0.75 doubtful, < 0.6 dissolved.'),
+  definition: z.string().nullable().describe('The rule that defines the segment (rules and RFM).'),
+  distinguishing: z.array(comparisonOut.pick({ description: true, effect_size: true, effect_measure: true, q: true })).describe('Strongest significant differences from the rest (q < 0.05).'),
+  representatives: z.array(z.string()).describe('Participants nearest the segment centre.'),
+  quotes: z.array(z.object({ participant_id: z.string(), text: z.string() })),
+});
+
+/** q-values as people read them. */
+export function formatQ(q: number | null): string {
+  return pValue(q, 'q');
+}
+
+export function renderSegments(segments: SegmentSummary[]): string[] {
+  const lines: string[] = [];
+  for (const s of segments) {
+    const stability = s.stability ? `, ${s.stability.verdict} (Jaccard ${s.stability.jaccard})` : '';
+    lines.push(`Segment ${s.segment_id}${s.name ? ` "${s.name}"` : ''}: ${s.size} (${Math.round(s.share * 100)}%)${stability}`);
+    if (s.definition) lines.push(`  rule: ${s.definition}`);
+    for (const d of s.distinguishing.slice(0, 3)) lines.push(`  • ${d.description} (${formatQ(d.q)})`);
+    if (s.representatives.length) lines.push(`  nearest the centre: ${capList(s.representatives, 3)}`);
+    if (s.quotes[0]) lines.push(`  "${s.quotes[0].text}" (${s.quotes[0].participant_id})`);
+  }
+  return lines;
+}
