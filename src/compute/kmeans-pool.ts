@@ -6,19 +6,13 @@
  * Below PARALLEL_ROWS the job runs on the calling thread: hand-offs cost more than they save.
  */
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerScript } from './worker-path.js';
 import { runSerial, workspaceFor, type Step, type Workspace } from '../domain/clustering/kernel.js';
 import { kmeans, kmeansLoop, type KmeansOptions, type KmeansResult } from '../domain/clustering/kmeans.js';
 import type { Matrix } from '../domain/matrix.js';
 
 export const PARALLEL_ROWS = 100_000;
-
-function workerPath(): string {
-  const here = fileURLToPath(import.meta.url);
-  // Under the test runner this file is TypeScript in src/; the worker runs the compiled copy.
-  return here.endsWith('.ts') ? here.replace(/[/\\]src[/\\]compute[/\\]kmeans-pool\.ts$/, '/dist/compute/kmeans-worker.js') : here.replace(/kmeans-pool\.js$/, 'kmeans-worker.js');
-}
 
 class Pool {
   private workers: Worker[] = [];
@@ -53,7 +47,7 @@ class Pool {
 
   private ensure(): Worker[] {
     while (this.workers.length < this.size) {
-      const worker = new Worker(workerPath());
+      const worker = new Worker(workerScript(import.meta.url, 'kmeans-worker'));
       worker.unref();
       this.workers.push(worker);
     }

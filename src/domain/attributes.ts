@@ -69,7 +69,7 @@ export class TypeInference {
     }
     if (this.distinct) {
       this.distinct.add(folded ?? value.toLowerCase());
-      if (this.distinct.size > MAX_CATEGORIES) this.distinct = null;
+      if (this.distinct.size > CATEGORY_MAX_VALUES) this.distinct = null;
     }
   }
 
@@ -81,12 +81,13 @@ export class TypeInference {
     const distinct = this.distinct?.size ?? Infinity;
     // A category repeats: at most 25 distinct values, on average each used at least twice
     // (in a tiny file, any repetition will do: pro, pro, free is a plan, not free text).
-    if (distinct <= MAX_CATEGORIES && distinct <= Math.max(2, this.present / 2) && distinct < this.present) return 'category';
+    if (distinct <= CATEGORY_MAX_VALUES && distinct <= Math.max(2, this.present / 2) && distinct < this.present) return 'category';
     return 'text';
   }
 }
 
-const MAX_CATEGORIES = 25;
+/** A text column with at most this many distinct values (each used about twice) is a category: a plan or a region, not free text. */
+const CATEGORY_MAX_VALUES = 25;
 
 export function inferAttributeType(values: readonly string[]): AttributeType {
   const inference = new TypeInference();

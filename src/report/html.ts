@@ -2,7 +2,7 @@
  * The report as one self-contained HTML page: inline CSS and inline SVG charts, no scripts,
  * fonts, images or other requests, so it opens offline, prints cleanly and can be mailed.
  */
-import type { Report } from './model.js';
+import { notShown, type Report } from './model.js';
 import { escapeXml as esc, renderChart } from './charts.js';
 import { percent } from '../domain/format.js';
 
@@ -126,6 +126,12 @@ ${s.appendix.features.length ? `<p><strong>Features / rules:</strong> ${esc(s.ap
 ${s.appendix.diagnostics.length ? table(keys, s.appendix.diagnostics.map((d) => keys.map((k) => esc(String(d[k] ?? '–')))), keys.map((_, i) => i)) : ''}
 ${s.appendix.recommendation ? `<p><strong>Choice of k:</strong> ${esc(s.appendix.recommendation)}</p>` : ''}
 ${s.appendix.warnings.length || s.appendix.notes.length ? `<ul>${[...s.appendix.warnings.map((w) => `Warning: ${w}`), ...s.appendix.notes].map((x) => `<li>${esc(x)}</li>`).join('')}</ul>` : ''}</section>`);
+  }
+
+  const missing = notShown(r);
+  if (missing.length) {
+    nav.push(['not-shown', 'Not shown']);
+    sections.push(`<section id="not-shown"><h2>Not shown</h2><ul>${missing.map((x) => `<li>${esc(x)}</li>`).join('')}</ul></section>`);
   }
 
   return `<!doctype html>

@@ -78,3 +78,15 @@ export function reportCharts(r: Report): Chart[] {
     ...(r.drivers?.chart ? [r.drivers.chart] : []),
   ];
 }
+
+/** Items of the "not shown" list rendered before folding the rest into a count. */
+const NOT_SHOWN_LISTED = 12;
+
+/** What the report could not show and why, one line each: failures first (with their log ref), then omissions. */
+export function notShown(r: Report): string[] {
+  const lines = [
+    ...r.failed_sections.map((f) => `${f.section}: could not be built (ref ${f.ref}; the server log has the details)`),
+    ...r.omitted.map((o) => `${o.section}: ${o.reason}`),
+  ];
+  return lines.length > NOT_SHOWN_LISTED ? [...lines.slice(0, NOT_SHOWN_LISTED), `… and ${lines.length - NOT_SHOWN_LISTED} more`] : lines;
+}

@@ -3,8 +3,8 @@
  * own read-only connection, while the calling thread builds the segmentation section. SQLite in
  * WAL mode lets the two connections read at once.
  */
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerScript } from '../compute/worker-path.js';
 import type { ReportAnalyses } from './analyses.js';
 
 export interface AnalysesRequest {
@@ -14,15 +14,9 @@ export interface AnalysesRequest {
   interviewed: number;
 }
 
-function workerPath(): string {
-  const here = fileURLToPath(import.meta.url);
-  // Under the test runner this file is TypeScript in src/; the worker runs the compiled copy.
-  return here.endsWith('.ts') ? here.replace(/[/\\]src[/\\]report[/\\]parallel\.ts$/, '/dist/report/analyses-worker.js') : here.replace(/parallel\.js$/, 'analyses-worker.js');
-}
-
 export function analysesOnWorker(path: string, studyId: number, segmentationId: number | undefined, interviewed: number): Promise<ReportAnalyses> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(workerPath(), { workerData: { path, studyId, segmentationId, interviewed } satisfies AnalysesRequest });
+    const worker = new Worker(workerScript(import.meta.url, 'analyses-worker'), { workerData: { path, studyId, segmentationId, interviewed } satisfies AnalysesRequest });
     let settled = false;
     worker.once('message', (message: { analyses: ReportAnalyses } | { error: string }) => {
       settled = true;

@@ -34,8 +34,8 @@ export function adjustedRandIndex(a: ArrayLike<number>, b: ArrayLike<number>): n
   return (index - expected) / (max - expected);
 }
 
-/** |A ∩ B| / |A ∪ B| of two sets of item indices. */
-export function jaccard(a: ReadonlySet<number>, b: ReadonlySet<number>): number {
+/** |A ∩ B| / |A ∪ B| of two sets (1 for two empty sets). */
+export function jaccard<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): number {
   if (a.size === 0 && b.size === 0) return 1;
   let both = 0;
   for (const x of a) if (b.has(x)) both++;

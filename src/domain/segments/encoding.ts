@@ -53,7 +53,8 @@ export interface FeatureNote {
   note: string;
 }
 
-export const MAX_CATEGORIES = 12;
+/** One-hot columns per category attribute: the most common values, the rest folded into OTHER (more columns dilute the feature's weight). */
+export const ONE_HOT_CATEGORIES = 12;
 export const OTHER = '(other)';
 /** Left out when more than this share of a participant's features is missing. */
 export const MAX_MISSING_SHARE = 0.5;
@@ -170,7 +171,7 @@ function plan(fields: string[], catalog: StudyCatalog, facts: ParticipantFacts[]
             if (typeof v === 'string') counts.set(v, (counts.get(v) ?? 0) + 1);
           }
           const ranked = [...counts.entries()].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0])).map(([v]) => v);
-          const options = ranked.length > MAX_CATEGORIES ? [...ranked.slice(0, MAX_CATEGORIES - 1), OTHER] : ranked;
+          const options = ranked.length > ONE_HOT_CATEGORIES ? [...ranked.slice(0, ONE_HOT_CATEGORIES - 1), OTHER] : ranked;
           plans.push({ ...base, kind: 'one_hot', transform: 'none', options });
           break;
         }

@@ -6,7 +6,7 @@
  * centre distance (k-means: the second's centres decoded to original units and re-encoded with
  * the first's encoding) or, when centres cannot be compared, on member overlap (1 − Jaccard).
  */
-import { hungarian } from '../clustering/agreement.js';
+import { hungarian, jaccard } from '../clustering/agreement.js';
 import type { Encoding } from './encoding.js';
 
 export interface MigrationSegment {
@@ -65,29 +65,22 @@ export function matchSegments(from: MigrationSegment[], to: MigrationSegment[], 
     const j = to.findIndex((t, k) => !usedTo.has(k) && f.name !== null && fold(t.name) === fold(f.name));
     if (j >= 0) {
       usedTo.add(j);
-      matches.push({ from: i, to: j, by: 'name', value: round3(overlap(f.members, to[j]!.members)) });
+      matches.push({ from: i, to: j, by: 'name', value: round3(jaccard(f.members, to[j]!.members)) });
     }
   }
   const restFrom = from.map((_, i) => i).filter((i) => !matches.some((m) => m.from === i));
   const restTo = to.map((_, j) => j).filter((j) => !usedTo.has(j));
   if (restFrom.length && restTo.length) {
     const byCentre = distances !== null;
-    const cost = restFrom.map((i) => restTo.map((j) => (byCentre ? distances![i]![j]! : 1 - overlap(from[i]!.members, to[j]!.members))));
+    const cost = restFrom.map((i) => restTo.map((j) => (byCentre ? distances![i]![j]! : 1 - jaccard(from[i]!.members, to[j]!.members))));
     hungarian(cost).forEach((col, r) => {
       if (col < 0) return;
       const i = restFrom[r]!;
       const j = restTo[col]!;
-      matches.push({ from: i, to: j, by: byCentre ? 'centre' : 'overlap', value: round3(byCentre ? distances![i]![j]! : overlap(from[i]!.members, to[j]!.members)) });
+      matches.push({ from: i, to: j, by: byCentre ? 'centre' : 'overlap', value: round3(byCentre ? distances![i]![j]! : jaccard(from[i]!.members, to[j]!.members)) });
     });
   }
   return matches.sort((a, b) => a.from - b.from);
-}
-
-function overlap(a: Set<string>, b: Set<string>): number {
-  if (a.size === 0 && b.size === 0) return 1;
-  let both = 0;
-  for (const x of a) if (b.has(x)) both++;
-  return both / (a.size + b.size - both);
 }
 
 function round3(x: number): number {

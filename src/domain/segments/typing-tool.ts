@@ -30,7 +30,8 @@ interface Candidate {
   threshold?: number;
 }
 
-const MAX_CATEGORIES = 12;
+/** A category attribute is split on its most common values only: rare values make rules no CRM user can read. */
+const SPLIT_CATEGORIES = 12;
 
 /** Variables the tree may split on: number, boolean and category attributes and structured answers. */
 export function typingVariables(catalog: StudyCatalog): Variable[] {
@@ -74,7 +75,7 @@ export function typingVariables(catalog: StudyCatalog): Variable[] {
         tests(values) {
           const counts = new Map<string, number>();
           for (const v of values) if (typeof v === 'string') counts.set(v, (counts.get(v) ?? 0) + 1);
-          const top = [...counts.entries()].sort((x, y) => y[1] - x[1]).slice(0, MAX_CATEGORIES).map(([v]) => v);
+          const top = [...counts.entries()].sort((x, y) => y[1] - x[1]).slice(0, SPLIT_CATEGORIES).map(([v]) => v);
           return equalityTests(field, top);
         },
       });
