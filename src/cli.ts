@@ -20,6 +20,8 @@ Usage:
   seglab serve --http [--port 3333] [--host 127.0.0.1] [--allow-dir DIR] [--allowed-host NAME ...]
                                                 Streamable HTTP at /mcp, GET /healthz
   seglab demo [--db PATH]                       drive the sample study through the MCP client
+  seglab connect CLIENT [--write] [--db PATH]   the config for claude-desktop, claude-code, cursor, vscode
+                                                (or chatgpt / http with --url URL); --write merges it in
   seglab export-schemas DIR                     write the tools' JSON Schemas
 
 Options:
@@ -29,6 +31,7 @@ Options:
   SEGLAB_LOG       log level on stderr: debug | info | warn | error (default info)`;
 
 async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'connect') return (await import('./connect.js')).runConnect(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -58,6 +61,7 @@ async function main(argv: string[]): Promise<void> {
     log.info(`wrote ${schemas.length} schemas to ${dir}`);
     return;
   }
+  if ((command === 'serve' || command === 'demo') && (await import('./unavailable-server.js')).stopOnStartupProblem({ serveOverStdio: command === 'serve' && !values.http, log })) return;
   if (command === 'demo') {
     const { runDemo } = await import('./demo.js');
     return runDemo({ db: values.db });
