@@ -2,11 +2,21 @@ import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 /**
+ * A path from the environment, or undefined when it is empty or still holds a `${...}` placeholder:
+ * a host that leaves an MCP bundle's user_config unfilled passes its template through as it is.
+ */
+function pathSetting(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name];
+  return value && !/\$\{[^}]*\}/.test(value) ? value : undefined;
+}
+
+/**
  * Where the database lives unless --db or SEGLAB_DB says otherwise: a per-user data folder,
  * never the installed package (which npx may replace at any time).
  */
 export function defaultDatabasePath(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
-  if (env.SEGLAB_DB) return env.SEGLAB_DB;
+  const configured = pathSetting(env, 'SEGLAB_DB');
+  if (configured) return configured;
   const home = homedir();
   if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'seglab', 'seglab.db');
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'seglab', 'seglab.db');
@@ -15,7 +25,8 @@ export function defaultDatabasePath(env: NodeJS.ProcessEnv = process.env, platfo
 
 /** Where reports and exports are written: a `reports` folder beside the database. */
 export function reportsDirectory(dbPath: string, env: NodeJS.ProcessEnv = process.env): string {
-  if (env.SEGLAB_REPORTS) return env.SEGLAB_REPORTS;
+  const configured = pathSetting(env, 'SEGLAB_REPORTS');
+  if (configured) return configured;
   if (dbPath === ':memory:' || dbPath === '') return join(tmpdir(), 'seglab-reports');
   return join(dirname(dbPath), 'reports');
 }

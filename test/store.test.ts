@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultDatabasePath } from '../src/config.js';
+import { defaultDatabasePath, reportsDirectory } from '../src/config.js';
 import { migrate, openDatabase } from '../src/store/db.js';
 import { latestSchemaVersion } from '../src/store/migrations.js';
 import { Store } from '../src/store/index.js';
@@ -75,5 +75,11 @@ describe('defaultDatabasePath', () => {
     expect(defaultDatabasePath({ XDG_DATA_HOME: '/data' }, 'linux')).toBe('/data/seglab/seglab.db');
     expect(defaultDatabasePath({}, 'linux')).toMatch(/\.local\/share\/seglab\/seglab\.db$/);
     expect(defaultDatabasePath({}, 'darwin')).toMatch(/Library\/Application Support\/seglab\/seglab\.db$/);
+  });
+
+  it('ignores a ${...} template a host left unfilled (an MCP bundle setting nobody set)', () => {
+    expect(defaultDatabasePath({ SEGLAB_DB: '${user_config.data_folder}/seglab.db', XDG_DATA_HOME: '/data' }, 'linux')).toBe('/data/seglab/seglab.db');
+    expect(reportsDirectory('/data/seglab/seglab.db', { SEGLAB_REPORTS: '${DOCUMENTS}/seglab/reports' })).toBe('/data/seglab/reports');
+    expect(reportsDirectory('/data/seglab/seglab.db', { SEGLAB_REPORTS: '/srv/reports' })).toBe('/srv/reports');
   });
 });
