@@ -168,7 +168,7 @@ export async function runDemo(options: { db?: string | undefined }): Promise<voi
     print(`Report: ${report.files.html}`);
 
     heading('Done');
-    print(`The study is stored in ${db}. Connect Claude, Cursor or VS Code to \`seglab serve --db ${db}\` to explore it.`);
+    print(`The study is stored in ${db}. To explore it from your assistant: seglab connect claude-desktop --db ${db} (or claude-code, cursor, vscode; --write merges it in).`);
   } finally {
     await client.close();
   }

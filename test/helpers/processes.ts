@@ -1,5 +1,5 @@
 /** Spawns the built CLI (dist/, made by `npm test`'s build step) for transport tests. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess, type ExecFileOptions } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,4 +40,14 @@ export async function startHttpProcess(args: string[] = []): Promise<{ url: stri
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** Runs a command to its end; a non-zero exit is a result here, not an exception. */
+export function runCommand(command: string, args: string[], options: ExecFileOptions = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(command, args, { maxBuffer: 16 << 20, ...options, encoding: 'utf8' }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+    });
+  });
 }

@@ -1,27 +1,17 @@
-import { execFile } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { parse } from 'jsonc-parser';
 import { describe, expect, it } from 'vitest';
 import { defaultConfigFile, mergeServer, shellWord, type FileClient } from '../../src/connect.js';
-import { cliPath } from '../helpers/processes.js';
-
-const run = promisify(execFile);
+import { cliPath, runCommand } from '../helpers/processes.js';
 
 /** `seglab connect …` from the built CLI, with a home folder of its own. */
-async function connect(args: string[], home: string): Promise<{ stdout: string; stderr: string; code: number }> {
+function connect(args: string[], home: string) {
   const env = { ...process.env, HOME: home, USERPROFILE: home, XDG_CONFIG_HOME: '', XDG_DATA_HOME: '', SEGLAB_DB: '' };
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cliPath, 'connect', ...args], { env });
-    return { stdout, stderr, code: 0 };
-  } catch (error) {
-    const failed = error as { stdout: string; stderr: string; code: number };
-    return { stdout: failed.stdout, stderr: failed.stderr, code: failed.code };
-  }
+  return runCommand(process.execPath, [cliPath, 'connect', ...args], { env });
 }
 
 /** The JSON document printed after "Add this to …". */

@@ -1,17 +1,14 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { describe, expect, it } from 'vitest';
 import { currentRuntime, describeNativeProblem, sqliteLoadProblem, type Runtime } from '../../src/native-check.js';
 import { tools } from '../../src/tools/index.js';
-import { cliPath } from '../helpers/processes.js';
+import { cliPath, runCommand } from '../helpers/processes.js';
 
-const run = promisify(execFile);
 const failDlopen = fileURLToPath(new URL('../fixtures/native/dlopen-fails.cjs', import.meta.url));
 
 /** The message Node.js itself gives for a binary compiled by another Node.js (src/node_binding.cc). */
@@ -113,13 +110,10 @@ describe('seglab serve when better-sqlite3 does not load', () => {
 
   it('the HTTP server and the demo exit with status 1 and the reason on stderr', async () => {
     for (const args of [['serve', '--http', '--port', '0'], ['demo']]) {
-      const failure = await run(process.execPath, ['--require', failDlopen, cliPath, ...args], { env: { ...process.env, SEGLAB_TEST_DLOPEN: 'platform' } }).then(
-        () => null,
-        (error: { code: number; stdout: string; stderr: string }) => error,
-      );
-      expect(failure?.code).toBe(1);
-      expect(failure?.stderr).toContain(`does not load on Node.js ${process.version} at ${process.execPath} (${process.platform}-${process.arch})`);
-      expect(failure?.stdout).toBe('');
+      const failure = await runCommand(process.execPath, ['--require', failDlopen, cliPath, ...args], { env: { ...process.env, SEGLAB_TEST_DLOPEN: 'platform' } });
+      expect(failure.code).toBe(1);
+      expect(failure.stderr).toContain(`does not load on Node.js ${process.version} at ${process.execPath} (${process.platform}-${process.arch})`);
+      expect(failure.stdout).toBe('');
     }
   });
 });
