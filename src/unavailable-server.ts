@@ -12,7 +12,7 @@ import type { Logger } from './log.js';
 import { sqliteLoadProblem } from './native-check.js';
 import { version } from './server.js';
 import type { Store } from './store/index.js';
-import { registerTools } from './tools/define.js';
+import { registerTools } from './tools/register.js';
 import { tools } from './tools/index.js';
 
 export function createUnavailableServer(reason: string, log: Logger): McpServer {
