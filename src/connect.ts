@@ -37,7 +37,7 @@ const SERVERS_KEY: Record<FileClient, string> = { 'claude-desktop': 'mcpServers'
 
 const RESTART: Record<FileClient, string> = {
   'claude-desktop': 'Quit Claude Desktop completely and open it again.',
-  'claude-code': 'Start a new Claude Code session (`/mcp` lists it).',
+  'claude-code': 'Start a new Claude Code session: `/mcp` lists it (a session left running may rewrite ~/.claude.json when it exits: then run this again).',
   cursor: 'Cursor picks it up in Settings → MCP (toggle it on if it is off).',
   vscode: 'VS Code: run "MCP: List Servers" and start seglab (or reload the window).',
 };
@@ -105,7 +105,8 @@ export function configSnippet(client: FileClient, name: string, entry: Record<st
 
 /** A shell word, quoted only when it needs to be. */
 export function shellWord(word: string, platform: NodeJS.Platform = process.platform): string {
-  if (/^[\w@%+=:,./\\-]+$/.test(word)) return word;
+  const plain = platform === 'win32' ? /^[\w@%+=:,./\\-]+$/ : /^[\w@%+=:,./-]+$/;
+  if (plain.test(word)) return word;
   return platform === 'win32' ? `"${word.replace(/"/g, '\\"')}"` : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
