@@ -1,4 +1,4 @@
-/** Spawns the built CLI (dist/, made by `npm test`'s build step) for transport tests. */
+/** Spawns the built CLI (dist/, compiled by vitest's global setup: test/helpers/build-dist.ts) for transport tests. */
 import { execFile, spawn, type ChildProcess, type ExecFileOptions } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
