@@ -1,5 +1,6 @@
 /**
- * The generated HTML report in a real browser (Debian's Chromium driven by playwright-core):
+ * The generated HTML report in a real browser (Debian's Chromium driven by playwright-core; as root
+ * on Debian the set-up installs it when missing, see helpers/chromium.ts):
  * every chart renders with its data marks, nothing is logged as an error, nothing is fetched
  * from the network, and a screenshot is saved to test-output/report.png.
  */
@@ -7,9 +8,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, CHROMIUM_INSTALL_TIMEOUT_MS, chromiumExecutable } from '../helpers/chromium.js';
 import { useSampleStudy } from '../helpers/fixtures.js';
 
-const executablePath = process.env.SEGLAB_CHROMIUM ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
 const outputDir = new URL('../../test-output/', import.meta.url);
 
 let h: Awaited<ReturnType<typeof import('../helpers/harness.js').connect>>;
@@ -18,9 +19,9 @@ useSampleStudy((s) => ({ h, study_id } = s));
 
 let browser: Browser;
 beforeAll(async () => {
-  if (!executablePath) throw new Error('No Chromium found: install Debian\'s chromium package (apt-get install chromium) or set SEGLAB_CHROMIUM.');
-  browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
-}, 60_000);
+  // launch() gives the browser a fresh, empty profile (user data dir) of its own.
+  browser = await chromium.launch({ executablePath: await chromiumExecutable(), headless: true, args: CHROMIUM_ARGS });
+}, CHROMIUM_INSTALL_TIMEOUT_MS + 60_000);
 afterAll(() => browser?.close());
 
 describe('the HTML report in Chromium', () => {

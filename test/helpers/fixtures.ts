@@ -23,6 +23,21 @@ p5,p5@acme.example,Ed Park,free,0,2026-03-03,lead,churned
 p6,p6@acme.example,Flo Wu,team,300,2024-11-11,customer,expanded
 `;
 
+/** Interviews of the tiny study, as record_interview takes them (answers keyed by question). */
+export const tinyInterviews: { participant_id: string; answers: Record<string, unknown>; [key: string]: unknown }[] = [
+  { participant_id: 'p1', answers: { why: 'The price was fair and setup was quick', importance: 5, nps: 10, use_case: 'alpha', tools: ['Slack', 'Jira'], factors: ['Price', 'Speed', 'Trust'], team: 'yes' },
+    quotes: [{ text: 'The price was fair', question: 'why', themes: ['pricing'] }], themes: [{ code: 'fast setup', quote: 'setup was quick' }] },
+  { participant_id: 'p2', answers: { why: 'Speed of analysis for the whole team', importance: 4, nps: 9, use_case: 'Alpha', tools: ['Slack'], factors: ['speed', 'price'], team: true },
+    transcript: [{ speaker: 'Interviewer', text: 'What made you expand?' }, { speaker: 'Ben', text: 'Our designers wanted the integrations.' }] },
+  { participant_id: 'p3', answers: { why: 'Too expensive for what it does, pricing hurts', importance: 2, nps: 3, use_case: 'Beta', tools: ['Jira'], factors: ['Price', 'Trust', 'Speed'], team: 'no' },
+    quotes: [{ text: 'Too expensive for what it does', question: 'why', themes: ['pricing', 'churn_risk'] }], notes: 'Considering a cheaper competitor.' },
+  { participant_id: 'p4', answers: { why: 'Needed proof from references first', importance: 3, nps: 7, use_case: 'Gamma', tools: ['HubSpot', 'Slack'], factors: ['Trust'], team: false } },
+  { participant_id: 'p5', status: 'partial', answers: { importance: 1, nps: 0, use_case: 'Beta' } },
+];
+
+/** record_interview's answers argument from an object keyed by question. */
+export const answerList = (answers: Record<string, unknown>) => Object.entries(answers).map(([question, value]) => ({ question, value }));
+
 /**
  * Completed: p1–p4. Partial: p5. Not interviewed: p6.
  *   importance 5,4,2,3 (+1 partial)   nps 10,9,3,7   use_case Alpha,Alpha,Beta,Gamma
@@ -33,19 +48,7 @@ export async function seedTinyStudy(h: Harness): Promise<number> {
   const { study_id } = await h.ok('create_study', { name: 'Tiny', decision: 'What to build next' });
   await h.ok('add_questions', { study_id, questions: tinyQuestions });
   await h.ok('import_participants', { study_id, csv: tinyCsv });
-  const interviews = [
-    { participant_id: 'p1', answers: { why: 'The price was fair and setup was quick', importance: 5, nps: 10, use_case: 'alpha', tools: ['Slack', 'Jira'], factors: ['Price', 'Speed', 'Trust'], team: 'yes' },
-      quotes: [{ text: 'The price was fair', question: 'why', themes: ['pricing'] }], themes: [{ code: 'fast setup', quote: 'setup was quick' }] },
-    { participant_id: 'p2', answers: { why: 'Speed of analysis for the whole team', importance: 4, nps: 9, use_case: 'Alpha', tools: ['Slack'], factors: ['speed', 'price'], team: true },
-      transcript: [{ speaker: 'Interviewer', text: 'What made you expand?' }, { speaker: 'Ben', text: 'Our designers wanted the integrations.' }] },
-    { participant_id: 'p3', answers: { why: 'Too expensive for what it does, pricing hurts', importance: 2, nps: 3, use_case: 'Beta', tools: ['Jira'], factors: ['Price', 'Trust', 'Speed'], team: 'no' },
-      quotes: [{ text: 'Too expensive for what it does', question: 'why', themes: ['pricing', 'churn_risk'] }], notes: 'Considering a cheaper competitor.' },
-    { participant_id: 'p4', answers: { why: 'Needed proof from references first', importance: 3, nps: 7, use_case: 'Gamma', tools: ['HubSpot', 'Slack'], factors: ['Trust'], team: false } },
-    { participant_id: 'p5', status: 'partial', answers: { importance: 1, nps: 0, use_case: 'Beta' } },
-  ];
-  for (const { answers, ...rest } of interviews) {
-    await h.ok('record_interview', { study_id, ...rest, answers: Object.entries(answers).map(([question, value]) => ({ question, value })) });
-  }
+  for (const { answers, ...rest } of tinyInterviews) await h.ok('record_interview', { study_id, ...rest, answers: answerList(answers) });
   return study_id;
 }
 
@@ -65,17 +68,29 @@ export function useTinyStudy(ready: (state: { h: Harness; study_id: number }) =>
 }
 
 const sampleDir = new URL('../../data/sample-study/', import.meta.url);
+const sampleJson = (name: string) => JSON.parse(readFileSync(new URL(name, sampleDir), 'utf8'));
 
 /** The planted archetype of each sample participant (data/sample-study/ground-truth.json). */
-export const sampleArchetypes = (JSON.parse(readFileSync(new URL('ground-truth.json', sampleDir), 'utf8')) as { archetypes: Record<string, string> }).archetypes;
+export const sampleArchetypes = (sampleJson('ground-truth.json') as { archetypes: Record<string, string> }).archetypes;
+/** The four archetypes, in the order the k = 4 clustering numbers them. */
+export const ARCHETYPES = ['The Struggler', 'The Pragmatist', 'The Evaluator', 'The Advocate'] as const;
+
+/** The sample study's files: the study, its questions, the CRM export's path and the 46 interviews. */
+export const sampleStudy = {
+  ...(sampleJson('study.json') as { study: Record<string, any>; questions: Record<string, any>[] }),
+  participantsCsv: fileURLToPath(new URL('participants.csv', sampleDir)),
+  interviews: sampleJson('interviews.json') as Record<string, any>[],
+};
+
+/** Figures computed from the sample study's files by SciPy and scikit-learn (test/reference/sample_study.py). */
+export const sampleReference = JSON.parse(readFileSync(new URL('../fixtures/reference/sample-study.json', import.meta.url), 'utf8'));
 
 /** Loads the 48-customer sample study through the tools, as the demo does. */
 export async function seedSampleStudy(h: Harness): Promise<number> {
-  const sample = JSON.parse(readFileSync(new URL('study.json', sampleDir), 'utf8'));
-  const { study_id } = await h.ok('create_study', sample.study);
-  await h.ok('add_questions', { study_id, questions: sample.questions });
-  await h.ok('import_participants', { study_id, path: fileURLToPath(new URL('participants.csv', sampleDir)) });
-  for (const interview of JSON.parse(readFileSync(new URL('interviews.json', sampleDir), 'utf8'))) await h.ok('record_interview', { study_id, ...interview });
+  const { study_id } = await h.ok('create_study', sampleStudy.study);
+  await h.ok('add_questions', { study_id, questions: sampleStudy.questions });
+  await h.ok('import_participants', { study_id, path: sampleStudy.participantsCsv });
+  for (const interview of sampleStudy.interviews) await h.ok('record_interview', { study_id, ...interview });
   return study_id;
 }
 

@@ -1,0 +1,38 @@
+/** compareSegments: two segments, or one against the rest, checked against SciPy's Welch t-test on the sample files. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareSegments } from '../../src/app/comparison.js';
+import { sampleReference as ref } from '../helpers/fixtures.js';
+import { seedSampleSegmentation, tempStore } from '../helpers/stores.js';
+
+const store = tempStore();
+let segmentationId: number;
+let segmentOf: Record<string, number>;
+beforeAll(async () => ({ segmentationId, segmentOf } = await seedSampleSegmentation(store)));
+afterAll(() => store.close());
+
+describe('compareSegments', () => {
+  it('The Evaluator against The Advocate: evaluation days with the means, Welch p and Cohen\'s d of SciPy', () => {
+    const r = compareSegments(store, { segmentationId, a: 'the evaluator', b: segmentOf['The Advocate']!, limit: 50 });
+    const days = r.features.find((f) => f.column === 'attr.evaluation_days')!;
+    const expected = ref.evaluation_days_evaluator_vs_advocate;
+    expect(days.a).toBeCloseTo(ref.archetypes['The Evaluator'].evaluation_days_mean, 3);
+    expect(days.b).toBeCloseTo(ref.archetypes['The Advocate'].evaluation_days_mean, 3);
+    expect(days.test).toBe('welch_t');
+    expect(days.p).toBe(Math.round(expected.p * 1e6) / 1e6); // p is reported to 6 decimals: SciPy's 3.0e-8 is 0
+    expect(days.effect_size).toBeCloseTo(expected.cohen_d, 2);
+    expect(days.significant).toBe(true);
+    expect(days.description).toBe('evaluation_days: 111.8 in The Evaluator vs 21.3 in The Advocate');
+    // Strongest differences first: significant ones before the rest.
+    const firstInsignificant = r.features.findIndex((f) => !f.significant);
+    expect(r.features.slice(firstInsignificant).every((f) => !f.significant)).toBe(true);
+  });
+
+  it('one segment against the rest, and refuses the same segment twice', () => {
+    const r = compareSegments(store, { segmentationId, a: segmentOf['The Pragmatist']!, limit: 5 });
+    expect(r.features).toHaveLength(5);
+    const usesSurveys = r.features.find((f) => f.column === 'answer.primary_use_case=Survey analysis') ?? r.features[0]!;
+    expect(usesSurveys.n_a + usesSurveys.n_b).toBeGreaterThan(40);
+    expect(() => compareSegments(store, { segmentationId, a: 1, b: '1', limit: 5 })).toThrow(/same segment/);
+    expect(() => compareSegments(store, { segmentationId, a: 'Nobody', limit: 5 })).toThrow(/a: no segment "Nobody"/);
+  });
+});
