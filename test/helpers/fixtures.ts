@@ -1,6 +1,7 @@
 /** A small study with every question type and hand-checkable answers, built through the tools. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll } from 'vitest';
 import { connect, type Harness } from './harness.js';
 
@@ -98,3 +99,6 @@ export async function seedSampleStudy(h: Harness): Promise<number> {
 export function useSampleStudy(ready: (state: { h: Harness; study_id: number }) => void): void {
   useSeededStudy(seedSampleStudy, ready, 30_000);
 }
+
+/** The sample's CRM export as records keyed by column (every value a string, as in the file). */
+export const sampleRows = (): Record<string, string>[] => parseCsv(readFileSync(sampleStudy.participantsCsv, 'utf8'), { columns: true });

@@ -1,0 +1,43 @@
+/** segmentationView: segments with profiles and persona cards whose claims cite members, and member pages. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { segmentationView } from '../../src/app/segmentation-view.js';
+import { sampleArchetypes } from '../helpers/fixtures.js';
+import { seedSampleSegmentation, tempStore } from '../helpers/stores.js';
+
+const store = tempStore();
+let segmentationId: number;
+beforeAll(async () => ({ segmentationId } = await seedSampleSegmentation(store)));
+afterAll(() => store.close());
+
+describe('segmentationView', () => {
+  it('each persona claim cites members of its own segment', () => {
+    const r = segmentationView(store, { segmentationId, limit: 10 });
+    const segmentOfMember = new Map(store.segmentations.members(segmentationId).map((m) => [m.participant_id, m.segment_id]));
+    expect(r.segments.map((s) => [s.size, s.share])).toEqual([[12, 0.25], [12, 0.25], [12, 0.25], [12, 0.25]]);
+    for (const s of r.segments) {
+      const p = s.persona;
+      const claims = [p.role, ...p.context, ...p.goals, ...p.frustrations, ...p.behaviours].filter((c) => c !== null);
+      expect(claims.length, s.name!).toBeGreaterThan(3);
+      for (const c of claims) for (const id of c!.participant_ids) expect(segmentOfMember.get(id), `${c!.text} cites ${id}`).toBe(s.segment_id);
+      expect(p.name).toBe(s.name);
+    }
+  });
+
+  it('pages through every member once, and focuses on one segment by name', () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = segmentationView(store, { segmentationId, limit: 7, cursor });
+      expect(page.members.total).toBe(48);
+      seen.push(...page.members.participants.map((m) => m.participant_id));
+      cursor = page.members.next_cursor ?? undefined;
+    } while (cursor);
+    expect(seen).toHaveLength(48);
+    expect(new Set(seen).size).toBe(48);
+    const one = segmentationView(store, { segmentationId, segment: 'THE EVALUATOR', limit: 50 });
+    expect(one.segments.map((s) => s.name)).toEqual(['The Evaluator']);
+    expect(one.members.total).toBe(12);
+    expect(one.members.participants.every((m) => sampleArchetypes[m.participant_id] === 'The Evaluator')).toBe(true);
+    expect(() => segmentationView(store, { segmentationId, cursor: 'nonsense', limit: 5 })).toThrow(/cursor is not valid/);
+  });
+});
