@@ -1,0 +1,37 @@
+/** What the segmentation use cases share: finding a segment, a rule in words, loading members with their data. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { definitionText, loadSegmentation, resolveSegment } from '../../src/app/segmentations.js';
+import { sampleArchetypes } from '../helpers/fixtures.js';
+import { seedSampleSegmentation, tempStore } from '../helpers/stores.js';
+
+const store = tempStore();
+let segmentationId: number;
+let segmentOf: Record<string, number>;
+beforeAll(async () => ({ segmentationId, segmentOf } = await seedSampleSegmentation(store)));
+afterAll(() => store.close());
+
+describe('segmentations', () => {
+  it('loads every member once, grouped by segment, with their current data', () => {
+    const loaded = loadSegmentation(store, segmentationId);
+    expect(loaded.facts).toHaveLength(48);
+    expect(loaded.population).toBe(48);
+    loaded.segments.forEach((s, g) => {
+      expect(loaded.groups[g]).toHaveLength(12);
+      for (const i of loaded.groups[g]!) expect(sampleArchetypes[loaded.facts[i]!.participant_id]).toBe(s.name);
+    });
+  });
+
+  it('finds a segment by number, digits or name (any case) and lists the segments when it cannot', () => {
+    const { segments } = loadSegmentation(store, segmentationId);
+    const advocate = segmentOf['The Advocate']!;
+    expect([resolveSegment(segments, advocate), resolveSegment(segments, String(advocate)), resolveSegment(segments, ' the advocate ')].map((s) => s.segment_id)).toEqual([advocate, advocate, advocate]);
+    expect(() => resolveSegment(segments, 'Nobody', 'b')).toThrow(/^b: no segment "Nobody" in this segmentation; segments: 1 "The /);
+  });
+
+  it('states a rule segment\'s definition in words, and none for a k-means centre', () => {
+    expect(definitionText('rules', { conditions: [{ field: 'attr.mrr', op: 'gte', value: 500 }, { field: 'tag', op: 'in', value: ['churned', 'new'] }] })).toMatch(/^attr\.mrr ≥ 500 AND tag/);
+    expect(definitionText('rules', { conditions: [] })).toBe('everyone else');
+    expect(definitionText('rfm', { label: 'R·F cells [45][45]' })).toBe('R·F cells [45][45]');
+    expect(definitionText('kmeans', { centre: [0, 1] })).toBeNull();
+  });
+});
