@@ -19,7 +19,7 @@ function importCopies(copies: Record<string, string>) {
   const rows = sampleRows();
   const header = Object.keys(rows[0]!);
   const lines = Object.entries(copies).map(([id, of]) => {
-    const row = { ...rows.find((r) => r.participant_id === of)!, participant_id: id, email: `${id.toLowerCase()}@copy.example` };
+    const row: Record<string, string> = { ...rows.find((r) => r.participant_id === of)!, participant_id: id, email: `${id.toLowerCase()}@copy.example` };
     return header.map((c) => JSON.stringify(row[c])).join(',');
   });
   importParticipants(store, localFiles(), { studyId, csv: [header.join(','), ...lines].join('\n'), onDuplicate: 'error', skipInvalid: false, dryRun: false });

@@ -27,7 +27,7 @@ describe('clusterParticipants', () => {
   });
 
   it('the same seed gives the same segments', async () => {
-    const args = { studyId, k: 3, features: ['answer.buying_factors', 'attr.logins_30d'], seed: 11, bootstraps: 3 } as const;
+    const args = { studyId, k: 3, features: ['answer.buying_factors', 'attr.logins_30d'], seed: 11, bootstraps: 3 };
     const [a, b] = [await clusterParticipants(store, args), await clusterParticipants(store, args)];
     const of = (id: number) => store.segmentations.members(id).map((m) => [m.participant_id, m.segment_id]);
     expect(of(b.segmentation_id)).toEqual(of(a.segmentation_id));

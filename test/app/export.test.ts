@@ -48,8 +48,8 @@ describe('exportSegments', () => {
   it('JSON pages cover every member once', () => {
     const first = exportSegments(store, files, { ...options, segmentationId, format: 'json', limit: 30 });
     const second = exportSegments(store, files, { ...options, segmentationId, format: 'json', limit: 30, cursor: first.next_cursor! });
-    expect([first.rows.length, second.rows.length, second.next_cursor]).toEqual([30, 18, null]);
-    expect(new Set([...first.rows, ...second.rows].map((r) => r.participant_id)).size).toBe(48);
+    expect([first.rows!.length, second.rows!.length, second.next_cursor]).toEqual([30, 18, null]);
+    expect(new Set([...first.rows!, ...second.rows!].map((r) => r.participant_id)).size).toBe(48);
     expect(first.path).toBeNull();
   });
 });
