@@ -37,7 +37,7 @@ export const tinyInterviews: { participant_id: string; answers: Record<string, u
 ];
 
 /** record_interview's answers argument from an object keyed by question. */
-export const answerList = (answers: Record<string, unknown>) => Object.entries(answers).map(([question, value]) => ({ question, value }));
+export const answerList = <V>(answers: Record<string, V>) => Object.entries(answers).map(([question, value]) => ({ question, value }));
 
 /**
  * Completed: p1–p4. Partial: p5. Not interviewed: p6.
