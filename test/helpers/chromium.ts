@@ -24,22 +24,28 @@ export const CHROMIUM_INSTALL_TIMEOUT_MS = 10 * 60_000;
 /** Flags Chromium needs in a sandboxed, offline container (no GPU, no background requests, root). */
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-const installed = () => CANDIDATES.find((p) => existsSync(p));
+interface Machine {
+  /** Where a Chromium may already be. */
+  candidates: string[];
+  /** SEGLAB_CHROMIUM. */
+  given: string | undefined;
+  root: boolean;
+}
+const thisMachine = (): Machine => ({ candidates: CANDIDATES, given: process.env.SEGLAB_CHROMIUM, root: process.getuid?.() === 0 });
 
-export async function chromiumExecutable(): Promise<string> {
-  const given = process.env.SEGLAB_CHROMIUM;
+export async function chromiumExecutable({ candidates, given, root }: Machine = thisMachine()): Promise<string> {
+  const installed = () => candidates.find((p) => existsSync(p));
   if (given) {
     if (!existsSync(given)) throw new Error(`SEGLAB_CHROMIUM is "${given}", and no file is there.`);
     return given;
   }
   const found = installed();
   if (found) return found;
-  const root = process.getuid?.() === 0;
   const apt = process.platform === 'linux' && existsSync('/usr/bin/apt-get');
   if (!root || !apt) {
     throw new Error(`The browser test needs Chromium and found none. Install Debian's: \`${INSTALL_COMMAND}\` (or set SEGLAB_CHROMIUM to a Chromium or Chrome binary).`);
   }
-  await withInstallLock(async () => {
+  await withInstallLock(installed, async () => {
     if (installed()) return; // another test process installed it while this one waited
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     const options = { env, maxBuffer: 64 * 1024 * 1024 };
@@ -58,7 +64,7 @@ export async function chromiumExecutable(): Promise<string> {
   return after;
 }
 
-async function withInstallLock(work: () => Promise<void>): Promise<void> {
+async function withInstallLock(installed: () => string | undefined, work: () => Promise<void>): Promise<void> {
   const deadline = Date.now() + CHROMIUM_INSTALL_TIMEOUT_MS;
   for (;;) {
     try {
