@@ -1,26 +1,12 @@
 /** Pure segmentation pieces: encoding, RFM, prioritization, typing tool, distinctive words, migration. */
 import { describe, expect, it } from 'vitest';
 import { encodeParticipants, fitEncoding, heavyTailed, rawValues } from '../../src/domain/segments/encoding.js';
-import type { ParticipantFacts, StudyCatalog } from '../../src/domain/segments/facts.js';
 import { normalizeWeights, rankSegments, scaleToScores } from '../../src/domain/segments/prioritize.js';
 import { quintileScores, rfmSegment, RFM_SEGMENTS, scoreRfm } from '../../src/domain/segments/rfm.js';
 import { typingTool } from '../../src/domain/segments/typing-tool.js';
 import { distinctiveWords } from '../../src/domain/segments/words.js';
 import { centreDistances, matchSegments } from '../../src/domain/segments/migration.js';
-
-function fact(id: number, answers: Record<string, unknown>, attributes: Record<string, number | string | boolean> = {}, themes: string[] = []): ParticipantFacts {
-  return { id, participant_id: `p${id}`, email: null, name: null, attributes, answers: new Map(Object.entries(answers)) as ParticipantFacts['answers'], themes: new Set(themes), tags: [], status: 'completed' };
-}
-
-const catalog: StudyCatalog = {
-  questions: [
-    { id: 1, key: 'score', type: 'scale', text: 'Score', options: null, scale_min: 1, scale_max: 5, min_label: null, max_label: null, max_selections: null, required: false, probing_depth: null, position: 1 },
-    { id: 2, key: 'pick', type: 'single_choice', text: 'Pick', options: ['A', 'B'], scale_min: null, scale_max: null, min_label: null, max_label: null, max_selections: null, required: false, probing_depth: null, position: 2 },
-    { id: 3, key: 'rank', type: 'ranking', text: 'Rank', options: ['X', 'Y', 'Z'], scale_min: null, scale_max: null, min_label: null, max_label: null, max_selections: null, required: false, probing_depth: null, position: 3 },
-  ],
-  attributes: [{ name: 'mrr', type: 'number' }, { name: 'tier', type: 'category' }],
-  themes: ['pricing'],
-};
+import { catalog, fact } from '../helpers/facts.js';
 
 describe('encoding', () => {
   it('standardizes like StandardScaler and scales a k-column feature by 1/√k', () => {

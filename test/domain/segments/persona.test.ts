@@ -1,0 +1,55 @@
+/** Persona cards built from data only: every claim with the participants it rests on. */
+import { describe, expect, it } from 'vitest';
+import { personaCard } from '../../../src/domain/segments/persona.js';
+import type { FeatureComparison } from '../../../src/domain/segments/profile.js';
+import { catalog, fact } from '../../helpers/facts.js';
+
+const study = { ...catalog, attributes: [...catalog.attributes, { name: 'role', type: 'category' as const }], themes: ['pricing', 'fast_setup'] };
+const members = [
+  fact(1, {}, { role: 'admin', tier: 'gold', mrr: 150 }, ['pricing', 'fast_setup'], ['churned']),
+  fact(2, {}, { role: 'admin', tier: 'gold', mrr: 90 }, ['pricing'], ['churned']),
+  fact(3, {}, { role: 'admin', tier: 'gold', mrr: 300 }, ['pricing', 'fast_setup'], ['new']),
+  fact(4, {}, { role: 'analyst', tier: 'silver', mrr: 120 }, []),
+];
+const rest = [fact(5, {}, { tier: 'silver' }, ['pricing']), fact(6, {}), fact(7, {}), fact(8, {})];
+const higherMrr: FeatureComparison = { column: 'attr.mrr', field: 'attr.mrr', option: null, measure: 'mean', a: 165, b: 100, n_a: 4, n_b: 4, difference: 65, effect_size: 1.2, effect_measure: 'cohen_d', test: 'welch_t', p: 0.01, q: 0.02, significant: true, description: 'mrr: 165 in segment vs 100 elsewhere' };
+
+const card = personaCard({
+  name: 'The Admin',
+  narrative: null,
+  members,
+  rest,
+  catalog: study,
+  distinguishing: [higherMrr],
+  evidence: [{ participant: 2, code: 'pricing', evidence: 'Too expensive for us' }],
+  texts: [
+    { participant: 1, kind: 'answer', question: 'ideal_outcome', text: 'Everything in one place' },
+    { participant: 3, kind: 'answer', question: 'ideal_outcome', text: 'Everything in one place' },
+    { participant: 5, kind: 'answer', question: 'ideal_outcome', text: 'Not a member' },
+  ],
+  quote: { text: 'Too expensive for us', participant_id: 'p2' },
+});
+
+describe('personaCard', () => {
+  it('role and context: the most common values and tags among members, with who holds them', () => {
+    expect(card.role).toEqual({ text: 'admin (3 of 4)', participant_ids: ['p1', 'p2', 'p3'] });
+    expect(card.context).toEqual([
+      { text: 'tier: gold (75%)', participant_ids: ['p1', 'p2', 'p3'] },
+      { text: 'tagged churned (50%)', participant_ids: ['p1', 'p2'] }, // "new" (25%) is under 30%
+    ]);
+  });
+
+  it('themes over-represented among members: pains are frustrations, the rest goals; outcome answers are goals', () => {
+    // pricing: 75% of members vs 1 of 4 elsewhere; its evidence reads as a pain ("expens").
+    expect(card.frustrations).toEqual([{ text: 'pricing (75% vs 25% elsewhere): "Too expensive for us"', participant_ids: ['p1', 'p2', 'p3'] }]);
+    expect(card.goals).toEqual([
+      { text: 'fast setup (50% vs 0% elsewhere)', participant_ids: ['p1', 'p3'] },
+      { text: '"Everything in one place"', participant_ids: ['p1', 'p3'] }, // said by two members: one claim
+    ]);
+  });
+
+  it('behaviours cite the members on the segment\'s side of the rest\'s mean', () => {
+    expect(card.behaviours).toEqual([{ text: 'mrr: 165 in segment vs 100 elsewhere', participant_ids: ['p1', 'p3', 'p4'] }]);
+    expect(card).toMatchObject({ name: 'The Admin', quote: { participant_id: 'p2' }, narrative: null });
+  });
+});
