@@ -24,8 +24,8 @@ function truncate(text: string, max: number): string {
 }
 
 function frame(chart: Chart, height: number, body: string, description: string): string {
-  const titleId = `${chart.id}-title`;
-  const descId = `${chart.id}-desc`;
+  const titleId = escapeXml(`${chart.id}-title`);
+  const descId = escapeXml(`${chart.id}-desc`);
   const subtitle = chart.subtitle ? `<text x="0" y="38" font-size="12" fill="#555">${escapeXml(truncate(chart.subtitle, 100))}</text>` : '';
   return `<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="${escapeXml(chart.id)}" data-kind="${chart.kind}" role="img" aria-labelledby="${titleId} ${descId}" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" ${FONT}>
 <title id="${titleId}">${escapeXml(chart.title)}</title>
