@@ -95,6 +95,31 @@ export async function seedSampleStudy(h: Harness): Promise<number> {
   return study_id;
 }
 
+/** The sample study with its k = 4 segmentation through the tools, each segment named after its archetype. */
+export interface SampleSegmentation {
+  h: Harness;
+  study_id: number;
+  /** The segmentation id. */
+  seg: number;
+  /** Segment number of each archetype in `seg`. */
+  segmentOf: Record<string, number>;
+}
+
+/** The sample study clustered with k = 4 (which recovers the planted archetypes) and named, once for the file's tests. */
+export function useSampleSegmentation(ready: (state: SampleSegmentation) => void): void {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await connect();
+    const study_id = await seedSampleStudy(h);
+    const seg: number = (await h.ok('cluster_participants', { study_id, k: 4, bootstraps: 5 })).segmentation_id;
+    const segmentOf: Record<string, number> = {};
+    for (const m of h.store.segmentations.members(seg)) segmentOf[sampleArchetypes[m.participant_id]!] = m.segment_id;
+    for (const [name, segment_id] of Object.entries(segmentOf)) await h.ok('update_segment', { segmentation_id: seg, segment_id, name });
+    ready({ h, study_id, seg, segmentOf });
+  }, 60_000);
+  afterAll(() => h.close());
+}
+
 /** The sample study, loaded once for the file's tests. */
 export function useSampleStudy(ready: (state: { h: Harness; study_id: number }) => void): void {
   useSeededStudy(seedSampleStudy, ready, 30_000);

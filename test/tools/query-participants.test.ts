@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Harness } from '../helpers/harness.js';
-import { useTinyStudy } from '../helpers/fixtures.js';
+import { useSampleSegmentation, useTinyStudy } from '../helpers/fixtures.js';
 
 let h: Harness;
 let study_id: number;
@@ -85,5 +85,26 @@ describe('query_participants', () => {
     expect(await h.fail('query_participants', { study_id, where: [{ field: 'plan', op: 'eq', value: 'pro' }] })).toMatch(/Unknown field "plan"\. Fields: attr\.<name>/);
     expect(await h.fail('query_participants', { study_id, where: [{ field: 'tag', op: 'like', value: 'x' }] })).toMatch(/op.*expected one of "eq"\|"neq"/);
     expect(await h.fail('query_participants', { study_id, text: '?!' })).toMatch(/no words to search for/);
+  });
+});
+
+describe('query_participants: the segment field', () => {
+  let h: Harness;
+  let study_id: number;
+  let seg: number;
+  let segmentOf: Record<string, number>;
+  useSampleSegmentation((s) => ({ h, study_id, seg, segmentOf } = s));
+
+  it('selects members by segment name or number in the latest or a given segmentation', async () => {
+    const byName = await h.ok('query_participants', { study_id, segmentation_id: seg, where: [{ field: 'segment', op: 'eq', value: 'The Pragmatist' }], limit: 50 });
+    expect(byName.total).toBe(12);
+    expect(byName.participants[0].values.segment).toBe('The Pragmatist');
+    const byNumber = await h.ok('query_participants', { study_id, segmentation_id: seg, where: [{ field: 'segment', op: 'in', value: [segmentOf['The Pragmatist'], segmentOf['The Advocate']] }], limit: 1 });
+    expect(byNumber.total).toBe(24);
+    const not = await h.ok('query_participants', { study_id, segmentation_id: seg, where: [{ field: 'segment', op: 'neq', value: 'The Pragmatist' }], limit: 1 });
+    expect(not.total).toBe(36);
+    expect(await h.fail('query_participants', { study_id, segmentation_id: 12345, where: [{ field: 'segment', op: 'eq', value: 1 }] })).toMatch(/no segmentation 12345/);
+    const fresh = await h.ok('create_study', { name: 'No segments yet' });
+    expect(await h.fail('query_participants', { study_id: fresh.study_id, where: [{ field: 'segment', op: 'eq', value: 1 }] })).toMatch(/needs a segmentation/);
   });
 });

@@ -1,0 +1,64 @@
+/** crosstab through the MCP client, on the sample study and its k = 4 segmentation. */
+import { fisherExact } from '../../src/domain/significance.js';
+import { describe, expect, it } from 'vitest';
+import type { Harness } from '../helpers/harness.js';
+import { sampleReference, useSampleSegmentation } from '../helpers/fixtures.js';
+
+let h: Harness;
+let study_id: number;
+let seg: number;
+useSampleSegmentation((s) => ({ h, study_id, seg } = s));
+
+describe('crosstab', () => {
+  it('segment × single choice: counts, shares, tests and flagged cells', async () => {
+    const r = await h.ok('crosstab', { study_id, rows: 'segment', columns: 'answer.primary_use_case' });
+    const ref = sampleReference.archetype_by_use_case;
+    expect(r.rows.categories).toEqual(ref.rows);
+    expect(r.columns.categories.slice().sort()).toEqual([...ref.columns].sort());
+    expect(r.n).toBe(46); // answered by 46
+    // The table and its statistics as SciPy's chi2_contingency computes them from the sample's files.
+    ref.rows.forEach((row: string, i: number) => ref.columns.forEach((column: string, j: number) => expect(r.counts[i][r.columns.categories.indexOf(column)], `${row} × ${column}`).toBe(ref.counts[i][j])));
+    expect(r.statistics.chi_square).toBeCloseTo(ref.chi_square, 3);
+    expect(r.statistics.df).toBe(ref.df);
+    expect(r.statistics.p).toBeCloseTo(ref.p, 8);
+    expect(r.statistics.cramers_v).toBeCloseTo(ref.cramers_v, 3);
+    for (const row of r.row_shares) expect(row.reduce((s: number, x: number) => s + x, 0)).toBeCloseTo(1, 3);
+    const pragmatistSurvey = r.flagged.find((f: any) => f.row === 'The Pragmatist' && f.column === 'Survey analysis');
+    expect(pragmatistSurvey).toMatchObject({ direction: 'more' });
+    expect(pragmatistSurvey.residual).toBeGreaterThan(1.96);
+    expect(r.warnings.join(' ')).toMatch(/Expected counts are small/);
+  });
+
+  it('ranks as categories, 2×2 tables with Fisher, tags tested per tag, scales binned', async () => {
+    const yesNo = await h.ok('crosstab', { study_id, rows: 'answer.team_usage', columns: 'answer.buying_factors:Price', bins: 'auto' });
+    expect(yesNo.columns.note).toMatch(/rank given to Price/);
+    const two = await h.ok('crosstab', { study_id, rows: 'answer.team_usage', columns: 'attr.plan' });
+    expect(two.statistics).not.toBeNull();
+    const tags = await h.ok('crosstab', { study_id, rows: 'tag', columns: 'answer.team_usage' });
+    expect(tags.statistics).toBeNull();
+    expect(tags.rows.multi).toBe(true);
+    const priceSensitive = tags.per_option.find((o: any) => o.option === 'price-sensitive');
+    expect(priceSensitive.q).toBeLessThan(0.05);
+    const nps = await h.ok('crosstab', { study_id, rows: 'answer.core_value_importance', columns: 'segment', bins: 'top2' });
+    expect(nps.rows.categories).toEqual(['top 2 (9–10)', 'rest']);
+    const thirds = await h.ok('crosstab', { study_id, rows: 'answer.core_value_importance', columns: 'segment', bins: 'thirds' });
+    expect(thirds.rows.categories).toEqual(['low (1–4)', 'mid (5–7)', 'high (8–10)']);
+    const small = await h.ok('crosstab', { study_id, rows: 'answer.team_usage', columns: 'segment', segmentation_id: seg });
+    expect(small.columns.categories).toHaveLength(4);
+    // A 2×2 table with small expected counts: Fisher's exact test, and the warning says to prefer it.
+    const enterprise = await h.ok('segment_by_rules', { study_id, segments: [{ name: 'Enterprise plan', where: [{ field: 'attr.plan', op: 'eq', value: 'Enterprise' }] }], rest_name: 'Other plans' });
+    const fisher = await h.ok('crosstab', { study_id, rows: 'answer.team_usage', columns: 'segment', segmentation_id: enterprise.segmentation_id });
+    expect(fisher.rows.categories).toEqual(['yes', 'no']);
+    expect(fisher.columns.categories).toEqual(['Enterprise plan', 'Other plans']);
+    const [[a, b], [c, d]] = fisher.counts;
+    expect(fisher.statistics.fisher_p).toBeCloseTo(fisherExact(a, b, c, d), 8);
+    expect(fisher.warnings.join(' ')).toMatch(/prefer Fisher's exact test/);
+  });
+
+  it('explains fields it cannot tabulate', async () => {
+    expect(await h.fail('crosstab', { study_id, rows: 'answer.discovery_context', columns: 'segment' })).toMatch(/open-ended.*theme/);
+    expect(await h.fail('crosstab', { study_id, rows: 'segment', columns: 'segment' })).toMatch(/same field/);
+    expect(await h.fail('crosstab', { study_id, rows: 'attr.company', columns: 'segment' })).toMatch(/more than 30 categories/);
+    expect(await h.fail('crosstab', { study_id, rows: 'answer.core_value_importance', columns: 'segment', bins: 'nps' })).toMatch(/needs a 0–10 scale/);
+  });
+});

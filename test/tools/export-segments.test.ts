@@ -1,0 +1,38 @@
+/** export_segments through the MCP client. */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { Harness } from '../helpers/harness.js';
+import { useSampleSegmentation } from '../helpers/fixtures.js';
+
+let h: Harness;
+let study_id: number;
+let seg: number;
+useSampleSegmentation((s) => ({ h, study_id, seg } = s));
+
+describe('export_segments', () => {
+  it('CSV for HubSpot with formula-safe cells, and paginated JSON', async () => {
+    await h.ok('import_participants', { study_id, csv: 'participant_id,email,name\nZ1,z1@x.example,"=HYPERLINK(""http://evil"")"\n' });
+    const csv = await h.ok('export_segments', { segmentation_id: seg, crm: 'hubspot' });
+    expect(csv.columns).toEqual(['Email', 'First Name', 'Last Name', 'seglab_participant_id', 'seglab_segment']);
+    expect(csv.total).toBe(48);
+    const lines = csv.csv.trim().split('\r\n');
+    expect(lines).toHaveLength(49);
+    expect(lines.find((l: string) => l.includes(',C1023,'))).toMatch(/,The Pragmatist$/);
+    expect(readFileSync(csv.path, 'utf8')).toBe(csv.csv);
+    const result: any = await h.call('export_segments', { segmentation_id: seg });
+    expect(result.content.find((c: any) => c.type === 'resource_link').uri).toMatch(/^file:.*segmentation-\d+-generic\.csv$/);
+
+    // A name that a spreadsheet would execute is escaped with a leading quote.
+    const rules = await h.ok('segment_by_rules', { study_id, segments: [{ name: '=cmd|calc', where: [{ field: 'participant_id', op: 'eq', value: 'Z1' }] }] });
+    const risky = await h.ok('export_segments', { segmentation_id: rules.segmentation_id });
+    expect(risky.csv).toContain(`"'=HYPERLINK(""http://evil"")"`);
+    expect(risky.csv).toContain(`'=cmd|calc`);
+
+    const page1 = await h.ok('export_segments', { segmentation_id: seg, format: 'json', limit: 30 });
+    expect(page1.rows).toHaveLength(30);
+    const page2 = await h.ok('export_segments', { segmentation_id: seg, format: 'json', limit: 30, cursor: page1.next_cursor });
+    expect(page2.rows).toHaveLength(18);
+    expect(page2.next_cursor).toBeNull();
+    expect(new Set([...page1.rows, ...page2.rows].map((r: any) => r.participant_id)).size).toBe(48);
+  });
+});

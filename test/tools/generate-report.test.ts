@@ -1,0 +1,87 @@
+/** generate_report and the report resources through the MCP client; the report worker for a file database. */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildReport } from '../../src/report/build.js';
+import { analysesOnWorker } from '../../src/report/parallel.js';
+import { Store } from '../../src/store/index.js';
+import { describe, expect, it } from 'vitest';
+import type { Harness } from '../helpers/harness.js';
+import { useSampleSegmentation } from '../helpers/fixtures.js';
+
+let h: Harness;
+let study_id: number;
+let seg: number;
+useSampleSegmentation((s) => ({ h, study_id, seg } = s));
+
+describe('generate_report', () => {
+  it('writes Markdown, HTML and JSON with every section, and serves them as resources', async () => {
+    await h.ok('prioritize_segments', { segmentation_id: seg, derive: { revenue_potential: 'attr.mrr' } });
+    const r = await h.ok('generate_report', { study_id, segmentation_id: seg });
+    expect(r.segmentation_id).toBe(seg);
+    expect(r.sections).toEqual(expect.arrayContaining(['summary', 'method', 'questions', 'themes', 'segments', 'comparison', 'validation', 'prioritization', 'crosstabs_and_drivers', 'appendix']));
+    for (const f of ['markdown', 'html', 'json'] as const) expect(existsSync(r.files[f])).toBe(true);
+    expect(r.markdown).toMatch(/^# Beacon/);
+    expect(r.markdown).toMatch(/## Segments[\s\S]*The Pragmatist[\s\S]*\*\*Beachhead:\*\*/);
+    expect(r.markdown).toMatch(/### Validation/);
+    const json = JSON.parse(readFileSync(r.files.json, 'utf8'));
+    expect(json.segmentation.segments).toHaveLength(4);
+    expect(json.questions.map((q: any) => q.key)).toEqual(['core_value_importance', 'primary_use_case', 'buying_factors', 'team_usage']);
+    expect(json.method.lifecycle_groups.find((g: any) => g.group.startsWith('churned')).participants).toBeGreaterThan(0);
+    const scale = json.questions[0].chart;
+    expect(scale.items.map((i: any) => i.label)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']); // the whole scale
+    const html = readFileSync(r.files.html, 'utf8');
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
+    expect(html.match(/<svg /g)).toHaveLength(r.charts);
+
+    const read = await h.client.readResource({ uri: r.resources.html });
+    expect(read.contents[0]).toMatchObject({ mimeType: 'text/html' });
+    expect((read.contents[0] as { text: string }).text).toBe(html);
+    const md = await h.client.readResource({ uri: `seglab://studies/${study_id}/report.md` });
+    expect((md.contents[0] as { text: string }).text).toBe(r.markdown);
+    const { resourceTemplates } = await h.client.listResourceTemplates();
+    expect(resourceTemplates.map((t) => t.uriTemplate)).toEqual(expect.arrayContaining(['seglab://studies/{study_id}/report.md', 'seglab://studies/{study_id}/report.html', 'seglab://studies/{study_id}/report.json']));
+  });
+
+  it('computes the analyses on a worker thread for a file database, with the same report as on one thread', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'seglab-report-')), 'copy.db');
+    h.store.db.exec(`VACUUM INTO '${path}'`);
+    const copy = Store.open(path);
+    try {
+      const serial = await buildReport(copy, study_id, seg, { parallelFrom: Infinity });
+      const parallel = await buildReport(copy, study_id, seg, { parallelFrom: 0 });
+      const { generated_at: _a, ...one } = serial;
+      const { generated_at: _b, ...two } = parallel;
+      expect(two).toEqual(one);
+      expect(one.drivers).not.toBeNull();
+      expect(one.questions.length).toBeGreaterThan(0);
+      // A worker that cannot open the file reports why instead of hanging.
+      await expect(analysesOnWorker(join(tmpdir(), 'no-such-seglab.db'), study_id, seg, 0)).rejects.toThrow(/report analyses: .*(unable to open|does not exist|no such file)/i);
+    } finally {
+      copy.close();
+    }
+  });
+
+  it('returns JSON, an HTML link, or PNG charts', async () => {
+    const json = await h.ok('generate_report', { study_id, segmentation_id: seg, format: 'json' });
+    expect(json.report.study.study_id).toBe(study_id);
+    expect(json.markdown).toBeUndefined();
+    const html: any = await h.call('generate_report', { study_id, segmentation_id: seg, format: 'html', include_chart_images: true });
+    expect(html.structuredContent.markdown).toBeUndefined();
+    expect(html.content.filter((c: any) => c.type === 'resource_link').map((c: any) => c.uri)).toContain(`seglab://studies/${study_id}/report.html`);
+    const images = html.content.filter((c: any) => c.type === 'image');
+    expect(images.length).toBe(Math.min(12, html.structuredContent.charts));
+    const png = Buffer.from(images[0].data, 'base64');
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(png.readUInt32BE(16)).toBe(1280); // 640 px wide at 2×
+  });
+
+  it('reports a study with no segmentation yet, and refuses another study\'s segmentation', async () => {
+    const other = await h.ok('create_study', { name: 'Empty study', decision: 'Nothing yet' });
+    const r = await h.ok('generate_report', { study_id: other.study_id });
+    expect(r.segmentation_id).toBeNull();
+    expect(r.sections).toEqual(['summary', 'method']);
+    expect(r.markdown).toMatch(/0 participants/);
+    expect(await h.fail('generate_report', { study_id: other.study_id, segmentation_id: seg })).toMatch(/belongs to another study/);
+  });
+});
