@@ -85,16 +85,19 @@ export class InterviewStore {
     );
     for (const answer of write.answers) upsertAnswer.run(write.participantId, answer.questionId, toStored(answer.value), at);
 
+    // Whether a quote is new is read before the upsert: comparing created_at with this call's time
+    // counted a quote recorded again within the same millisecond as added.
+    const findQuote = prepared(this.db, 'SELECT 1 FROM quotes WHERE participant_id = ? AND text = ?');
     const insertQuote = prepared(this.db, 
       `INSERT INTO quotes (participant_id, question_id, text, created_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (participant_id, text) DO UPDATE SET question_id = COALESCE(excluded.question_id, question_id)
-       RETURNING id, (created_at = ?) AS fresh`,
+       RETURNING id`,
     );
     let quotesAdded = 0;
     let themesAdded = 0;
     for (const quote of write.quotes) {
-      const row = insertQuote.get(write.participantId, quote.questionId, quote.text, at, at) as { id: number; fresh: number };
-      quotesAdded += row.fresh;
+      if (findQuote.get(write.participantId, quote.text) === undefined) quotesAdded++;
+      const row = insertQuote.get(write.participantId, quote.questionId, quote.text, at) as { id: number };
       for (const code of quote.themes) {
         themesAdded += this.addEvidence(write.studyId, write.participantId, code, quote.text, quote.questionId, row.id, at);
       }

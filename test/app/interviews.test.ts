@@ -1,5 +1,5 @@
 /** recordInterview and codeThemes: every problem at once, nothing half-saved, re-recording idempotent. */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { codeThemes, recordInterview, type InterviewRecord } from '../../src/app/interviews.js';
 import { participantProfile } from '../../src/app/participants.js';
 import { studyDetail } from '../../src/app/studies.js';
@@ -24,6 +24,14 @@ describe('recordInterview', () => {
     expect(once.warnings[0]).toMatch(/Required question\(s\) without an answer: why, team\. Record them, or set status "partial"\./);
     const twice = record('p6', { answers: answerList({ importance: 4 }), quotes: [{ text: 'It is fine', themes: ['fine_enough'] }] });
     expect(twice).toMatchObject({ quotes_added: 0, themes_added: 0, answers_total: 1 });
+    // Within the same millisecond too (a fast client, or a clock that stands still).
+    vi.useFakeTimers({ now: new Date('2026-11-30T10:00:00.000Z'), toFake: ['Date'] });
+    try {
+      expect(record('p4', { quotes: [{ text: 'Needed proof' }] }).quotes_added).toBe(1);
+      expect(record('p4', { quotes: [{ text: 'Needed proof' }] }).quotes_added).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
     expect(studyDetail(store, studyId).themes).toContainEqual({ code: 'fine_enough', participants: 1 });
   });
 
