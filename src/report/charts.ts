@@ -4,6 +4,8 @@
  * its value, so tests and people can check what was drawn. Colours: the Okabe–Ito palette,
  * distinguishable with the common colour-vision deficiencies.
  */
+import { withoutControlCharacters } from '../domain/plain-text.js';
+
 export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'];
 
 export type Chart =
@@ -13,7 +15,7 @@ export type Chart =
   | { kind: 'stacked'; id: string; title: string; subtitle?: string; series: string[]; rows: { label: string; values: number[] }[] };
 
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return withoutControlCharacters(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 const FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif"';
