@@ -1,5 +1,6 @@
-import { homedir, tmpdir } from 'node:os';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { privateTemporaryFolder } from './app/output-files.js';
 
 /**
  * A path from the environment, or undefined when it is empty or still holds a `${...}` placeholder:
@@ -27,6 +28,7 @@ export function defaultDatabasePath(env: NodeJS.ProcessEnv = process.env, platfo
 export function reportsDirectory(dbPath: string, env: NodeJS.ProcessEnv = process.env): string {
   const configured = pathSetting(env, 'SEGLAB_REPORTS');
   if (configured) return configured;
-  if (dbPath === ':memory:' || dbPath === '') return join(tmpdir(), 'seglab-reports');
+  // Nothing is kept: a fresh folder only this user can enter, not a shared temp name anyone can plant links in.
+  if (dbPath === ':memory:' || dbPath === '') return privateTemporaryFolder('seglab-reports-');
   return join(dirname(dbPath), 'reports');
 }

@@ -1,11 +1,10 @@
 /** export_segments: who is in which segment, as a CRM import (CSV file, inlined while small) or paginated JSON. */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { csvLine } from '../domain/csv-out.js';
 import { decodeCursor, encodeCursor } from '../domain/cursor.js';
 import { segmentName } from '../domain/segments/labels.js';
 import type { Store } from '../store/index.js';
 import type { FileAccess } from './files.js';
+import { writeOutputFile } from './output-files.js';
 
 /** Above this many participants the CSV is written to a file only (and linked), not inlined. */
 export const INLINE_CSV_ROWS = 2000;
@@ -66,7 +65,8 @@ export function exportSegments(store: Store, files: FileAccess, { segmentationId
   }
   const lines = [csvLine(columns)];
   for (const p of all) {
-    const segment = p.segment_names.join(';');
+    // Each name neutralised on its own: a CRM splits the list into values.
+    const segment = p.segment_names;
     if (crm === 'generic') lines.push(csvLine([p.participant_id, p.email, p.name, p.segment_ids.join(';'), segment, segmentation_id]));
     else {
       const [first, last] = splitName(p.name);
@@ -74,9 +74,6 @@ export function exportSegments(store: Store, files: FileAccess, { segmentationId
     }
   }
   const csv = `${lines.join('\r\n')}\r\n`;
-  const dir = join(files.outputDir, `study-${segmentation.study_id}`);
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, `segmentation-${segmentation_id}-${crm}.csv`);
-  writeFileSync(path, csv);
+  const path = writeOutputFile(files.outputDir, `study-${segmentation.study_id}/segmentation-${segmentation_id}-${crm}.csv`, csv);
   return { segmentation_id, format, crm, total: all.length, columns, csv: all.length <= INLINE_CSV_ROWS ? csv : null, path, without_email };
   }

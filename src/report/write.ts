@@ -2,8 +2,7 @@
  * Builds a study's report and writes it in all three formats to the reports folder
  * (<outputDir>/study-<id>/report.{md,html,json}); the MCP resources serve these files.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readOutputFile, writeOutputFile } from '../app/output-files.js';
 import { REPORT_FORMATS, type ReportFormat } from '../app/report-formats.js';
 import type { Store } from '../store/index.js';
 import { buildReport, type BuildOptions } from './build.js';
@@ -17,26 +16,22 @@ export interface WrittenReport {
   paths: Record<ReportFormat, string>;
 }
 
-export function reportPath(outputDir: string, studyId: number, format: ReportFormat): string {
-  return join(outputDir, `study-${studyId}`, `report.${REPORT_FORMATS[format]}`);
+/** The report's place below the output folder. */
+function reportFile(studyId: number, format: ReportFormat): string {
+  return `study-${studyId}/report.${REPORT_FORMATS[format]}`;
 }
+
 
 export async function writeReport(store: Store, outputDir: string, studyId: number, segmentationId?: number, options: BuildOptions = {}): Promise<WrittenReport> {
   const report = await buildReport(store, studyId, segmentationId, options);
   const texts = { markdown: renderMarkdown(report), html: renderHtml(report), json: `${JSON.stringify(report, null, 2)}\n` };
-  mkdirSync(join(outputDir, `study-${studyId}`), { recursive: true });
   const paths = {} as Record<ReportFormat, string>;
-  for (const format of Object.keys(REPORT_FORMATS) as ReportFormat[]) {
-    paths[format] = reportPath(outputDir, studyId, format);
-    writeFileSync(paths[format], texts[format]);
-  }
+  for (const format of Object.keys(REPORT_FORMATS) as ReportFormat[]) paths[format] = writeOutputFile(outputDir, reportFile(studyId, format), texts[format]);
   return { report, texts, paths };
 }
 
 /** The latest written report in one format, generating it first if there is none yet. */
 export async function readReport(store: Store, outputDir: string, studyId: number, format: ReportFormat, options: BuildOptions = {}): Promise<string> {
   store.studies.get(studyId);
-  const path = reportPath(outputDir, studyId, format);
-  if (!existsSync(path)) return (await writeReport(store, outputDir, studyId, undefined, options)).texts[format];
-  return readFileSync(path, 'utf8');
+  return readOutputFile(outputDir, reportFile(studyId, format)) ?? (await writeReport(store, outputDir, studyId, undefined, options)).texts[format];
 }
