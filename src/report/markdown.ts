@@ -1,8 +1,26 @@
-/** The report as Markdown, for chat: tables and bullet points, charts summarized in words. */
+/**
+ * The report as Markdown, for chat: tables and bullet points, charts summarized in words.
+ * Every piece of data (study, question, option, participant, segment and attribute text) goes
+ * through `md`, so it renders as the text it is: no HTML, links, images, emphasis or table
+ * cells of its own. The report itself contains no links.
+ */
 import { notShown, type Report } from './model.js';
 import { percent } from '../domain/format.js';
+import { withoutControlCharacters } from '../domain/plain-text.js';
 
-const cell = (text: unknown) => String(text ?? '–').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/**
+ * Data as inert inline Markdown: one line (a newline would start a table row or a block),
+ * CommonMark's backslash escape before every character that could start markup (HTML tags,
+ * `[link](…)`, `![image](…)`, emphasis, code, `|` cells, entities), and before a block marker
+ * (`-`, `+`, `>`, `#`, `1.`) at its start.
+ */
+export function md(text: unknown): string {
+  return withoutControlCharacters(String(text ?? '–'))
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .replace(/[\\`*_[\]<>!|~&#]/g, '\\$&')
+    .replace(/^([-+=>]|\d+[.)])/, (m) => `${m.slice(0, -1)}\\${m.slice(-1)}`);
+}
+const cell = md;
 const pValue = (p: number | null) => (p === null ? '–' : p < 0.001 ? '< 0.001' : p.toFixed(3));
 
 function table(header: string[], rows: unknown[][]): string[] {
@@ -11,21 +29,21 @@ function table(header: string[], rows: unknown[][]): string[] {
 
 export function renderMarkdown(r: Report): string {
   const out: string[] = [];
-  out.push(`# ${r.study.name}`, '');
-  if (r.study.decision) out.push(`**Decision:** ${r.study.decision}`, '');
-  out.push('## Summary', '', ...r.summary.map((s) => `- ${s}`), '');
+  out.push(`# ${md(r.study.name)}`, '');
+  if (r.study.decision) out.push(`**Decision:** ${md(r.study.decision)}`, '');
+  out.push('## Summary', '', ...r.summary.map((s) => `- ${md(s)}`), '');
 
   const m = r.method;
   out.push('## Method and sample', '');
   out.push(`${m.participants} participants: ${m.interviews_completed} completed interviews, ${m.interviews_partial} partial, ${m.not_interviewed} not interviewed; ${m.questions.length} questions; ${m.attributes} CRM attributes.`, '');
   out.push(...table(['lifecycle group', 'participants'], m.lifecycle_groups.map((g) => [g.group, g.participants])), '');
-  if (m.composition.length) out.push(`Tags: ${m.composition.map((t) => `${t.tag} ${t.count}`).join(', ')}.`, '');
-  if (m.readiness.open_items.length) out.push(`Open items: ${m.readiness.open_items.join('; ')}.`, '');
+  if (m.composition.length) out.push(`Tags: ${m.composition.map((t) => `${md(t.tag)} ${t.count}`).join(', ')}.`, '');
+  if (m.readiness.open_items.length) out.push(`Open items: ${m.readiness.open_items.map(md).join('; ')}.`, '');
 
   if (r.questions.length) {
     out.push('## Structured questions', '');
     for (const q of r.questions) {
-      out.push(`### ${q.text}`, '', `\`${q.key}\` (${q.type}) — ${q.headline}`, '');
+      out.push(`### ${md(q.text)}`, '', `\`${q.key}\` (${q.type}) — ${md(q.headline)}`, '');
       if (q.chart.kind === 'bars') out.push(...table(['option', 'value'], q.chart.items.map((i) => [i.label, `${q.chart.kind === 'bars' && q.chart.format === 'percent' ? percent(i.value) : i.value} ${i.note ?? ''}`.trim()])), '');
       if (q.chart.kind === 'columns') out.push(...table(['value', 'count'], q.chart.items.map((i) => [i.label, i.value])), '');
       if (q.chart.kind === 'split') out.push(...table(['answer', 'count'], q.chart.parts.map((p) => [p.label, p.value])), '');
@@ -35,8 +53,8 @@ export function renderMarkdown(r: Report): string {
   if (r.themes.length) {
     out.push('## Themes', '');
     for (const t of r.themes) {
-      out.push(`- **${t.code.replace(/_/g, ' ')}** — ${t.participants} participants (${percent(t.share)} of those interviewed)`);
-      for (const q of t.quotes) out.push(`  > "${q.text}" — ${q.participant_id}`);
+      out.push(`- **${md(t.code.replace(/_/g, ' '))}** — ${t.participants} participants (${percent(t.share)} of those interviewed)`);
+      for (const q of t.quotes) out.push(`  > "${md(q.text)}" — ${md(q.participant_id)}`);
     }
     out.push('');
   }
@@ -46,15 +64,15 @@ export function renderMarkdown(r: Report): string {
     out.push('## Segments', '');
     out.push(...table(['segment', 'size', 'share', 'stability', 'definition'], s.segments.map((x) => [x.name, x.size, percent(x.share), x.stability, x.definition ?? 'nearest k-means centre'])), '');
     for (const x of s.segments) {
-      out.push(`### ${x.name}`, '');
-      if (x.description) out.push(x.description, '');
-      if (x.distinguishing.length) out.push('What sets them apart:', ...x.distinguishing.map((d) => `- ${d}`), '');
+      out.push(`### ${md(x.name)}`, '');
+      if (x.description) out.push(md(x.description), '');
+      if (x.distinguishing.length) out.push('What sets them apart:', ...x.distinguishing.map((d) => `- ${md(d)}`), '');
       const p = x.persona;
-      const claims = (label: string, list: { text: string; participant_ids: string[] }[]) => (list.length ? [`**${label}:**`, ...list.map((c) => `- ${c.text} (${c.participant_ids.slice(0, 4).join(', ')})`)] : []);
-      out.push(...(p.role ? [`**Role:** ${p.role.text}`] : []), ...claims('Context', p.context), ...claims('Goals', p.goals), ...claims('Frustrations', p.frustrations), ...claims('Behaviours', p.behaviours));
-      if (p.quote) out.push('', `> "${p.quote.text}" — ${p.quote.participant_id}`);
-      if (p.narrative) out.push('', p.narrative);
-      if (x.playbook && Object.keys(x.playbook).length) out.push('', '**Playbook:**', ...Object.entries(x.playbook).map(([team, text]) => `- ${team.replace('_', ' ')}: ${text}`));
+      const claims = (label: string, list: { text: string; participant_ids: string[] }[]) => (list.length ? [`**${label}:**`, ...list.map((c) => `- ${md(c.text)} (${c.participant_ids.slice(0, 4).map(md).join(', ')})`)] : []);
+      out.push(...(p.role ? [`**Role:** ${md(p.role.text)}`] : []), ...claims('Context', p.context), ...claims('Goals', p.goals), ...claims('Frustrations', p.frustrations), ...claims('Behaviours', p.behaviours));
+      if (p.quote) out.push('', `> "${md(p.quote.text)}" — ${md(p.quote.participant_id)}`);
+      if (p.narrative) out.push('', md(p.narrative));
+      if (x.playbook && Object.keys(x.playbook).length) out.push('', '**Playbook:**', ...Object.entries(x.playbook).map(([team, text]) => `- ${md(team.replace('_', ' '))}: ${md(text)}`));
       out.push('');
     }
     if (s.comparison.rows.length) {
@@ -64,13 +82,13 @@ export function renderMarkdown(r: Report): string {
     out.push('### Validation', '', `Overall: **${s.validation.overall.toUpperCase()}**`, '');
     out.push(...table(['criterion', 'verdict', 'evidence'], s.validation.criteria.map((c) => [c.name, c.verdict, c.evidence])), '');
     const warnings = s.validation.anti_patterns.filter((a) => a.verdict !== 'pass');
-    if (warnings.length) out.push(...warnings.map((a) => `- ${a.verdict}: ${a.name.replace(/_/g, ' ')} — ${a.evidence}`), '');
-    if (s.validation.typing_rules.length) out.push('Typing rules (how a CRM finds each segment):', ...s.validation.typing_rules.map((t) => `- ${t}`), '');
+    if (warnings.length) out.push(...warnings.map((a) => `- ${a.verdict}: ${md(a.name.replace(/_/g, ' '))} — ${md(a.evidence)}`), '');
+    if (s.validation.typing_rules.length) out.push('Typing rules (how a CRM finds each segment):', ...s.validation.typing_rules.map((t) => `- ${md(t)}`), '');
     if (s.prioritization) {
       const factors = Object.keys(s.prioritization.weights);
       out.push('### Prioritization', '');
       out.push(...table(['rank', 'segment', ...factors.map((f) => `${f.replace(/_/g, ' ')} (${percent(s.prioritization!.weights[f]!)})`), 'total'], s.prioritization.rows.map((row) => [row.rank, row.segment, ...factors.map((f) => row.scores[f]), row.total])), '');
-      out.push(`**Beachhead:** ${s.prioritization.beachhead} — ${s.prioritization.reason}`, '');
+      out.push(`**Beachhead:** ${md(s.prioritization.beachhead)} — ${md(s.prioritization.reason)}`, '');
     }
     if (s.migration) {
       out.push(`### Migration from segmentation ${s.migration.from_segmentation_id}`, '', `${s.migration.stayed} stayed, ${s.migration.moved} moved, ${s.migration.new} new, ${s.migration.gone} gone.`, '');
@@ -82,28 +100,28 @@ export function renderMarkdown(r: Report): string {
     out.push('## Notable cross-tabs and drivers', '');
     if (r.crosstabs.length) out.push(...table(['rows', 'columns', 'n', 'χ² (df)', 'p', "Cramér's V", 'stands out'], r.crosstabs.map((c) => [c.rows, c.columns, c.n, `${c.chi_square} (${c.df})`, pValue(c.p), c.cramers_v, c.headline])), '');
     if (r.drivers) {
-      out.push(`Drivers of \`${r.drivers.outcome}\` (n = ${r.drivers.n}${r.drivers.r_squared !== null ? `, R² = ${r.drivers.r_squared}` : ''}):`, '');
+      out.push(`Drivers of ${md(r.drivers.outcome)} (n = ${r.drivers.n}${r.drivers.r_squared !== null ? `, R² = ${r.drivers.r_squared}` : ''}):`, '');
       out.push(...table(['driver', 'r', 'p', 'share of R²'], r.drivers.top.map((d) => [d.driver, d.r, pValue(d.p), d.share === null ? '–' : percent(d.share)])), '');
-      for (const w of r.drivers.warnings) out.push(`- ${w}`);
+      for (const w of r.drivers.warnings) out.push(`- ${md(w)}`);
       out.push('');
     }
   }
 
   if (s) {
     out.push('## Appendix: method', '');
-    out.push(`Segmentation ${s.segmentation_id} (${s.method}), created ${s.created_at}. Parameters: \`${JSON.stringify(s.appendix.parameters)}\``, '');
-    if (s.appendix.features.length) out.push(`Features / rules: ${s.appendix.features.join(', ')}.`, '');
+    out.push(`Segmentation ${s.segmentation_id} (${s.method}), created ${s.created_at}. Parameters: ${md(JSON.stringify(s.appendix.parameters))}`, '');
+    if (s.appendix.features.length) out.push(`Features / rules: ${s.appendix.features.map(md).join(', ')}.`, '');
     if (s.appendix.diagnostics.length) {
       const keys = ['k', 'inertia', 'silhouette', 'calinski_harabasz', 'davies_bouldin', 'stability', 'min_jaccard', 'smallest_segment'];
       out.push(...table(keys, s.appendix.diagnostics.map((d) => keys.map((k) => d[k]))), '');
     }
-    if (s.appendix.recommendation) out.push(`Choice of k: ${s.appendix.recommendation}`, '');
-    for (const w of s.appendix.warnings) out.push(`- Warning: ${w}`);
-    for (const n of s.appendix.notes) out.push(`- ${n}`);
+    if (s.appendix.recommendation) out.push(`Choice of k: ${md(s.appendix.recommendation)}`, '');
+    for (const w of s.appendix.warnings) out.push(`- Warning: ${md(w)}`);
+    for (const n of s.appendix.notes) out.push(`- ${md(n)}`);
     out.push('');
   }
   const missing = notShown(r);
-  if (missing.length) out.push('## Not shown', '', ...missing.map((x) => `- ${x}`), '');
+  if (missing.length) out.push('## Not shown', '', ...missing.map((x) => `- ${md(x)}`), '');
   out.push(`_Generated by seglab on ${r.generated_at}._`, '');
   return out.join('\n');
 }
