@@ -21,25 +21,31 @@ export function textSource(text: string): TextSource {
   return () => normalizeLineEnds([text.replace(/^\uFEFF/, '')]);
 }
 
-/** A file read in chunks and decoded as UTF-8 (fatal on invalid bytes) or Windows-1252. */
-export function fileSource(path: string, encoding: 'utf-8' | 'windows-1252', chunkBytes = 1 << 20): TextSource {
-  return () => normalizeLineEnds(decodeFile(path, encoding, chunkBytes));
+/**
+ * A file read in chunks and decoded as UTF-8 (fatal on invalid bytes) or Windows-1252: by path,
+ * or from an open descriptor (read from the start each time, left open), so that every pass
+ * reads the very file that was checked.
+ */
+export function fileSource(file: string | number, encoding: 'utf-8' | 'windows-1252', chunkBytes = 1 << 20): TextSource {
+  return () => normalizeLineEnds(decodeFile(file, encoding, chunkBytes));
 }
 
-function* decodeFile(path: string, encoding: 'utf-8' | 'windows-1252', chunkBytes: number): Generator<string> {
-  const fd = openSync(path, 'r');
+function* decodeFile(file: string | number, encoding: 'utf-8' | 'windows-1252', chunkBytes: number): Generator<string> {
+  const fd = typeof file === 'number' ? file : openSync(file, 'r');
+  let position = 0;
   try {
     // TextDecoder drops a UTF-8 byte-order mark itself.
     const decoder = new TextDecoder(encoding, { fatal: encoding === 'utf-8' });
     const buffer = Buffer.allocUnsafe(chunkBytes);
     for (;;) {
-      const read = readSync(fd, buffer, 0, chunkBytes, null);
+      const read = readSync(fd, buffer, 0, chunkBytes, position);
       if (read === 0) break;
+      position += read;
       yield decoder.decode(buffer.subarray(0, read), { stream: true });
     }
     yield decoder.decode();
   } finally {
-    closeSync(fd);
+    if (typeof file !== 'number') closeSync(fd);
   }
 }
 

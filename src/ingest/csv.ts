@@ -91,21 +91,44 @@ export interface ColumnPlan {
   attributeIndexes: number[];
 }
 
+const MAX_COLUMN_NAME = 64;
+const MAX_COLUMNS_LISTED = 20;
+// Column names as CRMs write them: no control characters, no `=` (KEY=value), no `:` pairs, no quotes or braces.
+const COLUMN_NAME = /^[^\u0000-\u001f\u007f=:{}"<>]+$/u;
+
+/**
+ * Whether a first line reads as column names. Error messages name the columns only then: a
+ * file that is not a CSV (an env file, /proc/self/environ, a key) must never have its first
+ * line echoed to the assistant.
+ */
+function looksLikeColumnNames(headers: string[]): boolean {
+  return headers.length >= 2 && headers.every((h) => h.length > 0 && h.length <= MAX_COLUMN_NAME && COLUMN_NAME.test(h) && /\p{L}/u.test(h));
+}
+
+const NOT_A_CSV = 'The file does not look like a CSV: its first line is not a row of column names (it needs a header such as participant_id,email,name,…). Nothing was read into the study.';
+
+/** "Columns: a, b, …" for a real header (capped), else the refusal that shows nothing of the file. */
+function columnsOrRefusal(headers: string[], problem: string): UserError {
+  if (!looksLikeColumnNames(headers)) return new UserError(NOT_A_CSV);
+  const shown = headers.slice(0, MAX_COLUMNS_LISTED).join(', ') + (headers.length > MAX_COLUMNS_LISTED ? `, … (${headers.length - MAX_COLUMNS_LISTED} more)` : '');
+  return new UserError(`${problem} Columns: ${shown}.`);
+}
+
 function planColumns(header: CsvRecord, delimiter: string, options: CsvOptions): ColumnPlan {
   const headers = header.fields.map((h) => h.trim());
   const blank = headers.findIndex((h) => h === '');
-  if (blank >= 0) throw new UserError(`The CSV header has an empty column name at position ${blank + 1}; name every column.`);
+  if (blank >= 0) throw looksLikeColumnNames(headers.filter((h) => h !== '')) ? new UserError(`The CSV header has an empty column name at position ${blank + 1}; name every column.`) : new UserError(NOT_A_CSV);
   const seenHeaders = new Map<string, number>();
   headers.forEach((h, i) => {
     const prior = seenHeaders.get(h.toLowerCase());
-    if (prior !== undefined) throw new UserError(`The CSV header names "${h}" twice (columns ${prior + 1} and ${i + 1}); column names must be unique.`);
+    if (prior !== undefined) throw looksLikeColumnNames(headers) ? new UserError(`The CSV header names "${h}" twice (columns ${prior + 1} and ${i + 1}); column names must be unique.`) : new UserError(NOT_A_CSV);
     seenHeaders.set(h.toLowerCase(), i);
   });
 
   const byName = (name: string, what: string): number => {
     const exact = headers.findIndex((h) => h === name.trim());
     const index = exact >= 0 ? exact : headers.findIndex((h) => normalizeHeader(h) === normalizeHeader(name));
-    if (index < 0) throw new UserError(`${what} "${name}" is not a column of the CSV. Columns: ${headers.join(', ')}.`);
+    if (index < 0) throw columnsOrRefusal(headers, `${what} "${name}" is not a column of the CSV.`);
     return index;
   };
 
@@ -116,11 +139,7 @@ function planColumns(header: CsvRecord, delimiter: string, options: CsvOptions):
   } else {
     idIndex = findColumn(headers, ID_CANDIDATES);
     if (idIndex < 0) idIndex = emailIndex;
-    if (idIndex < 0) {
-      throw new UserError(
-        `No id column found. Name one of the columns participant_id, id, external_id or email, or pass id_column. Columns: ${headers.join(', ')}.`,
-      );
-    }
+    if (idIndex < 0) throw columnsOrRefusal(headers, 'No id column found. Name one of the columns participant_id, id, external_id or email, or pass id_column.');
   }
 
   let nameIndexes: number[] = [];

@@ -9,15 +9,15 @@ export function scanText(csv: string, options: CsvOptions, context: ImportContex
 
 /**
  * Pass 1 over a file: as UTF-8, or again as Windows-1252 when the bytes are not UTF-8.
- * Returns the source that worked, for pass 2.
+ * Returns the source that worked, for pass 2. `file` is a path or an open descriptor.
  */
-export function scanFile(path: string, options: CsvOptions, context: ImportContext): { source: TextSource; scan: ParticipantScan; warning?: string } {
-  const utf8 = fileSource(path, 'utf-8');
+export function scanFile(file: string | number, options: CsvOptions, context: ImportContext): { source: TextSource; scan: ParticipantScan; warning?: string } {
+  const utf8 = fileSource(file, 'utf-8');
   try {
     return { source: utf8, scan: scanParticipants(utf8, options, context) };
   } catch (error) {
     if ((error as { code?: string }).code !== 'ERR_ENCODING_INVALID_ENCODED_DATA') throw error;
   }
-  const cp1252 = fileSource(path, 'windows-1252');
+  const cp1252 = fileSource(file, 'windows-1252');
   return { source: cp1252, scan: scanParticipants(cp1252, options, context), warning: WINDOWS_1252_WARNING };
 }
