@@ -49,7 +49,9 @@ export function segmentLabelSql(fields: FieldCatalog, column: string): Sql {
 }
 
 export function attributePath(name: string): string {
-  return `$."${name.replace(/"/g, '\\"')}"`;
+  // A quoted label takes JSON string escapes: a backslash, quote or control character in the
+  // name must be escaped too, or the path names another key (or none).
+  return `$.${JSON.stringify(name)}`;
 }
 
 function allowed(field: string, op: Operator, ops: Operator[]): void {
