@@ -1,10 +1,25 @@
-import { NotFoundError } from '../errors.js';
+import { NotFoundError, UserError } from '../errors.js';
 import type { AttributeType, AttributeValue } from '../domain/attributes.js';
 import type { TypedParticipant } from '../ingest/csv.js';
 import { pushTo } from '../domain/collections.js';
 import type { Db } from './db.js';
 import { prepared } from './statements.js';
 import { now, type StudyStore } from './studies.js';
+
+/**
+ * Pass 1 decided insert or update from the ids it saw; a participant that appeared (or went)
+ * before pass 2 wrote means the file changed between the passes or another import ran at the
+ * same time. The transaction is rolled back, and the message says so.
+ */
+function changedUnderneath(externalId: string): UserError {
+  return new UserError(
+    `Nothing was imported: participant "${externalId}" appeared twice or changed between checking the file and writing it — the file was modified during the import, or another import of this study ran at the same time. Call again once the file is stable.`,
+  );
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
 
 /** Rows between writes of the tags gathered so far. */
 const TAG_BATCH = 5000;
@@ -110,10 +125,17 @@ export class ParticipantStore {
         for (const row of rows) {
           let id: number;
           if (row.exists) {
-            id = (update.get(row.email, row.name, row.attributes, at, studyId, row.external_id) as { id: number }).id;
+            const updated = update.get(row.email, row.name, row.attributes, at, studyId, row.external_id) as { id: number } | undefined;
+            if (!updated) throw changedUnderneath(row.external_id);
+            id = updated.id;
             counts.updated++;
           } else {
-            id = Number(insert.run(studyId, row.external_id, row.email, row.name, row.attributes, at, at).lastInsertRowid);
+            try {
+              id = Number(insert.run(studyId, row.external_id, row.email, row.name, row.attributes, at, at).lastInsertRowid);
+            } catch (error) {
+              if (isUniqueViolation(error)) throw changedUnderneath(row.external_id);
+              throw error;
+            }
             counts.inserted++;
           }
           for (const tag of row.tags) pushTo(tagged, tag, id);
