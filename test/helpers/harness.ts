@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger, type Logger } from '../../src/log.js';
 import { createServer } from '../../src/server.js';
 import { Store } from '../../src/store/index.js';
 import type { ToolDeps } from '../../src/tools/define.js';
@@ -23,10 +23,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function connect(options: { files?: Partial<ToolDeps['files']>; dbPath?: string } = {}): Promise<Harness> {
+export async function connect(options: { files?: Partial<ToolDeps['files']>; dbPath?: string; log?: Logger } = {}): Promise<Harness> {
   const store = Store.open(options.dbPath ?? ':memory:');
   const outputDir = options.files?.outputDir ?? mkdtempSync(join(tmpdir(), 'seglab-out-'));
-  const server = createServer({ store, log: silentLogger, files: { allowAnyPath: true, importRoot: null, ...options.files, outputDir } });
+  const server = createServer({ store, log: options.log ?? silentLogger, files: { allowAnyPath: true, importRoot: null, ...options.files, outputDir } });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: 'seglab-test', version: '1.0.0' });
   await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
