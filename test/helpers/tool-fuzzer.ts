@@ -217,7 +217,8 @@ function callArbitrary(paths: string[]): fc.Arbitrary<FuzzCall> {
           const part = parts[i] as { v: unknown } | null;
           if (part) args[key] = part.v;
         });
-        if (extra) args[extra[0]] = extra[1];
+        // An own property even for "__proto__", as JSON from the wire would have it.
+        if (extra) Object.defineProperty(args, extra[0], { value: extra[1], enumerable: true, writable: true, configurable: true });
         return args;
       });
     const random = fc.dictionary(fc.oneof(fc.constantFrom(...keys), fc.string({ maxLength: 10 })), anyJson, { maxKeys: 5 });

@@ -38,6 +38,11 @@ describe('import_participants never echoes a file that is not a CSV', () => {
         for (const secret of ['sk-test', 'hunter2', 'postgres://', 'OPENAI_API_KEY', 'SECRET_TOKEN', 'env-secret-value', 'PATH=']) expect(text).not.toContain(secret);
       }
     }
+    // Reached through a symlink (stdio reads any path the user names), the same.
+    symlinkSync(join(dir, '.env'), join(dir, 'customers.csv'));
+    const linked = await h.fail('import_participants', { study_id, path: join(dir, 'customers.csv') });
+    expect(linked).toMatch(/does not look like a CSV/);
+    expect(linked).not.toMatch(/hunter2|sk-test/);
     // The same text given inline is refused the same way.
     expect(await h.fail('import_participants', { study_id, csv: SECRETS })).not.toContain('hunter2');
   });
