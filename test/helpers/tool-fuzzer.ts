@@ -292,6 +292,7 @@ export async function runToolFuzzer({ seed, calls }: { seed: number; calls: numb
       if (!result.isError) {
         succeeded++;
         if (!result.structuredContent) findings.push({ index, tool, args, problem: 'success without structuredContent', message: message.slice(0, 300) });
+        if (JSON.stringify(result).includes(FUZZ_SECRET)) findings.push({ index, tool, args, problem: 'file contents in a result', message: message.slice(0, 300) });
         continue;
       }
       const problem = messageProblem(message, args, secretPaths);
