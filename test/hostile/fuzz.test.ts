@@ -1,7 +1,7 @@
 /**
  * Seeded fuzzing of every tool through the MCP client (test/helpers/tool-fuzzer.ts). The suite
  * runs a short pass; `npm run fuzz` runs the long one (FUZZ_CALLS, FUZZ_SEED) recorded in
- * docs/fuzzing.md.
+ * docs/hostile-input.md.
  */
 import { describe, expect, it } from 'vitest';
 import { tools } from '../../src/tools/index.js';
