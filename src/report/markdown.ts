@@ -10,15 +10,16 @@ import { withoutControlCharacters } from '../domain/plain-text.js';
 
 /**
  * Data as inert inline Markdown: one line (a newline would start a table row or a block),
- * CommonMark's backslash escape before every character that could start markup (HTML tags,
- * `[link](…)`, `![image](…)`, emphasis, code, `|` cells, entities), and before a block marker
- * (`-`, `+`, `>`, `#`, `1.`) at its start.
+ * CommonMark's backslash escape before every character that could start markup — `<` before a
+ * tag, autolink or comment, `[`/`]` (so no link or image), emphasis, code, `|` cells, `>`, `#`,
+ * `&` of an entity — and before a list marker (`-`, `+`, `1.`) at its start. `<` before a space
+ * and a lone `&` stay as they are ("p < 0.001", "a & b").
  */
 export function md(text: unknown): string {
   return withoutControlCharacters(String(text ?? '–'))
     .replace(/\s*[\r\n]+\s*/g, ' ')
-    .replace(/[\\`*_[\]<>!|~&#]/g, '\\$&')
-    .replace(/^([-+=>]|\d+[.)])/, (m) => `${m.slice(0, -1)}\\${m.slice(-1)}`);
+    .replace(/[\\`*_[\]>|~#]|<(?!\s|$)|&(?=#?\w+;)/g, '\\$&')
+    .replace(/^([-+=]|\d+[.)](?=\s|$))/, (m) => `${m.slice(0, -1)}\\${m.slice(-1)}`);
 }
 const cell = md;
 const pValue = (p: number | null) => (p === null ? '–' : p < 0.001 ? '< 0.001' : p.toFixed(3));

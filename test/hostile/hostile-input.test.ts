@@ -123,7 +123,7 @@ describe('reports and exports of hostile text', () => {
       expect(markdown).not.toMatch(/(^|[^\\])<(script|img|b>)/m);
       expect(markdown).not.toMatch(/(^|[^\\])(!\[beacon|\[click|\[x)/m);
       expect(markdown).toContain('\\<script\\>');
-      expect(markdown).toContain('\\!\\[beacon\\](http://attacker.example/b.png)');
+      expect(markdown).toContain('!\\[beacon\\](http://attacker.example/b.png)');
       // The newline in the question's text does not start a table row.
       expect(markdown).not.toMatch(/^\| injected/m);
       expect(markdown).toContain('Which plan? \\| injected \\| row \\|');

@@ -3,12 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { HOSTILE, handReport } from '../helpers/report.js';
 
+/** HOSTILE as the report prints it: inert text (issue 14), not HTML or a table cell. */
+const HOSTILE_ESCAPED = '\\<script\\>alert("x")\\</script\\> \\| a & b';
+
 const md = renderMarkdown(handReport());
 const lines = md.split('\n');
 
 describe('renderMarkdown', () => {
   it('title, decision, summary and the sample in one sentence', () => {
-    expect(lines.slice(0, 8)).toEqual(['# Churn | study', '', '**Decision:** Which segment first', '', '## Summary', '', '- Four segments.', `- ${HOSTILE}`]);
+    expect(lines.slice(0, 8)).toEqual(['# Churn \\| study', '', '**Decision:** Which segment first', '', '## Summary', '', '- Four segments.', `- ${HOSTILE_ESCAPED}`]);
     expect(lines).toContain('6 participants: 4 completed interviews, 1 partial, 1 not interviewed; 1 questions; 2 CRM attributes.');
     expect(lines).toContain('Open items: interviews: 4 of 30.');
   });
@@ -21,7 +24,7 @@ describe('renderMarkdown', () => {
 
   it('segments with persona claims citing participants, the quote and the playbook', () => {
     expect(md).toContain('### The Pragmatist\n\nWhat sets them apart:\n- mrr: 165 in segment vs 100 elsewhere\n\n**Role:** admin (3 of 4)\n**Goals:**\n- fast setup (p1)');
-    expect(lines).toContain(`> "${HOSTILE}" — p2`);
+    expect(lines).toContain(`> "${HOSTILE_ESCAPED}" — p2`);
     expect(md).toContain('**Playbook:**\n- product: Survey plan\n- customer success: Call in week 1');
     expect(lines).toContain('- warn: demographic names — unnamed');
   });
