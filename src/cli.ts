@@ -12,6 +12,8 @@ import { createLogger } from './log.js';
 import { createServer, version } from './server.js';
 import { Store } from './store/index.js';
 import type { ToolDeps } from './tools/define.js';
+import { ADMIN_COMMANDS, ADMIN_USAGE, runAdminCommand } from './commands/admin.js';
+import { HTTP_OPTIONS, HTTP_USAGE, serveHttp } from './commands/serve-http.js';
 
 const USAGE = `seglab ${version} — MCP server for customer-segmentation research
 
@@ -19,6 +21,8 @@ Usage:
   seglab serve [--db PATH] [--reports DIR]       stdio server (what Claude Desktop, Claude Code and Cursor launch)
   seglab serve --http [--port 3333] [--host 127.0.0.1] [--allow-dir DIR] [--allowed-host NAME ...]
                                                 Streamable HTTP at /mcp, GET /healthz
+${HTTP_USAGE}
+${ADMIN_USAGE}
   seglab demo [--db PATH]                       drive the sample study through the MCP client
   seglab connect CLIENT [--write] [--db PATH]   the config for claude-desktop, claude-code, cursor, vscode
                                                 (or chatgpt / http with --url URL); --write merges it in
@@ -32,6 +36,7 @@ Options:
 
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === 'connect') return (await import('./connect.js')).runConnect(argv.slice(1));
+  if ((ADMIN_COMMANDS as readonly string[]).includes(argv[0] ?? '')) return runAdminCommand(argv, () => defaultDatabasePath());
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -43,6 +48,7 @@ async function main(argv: string[]): Promise<void> {
       'allow-dir': { type: 'string' },
       reports: { type: 'string' },
       'allowed-host': { type: 'string', multiple: true },
+      ...HTTP_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', short: 'v', default: false },
     },
@@ -82,15 +88,8 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
 
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${values.port} is not a port number.`);
-  const { startHttpServer } = await import('./transport/http.js');
   const deps: ToolDeps = { store, log, files: { allowAnyPath: false, importRoot: values['allow-dir'] ? resolve(values['allow-dir']) : null, outputDir } };
-  const http = await startHttpServer({ host: values.host, port, version, log, allowedHosts: values['allowed-host'], createServer: () => createServer(deps) });
-  log.info(`listening on ${http.url} (health: ${http.url.replace(/\/mcp$/, '/healthz')})`);
-  const stop = () => void http.close().finally(() => { store.close(); process.exit(0); });
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  await serveHttp(values, { store, log, version, createServer: (caller) => createServer({ ...deps, caller }) });
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

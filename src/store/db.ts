@@ -26,6 +26,8 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     if (path !== ':memory:') db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
+    // Deleted content is overwritten with zeros, so an erased participant leaves no bytes behind.
+    db.pragma('secure_delete = ON');
     migrate(db);
   }
   registerTally(db);

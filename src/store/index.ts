@@ -1,4 +1,5 @@
 import { AnalysisStore } from './analysis.js';
+import { AuditStore } from './audit.js';
 import { openDatabase, type Db } from './db.js';
 import { InterviewStore } from './interviews.js';
 import { ParticipantStore } from './participants.js';
@@ -9,6 +10,7 @@ import { FactStore } from './facts.js';
 import { SegmentationStore } from './segmentations.js';
 import { StudyStore } from './studies.js';
 import { SummaryStore } from './summary.js';
+import { TokenStore } from './tokens.js';
 
 /** The one object tools talk to for persistence; every SQL statement lives below it. */
 export class Store {
@@ -20,6 +22,8 @@ export class Store {
   readonly segmentations: SegmentationStore;
   readonly facts: FactStore;
   readonly analysis: AnalysisStore;
+  readonly tokens: TokenStore;
+  readonly audit: AuditStore;
 
   constructor(readonly db: Db) {
     this.studies = new StudyStore(db);
@@ -30,6 +34,8 @@ export class Store {
     this.segmentations = new SegmentationStore(db, this.studies);
     this.facts = new FactStore(db, this.studies);
     this.analysis = new AnalysisStore(db);
+    this.tokens = new TokenStore(db);
+    this.audit = new AuditStore(db);
   }
 
   /** What fields (answer.<key>, attr.<name>, segment, …) mean in a study; `segment` refers to segmentationId, else the latest. */

@@ -234,6 +234,43 @@ CREATE INDEX segment_members_by_participant ON segment_members (participant_id);
 UPDATE participants SET attributes = jsonb(attributes);
 `,
   },
+  {
+    version: 4,
+    description: 'API tokens, the audit log, and full-text deletes that leave no trace in the index',
+    sql: `
+-- Bearer tokens for people and agents (seglab token create). Only a SHA-256 of the token is kept:
+-- tokens are 256 random bits, so a fast hash is enough and a copy of the file reveals none.
+CREATE TABLE IF NOT EXISTS api_tokens (
+  id           INTEGER PRIMARY KEY,
+  name         TEXT NOT NULL,
+  role         TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'owner')),
+  studies      TEXT,            -- JSON array of study ids the token is limited to; NULL for all
+  token_hash   TEXT NOT NULL UNIQUE,
+  created_at   TEXT NOT NULL,
+  last_used_at TEXT,
+  revoked_at   TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS api_tokens_active_name ON api_tokens (name) WHERE revoked_at IS NULL;
+
+-- Who changed what: one row per successful write. No foreign key: the record outlives the study.
+CREATE TABLE IF NOT EXISTS audit_log (
+  id         INTEGER PRIMARY KEY,
+  at         TEXT NOT NULL,
+  actor      TEXT NOT NULL,   -- token name, OAuth subject, or local
+  actor_kind TEXT NOT NULL CHECK (actor_kind IN ('local', 'token', 'oauth')),
+  role       TEXT NOT NULL,
+  tool       TEXT NOT NULL,
+  study_id   INTEGER,
+  arguments  TEXT NOT NULL    -- JSON summary (domain/audit-summary.ts)
+);
+CREATE INDEX IF NOT EXISTS audit_log_by_study ON audit_log (study_id, at);
+CREATE INDEX IF NOT EXISTS audit_log_by_time ON audit_log (at);
+
+-- FTS5 keeps a deleted row's words in its index segments until a merge; secure-delete removes
+-- them at once, so an erased participant leaves nothing in the said_data shadow table.
+INSERT INTO said (said, rank) VALUES ('secure-delete', 1);
+`,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version;

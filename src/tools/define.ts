@@ -6,6 +6,7 @@
 import type { ContentBlock, ServerContext, ToolAnnotations } from '@modelcontextprotocol/server';
 import type * as z from 'zod';
 import type { FileAccess } from '../app/files.js';
+import type { Caller, Role } from '../domain/access.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
 
@@ -14,6 +15,8 @@ export interface ToolDeps {
   store: Store;
   log: Logger;
   files: FileAccess;
+  /** Who calls (tools/access.ts): decides the tools offered and is recorded with each write. Default: the local owner. */
+  caller?: Caller;
 }
 
 export interface ToolContext extends ToolDeps {
@@ -36,6 +39,10 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   annotations: ToolAnnotations;
   run(args: z.output<I>, ctx: ToolContext): ToolResult<z.input<O>> | Promise<ToolResult<z.input<O>>>;
   render(result: z.output<O>): string;
+  /** The least role that may call it (default: viewer for read-only tools, editor otherwise). */
+  role?: Role;
+  /** What the audit log records of the arguments, when not the arguments themselves. */
+  auditArguments?(args: z.output<I>): unknown;
 }
 
 /** A result with content blocks to show after the text (resource links, images). */

@@ -1,12 +1,13 @@
 /** Registers tool definitions on an McpServer: the structured + text result shape, errors mapped in one place. */
 import type { CallToolResult, McpServer, ServerContext } from '@modelcontextprotocol/server';
+import { admit, offeredTools, recordWrite } from './access.js';
 import { WithAttachments, type ToolDefinition, type ToolDeps } from './define.js';
 import { clientLogger, progressReporter } from './request-context.js';
 import { withCachedJsonSchema } from './schema-cache.js';
 import { toToolError } from './tool-errors.js';
 
 export function registerTools(server: McpServer, tools: readonly ToolDefinition[], deps: ToolDeps): void {
-  for (const tool of tools) {
+  for (const tool of offeredTools(tools, deps.caller)) {
     server.registerTool(
       tool.name,
       {
@@ -19,10 +20,12 @@ export function registerTools(server: McpServer, tools: readonly ToolDefinition[
       async (args: unknown, request: ServerContext): Promise<CallToolResult> => {
         const notify = clientLogger(request, deps.log);
         try {
+          admit(tool, args as Record<string, unknown>, deps.store, deps.caller);
           const returned = await tool.run(args as never, { ...deps, request, notify, progress: progressReporter(request) });
           const [raw, extra] = returned instanceof WithAttachments ? [returned.result, returned.attachments] : [returned, []];
           // Parse with the output schema: applies defaults and guarantees what the schema promises.
           const result = tool.output.parse(raw) as Record<string, unknown>;
+          recordWrite(tool, args as Record<string, unknown>, result, deps.store, deps.caller);
           return { content: [{ type: 'text', text: tool.render(result as never) }, ...extra], structuredContent: result };
         } catch (error) {
           return toToolError(error, deps.log, tool.name, notify);

@@ -1,0 +1,43 @@
+/** The audit log: who changed what, when, with which tool, in which study. */
+import type { Caller } from '../domain/access.js';
+import type { Db } from './db.js';
+import { now } from './studies.js';
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  actor_kind: Caller['kind'];
+  role: string;
+  tool: string;
+  study_id: number | null;
+  arguments: string;
+}
+
+export class AuditStore {
+  constructor(private readonly db: Db) {}
+
+  record(caller: Caller, tool: string, studyId: number | null, argumentSummary: string): void {
+    this.db
+      .prepare('INSERT INTO audit_log (at, actor, actor_kind, role, tool, study_id, arguments) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(now(), caller.name, caller.kind, caller.role, tool, studyId, argumentSummary);
+  }
+
+  /** Entries oldest first, optionally of one study and from a time on (ISO date or timestamp). */
+  list(options: { studyId?: number | undefined; since?: string | undefined; limit?: number } = {}): AuditEntry[] {
+    return this.db
+      .prepare(
+        `SELECT * FROM audit_log WHERE (? IS NULL OR study_id = ?) AND (? IS NULL OR at >= ?) ORDER BY at, id LIMIT ?`,
+      )
+      .all(options.studyId ?? null, options.studyId ?? null, options.since ?? null, options.since ?? null, options.limit ?? -1) as AuditEntry[];
+  }
+
+  /** A study's entries (for scrubbing after an erasure). */
+  ofStudy(studyId: number): { id: number; arguments: string }[] {
+    return this.db.prepare('SELECT id, arguments FROM audit_log WHERE study_id = ?').all(studyId) as { id: number; arguments: string }[];
+  }
+
+  replaceArguments(id: number, argumentSummary: string): void {
+    this.db.prepare('UPDATE audit_log SET arguments = ? WHERE id = ?').run(argumentSummary, id);
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The caller's rights at the tool boundary: which tools a server offers them (the others are
+ * absent from tools/list), whether a call's study is theirs, and the audit record of a write.
+ */
+import { atLeast, LOCAL_OWNER, mayUseStudy, neededRole, type Caller } from '../domain/access.js';
+import { summarizeArguments } from '../domain/audit-summary.js';
+import { UserError } from '../errors.js';
+import type { Store } from '../store/index.js';
+import type { ToolDefinition } from './define.js';
+
+export function offeredTools(tools: readonly ToolDefinition[], caller: Caller = LOCAL_OWNER): ToolDefinition[] {
+  return tools.filter((tool) => atLeast(caller.role, neededRole(tool)));
+}
+
+/** The study a call is about: its study_id, or the study of its segmentation_id. */
+export function studyOfCall(store: Store, args: Record<string, unknown>): number | null {
+  if (typeof args.study_id === 'number') return args.study_id;
+  if (typeof args.segmentation_id === 'number') {
+    try {
+      return store.segmentations.get(args.segmentation_id).study_id;
+    } catch {
+      return null; // the tool itself reports the unknown id
+    }
+  }
+  return null;
+}
+
+/** Refuses a call outside the caller's role or studies, with a message saying why. */
+export function admit(tool: ToolDefinition, args: Record<string, unknown>, store: Store, caller: Caller = LOCAL_OWNER): void {
+  const needed = neededRole(tool);
+  if (!atLeast(caller.role, needed)) throw new UserError(`${tool.name} needs the ${needed} role; "${caller.name}" is a ${caller.role}.`);
+  if (caller.studies === null) return;
+  const study = studyOfCall(store, args);
+  if (study === null && !tool.annotations.readOnlyHint && tool.name === 'create_study') {
+    throw new UserError(`"${caller.name}" is limited to studies ${caller.studies.join(', ')} and cannot create studies.`);
+  }
+  if (study !== null && !mayUseStudy(caller, study)) {
+    throw new UserError(`"${caller.name}" may use studies ${caller.studies.join(', ')} only; study ${study} is not one of them.`);
+  }
+}
+
+/** Records a successful write in the audit log (reads are not recorded). */
+export function recordWrite(tool: ToolDefinition, args: Record<string, unknown>, result: Record<string, unknown>, store: Store, caller: Caller = LOCAL_OWNER): void {
+  if (tool.annotations.readOnlyHint) return;
+  const study = studyOfCall(store, args) ?? (typeof result.study_id === 'number' ? result.study_id : null);
+  store.audit.record(caller, tool.name, study, summarizeArguments(tool.auditArguments ? tool.auditArguments(args as never) : args));
+}
