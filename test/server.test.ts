@@ -17,7 +17,7 @@ describe('tool catalog', () => {
       'code_themes', 'crosstab', 'driver_analysis',
       'cluster_participants', 'segment_by_rules', 'get_segmentation', 'update_segment', 'compare_segments',
       'validate_segmentation', 'prioritize_segments', 'assign_participants', 'segment_migration',
-      'export_segments', 'generate_report',
+      'export_segments', 'generate_report', 'delete_participant', 'delete_study', 'search', 'fetch',
     ]);
     for (const tool of tools) {
       expect(tool.description!.length, tool.name).toBeGreaterThan(100);
@@ -34,8 +34,10 @@ describe('tool catalog', () => {
     expect(readOnly).toEqual([
       'list_studies', 'get_study', 'get_participant', 'query_participants', 'summarize_questions',
       'crosstab', 'driver_analysis',
-      'get_segmentation', 'compare_segments', 'validate_segmentation', 'segment_migration',
+      'get_segmentation', 'compare_segments', 'validate_segmentation', 'segment_migration', 'search', 'fetch',
     ]);
+    const destructive = tools.filter((t) => t.annotations?.destructiveHint).map((t) => t.name);
+    expect(destructive).toEqual(['import_participants', 'record_interview', 'delete_participant', 'delete_study']);
   });
 
   it('every tool has its own test file through the MCP client (test/tools/<tool-name>.test.ts)', () => {

@@ -16,3 +16,12 @@ export function participantUri(studyId: number, participantId: string): string {
 export function reportUri(studyId: number, format: ReportFormat): string {
   return `seglab://studies/${studyId}/report.${REPORT_FORMATS[format]}`;
 }
+
+/** A quote and a segment, as search results name them (ChatGPT cites these; they are not readable resources). */
+export function quoteUri(studyId: number, quoteId: number | string): string {
+  return `seglab://studies/${studyId}/quotes/${quoteId}`;
+}
+
+export function segmentUri(studyId: number, segmentationId: number | string, segmentId: number | string): string {
+  return `seglab://studies/${studyId}/segmentations/${segmentationId}/segments/${segmentId}`;
+}

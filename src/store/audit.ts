@@ -31,13 +31,4 @@ export class AuditStore {
       )
       .all(options.studyId ?? null, options.studyId ?? null, options.since ?? null, options.since ?? null, options.limit ?? -1) as AuditEntry[];
   }
-
-  /** A study's entries (for scrubbing after an erasure). */
-  ofStudy(studyId: number): { id: number; arguments: string }[] {
-    return this.db.prepare('SELECT id, arguments FROM audit_log WHERE study_id = ?').all(studyId) as { id: number; arguments: string }[];
-  }
-
-  replaceArguments(id: number, argumentSummary: string): void {
-    this.db.prepare('UPDATE audit_log SET arguments = ? WHERE id = ?').run(argumentSummary, id);
-  }
 }

@@ -1,8 +1,10 @@
 import { AnalysisStore } from './analysis.js';
 import { AuditStore } from './audit.js';
 import { openDatabase, type Db } from './db.js';
+import { ErasureStore } from './erasure.js';
 import { InterviewStore } from './interviews.js';
 import { ParticipantStore } from './participants.js';
+import { DocumentSearch } from './document-search.js';
 import { readFieldCatalog } from './field-catalog.js';
 import type { FieldCatalog } from './fields-sql.js';
 import { ParticipantSearch } from './participant-search.js';
@@ -24,6 +26,8 @@ export class Store {
   readonly analysis: AnalysisStore;
   readonly tokens: TokenStore;
   readonly audit: AuditStore;
+  readonly erasure: ErasureStore;
+  readonly documents: DocumentSearch;
 
   constructor(readonly db: Db) {
     this.studies = new StudyStore(db);
@@ -36,6 +40,8 @@ export class Store {
     this.analysis = new AnalysisStore(db);
     this.tokens = new TokenStore(db);
     this.audit = new AuditStore(db);
+    this.erasure = new ErasureStore(db);
+    this.documents = new DocumentSearch(db);
   }
 
   /** What fields (answer.<key>, attr.<name>, segment, …) mean in a study; `segment` refers to segmentationId, else the latest. */

@@ -6,9 +6,12 @@ import { clusterParticipantsTool } from './cluster-participants.js';
 import { codeThemesTool } from './code-themes.js';
 import { compareSegmentsTool } from './compare-segments.js';
 import { createStudyTool } from './create-study.js';
+import { deleteParticipantTool } from './delete-participant.js';
+import { deleteStudyTool } from './delete-study.js';
 import { crosstabTool } from './crosstab.js';
 import { driverAnalysisTool } from './driver-analysis.js';
 import { exportSegmentsTool } from './export-segments.js';
+import { fetchTool } from './fetch.js';
 import { generateReportTool } from './generate-report.js';
 import { getParticipantTool } from './get-participant.js';
 import { getSegmentationTool } from './get-segmentation.js';
@@ -18,6 +21,7 @@ import { listStudiesTool } from './list-studies.js';
 import { prioritizeSegmentsTool } from './prioritize-segments.js';
 import { queryParticipantsTool } from './query-participants.js';
 import { recordInterviewTool } from './record-interview.js';
+import { searchTool } from './search.js';
 import { segmentByRulesTool } from './segment-by-rules.js';
 import { segmentMigrationTool } from './segment-migration.js';
 import { summarizeQuestionsTool } from './summarize-questions.js';
@@ -48,4 +52,9 @@ export const tools = [
   segmentMigrationTool,
   exportSegmentsTool,
   generateReportTool,
+  // Team and connectors: erasure (owner only over HTTP), and search/fetch for ChatGPT.
+  deleteParticipantTool,
+  deleteStudyTool,
+  searchTool,
+  fetchTool,
 ] as unknown as readonly ToolDefinition[];

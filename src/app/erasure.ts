@@ -1,0 +1,123 @@
+/**
+ * Erasure requests: a participant or a whole study removed with every trace, in the database
+ * (one transaction) and on disk (reports regenerated without them, CRM exports that listed them
+ * removed), then the write-ahead log emptied so no earlier copy of their rows stays in it.
+ */
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeSegments } from '../domain/segments/describe.js';
+import { encodeParticipants } from '../domain/segments/encoding.js';
+import { ERASED, personMarks, scrub, scrubJsonText, type PersonMarks } from '../domain/scrub.js';
+import { reportPath, writeReport } from '../report/write.js';
+import type { Store } from '../store/index.js';
+import { loadSegmentation } from './segmentations.js';
+
+export interface ParticipantErasure {
+  study_id: number;
+  removed: { answers: number; quotes: number; theme_evidence: number; memberships: number; interview: boolean };
+  segmentations_redescribed: number[];
+  texts_rewritten: number;
+  report_regenerated: boolean;
+  exports_removed: string[];
+  wal_truncated: boolean;
+}
+
+export interface StudyErasure {
+  study_id: number;
+  participants_removed: number;
+  files_removed: number;
+  wal_truncated: boolean;
+}
+
+/**
+ * Describes a segmentation's segments again from its current members (after one left): profiles,
+ * distinguishing features, representatives, quotes and words no longer count or cite them.
+ */
+function redescribe(store: Store, segmentationId: number): void {
+  const { segmentation, segments, facts, groups, population } = loadSegmentation(store, segmentationId);
+  const clustered = segmentation.summary.participants_clustered;
+  if (typeof clustered === 'number') store.erasure.replaceSummary(segmentationId, { ...segmentation.summary, participants_clustered: clustered - 1 });
+  const remaining = typeof clustered === 'number' ? clustered - 1 : population;
+  const texts = store.facts.texts(segmentation.study_id, facts.map((f) => f.id));
+  const descriptions = describeSegments(segmentation.encoding, facts, encodeParticipants(segmentation.encoding, facts), groups, texts, Math.max(1, remaining));
+  descriptions.forEach((d, g) => {
+    const profile = { profile: d.profile, distinguishing: d.distinguishing, representatives: d.representatives, quotes: d.quotes, distinctive_words: d.distinctive_words };
+    store.erasure.replaceProfile(segmentationId, segments[g]!.segment_id, profile);
+  });
+}
+
+/** Rewrites every stored text of the study that names or quotes the person; returns how many. */
+function scrubDerivedTexts(store: Store, studyId: number, marks: PersonMarks): number {
+  let rewritten = 0;
+  for (const text of store.erasure.derivedTexts(studyId)) {
+    const value = text.json ? scrubJsonText(text.text, marks) : scrub(text.text, marks).changed ? ERASED : null;
+    if (value === null) continue;
+    store.erasure.rewrite(text, value);
+    rewritten++;
+  }
+  return rewritten;
+}
+
+/** The segmentation a written report was about, if there is a report. */
+function reportedSegmentation(outputDir: string, studyId: number): { exists: boolean; segmentationId?: number } {
+  const path = reportPath(outputDir, studyId, 'json');
+  if (!existsSync(path)) return { exists: false };
+  try {
+    const id = (JSON.parse(readFileSync(path, 'utf8')) as { segmentation?: { segmentation_id?: number } | null }).segmentation?.segmentation_id;
+    return { exists: true, ...(typeof id === 'number' ? { segmentationId: id } : {}) };
+  } catch {
+    return { exists: true };
+  }
+}
+
+export async function eraseParticipant(store: Store, outputDir: string, studyId: number, externalId: string): Promise<ParticipantErasure> {
+  const person = store.participants.get(studyId, externalId);
+  const traces = store.erasure.traces(person.id);
+  const marks = personMarks([traces.external_id, traces.email, traces.name], traces.texts);
+  const rewritten = store.transaction(() => {
+    store.erasure.deleteParticipant(person.id);
+    for (const id of traces.segmentations) redescribe(store, id);
+    const count = scrubDerivedTexts(store, studyId, marks);
+    store.studies.touch(studyId);
+    return count;
+  });
+
+  const studyDir = join(outputDir, `study-${studyId}`);
+  const exports_removed: string[] = [];
+  if (existsSync(studyDir)) {
+    for (const file of readdirSync(studyDir)) {
+      if (traces.segmentations.some((id) => file.startsWith(`segmentation-${id}-`))) {
+        rmSync(join(studyDir, file), { force: true });
+        exports_removed.push(file);
+      }
+    }
+  }
+  const report = reportedSegmentation(outputDir, studyId);
+  if (report.exists) {
+    const stillThere = report.segmentationId !== undefined && store.segmentations.list(studyId, 1000).some((s) => s.id === report.segmentationId);
+    await writeReport(store, outputDir, studyId, stillThere ? report.segmentationId : undefined);
+  }
+  return {
+    study_id: studyId,
+    removed: { ...traces.counts, interview: traces.counts.interview > 0 },
+    segmentations_redescribed: traces.segmentations,
+    texts_rewritten: rewritten,
+    report_regenerated: report.exists,
+    exports_removed,
+    wal_truncated: store.erasure.truncateWal(),
+  };
+}
+
+export function eraseStudy(store: Store, outputDir: string, studyId: number): StudyErasure {
+  store.studies.get(studyId);
+  const participants = store.transaction(() => {
+    const n = store.erasure.deleteStudy(studyId);
+    store.erasure.eraseAuditArguments(studyId);
+    return n;
+  });
+  const studyDir = join(outputDir, `study-${studyId}`);
+  const files = existsSync(studyDir) ? readdirSync(studyDir).length : 0;
+  // rmSync removes links themselves, never what they point to.
+  rmSync(studyDir, { recursive: true, force: true });
+  return { study_id: studyId, participants_removed: participants, files_removed: files, wal_truncated: store.erasure.truncateWal() };
+}

@@ -1,0 +1,55 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as z from 'zod';
+import { mayUseStudy } from '../domain/access.js';
+import { participantUri, quoteUri, reportUri, segmentUri, studyUri } from '../app/uris.js';
+import { LOCAL_OWNER } from '../domain/access.js';
+import { reportPath } from '../report/write.js';
+import type { SearchHit } from '../store/document-search.js';
+import { defineTool, readOnly } from './define.js';
+
+const MAX_RESULTS = 20;
+
+/** Ids of search results, which fetch takes back: study:1, participant:1:c42, quote:17, segment:5:2, report:1. */
+export function resultId(hit: Pick<SearchHit, 'kind' | 'study_id' | 'ref'> | { kind: 'report'; study_id: number }): string {
+  if (hit.kind === 'study' || hit.kind === 'report') return `${hit.kind}:${hit.study_id}`;
+  if (hit.kind === 'participant') return `participant:${hit.study_id}:${encodeURIComponent(hit.ref)}`;
+  return `${hit.kind}:${hit.ref}`;
+}
+
+/** Where a result lives, as seglab:// URIs (studies, participants and reports are also MCP resources). */
+export function resultUrl(kind: string, studyId: number, ref: string): string {
+  if (kind === 'participant') return participantUri(studyId, ref);
+  if (kind === 'report') return reportUri(studyId, 'markdown');
+  if (kind === 'quote') return quoteUri(studyId, ref);
+  if (kind === 'segment') return segmentUri(studyId, ...(ref.split(':') as [string, string]));
+  return studyUri(studyId);
+}
+
+const result = z.object({ id: z.string().describe('Pass to fetch.'), title: z.string(), url: z.string() });
+
+export const searchTool = defineTool({
+  name: 'search',
+  title: 'Search studies, participants, quotes, segments and reports',
+  description: `Searches everything seglab holds — studies (name, decision), participants (id, name, e-mail, and what they said in transcripts, notes and open answers), quotes, segments (name, description, persona) and study reports — and returns up to ${MAX_RESULTS} results with an id, a title and a URL. Plain-language queries work: any of the words matches, best matches of what people said first. Read a result in full with fetch.
+Use this tool when you need to: find evidence for a question across studies (ChatGPT deep research and connectors call search then fetch); within one study, query_participants filters and counts more precisely.`,
+  input: z.object({ query: z.string().min(1).max(500).describe('Words to look for, e.g. "pricing complaints from churned customers".') }),
+  output: z.object({ results: z.array(result) }),
+  annotations: readOnly,
+  run({ query }, { store, files, caller }) {
+    const who = caller ?? LOCAL_OWNER;
+    const hits = store.documents.search(query, who.studies, MAX_RESULTS);
+    const results = hits.map((h) => ({ id: resultId(h), title: h.title, url: resultUrl(h.kind, h.study_id, h.ref) }));
+    // Reports: the written report of each study whose text has one of the words.
+    const words = (query.match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => w.toLowerCase()).filter((w) => w.length > 2);
+    for (const study of store.studies.list(100, 0)) {
+      if (results.length >= MAX_RESULTS || words.length === 0) break;
+      if (!mayUseStudy(who, study.id)) continue;
+      const path = reportPath(files.outputDir, study.id, 'markdown');
+      if (!existsSync(path)) continue;
+      const text = readFileSync(path, 'utf8').toLowerCase();
+      if (words.some((w) => text.includes(w))) results.push({ id: resultId({ kind: 'report', study_id: study.id }), title: `Report: ${study.name}`, url: resultUrl('report', study.id, '') });
+    }
+    return { results };
+  },
+  render: (r) => (r.results.length === 0 ? 'Nothing found. Try other words, or list_studies.' : r.results.map((x) => `- ${x.title} [${x.id}]`).join('\n')),
+});
