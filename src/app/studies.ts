@@ -34,12 +34,14 @@ function studyChecks(store: Store, study: StudyRow, counts: StudyCounts, tags = 
   });
 }
 
-export function listStudies(store: Store, page: { limit: number; cursor?: string | undefined }) {
+/** @param page.only the studies the caller may see (null or absent: all) */
+export function listStudies(store: Store, page: { limit: number; cursor?: string | undefined; only?: number[] | null }) {
   const after = page.cursor ? decodeCursor(page.cursor, 'study') : 0;
-  const rows = store.studies.list(page.limit + 1, after);
+  const only = page.only ?? null;
+  const rows = store.studies.list(page.limit + 1, after, only);
   const shown = rows.slice(0, page.limit);
   return {
-    total: store.studies.countAll(),
+    total: store.studies.countAll(only),
     studies: shown.map((s) => {
       const counts = store.studies.counts(s.id);
       const checks = studyChecks(store, s, counts);

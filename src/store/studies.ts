@@ -84,12 +84,13 @@ export class StudyStore {
     return row;
   }
 
-  list(limit: number, afterId: number): StudyRow[] {
-    return prepared(this.db, 'SELECT * FROM studies WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit) as StudyRow[];
+  /** @param only the studies a caller may see (null: all) */
+  list(limit: number, afterId: number, only: number[] | null = null): StudyRow[] {
+    return prepared(this.db, 'SELECT * FROM studies WHERE id > ? AND (? IS NULL OR id IN (SELECT value FROM json_each(?))) ORDER BY id LIMIT ?').all(afterId, only && 1, JSON.stringify(only), limit) as StudyRow[];
   }
 
-  countAll(): number {
-    return (prepared(this.db, 'SELECT COUNT(*) AS n FROM studies').get() as { n: number }).n;
+  countAll(only: number[] | null = null): number {
+    return (prepared(this.db, 'SELECT COUNT(*) AS n FROM studies WHERE (? IS NULL OR id IN (SELECT value FROM json_each(?)))').get(only && 1, JSON.stringify(only)) as { n: number }).n;
   }
 
   counts(studyId: number): StudyCounts {

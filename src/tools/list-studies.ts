@@ -28,7 +28,7 @@ Use this tool when you need to: find a study_id, or see what research exists. Pa
     next_cursor: z.string().nullable(),
   }),
   annotations: readOnly,
-  run: ({ limit, cursor }, { store }) => listStudies(store, { limit, cursor }),
+  run: ({ limit, cursor }, { store, caller }) => listStudies(store, { limit, cursor, only: caller?.studies ?? null }),
   render: (r) =>
     r.studies.length === 0
       ? 'No studies yet. Create one with create_study.'

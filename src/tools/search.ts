@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as z from 'zod';
-import { mayUseStudy } from '../domain/access.js';
 import { participantUri, quoteUri, reportUri, segmentUri, studyUri } from '../app/uris.js';
 import { LOCAL_OWNER } from '../domain/access.js';
 import { reportPath } from '../report/write.js';
@@ -41,9 +40,8 @@ Use this tool when you need to: find evidence for a question across studies (Cha
     const results = hits.map((h) => ({ id: resultId(h), title: h.title, url: resultUrl(h.kind, h.study_id, h.ref) }));
     // Reports: the written report of each study whose text has one of the words.
     const words = (query.match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => w.toLowerCase()).filter((w) => w.length > 2);
-    for (const study of store.studies.list(100, 0)) {
+    for (const study of store.studies.list(100, 0, who.studies)) {
       if (results.length >= MAX_RESULTS || words.length === 0) break;
-      if (!mayUseStudy(who, study.id)) continue;
       const path = reportPath(files.outputDir, study.id, 'markdown');
       if (!existsSync(path)) continue;
       const text = readFileSync(path, 'utf8').toLowerCase();
