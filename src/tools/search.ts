@@ -38,14 +38,14 @@ Use this tool when you need to: find evidence for a question across studies (Cha
     const who = caller ?? LOCAL_OWNER;
     const hits = store.documents.search(query, who.studies, MAX_RESULTS);
     const results = hits.map((h) => ({ id: resultId(h), title: h.title, url: resultUrl(h.kind, h.study_id, h.ref) }));
-    // Reports: the written report of each study whose text has one of the words.
-    const words = (query.match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => w.toLowerCase()).filter((w) => w.length > 2);
+    // Reports: the written report of each study whose text has at least half of the query's words.
+    const words = (query.match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => w.toLowerCase()).filter((w) => w.length > 3);
     for (const study of store.studies.list(100, 0, who.studies)) {
       if (results.length >= MAX_RESULTS || words.length === 0) break;
       const path = reportPath(files.outputDir, study.id, 'markdown');
       if (!existsSync(path)) continue;
       const text = readFileSync(path, 'utf8').toLowerCase();
-      if (words.some((w) => text.includes(w))) results.push({ id: resultId({ kind: 'report', study_id: study.id }), title: `Report: ${study.name}`, url: resultUrl('report', study.id, '') });
+      if (words.filter((w) => text.includes(w)).length * 2 >= words.length) results.push({ id: resultId({ kind: 'report', study_id: study.id }), title: `Report: ${study.name}`, url: resultUrl('report', study.id, '') });
     }
     return { results };
   },

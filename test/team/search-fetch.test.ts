@@ -1,0 +1,77 @@
+/** ChatGPT's connector tools through the MCP client: search → results, fetch → the document. */
+import { describe, expect, it } from 'vitest';
+import { connect } from '../helpers/harness.js';
+import { useTinyStudy } from '../helpers/fixtures.js';
+import { createServer } from '../../src/server.js';
+import { silentLogger } from '../../src/log.js';
+import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
+import type { Harness } from '../helpers/harness.js';
+
+let h: Harness;
+let study_id: number;
+useTinyStudy((s) => ({ h, study_id } = s));
+
+describe('search', () => {
+  it('finds participants by what they said, quotes, studies and segments, with ids and URLs', async () => {
+    const { results } = await h.ok('search', { query: 'expensive pricing' });
+    const ids = results.map((r: any) => r.id);
+    expect(ids).toContain(`participant:${study_id}:p3`);
+    expect(results.find((r: any) => r.id.startsWith('quote:'))).toMatchObject({ title: expect.stringMatching(/^Quote from p3: ".*[Ee]xpensive/), url: expect.stringMatching(new RegExp(`^seglab://studies/${study_id}/quotes/\\d+$`)) });
+    for (const r of results) expect(r).toEqual({ id: expect.any(String), title: expect.any(String), url: expect.stringMatching(/^seglab:\/\//) });
+
+    expect((await h.ok('search', { query: 'Tiny' })).results[0]).toEqual({ id: `study:${study_id}`, title: 'Study: Tiny', url: `seglab://studies/${study_id}` });
+    expect((await h.ok('search', { query: 'p2@acme.example' })).results.map((r: any) => r.id)).toEqual([`participant:${study_id}:p2`]);
+    expect((await h.ok('search', { query: 'zzzz nothing like this' })).results).toEqual([]);
+  });
+
+  it('finds segments and reports, and fetch reads each kind of result in full', async () => {
+    const { segmentation_id } = await h.ok('segment_by_rules', { study_id, segments: [{ name: 'Price Watchers', where: [{ field: 'answer.factors', op: 'eq', value: 'Price' }] }] });
+    await h.ok('update_segment', { segmentation_id, segment_id: 1, persona: 'Counts every cent before renewing.' });
+    await h.ok('generate_report', { study_id });
+    const { results } = await h.ok('search', { query: 'Price Watchers' });
+    const segment = results.find((r: any) => r.id.startsWith('segment:'));
+    expect(segment).toMatchObject({ id: `segment:${segmentation_id}:1`, title: expect.stringMatching(/Price Watchers/) });
+    const report = results.find((r: any) => r.id === `report:${study_id}`);
+    expect(report).toMatchObject({ title: 'Report: Tiny', url: `seglab://studies/${study_id}/report.md` });
+
+    const seg = await h.ok('fetch', { id: segment.id });
+    expect(seg).toMatchObject({ id: segment.id, url: `seglab://studies/${study_id}/segmentations/${segmentation_id}/segments/1`, metadata: { type: 'segment', study_id, segmentation_id, segment_id: 1 } });
+    expect(seg.text).toMatch(/Price Watchers — \d+ participants/);
+    expect(seg.text).toMatch(/Persona: Counts every cent/);
+
+    const person = await h.ok('fetch', { id: `participant:${study_id}:p2` });
+    expect(person).toMatchObject({ title: 'Participant p2 (Ben Ode)', url: `seglab://studies/${study_id}/participants/p2`, metadata: { type: 'participant', study_id, participant_id: 'p2', status: 'completed' } });
+    expect(person.text).toMatch(/Transcript:\n.*Our designers wanted the integrations/s);
+
+    const study = await h.ok('fetch', { id: `study:${study_id}` });
+    expect(study.text).toMatch(/Tiny/);
+    const quoteId = (await h.ok('search', { query: 'expensive' })).results.find((r: any) => r.id.startsWith('quote:')).id;
+    expect((await h.ok('fetch', { id: quoteId })).text).toBe('"Too expensive for what it does"\n— p3, answering "Why did you choose us?"');
+    const md = await h.ok('fetch', { id: `report:${study_id}` });
+    expect(md.text).toMatch(/^# /);
+    expect(JSON.stringify(md).length).toBeLessThan(20_000);
+  });
+
+  it('explains bad ids', async () => {
+    expect(await h.fail('fetch', { id: 'nonsense' })).toMatch(/ids look like study:1, participant:1:c42/);
+    expect(await h.fail('fetch', { id: `participant:${study_id}:nobody` })).toMatch(/No participant "nobody"/);
+    expect(await h.fail('fetch', { id: 'quote:99999' })).toMatch(/No quote 99999/);
+  });
+
+  it('keeps a study-limited caller inside its studies', async () => {
+    const other = await h.ok('create_study', { name: 'Elsewhere' });
+    await h.ok('import_participants', { study_id: other.study_id, csv: 'id,email\nx1,secret@else.example\n' });
+    const server = createServer({ store: h.store, log: silentLogger, files: { allowAnyPath: false, importRoot: null, outputDir: h.outputDir }, caller: { kind: 'token', name: 'lim', role: 'viewer', studies: [study_id] } });
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    const client = new Client({ name: 'limited', version: '1' });
+    await Promise.all([server.connect(b), client.connect(a)]);
+    const found: any = await client.callTool({ name: 'search', arguments: { query: 'secret@else.example' } });
+    expect(found.structuredContent.results.filter((r: any) => !r.id.endsWith(`:${study_id}`) && !r.id.includes(`:${study_id}:`))).toEqual([]);
+    expect(JSON.stringify(found.structuredContent)).not.toMatch(/x1|Elsewhere/);
+    const fetched: any = await client.callTool({ name: 'fetch', arguments: { id: `participant:${other.study_id}:x1` } });
+    expect(fetched.isError).toBe(true);
+    expect(fetched.content[0].text).toMatch(/is open to you/);
+    expect((await client.listResources()).resources.map((r) => r.uri)).not.toContain(`seglab://studies/${other.study_id}`);
+    await client.close();
+  });
+});
