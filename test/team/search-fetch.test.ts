@@ -72,6 +72,11 @@ describe('search', () => {
     expect(fetched.isError).toBe(true);
     expect(fetched.content[0].text).toMatch(/is open to you/);
     expect((await client.listResources()).resources.map((r) => r.uri)).not.toContain(`seglab://studies/${other.study_id}`);
+    const ids = await client.complete({ ref: { type: 'ref/resource', uri: 'seglab://studies/{study_id}' }, argument: { name: 'study_id', value: '' } });
+    expect(ids.completion.values).toEqual([String(study_id)]);
+    const people = await client.complete({ ref: { type: 'ref/resource', uri: 'seglab://studies/{study_id}/participants/{participant_id}' }, argument: { name: 'participant_id', value: 'x' }, context: { arguments: { study_id: String(other.study_id) } } });
+    expect(people.completion.values).toEqual([]);
+    await expect(client.readResource({ uri: `seglab://studies/${other.study_id}` })).rejects.toThrow(/not open to "lim"/);
     await client.close();
   });
 });
