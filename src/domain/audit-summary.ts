@@ -24,9 +24,16 @@ function summarize(value: unknown, depth: number): unknown {
   return String(value);
 }
 
-/** JSON text of at most ~600 characters describing the arguments. */
+/** JSON text of at most ~620 characters describing the arguments. */
 export function summarizeArguments(args: unknown): string {
-  let text = JSON.stringify(summarize(args ?? {}, 0));
-  if (text.length > MAX_TOTAL) text = JSON.stringify({ summary: `${text.slice(0, MAX_TOTAL)}…` });
-  return text;
+  const text = JSON.stringify(summarize(args ?? {}, 0));
+  if (text.length <= MAX_TOTAL) return text;
+  // Cut the text and keep it as one string; escaping may lengthen it, so cut until it fits.
+  let cut = MAX_TOTAL;
+  let short: string;
+  do {
+    short = JSON.stringify({ summary: `${text.slice(0, cut)}…` });
+    cut = Math.floor(cut * 0.8);
+  } while (short.length > MAX_TOTAL + 20);
+  return short;
 }
