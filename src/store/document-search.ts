@@ -4,6 +4,7 @@
  * Words are OR-ed and ranked (bm25 over what participants said), so a question in plain language finds something.
  */
 import type { Db } from './db.js';
+import { prepared } from './statements.js';
 
 export interface SearchHit {
   kind: 'study' | 'participant' | 'quote' | 'segment';
@@ -32,21 +33,18 @@ export class DocumentSearch {
     const pattern = like(query.trim());
     const hits: SearchHit[] = [];
 
-    const studyRows = this.db
-      .prepare(`SELECT id, name FROM studies WHERE (name LIKE ? ESCAPE '\\' OR decision LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\') AND ${inScope('id')} ORDER BY id LIMIT ?`)
+    const studyRows = prepared(this.db, `SELECT id, name FROM studies WHERE (name LIKE ? ESCAPE '\\' OR decision LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\') AND ${inScope('id')} ORDER BY id LIMIT ?`)
       .all(pattern, pattern, pattern, ...scopeParams, limit) as { id: number; name: string }[];
     for (const s of studyRows) hits.push({ kind: 'study', study_id: s.id, ref: String(s.id), title: `Study: ${s.name}` });
 
-    const people = this.db
-      .prepare(
+    const people = prepared(this.db, 
         `SELECT study_id, external_id, name FROM participants
           WHERE (external_id LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\') AND ${inScope('study_id')} ORDER BY id LIMIT ?`,
       )
       .all(pattern, pattern, pattern, ...scopeParams, limit) as { study_id: number; external_id: string; name: string | null }[];
     for (const p of people) hits.push({ kind: 'participant', study_id: p.study_id, ref: p.external_id, title: `Participant ${p.external_id}${p.name ? ` (${p.name})` : ''}` });
 
-    const segments = this.db
-      .prepare(
+    const segments = prepared(this.db, 
         `SELECT s.study_id, g.segmentation_id, g.segment_id, g.name FROM segments g JOIN segmentations s ON s.id = g.segmentation_id
           WHERE (g.name LIKE ? ESCAPE '\\' OR g.description LIKE ? ESCAPE '\\' OR g.persona LIKE ? ESCAPE '\\') AND ${inScope('s.study_id')}
           ORDER BY g.segmentation_id DESC, g.segment_id LIMIT ?`,
@@ -56,8 +54,7 @@ export class DocumentSearch {
 
     const fts = anyWordQuery(query);
     if (fts) {
-      const said = this.db
-        .prepare(
+      const said = prepared(this.db, 
           `SELECT s.rowid AS rowid, s.kind, p.study_id, p.external_id, p.name, snippet(said, 0, '', '', '…', 12) AS text FROM said s
              JOIN participants p ON p.id = s.participant_id
             WHERE said MATCH ? AND ${inScope('p.study_id')} ORDER BY rank LIMIT ?`,
@@ -81,8 +78,7 @@ export class DocumentSearch {
 
   /** A quote with whose it is and which question it answers. */
   quote(id: number): { study_id: number; participant_id: string; question: string | null; text: string } | undefined {
-    return this.db
-      .prepare(
+    return prepared(this.db, 
         `SELECT p.study_id, p.external_id AS participant_id, q.text AS question, qu.text FROM quotes qu
            JOIN participants p ON p.id = qu.participant_id LEFT JOIN questions q ON q.id = qu.question_id WHERE qu.id = ?`,
       )

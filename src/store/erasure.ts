@@ -8,6 +8,7 @@
  * empties the write-ahead log, which still holds earlier copies of the pages.
  */
 import type { Db } from './db.js';
+import { prepared } from './statements.js';
 
 export interface ParticipantTraces {
   id: number;
@@ -40,16 +41,15 @@ export class ErasureStore {
   constructor(private readonly db: Db) {}
 
   traces(participantId: number): ParticipantTraces {
-    const p = this.db.prepare('SELECT id, external_id, email, name FROM participants WHERE id = ?').get(participantId) as Pick<ParticipantTraces, 'id' | 'external_id' | 'email' | 'name'>;
-    const texts = this.db
-      .prepare(
+    const p = prepared(this.db, 'SELECT id, external_id, email, name FROM participants WHERE id = ?').get(participantId) as Pick<ParticipantTraces, 'id' | 'external_id' | 'email' | 'name'>;
+    const texts = prepared(this.db, 
         `SELECT text FROM said WHERE participant_id = ?
          UNION ALL SELECT evidence FROM theme_evidence WHERE participant_id = ? AND evidence <> ''`,
       )
       .pluck()
       .all(participantId, participantId) as string[];
-    const segmentations = this.db.prepare('SELECT DISTINCT segmentation_id FROM segment_members WHERE participant_id = ? ORDER BY 1').pluck().all(participantId) as number[];
-    const count = (sql: string) => (this.db.prepare(sql).pluck().get(participantId) as number) ?? 0;
+    const segmentations = prepared(this.db, 'SELECT DISTINCT segmentation_id FROM segment_members WHERE participant_id = ? ORDER BY 1').pluck().all(participantId) as number[];
+    const count = (sql: string) => (prepared(this.db, sql).pluck().get(participantId) as number) ?? 0;
     return {
       ...p,
       texts: [...new Set(texts)],
@@ -65,15 +65,15 @@ export class ErasureStore {
   }
 
   deleteParticipant(participantId: number): void {
-    this.db.prepare('DELETE FROM participants WHERE id = ?').run(participantId);
+    prepared(this.db, 'DELETE FROM participants WHERE id = ?').run(participantId);
   }
 
   /** Deletes a study and everything in it; returns how many participants it had. */
   deleteStudy(studyId: number): number {
-    const participants = this.db.prepare('SELECT COUNT(*) FROM participants WHERE study_id = ?').pluck().get(studyId) as number;
+    const participants = prepared(this.db, 'SELECT COUNT(*) FROM participants WHERE study_id = ?').pluck().get(studyId) as number;
     // Participants first, so their rows leave the full-text index through its triggers.
-    this.db.prepare('DELETE FROM participants WHERE study_id = ?').run(studyId);
-    this.db.prepare('DELETE FROM studies WHERE id = ?').run(studyId);
+    prepared(this.db, 'DELETE FROM participants WHERE study_id = ?').run(studyId);
+    prepared(this.db, 'DELETE FROM studies WHERE id = ?').run(studyId);
     return participants;
   }
 
@@ -88,29 +88,29 @@ export class ErasureStore {
         }
       }
     };
-    collect('segments', this.db.prepare('SELECT g.* FROM segments g JOIN segmentations s ON s.id = g.segmentation_id WHERE s.study_id = ?').all(studyId) as Record<string, unknown>[], (r) => [r.segmentation_id as number, r.segment_id as number]);
-    collect('segmentations', this.db.prepare('SELECT * FROM segmentations WHERE study_id = ?').all(studyId) as Record<string, unknown>[], (r) => [r.id as number]);
-    collect('audit_log', this.db.prepare('SELECT id, arguments FROM audit_log WHERE study_id = ?').all(studyId) as Record<string, unknown>[], (r) => [r.id as number]);
+    collect('segments', prepared(this.db, 'SELECT g.* FROM segments g JOIN segmentations s ON s.id = g.segmentation_id WHERE s.study_id = ?').all(studyId) as Record<string, unknown>[], (r) => [r.segmentation_id as number, r.segment_id as number]);
+    collect('segmentations', prepared(this.db, 'SELECT * FROM segmentations WHERE study_id = ?').all(studyId) as Record<string, unknown>[], (r) => [r.id as number]);
+    collect('audit_log', prepared(this.db, 'SELECT id, arguments FROM audit_log WHERE study_id = ?').all(studyId) as Record<string, unknown>[], (r) => [r.id as number]);
     return out;
   }
 
   rewrite(text: DerivedText, value: string): void {
     const spec = COLUMNS[text.table];
     if (!spec.columns.some((c) => c.name === text.column)) throw new Error(`not an erasable column: ${text.table}.${text.column}`);
-    this.db.prepare(`UPDATE ${text.table} SET ${text.column} = ? WHERE ${spec.where}`).run(value, ...text.key);
+    prepared(this.db, `UPDATE ${text.table} SET ${text.column} = ? WHERE ${spec.where}`).run(value, ...text.key);
   }
 
   replaceProfile(segmentationId: number, segmentId: number, profile: unknown): void {
-    this.db.prepare('UPDATE segments SET profile = ? WHERE segmentation_id = ? AND segment_id = ?').run(JSON.stringify(profile), segmentationId, segmentId);
+    prepared(this.db, 'UPDATE segments SET profile = ? WHERE segmentation_id = ? AND segment_id = ?').run(JSON.stringify(profile), segmentationId, segmentId);
   }
 
   replaceSummary(segmentationId: number, summary: unknown): void {
-    this.db.prepare('UPDATE segmentations SET summary = ? WHERE id = ?').run(JSON.stringify(summary), segmentationId);
+    prepared(this.db, 'UPDATE segmentations SET summary = ? WHERE id = ?').run(JSON.stringify(summary), segmentationId);
   }
 
   /** Audit summaries of a deleted study: who and when stay, the arguments go. */
   eraseAuditArguments(studyId: number): void {
-    this.db.prepare(`UPDATE audit_log SET arguments = '{"erased":"study deleted"}' WHERE study_id = ?`).run(studyId);
+    prepared(this.db, `UPDATE audit_log SET arguments = '{"erased":"study deleted"}' WHERE study_id = ?`).run(studyId);
   }
 
   /**

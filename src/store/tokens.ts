@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { UserError } from '../errors.js';
 import type { Role } from '../domain/access.js';
 import type { Db } from './db.js';
+import { prepared } from './statements.js';
 import { now } from './studies.js';
 
 export interface TokenRow {
@@ -39,8 +40,7 @@ export class TokenStore {
     const at = now();
     try {
       const id = Number(
-        this.db
-          .prepare('INSERT INTO api_tokens (name, role, studies, token_hash, created_at) VALUES (?, ?, ?, ?, ?)')
+        prepared(this.db, 'INSERT INTO api_tokens (name, role, studies, token_hash, created_at) VALUES (?, ?, ?, ?, ?)')
           .run(name, role, studies === null ? null : JSON.stringify(studies), hashToken(secret), at).lastInsertRowid,
       );
       return { token: this.get(id), secret };
@@ -53,30 +53,29 @@ export class TokenStore {
   }
 
   get(id: number): TokenRow {
-    return toRow(this.db.prepare('SELECT id, name, role, studies, created_at, last_used_at, revoked_at FROM api_tokens WHERE id = ?').get(id) as StoredRow);
+    return toRow(prepared(this.db, 'SELECT id, name, role, studies, created_at, last_used_at, revoked_at FROM api_tokens WHERE id = ?').get(id) as StoredRow);
   }
 
   list(): TokenRow[] {
-    return (this.db.prepare('SELECT id, name, role, studies, created_at, last_used_at, revoked_at FROM api_tokens ORDER BY revoked_at IS NOT NULL, name, id').all() as StoredRow[]).map(toRow);
+    return (prepared(this.db, 'SELECT id, name, role, studies, created_at, last_used_at, revoked_at FROM api_tokens ORDER BY revoked_at IS NOT NULL, name, id').all() as StoredRow[]).map(toRow);
   }
 
   /** Revokes the active token of that name; false when there is none. */
   revoke(name: string): boolean {
-    return this.db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL').run(now(), name).changes > 0;
+    return prepared(this.db, 'UPDATE api_tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL').run(now(), name).changes > 0;
   }
 
   /** The active token with this secret, or undefined (unknown, malformed or revoked). */
   verify(secret: string): TokenRow | undefined {
     if (!secret.startsWith(PREFIX)) return undefined;
-    const row = this.db
-      .prepare('SELECT id, name, role, studies, created_at, last_used_at, revoked_at FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL')
+    const row = prepared(this.db, 'SELECT id, name, role, studies, created_at, last_used_at, revoked_at FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL')
       .get(hashToken(secret)) as StoredRow | undefined;
     if (!row) return undefined;
     const at = Date.now();
     if (at - (this.touched.get(row.id) ?? 0) >= TOUCH_EVERY_MS) {
       this.touched.set(row.id, at);
       try {
-        this.db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?').run(new Date(at).toISOString(), row.id);
+        prepared(this.db, 'UPDATE api_tokens SET last_used_at = ? WHERE id = ?').run(new Date(at).toISOString(), row.id);
       } catch {
         // Busy with another writer: the timestamp is a convenience, never a reason to refuse.
       }
@@ -86,6 +85,6 @@ export class TokenStore {
 
   /** Whether the token is still active (sessions opened with it are closed once it is not). */
   isActive(id: number): boolean {
-    return this.db.prepare('SELECT 1 FROM api_tokens WHERE id = ? AND revoked_at IS NULL').get(id) !== undefined;
+    return prepared(this.db, 'SELECT 1 FROM api_tokens WHERE id = ? AND revoked_at IS NULL').get(id) !== undefined;
   }
 }
