@@ -31,8 +31,9 @@ export function admit(tool: ToolDefinition, args: Record<string, unknown>, store
   if (!atLeast(caller.role, needed)) throw new UserError(`${tool.name} needs the ${needed} role; "${caller.name}" is a ${caller.role}.`);
   if (caller.studies === null) return;
   const study = studyOfCall(store, args);
-  if (study === null && !tool.annotations.readOnlyHint && tool.name === 'create_study') {
-    throw new UserError(`"${caller.name}" is limited to studies ${caller.studies.join(', ')} and cannot create studies.`);
+  // A write that names no study (create_study) would reach beyond the caller's studies.
+  if (study === null && !tool.annotations.readOnlyHint) {
+    throw new UserError(`"${caller.name}" is limited to studies ${caller.studies.join(', ')}: ${tool.name} would reach beyond them.`);
   }
   if (study !== null && !mayUseStudy(caller, study)) {
     throw new UserError(`"${caller.name}" may use studies ${caller.studies.join(', ')} only; study ${study} is not one of them.`);

@@ -117,7 +117,7 @@ describe('serve --http --auth tokens', () => {
     expect(foreign.isError).toBe(true);
     expect(foreign.content[0].text).toMatch(/may use studies \d+ only/);
     const create: any = await other.client.callTool({ name: 'create_study', arguments: { name: 'Sneaky' } });
-    expect(create.content[0].text).toMatch(/cannot create studies/);
+    expect(create.content[0].text).toMatch(/limited to studies \d+: create_study would reach beyond them/);
     const listed: any = await other.client.callTool({ name: 'list_studies', arguments: {} });
     expect(listed.structuredContent.studies.map((s: any) => s.name)).toEqual(['Limited A']);
     await other.client.close();
