@@ -99,8 +99,10 @@ export async function runAdminCommand(argv: string[], defaultDb: () => string, o
       role: { type: 'string' },
       study: { type: 'string', multiple: true },
       since: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  if (values.help) return void process.stderr.write(`${ADMIN_USAGE}\n`);
   const [command, sub] = positionals;
   const dbPath = values.db ?? defaultDb();
   const store = Store.open(dbPath);

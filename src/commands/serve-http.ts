@@ -31,12 +31,12 @@ export const HTTP_OPTIONS = {
   'drain-seconds': { type: 'string' },
 } as const;
 
-export const HTTP_USAGE = `  --auth tokens|oauth   require sign-in (mandatory off loopback): API tokens (seglab token create), or
-                        OAuth JWTs with --issuer URL (authorization server) --audience URL (this server's public /mcp URL)
-  --max-sessions N      open sessions at most (default 200)
-  --session-idle-minutes N  close sessions unused this long (default 30)
-  --max-body-mb N       largest request body (default 64)
-  --drain-seconds N     on SIGTERM, let calls in flight finish this long before cancelling them (default 10)`;
+export const HTTP_USAGE = `      --auth tokens|oauth    require sign-in (mandatory off loopback): API tokens (seglab token create),
+                             or OAuth JWTs: --issuer URL (authorization server) --audience URL (public /mcp URL)
+      --max-sessions N       open sessions at most (default 200)
+      --session-idle-minutes N   close sessions unused this long (default 30)
+      --max-body-mb N        largest request body (default 64)
+      --drain-seconds N      on SIGTERM, calls in flight get this long to finish (default 10)`;
 
 function positive(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;

@@ -165,6 +165,28 @@ describe('serve --http --auth tokens', () => {
   });
 });
 
+describe('seglab backup', () => {
+  it('copies the live database consistently, 0600, and never over an existing file or link', async () => {
+    const { mkdtempSync, statSync, symlinkSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'seglab-backup-'));
+    const target = join(dir, 'copy.db');
+    expect(await seglab('backup', target, '--db', dbPath)).toMatch(/^Backed up .* \(\d+ pages\)/);
+    expect(statSync(target).mode & 0o777).toBe(0o600);
+    const { default: Database } = await import('better-sqlite3');
+    const copy = new Database(target, { readonly: true });
+    expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(copy.prepare('SELECT COUNT(*) FROM api_tokens').pluck().get()).toBeGreaterThanOrEqual(3);
+    expect(copy.prepare("SELECT name FROM studies WHERE name = 'Team study'").pluck().get()).toBe('Team study');
+    copy.close();
+    await expect(seglab('backup', target, '--db', dbPath)).rejects.toThrow(/already exists; backups never overwrite/);
+    symlinkSync(join(dir, 'victim.txt'), join(dir, 'planted.db'));
+    await expect(seglab('backup', join(dir, 'planted.db'), '--db', dbPath)).rejects.toThrow(/already exists/);
+    expect(() => statSync(join(dir, 'victim.txt'))).toThrow();
+  });
+});
+
 describe('never exposed without authentication', () => {
   it('refuses to bind a non-loopback host without --auth, and says why', async () => {
     await expect(startHttpProcess(['--db', tempDbPath(), '--host', '0.0.0.0'])).rejects.toThrow(/Refusing to serve 0\.0\.0\.0 without authentication.*--auth tokens or --auth oauth/);
