@@ -74,6 +74,12 @@ export class ErasureStore {
     // Participants first, so their rows leave the full-text index through its triggers.
     prepared(this.db, 'DELETE FROM participants WHERE study_id = ?').run(studyId);
     prepared(this.db, 'DELETE FROM studies WHERE id = ?').run(studyId);
+    // SQLite may give the id to the next study: tokens limited to this one must not inherit it.
+    prepared(
+      this.db,
+      `UPDATE api_tokens SET studies = (SELECT json_group_array(value) FROM json_each(api_tokens.studies) WHERE value <> @id)
+        WHERE studies IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(api_tokens.studies) WHERE value = @id)`,
+    ).run({ id: studyId });
     return participants;
   }
 

@@ -139,7 +139,10 @@ describe('delete_study', () => {
   it('deletes a study with its people, files and audit arguments; others stay', async () => {
     const other = await h.ok('create_study', { name: 'Keeps going' });
     await h.ok('import_participants', { study_id: other.study_id, csv: 'id,email\nk1,k1@keep.example\n' });
+    const limited = h.store.tokens.create('study-only', 'viewer', [study_id, other.study_id]);
     const r = await h.ok('delete_study', { study_id, confirm: true });
+    // A token limited to the deleted study keeps only its other studies (a new study may reuse the id).
+    expect(h.store.tokens.get(limited.token.id).studies).toEqual([other.study_id]);
     expect(r).toMatchObject({ deleted: true, participants_removed: 16, wal_truncated: true });
     expect(r.files_removed).toBeGreaterThanOrEqual(3);
     expect(existsSync(join(h.outputDir, `study-${study_id}`))).toBe(false);
