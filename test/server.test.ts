@@ -17,7 +17,7 @@ describe('tool catalog', () => {
       'code_themes', 'crosstab', 'driver_analysis',
       'cluster_participants', 'segment_by_rules', 'get_segmentation', 'update_segment', 'compare_segments',
       'validate_segmentation', 'prioritize_segments', 'assign_participants', 'segment_migration',
-      'export_segments', 'generate_report', 'delete_participant', 'delete_study', 'search', 'fetch',
+      'export_segments', 'generate_report', 'delete_participant', 'delete_study', 'manage_tokens', 'search', 'fetch',
     ]);
     for (const tool of tools) {
       expect(tool.description!.length, tool.name).toBeGreaterThan(100);
@@ -37,7 +37,7 @@ describe('tool catalog', () => {
       'get_segmentation', 'compare_segments', 'validate_segmentation', 'segment_migration', 'search', 'fetch',
     ]);
     const destructive = tools.filter((t) => t.annotations?.destructiveHint).map((t) => t.name);
-    expect(destructive).toEqual(['import_participants', 'record_interview', 'delete_participant', 'delete_study']);
+    expect(destructive).toEqual(['import_participants', 'record_interview', 'delete_participant', 'delete_study', 'manage_tokens']);
   });
 
   it('every tool has its own test file through the MCP client (test/tools/<tool-name>.test.ts)', () => {

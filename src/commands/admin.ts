@@ -6,7 +6,7 @@
 import { chmodSync, lstatSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ROLES, type Role } from '../domain/access.js';
+import { createToken, revokeToken } from '../app/tokens.js';
 import { UserError } from '../errors.js';
 import { Store } from '../store/index.js';
 
@@ -33,11 +33,7 @@ function studyIds(values: string[] | undefined): number[] | null {
 
 function tokenCommand(store: Store, sub: string | undefined, values: { name?: string | undefined; role?: string | undefined; study?: string[] | undefined }, out: Out): void {
   if (sub === 'create') {
-    if (!values.name?.trim()) throw new UserError('token create needs --name NAME (who or what will use it, e.g. "alice" or "nightly-agent").');
-    if (!ROLES.includes(values.role as Role)) throw new UserError(`token create needs --role ${ROLES.join('|')} (got ${values.role === undefined ? 'none' : `"${values.role}"`}).`);
-    const studies = studyIds(values.study);
-    for (const id of studies ?? []) store.studies.get(id);
-    const { token, secret } = store.tokens.create(values.name.trim(), values.role as Role, studies);
+    const { token, secret } = createToken(store, { name: values.name, role: values.role, studies: studyIds(values.study) });
     out(`Created token "${token.name}" (${token.role}, ${token.studies ? `studies ${token.studies.join(', ')}` : 'all studies'}). Copy it now: it is shown only once.`);
     out(secret);
     return;
@@ -51,8 +47,7 @@ function tokenCommand(store: Store, sub: string | undefined, values: { name?: st
     return;
   }
   if (sub === 'revoke') {
-    if (!values.name) throw new UserError('token revoke needs --name NAME (seglab token list shows them).');
-    if (!store.tokens.revoke(values.name)) throw new UserError(`No active token named "${values.name}" (seglab token list shows them).`);
+    revokeToken(store, values.name);
     out(`Revoked token "${values.name}".`);
     return;
   }

@@ -18,6 +18,7 @@ import { getSegmentationTool } from './get-segmentation.js';
 import { getStudyTool } from './get-study.js';
 import { importParticipantsTool } from './import-participants.js';
 import { listStudiesTool } from './list-studies.js';
+import { manageTokensTool } from './manage-tokens.js';
 import { prioritizeSegmentsTool } from './prioritize-segments.js';
 import { queryParticipantsTool } from './query-participants.js';
 import { recordInterviewTool } from './record-interview.js';
@@ -52,9 +53,10 @@ export const tools = [
   segmentMigrationTool,
   exportSegmentsTool,
   generateReportTool,
-  // Team and connectors: erasure (owner only over HTTP), and search/fetch for ChatGPT.
+  // Team and connectors: erasure and tokens (owners only over HTTP), and search/fetch for ChatGPT.
   deleteParticipantTool,
   deleteStudyTool,
+  manageTokensTool,
   searchTool,
   fetchTool,
 ] as unknown as readonly ToolDefinition[];

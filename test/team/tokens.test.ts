@@ -32,7 +32,7 @@ async function signIn(secret: string | undefined, options: { modern?: boolean } 
 }
 
 const readOnlyTools = catalog.filter((t) => t.annotations.readOnlyHint).map((t) => t.name);
-const ownerOnly = ['delete_participant', 'delete_study'];
+const ownerOnly = ['delete_participant', 'delete_study', 'manage_tokens'];
 
 beforeAll(async () => {
   dbPath = tempDbPath();
@@ -55,7 +55,7 @@ describe('seglab token', () => {
     expect(list).toMatch(/^eddie\teditor\tall studies/m);
     expect(list).not.toContain('seglab_');
     await expect(seglab('token', 'create', '--name', 'vera', '--role', 'viewer', '--db', dbPath)).rejects.toThrow(/already exists/);
-    await expect(seglab('token', 'create', '--name', 'x', '--role', 'admin', '--db', dbPath)).rejects.toThrow(/--role viewer\|editor\|owner/);
+    await expect(seglab('token', 'create', '--name', 'x', '--role', 'admin', '--db', dbPath)).rejects.toThrow(/role: one of viewer, editor, owner \(got "admin"\)/);
   });
 });
 
@@ -121,6 +121,20 @@ describe('serve --http --auth tokens', () => {
     const listed: any = await other.client.callTool({ name: 'list_studies', arguments: {} });
     expect(listed.structuredContent.studies.map((s: any) => s.name)).toEqual(['Limited A']);
     await other.client.close();
+
+    // Owners manage tokens from their assistant too: the secret comes back once, only its hash is kept.
+    const made: any = await client.callTool({ name: 'manage_tokens', arguments: { action: 'create', name: 'from-chat', role: 'viewer', studies: [a.structuredContent.study_id] } });
+    expect(made.structuredContent.secret).toMatch(/^seglab_/);
+    const viaTool = await signIn(made.structuredContent.secret);
+    expect((await viaTool.client.listTools()).tools.map((t) => t.name)).not.toContain('create_study');
+    const listed2: any = await client.callTool({ name: 'manage_tokens', arguments: { action: 'list' } });
+    expect(listed2.structuredContent.tokens.find((t: any) => t.name === 'from-chat')).toMatchObject({ role: 'viewer', studies: [a.structuredContent.study_id], revoked_at: null });
+    expect(JSON.stringify(listed2.structuredContent)).not.toContain('seglab_');
+    await client.callTool({ name: 'manage_tokens', arguments: { action: 'revoke', name: 'from-chat' } });
+    await expect(viaTool.client.listTools()).rejects.toThrow();
+    const bad: any = await client.callTool({ name: 'manage_tokens', arguments: { action: 'create', name: 'x' } });
+    expect(bad.content[0].text).toMatch(/role: one of viewer, editor, owner/);
+    expect(await seglab('audit', '--db', dbPath)).not.toContain(made.structuredContent.secret);
 
     const deleted: any = await client.callTool({ name: 'delete_study', arguments: { study_id: b.structuredContent.study_id, confirm: true } });
     expect(deleted.structuredContent).toMatchObject({ deleted: true });

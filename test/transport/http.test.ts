@@ -85,7 +85,7 @@ describe('seglab serve --http', () => {
     expect(client.getProtocolEra()).toBe('modern');
     expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
     // Loopback without --auth is the local user: every research tool, deletion only for a signed-in owner.
-    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(catalog.map((t) => t.name).filter((n) => !n.startsWith('delete_')));
+    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(catalog.filter((t) => t.role !== 'owner').map((t) => t.name));
     const result: any = await client.callTool({ name: 'create_study', arguments: { name: 'Modern era' } });
     expect(result.structuredContent).toMatchObject({ name: 'Modern era', mode: 'hybrid' });
     await client.close();

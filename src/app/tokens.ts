@@ -1,0 +1,22 @@
+/**
+ * API tokens as a use case, shared by `seglab token` (CLI) and the owner's manage_tokens tool:
+ * names and roles checked, studies checked to exist, the secret returned once.
+ */
+import { ROLES, type Role } from '../domain/access.js';
+import { UserError } from '../errors.js';
+import type { Store } from '../store/index.js';
+import type { TokenRow } from '../store/tokens.js';
+
+export function createToken(store: Store, input: { name: string | undefined; role: string | undefined; studies: number[] | null }): { token: TokenRow; secret: string } {
+  const name = input.name?.trim();
+  if (!name) throw new UserError('name: who or what will use the token, e.g. "alice" or "nightly-agent".');
+  if (name.length > 100) throw new UserError('name: at most 100 characters.');
+  if (!ROLES.includes(input.role as Role)) throw new UserError(`role: one of ${ROLES.join(', ')} (got ${input.role === undefined ? 'none' : `"${input.role}"`}).`);
+  for (const id of input.studies ?? []) store.studies.get(id);
+  return store.tokens.create(name, input.role as Role, input.studies);
+}
+
+export function revokeToken(store: Store, name: string | undefined): void {
+  if (!name) throw new UserError('name: the token to revoke (the list shows them).');
+  if (!store.tokens.revoke(name)) throw new UserError(`No active token named "${name}".`);
+}

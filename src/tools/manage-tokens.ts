@@ -1,0 +1,44 @@
+import * as z from 'zod';
+import { createToken, revokeToken } from '../app/tokens.js';
+import { ROLES } from '../domain/access.js';
+import { defineTool } from './define.js';
+
+const tokenOut = z.object({
+  name: z.string(),
+  role: z.enum(ROLES),
+  studies: z.array(z.number()).nullable().describe('Studies the token is limited to; null for all.'),
+  created_at: z.string(),
+  last_used_at: z.string().nullable(),
+  revoked_at: z.string().nullable(),
+});
+
+export const manageTokensTool = defineTool({
+  name: 'manage_tokens',
+  title: 'Manage API tokens',
+  description: `Lists, creates or revokes the bearer tokens people and agents use to reach this server over HTTP (serve --http --auth tokens). action "list" shows every token with its role, studies, last use and revocation; "create" makes one for name with role viewer (read-only tools), editor (every research tool) or owner (also deletion and tokens), optionally limited to studies, and returns its secret once (only a hash is kept: hand it over now); "revoke" stops a token from its next request. Owners only.
+Use this tool when you need to: give a teammate or an agent access, see who has access, or cut off a lost or leaked token at once.`,
+  input: z.object({
+    action: z.enum(['list', 'create', 'revoke']),
+    name: z.string().min(1).max(100).optional().describe('The token\'s name (create, revoke): who or what uses it, e.g. "alice" or "nightly-agent".'),
+    role: z.enum(ROLES).optional().describe('create: viewer, editor or owner.'),
+    studies: z.array(z.number().int().positive()).max(100).optional().describe('create: limit the token to these studies (default: all).'),
+  }),
+  output: z.object({
+    action: z.enum(['list', 'create', 'revoke']),
+    tokens: z.array(tokenOut),
+    secret: z.string().optional().describe('create: the new token, shown this once.'),
+  }),
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+  role: 'owner',
+  run({ action, name, role, studies }, { store }) {
+    let secret: string | undefined;
+    if (action === 'create') secret = createToken(store, { name, role, studies: studies ?? null }).secret;
+    if (action === 'revoke') revokeToken(store, name);
+    return { action, tokens: store.tokens.list().map(({ id: _id, ...t }) => t), ...(secret ? { secret } : {}) };
+  },
+  render: (r) => {
+    const lines = r.tokens.map((t) => `- ${t.name}: ${t.role}, ${t.studies ? `studies ${t.studies.join(', ')}` : 'all studies'}${t.revoked_at ? `, revoked ${t.revoked_at}` : t.last_used_at ? `, last used ${t.last_used_at}` : ', never used'}`);
+    const head = r.action === 'create' ? `Created the token; it is shown only this once:\n${r.secret}\n` : r.action === 'revoke' ? 'Revoked.\n' : '';
+    return `${head}${r.tokens.length} token(s):\n${lines.join('\n')}`;
+  },
+});
