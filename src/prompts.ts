@@ -4,9 +4,11 @@
  */
 import { completable, type McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod';
+import { LOCAL_OWNER, mayUseStudy, type Caller } from './domain/access.js';
 import type { Store } from './store/index.js';
 
-export function registerPrompts(server: McpServer, store: Store): void {
+/** @param caller completions offer only the studies this caller may use */
+export function registerPrompts(server: McpServer, store: Store, caller: Caller = LOCAL_OWNER): void {
   server.registerPrompt(
     'plan_segmentation_study',
     {
@@ -42,7 +44,7 @@ Decision the segments will inform: ${decision}${customers ? `\nCustomers: ${cust
       title: 'Synthesize a study\'s findings',
       description: 'Writes an evidence-backed synthesis of a study: structured answers by lifecycle group, recurring themes with quotes, segments found by clustering, named, validated and prioritized.',
       argsSchema: z.object({
-        study_id: completable(z.string().describe('The study id (list_studies shows them).'), (value) => store.studies.completeStudyIds(value)),
+        study_id: completable(z.string().describe('The study id (list_studies shows them).'), (value) => store.studies.completeStudyIds(value).filter((id) => mayUseStudy(caller, Number(id)))),
       }),
     },
     ({ study_id }) => ({

@@ -23,7 +23,7 @@ export function createServer(deps: ToolDeps): McpServer {
     { capabilities: { logging: {} }, instructions: INSTRUCTIONS },
   );
   registerTools(server, tools, deps);
-  registerPrompts(server, deps.store);
+  registerPrompts(server, deps.store, deps.caller);
   registerResources(server, deps);
   return server;
 }

@@ -74,6 +74,8 @@ describe('search', () => {
     expect((await client.listResources()).resources.map((r) => r.uri)).not.toContain(`seglab://studies/${other.study_id}`);
     const ids = await client.complete({ ref: { type: 'ref/resource', uri: 'seglab://studies/{study_id}' }, argument: { name: 'study_id', value: '' } });
     expect(ids.completion.values).toEqual([String(study_id)]);
+    const promptIds = await client.complete({ ref: { type: 'ref/prompt', name: 'synthesize_findings' }, argument: { name: 'study_id', value: '' } });
+    expect(promptIds.completion.values).toEqual([String(study_id)]);
     const people = await client.complete({ ref: { type: 'ref/resource', uri: 'seglab://studies/{study_id}/participants/{participant_id}' }, argument: { name: 'participant_id', value: 'x' }, context: { arguments: { study_id: String(other.study_id) } } });
     expect(people.completion.values).toEqual([]);
     await expect(client.readResource({ uri: `seglab://studies/${other.study_id}` })).rejects.toThrow(/not open to "lim"/);
