@@ -36,7 +36,7 @@ export const HTTP_USAGE = `      --auth tokens|oauth    require sign-in (mandato
       --max-sessions N       open sessions at most (default 200)
       --session-idle-minutes N   close sessions unused this long (default 30)
       --max-body-mb N        largest request body (default 64)
-      --drain-seconds N      on SIGTERM, calls in flight get this long to finish (default 10)`;
+      --drain-seconds N      on SIGTERM, calls in flight get this long to finish (default 8)`;
 
 function positive(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -82,7 +82,8 @@ export async function serveHttp(flags: HttpFlags, context: { store: Store; log: 
   log.info(`listening on ${http.url} (health: ${http.url.replace(/\/mcp$/, '/healthz')}; auth: ${auth.mode})`);
   let stopping = false;
   const stop = () => {
-    if (stopping) return;
+    // A second signal while draining means "now".
+    if (stopping) process.exit(1);
     stopping = true;
     void http.close().finally(() => {
       store.close();

@@ -51,7 +51,8 @@ export const DEFAULT_LIMITS: HttpLimits = {
   maxBodyBytes: 64 * 1024 * 1024,
   maxBufferedBytes: 256 * 1024 * 1024,
   maxJsonDepth: 64,
-  drainMs: 10_000,
+  // Under the 10 s that Docker and Kubernetes wait between SIGTERM and SIGKILL.
+  drainMs: 8_000,
 };
 
 export interface HttpServerOptions {
