@@ -10,7 +10,7 @@ import { encodeParticipants } from '../domain/segments/encoding.js';
 import { ERASED, personMarks, scrub, scrubJsonText, type PersonMarks } from '../domain/scrub.js';
 import { reportPath, writeReport } from '../report/write.js';
 import type { Store } from '../store/index.js';
-import { loadSegmentation } from './segmentations.js';
+import { loadSegmentation, storedProfile } from './segmentations.js';
 
 export interface ParticipantErasure {
   study_id: number;
@@ -40,10 +40,7 @@ function redescribe(store: Store, segmentationId: number): void {
   const remaining = typeof clustered === 'number' ? clustered - 1 : population;
   const texts = store.facts.texts(segmentation.study_id, facts.map((f) => f.id));
   const descriptions = describeSegments(segmentation.encoding, facts, encodeParticipants(segmentation.encoding, facts), groups, texts, Math.max(1, remaining));
-  descriptions.forEach((d, g) => {
-    const profile = { profile: d.profile, distinguishing: d.distinguishing, representatives: d.representatives, quotes: d.quotes, distinctive_words: d.distinctive_words };
-    store.erasure.replaceProfile(segmentationId, segments[g]!.segment_id, profile);
-  });
+  descriptions.forEach((d, g) => store.erasure.replaceProfile(segmentationId, segments[g]!.segment_id, storedProfile(d)));
 }
 
 /** Rewrites every stored text of the study that names or quotes the person; returns how many. */

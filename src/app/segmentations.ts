@@ -71,6 +71,11 @@ export interface NewSegmentationInput {
   population: number;
 }
 
+/** What a segment keeps of its description (read back by get_segmentation and the report). */
+export function storedProfile(d: SegmentDescription) {
+  return { profile: d.profile, distinguishing: d.distinguishing, representatives: d.representatives, quotes: d.quotes, distinctive_words: d.distinctive_words };
+}
+
 /** Describes the groups and stores the segmentation atomically; returns its id and descriptions. */
 export function saveSegmentation(store: Store, input: NewSegmentationInput): { id: number; descriptions: SegmentDescription[] } {
   const members = [...new Set(input.groups.flat())].map((i) => input.facts[i]!.id);
@@ -91,7 +96,7 @@ export function saveSegmentation(store: Store, input: NewSegmentationInput): { i
         name: input.names[g] ?? null,
         description: input.descriptions[g] ?? null,
         definition: input.definitions[g] ?? {},
-        profile: { profile: d.profile, distinguishing: d.distinguishing, representatives: d.representatives, quotes: d.quotes, distinctive_words: d.distinctive_words },
+        profile: storedProfile(d),
       })),
       members: input.groups.flatMap((rows, g) => rows.map((i) => ({ participant: input.facts[i]!.id, segment_id: g + 1, distance: input.distance?.(i) ?? null, detail: input.detail?.(i) ?? null }))),
     }),
