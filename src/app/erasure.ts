@@ -3,12 +3,13 @@
  * (one transaction) and on disk (reports regenerated without them, CRM exports that listed them
  * removed), then the write-ahead log emptied so no earlier copy of their rows stays in it.
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { lstatSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeSegments } from '../domain/segments/describe.js';
 import { encodeParticipants } from '../domain/segments/encoding.js';
 import { ERASED, personMarks, scrub, scrubJsonText, type PersonMarks } from '../domain/scrub.js';
-import { reportPath, writeReport } from '../report/write.js';
+import { reportFile, writeReport } from '../report/write.js';
+import { readOutputFile } from './output-files.js';
 import type { Store } from '../store/index.js';
 import { loadSegmentation, storedProfile } from './segmentations.js';
 
@@ -57,13 +58,23 @@ function scrubDerivedTexts(store: Store, studyId: number, marks: PersonMarks): n
 
 /** The segmentation a written report was about, if there is a report. */
 function reportedSegmentation(outputDir: string, studyId: number): { exists: boolean; segmentationId?: number } {
-  const path = reportPath(outputDir, studyId, 'json');
-  if (!existsSync(path)) return { exists: false };
+  const text = readOutputFile(outputDir, reportFile(studyId, 'json'));
+  if (text === null) return { exists: false };
   try {
-    const id = (JSON.parse(readFileSync(path, 'utf8')) as { segmentation?: { segmentation_id?: number } | null }).segmentation?.segmentation_id;
+    const id = (JSON.parse(text) as { segmentation?: { segmentation_id?: number } | null }).segmentation?.segmentation_id;
     return { exists: true, ...(typeof id === 'number' ? { segmentationId: id } : {}) };
   } catch {
     return { exists: true };
+  }
+}
+
+/** The study's folder in the reports folder, when it is a real folder (a planted link is never followed). */
+function studyFolder(outputDir: string, studyId: number): string | null {
+  const dir = join(outputDir, `study-${studyId}`);
+  try {
+    return lstatSync(dir).isDirectory() ? dir : null;
+  } catch {
+    return null;
   }
 }
 
@@ -79,9 +90,9 @@ export async function eraseParticipant(store: Store, outputDir: string, studyId:
     return count;
   });
 
-  const studyDir = join(outputDir, `study-${studyId}`);
+  const studyDir = studyFolder(outputDir, studyId);
   const exports_removed: string[] = [];
-  if (existsSync(studyDir)) {
+  if (studyDir) {
     for (const file of readdirSync(studyDir)) {
       if (traces.segmentations.some((id) => file.startsWith(`segmentation-${id}-`))) {
         rmSync(join(studyDir, file), { force: true });
@@ -112,9 +123,9 @@ export function eraseStudy(store: Store, outputDir: string, studyId: number): St
     store.erasure.eraseAuditArguments(studyId);
     return n;
   });
-  const studyDir = join(outputDir, `study-${studyId}`);
-  const files = existsSync(studyDir) ? readdirSync(studyDir).length : 0;
-  // rmSync removes links themselves, never what they point to.
-  rmSync(studyDir, { recursive: true, force: true });
+  const studyDir = studyFolder(outputDir, studyId);
+  const files = studyDir ? readdirSync(studyDir).length : 0;
+  // rmSync removes links themselves, never what they point to (a link planted as the folder goes too).
+  rmSync(join(outputDir, `study-${studyId}`), { recursive: true, force: true });
   return { study_id: studyId, participants_removed: participants, files_removed: files, wal_truncated: store.erasure.truncateWal() };
 }

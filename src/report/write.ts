@@ -17,7 +17,7 @@ export interface WrittenReport {
 }
 
 /** The report's place below the output folder. */
-function reportFile(studyId: number, format: ReportFormat): string {
+export function reportFile(studyId: number, format: ReportFormat): string {
   return `study-${studyId}/report.${REPORT_FORMATS[format]}`;
 }
 

@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { participantUri, quoteUri, reportUri, segmentUri, studyUri } from '../app/uris.js';
 import { LOCAL_OWNER } from '../domain/access.js';
-import { reportPath } from '../report/write.js';
+import { readOutputFile } from '../app/output-files.js';
+import { reportFile } from '../report/write.js';
 import type { SearchHit } from '../store/document-search.js';
 import { defineTool, readOnly } from './define.js';
 
@@ -42,9 +42,8 @@ Use this tool when you need to: find evidence for a question across studies (Cha
     const words = (query.match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => w.toLowerCase()).filter((w) => w.length > 3);
     for (const study of store.studies.list(100, 0, who.studies)) {
       if (results.length >= MAX_RESULTS || words.length === 0) break;
-      const path = reportPath(files.outputDir, study.id, 'markdown');
-      if (!existsSync(path)) continue;
-      const text = readFileSync(path, 'utf8').toLowerCase();
+      const text = readOutputFile(files.outputDir, reportFile(study.id, 'markdown'))?.toLowerCase();
+      if (text === undefined) continue;
       if (words.filter((w) => text.includes(w)).length * 2 >= words.length) results.push({ id: resultId({ kind: 'report', study_id: study.id }), title: `Report: ${study.name}`, url: resultUrl('report', study.id, '') });
     }
     return { results };
