@@ -92,7 +92,7 @@ export function assignParticipants(store: Store, segmentation_id: number, partic
     assigned: placements.length,
     changed: placements.filter((p) => current.has(p.f.id) && !same(current.get(p.f.id)!, p.segments)).length,
     by_segment: segments.map((s) => ({ segment_id: s.segment_id, name: s.name, added: added.get(s.segment_id) ?? 0 })),
-    participants: placements.slice(0, 50).map((p) => ({ participant_id: p.f.participant_id, segment_ids: p.segments, previous: current.get(p.f.id) ?? [], distance: p.distance === null ? null : Math.round(p.distance * 1000) / 1000 })),
+    participants: placements.slice(0, 50).map((p) => ({ participant_id: p.f.participant_id, segment_ids: p.segments, previous: current.get(p.f.id) ?? [], distance: p.distance })),
     unassigned,
   };
   }

@@ -1,7 +1,6 @@
 /** crosstab: two fields against each other, with counts, shares, χ², G², Cramér's V, residuals and per-option tests. */
 import { orderCategories, perOptionTests, tableStatistics, type ScaleBins } from '../domain/crosstab.js';
 import { benjaminiHochberg } from '../domain/significance.js';
-import { round } from '../domain/stats.js';
 import { UserError } from '../errors.js';
 import type { Store } from '../store/index.js';
 
@@ -57,7 +56,7 @@ export function crosstab(store: Store, { studyId: study_id, rows, columns, segme
     const matrix = rowSide.multi ? counts : colCats.map((_, j) => counts.map((r) => r[j]!));
     const tests = perOptionTests(rowSide.multi ? rowCats : colCats, matrix, base);
     const q = benjaminiHochberg(tests.map((t) => t.p));
-    per_option = tests.map((t, i) => ({ ...t, p: t.p === null ? null : round(t.p, 6), q: q[i] === null ? null : round(q[i]!, 6) }));
+    per_option = tests.map((t, i) => ({ ...t, q: q[i] ?? null }));
   }
   if (!multi && stats.small_expected) {
     warnings.push(`Expected counts are small (smallest ${stats.min_expected}; Cochran: none below 1, at most 20% below 5): read the χ² p-value with caution${stats.fisher_p !== null ? " and prefer Fisher's exact test" : '; combine categories or use bins'}.`);
@@ -77,11 +76,11 @@ export function crosstab(store: Store, { studyId: study_id, rows, columns, segme
     columns: { field: columns, categories: colCats, totals: colTotals, multi: colSide.multi, note: colSide.note },
     n,
     counts,
-    row_shares: counts.map((r, i) => r.map((x) => (rowTotals[i] ? round(x / rowTotals[i]!) : 0))),
-    column_shares: counts.map((r) => r.map((x, j) => (colTotals[j] ? round(x / colTotals[j]!) : 0))),
+    row_shares: counts.map((r, i) => r.map((x) => (rowTotals[i] ? x / rowTotals[i]! : 0))),
+    column_shares: counts.map((r) => r.map((x, j) => (colTotals[j] ? x / colTotals[j]! : 0))),
     statistics: multi
       ? null
-      : { chi_square: stats.chi_square, df: stats.df, p: stats.p === null ? null : round(stats.p, 8), g_squared: stats.g_squared, g_squared_p: stats.g_squared_p === null ? null : round(stats.g_squared_p, 8), cramers_v: stats.cramers_v, fisher_p: stats.fisher_p === null ? null : round(stats.fisher_p, 8), min_expected: stats.min_expected },
+      : { chi_square: stats.chi_square, df: stats.df, p: stats.p, g_squared: stats.g_squared, g_squared_p: stats.g_squared_p, cramers_v: stats.cramers_v, fisher_p: stats.fisher_p, min_expected: stats.min_expected },
     residuals: stats.residuals,
     flagged: flagged.slice(0, 20),
     per_option,

@@ -62,7 +62,7 @@ export function segmentMigration(store: Store, from_segmentation_id: number, to_
   if (stayed + moved === 0) throw new UserError('The two segmentations share no participant ids, so nobody can be tracked between them.');
   const shares = counts.map((row) => {
     const total = row.reduce((s, x) => s + x, 0);
-    return row.map((x) => (total ? Math.round((x / total) * 1000) / 1000 : 0));
+    return row.map((x) => (total ? x / total : 0));
   });
   const flows = [...flowIds.entries()]
     .map(([key, ids]) => {

@@ -3,7 +3,7 @@ import { parseField } from '../domain/fields.js';
 import type { ParticipantFacts } from '../domain/segments/facts.js';
 import { segmentLabel } from '../domain/segments/labels.js';
 import { FACTORS, normalizeWeights, rankSegments, scaleToScores, type Factor } from '../domain/segments/prioritize.js';
-import { round } from '../domain/stats.js';
+import { decimal } from '../domain/format.js';
 import { listOf, UserError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import { loadSegmentation, resolveSegment } from './segmentations.js';
@@ -58,7 +58,7 @@ export function prioritizeSegments(store: Store, args: PrioritizationRequest) {
     }
     const scaled = scaleToScores(values);
     ctx.segments.forEach((s, g) => {
-      if (!given.has(`${s.segment_id}:${f}`)) scores.get(s.segment_id)![f] = { score: scaled[g]!, source: `${source}: ${round(Math.abs(values[g]!), 2)}` };
+      if (!given.has(`${s.segment_id}:${f}`)) scores.get(s.segment_id)![f] = { score: scaled[g]!, source: `${source}: ${decimal(Math.abs(values[g]!))}` };
     });
   }
   const ranked = rankSegments(
@@ -79,7 +79,7 @@ export function prioritizeSegments(store: Store, args: PrioritizationRequest) {
   const second = ranking[1];
   const missing = FACTORS.filter((f) => ranking.every((r) => r.unscored.includes(f)));
   const reason = `Highest weighted score (${top.total}${second ? ` vs ${second.total} for ${segmentLabel(second)}` : ''})${missing.length ? `; scored without ${missing.join(', ')}, so give scores for ${missing.length > 1 ? 'them' : 'it'} before committing` : ''}.`;
-  const result = { segmentation_id: args.segmentationId, weights: Object.fromEntries(FACTORS.map((f) => [f, round(weights[f], 4)])), ranking, beachhead: { segment_id: top.segment_id, name: top.name, reason }, missing };
+  const result = { segmentation_id: args.segmentationId, weights: Object.fromEntries(FACTORS.map((f) => [f, weights[f]])), ranking, beachhead: { segment_id: top.segment_id, name: top.name, reason }, missing };
   store.transaction(() => store.segmentations.savePrioritization(args.segmentationId, result));
   return result;
   }

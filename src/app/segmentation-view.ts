@@ -31,7 +31,7 @@ export function segmentViews(store: Store, loaded: LoadedSegmentation, focus: nu
         name: s.name,
         description: s.description,
         size: s.size,
-        share: Math.round((s.size / loaded.population) * 10000) / 10000,
+        share: s.size / loaded.population,
         stability: stability?.[g] ?? null,
         definition: definitionText(segmentation.method, s.definition),
         profile: stored.profile,
@@ -75,7 +75,7 @@ export function segmentationView(store: Store, request: SegmentationViewRequest)
     segments: segmentViews(store, loaded, focus?.segment_id ?? null),
     members: {
       total: store.segmentations.memberCount(request.segmentationId, focus?.segment_id),
-      participants: page.map((m) => ({ participant_id: m.participant_id, name: m.name, email: m.email, segment_id: m.segment_id, distance: m.distance === null ? null : Math.round(m.distance * 1000) / 1000, assigned_by: m.assigned_by })),
+      participants: page.map((m) => ({ participant_id: m.participant_id, name: m.name, email: m.email, segment_id: m.segment_id, distance: m.distance, assigned_by: m.assigned_by })),
       next_cursor: rows.length > request.limit && last ? encodeCursor('member', last.id * 100 + last.segment_id) : null,
     },
   };

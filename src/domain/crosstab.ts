@@ -4,7 +4,6 @@
  * beyond ±1.96), Fisher's exact test for small 2×2 tables, and Cochran's rule for expected counts.
  */
 import { chiSquareSurvival, chiSquareTest, fisherExact } from './significance.js';
-import { round } from './stats.js';
 
 /** How scale answers are grouped in a table: auto, each value, thirds of the scale, NPS groups, top-2 box vs the rest. */
 export const SCALE_BINS = ['auto', 'values', 'thirds', 'nps', 'top2'] as const;
@@ -38,7 +37,7 @@ export function tableStatistics(counts: number[][]): TableStatistics {
     r.map((o, j) => {
       const e = expected[i]![j]!;
       const v = e * (1 - rowTotals[i]! / n) * (1 - colTotals[j]! / n);
-      return v > 0 ? round((o - e) / Math.sqrt(v), 3) : null;
+      return v > 0 ? (o - e) / Math.sqrt(v) : null;
     }),
   );
   const chi = rows >= 2 && cols >= 2 && n > 0 ? chiSquareTest(counts) : null;
@@ -56,16 +55,16 @@ export function tableStatistics(counts: number[][]): TableStatistics {
   const fisher = rows === 2 && cols === 2 && n > 0 ? fisherExact(counts[0]![0]!, counts[0]![1]!, counts[1]![0]!, counts[1]![1]!) : null;
   return {
     n,
-    chi_square: chi ? round(chi.statistic, 4) : null,
+    chi_square: chi ? chi.statistic : null,
     df: chi?.df ?? null,
     p: chi ? chi.p : null,
-    g_squared: g2 === null ? null : round(g2, 4),
+    g_squared: g2,
     g_squared_p: g2 === null || !chi ? null : chiSquareSurvival(g2, chi.df),
-    cramers_v: v === null ? null : round(v, 4),
+    cramers_v: v,
     fisher_p: fisher,
     residuals,
-    expected: expected.map((r) => r.map((e) => round(e, 3))),
-    min_expected: minExpected === null ? null : round(minExpected, 3),
+    expected,
+    min_expected: minExpected,
     small_expected: small,
   };
 }

@@ -145,8 +145,6 @@ export interface DriverResult {
   warnings: string[];
 }
 
-const round = (x: number | null, d = 4) => (x === null ? null : Math.round(x * 10 ** d) / 10 ** d);
-
 /** Correlations per driver (pairwise complete) and relative weights (listwise complete), optionally within a group. */
 export function analyzeDrivers(outcome: Map<number, number>, inputs: DriverInput[], members: Set<number> | null = null): DriverResult {
   const within = (id: number) => members === null || members.has(id);
@@ -172,7 +170,7 @@ export function analyzeDrivers(outcome: Map<number, number>, inputs: DriverInput
     const p = pearson(x, yPaired);
     // Drivers known for everyone share the outcome's ranks: computed once.
     const s = everyone ? pearson(averageRanks(x), (outcomeRanks ??= averageRanks(y))) : spearman(x, yPaired);
-    rows.push({ driver: d.name, field: d.field, n: paired.length, pearson: { ...p, r: round(p.r), p: round(p.p, 6) }, spearman: { ...s, r: round(s.r), p: round(s.p, 6) }, relative_weight: null, share_of_r_squared: null });
+    rows.push({ driver: d.name, field: d.field, n: paired.length, pearson: p, spearman: s, relative_weight: null, share_of_r_squared: null });
     usable.push({ aligned });
   }
   const complete: number[] = [];
@@ -181,10 +179,10 @@ export function analyzeDrivers(outcome: Map<number, number>, inputs: DriverInput
   if (usable.length > 0 && complete.length >= usable.length + 10) {
     const rw = relativeWeights(usable.map((d) => complete.map((i) => d.aligned[i]!)), complete.map((i) => y[i]!));
     if (rw) {
-      r2 = round(rw.r_squared);
+      r2 = rw.r_squared;
       rw.weights.forEach((w, j) => {
-        rows[j]!.relative_weight = round(w);
-        rows[j]!.share_of_r_squared = round(rw.shares[j]!);
+        rows[j]!.relative_weight = w;
+        rows[j]!.share_of_r_squared = rw.shares[j]!;
       });
     } else warnings.push('Relative weights skipped: some drivers are perfectly collinear (e.g. one is a sum of others); drop one of them.');
   } else if (usable.length > 0) {

@@ -12,6 +12,12 @@ export function decimal(x: number | null | undefined, digits = 2): string {
   return String(Math.round(x * f) / f);
 }
 
+/** Any table cell as people read it: numbers to at most 3 decimals (data keeps full precision), "–" for none. */
+export function readable(x: unknown): string {
+  if (x === null || x === undefined) return '–';
+  return typeof x === 'number' ? decimal(x, 3) : String(x);
+}
+
 /** A p- or q-value as people read it. */
 export function pValue(p: number | null | undefined, name = 'p'): string {
   return p === null || p === undefined ? 'untested' : p < 0.001 ? `${name} < 0.001` : `${name} = ${p.toFixed(3)}`;

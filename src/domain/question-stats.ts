@@ -5,7 +5,7 @@
  * counts; these functions turn the few buckets into numbers.
  */
 import type { QuestionType } from './questions.js';
-import { boxShares, netPromoterScore, round, summarizeNumbers, summarizeRanking, wilsonInterval, type Bucket } from './stats.js';
+import { boxShares, netPromoterScore, summarizeNumbers, summarizeRanking, wilsonInterval, type Bucket } from './stats.js';
 
 /** The statistics of one question for one group of participants (or everyone). */
 export interface QuestionStats {
@@ -52,7 +52,7 @@ export function scaleStats(counts: Iterable<[number, number]>, scale: { min: num
   const n = stats.n;
   return {
     ...stats,
-    distribution: buckets.sort((a, b) => a.value - b.value).map((b) => ({ value: b.value, count: b.count, share: round(b.count / n) })),
+    distribution: buckets.sort((a, b) => a.value - b.value).map((b) => ({ value: b.value, count: b.count, share: b.count / n })),
     ...boxShares(buckets, scale.min, scale.max),
     ...(scale.min === 0 && scale.max === 10 ? { nps: netPromoterScore(buckets) } : {}),
   };
@@ -63,7 +63,7 @@ export function singleChoiceStats(options: string[], counts: ReadonlyMap<string,
   const n = [...counts.values()].reduce((sum, x) => sum + x, 0);
   const rows = options.map((option) => {
     const count = counts.get(option) ?? 0;
-    return { option, count, share: n ? round(count / n) : 0 };
+    return { option, count, share: n ? count / n : 0 };
   });
   return { n, options: rows.sort((a, b) => b.count - a.count) };
 }
@@ -82,9 +82,9 @@ export function multipleChoiceStats(options: string[], lists: Iterable<[string[]
   }
   const rows = options.map((option) => {
     const count = counts.get(option) ?? 0;
-    return { option, count, share: n ? round(count / n) : 0 };
+    return { option, count, share: n ? count / n : 0 };
   });
-  return { n, options: rows.sort((a, b) => b.count - a.count), mean_selections: n ? round(selections / n, 3) : null };
+  return { n, options: rows.sort((a, b) => b.count - a.count), mean_selections: n ? selections / n : null };
 }
 
 /** Rankings counted by the whole ordering given. */
@@ -105,5 +105,5 @@ export function rankingStats(options: string[], lists: Iterable<[string[], numbe
 
 export function yesNoStats(yes: number, no: number): QuestionStats {
   const n = yes + no;
-  return { n, yes_count: yes, yes_share: n ? round(yes / n) : null, yes_share_ci95: wilsonInterval(yes, n) };
+  return { n, yes_count: yes, yes_share: n ? yes / n : null, yes_share_ci95: wilsonInterval(yes, n) };
 }

@@ -2,13 +2,12 @@
  * Descriptive statistics over aggregated counts (SQL counts, JS does the arithmetic on a few
  * buckets). Pure; each function cites the definition it follows.
  */
+import { decimal } from './format.js';
 
 export interface Bucket<T> {
   value: T;
   count: number;
 }
-
-const round = (x: number, digits = 4): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
 export interface NumericSummary {
   n: number;
@@ -41,9 +40,9 @@ export function summarizeNumbers(buckets: Bucket<number>[]): NumericSummary {
   const median = n % 2 === 1 ? nth((n - 1) / 2) : (nth(n / 2 - 1) + nth(n / 2)) / 2;
   return {
     n,
-    mean: round(mean),
+    mean,
     median,
-    sd: n > 1 ? round(Math.sqrt(ss / (n - 1))) : null,
+    sd: n > 1 ? Math.sqrt(ss / (n - 1)) : null,
     min: sorted[0]!.value,
     max: sorted[sorted.length - 1]!.value,
   };
@@ -55,7 +54,7 @@ export function boxShares(buckets: Bucket<number>[], scaleMin: number, scaleMax:
   if (n === 0) return { top2_box: null, bottom2_box: null };
   const top = buckets.filter((b) => b.value >= scaleMax - 1).reduce((s, b) => s + b.count, 0);
   const bottom = buckets.filter((b) => b.value <= scaleMin + 1).reduce((s, b) => s + b.count, 0);
-  return { top2_box: round(top / n), bottom2_box: round(bottom / n) };
+  return { top2_box: top / n, bottom2_box: bottom / n };
 }
 
 export interface Nps {
@@ -72,10 +71,10 @@ export function netPromoterScore(buckets: Bucket<number>[]): Nps | null {
   const promoters = buckets.filter((b) => b.value >= 9).reduce((s, b) => s + b.count, 0);
   const detractors = buckets.filter((b) => b.value <= 6).reduce((s, b) => s + b.count, 0);
   return {
-    score: round(((promoters - detractors) / n) * 100, 1),
-    promoters: round(promoters / n),
-    passives: round((n - promoters - detractors) / n),
-    detractors: round(detractors / n),
+    score: ((promoters - detractors) / n) * 100,
+    promoters: promoters / n,
+    passives: (n - promoters - detractors) / n,
+    detractors: detractors / n,
   };
 }
 
@@ -89,7 +88,7 @@ export function wilsonInterval(successes: number, n: number, z = 1.9599639845400
   const z2 = z * z;
   const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
   const half = (z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  return { low: round(Math.max(0, centre - half)), high: round(Math.min(1, centre + half)) };
+  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
 }
 
 export interface RankedOption {
@@ -117,9 +116,9 @@ export function summarizeRanking(options: string[], counts: { option: string; po
     const borda = positions.reduce((s, x, i) => s + x * (m - i), 0);
     return {
       option,
-      mean_rank: rankedBy > 0 ? round(rankSum / rankedBy, 3) : null,
+      mean_rank: rankedBy > 0 ? rankSum / rankedBy : null,
       borda_score: borda,
-      first_choice_share: respondents > 0 ? round(positions[0]! / respondents) : 0,
+      first_choice_share: respondents > 0 ? positions[0]! / respondents : 0,
       ranked_by: rankedBy,
       positions,
     };
@@ -165,8 +164,7 @@ export function quantile(sorted: readonly number[], q: number): number {
 /** Quartile cut points of sorted values and labels for the four bins (≤ q1, q1–q2, q2–q3, > q3). */
 export function quartileBins(sorted: readonly number[]): { cuts: [number, number, number]; labels: [string, string, string, string] } {
   const cuts = [0.25, 0.5, 0.75].map((q) => quantile(sorted, q)) as [number, number, number];
-  const fmt = (x: number) => String(round(x, 2));
+  const fmt = (x: number) => decimal(x);
   return { cuts, labels: [`≤ ${fmt(cuts[0])}`, `${fmt(cuts[0])}–${fmt(cuts[1])}`, `${fmt(cuts[1])}–${fmt(cuts[2])}`, `> ${fmt(cuts[2])}`] };
 }
 
-export { round };

@@ -5,7 +5,7 @@
  */
 import { crosstab } from '../app/crosstab.js';
 import { driverAnalysis } from '../app/drivers.js';
-import { round } from '../domain/stats.js';
+import { decimal } from '../domain/format.js';
 import type { Store } from '../store/index.js';
 import type { Omission, Report } from './model.js';
 import { questionChart, segmentChart } from './question-charts.js';
@@ -35,7 +35,7 @@ export function reportAnalyses(store: Store, studyId: number, segmentation: numb
   const questions = store.studies.questions(studyId);
   const tags = store.studies.tagCounts(studyId, 50);
   const quotes = store.interviews.themeQuotes(studyId, 2);
-  const themes = store.studies.themeCounts(studyId, 12).map((t) => ({ code: t.code, participants: t.participants, share: interviewed ? round(t.participants / interviewed, 3) : 0, quotes: quotes.get(t.code) ?? [] }));
+  const themes = store.studies.themeCounts(studyId, 12).map((t) => ({ code: t.code, participants: t.participants, share: interviewed ? t.participants / interviewed : 0, quotes: quotes.get(t.code) ?? [] }));
   const fields = store.fieldCatalog(studyId, segmentation);
 
   // Questions: overall, and by segment when there is a segmentation.
@@ -71,7 +71,7 @@ export function reportAnalyses(store: Store, studyId: number, segmentation: numb
           df: t.statistics.df,
           p,
           cramers_v: t.statistics.cramers_v,
-          headline: top ? `${top.row} × ${top.column}: ${top.count} where ${top.expected} were expected (${top.direction}, z = ${top.residual})` : 'differs overall',
+          headline: top ? `${top.row} × ${top.column}: ${top.count} where ${decimal(top.expected, 1)} were expected (${top.direction}, z = ${decimal(top.residual)})` : 'differs overall',
         });
       }
     }
@@ -93,7 +93,7 @@ export function reportAnalyses(store: Store, studyId: number, segmentation: numb
         top,
         warnings: d.overall.warnings,
         chart: top.some((x) => x.share !== null)
-          ? { kind: 'bars', id: 'drivers-chart', title: `Relative importance for ${outcome.key} (share of R²${d.overall.r_squared !== null ? ` = ${d.overall.r_squared}` : ''})`, format: 'percent', items: top.map((x) => ({ label: x.driver, value: x.share ?? 0, note: `(r = ${x.r})` })), max: 1 }
+          ? { kind: 'bars', id: 'drivers-chart', title: `Relative importance for ${outcome.key} (share of R²${d.overall.r_squared !== null ? ` = ${decimal(d.overall.r_squared, 3)}` : ''})`, format: 'percent', items: top.map((x) => ({ label: x.driver, value: x.share ?? 0, note: `(r = ${decimal(x.r)})` })), max: 1 }
           : null,
       };
     }

@@ -4,7 +4,7 @@
  */
 import { notShown, type Report } from './model.js';
 import { escapeXml as esc, renderChart } from './charts.js';
-import { percent } from '../domain/format.js';
+import { percent, readable } from '../domain/format.js';
 
 const pValue = (p: number | null) => (p === null ? '–' : p < 0.001 ? '&lt; 0.001' : p.toFixed(3));
 
@@ -88,7 +88,7 @@ ${x.playbook && Object.keys(x.playbook).length ? `<h4>Playbook</h4><ul>${Object.
       })
       .join('\n');
     const comparison = s.comparison.rows.length
-      ? `<h3>How the segments compare</h3>${table(['Feature', ...s.comparison.columns.map(esc)], s.comparison.rows.map((row) => [esc(row.feature), ...row.values.map((v) => (v === null ? '–' : row.measure === 'share' ? percent(v) : String(v)))]), s.comparison.columns.map((_, i) => i + 1))}`
+      ? `<h3>How the segments compare</h3>${table(['Feature', ...s.comparison.columns.map(esc)], s.comparison.rows.map((row) => [esc(row.feature), ...row.values.map((v) => (v === null ? '–' : row.measure === 'share' ? percent(v) : readable(v)))]), s.comparison.columns.map((_, i) => i + 1))}`
       : '';
     const validation = `<h3>Validation: ${verdict(s.validation.overall)}</h3>${table(['Criterion', 'Verdict', 'Evidence'], s.validation.criteria.map((c) => [esc(c.name), verdict(c.verdict), esc(c.evidence)]))}
 ${table(['Segment', ...Object.keys(s.validation.per_segment[0]?.verdicts ?? {})], s.validation.per_segment.map((x) => [esc(x.segment), ...Object.values(x.verdicts).map(verdict)]))}
@@ -96,7 +96,7 @@ ${s.validation.anti_patterns.filter((a) => a.verdict !== 'pass').map((a) => `<p>
 ${s.validation.typing_rules.length ? `<h4>Typing rules — how a CRM finds each segment</h4><ul>${s.validation.typing_rules.map((t) => `<li>${esc(t)}</li>`).join('')}</ul>` : ''}`;
     const factors = s.prioritization ? Object.keys(s.prioritization.weights) : [];
     const priorities = s.prioritization
-      ? `<h3>Prioritization</h3>${table(['Rank', 'Segment', ...factors.map((f) => `${esc(f.replace(/_/g, ' '))} (${percent(s.prioritization!.weights[f]!)})`), 'Total'], s.prioritization.rows.map((row) => [String(row.rank), esc(row.segment), ...factors.map((f) => String(row.scores[f] ?? '–')), `<strong>${row.total}</strong>`]), [0, ...factors.map((_, i) => i + 2), factors.length + 2])}
+      ? `<h3>Prioritization</h3>${table(['Rank', 'Segment', ...factors.map((f) => `${esc(f.replace(/_/g, ' '))} (${percent(s.prioritization!.weights[f]!)})`), 'Total'], s.prioritization.rows.map((row) => [String(row.rank), esc(row.segment), ...factors.map((f) => readable(row.scores[f])), `<strong>${readable(row.total)}</strong>`]), [0, ...factors.map((_, i) => i + 2), factors.length + 2])}
 <p><strong>Beachhead:</strong> ${esc(s.prioritization.beachhead)} — ${esc(s.prioritization.reason)}</p>`
       : '';
     const migration = s.migration
@@ -108,11 +108,11 @@ ${s.validation.typing_rules.length ? `<h4>Typing rules — how a CRM finds each 
   if (r.crosstabs.length || r.drivers) {
     nav.push(['analysis', 'Cross-tabs and drivers']);
     const ct = r.crosstabs.length
-      ? table(['Rows', 'Columns', 'n', 'χ² (df)', 'p', "Cramér's V", 'Stands out'], r.crosstabs.map((c) => [esc(c.rows), esc(c.columns), String(c.n), `${c.chi_square} (${c.df})`, pValue(c.p), String(c.cramers_v), esc(c.headline)]), [2, 4, 5])
+      ? table(['Rows', 'Columns', 'n', 'χ² (df)', 'p', "Cramér's V", 'Stands out'], r.crosstabs.map((c) => [esc(c.rows), esc(c.columns), String(c.n), `${readable(c.chi_square)} (${c.df})`, pValue(c.p), readable(c.cramers_v), esc(c.headline)]), [2, 4, 5])
       : '';
     const drivers = r.drivers
       ? `<h3>Drivers of ${esc(r.drivers.outcome)}</h3>${r.drivers.chart ? `<figure>${renderChart(r.drivers.chart)}</figure>` : ''}
-${table(['Driver', 'r', 'p', 'Share of R²'], r.drivers.top.map((d) => [esc(d.driver), String(d.r ?? '–'), pValue(d.p), d.share === null ? '–' : percent(d.share)]), [1, 2, 3])}${r.drivers.warnings.map((w) => `<p class="cite">${esc(w)}</p>`).join('')}`
+${table(['Driver', 'r', 'p', 'Share of R²'], r.drivers.top.map((d) => [esc(d.driver), readable(d.r), pValue(d.p), d.share === null ? '–' : percent(d.share)]), [1, 2, 3])}${r.drivers.warnings.map((w) => `<p class="cite">${esc(w)}</p>`).join('')}`
       : '';
     sections.push(`<section id="analysis"><h2>Notable cross-tabs and drivers</h2>${ct}${drivers}</section>`);
   }
@@ -123,7 +123,7 @@ ${table(['Driver', 'r', 'p', 'Share of R²'], r.drivers.top.map((d) => [esc(d.dr
     sections.push(`<section id="appendix"><h2>Appendix: method</h2><p>Segmentation ${s.segmentation_id} (${esc(s.method)}), created ${esc(s.created_at)}.</p>
 ${s.appendix.features.length ? `<p><strong>Features / rules:</strong> ${esc(s.appendix.features.join(', '))}</p>` : ''}
 <p><strong>Parameters:</strong> <code>${esc(JSON.stringify(s.appendix.parameters))}</code></p>
-${s.appendix.diagnostics.length ? table(keys, s.appendix.diagnostics.map((d) => keys.map((k) => esc(String(d[k] ?? '–')))), keys.map((_, i) => i)) : ''}
+${s.appendix.diagnostics.length ? table(keys, s.appendix.diagnostics.map((d) => keys.map((k) => esc(readable(d[k])))), keys.map((_, i) => i)) : ''}
 ${s.appendix.recommendation ? `<p><strong>Choice of k:</strong> ${esc(s.appendix.recommendation)}</p>` : ''}
 ${s.appendix.warnings.length || s.appendix.notes.length ? `<ul>${[...s.appendix.warnings.map((w) => `Warning: ${w}`), ...s.appendix.notes].map((x) => `<li>${esc(x)}</li>`).join('')}</ul>` : ''}</section>`);
   }

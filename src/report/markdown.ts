@@ -5,7 +5,7 @@
  * cells of its own. The report itself contains no links.
  */
 import { notShown, type Report } from './model.js';
-import { percent } from '../domain/format.js';
+import { decimal, percent, readable } from '../domain/format.js';
 import { withoutControlCharacters } from '../domain/plain-text.js';
 
 /**
@@ -21,7 +21,8 @@ export function md(text: unknown): string {
     .replace(/[\\`*_[\]>|~#]|<(?!\s|$)|&(?=#?\w+;)/g, '\\$&')
     .replace(/^([-+=]|\d+[.)](?=\s|$))/, (m) => `${m.slice(0, -1)}\\${m.slice(-1)}`);
 }
-const cell = md;
+/** A table cell: numbers read rounded (the data keeps full precision), everything else inert. */
+const cell = (text: unknown) => md(typeof text === 'number' ? readable(text) : text);
 const pValue = (p: number | null) => (p === null ? '–' : p < 0.001 ? '< 0.001' : p.toFixed(3));
 
 function table(header: string[], rows: unknown[][]): string[] {
@@ -99,9 +100,9 @@ export function renderMarkdown(r: Report): string {
 
   if (r.crosstabs.length || r.drivers) {
     out.push('## Notable cross-tabs and drivers', '');
-    if (r.crosstabs.length) out.push(...table(['rows', 'columns', 'n', 'χ² (df)', 'p', "Cramér's V", 'stands out'], r.crosstabs.map((c) => [c.rows, c.columns, c.n, `${c.chi_square} (${c.df})`, pValue(c.p), c.cramers_v, c.headline])), '');
+    if (r.crosstabs.length) out.push(...table(['rows', 'columns', 'n', 'χ² (df)', 'p', "Cramér's V", 'stands out'], r.crosstabs.map((c) => [c.rows, c.columns, c.n, `${readable(c.chi_square)} (${c.df})`, pValue(c.p), c.cramers_v, c.headline])), '');
     if (r.drivers) {
-      out.push(`Drivers of ${md(r.drivers.outcome)} (n = ${r.drivers.n}${r.drivers.r_squared !== null ? `, R² = ${r.drivers.r_squared}` : ''}):`, '');
+      out.push(`Drivers of ${md(r.drivers.outcome)} (n = ${r.drivers.n}${r.drivers.r_squared !== null ? `, R² = ${decimal(r.drivers.r_squared, 3)}` : ''}):`, '');
       out.push(...table(['driver', 'r', 'p', 'share of R²'], r.drivers.top.map((d) => [d.driver, d.r, pValue(d.p), d.share === null ? '–' : percent(d.share)])), '');
       for (const w of r.drivers.warnings) out.push(`- ${md(w)}`);
       out.push('');

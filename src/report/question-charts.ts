@@ -1,7 +1,6 @@
 /** A chart per structured question from its summary, and its split by segment. */
 import type { QuestionSummary } from '../domain/question-stats.js';
-import { percent } from '../domain/format.js';
-import { round } from '../domain/stats.js';
+import { decimal, percent } from '../domain/format.js';
 import type { Chart } from './charts.js';
 
 export function questionChart(q: QuestionSummary, scale: { min: number | null; max: number | null }): { chart: Chart; headline: string } {
@@ -13,7 +12,7 @@ export function questionChart(q: QuestionSummary, scale: { min: number | null; m
       const whole = scale.min !== null && scale.max !== null && Number.isInteger(scale.min) && Number.isInteger(scale.max) && scale.max - scale.min <= 20;
       const values = whole ? Array.from({ length: scale.max! - scale.min! + 1 }, (_, i) => scale.min! + i) : [...counts.keys()];
       const items = values.map((v) => ({ label: String(v), value: counts.get(v) ?? 0 }));
-      const headline = `n = ${q.n}; mean ${q.mean === null || q.mean === undefined ? '–' : round(q.mean, 2)}, median ${q.median ?? '–'}${q.top2_box !== undefined && q.top2_box !== null ? `, top-2 box ${percent(q.top2_box)}` : ''}${q.nps ? `, NPS ${q.nps.score}` : ''}`;
+      const headline = `n = ${q.n}; mean ${q.mean === null || q.mean === undefined ? '–' : decimal(q.mean)}, median ${q.median ?? '–'}${q.top2_box !== undefined && q.top2_box !== null ? `, top-2 box ${percent(q.top2_box)}` : ''}${q.nps ? `, NPS ${decimal(q.nps.score, 1)}` : ''}`;
       return { chart: { kind: 'columns', id, title: q.text, subtitle: headline, items }, headline };
     }
     case 'single_choice':
@@ -26,8 +25,8 @@ export function questionChart(q: QuestionSummary, scale: { min: number | null; m
     case 'ranking': {
       const options = [...(q.options ?? [])].sort((a, b) => (a.mean_rank ?? 99) - (b.mean_rank ?? 99));
       const m = options.length;
-      const items = options.map((o) => ({ label: o.option, value: o.mean_rank === null || o.mean_rank === undefined ? 0 : round(m + 1 - o.mean_rank, 2), note: `(avg pos ${o.mean_rank === null || o.mean_rank === undefined ? '–' : round(o.mean_rank, 2)}; 1st ${percent(o.first_choice_share ?? 0)})` }));
-      const headline = `n = ${q.n}; ranked first on average: ${options[0]?.option ?? '–'} (average position ${options[0]?.mean_rank === null || options[0]?.mean_rank === undefined ? '–' : round(options[0].mean_rank, 2)})`;
+      const items = options.map((o) => ({ label: o.option, value: o.mean_rank === null || o.mean_rank === undefined ? 0 : m + 1 - o.mean_rank, note: `(avg pos ${o.mean_rank === null || o.mean_rank === undefined ? '–' : decimal(o.mean_rank)}; 1st ${percent(o.first_choice_share ?? 0)})` }));
+      const headline = `n = ${q.n}; ranked first on average: ${options[0]?.option ?? '–'} (average position ${options[0]?.mean_rank === null || options[0]?.mean_rank === undefined ? '–' : decimal(options[0].mean_rank)})`;
       return { chart: { kind: 'bars', id, title: q.text, subtitle: `By average position (bar = ${m} + 1 − average position); ${headline}`, format: 'number', items, max: m }, headline };
     }
     case 'yes_no': {

@@ -4,7 +4,7 @@ import { segmentViews } from '../app/segmentation-view.js';
 import { describeConditions, segmentName } from '../domain/segments/labels.js';
 import { validateSegmentation } from '../app/validation.js';
 import { loadSegmentation } from '../app/segmentations.js';
-import { percent } from '../domain/format.js';
+import { decimal, percent } from '../domain/format.js';
 import type { Store } from '../store/index.js';
 import type { Report, ReportSegment } from './model.js';
 import type { SectionRecorder } from './sections.js';
@@ -25,7 +25,7 @@ export function segmentationSection(store: Store, segmentationId: number, sectio
     description: s.description,
     size: s.size,
     share: s.share,
-    stability: s.stability ? `${s.stability.verdict} (Jaccard ${s.stability.jaccard})` : null,
+    stability: s.stability ? `${s.stability.verdict} (Jaccard ${decimal(s.stability.jaccard, 3)})` : null,
     definition: s.definition,
     distinguishing: s.distinguishing.slice(0, 5).map((d) => d.description),
     persona: s.persona,

@@ -4,7 +4,8 @@
  */
 import { listOf, UserError } from '../errors.js';
 import { parseField } from '../domain/fields.js';
-import { quartileBins, round } from '../domain/stats.js';
+import { quartileBins } from '../domain/stats.js';
+import { decimal } from '../domain/format.js';
 import type { Db } from './db.js';
 import { prepared } from './statements.js';
 import { answerColumns, readColumns } from './columns.js';
@@ -96,7 +97,7 @@ export class AnalysisStore {
             const whole = Number.isInteger(min) && Number.isInteger(max);
             const labels = whole
               ? [`low (${min}–${Math.floor(cut1)})`, `mid (${Math.floor(cut1) + 1}–${Math.floor(cut2)})`, `high (${Math.floor(cut2) + 1}–${max})`]
-              : [`low (≤ ${round(cut1, 1)})`, `mid (${round(cut1, 1)}–${round(cut2, 1)})`, `high (> ${round(cut2, 1)})`];
+              : [`low (≤ ${decimal(cut1, 1)})`, `mid (${decimal(cut1, 1)}–${decimal(cut2, 1)})`, `high (> ${decimal(cut2, 1)})`];
             return {
               ...base,
               sql: `SELECT a.participant_id AS pid, CASE WHEN a.value <= ? THEN ? WHEN a.value <= ? THEN ? ELSE ? END AS cat ${from}`,

@@ -1,3 +1,4 @@
+import { readable } from '../domain/format.js';
 import * as z from 'zod';
 import { clusterParticipants } from '../app/clustering.js';
 import { DEFAULT_SEED } from '../domain/clustering/kmeans.js';
@@ -69,7 +70,7 @@ Use this tool when you need to: discover segments in interview answers and CRM d
     const lines = [`Segmentation ${r.segmentation_id}: k-means, k = ${r.k}, ${r.participants_clustered} participants, ${r.features.length} features (seed ${r.seed}, ${r.restarts} restarts).`];
     if (r.diagnostics.length > 1) {
       lines.push('k | inertia | silhouette | CH | DB | stability (ARI) | min Jaccard | smallest');
-      for (const d of r.diagnostics) lines.push(`${d.k === r.k ? '*' : ' '}${d.k} | ${d.inertia} | ${d.silhouette}${d.silhouette_exact ? '' : ' (sampled)'} | ${d.calinski_harabasz} | ${d.davies_bouldin} | ${d.stability} | ${d.min_jaccard} | ${d.smallest_segment}`);
+      for (const d of r.diagnostics) lines.push(`${d.k === r.k ? '*' : ' '}${d.k} | ${readable(d.inertia)} | ${readable(d.silhouette)}${d.silhouette_exact ? '' : ' (sampled)'} | ${readable(d.calinski_harabasz)} | ${readable(d.davies_bouldin)} | ${readable(d.stability)} | ${readable(d.min_jaccard)} | ${d.smallest_segment}`);
       lines.push(`Recommended: ${r.recommendation.reason}`);
     }
     lines.push(...renderSegments(r.segments));

@@ -1,3 +1,4 @@
+import { readable } from '../domain/format.js';
 import * as z from 'zod';
 import { compareSegments } from '../app/comparison.js';
 import { defineTool, readOnly } from './define.js';
@@ -30,7 +31,7 @@ Use this tool when you need to: answer "how do X and Y differ?" or "which segmen
   run: ({ segmentation_id, a, b, limit }, { store }) => compareSegments(store, { segmentationId: segmentation_id, a, b, limit }),
   render: (r) => {
     const lines = [`${r.a.label} (${r.a.size}) vs ${r.b.label} (${r.b.size}): ${r.significant} of ${r.features_total} features differ (q < 0.05).`];
-    for (const f of r.features.slice(0, 12)) lines.push(`- ${f.description}; ${f.effect_measure} ${f.effect_size}, ${f.test ?? 'no test'}, ${formatQ(f.q)}${f.significant ? '' : ' (not significant)'}`);
+    for (const f of r.features.slice(0, 12)) lines.push(`- ${f.description}; ${f.effect_measure} ${readable(f.effect_size)}, ${f.test ?? 'no test'}, ${formatQ(f.q)}${f.significant ? '' : ' (not significant)'}`);
     const themes = r.themes.filter((t) => t.significant);
     if (themes.length) lines.push(`Themes: ${themes.map((t) => t.description).join('; ')}`);
     if (r.a.words.length) lines.push(`Words ${r.a.label} uses more: ${r.a.words.map((w) => w.word).join(', ')}`);

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { crosstab } from '../app/crosstab.js';
-import { percent } from '../domain/format.js';
+import { percent, pValue, readable } from '../domain/format.js';
 import { SCALE_BINS } from '../domain/crosstab.js';
 import { defineTool, readOnly } from './define.js';
 import { studyId } from './params.js';
@@ -56,9 +56,9 @@ Use this tool when you need to: answer "does X differ by Y?" — e.g. which segm
     r.rows.categories.forEach((cat, i) => lines.push(`| ${cat} | ${r.counts[i]!.map((x, j) => `${x} (${percent(r.row_shares[i]![j]!)})`).join(' | ')} | ${r.rows.totals[i]} |`));
     if (r.statistics) {
       const s = r.statistics;
-      lines.push(`χ² = ${s.chi_square} (df ${s.df}), p = ${s.p === null ? '–' : s.p < 0.001 ? '< 0.001' : s.p.toFixed(3)}; G² = ${s.g_squared}; Cramér's V = ${s.cramers_v}${s.fisher_p !== null ? `; Fisher p = ${s.fisher_p.toFixed(4)}` : ''}`);
+      lines.push(`χ² = ${readable(s.chi_square)} (df ${s.df}), ${pValue(s.p)}; G² = ${readable(s.g_squared)}; Cramér's V = ${readable(s.cramers_v)}${s.fisher_p !== null ? `; Fisher ${pValue(s.fisher_p)}` : ''}`);
     }
-    for (const o of r.per_option.filter((x) => x.q !== null && x.q < 0.05)) lines.push(`- ${o.option}: differs (q = ${o.q!.toFixed(3)}, V = ${o.cramers_v})`);
+    for (const o of r.per_option.filter((x) => x.q !== null && x.q < 0.05)) lines.push(`- ${o.option}: differs (q = ${o.q!.toFixed(3)}, V = ${readable(o.cramers_v)})`);
     for (const f of r.flagged.slice(0, 6)) lines.push(`- ${f.row} × ${f.column}: ${f.count} vs ${f.expected} expected (${f.direction}, z = ${f.residual})`);
     for (const w of r.warnings) lines.push(`Warning: ${w}`);
     return lines.join('\n');

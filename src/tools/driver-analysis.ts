@@ -1,3 +1,4 @@
+import { readable } from '../domain/format.js';
 import * as z from 'zod';
 import { driverAnalysis, MAX_DRIVERS } from '../app/drivers.js';
 import { defineTool, readOnly } from './define.js';
@@ -45,10 +46,10 @@ Use this tool when you need to: say what matters most for an outcome ("does onbo
   annotations: readOnly,
   run: ({ study_id, outcome, drivers, method, segmentation_id }, { store }) => driverAnalysis(store, { studyId: study_id, outcome, drivers, method, segmentationId: segmentation_id }),
   render: (r) => {
-    const fmt = (x: number | null) => (x === null ? '–' : String(x));
+    const fmt = (x: number | null) => readable(x);
     const p = (x: number | null) => (x === null ? '–' : x < 0.001 ? '< 0.001' : x.toFixed(3));
     const block = (label: string, res: z.infer<typeof resultOut>) => {
-      const lines = [`${label}: n = ${res.n_outcome}${res.r_squared !== null ? `, R² = ${res.r_squared} (${res.complete_cases} complete cases)` : ''}`];
+      const lines = [`${label}: n = ${res.n_outcome}${res.r_squared !== null ? `, R² = ${readable(res.r_squared)} (${res.complete_cases} complete cases)` : ''}`];
       for (const d of res.drivers.slice(0, 10)) {
         lines.push(`- ${d.driver}: r = ${fmt(d.pearson.r)} (p ${p(d.pearson.p)}), ρ = ${fmt(d.spearman.r)}${d.share_of_r_squared !== null ? `, ${Math.round(d.share_of_r_squared * 100)}% of R²` : ''}, n = ${d.n}`);
       }

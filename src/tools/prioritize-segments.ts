@@ -1,3 +1,4 @@
+import { readable } from '../domain/format.js';
 import * as z from 'zod';
 import { prioritizeSegments } from '../app/prioritization.js';
 import { segmentLabel } from '../domain/segments/labels.js';
@@ -49,7 +50,7 @@ Use this tool when you need to: decide which segment to serve first, or show the
   render: (r) => {
     const lines = [`Prioritization of segmentation ${r.segmentation_id} (weights ${FACTORS.map((f) => `${f} ${Math.round(r.weights[f]! * 100)}%`).join(', ')}):`];
     lines.push(`rank | segment | ${FACTORS.join(' | ')} | total`);
-    for (const row of r.ranking) lines.push(`${row.rank} | ${segmentLabel(row)} | ${FACTORS.map((f) => row.scores[f]?.score ?? '–').join(' | ')} | ${row.total}`);
+    for (const row of r.ranking) lines.push(`${row.rank} | ${segmentLabel(row)} | ${FACTORS.map((f) => readable(row.scores[f]?.score)).join(' | ')} | ${readable(row.total)}`);
     lines.push(`Beachhead: ${segmentLabel(r.beachhead)} — ${r.beachhead.reason}`);
     return lines.join('\n');
   },

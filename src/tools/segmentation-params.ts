@@ -1,7 +1,7 @@
 /** Parameters and result pieces shared by the segmentation tools, and the segment summaries' text. */
 import * as z from 'zod';
 import type { SegmentSummary } from '../app/segmentations.js';
-import { capList, pValue } from '../domain/format.js';
+import { capList, decimal, pValue } from '../domain/format.js';
 
 
 export const segmentationId = z.number().int().positive().describe('A segmentation id returned by cluster_participants or segment_by_rules (get_study lists them).');
@@ -49,7 +49,7 @@ export function formatQ(q: number | null): string {
 export function renderSegments(segments: SegmentSummary[]): string[] {
   const lines: string[] = [];
   for (const s of segments) {
-    const stability = s.stability ? `, ${s.stability.verdict} (Jaccard ${s.stability.jaccard})` : '';
+    const stability = s.stability ? `, ${s.stability.verdict} (Jaccard ${decimal(s.stability.jaccard, 3)})` : '';
     lines.push(`Segment ${s.segment_id}${s.name ? ` "${s.name}"` : ''}: ${s.size} (${Math.round(s.share * 100)}%)${stability}`);
     if (s.definition) lines.push(`  rule: ${s.definition}`);
     for (const d of s.distinguishing.slice(0, 3)) lines.push(`  • ${d.description} (${formatQ(d.q)})`);

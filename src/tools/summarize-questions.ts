@@ -46,7 +46,7 @@ function headline(type: string, s: QuestionStats): string {
   if (s.n === 0) return 'no answers';
   switch (type) {
     case 'scale':
-      return `mean ${decimal(s.mean)}, median ${decimal(s.median)}, sd ${decimal(s.sd)}, top-2-box ${percent(s.top2_box)}${s.nps ? `, NPS ${s.nps.score}` : ''}`;
+      return `mean ${decimal(s.mean)}, median ${decimal(s.median)}, sd ${decimal(s.sd)}, top-2-box ${percent(s.top2_box)}${s.nps ? `, NPS ${decimal(s.nps.score, 1)}` : ''}`;
     case 'single_choice':
     case 'multiple_choice':
       return (s.options ?? []).slice(0, 5).map((o) => `${o.option} ${percent(o.share)}`).join(', ');

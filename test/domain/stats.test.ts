@@ -74,8 +74,8 @@ describe('summarizeRanking', () => {
     ];
     const rows = summarizeRanking(['A', 'B', 'C'], counts, 3);
     expect(rows.map((r) => r.option)).toEqual(['A', 'B', 'C']);
-    expect(rows[0]).toMatchObject({ borda_score: 8, mean_rank: 1.333, first_choice_share: 0.6667, ranked_by: 3, positions: [2, 1, 0] });
-    expect(rows[1]).toMatchObject({ borda_score: 5, mean_rank: 1.5, first_choice_share: 0.3333, ranked_by: 2 });
+    expect(rows[0]).toMatchObject({ borda_score: 8, mean_rank: 4 / 3, first_choice_share: 2 / 3, ranked_by: 3, positions: [2, 1, 0] });
+    expect(rows[1]).toMatchObject({ borda_score: 5, mean_rank: 1.5, first_choice_share: 1 / 3, ranked_by: 2 });
     expect(rows[2]).toMatchObject({ borda_score: 1, mean_rank: 3, first_choice_share: 0, ranked_by: 1 });
   });
 });

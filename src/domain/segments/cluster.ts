@@ -6,7 +6,7 @@ import { canonicalOrder, kmeans, DEFAULT_SEED, type KmeansResult } from '../clus
 import { calinskiHarabasz, daviesBouldin, silhouette } from '../clustering/quality.js';
 import { bootstrapStability, DISSOLVED, stabilityVerdict, type StabilityVerdict } from '../clustering/stability.js';
 import type { Matrix } from '../matrix.js';
-import { round } from '../stats.js';
+import { decimal } from '../format.js';
 
 export interface ClusterOptions {
   k: number | 'auto';
@@ -88,13 +88,13 @@ export async function clusterMatrix(data: Matrix, options: ClusterOptions): Prom
     const s = silhouette(data, fit.assignments, k, seed);
     const diagnostic: Diagnostic = {
       k,
-      inertia: round(fit.inertia, 4),
-      silhouette: s.value === null ? null : round(s.value, 4),
+      inertia: fit.inertia,
+      silhouette: s.value,
       silhouette_exact: s.exact,
-      calinski_harabasz: nullableRound(calinskiHarabasz(data, fit.assignments, k), 3),
-      davies_bouldin: nullableRound(daviesBouldin(data, fit.assignments, k), 4),
-      stability: round(stability.ari, 3),
-      min_jaccard: round(Math.min(...stability.jaccard), 3),
+      calinski_harabasz: calinskiHarabasz(data, fit.assignments, k),
+      davies_bouldin: daviesBouldin(data, fit.assignments, k),
+      stability: stability.ari,
+      min_jaccard: Math.min(...stability.jaccard),
       smallest_segment: Math.min(...sizes),
     };
     runs.push({ k, fit, diagnostic, jaccard: stability.jaccard });
@@ -111,22 +111,18 @@ export async function clusterMatrix(data: Matrix, options: ClusterOptions): Prom
     options.k !== 'auto'
       ? `k = ${chosen.k} was given.`
       : qualifies.length === 0
-        ? `No k in ${candidates[0]}–${candidates[candidates.length - 1]} has every segment stable and large enough; k = ${chosen.k} has the highest silhouette (${chosen.diagnostic.silhouette}). Treat the segments as tentative.`
-        : `k = ${chosen.k}: silhouette ${chosen.diagnostic.silhouette}${tied.length > 1 ? ` (tied within ${SILHOUETTE_TIE} with k = ${tied.filter((r) => r !== chosen).map((r) => r.k).join(', ')}; most stable, ARI ${chosen.diagnostic.stability})` : ''}, every segment's bootstrap Jaccard ≥ ${chosen.diagnostic.min_jaccard}, smallest segment ${chosen.diagnostic.smallest_segment}${qualifies.length < runs.length ? `; k = ${runs.filter((r) => !qualifies.includes(r)).map((r) => r.k).join(', ')} did not qualify` : ''}.`;
+        ? `No k in ${candidates[0]}–${candidates[candidates.length - 1]} has every segment stable and large enough; k = ${chosen.k} has the highest silhouette (${decimal(chosen.diagnostic.silhouette, 3)}). Treat the segments as tentative.`
+        : `k = ${chosen.k}: silhouette ${decimal(chosen.diagnostic.silhouette, 3)}${tied.length > 1 ? ` (tied within ${SILHOUETTE_TIE} with k = ${tied.filter((r) => r !== chosen).map((r) => r.k).join(', ')}; most stable, ARI ${decimal(chosen.diagnostic.stability, 3)})` : ''}, every segment's bootstrap Jaccard ≥ ${decimal(chosen.diagnostic.min_jaccard, 3)}, smallest segment ${chosen.diagnostic.smallest_segment}${qualifies.length < runs.length ? `; k = ${runs.filter((r) => !qualifies.includes(r)).map((r) => r.k).join(', ')} did not qualify` : ''}.`;
   return {
     k: chosen.k,
     fit: chosen.fit,
     diagnostics: runs.map((r) => r.diagnostic),
     recommendation: { k: chosen.k, rule: RECOMMENDATION_RULE, reason },
-    stability: chosen.jaccard.map((j) => ({ jaccard: round(j, 3), verdict: stabilityVerdict(j) })),
+    stability: chosen.jaccard.map((j) => ({ jaccard: j, verdict: stabilityVerdict(j) })),
     seed,
     restarts,
     bootstraps,
   };
-}
-
-function nullableRound(x: number | null, digits: number): number | null {
-  return x === null ? null : round(x, digits);
 }
 
 /** The sample-size guard: warnings a researcher should read before trusting the segments. */
@@ -134,7 +130,7 @@ export function sampleSizeWarnings(participants: number, features: number, sizes
   const warnings: string[] = [];
   if (participants < 10 * features) {
     warnings.push(
-      `Only ${round(participants / features, 1)} participants per feature (${participants} participants, ${features} features); ~10 per feature is the usual minimum. Cluster on fewer features (the questions that matter most to the decision) or add participants.`,
+      `Only ${decimal(participants / features, 1)} participants per feature (${participants} participants, ${features} features); ~10 per feature is the usual minimum. Cluster on fewer features (the questions that matter most to the decision) or add participants.`,
     );
   }
   const small = sizes.map((s, i) => ({ s, id: i + 1 })).filter((x) => x.s < 20);

@@ -3,7 +3,6 @@
  * original units, distinguishing features against the rest (BH-adjusted over the segmentation),
  * the members closest to the segment centre, and their most telling quotes.
  */
-import { round } from '../stats.js';
 import { squaredDistance, type Matrix } from '../matrix.js';
 import type { Encoding } from './encoding.js';
 import type { ParticipantFacts } from './facts.js';
@@ -71,7 +70,7 @@ export function describeSegments(encoding: Encoding, facts: ParticipantFacts[], 
     const byDistance = members
       .map((i) => ({ i, d: Math.sqrt(squaredDistance(data.data, i * data.cols, centres.data, g * data.cols, data.cols)) }))
       .sort((a, b) => a.d - b.d || facts[a.i]!.id - facts[b.i]!.id);
-    const representatives = byDistance.slice(0, 3).map(({ i, d }) => ({ participant_id: facts[i]!.participant_id, distance: round(d, 3) }));
+    const representatives = byDistance.slice(0, 3).map(({ i, d }) => ({ participant_id: facts[i]!.participant_id, distance: d }));
     // Most telling quotes: from the members nearest the centre first, scored by distinctive words.
     const quotes: SegmentDescription['quotes'] = [];
     for (const { i } of byDistance) {
@@ -85,7 +84,7 @@ export function describeSegments(encoding: Encoding, facts: ParticipantFacts[], 
     return {
       segment_id: g + 1,
       size: members.length,
-      share: round(members.length / population, 4),
+      share: members.length / population,
       profile: profileGroup(encoding, memberFacts),
       distinguishing: distinguishing(adjusted[g]!),
       representatives,

@@ -65,7 +65,7 @@ export function matchSegments(from: MigrationSegment[], to: MigrationSegment[], 
     const j = to.findIndex((t, k) => !usedTo.has(k) && f.name !== null && fold(t.name) === fold(f.name));
     if (j >= 0) {
       usedTo.add(j);
-      matches.push({ from: i, to: j, by: 'name', value: round3(jaccard(f.members, to[j]!.members)) });
+      matches.push({ from: i, to: j, by: 'name', value: jaccard(f.members, to[j]!.members) });
     }
   }
   const restFrom = from.map((_, i) => i).filter((i) => !matches.some((m) => m.from === i));
@@ -77,12 +77,8 @@ export function matchSegments(from: MigrationSegment[], to: MigrationSegment[], 
       if (col < 0) return;
       const i = restFrom[r]!;
       const j = restTo[col]!;
-      matches.push({ from: i, to: j, by: byCentre ? 'centre' : 'overlap', value: round3(byCentre ? distances![i]![j]! : jaccard(from[i]!.members, to[j]!.members)) });
+      matches.push({ from: i, to: j, by: byCentre ? 'centre' : 'overlap', value: byCentre ? distances![i]![j]! : jaccard(from[i]!.members, to[j]!.members) });
     });
   }
   return matches.sort((a, b) => a.from - b.from);
-}
-
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }

@@ -4,7 +4,6 @@
  * default). Scores come from the caller, or from data: a factor derived from a per-segment
  * quantity is scaled linearly so the smallest segment value scores 1 and the largest 10.
  */
-import { round } from '../stats.js';
 
 export const FACTORS = ['market_size', 'revenue_potential', 'fit', 'acquisition_ease', 'strategic_value'] as const;
 export type Factor = (typeof FACTORS)[number];
@@ -26,7 +25,7 @@ export interface RankedSegment extends ScoredSegment {
 export function scaleToScores(values: number[]): number[] {
   const min = Math.min(...values);
   const max = Math.max(...values);
-  return values.map((v) => (max === min ? 5.5 : round(1 + (9 * (v - min)) / (max - min), 2)));
+  return values.map((v) => (max === min ? 5.5 : 1 + (9 * (v - min)) / (max - min)));
 }
 
 /** Defaults merged with the given weights, rescaled to sum to 1; given values above 1 are read as percentages. */
@@ -45,7 +44,7 @@ export function rankSegments(segments: ScoredSegment[], weights: Record<Factor, 
     const scored = FACTORS.filter((f) => s.scores[f] !== undefined);
     const weightSum = scored.reduce((sum, f) => sum + weights[f], 0);
     const total = weightSum > 0 ? scored.reduce((sum, f) => sum + weights[f] * s.scores[f]!, 0) / weightSum : 0;
-    return { ...s, total: round(total, 2), unscored: FACTORS.filter((f) => s.scores[f] === undefined), rank: 0 };
+    return { ...s, total, unscored: FACTORS.filter((f) => s.scores[f] === undefined), rank: 0 };
   });
   ranked.sort(
     (a, b) =>

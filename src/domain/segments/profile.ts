@@ -3,7 +3,7 @@
  * compared between two groups (a segment against the rest, or two segments) with an effect size,
  * a test and a Benjamini–Hochberg adjusted p-value. Imputed values never enter these numbers.
  */
-import { round } from '../stats.js';
+import { decimal } from '../format.js';
 import { benjaminiHochberg, chiSquareTest, cohenD, cohenH, fisherExact, moments, welchT } from '../significance.js';
 import { rawValues, type EncodedColumn, type EncodedFeature, type Encoding } from './encoding.js';
 import type { ParticipantFacts } from './facts.js';
@@ -73,7 +73,7 @@ export function profileGroup(encoding: Encoding, group: ParticipantFacts[], maxO
     for (const column of feature.columns) {
       const xs = columnOf(feature, column, raws);
       n = Math.max(n, xs.length);
-      if (xs.length > 0) values.push({ option: column.option, value: round(xs.reduce((s, x) => s + x, 0) / xs.length, 3) });
+      if (xs.length > 0) values.push({ option: column.option, value: xs.reduce((s, x) => s + x, 0) / xs.length });
     }
     values.sort((x, y) => y.value - x.value);
     return { field: feature.field, label: feature.label, measure, n, values: values.slice(0, maxOptions) };
@@ -82,7 +82,7 @@ export function profileGroup(encoding: Encoding, group: ParticipantFacts[], maxO
 
 function format(measure: FeatureProfile['measure'], x: number): string {
   if (measure === 'share') return `${Math.round(x * 100)}%`;
-  return String(round(x, 1));
+  return decimal(x, 1);
 }
 
 function describe(feature: EncodedFeature, column: EncodedColumn, measure: FeatureProfile['measure'], a: number, b: number, sides: [string, string]): string {
@@ -137,11 +137,11 @@ export function compareValues(encoding: Encoding, valuesA: number[][][], valuesB
         const chi = chiSquareTest(table);
         const exact = !chi || chi.min_expected < 5;
         const p = exact ? fisherExact(ya, xa.length - ya, yb, xb.length - yb) : chi.p;
-        out.push({ ...base, a: round(ma.mean), b: round(mb.mean), difference: round(ma.mean - mb.mean), effect_size: round(cohenH(ma.mean, mb.mean), 3), effect_measure: 'cohen_h', test: exact ? 'fisher_exact' : 'chi_square', p, description });
+        out.push({ ...base, a: ma.mean, b: mb.mean, difference: ma.mean - mb.mean, effect_size: cohenH(ma.mean, mb.mean), effect_measure: 'cohen_h', test: exact ? 'fisher_exact' : 'chi_square', p, description });
       } else {
         const t = welchT(ma, mb);
         const d = cohenD(ma, mb);
-        out.push({ ...base, a: round(ma.mean), b: round(mb.mean), difference: round(ma.mean - mb.mean), effect_size: d === null ? null : round(d, 3), effect_measure: 'cohen_d', test: t ? 'welch_t' : null, p: t?.p ?? null, description });
+        out.push({ ...base, a: ma.mean, b: mb.mean, difference: ma.mean - mb.mean, effect_size: d, effect_measure: 'cohen_d', test: t ? 'welch_t' : null, p: t?.p ?? null, description });
       }
     }
   }
@@ -151,7 +151,7 @@ export function compareValues(encoding: Encoding, valuesA: number[][][], valuesB
 /** Benjamini–Hochberg over a family of comparisons; marks q < 0.05 as significant. */
 export function adjust(comparisons: FeatureComparison[]): FeatureComparison[] {
   const q = benjaminiHochberg(comparisons.map((c) => c.p));
-  return comparisons.map((c, i) => ({ ...c, p: c.p === null ? null : round(c.p, 6), q: q[i] === null ? null : round(q[i]!, 6), significant: q[i] !== null && q[i]! < SIGNIFICANCE }));
+  return comparisons.map((c, i) => ({ ...c, q: q[i] ?? null, significant: q[i] !== null && q[i]! < SIGNIFICANCE }));
 }
 
 /** The features that set a group apart, strongest effect first. */

@@ -4,7 +4,6 @@
  * conditions in the query_participants grammar so a CRM (or segment_by_rules) can find the
  * segment again. Missing values fail a split's test and follow its "no" branch.
  */
-import { round } from '../stats.js';
 import { childSeed, sampleIndices, seededRandom } from '../random.js';
 import type { ParticipantFacts, StudyCatalog } from './facts.js';
 
@@ -191,7 +190,7 @@ export function predict(tree: TreeNode, f: ParticipantFacts): number {
 export function treeRules(tree: TreeNode): { label: number; conditions: RuleCondition[]; n: number; purity: number }[] {
   const out: { label: number; conditions: RuleCondition[]; n: number; purity: number }[] = [];
   const walk = (node: TreeNode, path: RuleCondition[]) => {
-    if (node.leaf) out.push({ label: node.label, conditions: path, n: node.n, purity: round(node.purity, 3) });
+    if (node.leaf) out.push({ label: node.label, conditions: path, n: node.n, purity: node.purity });
     else {
       walk(node.yes, [...path, node.condition]);
       walk(node.no, [...path, node.negation]);
@@ -232,7 +231,7 @@ export function typingTool(allFacts: ParticipantFacts[], allLabels: number[], k:
     const tp = predicted.filter((p, i) => p === label && allLabels[i] === label).length;
     const predictedCount = predicted.filter((p) => p === label).length;
     const actual = allLabels.filter((l) => l === label).length;
-    return { label, precision: predictedCount ? round(tp / predictedCount, 3) : 0, recall: actual ? round(tp / actual, 3) : 0 };
+    return { label, precision: predictedCount ? tp / predictedCount : 0, recall: actual ? tp / actual : 0 };
   });
   let cross_validated_accuracy: number | null = null;
   if (facts.length >= 20) {
@@ -246,7 +245,7 @@ export function typingTool(allFacts: ParticipantFacts[], allLabels: number[], k:
       const t = growTree(train.map((i) => facts[i]!), train.map((i) => labels[i]!), variables, options);
       correct += test.filter((i) => predict(t, facts[i]!) === labels[i]).length;
     }
-    cross_validated_accuracy = round(correct / facts.length, 3);
+    cross_validated_accuracy = correct / facts.length;
   }
-  return { rules: treeRules(tree), accuracy: round(accuracy, 3), cross_validated_accuracy, per_segment, sample: facts.length < allFacts.length ? facts.length : null };
+  return { rules: treeRules(tree), accuracy, cross_validated_accuracy, per_segment, sample: facts.length < allFacts.length ? facts.length : null };
 }

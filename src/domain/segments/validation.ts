@@ -3,7 +3,7 @@
  * actionable) and the anti-patterns of the segmentation guides, as pass / warn / fail verdicts
  * with the evidence behind each. Thresholds are constants here so the docs can quote them.
  */
-import { percent } from '../format.js';
+import { decimal, percent } from '../format.js';
 export type Verdict = 'pass' | 'warn' | 'fail';
 
 export interface Check {
@@ -56,7 +56,7 @@ export function differentiable(input: { stability: { jaccard: number; verdict: s
   const parts: string[] = [];
   let verdict: Verdict = 'pass';
   if (input.stability) {
-    parts.push(`bootstrap Jaccard ${input.stability.jaccard} (${input.stability.verdict})`);
+    parts.push(`bootstrap Jaccard ${decimal(input.stability.jaccard, 3)} (${input.stability.verdict})`);
     if (input.stability.verdict === 'dissolved') verdict = 'fail';
     else if (input.stability.verdict === 'doubtful') verdict = 'warn';
   }

@@ -39,7 +39,7 @@ export function distinctiveWords(a: readonly string[], b: readonly string[], max
     const yb = cb.get(w) ?? 0;
     const delta = Math.log((ya + alpha) / (na + a0 - ya - alpha)) - Math.log((yb + alpha) / (nb + a0 - yb - alpha));
     const variance = 1 / (ya + alpha) + 1 / (yb + alpha);
-    scored.push({ word: w, z: Math.round((delta / Math.sqrt(variance)) * 100) / 100, count: ya - yb });
+    scored.push({ word: w, z: delta / Math.sqrt(variance), count: ya - yb });
   }
   const forA = scored.filter((s) => s.z > 1.96).sort((x, y) => y.z - x.z).slice(0, max).map((s) => ({ ...s, count: ca.get(s.word) ?? 0 }));
   const forB = scored.filter((s) => s.z < -1.96).sort((x, y) => x.z - y.z).slice(0, max).map((s) => ({ ...s, z: -s.z, count: cb.get(s.word) ?? 0 }));
