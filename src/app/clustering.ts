@@ -3,11 +3,12 @@ import { fitKmeans } from '../compute/kmeans-pool.js';
 import { DEFAULT_SEED } from '../domain/clustering/kmeans.js';
 import { SILHOUETTE_SAMPLE } from '../domain/clustering/quality.js';
 import { STABILITY_ROWS } from '../domain/clustering/stability.js';
-import { row, squaredDistance } from '../domain/matrix.js';
+import { pickRows, row, squaredDistance } from '../domain/matrix.js';
 import { autoRange, clusterMatrix, sampleSizeWarnings } from '../domain/segments/cluster.js';
-import { defaultFeatures, fitEncoding } from '../domain/segments/encoding.js';
+import { defaultFeatures, fitEncoding, missingFeatures } from '../domain/segments/encoding.js';
 import { UserError } from '../errors.js';
 import type { Store } from '../store/index.js';
+import { counted, population, overInterviews, populationRule } from '../domain/population.js';
 import { saveSegmentation, segmentSummary } from './segmentations.js';
 import { capList } from '../domain/format.js';
 
@@ -22,6 +23,8 @@ export interface ClusterRequest {
   seed?: number | undefined;
   restarts?: number | undefined;
   bootstraps?: number | undefined;
+  /** The population rule: completed interviews, plus partial ones when true. */
+  includePartial?: boolean | undefined;
 }
 
 /** Reports progress and yields; throws when the caller cancelled (nothing is saved then). */
@@ -32,10 +35,25 @@ export async function clusterParticipants(store: Store, args: ClusterRequest, pr
   store.studies.get(args.studyId);
   if (args.kMin !== undefined && args.kMax !== undefined && args.kMin > args.kMax) throw new UserError(`k_min (${args.kMin}) is larger than k_max (${args.kMax}).`);
   const catalog = store.facts.catalog(args.studyId);
-  const facts = store.facts.facts(args.studyId);
-  if (facts.length < 4) throw new UserError(`The study has ${facts.length} participant(s); clustering needs at least 4 (and ~20–30 per segment to be trusted).`);
   const fields = args.features ?? defaultFeatures(catalog);
-  const fit = fitEncoding(facts, fields, catalog, args.weights ?? {});
+  const rule = populationRule(args.includePartial, overInterviews(fields));
+  const everyone = store.facts.facts(args.studyId);
+  const facts = everyone.filter((f) => counted(rule, f.status));
+  if (facts.length < 4) throw new UserError(`The study has ${facts.length} participant(s) counted (${rule.rule}); clustering needs at least 4 (and ~20–30 per segment to be trusted).`);
+  // The encoding (scales, categories, imputed values) is fit over every participant of the study,
+  // the base the segments will be applied to; the segments are found among the counted ones.
+  const fitAll = fitEncoding(everyone, fields, catalog, args.weights ?? {});
+  const keep = fitAll.included.flatMap((f, i) => (counted(rule, f.status) ? [i] : []));
+  const included = keep.map((i) => fitAll.included[i]!);
+  const countedIds = new Set(facts.map((f) => f.participant_id));
+  const missing = included.map((f) => missingFeatures(fitAll.encoding, f));
+  const fit = {
+    ...fitAll,
+    included,
+    matrix: pickRows(fitAll.matrix, keep),
+    excluded: fitAll.excluded.filter((e) => countedIds.has(e.participant_id)),
+    imputed: fitAll.imputed.map((x) => ({ field: x.field, count: missing.filter((m) => m.includes(x.field)).length })),
+  };
   const n = fit.included.length;
   if (args.k !== 'auto' && args.k >= n) throw new UserError(`k = ${args.k} needs more than ${args.k} participants with enough answers; ${n} have them.`);
   if (args.k === 'auto' && n < 6) throw new UserError(`Only ${n} participants have enough answers to cluster; "auto" needs at least 6. Give k explicitly or add participants.`);
@@ -59,7 +77,7 @@ export async function clusterParticipants(store: Store, args: ClusterRequest, pr
     ...(n > STABILITY_ROWS ? [`Stability was measured on a seeded sample of ${STABILITY_ROWS.toLocaleString('en')} of the ${n.toLocaleString('en')} participants (with the full fit's segments); silhouette on ${SILHOUETTE_SAMPLE.toLocaleString('en')}.`] : []),
   ];
   const summary = { warnings, notes, excluded: fit.excluded, imputed: fit.imputed, participants_clustered: n, recommendation: run.recommendation };
-  const parameters = { features: fields, weights: args.weights ?? {}, k: args.k, k_min: lo, k_max: hi, seed: run.seed, restarts: run.restarts, bootstraps: run.bootstraps };
+  const parameters = { features: fields, weights: args.weights ?? {}, include_partial: rule.include_partial, k: args.k, k_min: lo, k_max: hi, seed: run.seed, restarts: run.restarts, bootstraps: run.bootstraps };
   const centres = run.fit.centres;
   const { id, descriptions } = saveSegmentation(store, {
     studyId: args.studyId,
@@ -84,6 +102,7 @@ export async function clusterParticipants(store: Store, args: ClusterRequest, pr
     method: 'kmeans' as const,
     k: run.k,
     participants_clustered: n,
+    population: population(rule, facts.length),
     excluded: { count: fit.excluded.length, participants: fit.excluded.slice(0, 20) },
     features: fit.encoding.features.map((f) => ({ field: f.field, kind: f.kind, columns: f.columns.length, weight: f.weight, transform: f.transform, imputed: fit.imputed.find((x) => x.field === f.field)?.count ?? 0 })),
     segments: descriptions.map((d, g) => segmentSummary(d, { name: null, stability: run.stability[g]!, definition: null })),

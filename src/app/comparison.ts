@@ -6,6 +6,7 @@ import { adjust, compareGroups } from '../domain/segments/profile.js';
 import { distinctiveWords, quoteScore, type DistinctiveWord } from '../domain/segments/words.js';
 import { UserError } from '../errors.js';
 import type { Store } from '../store/index.js';
+import { counted, population, overInterviews, populationRule } from '../domain/population.js';
 import { loadSegmentation, resolveSegment } from './segmentations.js';
 
 /** Quotes shown per side. */
@@ -20,17 +21,21 @@ export interface ComparisonRequest {
   b?: number | string | undefined;
   /** Feature rows returned, strongest differences first. */
   limit: number;
+  /** The population rule: completed interviews, plus partial ones when true. */
+  includePartial?: boolean | undefined;
 }
 
-export function compareSegments(store: Store, { segmentationId: segmentation_id, a, b, limit }: ComparisonRequest) {
+export function compareSegments(store: Store, { segmentationId: segmentation_id, a, b, limit, includePartial = false }: ComparisonRequest) {
   const ctx = loadSegmentation(store, segmentation_id);
   const sa = resolveSegment(ctx.segments, a, 'a');
   const sb = b === undefined ? null : resolveSegment(ctx.segments, b, 'b');
   if (sb && sb.segment_id === sa.segment_id) throw new UserError('a and b are the same segment; name two different segments, or leave b out to compare with the rest.');
+  const rule = populationRule(includePartial, overInterviews(ctx.segmentation.encoding.features.map((f) => f.field)));
+  const counts = (f: ParticipantFacts) => counted(rule, f.status);
   const rowsA = new Set(ctx.groups[ctx.segments.indexOf(sa)]);
-  const groupA = [...rowsA].map((i) => ctx.facts[i]!);
-  const groupB = sb ? ctx.groups[ctx.segments.indexOf(sb)]!.map((i) => ctx.facts[i]!) : ctx.facts.filter((_, i) => !rowsA.has(i));
-  if (groupA.length === 0 || groupB.length === 0) throw new UserError('One side has no members; nothing to compare.');
+  const groupA = [...rowsA].map((i) => ctx.facts[i]!).filter(counts);
+  const groupB = (sb ? ctx.groups[ctx.segments.indexOf(sb)]!.map((i) => ctx.facts[i]!) : ctx.facts.filter((_, i) => !rowsA.has(i))).filter(counts);
+  if (groupA.length === 0 || groupB.length === 0) throw new UserError(`One side has no members counted (${rule.rule}); nothing to compare.`);
   const labelA = segmentLabel(sa);
   const labelB = sb ? segmentLabel(sb) : 'the rest';
   const sides: [string, string] = [sb ? `in ${sa.name ?? `segment ${sa.segment_id}`}` : 'in segment', sb ? `in ${sb.name ?? `segment ${sb.segment_id}`}` : 'elsewhere'];
@@ -68,6 +73,7 @@ export function compareSegments(store: Store, { segmentationId: segmentation_id,
   };
   return {
     segmentation_id,
+    population: population(rule, groupA.length + groupB.length),
     a: { label: labelA, size: groupA.length, words: words.a, quotes: quotesFor(groupA, words.a) },
     b: { label: labelB, size: groupB.length, words: words.b, quotes: quotesFor(groupB, words.b) },
     features: features.slice(0, limit),

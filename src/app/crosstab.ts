@@ -3,6 +3,8 @@ import { orderCategories, perOptionTests, tableStatistics, type ScaleBins } from
 import { benjaminiHochberg } from '../domain/significance.js';
 import { UserError } from '../errors.js';
 import type { Store } from '../store/index.js';
+import { populationSql } from '../store/population.js';
+import { population, overInterviews, populationRule } from '../domain/population.js';
 
 /** More categories than this on one side is a listing, not a table. */
 const MAX_CROSSTAB_CATEGORIES = 30;
@@ -14,16 +16,20 @@ export interface CrosstabRequest {
   /** For the `segment` field (default: the study's latest segmentation). */
   segmentationId?: number | undefined;
   bins?: ScaleBins | undefined;
+  /** The population rule: completed interviews, plus partial ones when true. */
+  includePartial?: boolean | undefined;
 }
 
 /** Counts, shares and tests of two fields against each other. */
-export function crosstab(store: Store, { studyId: study_id, rows, columns, segmentationId: segmentation_id, bins = 'auto' }: CrosstabRequest) {
+export function crosstab(store: Store, { studyId: study_id, rows, columns, segmentationId: segmentation_id, bins = 'auto', includePartial = false }: CrosstabRequest) {
   store.studies.get(study_id);
   if (rows.trim() === columns.trim()) throw new UserError('rows and columns are the same field; cross-tabulate two different fields.');
   const context = store.fieldCatalog(study_id, segmentation_id);
   const rowSide = store.analysis.categories(study_id, rows, context, bins);
   const colSide = store.analysis.categories(study_id, columns, context, bins);
-  const cells = store.analysis.crosstab(rowSide, colSide);
+  const rule = populationRule(includePartial, overInterviews([rows, columns]));
+  const counted = populationSql(study_id, rule);
+  const cells = store.analysis.crosstab(rowSide, colSide, counted);
   const rowPresent = new Map<string, number>();
   const colPresent = new Map<string, number>();
   for (const c of cells) {
@@ -40,7 +46,7 @@ export function crosstab(store: Store, { studyId: study_id, rows, columns, segme
   const colTotals = colCats.map((_, j) => counts.reduce((s, r) => s + r[j]!, 0));
   const n = rowTotals.reduce((s, x) => s + x, 0);
   const warnings: string[] = [];
-  if (n === 0) throw new UserError(`No participant has a value for both ${rows} and ${columns}.`);
+  if (n === 0) throw new UserError(`No participant counted (${rule.rule}) has a value for both ${rows} and ${columns}.`);
 
   const multi = rowSide.multi || colSide.multi;
   const stats = tableStatistics(counts);
@@ -51,7 +57,7 @@ export function crosstab(store: Store, { studyId: study_id, rows, columns, segme
     const multiSide = rowSide.multi ? rowSide : colSide;
     const other = rowSide.multi ? colSide : rowSide;
     const otherCats = rowSide.multi ? colCats : rowCats;
-    const respondents = store.analysis.respondents(multiSide, other);
+    const respondents = store.analysis.respondents(multiSide, other, counted);
     const base = otherCats.map((c) => respondents.find((x) => x.cat === c)?.n ?? 0);
     const matrix = rowSide.multi ? counts : colCats.map((_, j) => counts.map((r) => r[j]!));
     const tests = perOptionTests(rowSide.multi ? rowCats : colCats, matrix, base);
@@ -75,6 +81,7 @@ export function crosstab(store: Store, { studyId: study_id, rows, columns, segme
     rows: { field: rows, categories: rowCats, totals: rowTotals, multi: rowSide.multi, note: rowSide.note },
     columns: { field: columns, categories: colCats, totals: colTotals, multi: colSide.multi, note: colSide.note },
     n,
+    population: population(rule, store.analysis.counted(study_id, rule).size),
     counts,
     row_shares: counts.map((r, i) => r.map((x) => (rowTotals[i] ? x / rowTotals[i]! : 0))),
     column_shares: counts.map((r) => r.map((x, j) => (colTotals[j] ? x / colTotals[j]! : 0))),

@@ -2,6 +2,7 @@
 import { analyzeDrivers, type DriverResult } from '../domain/drivers.js';
 import { UserError } from '../errors.js';
 import type { Store } from '../store/index.js';
+import { population, overInterviews, populationRule } from '../domain/population.js';
 
 /** Most driver fields one analysis takes (choices expand into one column per option). */
 export const MAX_DRIVERS = 30;
@@ -17,10 +18,12 @@ export interface DriverRequest {
   method?: 'all' | 'correlation' | 'relative_weights' | undefined;
   /** Also analyse within each segment of this segmentation. */
   segmentationId?: number | undefined;
+  /** The population rule: completed interviews, plus partial ones when true. */
+  includePartial?: boolean | undefined;
 }
 
 /** What moves an outcome: correlations and Johnson's relative weights, overall and per segment. */
-export function driverAnalysis(store: Store, { studyId: study_id, outcome, drivers, method = 'all', segmentationId: segmentation_id }: DriverRequest) {
+export function driverAnalysis(store: Store, { studyId: study_id, outcome, drivers, method = 'all', segmentationId: segmentation_id, includePartial = false }: DriverRequest) {
   store.studies.get(study_id);
   const context = store.fieldCatalog(study_id, segmentation_id);
   const outcomeColumns = store.analysis.numeric(study_id, outcome, context);
@@ -35,7 +38,10 @@ export function driverAnalysis(store: Store, { studyId: study_id, outcome, drive
   if (fields.includes(outcome)) throw new UserError(`"${outcome}" is the outcome; it cannot also be a driver.`);
   const inputs = store.analysis.numericColumns(study_id, fields, context);
   if (inputs.length > MAX_DRIVER_COLUMNS) throw new UserError(`The drivers expand into ${inputs.length} columns; name at most ~${MAX_DRIVERS} (choices expand into one per option).`);
-  const target = outcomeColumns[0]!.values;
+  // Only the outcomes of counted participants: every driver is then read over the same people.
+  const rule = populationRule(includePartial, overInterviews([outcome, ...fields]));
+  const counted = store.analysis.counted(study_id, rule);
+  const target = new Map([...outcomeColumns[0]!.values].filter(([id]) => counted.has(id)));
   const strip = (r: DriverResult): DriverResult =>
     method === 'correlation' ? { ...r, r_squared: null, drivers: r.drivers.map((d) => ({ ...d, relative_weight: null, share_of_r_squared: null })), warnings: r.warnings.filter((w) => !w.startsWith('Relative weights')) } : r;
   const overall = strip(analyzeDrivers(target, inputs));
@@ -46,5 +52,5 @@ export function driverAnalysis(store: Store, { studyId: study_id, outcome, drive
       segments.push({ segment_id: s.segment_id, name: s.name, ...strip(analyzeDrivers(target, inputs, members)) });
     }
   }
-  return { outcome, overall, segments };
+  return { outcome, population: population(rule, counted.size), overall, segments };
 }

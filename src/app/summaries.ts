@@ -1,4 +1,5 @@
 /** summarize_questions: each question's statistics by type, overall or by a grouping. */
+import { population, populationRule } from '../domain/population.js';
 import type { Store } from '../store/index.js';
 
 export interface SummaryRequest {
@@ -24,5 +25,5 @@ export function summarizeQuestions(store: Store, request: SummaryRequest) {
   }
   const small = result.by?.groups.filter((g) => g.participants < SMALL_GROUP).map((g) => g.group) ?? [];
   if (small.length > 0) warnings.push(`Groups with fewer than ${SMALL_GROUP} participants (read their numbers as anecdotes): ${small.slice(0, 10).join(', ')}.`);
-  return { study_id: request.studyId, ...result, warnings };
+  return { study_id: request.studyId, ...result, population: { ...result.population, ...population(populationRule(request.includePartial, true), result.population.participants) }, warnings };
 }

@@ -29,8 +29,11 @@ const MAX_CROSSTABS = 5;
 /** Drivers shown of the outcome analysed. */
 const MAX_DRIVERS_SHOWN = 6;
 
-/** `interviewed`: participants with a completed or partial interview (the themes' base), as the caller counted them. */
-export function reportAnalyses(store: Store, studyId: number, segmentation: number | undefined, interviewed: number): ReportAnalyses {
+/**
+ * `interviewed`: participants with a completed or partial interview (the themes' base), as the caller counted them.
+ * `includePartial`: the population rule (domain/population.ts) the questions, crosstabs and drivers count by.
+ */
+export function reportAnalyses(store: Store, studyId: number, segmentation: number | undefined, interviewed: number, includePartial = false): ReportAnalyses {
   const sections = new SectionRecorder();
   const questions = store.studies.questions(studyId);
   const tags = store.studies.tagCounts(studyId, 50);
@@ -42,14 +45,14 @@ export function reportAnalyses(store: Store, studyId: number, segmentation: numb
   const structured = questions.filter((q) => q.type !== 'open_ended').map((q) => q.key);
   // A summary by segment carries the overall figures too: one pass serves both.
   const summaries =
-    (structured.length ? sections.attempt('questions', () => store.summaries.summarize(studyId, fields, { questions: structured, include_partial: true, ...(segmentation !== undefined ? { by: 'segment' } : {}) }).questions) : null) ?? [];
+    (structured.length ? sections.attempt('questions', () => store.summaries.summarize(studyId, fields, { questions: structured, include_partial: includePartial, ...(segmentation !== undefined ? { by: 'segment' } : {}) }).questions) : null) ?? [];
   const overall = summaries;
   const bySegment = segmentation !== undefined ? summaries : [];
   const questionSections = overall.filter((q) => q.n > 0).map((q) => {
     const question = questions.find((x) => x.key === q.key)!;
     const { chart, headline } = questionChart(q, { min: question.scale_min, max: question.scale_max });
     const grouped = bySegment.find((x) => x.key === q.key);
-    return { key: q.key, type: q.type, text: q.text, n: q.n, headline, chart, by_segment: grouped ? segmentChart(grouped) : null };
+    return { key: q.key, type: q.type, text: q.text, n: q.n, mean: q.mean ?? null, nps: q.nps?.score ?? null, headline, chart, by_segment: grouped ? segmentChart(grouped) : null };
   });
 
   // Notable crosstabs: segment (or a category attribute) against each structured answer.
@@ -59,7 +62,7 @@ export function reportAnalyses(store: Store, studyId: number, segmentation: numb
     const answered = new Set(summaries.filter((q) => q.n > 0).map((q) => q.key));
     // A question nobody answered yet has no table: only answered ones are cross-tabulated.
     for (const q of questions.filter((x) => ['single_choice', 'yes_no', 'scale', 'ranking'].includes(x.type) && (answered.has(x.key) || summaries.length === 0))) {
-      const t = sections.attempt(`crosstab ${q.key}`, () => crosstab(store, { studyId, rows: segmentation !== undefined ? 'segment' : `attr.${against}`, columns: `answer.${q.key}`, segmentationId: segmentation }));
+      const t = sections.attempt(`crosstab ${q.key}`, () => crosstab(store, { studyId, rows: segmentation !== undefined ? 'segment' : `attr.${against}`, columns: `answer.${q.key}`, segmentationId: segmentation, includePartial }));
       const p = t?.statistics?.fisher_p ?? t?.statistics?.p ?? null;
       if (t?.statistics && p !== null && p < 0.05) {
         const top = t.flagged[0];
@@ -83,7 +86,7 @@ export function reportAnalyses(store: Store, studyId: number, segmentation: numb
   const outcome = scales.find((q) => OUTCOME.test(q.key) || OUTCOME.test(q.text)) ?? scales[0];
   let drivers: Report['drivers'] = null;
   if (outcome) {
-    const d = sections.attempt('drivers', () => driverAnalysis(store, { studyId, outcome: `answer.${outcome.key}` }));
+    const d = sections.attempt('drivers', () => driverAnalysis(store, { studyId, outcome: `answer.${outcome.key}`, includePartial }));
     if (d) {
       const top = d.overall.drivers.slice(0, MAX_DRIVERS_SHOWN).map((x) => ({ driver: x.driver, r: x.pearson.r, p: x.pearson.p, share: x.share_of_r_squared }));
       drivers = {

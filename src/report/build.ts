@@ -5,6 +5,7 @@
  * cannot be built are listed as omitted or failed (sections.ts). Rendering is separate.
  */
 import { percent } from '../domain/format.js';
+import { population, populationRule } from '../domain/population.js';
 import { sampleGroupsCovered, TARGET_INTERVIEWS } from '../domain/study-health.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
@@ -27,6 +28,8 @@ export interface BuildOptions {
   parallelFrom?: number;
   /** Where failed sections are logged with their ref. */
   log?: Logger;
+  /** The population rule: count partial interviews too (default: completed only). */
+  includePartial?: boolean;
 }
 
 export async function buildReport(store: Store, studyId: number, segmentationId?: number, options: BuildOptions = {}): Promise<Report> {
@@ -37,8 +40,10 @@ export async function buildReport(store: Store, studyId: number, segmentationId?
   const segmentation = segmentationId ?? store.segmentations.list(studyId, 1)[0]?.id;
 
   const interviewed = counts.interviews_completed + counts.interviews_partial;
+  // The report's figures are over answers: the interviewed count.
+  const rule = populationRule(options.includePartial, true);
   const parallel = !store.db.memory && counts.participants >= (options.parallelFrom ?? PARALLEL_REPORT_FROM);
-  const analyses = parallel ? analysesOnWorker(store.db.name, studyId, segmentation, interviewed) : Promise.resolve(reportAnalyses(store, studyId, segmentation, interviewed));
+  const analyses = parallel ? analysesOnWorker(store.db.name, studyId, segmentation, interviewed, rule.include_partial) : Promise.resolve(reportAnalyses(store, studyId, segmentation, interviewed, rule.include_partial));
 
     const seg = segmentation === undefined ? null : sections.attempt('segments', () => segmentationSection(store, segmentation, sections));
   const { tags, questions: questionSections, themes, crosstabs, drivers, sections: analysed } = await analyses;
@@ -72,6 +77,7 @@ export async function buildReport(store: Store, studyId: number, segmentationId?
       lifecycle_groups: readiness.map((g) => ({ group: g.group, participants: g.participants })),
       questions: questions.map((q) => ({ key: q.key, type: q.type, text: q.text })),
       attributes: store.studies.attributes(studyId).length,
+      population: population(rule, counts.interviews_completed + (rule.include_partial ? counts.interviews_partial : 0)),
       readiness: {
         ready: missingGroups.length === 0 && counts.interviews_completed >= TARGET_INTERVIEWS.min,
         open_items: [...(counts.interviews_completed < TARGET_INTERVIEWS.min ? [`${counts.interviews_completed} completed interviews (${TARGET_INTERVIEWS.min}–${TARGET_INTERVIEWS.max} advised)`] : []), ...missingGroups.map((g) => `no ${g} customers`)],

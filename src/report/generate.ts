@@ -13,15 +13,17 @@ export interface ReportRequest {
   segmentationId?: number | undefined;
   /** What comes back inline. */
   format: ReportFormat;
+  /** The population rule: count partial interviews too. */
+  includePartial?: boolean | undefined;
 }
 
-export async function generateReport(store: Store, outputDir: string, { studyId: study_id, segmentationId: segmentation_id, format }: ReportRequest, log?: Logger) {
+export async function generateReport(store: Store, outputDir: string, { studyId: study_id, segmentationId: segmentation_id, format, includePartial = false }: ReportRequest, log?: Logger) {
   const started = performance.now();
   store.studies.get(study_id);
   if (segmentation_id !== undefined && store.segmentations.get(segmentation_id).study_id !== study_id) {
     throw new UserError(`segmentation_id: segmentation ${segmentation_id} belongs to another study; get_study ${study_id} lists this study's segmentations.`);
   }
-  const written = await writeReport(store, outputDir, study_id, segmentation_id, { log });
+  const written = await writeReport(store, outputDir, study_id, segmentation_id, { log, includePartial });
   const r = written.report;
   const sections = ['summary', 'method', ...(r.questions.length ? ['questions'] : []), ...(r.themes.length ? ['themes'] : []), ...(r.segmentation ? ['segments', 'comparison', 'validation'] : []), ...(r.segmentation?.prioritization ? ['prioritization'] : []), ...(r.segmentation?.migration ? ['migration'] : []), ...(r.crosstabs.length || r.drivers ? ['crosstabs_and_drivers'] : []), ...(r.segmentation ? ['appendix'] : [])];
   const resources = Object.fromEntries((Object.keys(REPORT_FORMATS) as ReportFormat[]).map((f) => [f, reportUri(study_id, f)])) as Record<ReportFormat, string>;
@@ -34,6 +36,7 @@ export async function generateReport(store: Store, outputDir: string, { studyId:
       generation_ms: Math.round(performance.now() - started),
       sections,
       failed_sections: r.failed_sections,
+      population: r.method.population,
       charts: reportCharts(r).length,
       files: written.paths,
       resources,

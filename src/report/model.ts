@@ -2,6 +2,7 @@
  * The study report as one plain object (also its JSON format): what build.ts gathers and the
  * Markdown and HTML renderers draw.
  */
+import type { Population } from '../domain/population.js';
 import type { PersonaCard } from '../domain/segments/persona.js';
 import type { Chart } from './charts.js';
 
@@ -45,8 +46,10 @@ export interface Report {
     questions: { key: string; type: string; text: string }[];
     attributes: number;
     readiness: { ready: boolean; open_items: string[] };
+    /** Who the questions, crosstabs and drivers count (domain/population.ts). */
+    population: Population;
   };
-  questions: { key: string; type: string; text: string; n: number; headline: string; chart: Chart; by_segment: Chart | null }[];
+  questions: { key: string; type: string; text: string; n: number; mean: number | null; nps: number | null; headline: string; chart: Chart; by_segment: Chart | null }[];
   themes: { code: string; participants: number; share: number; quotes: { participant_id: string; text: string }[] }[];
   themes_chart: Chart | null;
   segmentation: null | {

@@ -12,11 +12,12 @@ export interface AnalysesRequest {
   studyId: number;
   segmentationId: number | undefined;
   interviewed: number;
+  includePartial: boolean;
 }
 
-export function analysesOnWorker(path: string, studyId: number, segmentationId: number | undefined, interviewed: number): Promise<ReportAnalyses> {
+export function analysesOnWorker(path: string, studyId: number, segmentationId: number | undefined, interviewed: number, includePartial: boolean): Promise<ReportAnalyses> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(workerScript(import.meta.url, 'analyses-worker'), { workerData: { path, studyId, segmentationId, interviewed } satisfies AnalysesRequest });
+    const worker = new Worker(workerScript(import.meta.url, 'analyses-worker'), { workerData: { path, studyId, segmentationId, interviewed, includePartial } satisfies AnalysesRequest });
     let settled = false;
     worker.once('message', (message: { analyses: ReportAnalyses } | { error: string }) => {
       settled = true;

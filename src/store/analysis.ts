@@ -11,6 +11,8 @@ import { prepared } from './statements.js';
 import { answerColumns, readColumns } from './columns.js';
 import { countPairs } from './tally.js';
 import type { ScaleBins } from '../domain/crosstab.js';
+import type { PopulationRule } from '../domain/population.js';
+import { populationIds } from './population.js';
 import { attributePath, resolveAttribute, resolveQuestion, segmentLabelSql, type FieldCatalog } from './fields-sql.js';
 
 
@@ -170,17 +172,21 @@ export class AnalysisStore {
     throw new UserError(`"${field}" cannot be cross-tabulated.`);
   }
 
-  /** Counts per (row category, column category) over participants on both sides. */
-  crosstab(rows: CategorySide, columns: CategorySide): { r: string; c: string; n: number }[] {
-    const counts = countPairs(this.db, `WITH r AS (${rows.sql}), c AS (${columns.sql}) SELECT count(tally(r.cat, c.cat)) FROM r JOIN c ON c.pid = r.pid`, [...rows.params, ...columns.params]);
+  /** Counts per (row category, column category) over the counted participants (`counted`: SELECT pid) on both sides. */
+  crosstab(rows: CategorySide, columns: CategorySide, counted: { sql: string; params: unknown[] }): { r: string; c: string; n: number }[] {
+    const counts = countPairs(
+      this.db,
+      `WITH r AS (${rows.sql}), c AS (${columns.sql}), k AS (${counted.sql}) SELECT count(tally(r.cat, c.cat)) FROM r JOIN c ON c.pid = r.pid WHERE r.pid IN (SELECT pid FROM k)`,
+      [...rows.params, ...columns.params, ...counted.params],
+    );
     // A NULL category means no value on that side: not in the table.
     return [...counts].flatMap(([r, byColumn]) => (r === null ? [] : [...byColumn].filter(([c]) => c !== null).map(([c, n]) => ({ r: String(r), c: String(c), n }))));
   }
 
   /** Participants on both sides per category of `by` (for per-option tests of a multi-valued side). */
-  respondents(multiSide: CategorySide, by: CategorySide): { cat: string; n: number }[] {
-    return prepared(this.db, `WITH m AS (${multiSide.sql}), b AS (${by.sql}) SELECT b.cat AS cat, COUNT(DISTINCT b.pid) AS n FROM b WHERE b.pid IN (SELECT pid FROM m) GROUP BY b.cat`)
-      .all(...multiSide.params, ...by.params) as { cat: string; n: number }[];
+  respondents(multiSide: CategorySide, by: CategorySide, counted: { sql: string; params: unknown[] }): { cat: string; n: number }[] {
+    return prepared(this.db, `WITH m AS (${multiSide.sql}), b AS (${by.sql}), k AS (${counted.sql}) SELECT b.cat AS cat, COUNT(DISTINCT b.pid) AS n FROM b WHERE b.pid IN (SELECT pid FROM m) AND b.pid IN (SELECT pid FROM k) GROUP BY b.cat`)
+      .all(...multiSide.params, ...by.params, ...counted.params) as { cat: string; n: number }[];
   }
 
   /** numeric() of several fields; number and boolean attributes are read in one pass over participants. */
@@ -290,6 +296,11 @@ export class AnalysisStore {
       }));
     }
     throw new UserError(`"${field}" cannot be a driver or outcome; use answer.<key>, attr.<name> or theme.`);
+  }
+
+  /** The internal ids of the participants the population rule counts. */
+  counted(studyId: number, rule: PopulationRule): Set<number> {
+    return populationIds(this.db, studyId, rule);
   }
 
   /** Internal ids → external ids, for citing participants. */

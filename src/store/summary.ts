@@ -11,6 +11,8 @@ import { prepared } from './statements.js';
 import { countPairs } from './tally.js';
 import { attributePath, resolveAttribute, resolveQuestion, segmentLabelSql, type FieldCatalog } from './fields-sql.js';
 import type { StoredQuestion } from './studies.js';
+import { populationSql } from './population.js';
+import { populationRule } from '../domain/population.js';
 
 export interface SummaryResult {
   population: { statuses: string[]; participants: number };
@@ -39,9 +41,11 @@ export class SummaryStore {
   constructor(private readonly db: Db) {}
 
   summarize(studyId: number, context: FieldCatalog, options: { questions?: string[] | undefined; by?: string | undefined; include_partial: boolean }): SummaryResult {
-    const statuses = options.include_partial ? ['completed', 'partial'] : ['completed'];
     const all = [...context.questions.values()];
     const questions = options.questions?.length ? options.questions.map((key) => resolveQuestion(context, key, `questions`)) : all;
+    // Answers are interview data: the interviewed count (domain/population.ts).
+    const rule = populationRule(options.include_partial, true);
+    const statuses = rule.statuses;
 
     // The population and its groups are computed once into indexed temp tables; every per-question
     // aggregate then reads the covering answers index and looks members up by participant id.
@@ -49,11 +53,8 @@ export class SummaryStore {
       CREATE TEMP TABLE ${SCOPE} (participant_id INTEGER PRIMARY KEY);
       CREATE TEMP TABLE ${GROUPS} (participant_id INTEGER NOT NULL, grp TEXT NOT NULL);`);
     try {
-      prepared(this.db, 
-          `INSERT INTO temp.${SCOPE} SELECT p.id FROM participants p JOIN interviews i ON i.participant_id = p.id
-            WHERE p.study_id = ? AND i.status IN (${statuses.map(() => '?').join(', ')})`,
-        )
-        .run(studyId, ...statuses);
+      const counted = populationSql(studyId, rule);
+      prepared(this.db, `INSERT INTO temp.${SCOPE} SELECT pid FROM (${counted.sql})`).run(...counted.params);
       // Group membership is materialized only when grouping; the overall pass reads the scope alone.
       const grouping = options.by ? this.grouping(options.by, context) : null;
       if (grouping) {

@@ -4,7 +4,7 @@ import { clusterParticipants } from '../app/clustering.js';
 import { DEFAULT_SEED } from '../domain/clustering/kmeans.js';
 import { SILHOUETTE_EXACT_LIMIT, SILHOUETTE_SAMPLE } from '../domain/clustering/quality.js';
 import { defineTool } from './define.js';
-import { studyId } from './params.js';
+import { includePartial, populationOut, populationText, studyId } from './params.js';
 import { renderSegments, segmentSummaryOut } from './segmentation-params.js';
 
 const diagnosticOut = z.object({
@@ -40,6 +40,7 @@ Use this tool when you need to: discover segments in interview answers and CRM d
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(DEFAULT_SEED).describe(`Random seed (default ${DEFAULT_SEED}): same seed, same segments.`),
     restarts: z.number().int().min(1).max(100).default(10).describe('k-means++ restarts per k; the lowest inertia wins (default 10).'),
     bootstraps: z.number().int().min(2).max(200).default(20).describe('Bootstrap resamples for stability (default 20).'),
+    include_partial: includePartial,
   }),
   output: z.object({
     segmentation_id: z.number(),
@@ -47,6 +48,7 @@ Use this tool when you need to: discover segments in interview answers and CRM d
     method: z.literal('kmeans'),
     k: z.number(),
     participants_clustered: z.number(),
+    population: populationOut,
     excluded: z.object({ count: z.number(), participants: z.array(z.object({ participant_id: z.string(), missing: z.array(z.string()) })) }).describe('Left out for missing more than half the features (first 20 listed).'),
     features: z.array(z.object({ field: z.string(), kind: z.string(), columns: z.number(), weight: z.number(), transform: z.string(), imputed: z.number() })),
     segments: z.array(segmentSummaryOut),
@@ -63,11 +65,11 @@ Use this tool when you need to: discover segments in interview answers and CRM d
   run: (args, { store, progress }) =>
     clusterParticipants(
       store,
-      { studyId: args.study_id, features: args.features, weights: args.weights, k: args.k, kMin: args.k_min, kMax: args.k_max, seed: args.seed, restarts: args.restarts, bootstraps: args.bootstraps },
+      { studyId: args.study_id, features: args.features, weights: args.weights, k: args.k, kMin: args.k_min, kMax: args.k_max, seed: args.seed, restarts: args.restarts, bootstraps: args.bootstraps, includePartial: args.include_partial },
       progress,
     ),
   render: (r) => {
-    const lines = [`Segmentation ${r.segmentation_id}: k-means, k = ${r.k}, ${r.participants_clustered} participants, ${r.features.length} features (seed ${r.seed}, ${r.restarts} restarts).`];
+    const lines = [`Segmentation ${r.segmentation_id}: k-means, k = ${r.k}, ${r.participants_clustered} participants, ${r.features.length} features (seed ${r.seed}, ${r.restarts} restarts).`, populationText(r.population)];
     if (r.diagnostics.length > 1) {
       lines.push('k | inertia | silhouette | CH | DB | stability (ARI) | min Jaccard | smallest');
       for (const d of r.diagnostics) lines.push(`${d.k === r.k ? '*' : ' '}${d.k} | ${readable(d.inertia)} | ${readable(d.silhouette)}${d.silhouette_exact ? '' : ' (sampled)'} | ${readable(d.calinski_harabasz)} | ${readable(d.davies_bouldin)} | ${readable(d.stability)} | ${readable(d.min_jaccard)} | ${d.smallest_segment}`);

@@ -2,6 +2,7 @@ import { readable } from '../domain/format.js';
 import * as z from 'zod';
 import { compareSegments } from '../app/comparison.js';
 import { defineTool, readOnly } from './define.js';
+import { includePartial, populationOut, populationText } from './params.js';
 import { comparisonOut, formatQ, segmentationId, segmentRef } from './segmentation-params.js';
 
 const wordOut = z.object({ word: z.string(), z: z.number(), count: z.number() });
@@ -17,9 +18,11 @@ Use this tool when you need to: answer "how do X and Y differ?" or "which segmen
     a: segmentRef,
     b: segmentRef.optional().describe('The other segment; omit to compare a with the rest.'),
     limit: z.number().int().min(1).max(500).default(40).describe('Feature rows to return, strongest differences first (default 40).'),
+    include_partial: includePartial,
   }),
   output: z.object({
     segmentation_id: z.number(),
+    population: populationOut.describe('Who counts on either side: members with a completed interview (include_partial: or partial); n is both sides together.'),
     a: sideOut,
     b: sideOut,
     features: z.array(comparisonOut),
@@ -28,9 +31,9 @@ Use this tool when you need to: answer "how do X and Y differ?" or "which segmen
     themes: z.array(comparisonOut),
   }),
   annotations: readOnly,
-  run: ({ segmentation_id, a, b, limit }, { store }) => compareSegments(store, { segmentationId: segmentation_id, a, b, limit }),
+  run: ({ segmentation_id, a, b, limit, include_partial }, { store }) => compareSegments(store, { segmentationId: segmentation_id, a, b, limit, includePartial: include_partial }),
   render: (r) => {
-    const lines = [`${r.a.label} (${r.a.size}) vs ${r.b.label} (${r.b.size}): ${r.significant} of ${r.features_total} features differ (q < 0.05).`];
+    const lines = [`${r.a.label} (${r.a.size}) vs ${r.b.label} (${r.b.size}): ${r.significant} of ${r.features_total} features differ (q < 0.05).`, populationText(r.population)];
     for (const f of r.features.slice(0, 12)) lines.push(`- ${f.description}; ${f.effect_measure} ${readable(f.effect_size)}, ${f.test ?? 'no test'}, ${formatQ(f.q)}${f.significant ? '' : ' (not significant)'}`);
     const themes = r.themes.filter((t) => t.significant);
     if (themes.length) lines.push(`Themes: ${themes.map((t) => t.description).join('; ')}`);

@@ -3,7 +3,7 @@ import { crosstab } from '../app/crosstab.js';
 import { percent, pValue, readable } from '../domain/format.js';
 import { SCALE_BINS } from '../domain/crosstab.js';
 import { defineTool, readOnly } from './define.js';
-import { studyId } from './params.js';
+import { includePartial, populationOut, populationText, studyId } from './params.js';
 
 const crossField = z.string().min(1).describe('answer.<key> (or answer.<key>:<option>), attr.<name>, tag, theme, status or segment.');
 
@@ -12,6 +12,7 @@ const input = z.object({
   rows: crossField,
   columns: crossField,
   segmentation_id: z.number().int().positive().optional().describe('For the "segment" field: which segmentation (default: the study\'s latest).'),
+  include_partial: includePartial,
   bins: z.enum(SCALE_BINS).default('auto').describe('How scale answers are grouped: auto (each value up to 7 points, NPS groups for 0–10, else thirds), values, thirds, nps, top2.'),
 });
 
@@ -25,6 +26,7 @@ Use this tool when you need to: answer "does X differ by Y?" — e.g. which segm
     rows: z.object({ field: z.string(), categories: z.array(z.string()), totals: z.array(z.number()), multi: z.boolean(), note: z.string().nullable() }),
     columns: z.object({ field: z.string(), categories: z.array(z.string()), totals: z.array(z.number()), multi: z.boolean(), note: z.string().nullable() }),
     n: z.number().describe('Participants with a value on both sides (counted once per category pair on multi-valued sides).'),
+    population: populationOut,
     counts: z.array(z.array(z.number())),
     row_shares: z.array(z.array(z.number())).describe('Each cell as a share of its row (0–1).'),
     column_shares: z.array(z.array(z.number())).describe('Each cell as a share of its column (0–1).'),
@@ -49,9 +51,9 @@ Use this tool when you need to: answer "does X differ by Y?" — e.g. which segm
     warnings: z.array(z.string()),
   }),
   annotations: readOnly,
-  run: ({ study_id, rows, columns, segmentation_id, bins }, { store }) => crosstab(store, { studyId: study_id, rows, columns, segmentationId: segmentation_id, bins }),
+  run: ({ study_id, rows, columns, segmentation_id, bins, include_partial }, { store }) => crosstab(store, { studyId: study_id, rows, columns, segmentationId: segmentation_id, bins, includePartial: include_partial }),
   render: (r) => {
-    const lines = [`${r.rows.field} × ${r.columns.field} (n = ${r.n})${r.rows.note ? `; rows: ${r.rows.note}` : ''}${r.columns.note ? `; columns: ${r.columns.note}` : ''}`];
+    const lines = [`${r.rows.field} × ${r.columns.field} (n = ${r.n})${r.rows.note ? `; rows: ${r.rows.note}` : ''}${r.columns.note ? `; columns: ${r.columns.note}` : ''}`, populationText(r.population)];
     lines.push(`| ${r.rows.field} | ${r.columns.categories.join(' | ')} | total |`);
     r.rows.categories.forEach((cat, i) => lines.push(`| ${cat} | ${r.counts[i]!.map((x, j) => `${x} (${percent(r.row_shares[i]![j]!)})`).join(' | ')} | ${r.rows.totals[i]} |`));
     if (r.statistics) {

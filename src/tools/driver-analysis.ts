@@ -2,7 +2,7 @@ import { readable } from '../domain/format.js';
 import * as z from 'zod';
 import { driverAnalysis, MAX_DRIVERS } from '../app/drivers.js';
 import { defineTool, readOnly } from './define.js';
-import { studyId } from './params.js';
+import { includePartial, populationOut, populationText, studyId } from './params.js';
 
 const correlationOut = z.object({ r: z.number().nullable(), p: z.number().nullable(), n: z.number() });
 const resultOut = z.object({
@@ -30,6 +30,7 @@ const input = z.object({
   drivers: z.array(z.string().min(1)).max(MAX_DRIVERS).optional().describe('Fields to test: answer.<key>, answer.<key>:<option>, attr.<name>, theme.'),
   method: z.enum(['all', 'correlation', 'relative_weights']).default('all').describe('all (default), correlation only, or relative weights (still with correlations).'),
   segmentation_id: z.number().int().positive().optional().describe('Also analyse within each segment of this segmentation.'),
+  include_partial: includePartial,
 });
 
 export const driverAnalysisTool = defineTool({
@@ -40,11 +41,12 @@ Use this tool when you need to: say what matters most for an outcome ("does onbo
   input,
   output: z.object({
     outcome: z.string(),
+    population: populationOut,
     overall: resultOut,
     segments: z.array(z.object({ segment_id: z.number(), name: z.string().nullable() }).extend(resultOut.shape)),
   }),
   annotations: readOnly,
-  run: ({ study_id, outcome, drivers, method, segmentation_id }, { store }) => driverAnalysis(store, { studyId: study_id, outcome, drivers, method, segmentationId: segmentation_id }),
+  run: ({ study_id, outcome, drivers, method, segmentation_id, include_partial }, { store }) => driverAnalysis(store, { studyId: study_id, outcome, drivers, method, segmentationId: segmentation_id, includePartial: include_partial }),
   render: (r) => {
     const fmt = (x: number | null) => readable(x);
     const p = (x: number | null) => (x === null ? '–' : x < 0.001 ? '< 0.001' : x.toFixed(3));
@@ -56,6 +58,6 @@ Use this tool when you need to: say what matters most for an outcome ("does onbo
       for (const w of res.warnings) lines.push(`  Warning: ${w}`);
       return lines;
     };
-    return [`Drivers of ${r.outcome}`, ...block('Overall', r.overall), ...r.segments.flatMap((s) => block(s.name ? `${s.name} (segment ${s.segment_id})` : `Segment ${s.segment_id}`, s))].join('\n');
+    return [`Drivers of ${r.outcome}`, populationText(r.population), ...block('Overall', r.overall), ...r.segments.flatMap((s) => block(s.name ? `${s.name} (segment ${s.segment_id})` : `Segment ${s.segment_id}`, s))].join('\n');
   },
 });

@@ -4,7 +4,7 @@ import { renderChart } from '../report/charts.js';
 import { generateReport } from '../report/generate.js';
 import { reportCharts } from '../report/model.js';
 import { defineTool, WithAttachments } from './define.js';
-import { studyId } from './params.js';
+import { includePartial, populationOut, studyId } from './params.js';
 
 const MAX_IMAGES = 12;
 
@@ -21,6 +21,7 @@ Use this tool when you need to: hand over results, or refresh the report after n
     segmentation_id: z.number().int().positive().optional().describe("The segmentation to report on (default: the study's latest, if any)."),
     format: z.enum(['markdown', 'html', 'json']).default('markdown'),
     include_chart_images: z.boolean().default(false).describe(`Also return the charts as PNG images (up to ${MAX_IMAGES}).`),
+    include_partial: includePartial,
   }),
   output: z.object({
     study_id: z.number(),
@@ -29,6 +30,7 @@ Use this tool when you need to: hand over results, or refresh the report after n
     generated_at: z.string(),
     generation_ms: z.number(),
     sections: z.array(z.string()),
+    population: populationOut,
     failed_sections: z.array(z.object({ section: z.string(), ref: z.string() })).describe('Sections that could not be built (the server log has the details under ref); empty when all went well.'),
     charts: z.number(),
     files: formats.describe('Where each format was written.'),
@@ -38,8 +40,8 @@ Use this tool when you need to: hand over results, or refresh the report after n
     report: z.record(z.string(), z.unknown()).optional().describe('The report object (format json).'),
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  async run({ study_id, segmentation_id, format, include_chart_images }, { store, files, log }) {
-    const { result, report } = await generateReport(store, files.outputDir, { studyId: study_id, segmentationId: segmentation_id, format }, log);
+  async run({ study_id, segmentation_id, format, include_chart_images, include_partial }, { store, files, log }) {
+    const { result, report } = await generateReport(store, files.outputDir, { studyId: study_id, segmentationId: segmentation_id, format, includePartial: include_partial }, log);
     const links = (['html', 'markdown', 'json'] as const).map((f) => ({ type: 'resource_link' as const, uri: result.resources[f], name: `report.${REPORT_FORMATS[f]}`, mimeType: REPORT_MIME[f], description: `Study ${study_id} report (${f})` }));
     if (!include_chart_images) return new WithAttachments(result, links);
     // resvg's native module loads only when images are asked for (it costs start-up time otherwise).

@@ -78,3 +78,25 @@ export const studyOut = z.object({
   created_at: z.string(),
   updated_at: z.string(),
 });
+
+/** The population rule's argument, the same on every analysis (domain/population.ts). */
+export const includePartial = z
+  .boolean()
+  .default(false)
+  .describe('Also count participants with a partial interview. An analysis over answers or themes counts completed interviews by default; one over CRM attributes, tags, status or segments only counts every participant.');
+
+/** The population line of a text rendering. */
+export function populationText(p: { rule: string; n: number }): string {
+  return `Counted: ${p.n} ${p.rule}.`;
+}
+
+/** Who an analysis counted: the rule and n. */
+export const populationOut = z
+  .object({
+    rule: z.string(),
+    scope: z.enum(['interviews', 'crm_base']).describe('interviews: the analysis reads answers or themes, so the interviewed count; crm_base: it reads only CRM data, so every participant counts.'),
+    include_partial: z.boolean(),
+    statuses: z.array(z.enum(['completed', 'partial', 'not_interviewed'])),
+    n: z.number().describe('Participants the rule counts in this study (each figure\'s own n may be smaller: those with a value).'),
+  })
+  .describe('Who counts: over answers or themes, completed interviews (include_partial: also partial ones); over CRM data only, every participant.');

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { questionType, studyId } from './params.js';
+import { includePartial, populationOut, questionType, studyId } from './params.js';
 import { defineTool, readOnly } from './define.js';
 import { summarizeQuestions } from '../app/summaries.js';
 import { decimal, percent } from '../domain/format.js';
@@ -70,11 +70,11 @@ Use this tool when you need to: answer "how do participants rate X", "which grou
     questions: z.array(z.string()).max(100).optional().describe('Question keys to summarize (default: all).'),
     by: z.string().optional().describe('Group by attr.<name>, answer.<key>, tag, theme, status or segment.'),
     segmentation_id: z.number().int().positive().optional().describe('For by: "segment", which segmentation (default: the study\'s latest).'),
-    include_partial: z.boolean().default(false).describe('Also count partial interviews.'),
+    include_partial: includePartial,
   }),
   output: z.object({
     study_id: z.number(),
-    population: z.object({ statuses: z.array(z.string()), participants: z.number() }),
+    population: populationOut.extend({ participants: z.number().describe('The same as n (kept for older clients).') }),
     by: z
       .object({
         field: z.string(),

@@ -56,6 +56,40 @@ ties_x = [1, 2, 2, 3, 4, 4, 4, 5, 6, 7]
 ties_y = [2, 1, 3, 3, 5, 4, 6, 6, 8, 7]
 out["spearman_ties"] = {"x": ties_x, "y": ties_y, "rho": float(stats.spearmanr(ties_x, ties_y)[0]), "p": float(stats.spearmanr(ties_x, ties_y)[1])}
 
+# A study recorded through the tools (test/tools/exact-numbers.test.ts): 24 completed interviews,
+# 2 partial, 2 never interviewed. Statistics over the completed ones (the default population) and
+# over completed + partial (include_partial), at full precision.
+plans = ["starter", "pro", "enterprise"]
+choices = ["Price", "Speed", "Support"]
+people = []
+for i in range(28):
+    status = "completed" if i < 24 else "partial" if i < 26 else "not_interviewed"
+    people.append({"id": f"c{i + 1:02d}", "plan": plans[(i * 7) % 3 if i % 4 else i % 3],
+                   "recommend": [10, 9, 9, 8, 7, 7, 6, 6, 5, 3, 2, 0, 10, 9, 8, 6, 4, 3, 9, 10, 1, 7, 8, 5, 2, 4, None, None][i],
+                   "choice": choices[(i * i + i // 5) % 3], "status": status})
+def population(statuses):
+    return [p for p in people if p["status"] in statuses]
+def scale_stats(group):
+    x = np.array([p["recommend"] for p in group], float)
+    n = len(x)
+    prom = int((x >= 9).sum()); det = int((x <= 6).sum())
+    return {"n": n, "mean": float(x.mean()), "sd": float(x.std(ddof=1)), "median": float(np.median(x)),
+            "nps": (prom - det) / n * 100, "promoters": prom / n, "detractors": det / n}
+completed = population({"completed"})
+t = [[sum(1 for p in completed if p["plan"] == pl and p["choice"] == ch) for ch in choices] for pl in plans]
+chi, p, df, _ = stats.chi2_contingency(t, correction=False)
+g, gp, _, _ = stats.chi2_contingency(t, correction=False, lambda_="log-likelihood")
+yes = sum(1 for q in completed if q["recommend"] >= 9)
+low, high = stats.binomtest(yes, len(completed)).proportion_ci(method="wilson")
+out["exact"] = {
+    "people": people, "plans": plans, "choices": choices,
+    "completed": scale_stats(completed),
+    "with_partial": scale_stats(population({"completed", "partial"})),
+    "crosstab": {"rows": plans, "columns": choices, "counts": t, "chi_square": chi, "p": p, "df": int(df), "g_squared": g, "g_p": gp,
+                 "cramers_v": association(t, method="cramer")},
+    "wilson_promoters": {"yes": yes, "n": len(completed), "low": low, "high": high},
+}
+
 path = os.path.join(os.path.dirname(__file__), "..", "fixtures", "reference", "analysis.json")
 with open(path, "w") as f:
     json.dump(out, f, default=float)

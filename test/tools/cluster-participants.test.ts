@@ -16,8 +16,10 @@ describe('cluster_participants on the sample study', () => {
   it('recovers the four planted archetypes with k = auto and says why k = 4', async () => {
     const r = await h.ok('cluster_participants', { study_id });
     expect(r.k).toBe(4);
-    expect(r.participants_clustered).toBe(48);
-    expect(r.diagnostics.map((d: any) => d.k)).toEqual([2, 3, 4]); // 2 … min(8, 48/10)
+    // The population rule: the 44 completed interviews (not the 2 partial, not the 2 never interviewed).
+    expect(r.participants_clustered).toBe(44);
+    expect(r.population).toMatchObject({ include_partial: false, n: 44 });
+    expect(r.diagnostics.map((d: any) => d.k)).toEqual([2, 3, 4]); // 2 … min(8, 44/10)
     for (const d of r.diagnostics) {
       expect(d.silhouette).toBeGreaterThan(0.2);
       expect(d.silhouette_exact).toBe(true);
@@ -30,7 +32,7 @@ describe('cluster_participants on the sample study', () => {
     const members = membership(r.segmentation_id);
     const truth = [...members.keys()].map((id) => sampleArchetypes[id]!);
     expect(adjustedRandIndex(truth.map((t) => ['The Struggler', 'The Pragmatist', 'The Evaluator', 'The Advocate'].indexOf(t)), [...members.values()])).toBe(1);
-    expect(r.segments.map((s: any) => s.size)).toEqual([12, 12, 12, 12]);
+    expect(r.segments.reduce((sum: number, s: any) => sum + s.size, 0)).toBe(44);
     for (const s of r.segments) {
       expect(s.stability.verdict).toBe('stable');
       expect(s.distinguishing.length).toBeGreaterThan(0);
@@ -40,14 +42,14 @@ describe('cluster_participants on the sample study', () => {
       // Representatives are members of their own segment.
       for (const id of s.representatives) expect(members.get(id)).toBe(s.segment_id);
     }
-    // 48 participants over 10 features and 12 per segment: both guards fire.
+    // 44 participants over 10 features and 12 per segment: both guards fire.
     expect(r.warnings.join(' ')).toMatch(/participants per feature/);
     expect(r.warnings.join(' ')).toMatch(/fewer than ~20–30/);
     expect(r.features.find((f: any) => f.field === 'answer.buying_factors')).toMatchObject({ kind: 'rank_points', columns: 5 });
     expect(r.features.find((f: any) => f.field === 'answer.primary_use_case').kind).toBe('one_hot');
     expect(r.features.find((f: any) => f.field === 'attr.mrr').transform).toBe('log1p');
     expect(r.notes.join(' ')).toMatch(/attr\.mrr: heavy-tailed/);
-    expect(r.features.find((f: any) => f.field === 'answer.team_usage').imputed).toBe(4); // 2 not interviewed, 2 partial interviews without it
+    expect(r.features.find((f: any) => f.field === 'answer.team_usage').imputed).toBe(0); // only the 2 partial interviews lack it, and they are not counted
   });
 
   it('gives the same segments for the same seed, numbered largest first', async () => {
@@ -60,12 +62,19 @@ describe('cluster_participants on the sample study', () => {
     expect([...sizes].sort((x: number, y: number) => y - x)).toEqual(sizes);
   });
 
-  it('leaves out and lists participants missing most features', async () => {
-    const r = await h.ok('cluster_participants', { study_id, k: 2, features: ['answer.buying_factors', 'answer.core_value_importance', 'answer.team_usage'] });
+  it('counts completed interviews by default, partial ones with include_partial, and leaves out and lists those missing most features', async () => {
+    const features = ['answer.buying_factors', 'answer.core_value_importance', 'answer.team_usage'];
+    // Never-interviewed participants are not counted at all (before, they were clustered on imputed answers).
+    const completed = await h.ok('cluster_participants', { study_id, k: 2, features });
+    expect(completed).toMatchObject({ participants_clustered: 44, excluded: { count: 0 } });
+    const widened = await h.ok('cluster_participants', { study_id, k: 2, features, include_partial: true });
+    expect(widened).toMatchObject({ participants_clustered: 46, population: { include_partial: true, n: 46 } });
+    // The 2 partial interviews have no team_usage: with it alone they miss every feature.
+    const r = await h.ok('cluster_participants', { study_id, k: 2, features: ['answer.team_usage'], include_partial: true });
     expect(r.excluded.count).toBe(2);
-    expect(r.participants_clustered).toBe(46);
+    expect(r.participants_clustered).toBe(44);
     expect(r.warnings.join(' ')).toMatch(/2 participant\(s\) left out/);
-    for (const e of r.excluded.participants) expect(e.missing).toContain('answer.buying_factors');
+    for (const e of r.excluded.participants) expect(e.missing).toContain('answer.team_usage');
   });
 
   it('weights a feature and encodes themes when asked', async () => {
