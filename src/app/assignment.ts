@@ -10,6 +10,7 @@ import { UserError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import type { MemberDetail } from '../store/segmentation-json.js';
 import type { SegmentRow } from '../store/segmentations.js';
+import { applyCrmModel, crmModelSummary, revenueAttribute, sizeAcrossBase, trainCrmModel } from './crm-model.js';
 
 /** A k-means segment's centre (encoded units). */
 export function centreOf(segment: SegmentRow): number[] {
@@ -17,8 +18,15 @@ export function centreOf(segment: SegmentRow): number[] {
   return segment.definition.centre;
 }
 
-/** `participantIds` (external ids) re-scores those; by default everyone not yet in the segmentation is scored. */
-export function assignParticipants(store: Store, segmentation_id: number, participant_ids?: string[]) {
+/** Participants listed in a result (the rest are counted). */
+const LISTED = 50;
+
+/**
+ * `participantIds` (external ids) re-scores those; by default everyone not yet in the segmentation is scored.
+ * method "crm_model" instead places every participant of the study (or those listed) with the CRM typing model.
+ */
+export function assignParticipants(store: Store, segmentation_id: number, participant_ids?: string[], method: 'segmentation' | 'crm_model' = 'segmentation') {
+  if (method === 'crm_model') return assignByCrmModel(store, segmentation_id, participant_ids);
   const segmentation = store.segmentations.get(segmentation_id);
   const segments = store.segmentations.segments(segmentation_id);
   const studyId = segmentation.study_id;
@@ -27,10 +35,7 @@ export function assignParticipants(store: Store, segmentation_id: number, partic
   for (const m of store.segmentations.memberships(segmentation_id)) pushTo(current, m.id, m.segment_id);
   let targets: ParticipantFacts[];
   if (participant_ids) {
-    const byExternal = new Map(allFacts.map((f) => [f.participant_id, f]));
-    const unknown = participant_ids.filter((id) => !byExternal.has(id));
-    if (unknown.length) throw new UserError(`participant_ids: not in study ${studyId}: ${capList(unknown)}.`);
-    targets = [...new Set(participant_ids)].map((id) => byExternal.get(id)!);
+    targets = listed(allFacts, participant_ids, studyId);
   } else {
     targets = allFacts.filter((f) => !current.has(f.id));
   }
@@ -92,7 +97,43 @@ export function assignParticipants(store: Store, segmentation_id: number, partic
     assigned: placements.length,
     changed: placements.filter((p) => current.has(p.f.id) && !same(current.get(p.f.id)!, p.segments)).length,
     by_segment: segments.map((s) => ({ segment_id: s.segment_id, name: s.name, added: added.get(s.segment_id) ?? 0 })),
-    participants: placements.slice(0, 50).map((p) => ({ participant_id: p.f.participant_id, segment_ids: p.segments, previous: current.get(p.f.id) ?? [], distance: p.distance })),
+    participants: placements.slice(0, LISTED).map((p) => ({ participant_id: p.f.participant_id, segment_ids: p.segments, previous: current.get(p.f.id) ?? [], distance: p.distance })),
     unassigned,
+    crm_model: null,
   };
-  }
+}
+
+/** The participants named by external id, or a clear error naming the unknown ones. */
+function listed(allFacts: ParticipantFacts[], participantIds: string[], studyId: number): ParticipantFacts[] {
+  const byExternal = new Map(allFacts.map((f) => [f.participant_id, f]));
+  const unknown = participantIds.filter((id) => !byExternal.has(id));
+  if (unknown.length) throw new UserError(`participant_ids: not in study ${studyId}: ${capList(unknown)}.`);
+  return [...new Set(participantIds)].map((id) => byExternal.get(id)!);
+}
+
+/** assign_participants method "crm_model": predicted segments with their confidence for the whole base (or those listed). */
+function assignByCrmModel(store: Store, segmentation_id: number, participant_ids?: string[]) {
+  const model = trainCrmModel(store, segmentation_id);
+  const { segments, segmentation } = model.loaded;
+  const allFacts = store.facts.facts(segmentation.study_id);
+  const targets = participant_ids ? listed(allFacts, participant_ids, segmentation.study_id) : allFacts;
+  const placed = applyCrmModel(store, model, targets);
+  const previous = new Map(store.segmentations.predictions(segmentation_id).map((p) => [p.id, p.segment_id]));
+  store.transaction(() =>
+    store.segmentations.savePredictions(segmentation_id, placed.map((p) => ({ participant: p.facts.id, segment_id: p.predicted_segment_id, confidence: p.confidence })), participant_ids === undefined),
+  );
+  const predicted = placed.filter((p) => !p.observed);
+  // Those not in the segmentation first: they are what the model adds.
+  const shown = [...predicted, ...placed.filter((p) => p.observed)].slice(0, LISTED);
+  return {
+    segmentation_id,
+    method: 'crm_model',
+    scored: placed.length,
+    assigned: predicted.length,
+    changed: placed.filter((p) => previous.has(p.facts.id) && previous.get(p.facts.id) !== p.predicted_segment_id).length,
+    by_segment: segments.map((s) => ({ segment_id: s.segment_id, name: s.name, added: predicted.filter((p) => p.segment_id === s.segment_id).length })),
+    participants: shown.map((p) => ({ participant_id: p.facts.participant_id, segment_ids: [p.segment_id], previous: [], distance: null, source: p.observed ? ('observed' as const) : ('predicted' as const), confidence: p.confidence, predicted_segment_id: p.predicted_segment_id })),
+    unassigned: [],
+    crm_model: { ...crmModelSummary(model), base: sizeAcrossBase(placed, segments, revenueAttribute(store, segmentation.study_id)) },
+  };
+}

@@ -1,7 +1,7 @@
 /** validate_segmentation: the five criteria (measurable, substantial, accessible, differentiable, actionable) and the anti-patterns. */
 import { describeConditions, segmentLabel } from '../domain/segments/labels.js';
 import { adjust, compareValues, groupValues } from '../domain/segments/profile.js';
-import { typingTool } from '../domain/segments/typing-tool.js';
+import { crmModelApplies, crmModelSummary, trainCrmModel, type CrmModel } from './crm-model.js';
 import {
   accessible,
   actionable,
@@ -25,7 +25,7 @@ const CRITERIA = ['measurable', 'substantial', 'accessible', 'differentiable', '
 const CONTACT_ATTRIBUTE = /e-?mail|phone|mobile|contact|linkedin|slack|address/i;
 
 /** The five criteria per segment and overall, the typing tool, and the anti-patterns. */
-export function validateSegmentation(store: Store, segmentationId: number, loaded: LoadedSegmentation = loadSegmentation(store, segmentationId)) {
+export function validateSegmentation(store: Store, segmentationId: number, loaded: LoadedSegmentation = loadSegmentation(store, segmentationId), trained?: CrmModel | null) {
   const ctx = loaded;
   const { segmentation, segments, facts, groups, catalog } = ctx;
   const k = segments.length;
@@ -33,13 +33,10 @@ export function validateSegmentation(store: Store, segmentationId: number, loade
   const stability = segmentation.diagnostics?.stability ?? null;
   const diagnosticRow = segmentation.diagnostics?.table.find((d) => d.k === segmentation.k);
 
-  // Typing tool: k-means only (rule segments are defined by their rule already).
-  let typing: ReturnType<typeof typingTool> | null = null;
-  if (segmentation.method === 'kmeans' && k >= 2) {
-    const labels = new Array<number>(facts.length).fill(-1);
-    groups.forEach((rows, g) => rows.forEach((i) => (labels[i] = g)));
-    typing = typingTool(facts, labels, k, catalog, { maxDepth: 3, seed: segmentation.parameters.seed ?? 0 });
-  }
+  // Typing tool: the CRM typing model, k-means only (rule segments are defined by their rule already).
+  // It reads CRM attributes and tags only: a segment is measurable when a CRM can find it.
+  const model = segmentation.method === 'kmeans' && crmModelApplies(loaded) ? (trained ?? trainCrmModel(store, segmentationId, loaded)) : null;
+  const typing = model?.typing ?? null;
 
   // Pairwise: does each segment differ significantly from every other? (BH within each pair)
   const differs = new Map<string, boolean>();
@@ -61,7 +58,16 @@ export function validateSegmentation(store: Store, segmentationId: number, loade
     if (typing) {
       const rules = typing.rules.filter((r) => r.label === g);
       const quality = typing.per_segment[g]!;
-      measurableCheck = rules.length === 0 ? { verdict: 'fail', evidence: 'No rule of a depth-3 decision tree over attributes and answers singles this segment out.' } : measurable(quality.precision, quality.recall, ruleText(rules));
+      // Held-out recall when cross-validated: what the CRM finds of members it never saw.
+      const recall = quality.cross_validated_recall ?? quality.recall;
+      measurableCheck =
+        rules.length === 0
+          ? { verdict: 'fail', evidence: 'No rule of a depth-3 decision tree over CRM attributes and tags singles this segment out: a CRM cannot find it.' }
+          : typing.verdict === 'cannot_tell'
+            ? { verdict: 'fail', evidence: `${measurable(quality.precision, recall, ruleText(rules)).evidence} ${model!.statement}` }
+            : measurable(quality.precision, recall, ruleText(rules));
+    } else if (segmentation.method === 'kmeans') {
+      measurableCheck = { verdict: 'fail', evidence: 'The study has no CRM attributes or tags: a CRM cannot find the segment.' };
     } else {
       measurableCheck = { verdict: 'pass', evidence: `Defined by a rule over recorded data: ${definitionText(segmentation.method, s.definition)}.` };
     }
@@ -83,9 +89,7 @@ export function validateSegmentation(store: Store, segmentationId: number, loade
     const failing = perSegment.filter((s) => s.criteria[c].verdict !== 'pass').map((s) => `${segmentLabel(s)} ${s.criteria[c].verdict}`);
     overallCriteria[c] = { verdict: worst(verdicts), evidence: failing.length ? failing.join('; ') : 'every segment passes' };
   }
-  if (typing) {
-    overallCriteria.measurable!.evidence += `; the typing tool places ${Math.round(typing.accuracy * 100)}% correctly${typing.cross_validated_accuracy !== null ? ` (${Math.round(typing.cross_validated_accuracy * 100)}% cross-validated)` : ''}`;
-  }
+  if (model) overallCriteria.measurable!.evidence += `; ${model.statement}`;
   if (diagnosticRow?.silhouette !== undefined && diagnosticRow.silhouette !== null) {
     const t = THRESHOLDS.silhouette;
     const sv: Verdict = diagnosticRow.silhouette >= t.pass ? 'pass' : diagnosticRow.silhouette >= t.warn ? 'warn' : 'fail';
@@ -129,14 +133,7 @@ export function validateSegmentation(store: Store, segmentationId: number, loade
     method: segmentation.method,
     overall: { verdict: worst([...Object.values(overallCriteria).map((c) => c.verdict), ...anti_patterns.map((a) => (a.verdict === 'fail' ? 'fail' : 'pass') as Verdict)]), criteria: overallCriteria },
     segments: perSegment,
-    typing_tool: typing
-      ? {
-          rules: typing.rules.map((r) => ({ segment_id: segments[r.label]!.segment_id, conditions: r.conditions, text: describeConditions(r.conditions), participants: r.n, purity: r.purity })),
-          accuracy: typing.accuracy,
-          cross_validated_accuracy: typing.cross_validated_accuracy,
-          grown_on: typing.sample,
-        }
-      : null,
+    typing_tool: model ? { ...crmModelSummary(model), grown_on: model.typing.sample } : null,
     anti_patterns,
     thresholds: THRESHOLDS,
   };

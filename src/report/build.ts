@@ -30,6 +30,8 @@ export interface BuildOptions {
   log?: Logger;
   /** The population rule: count partial interviews too (default: completed only). */
   includePartial?: boolean;
+  /** The number attribute segments are sized by across the base (default: the first named like revenue, MRR, ARR, amount). */
+  revenueAttribute?: string | undefined;
 }
 
 export async function buildReport(store: Store, studyId: number, segmentationId?: number, options: BuildOptions = {}): Promise<Report> {
@@ -45,7 +47,7 @@ export async function buildReport(store: Store, studyId: number, segmentationId?
   const parallel = !store.db.memory && counts.participants >= (options.parallelFrom ?? PARALLEL_REPORT_FROM);
   const analyses = parallel ? analysesOnWorker(store.db.name, studyId, segmentation, interviewed, rule.include_partial) : Promise.resolve(reportAnalyses(store, studyId, segmentation, interviewed, rule.include_partial));
 
-    const seg = segmentation === undefined ? null : sections.attempt('segments', () => segmentationSection(store, segmentation, sections));
+    const seg = segmentation === undefined ? null : sections.attempt('segments', () => segmentationSection(store, segmentation, sections, options.revenueAttribute));
   const { tags, questions: questionSections, themes, crosstabs, drivers, sections: analysed } = await analyses;
   sections.merge(analysed);
 

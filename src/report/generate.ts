@@ -6,6 +6,7 @@ import { reportUri } from '../app/uris.js';
 import type { Store } from '../store/index.js';
 import { reportCharts } from './model.js';
 import { writeReport } from './write.js';
+import { revenueAttribute as checkRevenueAttribute } from '../app/crm-model.js';
 
 export interface ReportRequest {
   studyId: number;
@@ -15,15 +16,19 @@ export interface ReportRequest {
   format: ReportFormat;
   /** The population rule: count partial interviews too. */
   includePartial?: boolean | undefined;
+  /** The number attribute segments are sized by across the base. */
+  revenueAttribute?: string | undefined;
 }
 
-export async function generateReport(store: Store, outputDir: string, { studyId: study_id, segmentationId: segmentation_id, format, includePartial = false }: ReportRequest, log?: Logger) {
+export async function generateReport(store: Store, outputDir: string, { studyId: study_id, segmentationId: segmentation_id, format, includePartial = false, revenueAttribute }: ReportRequest, log?: Logger) {
   const started = performance.now();
   store.studies.get(study_id);
   if (segmentation_id !== undefined && store.segmentations.get(segmentation_id).study_id !== study_id) {
     throw new UserError(`segmentation_id: segmentation ${segmentation_id} belongs to another study; get_study ${study_id} lists this study's segmentations.`);
   }
-  const written = await writeReport(store, outputDir, study_id, segmentation_id, { log, includePartial });
+  // A wrong name is the caller's mistake: say so before building, not as a failed section.
+  if (revenueAttribute !== undefined) checkRevenueAttribute(store, study_id, revenueAttribute);
+  const written = await writeReport(store, outputDir, study_id, segmentation_id, { log, includePartial, revenueAttribute });
   const r = written.report;
   const sections = ['summary', 'method', ...(r.questions.length ? ['questions'] : []), ...(r.themes.length ? ['themes'] : []), ...(r.segmentation ? ['segments', 'comparison', 'validation'] : []), ...(r.segmentation?.prioritization ? ['prioritization'] : []), ...(r.segmentation?.migration ? ['migration'] : []), ...(r.crosstabs.length || r.drivers ? ['crosstabs_and_drivers'] : []), ...(r.segmentation ? ['appendix'] : [])];
   const resources = Object.fromEntries((Object.keys(REPORT_FORMATS) as ReportFormat[]).map((f) => [f, reportUri(study_id, f)])) as Record<ReportFormat, string>;

@@ -94,6 +94,10 @@ ${x.playbook && Object.keys(x.playbook).length ? `<h4>Playbook</h4><ul>${Object.
 ${table(['Segment', ...Object.keys(s.validation.per_segment[0]?.verdicts ?? {})], s.validation.per_segment.map((x) => [esc(x.segment), ...Object.values(x.verdicts).map(verdict)]))}
 ${s.validation.anti_patterns.filter((a) => a.verdict !== 'pass').map((a) => `<p>${verdict(a.verdict)} ${esc(a.name.replace(/_/g, ' '))}: ${esc(a.evidence)}</p>`).join('')}
 ${s.validation.typing_rules.length ? `<h4>Typing rules — how a CRM finds each segment</h4><ul>${s.validation.typing_rules.map((t) => `<li>${esc(t)}</li>`).join('')}</ul>` : ''}`;
+    const b = s.base;
+    const base = b
+      ? `<h3>Across the whole customer base</h3><p>${esc(b.statement)} Members keep their segment; the CRM typing model (${esc(b.method)}) places the other ${b.segments.reduce((n, x) => n + x.predicted, 0)} of ${b.participants} participants.</p>${table(['Segment', 'Members', 'Predicted', 'Total', 'Share', ...(b.revenue_attribute ? [`Share of ${esc(b.revenue_attribute)}`] : [])], b.segments.map((x) => [esc(x.name), String(x.observed), String(x.predicted), String(x.count), percent(x.share), ...(b.revenue_attribute ? [percent(x.revenue_share)] : [])]), [1, 2, 3, 4, 5])}`
+      : '';
     const factors = s.prioritization ? Object.keys(s.prioritization.weights) : [];
     const priorities = s.prioritization
       ? `<h3>Prioritization</h3>${table(['Rank', 'Segment', ...factors.map((f) => `${esc(f.replace(/_/g, ' '))} (${percent(s.prioritization!.weights[f]!)})`), 'Total'], s.prioritization.rows.map((row) => [String(row.rank), esc(row.segment), ...factors.map((f) => readable(row.scores[f])), `<strong>${readable(row.total)}</strong>`]), [0, ...factors.map((_, i) => i + 2), factors.length + 2])}
@@ -102,7 +106,7 @@ ${s.validation.typing_rules.length ? `<h4>Typing rules — how a CRM finds each 
     const migration = s.migration
       ? `<h3>Migration from segmentation ${s.migration.from_segmentation_id}</h3><p>${s.migration.stayed} stayed, ${s.migration.moved} moved, ${s.migration.new} new, ${s.migration.gone} gone.</p>${table(['From \\ to', ...s.migration.columns.map(esc)], s.migration.rows.map((row, i) => [esc(row), ...s.migration!.counts[i]!.map(String)]), s.migration.columns.map((_, i) => i + 1))}`
       : '';
-    sections.push(`<section id="segments"><h2>Segments</h2><figure>${renderChart(s.size_chart)}</figure><div class="grid">${cards}</div>${comparison}${validation}${priorities}${migration}</section>`);
+    sections.push(`<section id="segments"><h2>Segments</h2><figure>${renderChart(s.size_chart)}</figure><div class="grid">${cards}</div>${comparison}${validation}${base}${priorities}${migration}</section>`);
   }
 
   if (r.crosstabs.length || r.drivers) {

@@ -86,6 +86,11 @@ export function renderMarkdown(r: Report): string {
     const warnings = s.validation.anti_patterns.filter((a) => a.verdict !== 'pass');
     if (warnings.length) out.push(...warnings.map((a) => `- ${a.verdict}: ${md(a.name.replace(/_/g, ' '))} — ${md(a.evidence)}`), '');
     if (s.validation.typing_rules.length) out.push('Typing rules (how a CRM finds each segment):', ...s.validation.typing_rules.map((t) => `- ${md(t)}`), '');
+    if (s.base) {
+      const b = s.base;
+      out.push('### Across the whole customer base', '', `${md(b.statement)} Members keep their segment; the CRM typing model (${md(b.method)}) places the other ${b.segments.reduce((n, x) => n + x.predicted, 0)} of ${b.participants} participants.`, '');
+      out.push(...table(['segment', 'members', 'predicted', 'total', 'share', ...(b.revenue_attribute ? [`share of ${b.revenue_attribute}`] : [])], b.segments.map((x) => [x.name, x.observed, x.predicted, x.count, percent(x.share), ...(b.revenue_attribute ? [percent(x.revenue_share)] : [])])), '');
+    }
     if (s.prioritization) {
       const factors = Object.keys(s.prioritization.weights);
       out.push('### Prioritization', '');

@@ -62,6 +62,17 @@ export interface Report {
     comparison: { columns: string[]; rows: { feature: string; measure: string; values: (number | null)[] }[] };
     validation: { overall: string; criteria: { name: string; verdict: string; evidence: string }[]; per_segment: { segment: string; verdicts: Record<string, string> }[]; anti_patterns: { name: string; verdict: string; evidence: string }[]; typing_rules: string[] };
     prioritization: null | { weights: Record<string, number>; rows: { rank: number; segment: string; scores: Record<string, number | null>; total: number }[]; beachhead: string; reason: string };
+    /** Each segment across the whole base through the CRM typing model (null: no CRM data, or overlapping segments). */
+    base: null | {
+      participants: number;
+      revenue_attribute: string | null;
+      method: string;
+      cross_validated_accuracy: number | null;
+      majority_share: number;
+      verdict: string;
+      statement: string;
+      segments: { segment_id: number; name: string; observed: number; predicted: number; count: number; share: number; revenue: number | null; revenue_share: number | null }[];
+    };
     migration: null | { from_segmentation_id: number; stayed: number; moved: number; new: number; gone: number; rows: string[]; columns: string[]; counts: number[][] };
     appendix: { features: string[]; parameters: Record<string, unknown>; diagnostics: Record<string, unknown>[]; recommendation: string | null; warnings: string[]; notes: string[] };
   };

@@ -4,6 +4,7 @@ import { segmentViews } from '../app/segmentation-view.js';
 import { describeConditions, segmentName } from '../domain/segments/labels.js';
 import { validateSegmentation } from '../app/validation.js';
 import { loadSegmentation } from '../app/segmentations.js';
+import { applyCrmModel, CRM_MODEL_METHOD, crmModelApplies, crmRules, revenueAttribute, sizeAcrossBase, trainCrmModel } from '../app/crm-model.js';
 import { decimal, percent } from '../domain/format.js';
 import type { Store } from '../store/index.js';
 import type { Report, ReportSegment } from './model.js';
@@ -14,7 +15,7 @@ const MAX_COMPARED_FEATURES = 14;
 const DISTINGUISHING_PER_SEGMENT = 4;
 const METHOD_NAMES = { kmeans: 'k-means', rules: 'rules', rfm: 'RFM' } as const;
 
-export function segmentationSection(store: Store, segmentationId: number, sections: SectionRecorder): NonNullable<Report['segmentation']> {
+export function segmentationSection(store: Store, segmentationId: number, sections: SectionRecorder, revenueName?: string): NonNullable<Report['segmentation']> {
   // Members' data is loaded once for the views, personas and validation below.
   const loaded = loadSegmentation(store, segmentationId);
   const row = loaded.segmentation;
@@ -49,13 +50,25 @@ export function segmentationSection(store: Store, segmentationId: number, sectio
     }),
   };
 
-  const v = validateSegmentation(store, segmentationId, loaded);
+  // The CRM typing model: trained once, for validation's typing rules and for sizing the segments across the base.
+  const model = crmModelApplies(loaded) ? trainCrmModel(store, segmentationId, loaded) : null;
+  const v = validateSegmentation(store, segmentationId, loaded, model);
+  const base = model
+    ? sections.attempt('base sizes', () => ({
+        ...sizeAcrossBase(applyCrmModel(store, model), loaded.segments, revenueAttribute(store, row.study_id, revenueName)),
+        method: CRM_MODEL_METHOD,
+        cross_validated_accuracy: model.typing.cross_validated_accuracy,
+        majority_share: model.typing.majority_share,
+        verdict: model.typing.verdict,
+        statement: model.statement,
+      }))
+    : null;
   const validation = {
     overall: v.overall.verdict,
     criteria: Object.entries(v.overall.criteria).map(([name, c]) => ({ name, verdict: c.verdict, evidence: c.evidence })),
     per_segment: v.segments.map((s) => ({ segment: segmentName(s), verdicts: Object.fromEntries(Object.entries(s.criteria).map(([k, c]) => [k, c.verdict])) })),
     anti_patterns: v.anti_patterns.map((a) => ({ name: a.name, verdict: a.verdict, evidence: a.evidence })),
-    typing_rules: (v.typing_tool?.rules ?? []).map((r) => `${segments.find((s) => s.segment_id === r.segment_id)?.name ?? r.segment_id} ← ${r.text} (${r.participants}, ${percent(r.purity)} pure)`),
+    typing_rules: (v.typing_tool?.rules ?? (model ? crmRules(model.typing, loaded.segments) : [])).map((r) => `${segments.find((s) => s.segment_id === r.segment_id)?.name ?? r.segment_id} ← ${r.text} (${r.participants}, ${percent(r.purity)} pure)`),
   };
 
   const stored = row.prioritization;
@@ -84,6 +97,7 @@ export function segmentationSection(store: Store, segmentationId: number, sectio
     comparison,
     validation,
     prioritization,
+    base,
     migration,
     appendix: {
       features: (params.features ?? []).concat((params.segments ?? []).map((s) => `${s.name}: ${describeConditions(s.where)}`)),

@@ -271,6 +271,24 @@ CREATE INDEX IF NOT EXISTS audit_log_by_time ON audit_log (at);
 INSERT INTO said (said, rank) VALUES ('secure-delete', 1);
 `,
   },
+  {
+    version: 5,
+    description: 'segments predicted by the CRM typing model',
+    sql: `
+-- assign_participants method "crm_model": each participant's segment as the CRM typing model predicts
+-- it from attributes and tags (members too, for comparison), with the leaf's purity as confidence.
+-- Kept apart from segment_members, which holds observed membership: analyses of a segment read only
+-- the members, exports and sizing across the base read both.
+CREATE TABLE IF NOT EXISTS segment_predictions (
+  segmentation_id INTEGER NOT NULL REFERENCES segmentations(id) ON DELETE CASCADE,
+  participant_id  INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+  segment_id      INTEGER NOT NULL,
+  confidence      REAL NOT NULL,
+  PRIMARY KEY (segmentation_id, participant_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS segment_predictions_by_participant ON segment_predictions (participant_id);
+`,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version;

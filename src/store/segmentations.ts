@@ -204,6 +204,22 @@ export class SegmentationStore {
     return (prepared(this.db, 'SELECT COUNT(*) AS n FROM segment_members WHERE segmentation_id = ? AND (? IS NULL OR segment_id = ?)').get(segmentationId, segmentId ?? null, segmentId ?? null) as { n: number }).n;
   }
 
+  /** The CRM typing model's predictions (internal participant ids) replace earlier ones: all of them, or those of the same participants. */
+  savePredictions(segmentationId: number, predictions: { participant: number; segment_id: number; confidence: number }[], replaceAll: boolean): void {
+    if (replaceAll) prepared(this.db, 'DELETE FROM segment_predictions WHERE segmentation_id = ?').run(segmentationId);
+    const insert = prepared(this.db, 'INSERT OR REPLACE INTO segment_predictions (segmentation_id, participant_id, segment_id, confidence) VALUES (?, ?, ?, ?)');
+    for (const p of predictions) insert.run(segmentationId, p.participant, p.segment_id, p.confidence);
+  }
+
+  /** Stored predictions in participant order: internal id, external id, email, name, segment, confidence. */
+  predictions(segmentationId: number): { id: number; participant_id: string; email: string | null; name: string | null; segment_id: number; confidence: number }[] {
+    return prepared(this.db, 
+        `SELECT p.id, p.external_id AS participant_id, p.email, p.name, s.segment_id, s.confidence
+           FROM segment_predictions s JOIN participants p ON p.id = s.participant_id WHERE s.segmentation_id = ? ORDER BY p.id`,
+      )
+      .all(segmentationId) as { id: number; participant_id: string; email: string | null; name: string | null; segment_id: number; confidence: number }[];
+  }
+
   /** Assignments made by assign_participants replace earlier ones for the same participants. */
   assign(segmentationId: number, members: { participant: number; segment_id: number; distance: number | null; detail: MemberDetail | null }[]): void {
     const clear = prepared(this.db, 'DELETE FROM segment_members WHERE segmentation_id = ? AND participant_id = ?');

@@ -3,17 +3,20 @@ import { assignParticipants } from '../app/assignment.js';
 import { segmentLabel } from '../domain/segments/labels.js';
 import { defineTool } from './define.js';
 import { participantId } from './params.js';
-import { segmentationId } from './segmentation-params.js';
+import { crmModelOut, segmentationId } from './segmentation-params.js';
+import { percent } from '../domain/format.js';
 
 export const assignParticipantsTool = defineTool({
   name: 'assign_participants',
   title: 'Assign participants to stored segments',
   description: `Scores participants against a stored segmentation — continuous segment listening. k-means: each participant is encoded with the segmentation's stored encoding (same means, scales and categories) and placed at the nearest segment centre; participants missing more than half the features are left unassigned and listed. Rules: the stored rules are applied (first match or overlapping). RFM: quintiles are recomputed over the study's current participants.
 By default scores every participant not yet in the segmentation (new imports); give participant_ids to re-score specific people, e.g. after re-importing their CRM data or recording their interview. Segment centres do not move; run cluster_participants again (and segment_migration) to re-fit.
-Use this tool when you need to: place newly imported customers into known segments, or check whether someone's segment changed.`,
+method "crm_model" reaches the whole customer base: a decision tree over CRM attributes and tags only (never answers), trained on the segmentation's members and cross-validated (accuracy overall and per segment, confusion matrix), predicts a segment and a confidence (the purity of its leaf) for every participant of the study, interviewed or not. The predictions are stored apart from membership (export_segments include_predicted exports them) and the result sizes each segment across the base. It says plainly when the CRM cannot tell the segments apart (cross-validated accuracy near the largest segment's share).
+Use this tool when you need to: place newly imported customers into known segments, size segments across the whole customer base, or check whether someone's segment changed.`,
   input: z.object({
     segmentation_id: segmentationId,
-    participant_ids: z.array(participantId).min(1).max(10000).optional().describe('Participants to (re-)score; default: everyone not yet assigned.'),
+    participant_ids: z.array(participantId).min(1).max(10000).optional().describe('Participants to (re-)score; default: everyone not yet assigned (crm_model: everyone).'),
+    method: z.enum(['segmentation', 'crm_model']).default('segmentation').describe("segmentation (default): the segmentation's own way (nearest centre, rules, RFM); crm_model: the CRM typing model, for every participant."),
   }),
   output: z.object({
     segmentation_id: z.number(),
@@ -22,12 +25,32 @@ Use this tool when you need to: place newly imported customers into known segmen
     assigned: z.number(),
     changed: z.number().describe('Already members whose segment changed.'),
     by_segment: z.array(z.object({ segment_id: z.number(), name: z.string().nullable(), added: z.number() })),
-    participants: z.array(z.object({ participant_id: z.string(), segment_ids: z.array(z.number()), previous: z.array(z.number()), distance: z.number().nullable() })).describe('First 50 scored.'),
+    participants: z
+      .array(
+        z.object({
+          participant_id: z.string(),
+          segment_ids: z.array(z.number()),
+          previous: z.array(z.number()),
+          distance: z.number().nullable(),
+          source: z.enum(['observed', 'predicted']).optional().describe('crm_model: a member (observed) or predicted.'),
+          confidence: z.number().optional().describe('crm_model: 1 for members; for predictions the share of the leaf\'s members in the predicted segment.'),
+          predicted_segment_id: z.number().optional().describe('crm_model: what the model predicts (for members, to compare with their segment).'),
+        }),
+      )
+      .describe('First 50 scored (crm_model: predicted ones first).'),
     unassigned: z.array(z.object({ participant_id: z.string(), reason: z.string() })),
+    crm_model: crmModelOut.nullable().describe('method crm_model: the model, its accuracy and the segments sized across the base.'),
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  run: ({ segmentation_id, participant_ids }, { store }) => assignParticipants(store, segmentation_id, participant_ids),
+  run: ({ segmentation_id, participant_ids, method }, { store }) => assignParticipants(store, segmentation_id, participant_ids, method),
   render: (r) => {
+    if (r.crm_model) {
+      const m = r.crm_model;
+      const lines = [`CRM typing model for segmentation ${r.segmentation_id}: ${r.scored} participant(s) placed, ${r.assigned} predicted (not members), trained on ${m.trained_on} members.`, m.statement];
+      for (const s of m.base.segments) lines.push(`- ${s.name}: ${s.count} (${percent(s.share)}; ${s.observed} observed, ${s.predicted} predicted)${s.revenue_share !== null ? `, ${percent(s.revenue_share)} of ${m.base.revenue_attribute}` : ''}`);
+      for (const rule of m.rules.slice(0, 6)) lines.push(`  → ${rule.name ?? `segment ${rule.segment_id}`} if ${rule.text} (${rule.participants}, ${percent(rule.purity)} pure)`);
+      return lines.join('\n');
+    }
     if (r.scored === 0) return `Nothing to score: every participant is already in segmentation ${r.segmentation_id}. Give participant_ids to re-score someone.`;
     const lines = [`Scored ${r.scored} participant(s) against segmentation ${r.segmentation_id} (${r.method}): ${r.assigned} assigned, ${r.changed} changed segment, ${r.unassigned.length} unassigned.`];
     lines.push(r.by_segment.filter((s) => s.added > 0).map((s) => `${segmentLabel(s)} +${s.added}`).join('; '));

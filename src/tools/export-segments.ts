@@ -18,6 +18,7 @@ Use this tool when you need to: hand segments to marketing, sales or customer su
     property: z.string().trim().min(1).max(100).optional().describe('Name of the segment column/property (default: seglab_segment for HubSpot, Seglab_Segment__c for Salesforce).'),
     limit: z.number().int().min(1).max(1000).default(200).describe('JSON rows per page (default 200).'),
     cursor,
+    include_predicted: z.boolean().default(false).describe('Also export everyone outside the segmentation with the segment the CRM typing model predicts (run assign_participants method "crm_model" first), adding source (observed | predicted) and confidence.'),
   }),
   output: z.object({
     segmentation_id: z.number(),
@@ -26,14 +27,26 @@ Use this tool when you need to: hand segments to marketing, sales or customer su
     total: z.number().describe('Participants exported.'),
     columns: z.array(z.string()),
     csv: z.string().nullable().optional().describe(`The CSV (null above ${INLINE_CSV_ROWS} rows: read the file).`),
-    rows: z.array(z.object({ participant_id: z.string(), email: z.string().nullable(), name: z.string().nullable(), segment_ids: z.array(z.number()), segment_names: z.array(z.string()) })).optional(),
+    rows: z
+      .array(
+        z.object({
+          participant_id: z.string(),
+          email: z.string().nullable(),
+          name: z.string().nullable(),
+          segment_ids: z.array(z.number()),
+          segment_names: z.array(z.string()),
+          source: z.enum(['observed', 'predicted']).optional().describe('include_predicted: a member, or predicted by the CRM typing model.'),
+          confidence: z.number().optional().describe('include_predicted: 1 for members; the prediction\'s leaf purity otherwise.'),
+        }),
+      )
+      .optional(),
     next_cursor: z.string().nullable().optional(),
     path: z.string().nullable().describe('The CSV file written (csv format).'),
     without_email: z.number().describe('Exported participants with no email: a CRM cannot match them by email.'),
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  run({ segmentation_id, format, crm, property, limit, cursor }, { store, files }) {
-    const result = exportSegments(store, files, { segmentationId: segmentation_id, format, crm, property, limit, cursor });
+  run({ segmentation_id, format, crm, property, limit, cursor, include_predicted }, { store, files }) {
+    const result = exportSegments(store, files, { segmentationId: segmentation_id, format, crm, property, limit, cursor, includePredicted: include_predicted });
     if (!result.path) return result;
     return new WithAttachments(result, [{ type: 'resource_link', uri: pathToFileURL(result.path).href, name: basename(result.path), mimeType: 'text/csv', description: `Segment membership (${result.total} rows)` }]);
   },

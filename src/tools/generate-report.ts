@@ -22,6 +22,7 @@ Use this tool when you need to: hand over results, or refresh the report after n
     format: z.enum(['markdown', 'html', 'json']).default('markdown'),
     include_chart_images: z.boolean().default(false).describe(`Also return the charts as PNG images (up to ${MAX_IMAGES}).`),
     include_partial: includePartial,
+    revenue_attribute: z.string().trim().min(1).max(200).optional().describe('The number attribute (e.g. attr.mrr) whose share each segment holds across the whole base; default: the first number attribute named like revenue, MRR, ARR or amount.'),
   }),
   output: z.object({
     study_id: z.number(),
@@ -40,8 +41,8 @@ Use this tool when you need to: hand over results, or refresh the report after n
     report: z.record(z.string(), z.unknown()).optional().describe('The report object (format json).'),
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  async run({ study_id, segmentation_id, format, include_chart_images, include_partial }, { store, files, log }) {
-    const { result, report } = await generateReport(store, files.outputDir, { studyId: study_id, segmentationId: segmentation_id, format, includePartial: include_partial }, log);
+  async run({ study_id, segmentation_id, format, include_chart_images, include_partial, revenue_attribute }, { store, files, log }) {
+    const { result, report } = await generateReport(store, files.outputDir, { studyId: study_id, segmentationId: segmentation_id, format, includePartial: include_partial, revenueAttribute: revenue_attribute }, log);
     const links = (['html', 'markdown', 'json'] as const).map((f) => ({ type: 'resource_link' as const, uri: result.resources[f], name: `report.${REPORT_FORMATS[f]}`, mimeType: REPORT_MIME[f], description: `Study ${study_id} report (${f})` }));
     if (!include_chart_images) return new WithAttachments(result, links);
     // resvg's native module loads only when images are asked for (it costs start-up time otherwise).

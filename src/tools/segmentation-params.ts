@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import type { SegmentSummary } from '../app/segmentations.js';
 import { capList, decimal, pValue } from '../domain/format.js';
+import { condition } from './params.js';
 
 
 export const segmentationId = z.number().int().positive().describe('A segmentation id returned by cluster_participants or segment_by_rules (get_study lists them).');
@@ -58,3 +59,28 @@ export function renderSegments(segments: SegmentSummary[]): string[] {
   }
   return lines;
 }
+
+const ruleOut = z.object({ segment_id: z.number(), name: z.string().nullable(), conditions: z.array(condition), text: z.string(), participants: z.number(), purity: z.number() });
+
+/** The CRM typing model as assign_participants, validate_segmentation and the report show it. */
+export const crmModelFields = {
+  method: z.string(),
+  trained_on: z.number().describe('Members the model was trained on.'),
+  accuracy: z.number().describe('Share of members placed in their own segment (training data).'),
+  cross_validated_accuracy: z.number().nullable().describe('Share placed correctly when held out (seeded 5-fold cross-validation); null below 20 members.'),
+  majority_share: z.number().describe('Share of the largest segment: what always guessing it would score.'),
+  verdict: z.enum(['distinguishes', 'weak', 'cannot_tell']).describe('cannot_tell: cross-validated accuracy within 0.1 of the majority share.'),
+  statement: z.string(),
+  per_segment: z.array(z.object({ segment_id: z.number(), name: z.string().nullable(), members: z.number(), precision: z.number(), recall: z.number(), cross_validated_accuracy: z.number().nullable() })),
+  confusion: z.object({ segment_ids: z.array(z.number()), counts: z.array(z.array(z.number())), note: z.string() }).nullable().describe('counts[actual][predicted] over the held-out folds (left out above 12 segments).'),
+  rules: z.array(ruleOut).describe('The tree\'s leaves as CRM conditions (attributes and tags only).'),
+};
+
+export const baseSizeOut = z.object({
+  participants: z.number(),
+  revenue_attribute: z.string().nullable(),
+  segments: z.array(z.object({ segment_id: z.number(), name: z.string(), observed: z.number(), predicted: z.number(), count: z.number(), share: z.number(), revenue: z.number().nullable(), revenue_share: z.number().nullable() })),
+});
+
+export const crmModelOut = z.object({ ...crmModelFields, base: baseSizeOut.describe('Each segment across the whole base: members (observed) plus predicted others, count, share and share of the revenue attribute.') });
+

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { validateSegmentation } from '../app/validation.js';
 import { segmentLabel } from '../domain/segments/labels.js';
 import { defineTool, readOnly } from './define.js';
-import { segmentationId } from './segmentation-params.js';
+import { crmModelFields, segmentationId } from './segmentation-params.js';
 
 const check = z.object({ verdict: z.enum(['pass', 'warn', 'fail']), evidence: z.string() });
 
@@ -23,13 +23,11 @@ Use this tool when you need to: decide whether segments are ready to hand to pro
     segments: z.array(z.object({ segment_id: z.number(), name: z.string().nullable(), verdict: z.enum(['pass', 'warn', 'fail']), criteria: z.object({ measurable: check, substantial: check, accessible: check, differentiable: check, actionable: check }) })),
     typing_tool: z
       .object({
-        rules: z.array(z.object({ segment_id: z.number(), conditions: z.array(z.object({ field: z.string(), op: z.string(), value: z.union([z.string(), z.number(), z.boolean()]) })), text: z.string(), participants: z.number(), purity: z.number() })),
-        accuracy: z.number(),
-        cross_validated_accuracy: z.number().nullable(),
+        ...crmModelFields,
         grown_on: z.number().nullable().describe('Participants in the seeded sample the tree was grown on (above 4,000); accuracy is over everyone.'),
       })
       .nullable()
-      .describe('k-means only: rules in the query_participants grammar (usable in segment_by_rules) that reproduce membership.'),
+      .describe('k-means only: the CRM typing model — rules over CRM attributes and tags (query_participants grammar, usable in segment_by_rules) that find each segment, cross-validated.'),
     anti_patterns: z.array(z.object({ name: z.string(), verdict: z.enum(['pass', 'warn', 'fail']), evidence: z.string() })),
     thresholds: z.record(z.string(), z.unknown()),
   }),
@@ -44,7 +42,7 @@ Use this tool when you need to: decide whether segments are ready to hand to pro
       for (const [c, v] of Object.entries(s.criteria)) if (v.verdict !== 'pass') lines.push(`  ${mark(v.verdict)} ${c}: ${v.evidence}`);
     }
     if (r.typing_tool) {
-      lines.push(`Typing tool (${Math.round(r.typing_tool.accuracy * 100)}% correct${r.typing_tool.cross_validated_accuracy !== null ? `, ${Math.round(r.typing_tool.cross_validated_accuracy * 100)}% cross-validated` : ''}):`);
+      lines.push(`CRM typing model (${Math.round(r.typing_tool.accuracy * 100)}% correct${r.typing_tool.cross_validated_accuracy !== null ? `, ${Math.round(r.typing_tool.cross_validated_accuracy * 100)}% cross-validated` : ''}): ${r.typing_tool.statement}`);
       for (const rule of r.typing_tool.rules) lines.push(`  → segment ${rule.segment_id} if ${rule.text} (${rule.participants}, ${Math.round(rule.purity * 100)}% pure)`);
     }
     for (const a of r.anti_patterns) if (a.verdict !== 'pass') lines.push(`${mark(a.verdict)} ${a.name}: ${a.evidence}`);

@@ -1,8 +1,9 @@
 /**
  * The "typing tool": a shallow classification tree (CART, Gini impurity; Breiman et al. 1984)
- * over CRM attributes and structured answers that reproduces segment membership, written as
- * conditions in the query_participants grammar so a CRM (or segment_by_rules) can find the
- * segment again. Missing values fail a split's test and follow its "no" branch.
+ * that reproduces segment membership, written as conditions in the query_participants grammar so a
+ * CRM (or segment_by_rules) can find the segment again. Missing values fail a split's test and
+ * follow its "no" branch. With `crm: true` it splits on CRM attributes and tags only (never
+ * answers): the CRM typing model, which places participants who were never interviewed.
  */
 import { childSeed, sampleIndices, seededRandom } from '../random.js';
 import type { ParticipantFacts, StudyCatalog } from './facts.js';
@@ -32,8 +33,11 @@ interface Candidate {
 /** A category attribute is split on its most common values only: rare values make rules no CRM user can read. */
 const SPLIT_CATEGORIES = 12;
 
-/** Variables the tree may split on: number, boolean and category attributes and structured answers. */
-export function typingVariables(catalog: StudyCatalog): Variable[] {
+/** Tags split on: the most common ones (a CRM's lifecycle or list tags). */
+const SPLIT_TAGS = 12;
+
+/** Variables the tree may split on: number, boolean and category attributes, tags (crm) or structured answers (not crm). */
+export function typingVariables(catalog: StudyCatalog, options: { crm?: boolean } = {}): Variable[] {
   const vars: Variable[] = [];
   const numeric = (field: string, get: (f: ParticipantFacts) => unknown): Variable => ({
     field,
@@ -79,6 +83,19 @@ export function typingVariables(catalog: StudyCatalog): Variable[] {
         },
       });
     }
+  }
+  if (options.crm) {
+    vars.push({
+      field: 'tag',
+      get: (f) => f.tags,
+      tests(values) {
+        const counts = new Map<string, number>();
+        for (const v of values) for (const t of v as string[]) counts.set(t, (counts.get(t) ?? 0) + 1);
+        const top = [...counts.entries()].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).slice(0, SPLIT_TAGS).map(([t]) => t);
+        return top.map((t) => ({ condition: { field: 'tag', op: 'eq' as const, value: t }, negation: { field: 'tag', op: 'neq' as const, value: t }, accepts: (x: unknown) => Array.isArray(x) && x.includes(t) }));
+      },
+    });
+    return vars;
   }
   for (const q of catalog.questions) {
     const field = `answer.${q.key}`;
@@ -202,6 +219,15 @@ export function treeRules(tree: TreeNode): { label: number; conditions: RuleCond
 
 /** Above this many participants the tree is grown (and cross-validated) on a seeded sample of this size. */
 export const TYPING_SAMPLE = 4000;
+/** Cross-validation folds. */
+export const CV_FOLDS = 5;
+/** Below this many participants there is no cross-validation (folds of 3 prove nothing). */
+const MIN_CV = 20;
+/**
+ * A model whose cross-validated accuracy beats always guessing the largest segment by less than
+ * this cannot tell the segments apart; by less than twice this it tells them apart weakly.
+ */
+export const MIN_LIFT = 0.1;
 
 export interface TypingTool {
   rules: { label: number; conditions: RuleCondition[]; n: number; purity: number }[];
@@ -209,13 +235,27 @@ export interface TypingTool {
   accuracy: number;
   /** 5-fold cross-validated accuracy (seeded folds), null below 20 participants. */
   cross_validated_accuracy: number | null;
-  per_segment: { label: number; precision: number; recall: number }[];
+  per_segment: { label: number; precision: number; recall: number; cross_validated_recall: number | null }[];
+  /** confusion[actual][predicted], over the held-out folds (null without cross-validation). */
+  confusion: number[][] | null;
+  /** Share of the largest segment: the accuracy of always guessing it. */
+  majority_share: number;
+  /** distinguishes: CV accuracy ≥ majority + 2·MIN_LIFT; weak: ≥ majority + MIN_LIFT; cannot_tell: below (or untested). */
+  verdict: 'distinguishes' | 'weak' | 'cannot_tell';
   /** Participants the tree was grown on, when a sample (accuracy is still measured on everyone). */
   sample: number | null;
+  tree: TreeNode;
 }
 
-export function typingTool(allFacts: ParticipantFacts[], allLabels: number[], k: number, catalog: StudyCatalog, options: { maxDepth?: number; seed?: number } = {}): TypingTool {
-  const variables = typingVariables(catalog);
+/** The segment a tree predicts and its confidence: the share of the leaf's training members in that segment. */
+export function predictWithConfidence(tree: TreeNode, f: ParticipantFacts): { label: number; confidence: number } {
+  let node = tree;
+  while (!node.leaf) node = node.test(f) ? node.yes : node.no;
+  return { label: node.label, confidence: node.purity };
+}
+
+export function typingTool(allFacts: ParticipantFacts[], allLabels: number[], k: number, catalog: StudyCatalog, options: { maxDepth?: number; minLeaf?: number; seed?: number; crm?: boolean } = {}): TypingTool {
+  const variables = typingVariables(catalog, { crm: options.crm });
   // A depth-3 tree needs no more than a few thousand rows; the search cost grows with every row.
   let facts = allFacts;
   let labels = allLabels;
@@ -227,25 +267,36 @@ export function typingTool(allFacts: ParticipantFacts[], allLabels: number[], k:
   const tree = growTree(facts, labels, variables, options);
   const predicted = allFacts.map((f) => predict(tree, f));
   const accuracy = predicted.filter((p, i) => p === allLabels[i]).length / allFacts.length;
-  const per_segment = Array.from({ length: k }, (_, label) => {
-    const tp = predicted.filter((p, i) => p === label && allLabels[i] === label).length;
-    const predictedCount = predicted.filter((p) => p === label).length;
-    const actual = allLabels.filter((l) => l === label).length;
-    return { label, precision: predictedCount ? tp / predictedCount : 0, recall: actual ? tp / actual : 0 };
-  });
+  const sizes = Array.from({ length: k }, (_, label) => allLabels.filter((l) => l === label).length);
+  const majority_share = allFacts.length ? Math.max(...sizes) / allFacts.length : 0;
   let cross_validated_accuracy: number | null = null;
-  if (facts.length >= 20) {
+  let confusion: number[][] | null = null;
+  if (facts.length >= MIN_CV) {
     const random = seededRandom(childSeed(options.seed ?? 0, 77));
-    const fold = facts.map(() => Math.floor(random() * 5));
+    const fold = facts.map(() => Math.floor(random() * CV_FOLDS));
+    confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
     let correct = 0;
-    for (let f = 0; f < 5; f++) {
+    for (let f = 0; f < CV_FOLDS; f++) {
       const train = facts.map((_, i) => i).filter((i) => fold[i] !== f);
       const test = facts.map((_, i) => i).filter((i) => fold[i] === f);
       if (test.length === 0 || train.length === 0) continue;
       const t = growTree(train.map((i) => facts[i]!), train.map((i) => labels[i]!), variables, options);
-      correct += test.filter((i) => predict(t, facts[i]!) === labels[i]).length;
+      for (const i of test) {
+        const p = predict(t, facts[i]!);
+        if (p >= 0) confusion[labels[i]!]![p]!++;
+        if (p === labels[i]) correct++;
+      }
     }
     cross_validated_accuracy = correct / facts.length;
   }
-  return { rules: treeRules(tree), accuracy, cross_validated_accuracy, per_segment, sample: facts.length < allFacts.length ? facts.length : null };
+  const per_segment = Array.from({ length: k }, (_, label) => {
+    const tp = predicted.filter((p, i) => p === label && allLabels[i] === label).length;
+    const predictedCount = predicted.filter((p) => p === label).length;
+    const actual = sizes[label]!;
+    const held = confusion?.[label]?.reduce((s, x) => s + x, 0) ?? 0;
+    return { label, precision: predictedCount ? tp / predictedCount : 0, recall: actual ? tp / actual : 0, cross_validated_recall: confusion && held ? confusion[label]![label]! / held : null };
+  });
+  const lift = cross_validated_accuracy === null ? -1 : cross_validated_accuracy - majority_share;
+  const verdict = lift >= 2 * MIN_LIFT ? 'distinguishes' : lift >= MIN_LIFT ? 'weak' : 'cannot_tell';
+  return { rules: treeRules(tree), accuracy, cross_validated_accuracy, per_segment, confusion, majority_share, verdict, sample: facts.length < allFacts.length ? facts.length : null, tree };
 }
