@@ -1,9 +1,10 @@
+import { readFileSync } from 'node:fs';
 /** Pure segmentation pieces: encoding, RFM, prioritization, typing tool, distinctive words, migration. */
 import { describe, expect, it } from 'vitest';
 import { encodeParticipants, fitEncoding, heavyTailed, rawValues } from '../../src/domain/segments/encoding.js';
 import { normalizeWeights, rankSegments, scaleToScores } from '../../src/domain/segments/prioritize.js';
 import { quintileScores, rfmSegment, RFM_SEGMENTS, scoreRfm } from '../../src/domain/segments/rfm.js';
-import { typingTool } from '../../src/domain/segments/typing-tool.js';
+import { growTree, predict, typingTool, typingVariables } from '../../src/domain/segments/typing-tool.js';
 import { distinctiveWords } from '../../src/domain/segments/words.js';
 import { centreDistances, matchSegments } from '../../src/domain/segments/migration.js';
 import { catalog, fact } from '../helpers/facts.js';
@@ -104,6 +105,38 @@ describe('typing tool', () => {
     const threshold = tool.rules[0]!.conditions[0]!.value as number;
     expect(threshold).toBeGreaterThanOrEqual(69);
     expect(threshold).toBeLessThan(520);
+  });
+
+  it('as the CRM typing model splits on attributes and tags only, never answers, and compares a tree with the majority share', () => {
+    // The answer separates the groups perfectly; the CRM has only a noisy attribute and a tag.
+    const facts = Array.from({ length: 40 }, (_, i) => ({ ...fact(i + 1, { score: i < 20 ? 1 : 5 }, { mrr: i < 20 ? 50 + i : 500 + i }), tags: i % 4 === 0 ? ['churned'] : [] }));
+    const labels = facts.map((_, i) => (i < 20 ? 0 : 1));
+    const crm = typingTool(facts, labels, 2, catalog, { maxDepth: 2, crm: true });
+    for (const rule of crm.rules) for (const c of rule.conditions) expect(c.field === 'tag' || c.field.startsWith('attr.')).toBe(true);
+    expect(crm.majority_share).toBe(0.5);
+    expect(crm.verdict).toBe('distinguishes');
+    expect(crm.confusion!.flat().reduce((sum, x) => sum + x, 0)).toBe(40);
+    // Labels that no CRM field explains: no better than guessing the majority.
+    const noise = facts.map((_, i) => ((i * 7919) % 13) % 2);
+    const blind = typingTool(facts.map((f) => ({ ...f, attributes: { mrr: 100 } })), noise, 2, catalog, { maxDepth: 2, crm: true });
+    expect(blind.verdict).toBe('cannot_tell');
+  });
+
+  it('grows the same tree as scikit-learn (Gini, depth 3, 5 per leaf) on iris: predictions, training and cross-validated accuracy', () => {
+    const ref = JSON.parse(readFileSync(new URL('../fixtures/reference/analysis.json', import.meta.url), 'utf8')).cart_iris;
+    const irisCatalog: StudyCatalog = { questions: [], attributes: ref.features.map((name: string) => ({ name, type: 'number' })), themes: [] };
+    const rows: ParticipantFacts[] = ref.X.map((x: number[], i: number) => fact(i + 1, {}, Object.fromEntries(ref.features.map((f: string, j: number) => [f, x[j]!]))));
+    const variables = typingVariables(irisCatalog, { crm: true });
+    const options = { maxDepth: 3, minLeaf: 5 };
+    const full = growTree(rows, ref.y, variables, options);
+    expect(rows.map((f) => predict(full, f))).toEqual(ref.train_predictions);
+    // The same folds as the reference (row i in fold i % 5).
+    const held = rows.map((f, i) => {
+      const train = rows.map((_, j) => j).filter((j) => j % 5 !== i % 5);
+      return predict(growTree(train.map((j) => rows[j]!), train.map((j) => ref.y[j]), variables, options), f);
+    });
+    expect(held).toEqual(ref.cv_predictions);
+    expect(held.filter((p, i) => p === ref.y[i]).length / rows.length).toBeCloseTo(ref.cv_accuracy, 12);
   });
 });
 
