@@ -159,10 +159,19 @@ export async function runDemo(options: { db?: string | undefined }): Promise<voi
     print((await call('crosstab', { study_id, rows: 'segment', columns: 'answer.core_value_importance', bins: 'thirds' })).text);
     print((await call('driver_analysis', { study_id, outcome: 'answer.core_value_importance', drivers: ['attr.logins_30d', 'attr.seats', 'attr.mrr', 'attr.pricing_page_visits_7d', 'answer.team_usage'] })).text);
 
-    heading('16. export_segments — segment membership for HubSpot');
-    print((await call('export_segments', { segmentation_id, crm: 'hubspot' })).text);
+    heading('16. assign_participants method crm_model — size the segments across the whole base');
+    // Clustering counted the 44 completed interviews; the CRM typing model places all 48 from attributes and tags.
+    const placed = await call('assign_participants', { segmentation_id, method: 'crm_model' });
+    print(placed.text);
+    const predictedRight = (placed.data.participants as { participant_id: string; source?: string; segment_ids: number[] }[])
+      .filter((p) => p.source === 'predicted')
+      .map((p) => `${p.participant_id} → ${placed.data.crm_model.base.segments.find((s: { segment_id: number }) => s.segment_id === p.segment_ids[0]).name} (planted: ${truth[p.participant_id]})`);
+    print(`Predicted for those never clustered: ${predictedRight.join('; ')}`);
 
-    heading('17. generate_report — Markdown, HTML and JSON');
+    heading('17. export_segments — everyone for HubSpot, observed or predicted');
+    print((await call('export_segments', { segmentation_id, crm: 'hubspot', include_predicted: true })).text);
+
+    heading('18. generate_report — Markdown, HTML and JSON');
     const report = (await call('generate_report', { study_id, segmentation_id, format: 'html' })).data;
     print(`${report.sections.length} sections, ${report.charts} charts, generated in ${report.generation_ms} ms: Markdown ${Math.round(report.bytes.markdown / 1024)} kB, HTML ${Math.round(report.bytes.html / 1024)} kB, JSON ${Math.round(report.bytes.json / 1024)} kB.`);
     print(`Report: ${report.files.html}`);
