@@ -31,15 +31,16 @@ describe('assignParticipants', () => {
     const interview = sampleStudy.interviews.find((i) => i.participant_id === 'C1023')!;
     recordInterview(store, { studyId, participantId: 'N2', answers: interview.answers, quotes: [], themes: [], status: 'completed' });
     const r = assignParticipants(store, segmentationId);
-    expect(r).toMatchObject({ scored: 2, changed: 0 });
+    // N2, N3 and the sample's 2 partial and 2 never-interviewed participants (clustering counted completed interviews).
+    expect(r).toMatchObject({ scored: 6, changed: 0 });
     const placed = new Map(r.participants.map((p) => [p.participant_id, p]));
     const original = store.segmentations.members(segmentationId).find((m) => m.participant_id === 'C1023')!;
     expect(placed.get('N2')!.segment_ids).toEqual([segmentOf['The Pragmatist']]);
     expect(placed.get('N2')!.distance).toBeCloseTo(original.distance!, 3);
     // N3 has only CRM columns: 4 of 10 features missing, imputed, and still placed.
     expect(placed.get('N3')!.segment_ids).toHaveLength(1);
-    expect(r.by_segment.reduce((s, x) => s + x.added, 0)).toBe(2);
-    expect(store.segmentations.members(segmentationId).filter((m) => m.assigned_by === 'assign').map((m) => m.participant_id).sort()).toEqual(['N2', 'N3']);
+    expect(r.by_segment.reduce((s, x) => s + x.added, 0)).toBe(6);
+    expect(store.segmentations.members(segmentationId).filter((m) => m.assigned_by === 'assign').map((m) => m.participant_id).sort()).toEqual(['C1045', 'C1046', 'C1047', 'C1048', 'N2', 'N3']);
     // Scoring again finds nobody new; re-scoring named participants changes nothing.
     expect(assignParticipants(store, segmentationId).scored).toBe(0);
     expect(assignParticipants(store, segmentationId, ['C1023', 'N2']).changed).toBe(0);

@@ -21,12 +21,13 @@ describe('prioritizeSegments', () => {
     });
     const mrr = ARCHETYPES.map((a) => ref.archetypes[a].mrr_total as number);
     const days = ARCHETYPES.map((a) => -ref.archetypes[a].evaluation_days_mean as number);
+    const sizes = ARCHETYPES.map((a) => ref.archetypes[a].size as number);
     for (const [i, name] of ARCHETYPES.entries()) {
       const row = r.ranking.find((x) => x.name === name)!;
-      expect(row.scores.market_size!.score, name).toBe(5.5); // four equal segments
+      expect(row.scores.market_size!.score, name).toBeCloseTo(scale(sizes[i]!, sizes), 9); // 12, 12, 10 and 10 completed interviews
       expect(row.scores.revenue_potential!.score, name).toBeCloseTo(scale(mrr[i]!, mrr), 1);
       expect(row.scores.acquisition_ease!.score, name).toBeCloseTo(scale(days[i]!, days), 1);
-      const total = 0.25 * 5.5 + 0.25 * scale(mrr[i]!, mrr) + 0.2 * [3, 6, 7, 9][i]! + 0.15 * scale(days[i]!, days) + 0.15 * [3, 4, 7, 8][i]!;
+      const total = 0.25 * scale(sizes[i]!, sizes) + 0.25 * scale(mrr[i]!, mrr) + 0.2 * [3, 6, 7, 9][i]! + 0.15 * scale(days[i]!, days) + 0.15 * [3, 4, 7, 8][i]!;
       expect(row.total, name).toBeCloseTo(total, 1);
     }
     expect(r.ranking.map((x) => x.rank)).toEqual([1, 2, 3, 4]);

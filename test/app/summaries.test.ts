@@ -14,7 +14,7 @@ const question = (r: ReturnType<typeof summarizeQuestions>, key: string) => r.qu
 describe('summarizeQuestions', () => {
   it('a 1–10 scale and a yes/no question over completed interviews match NumPy and SciPy', () => {
     const r = summarizeQuestions(store, { studyId: sample, includePartial: false });
-    expect(r.population).toEqual({ statuses: ['completed'], participants: ref.completed });
+    expect(r.population).toMatchObject({ statuses: ['completed'], participants: ref.completed, n: ref.completed, scope: 'interviews' });
     const scale = question(r, 'core_value_importance');
     const s = ref.core_value_importance;
     expect(scale.n).toBe(s.n);

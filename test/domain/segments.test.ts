@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 /** Pure segmentation pieces: encoding, RFM, prioritization, typing tool, distinctive words, migration. */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { encodeParticipants, fitEncoding, heavyTailed, rawValues } from '../../src/domain/segments/encoding.js';
 import { normalizeWeights, rankSegments, scaleToScores } from '../../src/domain/segments/prioritize.js';
@@ -8,6 +8,7 @@ import { growTree, predict, typingTool, typingVariables } from '../../src/domain
 import { distinctiveWords } from '../../src/domain/segments/words.js';
 import { centreDistances, matchSegments } from '../../src/domain/segments/migration.js';
 import { catalog, fact } from '../helpers/facts.js';
+import type { ParticipantFacts, StudyCatalog } from '../../src/domain/segments/facts.js';
 
 describe('encoding', () => {
   it('standardizes like StandardScaler and scales a k-column feature by 1/√k', () => {

@@ -27,10 +27,11 @@ k = sum(v in (True, "yes") for v in yes)
 ci = stats.binomtest(k, len(yes)).proportion_ci(method="wilson")
 out["team_usage"] = {"n": len(yes), "yes_count": k, "yes_share": k / len(yes), "ci_low": ci.low, "ci_high": ci.high}
 
-# crosstab: planted archetype x primary use case, everyone who answered (the k = 4 clustering recovers the archetypes exactly).
+# crosstab: planted archetype x primary use case over the completed interviews (the population rule; the k = 4
+# clustering of the completed interviews recovers the archetypes exactly).
 rows = ["The Struggler", "The Pragmatist", "The Evaluator", "The Advocate"]
 cols = options["primary_use_case"]
-table = [[sum(1 for p, a in answers.items() if archetype[p] == r and a.get("primary_use_case") == c) for c in cols] for r in rows]
+table = [[sum(1 for p in completed if archetype[p] == r and answers[p].get("primary_use_case") == c) for c in cols] for r in rows]
 chi, p, df, _ = stats.chi2_contingency(table, correction=False)
 out["archetype_by_use_case"] = {"rows": rows, "columns": cols, "counts": table, "chi_square": chi, "p": p, "df": int(df),
                                 "cramers_v": association(table, method="cramer")}
@@ -44,7 +45,7 @@ def driver(name, pid):
         return None if v is None else float(v in (True, "yes"))
     return float(by_id[pid][name[5:]])
 names = ["answer.team_usage"] + ["attr." + a for a in attrs]
-with_outcome = [p for p in answers if "core_value_importance" in answers[p]]
+with_outcome = [p for p in completed if "core_value_importance" in answers[p]]
 pearson = {}
 for n in names:
     pairs = [(driver(n, p), answers[p]["core_value_importance"]) for p in with_outcome if driver(n, p) is not None]
@@ -59,11 +60,12 @@ out["drivers"] = {"outcome": "answer.core_value_importance", "n_outcome": len(wi
                   "r_squared": LinearRegression().fit(X, y).score(X, y), "pearson": pearson,
                   "relative_weights": dict(zip(names, rw.tolist()))}
 
-# Per archetype (= segment of the k = 4 clustering): size, total MRR, mean evaluation days; and
-# compare_segments' test of evaluation days, The Evaluator against The Advocate (Welch's t, Cohen's d).
+# Per archetype (= segment of the k = 4 clustering of the completed interviews): size, total MRR, mean
+# evaluation days; and compare_segments' test of evaluation days, The Evaluator against The Advocate
+# (Welch's t, Cohen's d).
 def values(name, who):
-    return np.array([float(by_id[p][name]) for p in archetype if archetype[p] == who])
-out["archetypes"] = {r: {"size": sum(1 for p in archetype if archetype[p] == r), "mrr_total": values("mrr", r).sum(),
+    return np.array([float(by_id[p][name]) for p in completed if archetype[p] == who])
+out["archetypes"] = {r: {"size": sum(1 for p in completed if archetype[p] == r), "mrr_total": values("mrr", r).sum(),
                          "evaluation_days_mean": values("evaluation_days", r).mean()} for r in rows}
 a, b = values("evaluation_days", "The Evaluator"), values("evaluation_days", "The Advocate")
 t = stats.ttest_ind(a, b, equal_var=False)

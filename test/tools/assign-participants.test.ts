@@ -18,7 +18,8 @@ describe('assign_participants', () => {
     await h.ok('import_participants', { study_id, csv: [header, copy('C1007', 'N1'), copy('C1023', 'N2'), 'N3,,,,,,,,,,,,,,'].join('\n') });
     await h.ok('record_interview', { study_id, participant_id: 'N2', answers: [{ question: 'core_value_importance', value: 5 }, { question: 'primary_use_case', value: 'Survey analysis' }, { question: 'buying_factors', value: ['Price', 'Features', 'Speed', 'Trust', 'Support'] }, { question: 'team_usage', value: 'no' }] });
     const r = await h.ok('assign_participants', { segmentation_id: seg });
-    expect(r.scored).toBe(3);
+    // N1–N3, and the sample's 2 partial and 2 never-interviewed participants, whom clustering does not count.
+    expect(r.scored).toBe(7);
     const placed = new Map(r.participants.map((p: any) => [p.participant_id, p.segment_ids[0]]));
     expect(placed.get('N1')).toBe(segmentOf['The Advocate']); // CRM data only: 4 of 10 features missing, imputed
     expect(placed.get('N2')).toBe(segmentOf['The Pragmatist']);

@@ -13,11 +13,12 @@ describe('crosstab', () => {
   it('segment × single choice: counts, shares, tests and flagged cells', async () => {
     const r = await h.ok('crosstab', { study_id, rows: 'segment', columns: 'answer.primary_use_case' });
     const ref = sampleReference.archetype_by_use_case;
-    expect(r.rows.categories).toEqual(ref.rows);
+    // Segments in segment order (largest first), the same four as the planted archetypes.
+    expect([...r.rows.categories].sort()).toEqual([...ref.rows].sort());
     expect(r.columns.categories.slice().sort()).toEqual([...ref.columns].sort());
-    expect(r.n).toBe(46); // answered by 46
+    expect(r.n).toBe(44); // the 44 completed interviews (the population rule)
     // The table and its statistics as SciPy's chi2_contingency computes them from the sample's files.
-    ref.rows.forEach((row: string, i: number) => ref.columns.forEach((column: string, j: number) => expect(r.counts[i][r.columns.categories.indexOf(column)], `${row} × ${column}`).toBe(ref.counts[i][j])));
+    ref.rows.forEach((row: string, i: number) => ref.columns.forEach((column: string, j: number) => expect(r.counts[r.rows.categories.indexOf(row)][r.columns.categories.indexOf(column)], `${row} × ${column}`).toBe(ref.counts[i][j])));
     expect(r.statistics.chi_square).toBeCloseTo(ref.chi_square, 3);
     expect(r.statistics.df).toBe(ref.df);
     expect(r.statistics.p).toBeCloseTo(ref.p, 8);

@@ -56,7 +56,7 @@ describe('generate_report', () => {
       expect(one.drivers).not.toBeNull();
       expect(one.questions.length).toBeGreaterThan(0);
       // A worker that cannot open the file reports why instead of hanging.
-      await expect(analysesOnWorker(join(tmpdir(), 'no-such-seglab.db'), study_id, seg, 0)).rejects.toThrow(/report analyses: .*(unable to open|does not exist|no such file)/i);
+      await expect(analysesOnWorker(join(tmpdir(), 'no-such-seglab.db'), study_id, seg, 0, false)).rejects.toThrow(/report analyses: .*(unable to open|does not exist|no such file)/i);
     } finally {
       copy.close();
     }

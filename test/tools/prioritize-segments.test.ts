@@ -24,11 +24,11 @@ describe('prioritize_segments', () => {
     expect(r.weights).toEqual({ market_size: 0.25, revenue_potential: 0.25, fit: 0.2, acquisition_ease: 0.15, strategic_value: 0.15 });
     const advocate = r.ranking.find((x: any) => x.name === 'The Advocate');
     expect(advocate.scores.revenue_potential.score).toBe(10); // highest total MRR
-    expect(advocate.scores.market_size.score).toBe(5.5); // equal sizes
+    expect(advocate.scores.market_size.score).toBe(1); // the smallest segments (10 of 44)
     const evaluator = r.ranking.find((x: any) => x.segment_id === segmentOf['The Evaluator']);
     expect(evaluator.scores.acquisition_ease.score).toBe(1); // longest evaluations
-    // Weighted total by hand: 0.25·5.5 + 0.25·10 + 0.2·9 + 0.15·ease + 0.15·8.
-    expect(advocate.total).toBeCloseTo(0.25 * 5.5 + 0.25 * 10 + 0.2 * 9 + 0.15 * advocate.scores.acquisition_ease.score + 0.15 * 8, 2);
+    // Weighted total by hand: 0.25·1 + 0.25·10 + 0.2·9 + 0.15·ease + 0.15·8.
+    expect(advocate.total).toBeCloseTo(0.25 * 1 + 0.25 * 10 + 0.2 * 9 + 0.15 * advocate.scores.acquisition_ease.score + 0.15 * 8, 2);
     expect(r.beachhead.name).toBe('The Advocate');
     expect(r.missing).toEqual([]);
     expect(h.store.segmentations.get(seg).prioritization).toMatchObject({ beachhead: { name: 'The Advocate' } });

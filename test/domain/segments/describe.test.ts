@@ -25,9 +25,9 @@ describe('describeSegments', () => {
   it('representatives nearest the centre first: mrr 1, 0, 5 around a mean of 2, in standardized units', () => {
     const sd = Math.sqrt(mrr.reduce((s, x) => s + (x - 6.5) ** 2, 0) / mrr.length); // population sd, as StandardScaler
     expect(low!.representatives).toEqual([
-      { participant_id: 'p2', distance: Math.round((1 / sd) * 1000) / 1000 },
-      { participant_id: 'p1', distance: Math.round((2 / sd) * 1000) / 1000 },
-      { participant_id: 'p3', distance: Math.round((3 / sd) * 1000) / 1000 },
+      { participant_id: 'p2', distance: expect.closeTo(1 / sd, 12) },
+      { participant_id: 'p1', distance: expect.closeTo(2 / sd, 12) },
+      { participant_id: 'p3', distance: expect.closeTo(3 / sd, 12) },
     ]);
   });
 
