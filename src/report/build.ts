@@ -59,6 +59,10 @@ export async function buildReport(store: Store, studyId: number, segmentationId?
   if (seg) {
     summary.push(`${seg.k} segments (${METHOD_NAMES[seg.method]}): ${seg.segments.map((s) => `${s.name} ${percent(s.share)}`).join(', ')}.`);
     summary.push(`Validation: ${seg.validation.overall.toUpperCase()}${seg.validation.criteria.filter((c) => c.verdict !== 'pass').length ? ` — ${seg.validation.criteria.filter((c) => c.verdict !== 'pass').map((c) => `${c.name} ${c.verdict}`).join(', ')}` : ''}.`);
+    if (seg.base) {
+      const b = seg.base;
+      summary.push(`Across all ${b.participants} participants (CRM typing model): ${b.segments.map((s) => `${s.name} ${percent(s.share)}${s.revenue_share !== null ? ` (${percent(s.revenue_share)} of ${b.revenue_attribute})` : ''}`).join(', ')}. ${b.statement}`);
+    }
     if (seg.prioritization) summary.push(`Beachhead: ${seg.prioritization.beachhead} — ${seg.prioritization.reason}`);
   }
   if (themes[0]) summary.push(`Most common theme: ${themes[0].code.replace(/_/g, ' ')} (${themes[0].participants} of ${interviewed} interviewed).`);

@@ -130,6 +130,7 @@ describe('validate_segmentation and the report use the CRM typing model', () => 
     expect(s.base).toMatchObject({ participants: 48, revenue_attribute: 'mrr', verdict: 'distinguishes' });
     expect(s.base.segments.map((x: any) => x.name).sort()).toEqual(['The Advocate', 'The Evaluator', 'The Pragmatist', 'The Struggler']);
     expect(s.base.segments.reduce((n: number, x: any) => n + x.count, 0)).toBe(48);
+    expect(r.report.summary.join(' ')).toMatch(/Across all 48 participants \(CRM typing model\): .*of mrr/);
     const markdown = readFileSync(r.files.markdown, 'utf8');
     expect(markdown).toMatch(/### Across the whole customer base/);
     expect(markdown).toMatch(/share of mrr/);
