@@ -1,5 +1,6 @@
 /** cluster_participants: k-means segments over answers, attributes and themes, k given or chosen, stored with their descriptions. */
-import { fitKmeans } from '../compute/kmeans-pool.js';
+import { clusteringJobs } from '../compute/kmeans-pool.js';
+import { allocateMatrix } from '../domain/clustering/workspace.js';
 import { DEFAULT_SEED } from '../domain/clustering/kmeans.js';
 import { SILHOUETTE_SAMPLE } from '../domain/clustering/quality.js';
 import { STABILITY_ROWS } from '../domain/clustering/stability.js';
@@ -42,7 +43,8 @@ export async function clusterParticipants(store: Store, args: ClusterRequest, pr
   if (facts.length < 4) throw new UserError(`The study has ${facts.length} participant(s) counted (${rule.rule}); clustering needs at least 4 (and ~20–30 per segment to be trusted).`);
   // The encoding (scales, categories, imputed values) is fit over every participant of the study,
   // the base the segments will be applied to; the segments are found among the counted ones.
-  const fitAll = fitEncoding(everyone, fields, catalog, args.weights ?? {});
+  // Encoded straight into shared memory: the worker pool clusters it where it is, without a copy.
+  const fitAll = fitEncoding(everyone, fields, catalog, args.weights ?? {}, { allocate: allocateMatrix });
   const keep = fitAll.included.flatMap((f, i) => (counted(rule, f.status) ? [i] : []));
   const included = keep.map((i) => fitAll.included[i]!);
   const countedIds = new Set(facts.map((f) => f.participant_id));
@@ -50,7 +52,7 @@ export async function clusterParticipants(store: Store, args: ClusterRequest, pr
   const fit = {
     ...fitAll,
     included,
-    matrix: pickRows(fitAll.matrix, keep),
+    matrix: keep.length === fitAll.included.length ? fitAll.matrix : pickRows(fitAll.matrix, keep),
     excluded: fitAll.excluded.filter((e) => countedIds.has(e.participant_id)),
     imputed: fitAll.imputed.map((x) => ({ field: x.field, count: missing.filter((m) => m.includes(x.field)).length })),
   };
@@ -60,7 +62,7 @@ export async function clusterParticipants(store: Store, args: ClusterRequest, pr
   const [lo, hi] = autoRange(n, args.kMin, args.kMax);
   if (args.k === 'auto' && (args.kMin !== undefined || args.kMax !== undefined) && hi < lo) throw new UserError(`No k to try between k_min and k_max for ${n} participants.`);
 
-  const run = await clusterMatrix(fit.matrix, { k: args.k, kMin: lo, kMax: hi, seed: args.seed ?? DEFAULT_SEED, restarts: args.restarts ?? 10, bootstraps: args.bootstraps ?? 20, onProgress: progress, fit: fitKmeans });
+  const run = await clusterMatrix(fit.matrix, { k: args.k, kMin: lo, kMax: hi, seed: args.seed ?? DEFAULT_SEED, restarts: args.restarts ?? 10, bootstraps: args.bootstraps ?? 20, onProgress: progress, jobs: clusteringJobs });
   const groups: number[][] = Array.from({ length: run.k }, () => []);
   run.fit.assignments.forEach((c, i) => groups[c]!.push(i));
   const sizes = groups.map((g) => g.length);

@@ -89,7 +89,7 @@ describe('cluster_participants on the sample study', () => {
     const result: any = await h.client.callTool({ name: 'cluster_participants', arguments: { study_id, k: 'auto', bootstraps: 5 } }, { onprogress: (p) => updates.push(p) });
     expect(result.isError).toBeFalsy();
     expect(updates.length).toBeGreaterThan(2);
-    expect(updates[updates.length - 1]).toMatchObject({ progress: 18, total: 18 }); // 3 k × (1 fit + 5 bootstraps)
+    expect(updates[updates.length - 1]).toMatchObject({ progress: 45, total: 45 }); // 3 k × (10 restarts + 5 bootstraps)
     for (let i = 1; i < updates.length; i++) expect(updates[i]!.progress).toBeGreaterThan(updates[i - 1]!.progress);
   });
 

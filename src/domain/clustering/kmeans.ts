@@ -7,7 +7,8 @@
  */
 import { matrix, row, type Matrix } from '../matrix.js';
 import { childSeed, seededRandom, type Random } from '../random.js';
-import { kmeansPlusPlusLoop, lloydLoop, nearestLoop, runSerial, workspaceFor, type LloydOutcome, type Step, type Workspace } from './kernel.js';
+import { kmeansPlusPlusLoop, lloydLoop, nearestLoop, runSerial, type LloydOutcome, type Step } from './kernel.js';
+import { workspaceFor, type Workspace } from './workspace.js';
 
 export interface KmeansOptions {
   seed?: number;
@@ -64,30 +65,63 @@ export function nearestCentres(data: Matrix, centres: Matrix): { assignments: In
 /** Lloyd iterations from given centres, on this thread. */
 export function lloyd(data: Matrix, initial: Matrix, options: { maxIterations?: number; tolerance?: number } = {}): KmeansResult {
   const ws = workspaceFor(data, initial.rows);
-  const loop = lloydLoop(ws, Float64Array.from(initial.data), initial.rows, { maxIterations: options.maxIterations ?? 300, tolerance: (options.tolerance ?? 1e-4) * meanVariance(data) });
-  return resultOf(runSerial(ws, loop), initial.rows, data.cols);
+  return resultOf(runSerial(ws, lloydLoop(ws, Float64Array.from(initial.data), initial.rows, iterationsFor(data, options))), initial.rows, data.cols);
 }
 
 function resultOf(out: LloydOutcome, k: number, cols: number): KmeansResult {
   return { k, assignments: out.labels.slice(), centres: matrix(k, cols, out.centres), inertia: out.inertia, iterations: out.iterations, converged: out.converged };
 }
 
+/** Lloyd's limits for a fit: `tolerance` is already scaled by the data's mean variance. */
+export interface Iterations {
+  maxIterations: number;
+  tolerance: number;
+}
+
+export function iterationsFor(data: Matrix, options: KmeansOptions = {}): Iterations {
+  return { maxIterations: options.maxIterations ?? 300, tolerance: (options.tolerance ?? 1e-4) * meanVariance(data) };
+}
+
+/** Seed of restart `r`: each restart has its own reproducible stream, wherever it runs. */
+export function restartSeed(seed: number, r: number): number {
+  return childSeed(seed, r);
+}
+
+/** One restart's outcome without its labels (they stay in the workspace, or come from `nearestCentres`). */
+export type RestartOutcome = Omit<LloydOutcome, 'labels'>;
+
+/** One k-means++ start and its Lloyd iterations, on this thread. */
+export function kmeansRestart(ws: Workspace, k: number, seed: number, iterations: Iterations): RestartOutcome {
+  checkK(ws.layout.rows, k);
+  const initial = runSerial(ws, kmeansPlusPlusLoop(ws, k, seededRandom(seed)));
+  const { labels: _inWorkspace, ...outcome } = runSerial(ws, lloydLoop(ws, initial, k, iterations));
+  return outcome;
+}
+
+/** Whether a restart beats the best so far: lower inertia beyond rounding, so ties keep the earlier restart. */
+export function improves(inertia: number, best: number | null): boolean {
+  return best === null || inertia < best - 1e-12 * Math.max(1, best);
+}
+
+function checkK(rows: number, k: number): void {
+  if (!Number.isInteger(k) || k < 1) throw new Error(`kmeans: k must be a positive integer, got ${k}`);
+  if (rows < k) throw new Error(`kmeans: ${rows} rows cannot make ${k} clusters`);
+}
+
 /**
- * k-means with seeded k-means++ restarts, keeping the lowest inertia, as a loop of kernel steps
- * (run on this thread by `kmeans`, on worker threads by src/compute/kmeans-pool.ts).
+ * k-means with seeded k-means++ restarts, keeping the lowest inertia, as a loop of kernel steps:
+ * for one fit split over threads (src/compute/kmeans-pool.ts).
  */
 export function* kmeansLoop(ws: Workspace, k: number, options: KmeansOptions = {}): Generator<Step, KmeansResult, void> {
   const { rows, cols } = ws.layout;
-  if (!Number.isInteger(k) || k < 1) throw new Error(`kmeans: k must be a positive integer, got ${k}`);
-  if (rows < k) throw new Error(`kmeans: ${rows} rows cannot make ${k} clusters`);
+  checkK(rows, k);
   const seed = options.seed ?? DEFAULT_SEED;
-  const restarts = Math.max(1, options.restarts ?? 10);
-  const iterations = { maxIterations: options.maxIterations ?? 300, tolerance: (options.tolerance ?? 1e-4) * meanVariance(ws.matrix()) };
+  const iterations = iterationsFor(ws.matrix(), options);
   let best: KmeansResult | null = null;
-  for (let r = 0; r < restarts; r++) {
-    const initial = yield* kmeansPlusPlusLoop(ws, k, seededRandom(childSeed(seed, r)));
-    const fit = resultOf(yield* lloydLoop(ws, initial, k, iterations), k, cols);
-    if (!best || fit.inertia < best.inertia - 1e-12 * Math.max(1, best.inertia)) best = fit;
+  for (let r = 0; r < Math.max(1, options.restarts ?? 10); r++) {
+    const initial = yield* kmeansPlusPlusLoop(ws, k, seededRandom(restartSeed(seed, r)));
+    const out = yield* lloydLoop(ws, initial, k, iterations);
+    if (improves(out.inertia, best?.inertia ?? null)) best = resultOf(out, k, cols);
   }
   return best!;
 }

@@ -2,9 +2,10 @@
  * The clustering pipeline, pure: candidate k values, restarts, internal indices, bootstrap
  * stability, the recommended k under a stated rule, and the sample-size guard.
  */
-import { canonicalOrder, kmeans, DEFAULT_SEED, type KmeansResult } from '../clustering/kmeans.js';
+import { kmeansByJobs, serialJobs, type JobsFactory, type KmeansJobs } from '../clustering/jobs.js';
+import { canonicalOrder, DEFAULT_SEED, iterationsFor, type KmeansResult } from '../clustering/kmeans.js';
 import { calinskiHarabasz, daviesBouldin, silhouette } from '../clustering/quality.js';
-import { bootstrapStability, DISSOLVED, stabilityVerdict, type StabilityVerdict } from '../clustering/stability.js';
+import { BOOTSTRAP_RESTARTS, combineRounds, DISSOLVED, labelsOf, stabilityRows, stabilityVerdict, type StabilityVerdict } from '../clustering/stability.js';
 import type { Matrix } from '../matrix.js';
 import { decimal } from '../format.js';
 
@@ -16,11 +17,9 @@ export interface ClusterOptions {
   restarts?: number | undefined;
   bootstraps?: number | undefined;
   onProgress?: ((done: number, total: number, message: string) => void | Promise<void>) | undefined;
-  /** The k-means to use (default: the in-thread `kmeans`); the tool passes the worker-pool version. */
-  fit?: KmeansFit | undefined;
+  /** Where the k-means jobs run (default: this thread, in turn); the tool passes the worker pool's. */
+  jobs?: JobsFactory | undefined;
 }
-
-export type KmeansFit = (data: Matrix, k: number, options: { seed: number; restarts: number }) => KmeansResult | Promise<KmeansResult>;
 
 export interface Diagnostic {
   k: number;
@@ -73,16 +72,26 @@ export async function clusterMatrix(data: Matrix, options: ClusterOptions): Prom
           return Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
         })()
       : [options.k];
-  const total = candidates.length * (1 + bootstraps);
-  const fitWith: KmeansFit = options.fit ?? ((m, k, o) => kmeans(m, k, o));
+  // Every restart and bootstrap round is a job of its own; all k are asked for at once, so a
+  // pool of threads stays busy until the last one. Results are put together in a fixed order.
+  const total = candidates.length * (restarts + bootstraps);
   let done = 0;
   const tick = async (message: string) => options.onProgress?.(++done, total, message);
-
-  const runs = [];
-  for (const k of candidates) {
-    const fit = canonicalOrder(await fitWith(data, k, { seed, restarts }));
-    await tick(`k = ${k}: fitted (${restarts} restarts)`);
-    const stability = await bootstrapStability(data, fit.assignments, k, { seed, bootstraps, fit: fitWith, onRound: () => tick(`k = ${k}: bootstrap`) });
+  const stability = stabilityRows(data, seed);
+  const jobs = await (options.jobs ?? serialJobs)(data, candidates[candidates.length - 1]!, stability.data);
+  const iterations = iterationsFor(data);
+  const runFor = async (k: number) => {
+    const onRestart = (r: number) => tick(`k = ${k}: restart ${r + 1} of ${restarts}`);
+    const fit = canonicalOrder(await kmeansByJobs(jobs, data, k, { seed, restarts, iterations, onRestart }));
+    const sampleLabels = labelsOf(fit.assignments, stability.picked);
+    const rounds = await Promise.all(
+      Array.from({ length: bootstraps }, async (_, b) => {
+        const outcome = await jobs.run({ kind: 'bootstrap', k, labels: sampleLabels, round: b, seed, restarts: BOOTSTRAP_RESTARTS });
+        await tick(`k = ${k}: bootstrap ${b + 1} of ${bootstraps}`);
+        return outcome;
+      }),
+    );
+    const stable = combineRounds(rounds, k, stability.data.rows);
     const sizes = new Array<number>(k).fill(0);
     for (const a of fit.assignments) sizes[a]!++;
     const s = silhouette(data, fit.assignments, k, seed);
@@ -93,11 +102,17 @@ export async function clusterMatrix(data: Matrix, options: ClusterOptions): Prom
       silhouette_exact: s.exact,
       calinski_harabasz: calinskiHarabasz(data, fit.assignments, k),
       davies_bouldin: daviesBouldin(data, fit.assignments, k),
-      stability: stability.ari,
-      min_jaccard: Math.min(...stability.jaccard),
+      stability: stable.ari,
+      min_jaccard: Math.min(...stable.jaccard),
       smallest_segment: Math.min(...sizes),
     };
-    runs.push({ k, fit, diagnostic, jaccard: stability.jaccard });
+    return { k, fit, diagnostic, jaccard: stable.jaccard };
+  };
+  let runs: Awaited<ReturnType<typeof runFor>>[];
+  try {
+    runs = await Promise.all(candidates.map(runFor));
+  } finally {
+    await close(jobs);
   }
 
   const minSize = Math.max(3, Math.ceil(0.05 * n));
@@ -123,6 +138,11 @@ export async function clusterMatrix(data: Matrix, options: ClusterOptions): Prom
     restarts,
     bootstraps,
   };
+}
+
+/** Closes a job runner; a failure to close never hides the run's own outcome. */
+async function close(jobs: KmeansJobs): Promise<void> {
+  await jobs.close().catch(() => undefined);
 }
 
 /** The sample-size guard: warnings a researcher should read before trusting the segments. */

@@ -1,0 +1,51 @@
+// One cluster_participants call with the default features and k = auto on a copy of a benchmark
+// study, through an in-process MCP client, in a process of its own (for a clean peak-memory reading).
+// Usage: node bench/cluster-run.mjs study.db  → JSON on stdout: time, k, participants, progress.
+import { copyFileSync, rmSync } from 'node:fs';
+import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
+import { createServer } from '../dist/server.js';
+import { silentLogger } from '../dist/log.js';
+import { Store } from '../dist/store/index.js';
+import { closePool } from '../dist/compute/kmeans-pool.js';
+
+const [source] = process.argv.slice(2);
+const db = `${source}.cluster-run`;
+for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
+copyFileSync(source, db);
+const store = Store.open(db);
+const server = createServer({ store, log: silentLogger, files: { allowAnyPath: true, importRoot: null, outputDir: '/tmp' } });
+const [a, b] = InMemoryTransport.createLinkedPair();
+const client = new Client({ name: 'bench', version: '1' });
+await Promise.all([server.connect(b), client.connect(a)]);
+const progress = [];
+const started = performance.now();
+const result = await client.callTool(
+  { name: 'cluster_participants', arguments: { study_id: 1 } },
+  { onprogress: () => progress.push(performance.now() - started), timeout: 3_600_000, resetTimeoutOnProgress: true },
+);
+const ms = performance.now() - started;
+if (result.isError) throw new Error(result.content[0].text);
+const r = result.structuredContent;
+// The longest wait between two signs of life: start → first notification → … → the answer.
+const marks = [0, ...progress, ms];
+const longestGap = Math.max(...marks.slice(1).map((t, i) => t - marks[i]));
+process.stdout.write(
+  JSON.stringify({
+    ms,
+    k: r.k,
+    k_range: [r.diagnostics[0].k, r.diagnostics.at(-1).k],
+    participants: r.participants_clustered,
+    features: r.features.length,
+    columns: r.features.reduce((s, f) => s + f.columns, 0),
+    restarts: r.restarts,
+    bootstraps: r.bootstraps,
+    sizes: r.segments.map((s) => s.size),
+    diagnostics: r.diagnostics,
+    progress: progress.length,
+    longest_gap_ms: longestGap,
+  }) + '\n',
+);
+await closePool();
+await client.close();
+store.close();
+for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
