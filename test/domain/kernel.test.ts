@@ -47,6 +47,46 @@ describe('WebAssembly k-means kernel', () => {
     }
   });
 
+  it('the dot-product screen leaves near-ties and overflowing rows to exact distances: labels and distances bit for bit', () => {
+    // The kernel's exact distance, in its summation order (lanes of two accumulators, then the odd column).
+    const exact = (x: Float64Array, c: Float64Array) => {
+      const cols = x.length;
+      const vec = cols & ~1;
+      const s = [0, 0, 0, 0];
+      let j = 0;
+      for (; j + 4 <= vec; j += 4) for (let q = 0; q < 4; q++) s[q]! += (x[j + q]! - c[j + q]!) ** 2;
+      if (j < vec) for (let q = 0; q < 2; q++) s[q]! += (x[j + q]! - c[j + q]!) ** 2;
+      let t = s[0]! + s[2]! + (s[1]! + s[3]!);
+      if (cols & 1) t += (x[vec]! - c[vec]!) ** 2;
+      return t;
+    };
+    for (const cols of [3, 8, 33]) {
+      const k = 7;
+      const centres = randomMatrix(k, cols, cols);
+      const random = seededRandom(cols + 1);
+      const data = matrix(3000, cols);
+      for (let i = 0; i < data.rows; i++) {
+        // Halfway between two centres, nudged by a few units in the last place, or far out of range.
+        const a = i % k;
+        const b = (i * 3 + 1) % k;
+        for (let j = 0; j < cols; j++) data.data[i * cols + j] = i % 50 === 0 ? 1e200 : (centres.data[a * cols + j]! + centres.data[b * cols + j]!) / 2 + (random() - 0.5) * 1e-14;
+      }
+      const out = nearestCentres(data, centres);
+      let inertia = 0;
+      for (let i = 0; i < data.rows; i++) {
+        let best = 0;
+        let bestDistance = Infinity;
+        for (let c = 0; c < k; c++) {
+          const d = exact(row(data, i), row(centres, c));
+          if (d < bestDistance) [best, bestDistance] = [c, d];
+        }
+        expect([out.assignments[i], out.distances[i]], `cols ${cols}, row ${i}`).toEqual([best, bestDistance]);
+        inertia += bestDistance;
+      }
+      expect(out.inertia).toBe(inertia); // one chunk: summed in row order
+    }
+  });
+
   it('ties go to the lower centre index, as in scikit-learn', () => {
     const data = matrix(3, 3, Float64Array.from([0, 0, 0, 1, 1, 1, 2, 2, 2]));
     const centres = matrix(4, 3, Float64Array.from([5, 5, 5, 1, 1, 1, 1, 1, 1, 1, 1, 1]));
