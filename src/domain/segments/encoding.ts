@@ -67,13 +67,20 @@ function num(value: unknown): number | null {
 
 const DAY_MS = 86_400_000;
 
-/**
- * A participant's raw values for one feature, before transform and standardizing (one number
- * per option for the multi-column kinds), or null when the feature is missing for them.
- */
 const parsedFields = new Map<string, ReturnType<typeof parseField>>();
 
-export function rawValues(feature: Pick<EncodedFeature, 'field' | 'kind' | 'options' | 'source'>, f: ParticipantFacts): number[] | null {
+type RawFeature = Pick<EncodedFeature, 'field' | 'kind' | 'options' | 'source'>;
+
+/** Raw values per participant of a feature: one, or one per option for the multi-column kinds. */
+function widthOf(feature: Pick<EncodedFeature, 'kind' | 'options'>): number {
+  return feature.kind === 'number' || feature.kind === 'binary' ? 1 : feature.options.length;
+}
+
+/**
+ * Writes a participant's raw values for one feature (before transform and standardizing) into
+ * `out` from `offset`, and says whether the participant has the feature at all.
+ */
+export function readRaw(feature: RawFeature, f: ParticipantFacts, out: { [index: number]: number }, offset: number): boolean {
   // Called per participant and feature: parse each field name once.
   let ref = parsedFields.get(feature.field);
   if (!ref) {
@@ -84,30 +91,45 @@ export function rawValues(feature: Pick<EncodedFeature, 'field' | 'kind' | 'opti
   const options = feature.options;
   switch (feature.kind) {
     case 'themes':
-      return f.status === 'not_interviewed' ? null : options.map((c) => (f.themes.has(c) ? 1 : 0));
+      if (f.status === 'not_interviewed') return false;
+      for (let o = 0; o < options.length; o++) out[offset + o] = f.themes.has(options[o]!) ? 1 : 0;
+      return true;
     case 'number': {
-      if (feature.source.type === 'attr' && feature.source.attribute_type === 'date') {
-        const t = typeof value === 'string' ? Date.parse(value) : NaN;
-        return Number.isFinite(t) ? [t / DAY_MS] : null;
-      }
-      const x = num(value);
-      return x === null ? null : [x];
+      const x = feature.source.type === 'attr' && feature.source.attribute_type === 'date' ? (typeof value === 'string' ? Date.parse(value) / DAY_MS : NaN) : num(value);
+      if (x === null || !Number.isFinite(x)) return false;
+      out[offset] = x;
+      return true;
     }
-    case 'binary':
-      if (typeof value === 'boolean') return [value ? 1 : 0];
-      return num(value) === null ? null : [num(value)!];
-    case 'one_hot':
-      if (typeof value !== 'string') return null;
-      return options.map((o) => (o === value || (o === OTHER && !options.includes(value)) ? 1 : 0));
+    case 'binary': {
+      const x = typeof value === 'boolean' ? (value ? 1 : 0) : num(value);
+      if (x === null) return false;
+      out[offset] = x;
+      return true;
+    }
+    case 'one_hot': {
+      if (typeof value !== 'string') return false;
+      const other = !options.includes(value);
+      for (let o = 0; o < options.length; o++) out[offset + o] = options[o] === value || (options[o] === OTHER && other) ? 1 : 0;
+      return true;
+    }
     case 'multi_hot':
-      return Array.isArray(value) ? options.map((o) => (value.includes(o) ? 1 : 0)) : null;
+      if (!Array.isArray(value)) return false;
+      for (let o = 0; o < options.length; o++) out[offset + o] = value.includes(options[o]) ? 1 : 0;
+      return true;
     case 'rank_points':
-      if (!Array.isArray(value)) return null;
-      return options.map((o) => {
-        const rank = (value as string[]).indexOf(o);
-        return rank < 0 ? 0 : options.length - rank;
-      });
+      if (!Array.isArray(value)) return false;
+      for (let o = 0; o < options.length; o++) {
+        const rank = (value as string[]).indexOf(options[o]!);
+        out[offset + o] = rank < 0 ? 0 : options.length - rank;
+      }
+      return true;
   }
+}
+
+/** A participant's raw values for one feature, or null when the feature is missing for them. */
+export function rawValues(feature: RawFeature, f: ParticipantFacts): number[] | null {
+  const out = new Array<number>(widthOf(feature)).fill(0);
+  return readRaw(feature, f, out, 0) ? out : null;
 }
 
 /** The default features: every structured question plus numeric attributes. */
@@ -217,8 +239,12 @@ export function fitEncoding(
   fields: string[],
   catalog: StudyCatalog,
   weights: Record<string, number> = {},
-  /** keepAll: describe everyone (rule segments), never leave participants out or fail on no features. */
-  options: { keepAll?: boolean } = {},
+  options: {
+    /** Describe everyone (rule segments), never leave participants out or fail on no features. */
+    keepAll?: boolean;
+    /** Where the encoded matrix lives (e.g. memory the k-means kernel uses in place). */
+    allocate?: (rows: number, cols: number) => Matrix;
+  } = {},
 ): FitResult {
   if (fields.length === 0 && !options.keepAll) throw new UserError('No features to cluster on: add structured questions or numeric attributes, or name features.');
   for (const [key, weight] of Object.entries(weights)) {
@@ -226,34 +252,41 @@ export function fitEncoding(
     if (!(weight >= 0)) throw new UserError(`weights: "${key}" must be a non-negative number.`);
   }
   const plans = plan([...new Set(fields)], catalog, facts);
-  const included: ParticipantFacts[] = [];
-  const includedRaws: (number[] | null)[][] = [];
+  // Raw values read once, feature by feature into typed blocks (participants × width), with
+  // whether each participant has the feature: no arrays per participant.
+  const n = facts.length;
+  const raws = plans.map((p) => ({ width: widthOf(p), values: new Float64Array(n * widthOf(p)), present: new Uint8Array(n) }));
+  const rows: number[] = [];
   const excluded: FitResult['excluded'] = [];
-  for (const f of facts) {
-    const raw = plans.map((p) => rawValues(p, f));
-    const missing = plans.filter((_, j) => raw[j] === null).map((p) => p.field);
-    if (!options.keepAll && missing.length > plans.length * MAX_MISSING_SHARE) excluded.push({ participant_id: f.participant_id, missing });
-    else {
-      included.push(f);
-      includedRaws.push(raw);
-    }
-  }
-  if (included.length === 0 && !options.keepAll) throw new UserError('Every participant misses most of the features (no answers yet?); nothing to cluster.');
+  facts.forEach((f, i) => {
+    let missing = 0;
+    plans.forEach((p, j) => {
+      const raw = raws[j]!;
+      if (readRaw(p, f, raw.values, i * raw.width)) raw.present[i] = 1;
+      else missing++;
+    });
+    if (!options.keepAll && missing > plans.length * MAX_MISSING_SHARE) excluded.push({ participant_id: f.participant_id, missing: plans.filter((_, j) => !raws[j]!.present[i]).map((p) => p.field) });
+    else rows.push(i);
+  });
+  if (rows.length === 0 && !options.keepAll) throw new UserError('Every participant misses most of the features (no answers yet?); nothing to cluster.');
 
   const notes: FeatureNote[] = [];
   const features: EncodedFeature[] = [];
   const imputed: FitResult['imputed'] = [];
+  const kept: { feature: EncodedFeature; raw: (typeof raws)[number] }[] = [];
   plans.forEach((p, j) => {
-    const present = includedRaws.map((r) => r[j]).filter((v): v is number[] => v !== null && v !== undefined);
-    imputed.push({ field: p.field, count: includedRaws.length - present.length });
-    const width = p.kind === 'number' || p.kind === 'binary' ? 1 : p.options.length;
+    const raw = raws[j]!;
+    const withValue: number[] = [];
+    for (const i of rows) if (raw.present[i]) withValue.push(i);
+    imputed.push({ field: p.field, count: rows.length - withValue.length });
     if (p.transform === 'log1p') notes.push({ field: p.field, note: 'heavy-tailed (skewness > 1): clustered on log(1 + x)' });
     if (p.transform === 'days') notes.push({ field: p.field, note: 'date: clustered as days since 1970-01-01' });
     const columns: EncodedColumn[] = [];
-    for (let c = 0; c < width; c++) {
-      const option = width === 1 && (p.kind === 'number' || p.kind === 'binary') ? null : p.options[c]!;
+    for (let c = 0; c < raw.width; c++) {
+      const option = raw.width === 1 && (p.kind === 'number' || p.kind === 'binary') ? null : p.options[c]!;
       const name = option === null ? p.field : `${p.field}:${option}`;
-      const xs = present.map((v) => applyTransform(p.transform, v[c]!));
+      const xs = new Float64Array(withValue.length);
+      withValue.forEach((i, x) => (xs[x] = applyTransform(p.transform, raw.values[i * raw.width + c]!)));
       if (xs.length === 0) {
         notes.push({ field: name, note: 'no values among the participants: left out' });
         continue;
@@ -261,10 +294,12 @@ export function fitEncoding(
       const binary = p.kind !== 'number' && p.kind !== 'rank_points';
       const impute = binary ? mean(xs) : median(xs);
       // Standardize over the values after imputation, as StandardScaler would see them.
-      const missingCount = includedRaws.length - xs.length;
-      const centre = (xs.reduce((s, x) => s + x, 0) + impute * missingCount) / includedRaws.length;
-      const ss = xs.reduce((s, x) => s + (x - centre) ** 2, 0) + missingCount * (impute - centre) ** 2;
-      const scale = Math.sqrt(ss / includedRaws.length);
+      const missingCount = rows.length - xs.length;
+      const centre = (sum(xs) + impute * missingCount) / rows.length;
+      let ss = 0;
+      for (const x of xs) ss += (x - centre) ** 2;
+      ss += missingCount * (impute - centre) ** 2;
+      const scale = Math.sqrt(ss / rows.length);
       if (!(scale > 1e-12)) {
         notes.push({ field: name, note: 'the same value for everyone: left out (it cannot separate segments)' });
         continue;
@@ -273,23 +308,56 @@ export function fitEncoding(
     }
     const weight = weights[p.field] ?? 1;
     for (const column of columns) column.factor = weight / Math.sqrt(columns.length);
-    if (columns.length > 0) features.push({ ...p, weight, columns });
+    if (columns.length > 0) {
+      const feature = { ...p, weight, columns };
+      features.push(feature);
+      kept.push({ feature, raw });
+    }
   });
-  if (features.length === 0 && !options.keepAll) throw new UserError('None of the features varies between participants; nothing to cluster on.');
+  if (features.length === 0 && !options.keepAll) throw new UserError('None of the features varies between participants; nothing to cluster.');
   const encoding: Encoding = { version: 1, features };
-  return { encoding, matrix: encodeParticipants(encoding, included), included, excluded, imputed, notes };
+  // The matrix from the raw blocks, with the same arithmetic as encodeParticipants.
+  const cols = columnCount(encoding);
+  const m = (options.allocate ?? matrix)(rows.length, cols);
+  let c = 0;
+  for (const { feature, raw } of kept) {
+    for (const column of feature.columns) {
+      const index = columnIndex(feature, column);
+      rows.forEach((i, r) => (m.data[r * cols + c] = encodeValue(feature, column, raw.present[i] ? raw.values[i * raw.width + index]! : null)));
+      c++;
+    }
+  }
+  return { encoding, matrix: m, included: rows.map((i) => facts[i]!), excluded, imputed, notes };
+}
+
+/** Where a column's value is among its feature's raw values. */
+function columnIndex(feature: EncodedFeature, column: EncodedColumn): number {
+  return column.option === null ? 0 : feature.options.indexOf(column.option);
+}
+
+/** One encoded value: imputed when missing, transformed, standardized and weighted. */
+function encodeValue(feature: EncodedFeature, column: EncodedColumn, value: number | null): number {
+  const x = value === null ? column.impute : applyTransform(feature.transform, value);
+  return ((x - column.centre) / column.scale) * column.factor;
 }
 
 function applyTransform(transform: EncodedFeature['transform'], x: number): number {
   return transform === 'log1p' ? Math.log1p(Math.max(0, x)) : x;
 }
 
-function mean(xs: number[]): number {
-  return xs.reduce((s, x) => s + x, 0) / xs.length;
+function sum(xs: Float64Array): number {
+  let total = 0;
+  for (const x of xs) total += x;
+  return total;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
+function mean(xs: Float64Array): number {
+  return sum(xs) / xs.length;
+}
+
+function median(xs: Float64Array): number {
+  // Numeric order (raw values never hold −0: they come from JSON, counts and ranks).
+  const s = xs.slice().sort();
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
@@ -302,17 +370,13 @@ export function columnCount(encoding: Encoding): number {
 export function encodeParticipants(encoding: Encoding, facts: ParticipantFacts[]): Matrix {
   const cols = columnCount(encoding);
   const m = matrix(facts.length, cols);
+  const features = encoding.features.map((feature) => ({ feature, raw: new Float64Array(widthOf(feature)), indices: feature.columns.map((column) => columnIndex(feature, column)) }));
   facts.forEach((f, i) => {
-    let c = 0;
-    for (const feature of encoding.features) {
-      const raw = rawValues(feature, f);
-      for (const column of feature.columns) {
-        const index = column.option === null ? 0 : feature.options.indexOf(column.option);
-        const value = raw === null ? null : raw[index];
-        const x = value === null || value === undefined ? column.impute : applyTransform(feature.transform, value);
-        m.data[i * cols + c] = ((x - column.centre) / column.scale) * column.factor;
-        c++;
-      }
+    let c = i * cols;
+    for (const { feature, raw, indices } of features) {
+      const present = readRaw(feature, f, raw, 0);
+      // A stored column whose option is gone from the feature counts as missing.
+      feature.columns.forEach((column, x) => (m.data[c++] = encodeValue(feature, column, present && indices[x]! >= 0 ? raw[indices[x]!]! : null)));
     }
   });
   return m;
@@ -320,5 +384,5 @@ export function encodeParticipants(encoding: Encoding, facts: ParticipantFacts[]
 
 /** How many of the encoding's features a participant is missing. */
 export function missingFeatures(encoding: Encoding, f: ParticipantFacts): string[] {
-  return encoding.features.filter((feature) => rawValues(feature, f) === null).map((feature) => feature.field);
+  return encoding.features.filter((feature) => !readRaw(feature, f, new Float64Array(widthOf(feature)), 0)).map((feature) => feature.field);
 }
