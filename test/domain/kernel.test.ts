@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { KERNEL_WASM_BASE64 } from '../../src/domain/clustering/kernel-wasm.js';
-import { kmeansPlusPlus, nearestCentres } from '../../src/domain/clustering/kmeans.js';
+import { kmeansPlusPlus, lloyd, meanVariance, nearestCentres } from '../../src/domain/clustering/kmeans.js';
+import { CHUNK_ROWS } from '../../src/domain/clustering/workspace.js';
 import { matrix, row, squaredDistance } from '../../src/domain/matrix.js';
 import { seededRandom } from '../../src/domain/random.js';
 // @ts-expect-error: a plain ES module script without type declarations
@@ -47,7 +48,7 @@ describe('WebAssembly k-means kernel', () => {
     }
   });
 
-  it('the dot-product screen leaves near-ties and overflowing rows to exact distances: labels and distances bit for bit', () => {
+  it('near-ties and overflowing rows get the exact distances\' labels and distances, bit for bit', () => {
     // The kernel's exact distance, in its summation order (lanes of two accumulators, then the odd column).
     const exact = (x: Float64Array, c: Float64Array) => {
       const cols = x.length;
@@ -84,6 +85,55 @@ describe('WebAssembly k-means kernel', () => {
         inertia += bestDistance;
       }
       expect(out.inertia).toBe(inertia); // one chunk: summed in row order
+    }
+  });
+
+  it("Lloyd with Hamerly's bounds gives every-distance Lloyd's labels, centres, inertia and iterations, bit for bit", () => {
+    // The reference: every distance by nearestCentres, sums per chunk in row order, chunks added in order.
+    const reference = (data: ReturnType<typeof matrix>, initial: Float64Array, k: number) => {
+      const { rows, cols } = data;
+      const tolerance = 1e-4 * meanVariance(data);
+      let centres = Float64Array.from(initial);
+      let previous: Int32Array | null = null;
+      let iterations = 0;
+      for (let it = 0; it < 300; it++) {
+        iterations = it + 1;
+        const { assignments } = nearestCentres(data, matrix(k, cols, centres));
+        const next = new Float64Array(k * cols);
+        const counts = new Float64Array(k);
+        for (let start = 0; start < rows; start += CHUNK_ROWS) {
+          const sums = new Float64Array(k * cols);
+          const chunkCounts = new Float64Array(k);
+          for (let i = start; i < Math.min(rows, start + CHUNK_ROWS); i++) {
+            for (let j = 0; j < cols; j++) sums[assignments[i]! * cols + j]! += data.data[i * cols + j]!;
+            chunkCounts[assignments[i]!]!++;
+          }
+          for (let x = 0; x < k * cols; x++) next[x]! += sums[x]!;
+          for (let c = 0; c < k; c++) counts[c]! += chunkCounts[c]!;
+        }
+        for (let c = 0; c < k; c++) for (let j = 0; j < cols; j++) next[c * cols + j] = counts[c] === 0 ? centres[c * cols + j]! : next[c * cols + j]! / counts[c]!;
+        let shift = 0;
+        for (let x = 0; x < k * cols; x++) shift += (next[x]! - centres[x]!) ** 2;
+        const same = previous !== null && previous.every((a, i) => a === assignments[i]);
+        centres = next;
+        if (same || shift <= tolerance) break;
+        previous = assignments;
+      }
+      const last = nearestCentres(data, matrix(k, cols, centres));
+      return { centres, labels: last.assignments, inertia: last.inertia, iterations };
+    };
+    for (const [rows, cols, k] of [[20_000, 5, 6], [9_000, 33, 8], [3_000, 2, 3], [500, 7, 1]] as const) {
+      const random = seededRandom(rows + cols);
+      const data = matrix(rows, cols);
+      // Overlapping blobs, some rows duplicated (exact ties between bounds and distances).
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) data.data[i * cols + j] = i % 97 === 1 ? data.data[(i - 1) * cols + j]! : (i % 4) * 0.7 * Math.sin(j + (i % 4)) + random() + random() - 1;
+      const initial = kmeansPlusPlus(data, k, seededRandom(cols));
+      const expected = reference(data, initial.data, k);
+      const fit = lloyd(data, initial);
+      expect(fit.iterations, `${rows} × ${cols}, k ${k}`).toBe(expected.iterations);
+      expect(Array.from(fit.assignments)).toEqual(Array.from(expected.labels));
+      expect(Array.from(fit.centres.data)).toEqual(Array.from(expected.centres));
+      expect(fit.inertia).toBe(expected.inertia);
     }
   });
 

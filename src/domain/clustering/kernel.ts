@@ -13,13 +13,22 @@
 import type { Random } from '../random.js';
 import { CHUNK_ROWS, trialsFor, type Workspace } from './workspace.js';
 
+/**
+ * How an assignment step works (kernel.wat's `assign`): every distance (`nearest`), Lloyd's first
+ * step (`first`: every distance, keeping bounds), its next steps (`bounded`: Hamerly's bounds skip
+ * the distances that cannot change a label) and the closing step (`final`: bounds for the labels,
+ * then each row's distance to its centre).
+ */
+export const ASSIGN = { nearest: 0, first: 1, bounded: 2, final: 3 } as const;
+
 /** One pass over every chunk that a driver runs before resuming a loop. */
 export type Step =
   /**
-   * Nearest of the k centres in `centres`. With sums: per-chunk sums and counts for new centres,
-   * and the number of labels that changed; without: the distances to the nearest centre and their sum.
+   * Nearest of the k centres in `centres`. In Lloyd's steps (`first`, `bounded`): per-chunk sums
+   * and counts for new centres, and the number of labels that changed; otherwise the distances
+   * to the nearest centre and their sum.
    */
-  | { op: 'assign'; k: number; withSums: boolean }
+  | { op: 'assign'; k: number; mode: keyof typeof ASSIGN }
   /** Potential per chunk for each of the m rows in `candidates`. */
   | { op: 'potentials'; m: number }
   /** `closest` lowered by data row `row` (set to it when `first`); per-chunk totals. */
@@ -35,8 +44,7 @@ export function runStep(ws: Workspace, step: Step, from: number, to: number): vo
     if (step.op === 'assign') {
       const sums = l.partialSums + chunk * step.k * l.cols * 8;
       const counts = l.partialCounts + chunk * step.k * 8;
-      const norms = l.partialNorms + chunk * step.k * 8;
-      partialValues[value] = kernel.assign(l.data, l.cols, l.centres, norms, step.k, start, end, l.labels, l.closest, step.withSums ? 1 : 0, sums, counts);
+      partialValues[value] = kernel.assign(l.data, l.cols, l.centres, step.k, start, end, l.labels, l.closest, l.lower, l.moves, roundingOf(l.cols), ASSIGN[step.mode], sums, counts);
     } else if (step.op === 'potentials') {
       kernel.potentials(l.data, l.cols, l.candidates, step.m, start, end, l.closest, l.partialValues + value * 8);
     } else {
@@ -127,6 +135,54 @@ export interface LloydOutcome {
   converged: boolean;
 }
 
+/**
+ * Relative rounding error of a squared distance over `cols` columns, computed in any order: at
+ * most γ = (cols + 3)u / (1 − (cols + 3)u) with u = 2⁻⁵³ (Higham, Accuracy and Stability of
+ * Numerical Algorithms, §3.1); this is 2(cols + 4)u, with room to spare.
+ */
+export function roundingOf(cols: number): number {
+  return (cols + 4) * 2 ** -52;
+}
+
+/**
+ * For Hamerly's bounds (kernel.wat's `assign`): how far each centre moved from `from` to `to`,
+ * half each centre's distance to its nearest other centre, and the largest and second-largest
+ * move with whose it is; distances rounded outwards. Anything not finite turns the bounds off.
+ */
+export function writeMoves(ws: Workspace, from: Float64Array, to: Float64Array, k: number): void {
+  const { cols } = ws.layout;
+  const gamma = roundingOf(cols);
+  const up = (squared: number) => Math.sqrt(squared) * (1 + gamma) * (1 + 2 ** -50);
+  const down = (squared: number) => Math.sqrt(squared) * (1 - gamma) * (1 - 2 ** -50);
+  const moves = ws.moves;
+  let largest = 0;
+  let second = 0;
+  let whose = 0;
+  let finite = true;
+  for (let c = 0; c < k; c++) {
+    let squared = 0;
+    for (let j = 0; j < cols; j++) squared += (to[c * cols + j]! - from[c * cols + j]!) ** 2;
+    const move = up(squared);
+    moves[c] = move;
+    finite &&= Number.isFinite(move);
+    if (move > largest) [second, largest, whose] = [largest, move, c];
+    else if (move > second) second = move;
+    let nearest = Infinity;
+    for (let o = 0; o < k; o++) {
+      if (o === c) continue;
+      let d = 0;
+      for (let j = 0; j < cols; j++) d += (to[c * cols + j]! - to[o * cols + j]!) ** 2;
+      nearest = Math.min(nearest, d);
+    }
+    moves[k + c] = 0.5 * down(nearest);
+    finite &&= k === 1 || Number.isFinite(moves[k + c]!);
+  }
+  moves[2 * k] = largest;
+  moves[2 * k + 1] = second;
+  moves[2 * k + 2] = whose;
+  if (!finite) for (let c = 0; c < k; c++) [moves[c], moves[k + c]] = [Infinity, 0];
+}
+
 /** Lloyd iterations from `initial` (k × cols) as a loop of steps. */
 export function* lloydLoop(ws: Workspace, initial: Float64Array, k: number, options: { maxIterations: number; tolerance: number }): Generator<Step, LloydOutcome, void> {
   const { cols } = ws.layout;
@@ -137,7 +193,9 @@ export function* lloydLoop(ws: Workspace, initial: Float64Array, k: number, opti
   for (let it = 0; it < options.maxIterations; it++) {
     iterations = it + 1;
     ws.centres.set(centres);
-    yield { op: 'assign', k, withSums: true };
+    // From the second step on, `next` holds the centres the bounds were made with.
+    if (it > 0) writeMoves(ws, next, centres, k);
+    yield { op: 'assign', k, mode: it === 0 ? 'first' : 'bounded' };
     reduceCentres(ws, k, centres, next);
     [centres, next] = [next, centres];
     // The kernel counts labels that differ from the previous step's (the first step has none before it).
@@ -152,15 +210,17 @@ export function* lloydLoop(ws: Workspace, initial: Float64Array, k: number, opti
       break;
     }
   }
-  // Labels and inertia for the final centres (scikit-learn's closing E-step).
-  const inertia = yield* nearestLoop(ws, centres, k);
-  return { centres, labels: ws.labels, inertia, iterations, converged };
+  // Labels and inertia for the final centres (scikit-learn's closing E-step), the bounds moved to them.
+  ws.centres.set(centres);
+  writeMoves(ws, next, centres, k);
+  yield { op: 'assign', k, mode: 'final' };
+  return { centres, labels: ws.labels, inertia: totalOf(ws, 0), iterations, converged };
 }
 
 /** Nearest of `k` centres for every row (labels and closest in the workspace); returns the inertia. */
 export function* nearestLoop(ws: Workspace, centres: Float64Array<ArrayBufferLike>, k: number): Generator<Step, number, void> {
   ws.centres.set(centres);
-  yield { op: 'assign', k, withSums: false };
+  yield { op: 'assign', k, mode: 'nearest' };
   return totalOf(ws, 0);
 }
 

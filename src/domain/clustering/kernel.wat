@@ -1,10 +1,12 @@
 ;; The k-means kernel in WebAssembly with 128-bit SIMD (two f64 lanes). V8 does not vectorise
-;; JavaScript loops; this does, and loads each row once for two centres at a time.
+;; JavaScript loops; this does, and loads each row once for two centres at a time. Lloyd's steps
+;; skip the distances that cannot change a label (Hamerly's bounds, kept with room for rounding).
 ;; Compiled by `npm run kernel` (scripts/build-kernel.mjs, wabt) into kernel-wasm.ts.
 ;;
 ;; All pointers are byte offsets into one shared memory: the data (rows × cols f64, row-major),
-;; labels (i32 per row), closest (f64 per row: squared distance to the nearest centre) and the
-;; small regions described in kernel.ts. A function works on rows [start, end) only, so threads
+;; labels (i32 per row), closest (f64 per row: squared distance to the nearest centre, or an
+;; upper bound during Lloyd), lower (f64 per row, during Lloyd) and the small regions described in
+;; workspace.ts. A function works on rows [start, end) only, so threads
 ;; can share a memory and split the rows between them.
 ;;
 ;; The summation order is fixed (lanes j, j+1 of two accumulators, then lane 0 + lane 1), so a
@@ -79,299 +81,149 @@
         (local.set $tc (f64.add (local.get $tc) (f64.mul (local.get $e) (local.get $e))))))
     (local.get $tb) (local.get $tc))
 
-  ;; The nearest centre of the row at $row by exact distances (the order of $distance), ties to the
-  ;; lower index: the reference the screened assignment falls back on.
-  (func $exactNearest (param $row i32) (param $centres i32) (param $k i32) (param $rowBytes i32) (param $vec i32) (param $odd i32) (result i32 f64)
-    (local $c i32) (local $centre i32) (local $best i32) (local $bestD f64) (local $d f64) (local $d2 f64)
-    (local.set $bestD (f64.const inf))
+  ;; The nearest of $k centres to the row at $row by exact distances (ties to the lower index, as
+  ;; scikit-learn), with the distance to it and the smallest distance to any other centre.
+  (func $nearestTwo (param $row i32) (param $centres i32) (param $k i32) (param $rowBytes i32) (param $vec i32) (param $odd i32) (result i32 f64 f64)
+    (local $c i32) (local $centre i32) (local $best i32) (local $d1 f64) (local $d2 f64) (local $d f64) (local $e f64)
+    (local.set $d1 (f64.const inf))
+    (local.set $d2 (f64.const inf))
     (local.set $centre (local.get $centres))
     (block $pairsDone
       (loop $pairs
         (br_if $pairsDone (i32.ge_u (i32.add (local.get $c) (i32.const 1)) (local.get $k)))
         (call $distance2 (local.get $row) (local.get $centre) (i32.add (local.get $centre) (local.get $rowBytes)) (local.get $vec) (local.get $odd))
-        (local.set $d2)
+        (local.set $e)
         (local.set $d)
-        (if (f64.lt (local.get $d) (local.get $bestD))
-          (then (local.set $bestD (local.get $d)) (local.set $best (local.get $c))))
-        (if (f64.lt (local.get $d2) (local.get $bestD))
-          (then (local.set $bestD (local.get $d2)) (local.set $best (i32.add (local.get $c) (i32.const 1)))))
+        (if (f64.lt (local.get $d) (local.get $d1))
+          (then (local.set $d2 (local.get $d1)) (local.set $d1 (local.get $d)) (local.set $best (local.get $c)))
+          (else (local.set $d2 (f64.min (local.get $d2) (local.get $d)))))
+        (if (f64.lt (local.get $e) (local.get $d1))
+          (then (local.set $d2 (local.get $d1)) (local.set $d1 (local.get $e)) (local.set $best (i32.add (local.get $c) (i32.const 1))))
+          (else (local.set $d2 (f64.min (local.get $d2) (local.get $e)))))
         (local.set $c (i32.add (local.get $c) (i32.const 2)))
         (local.set $centre (i32.add (local.get $centre) (i32.shl (local.get $rowBytes) (i32.const 1))))
         (br $pairs)))
     (if (i32.lt_u (local.get $c) (local.get $k))
       (then
         (local.set $d (call $distance (local.get $row) (local.get $centre) (local.get $vec) (local.get $odd)))
-        (if (f64.lt (local.get $d) (local.get $bestD))
-          (then (local.set $bestD (local.get $d)) (local.set $best (local.get $c))))))
-    (local.get $best) (local.get $bestD))
+        (if (f64.lt (local.get $d) (local.get $d1))
+          (then (local.set $d2 (local.get $d1)) (local.set $d1 (local.get $d)) (local.set $best (local.get $c)))
+          (else (local.set $d2 (f64.min (local.get $d2) (local.get $d)))))))
+    (local.get $best) (local.get $d1) (local.get $d2))
 
-  ;; Nearest of $k centres for rows [start, end), screened by dot products: with the centres'
-  ;; squared norms n_c, the distance is |x|² + e_c where e_c = n_c − 2 x·c, and x·c costs a
-  ;; multiply and an add per column where (x − c)² costs three operations. The computed e_c and the
-  ;; exact distance (the $distance order) both lie within κ(|x|² + max n_c) / 2 of |x|² + e_c, with
-  ;; κ = 16 (cols + 4) 2⁻⁵³ (rounding-error bounds of dot products and sums, with a factor 2 to
-  ;; spare), so when the second-smallest e_c exceeds the smallest by more than κ(|x|² + max n_c) the
-  ;; smallest is the exact nearest centre; otherwise (near-ties, or anything not finite) the row is
-  ;; assigned by exact distances. Labels are therefore those of exact distances, bit for bit.
-  ;; Two rows at a time against four centres at a time (eight accumulators), so each loaded value
-  ;; serves two or four products.
-  ;; Writes labels; with $withSums the per-centre sums and counts (zeroed first) and returns the
-  ;; number of labels that changed; without, the exact distance to the nearest centre into closest
-  ;; and returns their sum.
+  ;; Nearest of $k centres for rows [start, end). $mode:
+  ;;   0  every distance computed; labels, and closest = the distance to the nearest centre;
+  ;;   1  (Lloyd's first step) the same, keeping bounds instead: closest ≥ the distance to the
+  ;;      nearest centre, lower ≤ the distance to any other (square roots, not squares);
+  ;;   2  (Lloyd's next steps) Hamerly's bounds (2010): the centres moved by at most moves[c], so
+  ;;      the bounds widen by those moves; a row whose upper bound stays below its lower bound, or
+  ;;      below half its centre's distance to the nearest other centre (moves[k + c]), keeps its
+  ;;      centre without any distance; otherwise the distance to its centre tightens the upper bound
+  ;;      and, if that is not enough, every distance is computed;
+  ;;   3  (after Lloyd) as 2 for the label, then closest = the distance to the nearest centre.
+  ;; Modes 1 and 2 add each row to its centre's sums and counts (zeroed first, rows in order) and
+  ;; return how many labels changed; modes 0 and 3 return the summed closest.
+  ;; The bounds are kept with room for rounding: a computed distance d (the $distance order) lies
+  ;; within a factor 1 ± γ of the true squared distance (γ = $gamma, from the column count), moves
+  ;; and half-distances come from the caller rounded outwards, and every bound step rounds outwards
+  ;; (× (1 ± 2⁻⁵⁰)). A row keeps its centre only when its true distance to it is below (1 − 2γ) of
+  ;; the true distance to every other centre, so the exact distances would choose it too: labels,
+  ;; distances and sums are those of computing every distance, bit for bit.
   (func (export "assign")
-    (param $data i32) (param $cols i32) (param $centres i32) (param $norms i32) (param $k i32) (param $start i32) (param $end i32)
-    (param $labels i32) (param $closest i32) (param $withSums i32) (param $sums i32) (param $counts i32)
+    (param $data i32) (param $cols i32) (param $centres i32) (param $k i32) (param $start i32) (param $end i32)
+    (param $labels i32) (param $closest i32) (param $lower i32) (param $moves i32) (param $gamma f64) (param $mode i32)
+    (param $sums i32) (param $counts i32)
     (result f64)
-    (local $i i32) (local $r0 i32) (local $r1 i32) (local $two i32) (local $rowBytes i32) (local $vec i32) (local $odd i32)
-    (local $c i32) (local $p i32) (local $j i32) (local $q i32)
-    (local $x0 v128) (local $x1 v128) (local $t v128)
-    (local $a00 v128) (local $a01 v128) (local $a02 v128) (local $a03 v128)
-    (local $a10 v128) (local $a11 v128) (local $a12 v128) (local $a13 v128)
-    (local $s0 f64) (local $s1 f64) (local $cs f64) (local $e f64) (local $lt i32)
-    (local $m1a f64) (local $m2a f64) (local $ba i32) (local $m1b f64) (local $m2b f64) (local $bb i32)
-    (local $xxa f64) (local $xxb f64) (local $ncMax f64) (local $kappa f64) (local $n f64)
-    (local $row i32) (local $best i32) (local $bestD f64) (local $m1 f64) (local $m2 f64) (local $xx f64) (local $which i32)
-    (local $total f64) (local $target i32)
+    (local $i i32) (local $row i32) (local $rowBytes i32) (local $vec i32) (local $odd i32) (local $j i32)
+    (local $label i32) (local $best i32) (local $d f64) (local $d1 f64) (local $d2 f64)
+    (local $upper f64) (local $low f64) (local $limit f64) (local $settled i32)
+    (local $moveMax f64) (local $moveSecond f64) (local $moveArg i32) (local $shrink f64) (local $grow f64) (local $keep f64)
+    (local $total f64) (local $target i32) (local $withSums i32) (local $bounded i32)
     (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 3)))
     (local.set $odd (i32.and (local.get $cols) (i32.const 1)))
     (local.set $vec (i32.shl (i32.and (local.get $cols) (i32.const -2)) (i32.const 3)))
-    (local.set $kappa (f64.mul (f64.convert_i32_u (i32.add (local.get $cols) (i32.const 4))) (f64.const 0x1p-49)))
-    ;; Squared norms of the centres (any order: only the screen reads them), and their largest.
-    (local.set $p (local.get $centres))
-    (local.set $c (i32.const 0))
-    (block $normsDone
-      (loop $normLoop
-        (br_if $normsDone (i32.ge_u (local.get $c) (local.get $k)))
-        (local.set $n (f64.const 0))
-        (local.set $j (i32.const 0))
-        (block $colsDone
-          (loop $colLoop
-            (br_if $colsDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
-            (local.set $cs (f64.load (i32.add (local.get $p) (local.get $j))))
-            (local.set $n (f64.add (local.get $n) (f64.mul (local.get $cs) (local.get $cs))))
-            (local.set $j (i32.add (local.get $j) (i32.const 8)))
-            (br $colLoop)))
-        (f64.store (i32.add (local.get $norms) (i32.shl (local.get $c) (i32.const 3))) (local.get $n))
-        ;; NaN-safe: a NaN norm makes ncMax NaN, and every screen fails over to exact distances.
-        (local.set $ncMax (f64.max (local.get $ncMax) (local.get $n)))
-        (local.set $c (i32.add (local.get $c) (i32.const 1)))
-        (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
-        (br $normLoop)))
+    (local.set $withSums (i32.or (i32.eq (local.get $mode) (i32.const 1)) (i32.eq (local.get $mode) (i32.const 2))))
+    (local.set $bounded (i32.ge_u (local.get $mode) (i32.const 2)))
+    ;; Rounding outwards: grow ≥ 1 + 8u, shrink ≤ 1 − 8u; keep = 1 − 2γ for the final test.
+    (local.set $grow (f64.const 0x1.0000000000004p+0))
+    (local.set $shrink (f64.const 0x1.ffffffffffff8p-1))
+    (local.set $keep (f64.sub (f64.const 1) (f64.mul (f64.const 2) (local.get $gamma))))
+    (if (local.get $bounded)
+      (then
+        ;; The largest move, the second largest, and whose: a row's other centres moved at most
+        ;; the largest move among them.
+        (local.set $moveMax (f64.load (i32.add (local.get $moves) (i32.shl (i32.shl (local.get $k) (i32.const 1)) (i32.const 3)))))
+        (local.set $moveSecond (f64.load offset=8 (i32.add (local.get $moves) (i32.shl (i32.shl (local.get $k) (i32.const 1)) (i32.const 3)))))
+        (local.set $moveArg (i32.trunc_f64_s (f64.load offset=16 (i32.add (local.get $moves) (i32.shl (i32.shl (local.get $k) (i32.const 1)) (i32.const 3))))))))
     (if (local.get $withSums)
       (then
         (memory.fill (local.get $sums) (i32.const 0) (i32.mul (local.get $k) (local.get $rowBytes)))
         (memory.fill (local.get $counts) (i32.const 0) (i32.shl (local.get $k) (i32.const 3)))))
     (local.set $i (local.get $start))
-    (local.set $r0 (i32.add (local.get $data) (i32.mul (local.get $start) (local.get $rowBytes))))
+    (local.set $row (i32.add (local.get $data) (i32.mul (local.get $start) (local.get $rowBytes))))
     (block $rowsDone
       (loop $rows
         (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $end)))
-        ;; The second row of the pair; an odd last row is paired with itself and written once.
-        (local.set $two (i32.lt_u (i32.add (local.get $i) (i32.const 1)) (local.get $end)))
-        (local.set $r1 (select (i32.add (local.get $r0) (local.get $rowBytes)) (local.get $r0) (local.get $two)))
-        ;; |x|² of both rows.
-        (local.set $a00 (v128.const i64x2 0 0))
-        (local.set $a10 (v128.const i64x2 0 0))
-        (local.set $j (i32.const 0))
-        (block $xxDone
-          (loop $xxLoop
-            (br_if $xxDone (i32.ge_u (local.get $j) (local.get $vec)))
-            (local.set $x0 (v128.load (i32.add (local.get $r0) (local.get $j))))
-            (local.set $x1 (v128.load (i32.add (local.get $r1) (local.get $j))))
-            (local.set $a00 (f64x2.add (local.get $a00) (f64x2.mul (local.get $x0) (local.get $x0))))
-            (local.set $a10 (f64x2.add (local.get $a10) (f64x2.mul (local.get $x1) (local.get $x1))))
-            (local.set $j (i32.add (local.get $j) (i32.const 16)))
-            (br $xxLoop)))
-        (local.set $xxa (f64.add (f64x2.extract_lane 0 (local.get $a00)) (f64x2.extract_lane 1 (local.get $a00))))
-        (local.set $xxb (f64.add (f64x2.extract_lane 0 (local.get $a10)) (f64x2.extract_lane 1 (local.get $a10))))
-        (if (local.get $odd)
+        (local.set $label (i32.load (i32.add (local.get $labels) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $settled (i32.const 0))
+        (if (local.get $bounded)
           (then
-            (local.set $s0 (f64.load (i32.add (local.get $r0) (local.get $vec))))
-            (local.set $s1 (f64.load (i32.add (local.get $r1) (local.get $vec))))
-            (local.set $xxa (f64.add (local.get $xxa) (f64.mul (local.get $s0) (local.get $s0))))
-            (local.set $xxb (f64.add (local.get $xxb) (f64.mul (local.get $s1) (local.get $s1))))))
-        (local.set $m1a (f64.const inf)) (local.set $m2a (f64.const inf)) (local.set $ba (i32.const 0))
-        (local.set $m1b (f64.const inf)) (local.set $m2b (f64.const inf)) (local.set $bb (i32.const 0))
-        (local.set $c (i32.const 0))
-        (local.set $p (local.get $centres))
-        ;; Four centres at a time.
-        (block $quadsDone
-          (loop $quads
-            (br_if $quadsDone (i32.gt_u (i32.add (local.get $c) (i32.const 4)) (local.get $k)))
-            (local.set $a00 (v128.const i64x2 0 0)) (local.set $a01 (v128.const i64x2 0 0)) (local.set $a02 (v128.const i64x2 0 0)) (local.set $a03 (v128.const i64x2 0 0))
-            (local.set $a10 (v128.const i64x2 0 0)) (local.set $a11 (v128.const i64x2 0 0)) (local.set $a12 (v128.const i64x2 0 0)) (local.set $a13 (v128.const i64x2 0 0))
-            (local.set $j (i32.const 0))
-            (local.set $q (i32.add (local.get $p) (local.get $rowBytes)))
-            (block $dotsDone
-              (loop $dots
-                (br_if $dotsDone (i32.ge_u (local.get $j) (local.get $vec)))
-                (local.set $x0 (v128.load (i32.add (local.get $r0) (local.get $j))))
-                (local.set $x1 (v128.load (i32.add (local.get $r1) (local.get $j))))
-                (local.set $t (v128.load (i32.add (local.get $p) (local.get $j))))
-                (local.set $a00 (f64x2.add (local.get $a00) (f64x2.mul (local.get $x0) (local.get $t))))
-                (local.set $a10 (f64x2.add (local.get $a10) (f64x2.mul (local.get $x1) (local.get $t))))
-                (local.set $t (v128.load (i32.add (local.get $q) (local.get $j))))
-                (local.set $a01 (f64x2.add (local.get $a01) (f64x2.mul (local.get $x0) (local.get $t))))
-                (local.set $a11 (f64x2.add (local.get $a11) (f64x2.mul (local.get $x1) (local.get $t))))
-                (local.set $t (v128.load (i32.add (i32.add (local.get $q) (local.get $rowBytes)) (local.get $j))))
-                (local.set $a02 (f64x2.add (local.get $a02) (f64x2.mul (local.get $x0) (local.get $t))))
-                (local.set $a12 (f64x2.add (local.get $a12) (f64x2.mul (local.get $x1) (local.get $t))))
-                (local.set $t (v128.load (i32.add (i32.add (local.get $q) (i32.shl (local.get $rowBytes) (i32.const 1))) (local.get $j))))
-                (local.set $a03 (f64x2.add (local.get $a03) (f64x2.mul (local.get $x0) (local.get $t))))
-                (local.set $a13 (f64x2.add (local.get $a13) (f64x2.mul (local.get $x1) (local.get $t))))
-                (local.set $j (i32.add (local.get $j) (i32.const 16)))
-                (br $dots)))
-            (if (local.get $odd)
-              (then
-                (local.set $s0 (f64.load (i32.add (local.get $r0) (local.get $vec))))
-                (local.set $s1 (f64.load (i32.add (local.get $r1) (local.get $vec))))
-                ;; The odd column's products go into lane 0 (the sum's order is free: see above).
-                (local.set $cs (f64.load (i32.add (local.get $p) (local.get $vec))))
-                (local.set $a00 (f64x2.add (local.get $a00) (f64x2.replace_lane 0 (v128.const i64x2 0 0) (f64.mul (local.get $s0) (local.get $cs)))))
-                (local.set $a10 (f64x2.add (local.get $a10) (f64x2.replace_lane 0 (v128.const i64x2 0 0) (f64.mul (local.get $s1) (local.get $cs)))))
-                (local.set $cs (f64.load (i32.add (local.get $q) (local.get $vec))))
-                (local.set $a01 (f64x2.add (local.get $a01) (f64x2.replace_lane 0 (v128.const i64x2 0 0) (f64.mul (local.get $s0) (local.get $cs)))))
-                (local.set $a11 (f64x2.add (local.get $a11) (f64x2.replace_lane 0 (v128.const i64x2 0 0) (f64.mul (local.get $s1) (local.get $cs)))))
-                (local.set $cs (f64.load (i32.add (i32.add (local.get $q) (local.get $rowBytes)) (local.get $vec))))
-                (local.set $a02 (f64x2.add (local.get $a02) (f64x2.replace_lane 0 (v128.const i64x2 0 0) (f64.mul (local.get $s0) (local.get $cs)))))
-                (local.set $a12 (f64x2.add (local.get $a12) (f64x2.replace_lane 0 (v128.const i64x2 0 0) (f64.mul (local.get $s1) (local.get $cs)))))
-                (local.set $cs (f64.load (i32.add (i32.add (local.get $q) (i32.shl (local.get $rowBytes) (i32.const 1))) (local.get $vec))))
-                (local.set $a03 (f64x2.add (local.get $a03) (f64x2.replace_lane 0 (v128.const i64x2 0 0) (f64.mul (local.get $s0) (local.get $cs)))))
-                (local.set $a13 (f64x2.add (local.get $a13) (f64x2.replace_lane 0 (v128.const i64x2 0 0) (f64.mul (local.get $s1) (local.get $cs)))))))
-            ;; e = n_c − 2 x·c, then the running smallest and second smallest of each row.
-            (local.set $q (i32.add (local.get $norms) (i32.shl (local.get $c) (i32.const 3))))
-            ;; centre c
-            (local.set $cs (f64.load (local.get $q)))
-            (local.set $e (f64.sub (local.get $cs) (f64.mul (f64.const 2) (f64.add (f64x2.extract_lane 0 (local.get $a00)) (f64x2.extract_lane 1 (local.get $a00))))))
-            (local.set $lt (f64.lt (local.get $e) (local.get $m1a)))
-            (local.set $m2a (select (local.get $m1a) (select (local.get $e) (local.get $m2a) (f64.lt (local.get $e) (local.get $m2a))) (local.get $lt)))
-            (local.set $ba (select (local.get $c) (local.get $ba) (local.get $lt)))
-            (local.set $m1a (select (local.get $e) (local.get $m1a) (local.get $lt)))
-            (local.set $e (f64.sub (local.get $cs) (f64.mul (f64.const 2) (f64.add (f64x2.extract_lane 0 (local.get $a10)) (f64x2.extract_lane 1 (local.get $a10))))))
-            (local.set $lt (f64.lt (local.get $e) (local.get $m1b)))
-            (local.set $m2b (select (local.get $m1b) (select (local.get $e) (local.get $m2b) (f64.lt (local.get $e) (local.get $m2b))) (local.get $lt)))
-            (local.set $bb (select (local.get $c) (local.get $bb) (local.get $lt)))
-            (local.set $m1b (select (local.get $e) (local.get $m1b) (local.get $lt)))
-            ;; centre c + 1
-            (local.set $cs (f64.load offset=8 (local.get $q)))
-            (local.set $e (f64.sub (local.get $cs) (f64.mul (f64.const 2) (f64.add (f64x2.extract_lane 0 (local.get $a01)) (f64x2.extract_lane 1 (local.get $a01))))))
-            (local.set $lt (f64.lt (local.get $e) (local.get $m1a)))
-            (local.set $m2a (select (local.get $m1a) (select (local.get $e) (local.get $m2a) (f64.lt (local.get $e) (local.get $m2a))) (local.get $lt)))
-            (local.set $ba (select (i32.add (local.get $c) (i32.const 1)) (local.get $ba) (local.get $lt)))
-            (local.set $m1a (select (local.get $e) (local.get $m1a) (local.get $lt)))
-            (local.set $e (f64.sub (local.get $cs) (f64.mul (f64.const 2) (f64.add (f64x2.extract_lane 0 (local.get $a11)) (f64x2.extract_lane 1 (local.get $a11))))))
-            (local.set $lt (f64.lt (local.get $e) (local.get $m1b)))
-            (local.set $m2b (select (local.get $m1b) (select (local.get $e) (local.get $m2b) (f64.lt (local.get $e) (local.get $m2b))) (local.get $lt)))
-            (local.set $bb (select (i32.add (local.get $c) (i32.const 1)) (local.get $bb) (local.get $lt)))
-            (local.set $m1b (select (local.get $e) (local.get $m1b) (local.get $lt)))
-            ;; centre c + 2
-            (local.set $cs (f64.load offset=16 (local.get $q)))
-            (local.set $e (f64.sub (local.get $cs) (f64.mul (f64.const 2) (f64.add (f64x2.extract_lane 0 (local.get $a02)) (f64x2.extract_lane 1 (local.get $a02))))))
-            (local.set $lt (f64.lt (local.get $e) (local.get $m1a)))
-            (local.set $m2a (select (local.get $m1a) (select (local.get $e) (local.get $m2a) (f64.lt (local.get $e) (local.get $m2a))) (local.get $lt)))
-            (local.set $ba (select (i32.add (local.get $c) (i32.const 2)) (local.get $ba) (local.get $lt)))
-            (local.set $m1a (select (local.get $e) (local.get $m1a) (local.get $lt)))
-            (local.set $e (f64.sub (local.get $cs) (f64.mul (f64.const 2) (f64.add (f64x2.extract_lane 0 (local.get $a12)) (f64x2.extract_lane 1 (local.get $a12))))))
-            (local.set $lt (f64.lt (local.get $e) (local.get $m1b)))
-            (local.set $m2b (select (local.get $m1b) (select (local.get $e) (local.get $m2b) (f64.lt (local.get $e) (local.get $m2b))) (local.get $lt)))
-            (local.set $bb (select (i32.add (local.get $c) (i32.const 2)) (local.get $bb) (local.get $lt)))
-            (local.set $m1b (select (local.get $e) (local.get $m1b) (local.get $lt)))
-            ;; centre c + 3
-            (local.set $cs (f64.load offset=24 (local.get $q)))
-            (local.set $e (f64.sub (local.get $cs) (f64.mul (f64.const 2) (f64.add (f64x2.extract_lane 0 (local.get $a03)) (f64x2.extract_lane 1 (local.get $a03))))))
-            (local.set $lt (f64.lt (local.get $e) (local.get $m1a)))
-            (local.set $m2a (select (local.get $m1a) (select (local.get $e) (local.get $m2a) (f64.lt (local.get $e) (local.get $m2a))) (local.get $lt)))
-            (local.set $ba (select (i32.add (local.get $c) (i32.const 3)) (local.get $ba) (local.get $lt)))
-            (local.set $m1a (select (local.get $e) (local.get $m1a) (local.get $lt)))
-            (local.set $e (f64.sub (local.get $cs) (f64.mul (f64.const 2) (f64.add (f64x2.extract_lane 0 (local.get $a13)) (f64x2.extract_lane 1 (local.get $a13))))))
-            (local.set $lt (f64.lt (local.get $e) (local.get $m1b)))
-            (local.set $m2b (select (local.get $m1b) (select (local.get $e) (local.get $m2b) (f64.lt (local.get $e) (local.get $m2b))) (local.get $lt)))
-            (local.set $bb (select (i32.add (local.get $c) (i32.const 3)) (local.get $bb) (local.get $lt)))
-            (local.set $m1b (select (local.get $e) (local.get $m1b) (local.get $lt)))
-            (local.set $c (i32.add (local.get $c) (i32.const 4)))
-            (local.set $p (i32.add (local.get $p) (i32.shl (local.get $rowBytes) (i32.const 2))))
-            (br $quads)))
-        ;; The remaining centres one at a time.
-        (block $singlesDone
-          (loop $singles
-            (br_if $singlesDone (i32.ge_u (local.get $c) (local.get $k)))
-            (local.set $a00 (v128.const i64x2 0 0))
-            (local.set $a10 (v128.const i64x2 0 0))
-            (local.set $j (i32.const 0))
-            (block $dotDone
-              (loop $dot
-                (br_if $dotDone (i32.ge_u (local.get $j) (local.get $vec)))
-                (local.set $t (v128.load (i32.add (local.get $p) (local.get $j))))
-                (local.set $a00 (f64x2.add (local.get $a00) (f64x2.mul (v128.load (i32.add (local.get $r0) (local.get $j))) (local.get $t))))
-                (local.set $a10 (f64x2.add (local.get $a10) (f64x2.mul (v128.load (i32.add (local.get $r1) (local.get $j))) (local.get $t))))
-                (local.set $j (i32.add (local.get $j) (i32.const 16)))
-                (br $dot)))
-            (local.set $s0 (f64.add (f64x2.extract_lane 0 (local.get $a00)) (f64x2.extract_lane 1 (local.get $a00))))
-            (local.set $s1 (f64.add (f64x2.extract_lane 0 (local.get $a10)) (f64x2.extract_lane 1 (local.get $a10))))
-            (if (local.get $odd)
-              (then
-                (local.set $cs (f64.load (i32.add (local.get $p) (local.get $vec))))
-                (local.set $s0 (f64.add (local.get $s0) (f64.mul (f64.load (i32.add (local.get $r0) (local.get $vec))) (local.get $cs))))
-                (local.set $s1 (f64.add (local.get $s1) (f64.mul (f64.load (i32.add (local.get $r1) (local.get $vec))) (local.get $cs))))))
-            (local.set $cs (f64.load (i32.add (local.get $norms) (i32.shl (local.get $c) (i32.const 3)))))
-            (local.set $e (f64.sub (local.get $cs) (f64.mul (f64.const 2) (local.get $s0))))
-            (local.set $lt (f64.lt (local.get $e) (local.get $m1a)))
-            (local.set $m2a (select (local.get $m1a) (select (local.get $e) (local.get $m2a) (f64.lt (local.get $e) (local.get $m2a))) (local.get $lt)))
-            (local.set $ba (select (local.get $c) (local.get $ba) (local.get $lt)))
-            (local.set $m1a (select (local.get $e) (local.get $m1a) (local.get $lt)))
-            (local.set $e (f64.sub (local.get $cs) (f64.mul (f64.const 2) (local.get $s1))))
-            (local.set $lt (f64.lt (local.get $e) (local.get $m1b)))
-            (local.set $m2b (select (local.get $m1b) (select (local.get $e) (local.get $m2b) (f64.lt (local.get $e) (local.get $m2b))) (local.get $lt)))
-            (local.set $bb (select (local.get $c) (local.get $bb) (local.get $lt)))
-            (local.set $m1b (select (local.get $e) (local.get $m1b) (local.get $lt)))
-            (local.set $c (i32.add (local.get $c) (i32.const 1)))
-            (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
-            (br $singles)))
-        ;; Settle each row of the pair: the screen's answer or exact distances; then write it.
-        (local.set $which (i32.const 0))
-        (block $pairDone
-          (loop $settle
-            (local.set $row (select (local.get $r0) (local.get $r1) (i32.eqz (local.get $which))))
-            (local.set $best (select (local.get $ba) (local.get $bb) (i32.eqz (local.get $which))))
-            (local.set $m1 (select (local.get $m1a) (local.get $m1b) (i32.eqz (local.get $which))))
-            (local.set $m2 (select (local.get $m2a) (local.get $m2b) (i32.eqz (local.get $which))))
-            (local.set $xx (select (local.get $xxa) (local.get $xxb) (i32.eqz (local.get $which))))
-            (if (f64.gt (local.get $m2) (f64.add (local.get $m1) (f64.mul (local.get $kappa) (f64.add (local.get $xx) (local.get $ncMax)))))
-              (then
-                (if (i32.eqz (local.get $withSums))
-                  (then (local.set $bestD (call $distance (local.get $row) (i32.add (local.get $centres) (i32.mul (local.get $best) (local.get $rowBytes))) (local.get $vec) (local.get $odd))))))
+            (local.set $upper (f64.mul (local.get $grow)
+              (f64.add (f64.load (i32.add (local.get $closest) (i32.shl (local.get $i) (i32.const 3))))
+                (f64.load (i32.add (local.get $moves) (i32.shl (local.get $label) (i32.const 3)))))))
+            (local.set $low (f64.mul (local.get $shrink) (f64.sub
+              (f64.load (i32.add (local.get $lower) (i32.shl (local.get $i) (i32.const 3))))
+              (select (local.get $moveSecond) (local.get $moveMax) (i32.eq (local.get $label) (local.get $moveArg))))))
+            (local.set $low (f64.max (local.get $low) (f64.const 0)))
+            (local.set $limit (f64.mul (local.get $keep)
+              (f64.max (local.get $low) (f64.load (i32.add (local.get $moves) (i32.shl (i32.add (local.get $k) (local.get $label)) (i32.const 3)))))))
+            (if (f64.lt (local.get $upper) (local.get $limit))
+              (then (local.set $settled (i32.const 1)))
               (else
-                (call $exactNearest (local.get $row) (local.get $centres) (local.get $k) (local.get $rowBytes) (local.get $vec) (local.get $odd))
-                (local.set $bestD)
-                (local.set $best)))
-            (local.set $target (i32.add (local.get $labels) (i32.shl (i32.add (local.get $i) (local.get $which)) (i32.const 2))))
-            (if (local.get $withSums)
-              (then
-                (if (i32.ne (i32.load (local.get $target)) (local.get $best))
-                  (then (local.set $total (f64.add (local.get $total) (f64.const 1)))))
-                (i32.store (local.get $target) (local.get $best))
-                (local.set $target (i32.add (local.get $sums) (i32.mul (local.get $best) (local.get $rowBytes))))
-                (local.set $j (i32.const 0))
-                (block $sumDone
-                  (loop $sum
-                    (br_if $sumDone (i32.ge_u (local.get $j) (local.get $vec)))
-                    (v128.store (i32.add (local.get $target) (local.get $j))
-                      (f64x2.add (v128.load (i32.add (local.get $target) (local.get $j))) (v128.load (i32.add (local.get $row) (local.get $j)))))
-                    (local.set $j (i32.add (local.get $j) (i32.const 16)))
-                    (br $sum)))
-                (if (local.get $odd)
-                  (then (f64.store (i32.add (local.get $target) (local.get $j))
-                    (f64.add (f64.load (i32.add (local.get $target) (local.get $j))) (f64.load (i32.add (local.get $row) (local.get $j)))))))
-                (local.set $target (i32.add (local.get $counts) (i32.shl (local.get $best) (i32.const 3))))
-                (f64.store (local.get $target) (f64.add (f64.load (local.get $target)) (f64.const 1))))
-              (else
-                (i32.store (local.get $target) (local.get $best))
-                (f64.store (i32.add (local.get $closest) (i32.shl (i32.add (local.get $i) (local.get $which)) (i32.const 3))) (local.get $bestD))
-                (local.set $total (f64.add (local.get $total) (local.get $bestD)))))
-            (local.set $which (i32.add (local.get $which) (i32.const 1)))
-            (br_if $settle (i32.and (local.get $two) (i32.eq (local.get $which) (i32.const 1))))))
-        (local.set $i (i32.add (local.get $i) (i32.const 2)))
-        (local.set $r0 (i32.add (local.get $r1) (local.get $rowBytes)))
+                ;; Tighten the upper bound with the distance to the row's own centre.
+                (local.set $d1 (call $distance (local.get $row) (i32.add (local.get $centres) (i32.mul (local.get $label) (local.get $rowBytes))) (local.get $vec) (local.get $odd)))
+                (local.set $upper (f64.mul (local.get $grow) (f64.mul (f64.sqrt (local.get $d1)) (f64.add (f64.const 1) (local.get $gamma)))))
+                (if (f64.lt (local.get $upper) (local.get $limit))
+                  (then (local.set $settled (i32.const 2))))))))
+        (if (local.get $settled)
+          (then (local.set $best (local.get $label)))
+          (else
+            (call $nearestTwo (local.get $row) (local.get $centres) (local.get $k) (local.get $rowBytes) (local.get $vec) (local.get $odd))
+            (local.set $d2)
+            (local.set $d1)
+            (local.set $best)
+            (local.set $upper (f64.mul (local.get $grow) (f64.mul (f64.sqrt (local.get $d1)) (f64.add (f64.const 1) (local.get $gamma)))))
+            (local.set $low (f64.mul (local.get $shrink) (f64.mul (f64.sqrt (local.get $d2)) (f64.sub (f64.const 1) (local.get $gamma)))))))
+        (if (local.get $withSums)
+          (then
+            (if (i32.ne (local.get $label) (local.get $best))
+              (then (local.set $total (f64.add (local.get $total) (f64.const 1)))))
+            (i32.store (i32.add (local.get $labels) (i32.shl (local.get $i) (i32.const 2))) (local.get $best))
+            (f64.store (i32.add (local.get $closest) (i32.shl (local.get $i) (i32.const 3))) (local.get $upper))
+            (f64.store (i32.add (local.get $lower) (i32.shl (local.get $i) (i32.const 3))) (local.get $low))
+            (local.set $target (i32.add (local.get $sums) (i32.mul (local.get $best) (local.get $rowBytes))))
+            (local.set $j (i32.const 0))
+            (block $sumDone
+              (loop $sum
+                (br_if $sumDone (i32.ge_u (local.get $j) (local.get $vec)))
+                (v128.store (i32.add (local.get $target) (local.get $j))
+                  (f64x2.add (v128.load (i32.add (local.get $target) (local.get $j))) (v128.load (i32.add (local.get $row) (local.get $j)))))
+                (local.set $j (i32.add (local.get $j) (i32.const 16)))
+                (br $sum)))
+            (if (local.get $odd)
+              (then (f64.store (i32.add (local.get $target) (local.get $j))
+                (f64.add (f64.load (i32.add (local.get $target) (local.get $j))) (f64.load (i32.add (local.get $row) (local.get $j)))))))
+            (local.set $target (i32.add (local.get $counts) (i32.shl (local.get $best) (i32.const 3))))
+            (f64.store (local.get $target) (f64.add (f64.load (local.get $target)) (f64.const 1))))
+          (else
+            ;; The exact distance to the chosen centre (a kept label has not computed it yet).
+            (if (i32.eq (local.get $settled) (i32.const 1))
+              (then (local.set $d1 (call $distance (local.get $row) (i32.add (local.get $centres) (i32.mul (local.get $best) (local.get $rowBytes))) (local.get $vec) (local.get $odd)))))
+            (i32.store (i32.add (local.get $labels) (i32.shl (local.get $i) (i32.const 2))) (local.get $best))
+            (f64.store (i32.add (local.get $closest) (i32.shl (local.get $i) (i32.const 3))) (local.get $d1))
+            (local.set $total (f64.add (local.get $total) (local.get $d1)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))
         (br $rows)))
     (local.get $total))
 

@@ -15,7 +15,7 @@ const PAGE = 65536;
 const MAX_PAGES = 65536; // 4 GiB: WebAssembly's 32-bit address space.
 
 export interface KernelExports {
-  assign(data: number, cols: number, centres: number, norms: number, k: number, start: number, end: number, labels: number, closest: number, withSums: number, sums: number, counts: number): number;
+  assign(data: number, cols: number, centres: number, k: number, start: number, end: number, labels: number, closest: number, lower: number, moves: number, gamma: number, mode: number, sums: number, counts: number): number;
   potentials(data: number, cols: number, candidates: number, m: number, start: number, end: number, closest: number, out: number): void;
   closer(data: number, cols: number, centre: number, start: number, end: number, closest: number, first: number): number;
 }
@@ -45,12 +45,15 @@ export interface Layout {
   slot: number;
   data: number;
   labels: number;
+  /** Per row: the squared distance to the nearest centre, or during Lloyd an upper bound on the distance. */
   closest: number;
+  /** Per row, during Lloyd: a lower bound on the distance to every other centre. */
+  lower: number;
   partialSums: number;
   partialCounts: number;
   partialValues: number;
-  /** Per chunk, the squared norms of the centres (the kernel's screen writes them). */
-  partialNorms: number;
+  /** How far each centre moved, half its distance to the nearest other centre, and the two largest moves. */
+  moves: number;
   centres: number;
   candidates: number;
   /** End of this slot's regions. */
@@ -65,10 +68,11 @@ export function layout(rows: number, cols: number, k: number, slot = 0): Layout 
   const sizes = {
     labels: rows * 4,
     closest: rows * 8,
+    lower: rows * 8,
     partialSums: chunks * k * cols * 8,
     partialCounts: chunks * k * 8,
     partialValues: chunks * stride * 8,
-    partialNorms: chunks * k * 8,
+    moves: (2 * k + 3) * 8,
     centres: k * cols * 8,
     candidates: stride * cols * 8,
   };
@@ -89,6 +93,7 @@ export class Workspace {
   data!: Float64Array;
   labels!: Int32Array;
   closest!: Float64Array;
+  moves!: Float64Array;
   partialSums!: Float64Array;
   partialCounts!: Float64Array;
   partialValues!: Float64Array;
@@ -112,6 +117,7 @@ export class Workspace {
     this.data = new Float64Array(buffer, l.data, l.rows * l.cols);
     this.labels = new Int32Array(buffer, l.labels, l.rows);
     this.closest = new Float64Array(buffer, l.closest, l.rows);
+    this.moves = new Float64Array(buffer, l.moves, 2 * l.k + 3);
     this.partialSums = new Float64Array(buffer, l.partialSums, l.chunks * l.k * l.cols);
     this.partialCounts = new Float64Array(buffer, l.partialCounts, l.chunks * l.k);
     this.partialValues = new Float64Array(buffer, l.partialValues, l.chunks * l.stride);
