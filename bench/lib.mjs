@@ -5,6 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const quick = process.argv.includes('--quick');
+
+/** Alternating rounds per comparison: `--rounds N`, 1 with --quick, else `full`. */
+export function rounds(full) {
+  const at = process.argv.indexOf('--rounds');
+  return at >= 0 ? Math.max(1, Number(process.argv[at + 1]) || 1) : quick ? 1 : full;
+}
 export const workDir = join(tmpdir(), 'seglab-bench');
 mkdirSync(workDir, { recursive: true });
 

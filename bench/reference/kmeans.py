@@ -1,6 +1,11 @@
 """scikit-learn's Lloyd k-means on the benchmark matrix from the same initial centres.
 Usage: /usr/bin/python3 bench/reference/kmeans.py data.bin n d k init.bin threads  → JSON on stdout."""
-import json, sys, time
+import os, sys
+
+# Before numpy loads: OpenMP (scikit-learn's Lloyd) and OpenBLAS threads, as well as threadpoolctl below.
+os.environ["OMP_NUM_THREADS"] = sys.argv[6]
+os.environ["OPENBLAS_NUM_THREADS"] = sys.argv[6]
+import json, time
 import numpy as np
 from sklearn.cluster import KMeans
 from threadpoolctl import threadpool_limits
