@@ -18,6 +18,25 @@ function randomMatrix(rows: number, cols: number, seed: number) {
   return m;
 }
 
+/** The nearest centre of every row by a given distance, ties to the lower index, and the summed distance. */
+function nearestBy(distance: (row: number, centre: number) => number, rows: number, k: number) {
+  const labels: number[] = [];
+  const distances: number[] = [];
+  let inertia = 0;
+  for (let i = 0; i < rows; i++) {
+    let best = 0;
+    let bestDistance = Infinity;
+    for (let c = 0; c < k; c++) {
+      const d = distance(i, c);
+      if (d < bestDistance) [best, bestDistance] = [c, d];
+    }
+    labels.push(best);
+    distances.push(bestDistance);
+    inertia += bestDistance;
+  }
+  return { labels, distances, inertia };
+}
+
 describe('WebAssembly k-means kernel', () => {
   it('kernel-wasm.ts is kernel.wat compiled (run `npm run kernel` after editing the .wat)', async () => {
     const bytes: Buffer = await compileKernel(new URL('src/domain/clustering/kernel.wat', root).pathname);
@@ -31,19 +50,10 @@ describe('WebAssembly k-means kernel', () => {
         const data = randomMatrix(300, cols, cols * 10 + k);
         const centres = randomMatrix(k, cols, 999 + cols);
         const out = nearestCentres(data, centres);
-        let inertia = 0;
-        for (let i = 0; i < data.rows; i++) {
-          let best = 0;
-          let bestDistance = Infinity;
-          for (let c = 0; c < k; c++) {
-            const d = squaredDistance(data.data, i * cols, centres.data, c * cols, cols);
-            if (d < bestDistance) [best, bestDistance] = [c, d];
-          }
-          expect(out.assignments[i], `cols ${cols}, k ${k}, row ${i}`).toBe(best);
-          expect(Math.abs(out.distances[i]! - bestDistance)).toBeLessThanOrEqual(1e-12 * Math.max(1, bestDistance));
-          inertia += bestDistance;
-        }
-        expect(Math.abs(out.inertia - inertia) / inertia).toBeLessThan(1e-12);
+        const expected = nearestBy((i, c) => squaredDistance(data.data, i * cols, centres.data, c * cols, cols), data.rows, k);
+        expect(Array.from(out.assignments), `cols ${cols}, k ${k}`).toEqual(expected.labels);
+        out.distances.forEach((d, i) => expect(Math.abs(d - expected.distances[i]!)).toBeLessThanOrEqual(1e-12 * Math.max(1, expected.distances[i]!)));
+        expect(Math.abs(out.inertia - expected.inertia) / expected.inertia).toBeLessThan(1e-12);
       }
     }
   });
@@ -73,18 +83,10 @@ describe('WebAssembly k-means kernel', () => {
         for (let j = 0; j < cols; j++) data.data[i * cols + j] = i % 50 === 0 ? 1e200 : (centres.data[a * cols + j]! + centres.data[b * cols + j]!) / 2 + (random() - 0.5) * 1e-14;
       }
       const out = nearestCentres(data, centres);
-      let inertia = 0;
-      for (let i = 0; i < data.rows; i++) {
-        let best = 0;
-        let bestDistance = Infinity;
-        for (let c = 0; c < k; c++) {
-          const d = exact(row(data, i), row(centres, c));
-          if (d < bestDistance) [best, bestDistance] = [c, d];
-        }
-        expect([out.assignments[i], out.distances[i]], `cols ${cols}, row ${i}`).toEqual([best, bestDistance]);
-        inertia += bestDistance;
-      }
-      expect(out.inertia).toBe(inertia); // one chunk: summed in row order
+      const expected = nearestBy((i, c) => exact(row(data, i), row(centres, c)), data.rows, k);
+      expect(Array.from(out.assignments), `cols ${cols}`).toEqual(expected.labels);
+      expect(Array.from(out.distances)).toEqual(expected.distances);
+      expect(out.inertia).toBe(expected.inertia); // one chunk: summed in row order
     }
   });
 

@@ -74,7 +74,7 @@ describe('seglab serve --http', () => {
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent.segments.map((s: any) => s.size)).toEqual([40, 20]);
     expect(updates.length).toBeGreaterThan(2);
-    expect(updates[updates.length - 1]).toBe(11); // 1 fit + 10 bootstraps
+    expect(updates[updates.length - 1]).toBe(20); // 10 restarts + 10 bootstrap rounds
     await transport.terminateSession();
     await client.close();
   });
