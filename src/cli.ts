@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
+import { privateTemporaryFolder } from './app/output-files.js';
 import { defaultDatabasePath, reportsDirectory } from './config.js';
 import { createLogger } from './log.js';
 import { createServer, version } from './server.js';
@@ -31,7 +32,8 @@ ${ADMIN_USAGE}
 Options:
   --db PATH        SQLite database (default: $SEGLAB_DB, else ${defaultDatabasePath()}); ":memory:" works
   --allow-dir DIR  over HTTP, let import_participants read CSV files below DIR (refused otherwise)
-  --reports DIR    where reports and exports are written (default: $SEGLAB_REPORTS, else reports/ beside the database)
+  --reports DIR    where reports and exports are written, in a folder per database (default: $SEGLAB_REPORTS,
+                   else reports/ beside the database; with --db :memory:, a private temporary folder)
   SEGLAB_LOG       log level on stderr: debug | info | warn | error (default info)`;
 
 async function main(argv: string[]): Promise<void> {
@@ -76,8 +78,9 @@ async function main(argv: string[]): Promise<void> {
 
   const dbPath = values.db ?? defaultDatabasePath();
   const store = Store.open(dbPath);
-  const outputDir = resolve(values.reports ?? reportsDirectory(dbPath));
-  log.info(`database ${dbPath}`);
+  // A folder of this database's own; an in-memory one gets a private temporary folder (mode 0700).
+  const outputDir = resolve(reportsDirectory(dbPath, store.databaseId(), values.reports) ?? privateTemporaryFolder('seglab-reports-'));
+  log.info(`database ${dbPath}; reports and exports in ${outputDir}`);
 
   if (!values.http) {
     const deps: ToolDeps = { store, log, files: { allowAnyPath: true, importRoot: null, outputDir } };

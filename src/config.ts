@@ -1,6 +1,5 @@
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { privateTemporaryFolder } from './app/output-files.js';
+import { basename, dirname, join } from 'node:path';
 
 /**
  * A path from the environment, or undefined when it is empty or still holds a `${...}` placeholder:
@@ -24,11 +23,22 @@ export function defaultDatabasePath(env: NodeJS.ProcessEnv = process.env, platfo
   return join(env.XDG_DATA_HOME || join(home, '.local', 'share'), 'seglab', 'seglab.db');
 }
 
-/** Where reports and exports are written: a `reports` folder beside the database. */
-export function reportsDirectory(dbPath: string, env: NodeJS.ProcessEnv = process.env): string {
-  const configured = pathSetting(env, 'SEGLAB_REPORTS');
-  if (configured) return configured;
-  // Nothing is kept: a fresh folder only this user can enter, not a shared temp name anyone can plant links in.
-  if (dbPath === ':memory:' || dbPath === '') return privateTemporaryFolder('seglab-reports-');
-  return join(dirname(dbPath), 'reports');
+export function isMemoryDatabase(dbPath: string): boolean {
+  return dbPath === ':memory:' || dbPath === '';
+}
+
+/**
+ * Where a database's reports and exports are written: a folder of its own, named after the
+ * database file and the random id stored in it (`<parent>/<file>-<id>/`), so two databases never
+ * share one — not two files in one folder, not two with one name under a shared --reports, not
+ * a database deleted and created again. The parent is `reports` (--reports DIR), else
+ * SEGLAB_REPORTS, else `reports/` beside the database. Null for an in-memory database without
+ * either: the caller makes a private temporary folder.
+ */
+export function reportsDirectory(dbPath: string, databaseId: string, reports?: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  const memory = isMemoryDatabase(dbPath);
+  const parent = reports ?? pathSetting(env, 'SEGLAB_REPORTS') ?? (memory ? null : join(dirname(dbPath), 'reports'));
+  if (parent === null) return null;
+  const name = memory ? 'memory' : basename(dbPath).replace(/\.(db|sqlite3?)$/i, '').replace(/[^\w.-]+/g, '_') || 'seglab';
+  return join(parent, `${name}-${databaseId}`);
 }

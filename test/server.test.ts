@@ -12,7 +12,7 @@ describe('tool catalog', () => {
   it('declares every tool with a description, annotations and an output schema', async () => {
     const { tools } = await h.client.listTools();
     expect(tools.map((t) => t.name)).toEqual([
-      'create_study', 'list_studies', 'get_study', 'add_questions', 'import_participants',
+      'create_study', 'list_studies', 'get_study', 'add_questions', 'import_participants', 'set_attribute_type',
       'record_interview', 'get_participant', 'query_participants', 'summarize_questions',
       'code_themes', 'crosstab', 'driver_analysis',
       'cluster_participants', 'segment_by_rules', 'get_segmentation', 'update_segment', 'compare_segments',

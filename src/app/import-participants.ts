@@ -1,19 +1,80 @@
 /**
- * import_participants: a CSV (inline or a local file) checked line by line in a first pass,
- * then streamed into one transaction, all or nothing unless bad lines are to be skipped.
+ * import_participants: a CSV (inline or a local file) checked line by line in a first pass, which
+ * also decides each column's type and format, then streamed into one transaction, all or nothing
+ * unless bad lines are to be skipped (a dry run with stray values only counts the rows).
  */
 import { closeSync, constants, fstatSync, openSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { typedParticipants, type ImportContext } from '../ingest/csv.js';
-import { scanFile, scanText } from '../ingest/scan.js';
+import type { AttributeFormat, AttributeType, FormatName } from '../domain/attributes.js';
 import { UserError } from '../errors.js';
+import type { StatedType } from '../domain/attributes.js';
+import { noCounts, typedParticipants, type CsvOptions, type ImportContext, type ImportCounts, type LineError, type OnDuplicate } from '../ingest/csv.js';
+import { scanFile, scanText } from '../ingest/scan.js';
 import type { Store } from '../store/index.js';
 import type { FileAccess } from './files.js';
 
 /** Most bad lines listed in one result; the count says how many there were in all. */
 const MAX_LINES_LISTED = 200;
+/**
+ * The per-column details' share of a result (which stays under 20,000 characters of JSON): a
+ * CRM export with hundreds of columns gets its rules in words only where they say more than the
+ * type, then only the first columns (get_study lists them all).
+ */
+const MAX_ATTRIBUTE_CHARS = 11_000;
+/** The listed bad lines' share of a result, and the warnings'. */
+const MAX_LINE_CHARS = 4_500;
+const MAX_WARNING_CHARS = 2_500;
 // Files stream (memory stays bounded); the limit only guards against pointing at the wrong file.
 const MAX_FILE_BYTES = 2 * 1024 * 1024 * 1024;
+
+export interface ImportRequest {
+  studyId: number;
+  csv?: string | undefined;
+  path?: string | undefined;
+  idColumn?: string | undefined;
+  tagColumns?: string[] | undefined;
+  /** Column name → the type its values must have. */
+  columnTypes?: Record<string, StatedType> | undefined;
+  onDuplicate: OnDuplicate;
+  skipInvalid: boolean;
+  dryRun: boolean;
+}
+
+export interface ImportedAttribute {
+  name: string;
+  type: AttributeType;
+  new: boolean;
+  values: number;
+  format: FormatName | null;
+  unit: string | null;
+  /** Null when the result is too long to give every rule in words (the type, format and unit say it). */
+  rule: string | null;
+  note: string | null;
+  source: 'inferred' | 'column_types' | 'catalogue';
+  stray_values: number;
+}
+
+export interface ImportResult {
+  study_id: number;
+  dry_run: boolean;
+  written: boolean;
+  rows_read: number;
+  inserted: number;
+  updated: number;
+  skipped: number;
+  matched: { by_id: number; by_email: number };
+  ids_replaced: number;
+  errors: LineError[];
+  skipped_lines: LineError[];
+  bad_lines_total: number;
+  attributes: ImportedAttribute[];
+  /** Attribute columns in the file (`attributes` lists the first ones when there are very many). */
+  attributes_total: number;
+  columns: { id: string; id_reason: string; id_candidates: string[]; email: string | null; name: string[]; tags: string[] };
+  delimiter: string;
+  participants_total: number;
+  warnings: string[];
+}
 
 /**
  * The CSV file, opened once (both passes read this descriptor), inside the folder this server may
@@ -52,18 +113,7 @@ function openCsvFile(path: string, files: FileAccess): number {
   return fd;
 }
 
-export interface ImportRequest {
-  studyId: number;
-  csv?: string | undefined;
-  path?: string | undefined;
-  idColumn?: string | undefined;
-  tagColumns?: string[] | undefined;
-  onDuplicate: 'update' | 'skip' | 'error';
-  skipInvalid: boolean;
-  dryRun: boolean;
-}
-
-export function importParticipants(store: Store, files: FileAccess, request: ImportRequest) {
+export function importParticipants(store: Store, files: FileAccess, request: ImportRequest): ImportResult {
   store.studies.get(request.studyId);
   if ((request.csv === undefined) === (request.path === undefined)) {
     throw new UserError('Give exactly one of `csv` (the CSV text) or `path` (a local file).');
@@ -76,39 +126,109 @@ export function importParticipants(store: Store, files: FileAccess, request: Imp
   }
 }
 
-function importOpened(store: Store, request: ImportRequest, fd: number | null) {
-  const options = { id_column: request.idColumn, tag_columns: request.tagColumns };
+function importOpened(store: Store, request: ImportRequest, fd: number | null): ImportResult {
+  const { studyId } = request;
+  const options: CsvOptions = { id_column: request.idColumn, tag_columns: request.tagColumns, column_types: request.columnTypes };
+  const existingIds = store.participants.externalIds(studyId);
   const context: ImportContext = {
-    catalogue: new Map(store.studies.attributes(request.studyId).map((a) => [a.name, a.type])),
-    existingIds: store.participants.externalIds(request.studyId),
+    catalogue: new Map(store.studies.attributes(studyId).map((a) => [a.name, { type: a.type, format: a.format }])),
+    existing: { ids: existingIds, emails: () => store.participants.emailIndex(studyId) },
     onDuplicate: request.onDuplicate,
   };
   // Pass 1 checks every line and decides the types; pass 2 streams the rows to write.
   const { source, scan, warning } = request.csv !== undefined ? scanText(request.csv, options, context) : scanFile(fd!, options, context);
   const blocked = scan.errors.length > 0 && !request.skipInvalid;
-  let written = { inserted: scan.inserts, updated: scan.updates };
-  if (!blocked && !request.dryRun) {
-    written = store.participants.writeParticipants(request.studyId, typedParticipants(source, options, scan, context), scan.attributes.map(({ name, type }) => ({ name, type })));
+  let counts: ImportCounts = scan.counts;
+  let values = scan.attributes.map((a) => a.values);
+  if (!blocked && (!request.dryRun || !scan.countsExact)) {
+    // Counted again as the rows go by: stray values found at the end of pass 1 left lines out.
+    counts = noCounts();
+    values = scan.attributes.map(() => 0);
+    const rows = typedParticipants(source, options, scan, context, counts, values);
+    if (request.dryRun) for (const _ of rows);
+    else store.participants.writeParticipants(studyId, rows, scan.attributes.map(({ name, type, format }) => ({ name, type, format })));
   }
-  const warnings = [...(warning ? [warning] : []), ...scan.warnings];
+  const warnings = capWarnings([...(warning ? [warning] : []), ...scan.warnings]);
   const badTotal = scan.errors.length;
-  if (badTotal > MAX_LINES_LISTED) warnings.push(`${badTotal} bad lines; the first ${MAX_LINES_LISTED} are listed.`);
-  const listed = scan.errors.slice(0, MAX_LINES_LISTED);
+  const listed = firstLines(scan.errors);
+  if (badTotal > listed.length) warnings.push(`${badTotal} bad lines; the first ${listed.length} are listed.`);
+  const none = blocked ? noCounts() : counts;
   return {
-    study_id: request.studyId,
+    study_id: studyId,
     dry_run: request.dryRun,
     written: !blocked && !request.dryRun,
     rows_read: scan.rowsRead,
-    inserted: blocked ? 0 : written.inserted,
-    updated: blocked ? 0 : written.updated,
-    skipped: blocked ? 0 : scan.skips + (request.skipInvalid ? badTotal : 0),
+    inserted: none.inserted,
+    updated: none.updated,
+    skipped: blocked ? 0 : none.skipped + (request.skipInvalid ? badTotal : 0),
+    matched: { by_id: none.by_id, by_email: none.by_email },
+    ids_replaced: none.ids_replaced,
     errors: request.skipInvalid ? [] : listed,
     skipped_lines: request.skipInvalid ? listed : [],
     bad_lines_total: badTotal,
-    attributes: scan.attributes.map(({ name, type, new: isNew, values }) => ({ name, type, new: isNew, values: blocked ? 0 : values })),
-    columns: { id: scan.columns.id_column, email: scan.columns.email_column, name: scan.columns.name_columns, tags: scan.columns.tag_columns },
+    ...fitAttributes(
+      scan.attributes.map((a, i) => ({
+        name: a.name,
+        type: a.type,
+        new: a.new,
+        values: blocked ? 0 : values[i]!,
+        format: a.format_name,
+        unit: unitOf(a.format),
+        rule: a.rule,
+        note: a.note,
+        source: a.source,
+        stray_values: a.stray_values,
+      })),
+      warnings,
+    ),
+    columns: {
+      id: scan.columns.id_column,
+      id_reason: scan.columns.id_reason,
+      id_candidates: scan.columns.id_candidates,
+      email: scan.columns.email_column,
+      name: scan.columns.name_columns,
+      tags: scan.columns.tag_columns,
+    },
     delimiter: scan.plan.delimiter === '\t' ? 'tab' : scan.plan.delimiter,
-    participants_total: store.studies.counts(request.studyId).participants,
+    participants_total: store.studies.counts(studyId).participants,
     warnings,
   };
+}
+
+function unitOf(format: AttributeFormat): string | null {
+  return format.unit ?? null;
+}
+
+/** The first bad lines, at most MAX_LINES_LISTED and MAX_LINE_CHARS of JSON. */
+function firstLines(errors: LineError[]): LineError[] {
+  let chars = 0;
+  let count = 0;
+  while (count < errors.length && count < MAX_LINES_LISTED) {
+    chars += JSON.stringify(errors[count]).length + 1;
+    if (chars > MAX_LINE_CHARS) break;
+    count++;
+  }
+  return errors.slice(0, count);
+}
+
+/** Warnings within MAX_WARNING_CHARS (per-column ones repeat what attributes[].note says). */
+function capWarnings(warnings: string[]): string[] {
+  let chars = 0;
+  const kept = warnings.filter((w) => (chars += w.length) <= MAX_WARNING_CHARS);
+  if (kept.length < warnings.length) kept.push(`… and ${warnings.length - kept.length} more warning(s); each column's note is in attributes.`);
+  return kept;
+}
+
+/** The attributes within MAX_ATTRIBUTE_CHARS: fewer words first, then fewer columns (with a warning). */
+function fitAttributes(attributes: ImportedAttribute[], warnings: string[]): { attributes: ImportedAttribute[]; attributes_total: number } {
+  const size = (list: ImportedAttribute[]) => JSON.stringify(list).length;
+  const total = attributes.length;
+  if (size(attributes) <= MAX_ATTRIBUTE_CHARS) return { attributes, attributes_total: total };
+  // Rules in words only for columns with something to say: stray values, a note, a unit or a format.
+  let fitted = attributes.map((a) => (a.stray_values || a.note || a.unit || (a.format && a.format !== '1,234.56' && a.format !== 'YYYY-MM-DD') ? a : { ...a, rule: null }));
+  if (size(fitted) > MAX_ATTRIBUTE_CHARS) fitted = fitted.map((a) => (a.stray_values ? a : { ...a, rule: null, note: null }));
+  let listed = fitted.length;
+  while (listed > 0 && size(fitted.slice(0, listed)) > MAX_ATTRIBUTE_CHARS) listed = Math.floor(listed * 0.9);
+  if (listed < total) warnings.push(`The file has ${total} attribute columns; the first ${listed} are listed here, and get_study lists the study's whole attribute catalogue.`);
+  return { attributes: fitted.slice(0, listed), attributes_total: total };
 }

@@ -1,4 +1,5 @@
 /** Studies: create, list, the full study view (as get_study and the study resource show it), and questions. */
+import { formatName } from '../domain/attributes.js';
 import { normalizeQuestion, STRUCTURED_TYPES, type Question, type QuestionDraft } from '../domain/questions.js';
 import { readinessChecks, sampleGroupsCovered } from '../domain/study-health.js';
 import { decodeCursor, encodeCursor } from '../domain/cursor.js';
@@ -73,7 +74,7 @@ export function studyDetail(store: Store, id: number) {
     questions: store.studies.questions(id).map(({ id: _id, ...q }) => q),
     counts,
     composition: { tags, lifecycle_groups: sampleGroupsCovered(tags) },
-    attributes: store.studies.attributes(id),
+    attributes: store.studies.attributes(id).map((a) => ({ name: a.name, type: a.type, unit: a.format.unit ?? null, format: formatName(a.type, a.format) })),
     themes: store.studies.themeCounts(id),
     readiness: { ready: checks.every((c) => c.status === 'ok'), checks },
     segmentations: store.segmentations.list(id).map(({ id: segmentation_id, ...rest }) => ({ segmentation_id, ...rest })),

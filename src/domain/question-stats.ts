@@ -30,6 +30,9 @@ export interface QuestionStats {
     positions?: number[];
   }[];
   mean_selections?: number | null;
+  /** multiple_choice: respondents who chose none of the options ([]), and their share of n. */
+  none_count?: number;
+  none_share?: number;
   yes_count?: number;
   yes_share?: number | null;
   yes_share_ci95?: { low: number; high: number } | null;
@@ -73,8 +76,10 @@ export function multipleChoiceStats(options: string[], lists: Iterable<[string[]
   const counts = new Map<string, number>();
   let n = 0;
   let selections = 0;
+  let none = 0;
   for (const [list, count] of lists) {
     n += count;
+    if (list.length === 0) none += count;
     for (const option of list) {
       counts.set(option, (counts.get(option) ?? 0) + count);
       selections += count;
@@ -84,7 +89,8 @@ export function multipleChoiceStats(options: string[], lists: Iterable<[string[]
     const count = counts.get(option) ?? 0;
     return { option, count, share: n ? count / n : 0 };
   });
-  return { n, options: rows.sort((a, b) => b.count - a.count), mean_selections: n ? selections / n : null };
+  // Everyone who answered counts, "none of these" ([]) included.
+  return { n, options: rows.sort((a, b) => b.count - a.count), mean_selections: n ? selections / n : null, none_count: none, none_share: n ? none / n : 0 };
 }
 
 /** Rankings counted by the whole ordering given. */

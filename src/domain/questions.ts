@@ -17,6 +17,8 @@ export interface Question {
   min_label: string | null;
   max_label: string | null;
   max_selections: number | null;
+  /** multiple_choice: the fewest options an answer selects; null or 0 allows [] ("none of these"). */
+  min_selections: number | null;
   required: boolean;
   probing_depth: number | null;
   position: number;
@@ -33,12 +35,16 @@ export interface QuestionDraft {
   min_label?: string | undefined;
   max_label?: string | undefined;
   max_selections?: number | undefined;
+  min_selections?: number | undefined;
   required?: boolean | undefined;
   probing_depth?: number | undefined;
 }
 
 /** The stored form of an answer: a number (scale, yes_no), text, or a list of options. */
 export type AnswerValue = number | string | string[];
+
+/** How a multiple-choice answer that selects no option ([]) is labelled in groupings and crosstabs. */
+export const NONE_OF_THESE = '(none of these)';
 
 export const DEFAULT_SCALE = { min: 1, max: 10 } as const;
 
@@ -119,6 +125,19 @@ export function normalizeQuestion(
     }
   }
 
+  let minSelections: number | null = null;
+  if (draft.min_selections !== undefined) {
+    if (draft.type !== 'multiple_choice') {
+      problems.push(`${label}.min_selections: only multiple_choice questions take min_selections (this one is ${draft.type})`);
+    } else if (options && draft.min_selections > options.length) {
+      problems.push(`${label}.min_selections: ${draft.min_selections} is more than the ${options.length} options`);
+    } else if (maxSelections !== null && draft.min_selections > maxSelections) {
+      problems.push(`${label}.min_selections: ${draft.min_selections} is more than max_selections (${maxSelections})`);
+    } else {
+      minSelections = draft.min_selections;
+    }
+  }
+
   return {
     problems,
     question: {
@@ -131,6 +150,7 @@ export function normalizeQuestion(
       min_label: draft.type === 'scale' ? (draft.min_label ?? null) : null,
       max_label: draft.type === 'scale' ? (draft.max_label ?? null) : null,
       max_selections: maxSelections,
+      min_selections: minSelections,
       required: draft.required ?? false,
       probing_depth: draft.probing_depth ?? null,
       position,
@@ -193,8 +213,15 @@ export function checkAnswer(question: Question, raw: unknown): Checked {
     case 'multiple_choice':
     case 'ranking': {
       const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(/[;|]/).filter((s) => s.trim()) : null;
-      if (!items || items.length === 0) {
-        const shape = question.type === 'ranking' ? 'a list of options in ranked order, first = most important' : 'a list of options';
+      // [] is an answer to a multiple choice: none of the options applies (unless the question needs some).
+      const noneAllowed = question.type === 'multiple_choice' && Array.isArray(raw) && !(question.min_selections && question.min_selections > 0);
+      if (!items || (items.length === 0 && !noneAllowed)) {
+        const shape =
+          question.type === 'ranking'
+            ? 'a list of options in ranked order, first = most important'
+            : question.min_selections
+              ? `a list of at least ${question.min_selections} option(s)`
+              : 'a list of options ([] for none of them)';
         return { ok: false, message: `${where}: ${show(raw)} is not allowed; give ${shape} from ${listOf(question.options!)}` };
       }
       const chosen: string[] = [];
@@ -208,6 +235,9 @@ export function checkAnswer(question: Question, raw: unknown): Checked {
       }
       if (question.type === 'multiple_choice' && question.max_selections !== null && chosen.length > question.max_selections) {
         return { ok: false, message: `${where}: ${chosen.length} options chosen but at most ${question.max_selections} are allowed` };
+      }
+      if (question.type === 'multiple_choice' && question.min_selections && chosen.length < question.min_selections) {
+        return { ok: false, message: `${where}: ${chosen.length} option(s) chosen but at least ${question.min_selections} are needed` };
       }
       return { ok: true, value: chosen };
     }

@@ -1,18 +1,35 @@
 /**
  * CSV → participant rows. Knows about CRM exports (BOM, CRLF, `;` and tab delimiters, quoted
- * newlines, padded headers, Windows-1252 files) and reports every bad line with its number.
- * Imports stream the source twice: `scanParticipants` checks every line and infers column types
- * (nothing is kept per row but the ids), then `typedParticipants` yields the rows to write.
+ * newlines, padded headers, Windows-1252 files, money, percentages, US and European dates, the
+ * id columns of HubSpot, Salesforce, Stripe and Intercom) and reports every bad line with its
+ * number. Imports stream the source twice: `scanParticipants` checks every line and decides each
+ * column's type and format (nothing is kept per row but the ids and the lines of stray values),
+ * then `typedParticipants` yields the rows to write.
  * No I/O of its own beyond reading the source: the store decides what is written.
  */
-import { coerceAttribute, describeType, isMissing, mergeAttributeTypes, TypeInference, type AttributeType } from '../domain/attributes.js';
+import {
+  ColumnInference,
+  fileHints,
+  mergeAttributeTypes,
+  strayMessage,
+  valueReader,
+  type AttributeFormat,
+  type AttributeType,
+  type ColumnDecision,
+  type FormatName,
+  type StatedType,
+} from '../domain/attributes.js';
+import { isMissingValue } from '../domain/crm-values.js';
 import { UserError } from '../errors.js';
 import { csvRecords, detectDelimiter, firstLine, textSource, type CsvRecord, type TextSource } from './csv-records.js';
 import { IdIndex } from './id-index.js';
+import { chooseIdColumn, compactHeader, ID_COLUMN_NAMES, IdentityMatcher, MATCH_AMBIGUOUS, MATCH_EMAIL, MATCH_NEW, type ExistingPeople } from './identity.js';
 
 export interface CsvOptions {
   id_column?: string | undefined;
   tag_columns?: string[] | undefined;
+  /** Column name → the type its values must have (instead of inferring it). */
+  column_types?: Readonly<Record<string, StatedType>> | undefined;
 }
 
 export interface ParsedRow {
@@ -42,11 +59,14 @@ export interface ParsedCsv {
   warnings: string[];
 }
 
-const ID_CANDIDATES = ['participant_id', 'id', 'external_id', 'customer_id', 'contact_id', 'user_id'];
-const EMAIL_CANDIDATES = ['email', 'e_mail', 'email_address'];
-const NAME_CANDIDATES = ['name', 'full_name', 'participant_name', 'contact_name'];
+const EMAIL_CANDIDATES = ['email', 'emailaddress', 'mail'];
+const NAME_CANDIDATES = ['name', 'fullname', 'participantname', 'contactname'];
+const FIRST_NAME = ['firstname', 'givenname'];
+const LAST_NAME = ['lastname', 'surname', 'familyname'];
 const TAG_CANDIDATES = ['tags', 'tag', 'labels', 'label'];
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** Rows read ahead of the header's plan, to check the id column's values. */
+const SAMPLE_ROWS = 50;
 
 /** Header names compared loosely: case, spaces, hyphens and dots do not matter. */
 export function normalizeHeader(header: string): string {
@@ -65,9 +85,9 @@ export function decodeCsvBytes(bytes: Uint8Array): { text: string; warning?: str
   }
 }
 
-function findColumn(headers: string[], candidates: string[]): number {
+function findColumn(keys: string[], candidates: string[]): number {
   for (const candidate of candidates) {
-    const index = headers.findIndex((h) => normalizeHeader(h) === candidate);
+    const index = keys.indexOf(candidate);
     if (index >= 0) return index;
   }
   return -1;
@@ -80,16 +100,23 @@ function splitTags(value: string): string[] {
     .filter((t) => t.length > 0);
 }
 
-/** Which column is what: found once from the header. */
+/** Which column is what: found once from the header (and the first rows, for the id). */
 export interface ColumnPlan {
   delimiter: string;
   headers: string[];
   idIndex: number;
+  /** Why the id column was chosen, and what else could be it. */
+  idReason: string;
+  idCandidates: number[];
+  /** The ids are Salesforce ids (15 and 18 characters match). */
+  salesforce: boolean;
   emailIndex: number;
   nameIndexes: number[];
   tagIndexes: number[];
   attributeIndexes: number[];
 }
+
+const quoteList = (names: string[]) => names.map((n) => `"${n}"`).join(', ');
 
 const MAX_COLUMN_NAME = 64;
 const MAX_COLUMNS_LISTED = 20;
@@ -114,7 +141,7 @@ function columnsOrRefusal(headers: string[], problem: string): UserError {
   return new UserError(`${problem} Columns: ${shown}.`);
 }
 
-function planColumns(header: CsvRecord, delimiter: string, options: CsvOptions): ColumnPlan {
+function planColumns(header: CsvRecord, sample: CsvRecord[], delimiter: string, options: CsvOptions): ColumnPlan {
   const headers = header.fields.map((h) => h.trim());
   const blank = headers.findIndex((h) => h === '');
   if (blank >= 0) throw looksLikeColumnNames(headers.filter((h) => h !== '')) ? new UserError(`The CSV header has an empty column name at position ${blank + 1}; name every column.`) : new UserError(NOT_A_CSV);
@@ -124,58 +151,88 @@ function planColumns(header: CsvRecord, delimiter: string, options: CsvOptions):
     if (prior !== undefined) throw looksLikeColumnNames(headers) ? new UserError(`The CSV header names "${h}" twice (columns ${prior + 1} and ${i + 1}); column names must be unique.`) : new UserError(NOT_A_CSV);
     seenHeaders.set(h.toLowerCase(), i);
   });
+  const keys = headers.map(compactHeader);
 
   const byName = (name: string, what: string): number => {
     const exact = headers.findIndex((h) => h === name.trim());
-    const index = exact >= 0 ? exact : headers.findIndex((h) => normalizeHeader(h) === normalizeHeader(name));
+    const index = exact >= 0 ? exact : keys.indexOf(compactHeader(name));
     if (index < 0) throw columnsOrRefusal(headers, `${what} "${name}" is not a column of the CSV.`);
     return index;
   };
 
-  const emailIndex = findColumn(headers, EMAIL_CANDIDATES);
-  let idIndex: number;
+  const emailIndex = findColumn(keys, EMAIL_CANDIDATES);
+  let id: { index: number; reason: string; candidates: number[]; salesforce: boolean };
+  const detected = chooseIdColumn(headers, sample.map((r) => r.fields), emailIndex);
   if (options.id_column) {
-    idIndex = byName(options.id_column, 'id_column');
+    const index = byName(options.id_column, 'id_column');
+    id = { index, reason: 'named with id_column', candidates: detected?.candidates ?? [], salesforce: detected?.index === index && detected.salesforce };
+  } else if (detected) {
+    id = detected;
   } else {
-    idIndex = findColumn(headers, ID_CANDIDATES);
-    if (idIndex < 0) idIndex = emailIndex;
-    if (idIndex < 0) throw columnsOrRefusal(headers, 'No id column found. Name one of the columns participant_id, id, external_id or email, or pass id_column.');
+    throw columnsOrRefusal(headers, `No id column found. Name a column like an id (${ID_COLUMN_NAMES}) or email, or pass id_column.`);
   }
 
   let nameIndexes: number[] = [];
-  const nameIndex = findColumn(headers, NAME_CANDIDATES);
+  const nameIndex = findColumn(keys, NAME_CANDIDATES);
   if (nameIndex >= 0) nameIndexes = [nameIndex];
-  else {
-    const first = findColumn(headers, ['first_name', 'firstname', 'given_name']);
-    const last = findColumn(headers, ['last_name', 'lastname', 'surname', 'family_name']);
-    nameIndexes = [first, last].filter((i) => i >= 0);
-  }
+  else nameIndexes = [findColumn(keys, FIRST_NAME), findColumn(keys, LAST_NAME)].filter((i) => i >= 0);
 
   const tagIndexes = options.tag_columns
     ? options.tag_columns.map((c) => byName(c, 'tag_columns entry'))
-    : headers.map((h, i) => (TAG_CANDIDATES.includes(normalizeHeader(h)) ? i : -1)).filter((i) => i >= 0);
+    : keys.map((k, i) => (TAG_CANDIDATES.includes(k) ? i : -1)).filter((i) => i >= 0);
 
-  const special = new Set([idIndex, emailIndex, ...nameIndexes, ...tagIndexes]);
+  const special = new Set([id.index, emailIndex, ...nameIndexes, ...tagIndexes]);
   const attributeIndexes = headers.map((_, i) => i).filter((i) => !special.has(i));
-  return { delimiter, headers, idIndex, emailIndex, nameIndexes, tagIndexes, attributeIndexes };
+  return { delimiter, headers, idIndex: id.index, idReason: id.reason, idCandidates: id.candidates, salesforce: id.salesforce, emailIndex, nameIndexes, tagIndexes, attributeIndexes };
 }
 
 function isBlank(record: CsvRecord): boolean {
   return record.fields.every((field) => field.trim() === '');
 }
 
-/** The header plan and the records after it (blank records skipped). */
-export function openCsv(source: TextSource, options: CsvOptions): { plan: ColumnPlan; records: Generator<CsvRecord> } {
-  const delimiter = detectDelimiter(firstLine(source));
-  const records = csvRecords(source, delimiter);
-  for (let next = records.next(); !next.done; next = records.next()) {
-    if (!isBlank(next.value)) return { plan: planColumns(next.value, delimiter, options), records: filterBlank(records) };
-  }
-  throw new UserError('The CSV is empty: it needs a header row and at least one participant row.');
+/**
+ * The summary lines a Salesforce report export ends with ("Grand Totals (20 records)",
+ * "Confidential Information - Do Not Distribute", "Copyright (c) 2000-2024 salesforce.com…"):
+ * one field each, after the data.
+ */
+const REPORT_FOOTER = /^(grand totals?\b|confidential information\b|copyright \(c\)|generated by\b|filtered by\b)/i;
+
+/** Lines of a source that are not participant rows. */
+export interface SkippedLines {
+  footers: { line: number; text: string }[];
 }
 
-function* filterBlank(records: Generator<CsvRecord>): Generator<CsvRecord> {
-  for (const record of records) if (!isBlank(record)) yield record;
+/** The header plan and the records after it (blank records and report footers skipped). */
+export function openCsv(source: TextSource, options: CsvOptions): { plan: ColumnPlan; records: Iterator<CsvRecord> & Iterable<CsvRecord>; skipped: SkippedLines } {
+  const delimiter = detectDelimiter(firstLine(source));
+  const skipped: SkippedLines = { footers: [] };
+  const records = dataRecords(csvRecords(source, delimiter), skipped);
+  const header = records.next();
+  if (header.done) throw new UserError('The CSV is empty: it needs a header row and at least one participant row.');
+  const sample: CsvRecord[] = [];
+  while (sample.length < SAMPLE_ROWS) {
+    const next = records.next();
+    if (next.done) break;
+    sample.push(next.value);
+  }
+  return { plan: planColumns(header.value, sample, delimiter, options), records: chain(sample, records), skipped };
+}
+
+function* dataRecords(records: Generator<CsvRecord>, skipped: SkippedLines): Generator<CsvRecord> {
+  for (const record of records) {
+    if (isBlank(record)) continue;
+    // Only a line with a single field can be a footer (a data row has as many fields as the header).
+    if (record.fields.length === 1 && REPORT_FOOTER.test(record.fields[0]!.trim())) {
+      skipped.footers.push({ line: record.line, text: record.fields[0]!.trim() });
+      continue;
+    }
+    yield record;
+  }
+}
+
+function* chain(first: CsvRecord[], rest: Iterator<CsvRecord>): Generator<CsvRecord> {
+  yield* first;
+  for (let next = rest.next(); !next.done; next = rest.next()) yield next.value;
 }
 
 /**
@@ -208,7 +265,7 @@ function personOf(record: CsvRecord, plan: ColumnPlan): Omit<ParsedRow, 'attribu
 /** The whole CSV parsed into rows (raw attribute text), checked as an import checks them: for small texts and tests. */
 export function parseParticipantsCsv(input: string, options: CsvOptions = {}): ParsedCsv {
   const { plan, records } = openCsv(textSource(input), options);
-  const scanner = new ParticipantScanner(plan, { catalogue: new Map(), existingIds: new Set(), onDuplicate: 'update' });
+  const scanner = new ParticipantScanner(plan, { catalogue: new Map(), existing: { ids: new Set(), emails: () => new Map() }, onDuplicate: 'update' }, options);
   const rows: ParsedRow[] = [];
   for (const record of records) {
     if (!scanner.visit(record)) continue;
@@ -216,8 +273,18 @@ export function parseParticipantsCsv(input: string, options: CsvOptions = {}): P
     for (const i of plan.attributeIndexes) attributes[plan.headers[i]!] = record.fields[i] ?? '';
     rows.push({ line: record.line, ...personOf(record, plan), attributes });
   }
-  const { columns, errors, warnings } = scanner.finish();
-  return { delimiter: plan.delimiter, ...columns, attribute_columns: plan.attributeIndexes.map((i) => plan.headers[i]!), rows, errors, warnings };
+  const { columns, errors, badLines, warnings } = scanner.finish();
+  return {
+    delimiter: plan.delimiter,
+    id_column: columns.id_column,
+    email_column: columns.email_column,
+    name_columns: columns.name_columns,
+    tag_columns: columns.tag_columns,
+    attribute_columns: plan.attributeIndexes.map((i) => plan.headers[i]!),
+    rows: rows.filter((r) => !badLines.has(r.line)),
+    errors,
+    warnings,
+  };
 }
 
 const REPLACEMENT_WARNING = 'The CSV contains replacement characters (�): it was probably not UTF-8 when it was read. Re-save it as UTF-8.';
@@ -225,6 +292,8 @@ const REPLACEMENT_WARNING = 'The CSV contains replacement characters (�): it w
 function columnNames(plan: ColumnPlan) {
   return {
     id_column: plan.headers[plan.idIndex]!,
+    id_reason: plan.idReason,
+    id_candidates: plan.idCandidates.filter((i) => i !== plan.idIndex).map((i) => plan.headers[i]!),
     email_column: plan.emailIndex >= 0 ? plan.headers[plan.emailIndex]! : null,
     name_columns: plan.nameIndexes.map((i) => plan.headers[i]!),
     tag_columns: plan.tagIndexes.map((i) => plan.headers[i]!),
@@ -233,10 +302,16 @@ function columnNames(plan: ColumnPlan) {
 
 export type OnDuplicate = 'update' | 'skip' | 'error';
 
+/** An attribute the study already has. */
+export interface CatalogueEntry {
+  type: AttributeType;
+  format: AttributeFormat;
+}
+
 /** What the study already has, which decides types and duplicates. */
 export interface ImportContext {
-  catalogue: ReadonlyMap<string, AttributeType>;
-  existingIds: ReadonlySet<string>;
+  catalogue: ReadonlyMap<string, CatalogueEntry>;
+  existing: ExistingPeople;
   onDuplicate: OnDuplicate;
 }
 
@@ -244,10 +319,34 @@ export interface AttributePlan {
   name: string;
   index: number;
   type: AttributeType;
+  format: AttributeFormat;
+  /** The format's name ("1,234.56", "M/D/YYYY"…), for numbers and dates. */
+  format_name: FormatName | null;
   new: boolean;
+  /** Where the type came from. */
+  source: 'inferred' | 'column_types' | 'catalogue';
+  /** How the values were read, in words. */
+  rule: string;
+  note: string | null;
+  /** Values that do not fit the type (their lines are bad lines). */
+  stray_values: number;
   /** Values to be written (non-missing, on lines that will be written). */
   values: number;
 }
+
+/** Rows by outcome. */
+export interface ImportCounts {
+  inserted: number;
+  updated: number;
+  skipped: number;
+  /** Existing participants found by id, and by e-mail (their ids differ). */
+  by_id: number;
+  by_email: number;
+  /** Participants keyed by their e-mail who now carry the file's id. */
+  ids_replaced: number;
+}
+
+export const noCounts = (): ImportCounts => ({ inserted: 0, updated: 0, skipped: 0, by_id: 0, by_email: 0, ids_replaced: 0 });
 
 /** Pass 1: every line checked, column types decided, outcomes counted. */
 export interface ParticipantScan {
@@ -258,67 +357,109 @@ export interface ParticipantScan {
   /** Lines that are not written: all of them, in order. */
   errors: LineError[];
   badLines: ReadonlySet<number>;
-  inserts: number;
-  updates: number;
-  skips: number;
+  counts: ImportCounts;
+  /**
+   * False when stray values made lines bad after they were counted: the counts (and `values`)
+   * are then those of pass 2.
+   */
+  countsExact: boolean;
   warnings: string[];
 }
 
+interface ScannedColumn {
+  attribute: AttributePlan;
+  inference: ColumnInference;
+  stated: StatedType | null;
+  known: CatalogueEntry | null;
+}
+
 /**
- * Pass 1, one record at a time: structure, ids (empty, duplicated in the file, already in the
- * study with on_duplicate "error"), emails, values that do not fit a known numeric, boolean or
- * date attribute; and each new column's type, inferred from all its values.
+ * Pass 1, one record at a time: structure, ids (empty, duplicated in the file, found in the
+ * study by id or e-mail, with on_duplicate "error" refused), emails; and every attribute
+ * column's values, from which its type and format are decided at the end, with the lines of
+ * the values that do not fit.
  */
 export class ParticipantScanner {
-  private readonly attributes: AttributePlan[];
-  private readonly strict: AttributePlan[];
-  private readonly inferred: { attribute: AttributePlan; inference: TypeInference }[];
+  private readonly columns: ScannedColumn[];
   private readonly errors: LineError[] = [];
   private readonly badLines = new Set<number>();
   private readonly firstLineOfId = new IdIndex();
+  /** Participants reached by e-mail or another id form: their stored id → the line. */
+  private readonly claimed = new Map<string, number>();
+  private readonly matcher: IdentityMatcher;
   private readonly present: Int32Array;
+  private readonly counts = noCounts();
+  private idProblems = 0;
   private rowsRead = 0;
   private replacement = false;
-  private inserts = 0;
-  private updates = 0;
-  private skips = 0;
 
   constructor(
     readonly plan: ColumnPlan,
     private readonly context: ImportContext,
+    options: CsvOptions = {},
   ) {
-    this.attributes = plan.attributeIndexes.map((index) => {
+    const stated = resolveColumnTypes(plan, options.column_types ?? {}, context.catalogue);
+    this.columns = plan.attributeIndexes.map((index) => {
       const name = plan.headers[index]!;
-      const known = context.catalogue.get(name);
-      return { name, index, type: known ?? 'text', new: known === undefined, values: 0 };
+      const known = context.catalogue.get(name) ?? null;
+      const given = stated.get(index) ?? null;
+      // A known number/boolean/date keeps its type: values that do not fit are bad lines.
+      const fixed = given?.type ?? (known && (known.type === 'number' || known.type === 'boolean' || known.type === 'date') ? known.type : null);
+      const attribute: AttributePlan = {
+        name,
+        index,
+        type: fixed ?? known?.type ?? 'text',
+        format: {},
+        format_name: null,
+        new: known === null,
+        source: given ? 'column_types' : fixed ? 'catalogue' : 'inferred',
+        rule: '',
+        note: null,
+        stray_values: 0,
+        values: 0,
+      };
+      return { attribute, inference: new ColumnInference(fixed), stated: given, known };
     });
-    // A known numeric/boolean/date attribute keeps its type: values that do not fit are bad lines.
-    this.strict = this.attributes.filter((a) => !a.new && (a.type === 'number' || a.type === 'boolean' || a.type === 'date'));
-    this.inferred = this.attributes.filter((a) => !this.strict.includes(a)).map((a) => ({ attribute: a, inference: new TypeInference() }));
-    this.present = new Int32Array(this.attributes.length);
+    this.matcher = new IdentityMatcher(context.existing, plan.salesforce);
+    this.present = new Int32Array(this.columns.length);
   }
 
   get hasErrors(): boolean {
     return this.errors.length > 0;
   }
 
-  /** Checks one record; true when its line is to be written (sound, and not a skipped duplicate). */
+  /** Checks one record; true when its line is to be written (unless a stray value turns up in finish). */
   visit(record: CsvRecord): boolean {
-    const { plan, context, attributes } = this;
+    const { plan, context, columns } = this;
     this.rowsRead++;
     const externalId = field(record, plan.idIndex);
     const email = plan.emailIndex >= 0 ? field(record, plan.emailIndex) || null : null;
     const problems = lineProblems(record, plan, externalId, email, this.firstLineOfId);
-    const exists = context.existingIds.has(externalId);
+    if (problems.length > 0 && (!externalId || problems.some((p) => p.startsWith('duplicate id')))) this.idProblems++;
+    let match = MATCH_NEW;
     if (problems.length === 0) {
-      // Types come from structurally sound lines, as a reader would judge the column.
-      for (const { attribute, inference } of this.inferred) inference.add(record.fields[attribute.index] ?? '');
-      for (const a of this.strict) {
-        const raw = record.fields[a.index] ?? '';
-        if (coerceAttribute(raw, a.type) === null) problems.push(`"${raw.trim()}" in column "${a.name}" is not ${describeType(a.type)}`);
-      }
-      if (exists && context.onDuplicate === 'error') {
-        problems.push(`participant "${externalId}" already exists in this study (on_duplicate is "error"; use "update" or "skip")`);
+      match = this.matcher.match(externalId, email);
+      if (match === MATCH_AMBIGUOUS) {
+        problems.push(`the id "${externalId}" is new to the study and the e-mail "${email}" belongs to several of its participants; give this line an id the study knows`);
+      } else if (match !== MATCH_NEW) {
+        const key = this.matcher.key;
+        const how = match === MATCH_EMAIL ? 'by e-mail' : 'by the other form of its Salesforce id';
+        if (key !== externalId) {
+          // Reached indirectly: no other line may reach (or name) the same participant.
+          const prior = this.claimed.get(key) ?? this.firstLineOfId.lineOf(key);
+          if (prior !== undefined) problems.push(`matches participant "${key}" ${how}, as line ${prior} does`);
+          else this.claimed.set(key, record.line);
+        } else {
+          const prior = this.claimed.get(key);
+          if (prior !== undefined) problems.push(`participant "${key}" was already matched by line ${prior}`);
+        }
+        if (context.onDuplicate === 'error') {
+          problems.push(
+            key === externalId
+              ? `participant "${externalId}" already exists in this study (on_duplicate is "error"; use "update" or "skip")`
+              : `participant "${key}" (found ${how}) already exists in this study (on_duplicate is "error"; use "update" or "skip")`,
+          );
+        }
       }
     }
     if (!this.replacement && record.fields.some((f) => f.includes('\uFFFD'))) this.replacement = true;
@@ -327,43 +468,154 @@ export class ParticipantScanner {
       this.badLines.add(record.line);
       return false;
     }
-    if (exists && context.onDuplicate === 'skip') {
-      this.skips++;
+    // Types come from structurally sound lines, as a reader would judge the column.
+    const skipped = match !== MATCH_NEW && context.onDuplicate === 'skip';
+    for (let a = 0; a < columns.length; a++) {
+      const column = columns[a]!;
+      if (column.inference.add(record.fields[column.attribute.index] ?? '', record.line) && !skipped) this.present[a]!++;
+    }
+    if (skipped) {
+      this.counts.skipped++;
       return false;
     }
-    if (exists) this.updates++;
-    else this.inserts++;
-    for (let a = 0; a < attributes.length; a++) if (!isMissing(record.fields[attributes[a]!.index] ?? '')) this.present[a]!++;
+    countMatch(this.counts, match, this.matcher.rekey);
     return true;
   }
 
-  /** Each attribute's type as the values so far decide it (the final types once every record is in). */
-  types(): AttributeType[] {
-    return this.attributes.map((a) => {
-      const inferred = this.inferred.find((x) => x.attribute === a);
-      if (!inferred) return a.type;
-      const type = inferred.inference.result();
-      return a.new ? type : mergeAttributeTypes(a.type, type);
-    });
-  }
-
   finish(): ParticipantScan {
-    const types = this.types();
-    const attributes = this.attributes.map((a, i) => ({ ...a, type: types[i]!, values: this.present[i]! }));
+    const { plan, columns } = this;
+    const hints = fileHints(
+      columns.map((c) => c.inference),
+      plan.delimiter,
+    );
     const warnings: string[] = [];
+    // Per-column warnings go last: the file-wide ones (ids, encoding) matter more when space is short.
+    const columnWarnings: string[] = [];
+    const strayProblems = new Map<number, string[]>();
+    const attributes = columns.map((column, i) => {
+      const { attribute, inference, stated, known } = column;
+      const decision = inference.decide(hints, stated?.format ?? null, known?.format ?? null);
+      const merged = known && !inference.fixed ? mergeAttributeTypes(known.type, decision.type) : decision.type;
+      if (known && !inference.fixed && merged !== decision.type && (decision.type === 'number' || decision.type === 'date' || decision.type === 'boolean')) {
+        columnWarnings.push(`Column "${attribute.name}" reads as ${decision.rule} in this file, but the study keeps it as ${known.type}; set_attribute_type converts the stored values to ${decision.type}.`);
+      }
+      const typed = merged === decision.type;
+      const plan: AttributePlan = {
+        ...attribute,
+        type: merged,
+        format: typed ? decision.format : {},
+        format_name: typed ? decision.formatName : null,
+        rule: typed ? decision.rule : merged,
+        note: typed ? decision.note : null,
+        stray_values: typed ? decision.strayCount : 0,
+        values: this.present[i]!,
+      };
+      if (typed && decision.strayCount > 0) {
+        collectStrays(attribute.name, decision, strayProblems);
+        columnWarnings.push(
+          `Column "${attribute.name}" reads as ${decision.rule}; ${decision.strayCount} value(s) do not fit and their lines are listed: fix them, leave those lines out with skip_invalid, or state the column's type with column_types (e.g. {"${attribute.name}": "text"}).`,
+        );
+      } else if (plan.note) columnWarnings.push(`Column "${attribute.name}": ${plan.note}.`);
+      return plan;
+    });
+
+    const strayLines = [...strayProblems.keys()].sort((a, b) => a - b);
+    for (const line of strayLines) this.badLines.add(line);
+    const errors = mergeByLine(
+      this.errors,
+      strayLines.map((line) => ({ line, message: strayProblems.get(line)!.join('; ') })),
+    );
+
+    const names = columnNames(plan);
     if (this.replacement) warnings.push(REPLACEMENT_WARNING);
     if (this.rowsRead === 0) warnings.push('The CSV has a header but no participant rows.');
-    const { plan, errors, badLines, rowsRead, inserts, updates, skips } = this;
-    return { plan, columns: columnNames(plan), attributes, rowsRead, errors, badLines, inserts, updates, skips, warnings };
+    const candidates = names.id_candidates.length > 0 ? ` Candidate columns: ${quoteList(names.id_candidates)}.` : '';
+    if (this.idProblems > 0) {
+      warnings.push(`${this.idProblems} line(s) have an empty or repeated id in "${names.id_column}" (the id column: ${plan.idReason}). Pass id_column to name the column that identifies each participant.${candidates}`);
+    } else if (plan.idReason.startsWith('e-mail')) {
+      warnings.push(`No id column was recognised, so participants are keyed by their e-mail ("${names.id_column}"). Pass id_column to use a CRM id instead.${candidates}`);
+    }
+    const { counts } = this;
+    if (counts.by_email > 0) {
+      warnings.push(
+        `${counts.by_email} participant(s) were found by e-mail: the study knows them under other ids.${counts.ids_replaced > 0 ? ` ${counts.ids_replaced} of them were keyed by their e-mail and now carry this file's id.` : ''}`,
+      );
+    }
+    warnings.push(...columnWarnings);
+    return { plan, columns: names, attributes, rowsRead: this.rowsRead, errors, badLines: this.badLines, counts, countsExact: strayLines.length === 0, warnings };
   }
+}
+
+function countMatch(counts: ImportCounts, match: number, rekey: boolean): void {
+  if (match === MATCH_NEW) {
+    counts.inserted++;
+    return;
+  }
+  counts.updated++;
+  if (match === MATCH_EMAIL) {
+    counts.by_email++;
+    if (rekey) counts.ids_replaced++;
+  } else counts.by_id++;
+}
+
+/** column_types by attribute index, checked against the file and the study's catalogue. */
+function resolveColumnTypes(plan: ColumnPlan, stated: Readonly<Record<string, StatedType>>, catalogue: ReadonlyMap<string, CatalogueEntry>): Map<number, StatedType> {
+  const byIndex = new Map<number, StatedType>();
+  const keys = plan.headers.map(compactHeader);
+  for (const [name, type] of Object.entries(stated)) {
+    const exact = plan.headers.indexOf(name.trim());
+    const index = exact >= 0 ? exact : keys.indexOf(compactHeader(name));
+    const where = `column_types["${name}"]`;
+    if (index < 0) throw columnsOrRefusal(plan.headers, `${where}: "${name}" is not a column of the CSV.`);
+    if (!plan.attributeIndexes.includes(index)) {
+      const role = index === plan.idIndex ? 'the id column' : index === plan.emailIndex ? 'the email column' : plan.tagIndexes.includes(index) ? 'a tag column' : 'a name column';
+      throw new UserError(`${where}: "${plan.headers[index]}" is ${role}; only attribute columns take a type.`);
+    }
+    const known = catalogue.get(plan.headers[index]!);
+    if (known && known.type !== type.type) {
+      throw new UserError(
+        `${where}: "${plan.headers[index]}" is already a ${known.type} attribute of this study. Call set_attribute_type to make it ${type.type} (it converts the stored values and lists those that do not convert), then import again.`,
+      );
+    }
+    byIndex.set(index, type);
+  }
+  return byIndex;
+}
+
+/** Each stray value's problem, by line. */
+function collectStrays(name: string, decision: ColumnDecision, byLine: Map<number, string[]>): void {
+  for (const list of decision.strays) {
+    const lines = list.misses.lines!;
+    lines.forEach((line, i) => {
+      const value = list.misses.values[i];
+      // Only the first values are kept; later lines are past what a result lists.
+      const message = value !== undefined ? strayMessage(name, value, list, decision) : `a value in column "${name}" does not fit its type`;
+      const problems = byLine.get(line);
+      if (problems) problems.push(message);
+      else byLine.set(line, [message]);
+    });
+  }
+}
+
+function mergeByLine(a: LineError[], b: LineError[]): LineError[] {
+  if (b.length === 0) return a;
+  const merged: LineError[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) merged.push(j >= b.length || (i < a.length && a[i]!.line < b[j]!.line) ? a[i++]! : b[j++]!);
+  return merged;
 }
 
 /** Pass 1 over the whole source. */
 export function scanParticipants(source: TextSource, options: CsvOptions, context: ImportContext): ParticipantScan {
-  const { plan, records } = openCsv(source, options);
-  const scanner = new ParticipantScanner(plan, context);
+  const { plan, records, skipped } = openCsv(source, options);
+  const scanner = new ParticipantScanner(plan, context, options);
   for (const record of records) scanner.visit(record);
-  return scanner.finish();
+  const scan = scanner.finish();
+  if (skipped.footers.length > 0) {
+    scan.warnings.unshift(`Left out ${skipped.footers.length} report footer line(s) (line ${skipped.footers[0]!.line}: "${skipped.footers[0]!.text.slice(0, 60)}"${skipped.footers.length > 1 ? ', …' : ''}).`);
+  }
+  return scan;
 }
 
 /** A row ready to write: attributes already typed and serialised. */
@@ -375,32 +627,50 @@ export interface TypedParticipant {
   tags: string[];
   /** JSON object of the typed attributes present on the line. */
   attributes: string;
+  /** The participant is in the study already, stored under `key`. */
   exists: boolean;
+  key: string;
+  /** The row's id replaces the stored one (a participant keyed by e-mail, now with a CRM id). */
+  rekey: boolean;
 }
 
-/** Types a sound line for writing, with the given attribute types. */
-export function rowTyper(plan: ColumnPlan, attributes: readonly { name: string; index: number; type: AttributeType }[], context: ImportContext): (record: CsvRecord) => TypedParticipant {
-  const keys = attributes.map((a) => JSON.stringify(a.name) + ':');
-  return (record) => {
-    const person = personOf(record, plan);
-    let json = '{';
-    for (let a = 0; a < attributes.length; a++) {
-      const attribute = attributes[a]!;
-      const value = coerceAttribute(record.fields[attribute.index] ?? '', attribute.type);
-      if (value === undefined || value === null) continue;
-      json += (json.length > 1 ? ',' : '') + keys[a] + (typeof value === 'string' ? JSON.stringify(value) : typeof value === 'number' && !Number.isFinite(value) ? 'null' : String(value));
-    }
-    return { line: record.line, ...person, attributes: json + '}', exists: context.existingIds.has(person.external_id) };
-  };
-}
-
-/** Pass 2: the lines to write (bad lines and skipped duplicates left out), typed as the scan decided. */
-export function* typedParticipants(source: TextSource, options: CsvOptions, scan: ParticipantScan, context: ImportContext): Generator<TypedParticipant> {
+/**
+ * Pass 2: the lines to write (bad lines and skipped duplicates left out), typed as the scan
+ * decided; `counts` and `values` (present values per attribute) are counted as the rows go by.
+ */
+export function* typedParticipants(
+  source: TextSource,
+  options: CsvOptions,
+  scan: ParticipantScan,
+  context: ImportContext,
+  counts: ImportCounts = noCounts(),
+  values: number[] = scan.attributes.map(() => 0),
+): Generator<TypedParticipant> {
   const { plan, records } = openCsv(source, options);
-  const type = rowTyper(plan, scan.attributes, context);
+  const matcher = new IdentityMatcher(context.existing, plan.salesforce);
+  const attributes = scan.attributes;
+  const keys = attributes.map((a) => JSON.stringify(a.name) + ':');
+  const readers = attributes.map((a) => valueReader(a.type, a.format));
   for (const record of records) {
     if (scan.badLines.has(record.line)) continue;
-    if (context.onDuplicate === 'skip' && context.existingIds.has(field(record, plan.idIndex))) continue;
-    yield type(record);
+    const person = personOf(record, plan);
+    const match = matcher.match(person.external_id, person.email);
+    const exists = match !== MATCH_NEW;
+    if (exists && context.onDuplicate === 'skip') {
+      counts.skipped++;
+      continue;
+    }
+    countMatch(counts, match, matcher.rekey);
+    let json = '{';
+    for (let a = 0; a < attributes.length; a++) {
+      const raw = (record.fields[attributes[a]!.index] ?? '').trim();
+      if (isMissingValue(raw)) continue;
+      const value = readers[a]!(raw);
+      // Pass 1 made every line with a value that does not fit a bad line.
+      if (value === null) throw new Error(`internal: line ${record.line}: "${raw}" does not fit ${attributes[a]!.type}`);
+      values[a]!++;
+      json += (json.length > 1 ? ',' : '') + keys[a] + (typeof value === 'string' ? JSON.stringify(value) : String(value));
+    }
+    yield { line: record.line, ...person, attributes: json + '}', exists, key: exists ? matcher.key : person.external_id, rekey: exists && matcher.rekey };
   }
 }

@@ -31,6 +31,16 @@ export class IdIndex {
     return undefined;
   }
 
+  /** The line `id` was first seen on, or undefined (nothing recorded). */
+  lineOf(id: string): number | undefined {
+    const hash = hashOf(id);
+    const mask = this.slots.length - 1;
+    for (let slot = hash & mask, entry = this.slots[slot]!; entry !== 0; slot = (slot + 1) & mask, entry = this.slots[slot]!) {
+      if (this.hashes[slot] === hash && this.equals(entry - 1, id)) return this.lines[entry - 1];
+    }
+    return undefined;
+  }
+
   private equals(index: number, id: string): boolean {
     const start = this.starts[index]!;
     const end = index + 1 < this.count ? this.starts[index + 1]! : this.used;

@@ -1,6 +1,7 @@
 /** A chart per structured question from its summary, and its split by segment. */
 import type { QuestionSummary } from '../domain/question-stats.js';
 import { decimal, percent } from '../domain/format.js';
+import { NONE_OF_THESE } from '../domain/questions.js';
 import type { Chart } from './charts.js';
 
 export function questionChart(q: QuestionSummary, scale: { min: number | null; max: number | null }): { chart: Chart; headline: string } {
@@ -19,6 +20,7 @@ export function questionChart(q: QuestionSummary, scale: { min: number | null; m
     case 'multiple_choice': {
       const items = (q.options ?? []).map((o) => ({ label: o.option, value: o.share ?? 0, note: `(${o.count})` }));
       const top = items[0];
+      if (q.none_count) items.push({ label: NONE_OF_THESE, value: q.none_share ?? 0, note: `(${q.none_count})` });
       const headline = `n = ${q.n}${top ? `; most ${q.type === 'multiple_choice' ? 'chosen' : 'common'}: ${top.label} (${percent(top.value)})` : ''}${q.type === 'multiple_choice' ? ' — shares of respondents' : ''}`;
       return { chart: { kind: 'bars', id, title: q.text, subtitle: headline, format: 'percent', items, max: 1 }, headline };
     }

@@ -6,6 +6,7 @@ import { listOf, UserError } from '../errors.js';
 import { parseField } from '../domain/fields.js';
 import { quartileBins } from '../domain/stats.js';
 import { decimal } from '../domain/format.js';
+import { NONE_OF_THESE } from '../domain/questions.js';
 import type { Db } from './db.js';
 import { prepared } from './statements.js';
 import { answerColumns, readColumns } from './columns.js';
@@ -72,7 +73,15 @@ export class AnalysisStore {
           case 'yes_no':
             return { ...base, sql: `SELECT a.participant_id AS pid, CASE a.value WHEN 1 THEN 'yes' ELSE 'no' END AS cat ${from}`, params: [q.id], order: ['yes', 'no'] };
           case 'multiple_choice':
-            return { ...base, sql: `SELECT a.participant_id AS pid, j.value AS cat FROM answers a, json_each(a.value) j WHERE a.question_id = ?`, params: [q.id], multi: true, order: q.options, note: 'multiple choice: one category per option chosen; tested per option' };
+            // [] ("none of these") is an answer: its own category, so those respondents count in every share.
+            return {
+              ...base,
+              sql: `SELECT a.participant_id AS pid, j.value AS cat FROM answers a, json_each(a.value) j WHERE a.question_id = ? UNION ALL SELECT participant_id, '${NONE_OF_THESE}' FROM answers WHERE question_id = ? AND value = '[]'`,
+              params: [q.id, q.id],
+              multi: true,
+              order: [...(q.options ?? []), NONE_OF_THESE],
+              note: 'multiple choice: one category per option chosen (and "(none of these)" for an empty answer); tested per option',
+            };
           case 'ranking':
             return { ...base, sql: `SELECT a.participant_id AS pid, json_extract(a.value, '$[0]') AS cat ${from}`, params: [q.id], order: q.options, note: `ranking: grouped by first choice (answer.${q.key}:<option> gives one option's rank)` };
           case 'scale': {

@@ -53,6 +53,11 @@ export class Store {
     return new Store(openDatabase(path));
   }
 
+  /** This database's random id (its reports folder is named after it). */
+  databaseId(): string {
+    return this.db.prepare('SELECT id FROM database_info').pluck().get() as string;
+  }
+
   /** Runs `fn` in one write transaction (IMMEDIATE: takes the lock up front, so a second process waits). */
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn).immediate();

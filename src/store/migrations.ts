@@ -289,6 +289,19 @@ CREATE TABLE IF NOT EXISTS segment_predictions (
 CREATE INDEX IF NOT EXISTS segment_predictions_by_participant ON segment_predictions (participant_id);
 `,
   },
+  {
+    version: 6,
+    description: 'attribute formats, multiple-choice minimum selections, the database id',
+    sql: `
+-- How an attribute's values are written and shown: JSON {unit: '%' | 'USD'…, decimal: ',', dates: 'mdy' | 'dmy'}; null for plain.
+ALTER TABLE study_attributes ADD COLUMN format TEXT;
+-- multiple_choice: the fewest options an answer selects (null: an empty answer, "none of these", is allowed).
+ALTER TABLE questions ADD COLUMN min_selections INTEGER;
+-- A random id per database: its reports folder is named after it, so two databases never share one.
+CREATE TABLE database_info (id TEXT NOT NULL);
+INSERT INTO database_info (id) VALUES (lower(hex(randomblob(6))));
+`,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version;

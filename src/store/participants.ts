@@ -1,8 +1,9 @@
 import { NotFoundError, UserError } from '../errors.js';
-import type { AttributeType, AttributeValue } from '../domain/attributes.js';
+import type { AttributeFormat, AttributeType, AttributeValue } from '../domain/attributes.js';
 import type { TypedParticipant } from '../ingest/csv.js';
 import { pushTo } from '../domain/collections.js';
 import type { Db } from './db.js';
+import { attributePath } from './fields-sql.js';
 import { prepared } from './statements.js';
 import { now, type StudyStore } from './studies.js';
 
@@ -88,6 +89,17 @@ export class ParticipantStore {
     return this.get(studyId, participant.external_id);
   }
 
+  /**
+   * Lower-cased e-mail → the id of the participant with it (null when several share it): how an
+   * import finds people the study knows under other ids.
+   */
+  emailIndex(studyId: number): Map<string, string | null> {
+    const byEmail = new Map<string, string | null>();
+    const rows = prepared(this.db, 'SELECT lower(email), external_id FROM participants WHERE study_id = ? AND email IS NOT NULL').raw(true).iterate(studyId) as Iterable<[string, string]>;
+    for (const [email, id] of rows) byEmail.set(email, byEmail.has(email) ? null : id);
+    return byEmail;
+  }
+
   /** The study's participant ids (what an import checks duplicates against). */
   externalIds(studyId: number): Set<string> {
     const ids = new Set<string>();
@@ -100,12 +112,12 @@ export class ParticipantStore {
    * merged (columns in the file overwrite, attributes it lacks are kept), tags added, and the
    * attribute catalogue saved. Rows stream in: a million-row import is never held in memory.
    */
-  writeParticipants(studyId: number, rows: Iterable<TypedParticipant>, attributes: { name: string; type: AttributeType }[]): { inserted: number; updated: number } {
+  writeParticipants(studyId: number, rows: Iterable<TypedParticipant>, attributes: { name: string; type: AttributeType; format: AttributeFormat }[]): { inserted: number; updated: number } {
     const insert = prepared(this.db, 
       'INSERT INTO participants (study_id, external_id, email, name, attributes, created_at, updated_at) VALUES (?, ?, ?, ?, jsonb(?), ?, ?)',
     );
     const update = prepared(this.db, 
-      `UPDATE participants SET email = COALESCE(?, email), name = COALESCE(?, name), attributes = jsonb_patch(attributes, ?), updated_at = ?
+      `UPDATE participants SET external_id = COALESCE(?, external_id), email = COALESCE(?, email), name = COALESCE(?, name), attributes = jsonb_patch(attributes, ?), updated_at = ?
         WHERE study_id = ? AND external_id = ? RETURNING id`,
     );
     // Tags are written per tag for thousands of participants at once: one statement per row
@@ -125,8 +137,15 @@ export class ParticipantStore {
         for (const row of rows) {
           let id: number;
           if (row.exists) {
-            const updated = update.get(row.email, row.name, row.attributes, at, studyId, row.external_id) as { id: number } | undefined;
-            if (!updated) throw changedUnderneath(row.external_id);
+            // `key` is the id the study knows; a participant keyed by e-mail takes the file's id.
+            let updated: { id: number } | undefined;
+            try {
+              updated = update.get(row.rekey ? row.external_id : null, row.email, row.name, row.attributes, at, studyId, row.key) as { id: number } | undefined;
+            } catch (error) {
+              if (isUniqueViolation(error)) throw changedUnderneath(row.external_id);
+              throw error;
+            }
+            if (!updated) throw changedUnderneath(row.key);
             id = updated.id;
             counts.updated++;
           } else {
@@ -147,6 +166,41 @@ export class ParticipantStore {
       })
       .immediate();
     return counts;
+  }
+
+  /** Every stored value of one attribute, with its participant. */
+  attributeValues(studyId: number, name: string): { id: number; participant_id: string; value: AttributeValue }[] {
+    const path = attributePath(name);
+    const rows = prepared(
+      this.db,
+      `SELECT id, external_id, json_extract(attributes, ?) AS v, json_type(attributes, ?) AS t FROM participants
+        WHERE study_id = ? AND json_type(attributes, ?) NOT IN ('null') ORDER BY id`,
+    ).all(path, path, studyId, path) as { id: number; external_id: string; v: string | number; t: string }[];
+    return rows.map((r) => ({ id: r.id, participant_id: r.external_id, value: r.t === 'true' ? true : r.t === 'false' ? false : r.v }));
+  }
+
+  /**
+   * Rewrites one attribute's stored values (null removes the value) and its catalogue entry, in
+   * one transaction.
+   */
+  rewriteAttribute(studyId: number, attribute: { name: string; type: AttributeType; format: AttributeFormat }, values: Iterable<[id: number, value: AttributeValue | null]>): number {
+    const path = attributePath(attribute.name);
+    const set = prepared(this.db, 'UPDATE participants SET attributes = jsonb_set(attributes, ?, json(?)), updated_at = ? WHERE id = ?');
+    const remove = prepared(this.db, 'UPDATE participants SET attributes = jsonb_remove(attributes, ?), updated_at = ? WHERE id = ?');
+    let written = 0;
+    this.db
+      .transaction(() => {
+        const at = now();
+        for (const [id, value] of values) {
+          if (value === null) remove.run(path, at, id);
+          else set.run(path, JSON.stringify(value), at, id);
+          written++;
+        }
+        this.studies.saveAttributes(studyId, [attribute]);
+        this.studies.touch(studyId);
+      })
+      .immediate();
+    return written;
   }
 
   completeIds(studyId: number, prefix: string): string[] {

@@ -1,6 +1,6 @@
 import { NotFoundError } from '../errors.js';
 import type { Question, QuestionType } from '../domain/questions.js';
-import type { AttributeType } from '../domain/attributes.js';
+import type { AttributeFormat, AttributeType } from '../domain/attributes.js';
 import type { Db } from './db.js';
 import { prepared } from './statements.js';
 
@@ -49,9 +49,17 @@ interface QuestionRow {
   min_label: string | null;
   max_label: string | null;
   max_selections: number | null;
+  min_selections: number | null;
   required: number;
   probing_depth: number | null;
   position: number;
+}
+
+/** An entry of a study's attribute catalogue. */
+export interface StudyAttribute {
+  name: string;
+  type: AttributeType;
+  format: AttributeFormat;
 }
 
 export const now = (): string => new Date().toISOString();
@@ -127,32 +135,34 @@ export class StudyStore {
   insertQuestions(studyId: number, questions: Question[]): void {
     const insert = prepared(this.db, 
       `INSERT INTO questions (study_id, key, type, text, options, scale_min, scale_max, min_label, max_label,
-                              max_selections, required, probing_depth, position, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                              max_selections, min_selections, required, probing_depth, position, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const at = now();
     this.db.transaction(() => {
       for (const q of questions) {
         insert.run(studyId, q.key, q.type, q.text, q.options ? JSON.stringify(q.options) : null, q.scale_min, q.scale_max,
-          q.min_label, q.max_label, q.max_selections, q.required ? 1 : 0, q.probing_depth, q.position, at);
+          q.min_label, q.max_label, q.max_selections, q.min_selections, q.required ? 1 : 0, q.probing_depth, q.position, at);
       }
       this.touch(studyId);
     })();
   }
 
-  attributes(studyId: number): { name: string; type: AttributeType }[] {
-    return prepared(this.db, 'SELECT name, type FROM study_attributes WHERE study_id = ? ORDER BY position, name')
-      .all(studyId) as { name: string; type: AttributeType }[];
+  /** The attribute catalogue: each attribute's type and format (unit, decimal comma, date order). */
+  attributes(studyId: number): StudyAttribute[] {
+    const rows = prepared(this.db, 'SELECT name, type, format FROM study_attributes WHERE study_id = ? ORDER BY position, name').all(studyId) as { name: string; type: AttributeType; format: string | null }[];
+    return rows.map((r) => ({ name: r.name, type: r.type, format: r.format ? (JSON.parse(r.format) as AttributeFormat) : {} }));
   }
 
-  /** Adds new attributes to the catalogue and records changed types. Call inside a transaction. */
-  saveAttributes(studyId: number, attributes: { name: string; type: AttributeType }[]): void {
+  /** Adds new attributes to the catalogue and records changed types and formats. Call inside a transaction. */
+  saveAttributes(studyId: number, attributes: { name: string; type: AttributeType; format?: AttributeFormat | undefined }[]): void {
     const next = (prepared(this.db, 'SELECT COALESCE(MAX(position), 0) AS p FROM study_attributes WHERE study_id = ?').get(studyId) as { p: number }).p;
-    const upsert = prepared(this.db, 
-      `INSERT INTO study_attributes (study_id, name, type, position) VALUES (?, ?, ?, ?)
-       ON CONFLICT (study_id, name) DO UPDATE SET type = excluded.type`,
+    const upsert = prepared(
+      this.db,
+      `INSERT INTO study_attributes (study_id, name, type, position, format) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (study_id, name) DO UPDATE SET type = excluded.type, format = excluded.format`,
     );
-    attributes.forEach((a, i) => upsert.run(studyId, a.name, a.type, next + i + 1));
+    attributes.forEach((a, i) => upsert.run(studyId, a.name, a.type, next + i + 1, a.format && Object.keys(a.format).length > 0 ? JSON.stringify(a.format) : null));
   }
 
   /** Theme codes of the study with how many participants show each. */

@@ -4,6 +4,7 @@
  */
 import { listOf, UserError } from '../errors.js';
 import { parseField } from '../domain/fields.js';
+import { NONE_OF_THESE } from '../domain/questions.js';
 import { multipleChoiceStats, rankingStats, scaleStats, singleChoiceStats, yesNoStats, type QuestionStats, type QuestionSummary } from '../domain/question-stats.js';
 import { quartileBins, topTerms } from '../domain/stats.js';
 import type { Db } from './db.js';
@@ -173,10 +174,11 @@ export class SummaryStore {
             };
           case 'multiple_choice':
             return {
-              sql: `SELECT e.participant_id, j.value AS grp FROM e JOIN answers a ON a.participant_id = e.participant_id AND a.question_id = ?, json_each(a.value) j`,
-              params: [question.id],
+              sql: `SELECT e.participant_id, j.value AS grp FROM e JOIN answers a ON a.participant_id = e.participant_id AND a.question_id = ?, json_each(a.value) j
+                    UNION ALL SELECT e.participant_id, '${NONE_OF_THESE}' FROM e JOIN answers a ON a.participant_id = e.participant_id AND a.question_id = ? WHERE a.value = '[]'`,
+              params: [question.id, question.id],
               overlapping: true,
-              note: 'a participant who chose several options counts in each of their option groups',
+              note: `a participant who chose several options counts in each of their option groups; an empty answer is "${NONE_OF_THESE}"`,
             };
           case 'open_ended':
             throw new UserError(`"by" cannot group by an open-ended question ("${question.key}"); group by a structured answer, an attribute, a tag or a theme.`);

@@ -13,6 +13,7 @@ const questionIn = z.object({
   min_label: z.string().max(100).optional().describe('Label of the scale minimum, e.g. "Not at all important".'),
   max_label: z.string().max(100).optional().describe('Label of the scale maximum, e.g. "Critical".'),
   max_selections: z.number().int().min(1).optional().describe('multiple_choice only: the most options one participant may choose.'),
+  min_selections: z.number().int().min(0).optional().describe('multiple_choice only: the fewest options an answer selects. Without it (or 0), [] is an answer: none of the options applies.'),
   required: z.boolean().optional().describe('Whether every interview should answer it (default false); record_interview warns when it is missing.'),
   probing_depth: z.number().int().min(0).max(3).optional().describe('Follow-ups for this question, 0–3 (default: the study\'s).'),
 });
@@ -20,7 +21,7 @@ const questionIn = z.object({
 export const addQuestionsTool = defineTool({
   name: 'add_questions',
   title: 'Add questions to a study',
-  description: `Adds one or many interview questions to a study, appended in the order given. Types: open_ended, scale (min/max and labels), single_choice, multiple_choice (optional max_selections), ranking (full or partial rankings allowed), yes_no.
+  description: `Adds one or many interview questions to a study, appended in the order given. Types: open_ended, scale (min/max and labels), single_choice, multiple_choice (optional max_selections and min_selections; [] records "none of these" unless min_selections ≥ 1), ranking (full or partial rankings allowed), yes_no.
 Use this tool when you need to: design the interview guide. A segmentation study wants 3–5 open-ended questions (discovery context, decision moment, value realization, relationship to the problem, ideal outcome) and 3–4 structured anchors (e.g. scale 1–10 importance of the core value, single_choice primary use case, ranking of price/speed/features/support/trust, yes_no team or solo).
 Each question gets a stable key used by record_interview, query_participants (answer.<key>) and summarize_questions. All questions are checked first: if any is invalid, none is added.`,
   input: z.object({

@@ -20,7 +20,14 @@ Use this tool when you need to: see a study's design and progress, find question
       tags: z.array(z.object({ tag: z.string(), count: z.number() })),
       lifecycle_groups: z.array(z.object({ group: z.string(), tags: z.array(z.string()), participants: z.number() })),
     }),
-    attributes: z.array(z.object({ name: z.string(), type: attributeType })),
+    attributes: z.array(
+      z.object({
+        name: z.string(),
+        type: attributeType,
+        unit: z.string().nullable().describe('"%" or a currency code, for display.'),
+        format: z.string().nullable().describe('How the values are read: "1,234.56" / "1.234,56" for numbers, "M/D/YYYY" / "D/M/YYYY" / "YYYY-MM-DD" for dates.'),
+      }),
+    ),
     themes: z.array(z.object({ code: z.string(), participants: z.number() })),
     readiness: z.object({ ready: z.boolean(), checks: z.array(checkOut) }),
     segmentations: z
@@ -36,7 +43,7 @@ Use this tool when you need to: see a study's design and progress, find question
       `Decision: ${r.study.decision ?? '(none named)'}`,
       `Participants ${r.counts.participants}; interviews completed ${r.counts.interviews_completed}, partial ${r.counts.interviews_partial}, not yet ${r.counts.not_interviewed}.`,
       `Questions (${r.questions.length}): ${capList(r.questions.map((q) => `${q.key} [${q.type}]`), 12) || 'none'}`,
-      `Attributes: ${capList(r.attributes.map((a) => `${a.name} (${a.type})`), 12) || 'none'}`,
+      `Attributes: ${capList(r.attributes.map((a) => `${a.name} (${a.type}${a.unit ? `, ${a.unit}` : ''})`), 12) || 'none'}`,
       `Tags: ${capList(r.composition.tags.map((t) => `${t.tag} ${t.count}`), 10) || 'none'}`,
       `Readiness: ${r.readiness.ready ? 'ready for segmentation' : 'not ready yet'}`,
       ...r.readiness.checks.filter((c) => c.status !== 'ok').map((c) => `- [${c.status}] ${c.message}`),

@@ -1,13 +1,42 @@
 import * as z from 'zod';
 import { importParticipants } from '../app/import-participants.js';
-import { defineTool } from './define.js';
+import { DATE_FORMATS, NUMBER_FORMATS, statedType, type StatedType } from '../domain/attributes.js';
+import { ValidationError } from '../errors.js';
 import { attributeType, lineError, studyId } from './params.js';
+import { defineTool } from './define.js';
+
+const columnType = z.union([
+  attributeType,
+  z.object({
+    type: attributeType,
+    format: z
+      .enum([...NUMBER_FORMATS, ...DATE_FORMATS])
+      .optional()
+      .describe('number: "1,234.56" (decimal point) or "1.234,56" (decimal comma); date: "M/D/YYYY" (month first) or "D/M/YYYY" (day first) for 03/04/2024-style dates (ISO and D.M.YYYY are always read).'),
+    unit: z.string().max(8).optional().describe('number: "%" or a currency ($, €, £, USD, EUR…); values in another currency are refused.'),
+  }),
+]);
+
+const importedAttribute = z.object({
+  name: z.string(),
+  type: attributeType,
+  new: z.boolean(),
+  values: z.number(),
+  format: z.string().nullable().describe('How the values are written, for numbers ("1,234.56" or "1.234,56") and dates ("M/D/YYYY", "D/M/YYYY", "YYYY-MM-DD", "D.M.YYYY"); the names column_types takes.'),
+  unit: z.string().nullable().describe('"%" or a currency code, kept in the attribute catalogue for display.'),
+  rule: z.string().nullable().describe('How the column was read, in words (e.g. "money in USD, thousands separators, decimal point, negatives in parentheses"); null for plain columns when a file has very many.'),
+  note: z.string().nullable().describe('A reading chosen among several (e.g. ambiguous dates), or how close the column came to a type.'),
+  source: z.enum(['inferred', 'column_types', 'catalogue']).describe('Where the type came from: the values, column_types, or the study (an attribute it already has).'),
+  stray_values: z.number().describe('Values that do not fit the type; their lines are in errors or skipped_lines.'),
+});
 
 export const importParticipantsTool = defineTool({
   name: 'import_participants',
   title: 'Import participants from CSV',
   description: `Imports participants into a study from a CSV (a CRM export): inline as \`csv\`, or a local file \`path\` (paths are refused over HTTP unless the server was started with --allow-dir).
-The id column is detected (participant_id, id, external_id, customer_id, else email) or named with id_column; email and name columns are recognised; tag columns (tags/tag/labels, or tag_columns) are split on ; , or |; every other column becomes a typed attribute (number, boolean, date, category, text) in the study's catalogue.
+The id column is detected (HubSpot Record ID / Contact ID / Company ID, Salesforce Id / Contact ID / Account ID with 15- or 18-character ids, Stripe Customer ID or id with cus_ values, Intercom/Segment user_id / external_id, customer_id, uuid, participant_id; else email) or named with id_column; email and name columns are recognised; tag columns (tags/tag/labels, or tag_columns) are split on ; , or |.
+Every other column becomes a typed attribute: number (plain, money such as "$1,200.50", "1.234,56 €", "(1,200.00)", percentages such as "12%"), date (ISO, M/D/YYYY, D/M/YYYY when a day above 12 proves it, D.M.YYYY, with times and zones; stored as ISO), boolean (Yes/No, TRUE/FALSE, Y/N), category or text; N/A, null, none, - and empty are missing. Each attribute reports its format, unit and rule. A column that is at least 95% one type keeps it: the few stray values are bad lines, listed with their line numbers. column_types states a column's type and format instead.
+Re-imports find existing participants by id, or by e-mail when the ids differ (matched says how many each way): never a duplicate.
 Atomic: if any line is invalid nothing is written and every bad line is reported with its number and reason — unless skip_invalid is true, which imports the rest and lists each skipped line. dry_run previews without writing. on_duplicate decides what happens to participants already in the study: update (default; file values overwrite, other attributes and tags are kept), skip, or error.
 Use this tool when you need to: load the people to interview, with lifecycle tags (new, long-tenure, churned, expanded) and CRM attributes (plan, MRR, seats, tenure).`,
   input: z.object({
@@ -16,7 +45,11 @@ Use this tool when you need to: load the people to interview, with lifecycle tag
     path: z.string().optional().describe('Path of a local CSV file (UTF-8; Windows-1252 is detected). Give this or csv.'),
     id_column: z.string().optional().describe('The column holding each participant\'s id, when it is not detected.'),
     tag_columns: z.array(z.string()).optional().describe('Columns whose values are tags (default: columns named tags, tag or labels).'),
-    on_duplicate: z.enum(['update', 'skip', 'error']).default('update').describe('For ids already in the study: update (default), skip, or error.'),
+    column_types: z
+      .record(z.string(), columnType)
+      .optional()
+      .describe('Column name → its type ("number", "boolean", "date", "category", "text") or {type, format, unit}, e.g. {"Close Date": {"type": "date", "format": "D/M/YYYY"}, "Zip": "text"}. Values that do not fit are bad lines. An attribute the study already has keeps its type (set_attribute_type changes it).'),
+    on_duplicate: z.enum(['update', 'skip', 'error']).default('update').describe('For participants already in the study (same id, or same e-mail): update (default), skip, or error.'),
     skip_invalid: z.boolean().default(false).describe('Import the valid lines and list the skipped ones, instead of writing nothing.'),
     dry_run: z.boolean().default(false).describe('Validate and report what would happen without writing anything.'),
   }),
@@ -28,24 +61,43 @@ Use this tool when you need to: load the people to interview, with lifecycle tag
     inserted: z.number(),
     updated: z.number(),
     skipped: z.number(),
+    matched: z.object({ by_id: z.number(), by_email: z.number() }).describe('Existing participants found by their id, and by e-mail when the study knows them under another id.'),
+    ids_replaced: z.number().describe('Participants keyed by their e-mail who now carry the file\'s id.'),
     errors: z.array(lineError).describe('Bad lines that blocked the import (nothing written).'),
     skipped_lines: z.array(lineError).describe('Bad lines left out because skip_invalid was true.'),
     bad_lines_total: z.number(),
-    attributes: z.array(z.object({ name: z.string(), type: attributeType, new: z.boolean(), values: z.number() })),
-    columns: z.object({ id: z.string(), email: z.string().nullable(), name: z.array(z.string()), tags: z.array(z.string()) }),
+    attributes: z.array(importedAttribute),
+    attributes_total: z.number().describe('Attribute columns in the file; attributes lists the first ones when there are very many (get_study lists them all).'),
+    columns: z.object({
+      id: z.string(),
+      id_reason: z.string().describe('Why this is the id column (e.g. "HubSpot record id").'),
+      id_candidates: z.array(z.string()).describe('Other columns that could identify participants (for id_column).'),
+      email: z.string().nullable(),
+      name: z.array(z.string()),
+      tags: z.array(z.string()),
+    }),
     delimiter: z.string(),
     participants_total: z.number(),
     warnings: z.array(z.string()),
   }),
-    // destructive: on_duplicate "update" overwrites attribute values; idempotent: the same file twice leaves the same state.
+  // destructive: on_duplicate "update" overwrites attribute values; idempotent: the same file twice leaves the same state.
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   run(args, { store, files, notify }) {
+    const columnTypes: Record<string, StatedType> = {};
+    const problems: string[] = [];
+    for (const [column, spec] of Object.entries(args.column_types ?? {})) {
+      const stated = statedType(typeof spec === 'string' ? { type: spec } : spec);
+      if (typeof stated === 'string') problems.push(`column_types["${column}"].${stated}`);
+      else columnTypes[column] = stated;
+    }
+    if (problems.length > 0) throw new ValidationError(problems, 'Nothing was imported. Fix column_types:');
     const result = importParticipants(store, files, {
       studyId: args.study_id,
       csv: args.csv,
       path: args.path,
       idColumn: args.id_column,
       tagColumns: args.tag_columns,
+      columnTypes,
       onDuplicate: args.on_duplicate,
       skipInvalid: args.skip_invalid,
       dryRun: args.dry_run,
@@ -62,10 +114,15 @@ Use this tool when you need to: load the people to interview, with lifecycle tag
     } else {
       const verb = r.dry_run ? 'Dry run (nothing written): would insert' : 'Imported: inserted';
       lines.push(`${verb} ${r.inserted}, ${r.dry_run ? 'update' : 'updated'} ${r.updated}, skipped ${r.skipped} of ${r.rows_read} rows. Study ${r.study_id} has ${r.participants_total} participants.`);
+      if (r.updated > 0) lines.push(`Existing participants found: ${r.matched.by_id} by id, ${r.matched.by_email} by e-mail${r.ids_replaced ? ` (${r.ids_replaced} now carry the file's id)` : ''}.`);
       if (r.skipped_lines.length > 0) lines.push(...r.skipped_lines.slice(0, 20).map((e) => `- skipped line ${e.line}: ${e.message}`));
     }
-    lines.push(`Columns: id "${r.columns.id}"${r.columns.email ? `, email "${r.columns.email}"` : ''}${r.columns.tags.length ? `, tags ${r.columns.tags.map((t) => `"${t}"`).join(', ')}` : ''}; delimiter ${r.delimiter}.`);
-    if (r.attributes.length > 0) lines.push(`Attributes: ${r.attributes.map((a) => `${a.name} (${a.type}${a.new ? ', new' : ''})`).join(', ')}`);
+    lines.push(`Columns: id "${r.columns.id}" (${r.columns.id_reason})${r.columns.email ? `, email "${r.columns.email}"` : ''}${r.columns.tags.length ? `, tags ${r.columns.tags.map((t) => `"${t}"`).join(', ')}` : ''}; delimiter ${r.delimiter}.`);
+    if (r.attributes.length > 0) {
+      lines.push(
+        `Attributes: ${r.attributes.map((a) => `${a.name} (${a.type}${a.unit ? `, ${a.unit}` : ''}${a.format && a.type === 'date' ? `, ${a.format}` : ''}${a.new ? ', new' : ''}${a.stray_values ? `, ${a.stray_values} stray` : ''})`).join(', ')}`,
+      );
+    }
     lines.push(...r.warnings.map((w) => `Warning: ${w}`));
     return lines.join('\n');
   },

@@ -25,6 +25,7 @@ import { recordInterviewTool } from './record-interview.js';
 import { searchTool } from './search.js';
 import { segmentByRulesTool } from './segment-by-rules.js';
 import { segmentMigrationTool } from './segment-migration.js';
+import { setAttributeTypeTool } from './set-attribute-type.js';
 import { summarizeQuestionsTool } from './summarize-questions.js';
 import { updateSegmentTool } from './update-segment.js';
 import { validateSegmentationTool } from './validate-segmentation.js';
@@ -35,6 +36,7 @@ export const tools = [
   getStudyTool,
   addQuestionsTool,
   importParticipantsTool,
+  setAttributeTypeTool,
   recordInterviewTool,
   getParticipantTool,
   queryParticipantsTool,

@@ -59,6 +59,7 @@ export const questionOut = z.object({
   min_label: z.string().nullable(),
   max_label: z.string().nullable(),
   max_selections: z.number().nullable(),
+  min_selections: z.number().nullable().describe('multiple_choice: the fewest options an answer selects; null allows [] (none of these).'),
   required: z.boolean(),
   probing_depth: z.number().nullable(),
   position: z.number(),

@@ -35,6 +35,8 @@ const stats = z.object({
     )
     .optional(),
   mean_selections: z.number().nullable().optional(),
+  none_count: z.number().optional().describe('multiple_choice: respondents who chose none of the options (answered []).'),
+  none_share: z.number().optional().describe('multiple_choice: share of respondents who chose none of the options.'),
   yes_count: z.number().optional(),
   yes_share: z.number().nullable().optional(),
   yes_share_ci95: z.object({ low: z.number(), high: z.number() }).nullable().optional().describe('Wilson 95% interval of yes_share.'),
@@ -48,8 +50,9 @@ function headline(type: string, s: QuestionStats): string {
     case 'scale':
       return `mean ${decimal(s.mean)}, median ${decimal(s.median)}, sd ${decimal(s.sd)}, top-2-box ${percent(s.top2_box)}${s.nps ? `, NPS ${decimal(s.nps.score, 1)}` : ''}`;
     case 'single_choice':
-    case 'multiple_choice':
       return (s.options ?? []).slice(0, 5).map((o) => `${o.option} ${percent(o.share)}`).join(', ');
+    case 'multiple_choice':
+      return [...(s.options ?? []).slice(0, 5).map((o) => `${o.option} ${percent(o.share)}`), ...(s.none_count ? [`none of these ${percent(s.none_share)}`] : [])].join(', ');
     case 'ranking':
       return (s.options ?? []).slice(0, 5).map((o) => `${o.option} (mean rank ${decimal(o.mean_rank)}, first ${percent(o.first_choice_share)})`).join(', ');
     case 'yes_no':

@@ -38,7 +38,7 @@ describe('recordInterview', () => {
   it('creates a walk-in participant only when details are given', () => {
     expect(() => record('walk-in', {})).toThrow(/No participant "walk-in" in study \d+\. Import them/);
     expect(record('walk-in', { participant: { name: 'Walk In', attributes: { seats: 3 } }, answers: answerList({ why: 'A talk', team: true }) })).toMatchObject({ participant_created: true, required_unanswered: [] });
-    expect(studyDetail(store, studyId).attributes).toContainEqual({ name: 'seats', type: 'number' });
+    expect(studyDetail(store, studyId).attributes).toContainEqual({ name: 'seats', type: 'number', unit: null, format: '1,234.56' });
   });
 });
 

@@ -12,7 +12,12 @@ describe('studies', () => {
     const d = studyDetail(store, tiny);
     expect(d.counts).toEqual({ participants: 6, interviews_completed: 4, interviews_partial: 1, not_interviewed: 1 });
     expect(d.composition.tags).toEqual([{ tag: 'churned', count: 3 }, { tag: 'expanded', count: 2 }, { tag: 'new', count: 1 }]);
-    expect(d.attributes).toEqual([{ name: 'plan', type: 'category' }, { name: 'mrr', type: 'number' }, { name: 'signup_date', type: 'date' }, { name: 'hubspot.stage', type: 'category' }]);
+    expect(d.attributes).toEqual([
+      { name: 'plan', type: 'category', unit: null, format: null },
+      { name: 'mrr', type: 'number', unit: null, format: '1,234.56' },
+      { name: 'signup_date', type: 'date', unit: null, format: 'YYYY-MM-DD' },
+      { name: 'hubspot.stage', type: 'category', unit: null, format: null },
+    ]);
     expect(d.themes).toEqual([{ code: 'pricing', participants: 2 }, { code: 'churn_risk', participants: 1 }, { code: 'fast_setup', participants: 1 }]);
     const checks = Object.fromEntries(d.readiness.checks.map((c) => [c.check, c.status]));
     // One open question of 3–5, four interviews of 30–50, no long-tenure customers.

@@ -3,7 +3,7 @@ import { checkAnswer, normalizeQuestion, slugify, type Question } from '../../sr
 
 const q = (over: Partial<Question>): Question => ({
   key: 'k', type: 'open_ended', text: 't', options: null, scale_min: null, scale_max: null, min_label: null, max_label: null,
-  max_selections: null, required: false, probing_depth: null, position: 1, ...over,
+  max_selections: null, min_selections: null, required: false, probing_depth: null, position: 1, ...over,
 });
 
 describe('slugify', () => {
@@ -59,5 +59,15 @@ describe('checkAnswer', () => {
     expect(checkAnswer(rank, ['Price', 'price'])).toMatchObject({ ok: false, message: expect.stringContaining('"Price" is listed twice') });
     expect(checkAnswer(yn, 'maybe')).toMatchObject({ ok: false, message: expect.stringContaining('give true/false or "yes"/"no"') });
     expect(checkAnswer(q({ key: 'why' }), '')).toMatchObject({ ok: false, message: expect.stringContaining('give non-empty text') });
+  });
+
+  it('takes [] as "none of these" for a multiple choice, unless min_selections asks for some; never for a ranking', () => {
+    expect(checkAnswer(multi, [])).toEqual({ ok: true, value: [] });
+    const atLeastTwo = q({ key: 'channels', type: 'multiple_choice', options: ['Search', 'Friend', 'Event'], min_selections: 2 });
+    expect(checkAnswer(atLeastTwo, [])).toMatchObject({ ok: false, message: expect.stringContaining('give a list of at least 2 option(s)') });
+    expect(checkAnswer(atLeastTwo, ['Search'])).toEqual({ ok: false, message: 'answer to "channels" (multiple_choice): 1 option(s) chosen but at least 2 are needed' });
+    expect(checkAnswer(atLeastTwo, ['Search', 'event'])).toEqual({ ok: true, value: ['Search', 'Event'] });
+    expect(checkAnswer(rank, [])).toMatchObject({ ok: false, message: expect.stringContaining('a list of options in ranked order') });
+    expect(checkAnswer(multi, '')).toMatchObject({ ok: false });
   });
 });

@@ -5,7 +5,7 @@ export function fact(id: number, answers: Record<string, unknown>, attributes: R
   return { id, participant_id: `p${id}`, email: null, name: null, attributes, answers: new Map(Object.entries(answers)) as ParticipantFacts['answers'], themes: new Set(themes), tags, status: 'completed' };
 }
 
-const blank = { options: null, scale_min: null, scale_max: null, min_label: null, max_label: null, max_selections: null, required: false, probing_depth: null };
+const blank = { options: null, scale_min: null, scale_max: null, min_label: null, max_label: null, max_selections: null, min_selections: null, required: false, probing_depth: null };
 
 /** score: scale 1–5; pick: single choice A/B; rank: ranking X/Y/Z; ideal_outcome: open-ended. Attributes mrr (number), tier (category). */
 export const catalog: StudyCatalog = {

@@ -17,6 +17,10 @@ describe('IdIndex (first line of each id)', () => {
       expect(index.firstLine(id, line)).toBe(expected);
     }
     expect(index.size).toBe(reference.size);
+    // lineOf looks up without recording.
+    for (const [id, line] of [...reference].slice(0, 2000)) expect(index.lineOf(id)).toBe(line);
+    expect(index.lineOf('never-seen')).toBeUndefined();
+    expect(index.size).toBe(reference.size);
     // 32-bit hashes of ~180,000 distinct ids collide a few times: answers stayed exact anyway.
     expect(reference.size).toBeGreaterThan(150_000);
   });

@@ -84,7 +84,10 @@ describe('the Claude Desktop bundle', () => {
       expect(existsSync(join(work, 'research', 'seglab.db'))).toBe(true);
       const report: any = await client.callTool({ name: 'generate_report', arguments: { study_id: studyId } });
       expect(report.isError).toBeFalsy();
-      expect(existsSync(join(work, 'out', `study-${studyId}`, 'report.html'))).toBe(true);
+      // In the database's own folder inside the reports folder (reports/<database>-<id>/study-<id>/).
+      const html: string = report.structuredContent.files.html;
+      expect(html).toMatch(new RegExp(`^${join(work, 'out')}/seglab-[0-9a-f]{12}/study-${studyId}/report\\.html$`));
+      expect(existsSync(html)).toBe(true);
     } finally {
       await client.close();
     }

@@ -14,7 +14,7 @@ describe('get_study', () => {
     expect(r.questions.map((q: any) => q.key)).toEqual(['why', 'importance', 'nps', 'use_case', 'tools', 'factors', 'team']);
     expect(r.composition.tags).toEqual([{ tag: 'churned', count: 3 }, { tag: 'expanded', count: 2 }, { tag: 'new', count: 1 }]);
     expect(r.composition.lifecycle_groups.find((g: any) => g.group === 'long-tenure customers').participants).toBe(0);
-    expect(r.attributes).toContainEqual({ name: 'hubspot.stage', type: 'category' });
+    expect(r.attributes).toContainEqual({ name: 'hubspot.stage', type: 'category', unit: null, format: null });
     expect(r.themes).toEqual([{ code: 'pricing', participants: 2 }, { code: 'churn_risk', participants: 1 }, { code: 'fast_setup', participants: 1 }]);
     expect(r.readiness.ready).toBe(false);
     const checks = Object.fromEntries(r.readiness.checks.map((c: any) => [c.check, c]));

@@ -22,12 +22,12 @@ describe('import_participants', () => {
       csv: 'id,email,first_name,last_name,plan,mrr,active,signup_date,tags\nc1,a@x.example,Ana,Ruiz,pro,120.5,yes,2026-01-10,churned|new\nc2,b@x.example,Ben,Ode,pro,0,no,2025-02-01,expanded\nc3,,Cy,,free,,,2026-03-01,\n',
     });
     expect(r).toMatchObject({ written: true, inserted: 3, updated: 0, skipped: 0, errors: [], rows_read: 3, participants_total: 3, delimiter: ',' });
-    expect(r.columns).toEqual({ id: 'id', email: 'email', name: ['first_name', 'last_name'], tags: ['tags'] });
+    expect(r.columns).toEqual({ id: 'id', id_reason: 'id', id_candidates: ['email'], email: 'email', name: ['first_name', 'last_name'], tags: ['tags'] });
     expect(r.attributes).toEqual([
-      { name: 'plan', type: 'category', new: true, values: 3 },
-      { name: 'mrr', type: 'number', new: true, values: 2 },
-      { name: 'active', type: 'boolean', new: true, values: 2 },
-      { name: 'signup_date', type: 'date', new: true, values: 3 },
+      { name: 'plan', type: 'category', new: true, values: 3, format: null, unit: null, rule: 'category (2 distinct values)', note: null, source: 'inferred', stray_values: 0 },
+      { name: 'mrr', type: 'number', new: true, values: 2, format: '1,234.56', unit: null, rule: 'number, decimal point', note: null, source: 'inferred', stray_values: 0 },
+      { name: 'active', type: 'boolean', new: true, values: 2, format: null, unit: null, rule: 'yes/no (yes/no)', note: null, source: 'inferred', stray_values: 0 },
+      { name: 'signup_date', type: 'date', new: true, values: 3, format: 'YYYY-MM-DD', unit: null, rule: 'date: YYYY-MM-DD; stored as ISO 8601', note: null, source: 'inferred', stray_values: 0 },
     ]);
     const p = await h.ok('get_participant', { study_id, participant_id: 'c1' });
     expect(p).toMatchObject({ name: 'Ana Ruiz', email: 'a@x.example', tags: ['churned', 'new'], attributes: { plan: 'pro', mrr: 120.5, active: true, signup_date: '2026-01-10' } });

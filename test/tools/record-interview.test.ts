@@ -81,7 +81,7 @@ describe('record_interview', () => {
     expect(r).toMatchObject({ participant_created: true, answers_recorded: 2, required_unanswered: [] });
     const p = await h.ok('get_participant', { study_id, participant_id: 'walk-in' });
     expect(p).toMatchObject({ name: 'Walk In', tags: ['new'], attributes: { plan: 'pro', seats: 3 } });
-    expect((await h.ok('get_study', { study_id })).attributes).toContainEqual({ name: 'seats', type: 'number' });
+    expect((await h.ok('get_study', { study_id })).attributes).toContainEqual({ name: 'seats', type: 'number', unit: null, format: '1,234.56' });
   });
 
   it('rejects malformed arguments with the field named', async () => {
