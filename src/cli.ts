@@ -7,7 +7,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
-import { privateTemporaryFolder } from './app/output-files.js';
 import { defaultDatabasePath, reportsDirectory } from './config.js';
 import { createLogger } from './log.js';
 import { createServer, version } from './server.js';
@@ -79,7 +78,7 @@ async function main(argv: string[]): Promise<void> {
   const dbPath = values.db ?? defaultDatabasePath();
   const store = Store.open(dbPath);
   // A folder of this database's own; an in-memory one gets a private temporary folder (mode 0700).
-  const outputDir = resolve(reportsDirectory(dbPath, store.databaseId(), values.reports) ?? privateTemporaryFolder('seglab-reports-'));
+  const outputDir = resolve(reportsDirectory(dbPath, store.databaseId(), values.reports));
   log.info(`database ${dbPath}; reports and exports in ${outputDir}`);
 
   if (!values.http) {

@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { privateTemporaryFolder } from './app/output-files.js';
 
 /**
  * A path from the environment, or undefined when it is empty or still holds a `${...}` placeholder:
@@ -32,13 +33,13 @@ export function isMemoryDatabase(dbPath: string): boolean {
  * database file and the random id stored in it (`<parent>/<file>-<id>/`), so two databases never
  * share one — not two files in one folder, not two with one name under a shared --reports, not
  * a database deleted and created again. The parent is `reports` (--reports DIR), else
- * SEGLAB_REPORTS, else `reports/` beside the database. Null for an in-memory database without
- * either: the caller makes a private temporary folder.
+ * SEGLAB_REPORTS, else `reports/` beside the database. An in-memory database without either keeps
+ * nothing: a fresh folder only this user can enter, not a shared temp name anyone can plant links in.
  */
-export function reportsDirectory(dbPath: string, databaseId: string, reports?: string, env: NodeJS.ProcessEnv = process.env): string | null {
+export function reportsDirectory(dbPath: string, databaseId: string, reports?: string, env: NodeJS.ProcessEnv = process.env): string {
   const memory = isMemoryDatabase(dbPath);
   const parent = reports ?? pathSetting(env, 'SEGLAB_REPORTS') ?? (memory ? null : join(dirname(dbPath), 'reports'));
-  if (parent === null) return null;
+  if (parent === null) return privateTemporaryFolder('seglab-reports-');
   const name = memory ? 'memory' : basename(dbPath).replace(/\.(db|sqlite3?)$/i, '').replace(/[^\w.-]+/g, '_') || 'seglab';
   return join(parent, `${name}-${databaseId}`);
 }

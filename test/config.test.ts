@@ -15,11 +15,11 @@ describe('defaultDatabasePath', () => {
     expect(reportsDirectory('/data/seglab/seglab.db', '3f2a9c1e0b7d', undefined, { SEGLAB_REPORTS: '/srv/reports' })).toBe('/srv/reports/seglab-3f2a9c1e0b7d');
   });
 
-  it('writes reports in a folder of the database\'s own: beside it, under --reports or SEGLAB_REPORTS; none for :memory:', () => {
+  it('writes reports in a folder of the database\'s own: beside it, under --reports or SEGLAB_REPORTS; a private one for :memory:', () => {
     expect(reportsDirectory('/data/client-a.db', '3f2a9c1e0b7d', undefined, {})).toBe('/data/reports/client-a-3f2a9c1e0b7d');
     expect(reportsDirectory('/data/client-a.db', '3f2a9c1e0b7d', '/shared', { SEGLAB_REPORTS: '/env' })).toBe('/shared/client-a-3f2a9c1e0b7d');
     expect(reportsDirectory('/data/client-a.db', '3f2a9c1e0b7d', undefined, { SEGLAB_REPORTS: '/env' })).toBe('/env/client-a-3f2a9c1e0b7d');
-    expect(reportsDirectory(':memory:', '3f2a9c1e0b7d', undefined, {})).toBeNull();
+    expect(reportsDirectory(':memory:', '3f2a9c1e0b7d', undefined, {})).toMatch(/seglab-reports-/);
     expect(reportsDirectory(':memory:', '3f2a9c1e0b7d', '/shared', {})).toBe('/shared/memory-3f2a9c1e0b7d');
   });
 });

@@ -212,8 +212,8 @@ describe('output files never follow links', () => {
 
   it('gives a database that keeps nothing (:memory:) a fresh private reports folder', () => {
     const env = {} as NodeJS.ProcessEnv;
-    const first = reportsDirectory(':memory:', env);
-    const second = reportsDirectory(':memory:', env);
+    const first = reportsDirectory(':memory:', '3f2a9c1e0b7d', undefined, env);
+    const second = reportsDirectory(':memory:', '3f2a9c1e0b7d', undefined, env);
     expect(first).not.toBe(second);
     for (const dir of [first, second]) {
       expect(statSync(dir).mode & 0o777).toBe(0o700);
