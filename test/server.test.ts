@@ -37,7 +37,7 @@ describe('tool catalog', () => {
       'get_segmentation', 'compare_segments', 'validate_segmentation', 'segment_migration', 'search', 'fetch',
     ]);
     const destructive = tools.filter((t) => t.annotations?.destructiveHint).map((t) => t.name);
-    expect(destructive).toEqual(['import_participants', 'record_interview', 'delete_participant', 'delete_study', 'manage_tokens']);
+    expect(destructive).toEqual(['import_participants', 'set_attribute_type', 'record_interview', 'delete_participant', 'delete_study', 'manage_tokens']);
   });
 
   it('every tool has its own test file through the MCP client (test/tools/<tool-name>.test.ts)', () => {
