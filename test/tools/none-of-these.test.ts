@@ -73,8 +73,8 @@ describe('multiple_choice "none of these"', () => {
   it('shares are over everyone who answered, and the summary shows the "none" share', async () => {
     const r = await h.ok('summarize_questions', { study_id, questions: ['pain_points'] });
     const q = r.questions[0];
-    expect(q).toMatchObject({ n: 41, none_count: 4, none_share: 0.0976 });
-    expect(q.options.find((o: any) => o.option === 'Price')).toEqual({ option: 'Price', count: 22, share: 0.5366 });
+    expect(q).toMatchObject({ n: 41, none_count: 4, none_share: 4 / 41 });
+    expect(q.options.find((o: any) => o.option === 'Price')).toEqual({ option: 'Price', count: 22, share: 22 / 41 });
     const text = (await h.call('summarize_questions', { study_id, questions: ['pain_points'] })).content[0].text;
     expect(text).toMatch(/none of these 10%/);
     // Grouped by the answer, the four are a group of their own.
