@@ -10,6 +10,10 @@ export class NotFoundError extends UserError {
   override name = 'NotFoundError';
 }
 
+/** Problems a message lists before "… and N more" (each at most PROBLEM_CHARS long): errors stay readable. */
+const MAX_PROBLEMS = 30;
+const PROBLEM_CHARS = 400;
+
 /** Several problems found at once (e.g. every bad answer of an interview), reported together. */
 export class ValidationError extends UserError {
   override name = 'ValidationError';
@@ -17,7 +21,9 @@ export class ValidationError extends UserError {
     readonly problems: string[],
     heading = 'Nothing was saved. Fix these and call again:',
   ) {
-    super(`${heading}\n${problems.map((p) => `- ${p}`).join('\n')}`);
+    const listed = problems.slice(0, MAX_PROBLEMS).map((p) => `- ${p.length > PROBLEM_CHARS ? `${p.slice(0, PROBLEM_CHARS - 1)}…` : p}`);
+    if (problems.length > MAX_PROBLEMS) listed.push(`- … and ${problems.length - MAX_PROBLEMS} more`);
+    super(`${heading}\n${listed.join('\n')}`);
   }
 }
 

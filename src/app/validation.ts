@@ -1,6 +1,6 @@
 /** validate_segmentation: the five criteria (measurable, substantial, accessible, differentiable, actionable) and the anti-patterns. */
 import { describeConditions, segmentLabel } from '../domain/segments/labels.js';
-import { adjust, compareValues, groupValues } from '../domain/segments/profile.js';
+import { adjust, compareSummaries, groupSummaries } from '../domain/segments/profile.js';
 import { crmModelApplies, crmModelSummary, trainCrmModel, type CrmModel } from './crm-model.js';
 import {
   accessible,
@@ -41,10 +41,10 @@ export function validateSegmentation(store: Store, segmentationId: number, loade
   // Pairwise: does each segment differ significantly from every other? (BH within each pair)
   const differs = new Map<string, boolean>();
   // Each segment's values are read once, not once per pair.
-  const values = groups.map((rows) => groupValues(segmentation.encoding, rows.map((i) => facts[i]!)));
+  const summaries = groups.map((rows) => groupSummaries(segmentation.encoding, rows.map((i) => facts[i]!)));
   for (let x = 0; x < k; x++) {
     for (let y = x + 1; y < k; y++) {
-      const any = groups[x]!.length > 0 && groups[y]!.length > 0 && adjust(compareValues(segmentation.encoding, values[x]!, values[y]!)).some((c) => c.significant);
+      const any = groups[x]!.length > 0 && groups[y]!.length > 0 && adjust(compareSummaries(segmentation.encoding, summaries[x]!, summaries[y]!)).some((c) => c.significant);
       differs.set(`${x}:${y}`, any);
       differs.set(`${y}:${x}`, any);
     }

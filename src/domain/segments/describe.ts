@@ -7,7 +7,7 @@ import { squaredDistance, type Matrix } from '../matrix.js';
 import type { Encoding } from './encoding.js';
 import type { ParticipantFacts } from './facts.js';
 import { adjust, compareGroups, distinguishing, profileGroup, type FeatureComparison, type FeatureProfile } from './profile.js';
-import { distinctiveWords, quoteScore, type DistinctiveWord } from './words.js';
+import { distinctiveWordCounts, quoteScore, subtractCounts, wordCounts, type DistinctiveWord } from './words.js';
 import { pushTo } from '../collections.js';
 
 export interface SegmentText {
@@ -60,13 +60,16 @@ export function describeSegments(encoding: Encoding, facts: ParticipantFacts[], 
   });
   const textsByParticipant = new Map<number, SegmentText[]>();
   for (const t of texts) pushTo(textsByParticipant, t.participant, t);
+  // Each participant's texts are tokenized once; a segment's rest is everyone's counts minus its own.
+  const countsByParticipant = new Map([...textsByParticipant].map(([id, list]) => [id, wordCounts(list.map((t) => t.text))]));
+  const allCounts = new Map<string, number>();
+  for (const counts of countsByParticipant.values()) for (const [w, c] of counts) allCounts.set(w, (allCounts.get(w) ?? 0) + c);
 
   return groups.map((members, g) => {
     const memberFacts = members.map((i) => facts[i]!);
-    const memberIds = new Set(memberFacts.map((f) => f.id));
-    const ownTexts = texts.filter((t) => memberIds.has(t.participant)).map((t) => t.text);
-    const otherTexts = texts.filter((t) => !memberIds.has(t.participant)).map((t) => t.text);
-    const words = distinctiveWords(ownTexts, otherTexts).a;
+    const own = new Map<string, number>();
+    for (const f of memberFacts) for (const [w, c] of countsByParticipant.get(f.id) ?? []) own.set(w, (own.get(w) ?? 0) + c);
+    const words = distinctiveWordCounts(own, subtractCounts(allCounts, own)).a;
     const byDistance = members
       .map((i) => ({ i, d: Math.sqrt(squaredDistance(data.data, i * data.cols, centres.data, g * data.cols, data.cols)) }))
       .sort((a, b) => a.d - b.d || facts[a.i]!.id - facts[b.i]!.id);

@@ -4,7 +4,7 @@
  * a test and a Benjamini–Hochberg adjusted p-value. Imputed values never enter these numbers.
  */
 import { decimal } from '../format.js';
-import { benjaminiHochberg, chiSquareTest, cohenD, cohenH, fisherExact, moments, welchT } from '../significance.js';
+import { benjaminiHochberg, chiSquareTest, cohenD, cohenH, fisherExact, moments, welchT, type SampleMoments } from '../significance.js';
 import { rawValues, type EncodedColumn, type EncodedFeature, type Encoding } from './encoding.js';
 import type { ParticipantFacts } from './facts.js';
 
@@ -101,42 +101,57 @@ function describe(feature: EncodedFeature, column: EncodedColumn, measure: Featu
  * is below 5, and Cohen's h. q is left null here: adjust over the whole family with `adjust`.
  */
 export function compareGroups(encoding: Encoding, a: ParticipantFacts[], b: ParticipantFacts[], sides: [string, string] = ['in segment', 'elsewhere']): FeatureComparison[] {
-  return compareValues(encoding, groupValues(encoding, a), groupValues(encoding, b), sides);
+  return compareSummaries(encoding, groupSummaries(encoding, a), groupSummaries(encoding, b), sides);
 }
 
-/** A group's raw values per feature, for comparing one group with several others without reading them again. */
-export function groupValues(encoding: Encoding, group: ParticipantFacts[]): number[][][] {
-  return encoding.features.map((feature) => featureValues(feature, group));
+/** What the tests need of one column in one group: its moments and, for a 0/1 column, how many ones. */
+export interface ColumnSummary {
+  moments: SampleMoments;
+  ones: number;
 }
 
-/** compareGroups over values read by groupValues. */
-export function compareValues(encoding: Encoding, valuesA: number[][][], valuesB: number[][][], sides: [string, string] = ['in segment', 'elsewhere']): FeatureComparison[] {
+/**
+ * A group's column summaries (per feature, per column), computed once: comparing one group with
+ * many others (every pair of fifty segments) then costs a few operations per column and pair.
+ */
+export function groupSummaries(encoding: Encoding, group: ParticipantFacts[]): ColumnSummary[][] {
+  return encoding.features.map((feature) => {
+    const raw = featureValues(feature, group);
+    return feature.columns.map((column) => {
+      const xs = columnOf(feature, column, raw);
+      let ones = 0;
+      for (const x of xs) if (x === 1) ones++;
+      return { moments: moments(xs), ones };
+    });
+  });
+}
+
+/** compareGroups over summaries made by groupSummaries. */
+export function compareSummaries(encoding: Encoding, summariesA: ColumnSummary[][], summariesB: ColumnSummary[][], sides: [string, string] = ['in segment', 'elsewhere']): FeatureComparison[] {
   const out: FeatureComparison[] = [];
   for (const [f, feature] of encoding.features.entries()) {
     const measure = measureOf(feature);
-    const rawA = valuesA[f]!;
-    const rawB = valuesB[f]!;
-    for (const column of feature.columns) {
-      const xa = columnOf(feature, column, rawA);
-      const xb = columnOf(feature, column, rawB);
-      const base = { column: column.name, field: feature.field, option: column.option, measure, n_a: xa.length, n_b: xb.length, q: null, significant: false };
-      if (xa.length === 0 || xb.length === 0) {
+    for (const [c, column] of feature.columns.entries()) {
+      const sa = summariesA[f]![c]!;
+      const sb = summariesB[f]![c]!;
+      const ma = sa.moments;
+      const mb = sb.moments;
+      const base = { column: column.name, field: feature.field, option: column.option, measure, n_a: ma.n, n_b: mb.n, q: null, significant: false };
+      if (ma.n === 0 || mb.n === 0) {
         out.push({ ...base, a: null, b: null, difference: null, effect_size: null, effect_measure: column.binary ? 'cohen_h' : 'cohen_d', test: null, p: null, description: `${column.name}: not enough answers to compare` });
         continue;
       }
-      const ma = moments(xa);
-      const mb = moments(xb);
       const description = describe(feature, column, measure, ma.mean, mb.mean, sides);
       if (column.binary) {
-        const ya = xa.filter((x) => x === 1).length;
-        const yb = xb.filter((x) => x === 1).length;
+        const ya = sa.ones;
+        const yb = sb.ones;
         const table = [
-          [ya, xa.length - ya],
-          [yb, xb.length - yb],
+          [ya, ma.n - ya],
+          [yb, mb.n - yb],
         ];
         const chi = chiSquareTest(table);
         const exact = !chi || chi.min_expected < 5;
-        const p = exact ? fisherExact(ya, xa.length - ya, yb, xb.length - yb) : chi.p;
+        const p = exact ? fisherExact(ya, ma.n - ya, yb, mb.n - yb) : chi.p;
         out.push({ ...base, a: ma.mean, b: mb.mean, difference: ma.mean - mb.mean, effect_size: cohenH(ma.mean, mb.mean), effect_measure: 'cohen_h', test: exact ? 'fisher_exact' : 'chi_square', p, description });
       } else {
         const t = welchT(ma, mb);

@@ -11,10 +11,22 @@ export function tokenize(text: string): string[] {
   return (text.toLowerCase().replace(/['’]/g, '').match(/\p{L}[\p{L}\p{N}-]*/gu) ?? []).filter((w) => w.length > 2 && !STOPWORDS.has(w));
 }
 
-function counts(texts: readonly string[]): Map<string, number> {
+/** How often each word occurs in the texts. */
+export function wordCounts(texts: readonly string[]): Map<string, number> {
   const m = new Map<string, number>();
   for (const t of texts) for (const w of tokenize(t)) m.set(w, (m.get(w) ?? 0) + 1);
   return m;
+}
+
+/** `total` minus `part`, word by word (the counts of everyone else, without tokenizing them again). */
+export function subtractCounts(total: ReadonlyMap<string, number>, part: ReadonlyMap<string, number>): Map<string, number> {
+  const rest = new Map(total);
+  for (const [w, c] of part) {
+    const left = (rest.get(w) ?? 0) - c;
+    if (left > 0) rest.set(w, left);
+    else rest.delete(w);
+  }
+  return rest;
 }
 
 export interface DistinctiveWord {
@@ -25,8 +37,11 @@ export interface DistinctiveWord {
 
 /** Words ranked by how much more group a uses them than group b (z-scores; both directions returned). */
 export function distinctiveWords(a: readonly string[], b: readonly string[], max = 8): { a: DistinctiveWord[]; b: DistinctiveWord[] } {
-  const ca = counts(a);
-  const cb = counts(b);
+  return distinctiveWordCounts(wordCounts(a), wordCounts(b), max);
+}
+
+/** distinctiveWords from word counts already made (describing many segments tokenizes each text once). */
+export function distinctiveWordCounts(ca: ReadonlyMap<string, number>, cb: ReadonlyMap<string, number>, max = 8): { a: DistinctiveWord[]; b: DistinctiveWord[] } {
   const prior = new Map<string, number>();
   for (const [w, c] of ca) prior.set(w, c);
   for (const [w, c] of cb) prior.set(w, (prior.get(w) ?? 0) + c);
