@@ -56,16 +56,11 @@ export interface SegmentRow {
   updated_at: string;
 }
 
-export interface NewSegmentation {
+/** A segmentation to store: the row's own fields (id, dates and prioritization come later) plus its segments and members. */
+export interface NewSegmentation extends Omit<SegmentationRow, 'id' | 'study_id' | 'summary' | 'prioritization' | 'created_at'> {
   studyId: number;
-  method: SegmentationMethod;
-  k: number;
-  overlapping: boolean;
-  parameters: SegmentationParameters;
-  encoding: Encoding;
-  diagnostics: SegmentationDiagnostics | null;
   summary: NewSegmentationSummary;
-  segments: { segment_id: number; name: string | null; description: string | null; definition: SegmentDefinition; profile: SegmentProfile }[];
+  segments: Pick<SegmentRow, 'segment_id' | 'name' | 'description' | 'definition' | 'profile'>[];
   /** Internal participant ids with their segment. */
   members: { participant: number; segment_id: number; distance: number | null; detail: MemberDetail | null }[];
 }

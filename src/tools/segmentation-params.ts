@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import type { SegmentSummary } from '../app/segmentations.js';
 import { capList, decimal, pValue } from '../domain/format.js';
+import { featureComparison } from '../store/segmentation-json.js';
 import { condition } from './params.js';
 
 
@@ -11,24 +12,8 @@ export const segmentRef = z
   .union([z.number().int().positive(), z.string().min(1)])
   .describe('A segment: its number (segment_id, 1 = largest for k-means) or its name.');
 
-export const comparisonOut = z.object({
-  column: z.string(),
-  field: z.string(),
-  option: z.string().nullable(),
-  measure: z.enum(['mean', 'share', 'rank_points']),
-  a: z.number().nullable(),
-  b: z.number().nullable(),
-  n_a: z.number(),
-  n_b: z.number(),
-  difference: z.number().nullable(),
-  effect_size: z.number().nullable(),
-  effect_measure: z.enum(['cohen_d', 'cohen_h']),
-  test: z.enum(['welch_t', 'chi_square', 'fisher_exact']).nullable(),
-  p: z.number().nullable(),
-  q: z.number().nullable().describe('Benjamini–Hochberg adjusted p-value.'),
-  significant: z.boolean(),
-  description: z.string(),
-});
+/** One feature compared between two groups: the stored comparison, with q explained for the model. */
+export const comparisonOut = featureComparison.extend({ q: z.number().nullable().describe('Benjamini–Hochberg adjusted p-value.') });
 
 export const segmentSummaryOut = z.object({
   segment_id: z.number(),
