@@ -10,6 +10,14 @@ export class NotFoundError extends UserError {
   override name = 'NotFoundError';
 }
 
+/** The client cancelled the call (notifications/cancelled) or the server is draining: the work stopped and nothing was saved. */
+export class CancelledError extends UserError {
+  override name = 'CancelledError';
+  constructor() {
+    super('Cancelled by the client; nothing was saved.');
+  }
+}
+
 /** Problems a message lists before "… and N more" (each at most PROBLEM_CHARS long): errors stay readable. */
 const MAX_PROBLEMS = 30;
 const PROBLEM_CHARS = 400;

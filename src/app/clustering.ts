@@ -12,6 +12,7 @@ import type { Store } from '../store/index.js';
 import { counted, population, overInterviews, populationRule } from '../domain/population.js';
 import { saveSegmentation, segmentSummary } from './segmentations.js';
 import { capList } from '../domain/format.js';
+import type { Progress } from './call-options.js';
 
 export interface ClusterRequest {
   studyId: number;
@@ -28,8 +29,6 @@ export interface ClusterRequest {
   includePartial?: boolean | undefined;
 }
 
-/** Reports progress and yields; throws when the caller cancelled (nothing is saved then). */
-export type Progress = (done: number, total: number, message: string) => Promise<void>;
 
 export async function clusterParticipants(store: Store, args: ClusterRequest, progress?: Progress) {
   const started = Date.now();

@@ -2,6 +2,8 @@
  * import_participants: a CSV (inline or a local file) checked line by line in a first pass, which
  * also decides each column's type and format, then streamed into one transaction, all or nothing
  * unless bad lines are to be skipped (a dry run with stray values only counts the rows).
+ * A large import runs on a worker thread (import-thread.ts) so that other sessions keep moving;
+ * a cancellation stops it between records and rolls the transaction back.
  */
 import { closeSync, constants, fstatSync, openSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
@@ -11,7 +13,9 @@ import type { StatedType } from '../domain/attributes.js';
 import { noCounts, typedParticipants, type CsvOptions, type ImportContext, type ImportCounts, type LineError, type OnDuplicate } from '../ingest/csv.js';
 import { scanFile, scanText } from '../ingest/scan.js';
 import type { Store } from '../store/index.js';
+import { throwIfCancelled, type CallOptions } from './call-options.js';
 import type { FileAccess } from './files.js';
+import { importOnWorker } from './import-thread.js';
 
 /** Most bad lines listed in one result; the count says how many there were in all. */
 const MAX_LINES_LISTED = 200;
@@ -26,6 +30,11 @@ const MAX_LINE_CHARS = 4_500;
 const MAX_WARNING_CHARS = 2_500;
 // Files stream (memory stays bounded); the limit only guards against pointing at the wrong file.
 const MAX_FILE_BYTES = 2 * 1024 * 1024 * 1024;
+/**
+ * From this size (bytes of a file, characters inline) an import runs on a worker thread: below,
+ * it takes well under 200 ms in the calling thread, less than starting a worker costs.
+ */
+const WORKER_MIN_SIZE = 1 << 20;
 
 export interface ImportRequest {
   studyId: number;
@@ -113,27 +122,64 @@ function openCsvFile(path: string, files: FileAccess): number {
   return fd;
 }
 
-export function importParticipants(store: Store, files: FileAccess, request: ImportRequest): ImportResult {
+function checkRequest(store: Store, request: ImportRequest, signal: AbortSignal | undefined): void {
   store.studies.get(request.studyId);
   if ((request.csv === undefined) === (request.path === undefined)) {
     throw new UserError('Give exactly one of `csv` (the CSV text) or `path` (a local file).');
   }
+  throwIfCancelled(signal);
+}
+
+const cancellation = (signal: AbortSignal | undefined): ImportHooks => {
+  const check = () => throwIfCancelled(signal);
+  return { checkpoint: check, beforeWrite: check };
+};
+
+/** An import: on a worker thread when it is large and the database is a file, else in this thread. */
+export async function importParticipants(store: Store, files: FileAccess, request: ImportRequest, options: CallOptions = {}): Promise<ImportResult> {
+  checkRequest(store, request, options.signal);
   const fd = request.path !== undefined ? openCsvFile(request.path, files) : null;
   try {
-    return importOpened(store, request, fd);
+    const size = fd !== null ? fstatSync(fd).size : request.csv!.length;
+    const database = store.file();
+    // A worker needs its own connection, which an in-memory database cannot give.
+    if (database !== null && size >= WORKER_MIN_SIZE) return await importOnWorker(database, store.writeTurns, request, fd, options);
+    return await store.writeTurns.take(async () => importOpened(store, request, fd, cancellation(options.signal)));
   } finally {
     if (fd !== null) closeSync(fd);
   }
 }
 
-function importOpened(store: Store, request: ImportRequest, fd: number | null): ImportResult {
+/** An import in this thread, whatever its size (tests, and callers that hold no event loop for others). */
+export function importInThisThread(store: Store, files: FileAccess, request: ImportRequest): ImportResult {
+  checkRequest(store, request, undefined);
+  const fd = request.path !== undefined ? openCsvFile(request.path, files) : null;
+  try {
+    return importOpened(store, request, fd, cancellation(undefined));
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
+/** What runs around an import's passes: a check every few thousand records, and one before writing. */
+export interface ImportHooks {
+  /** Throws to stop the import (a cancellation); `done` of `total` records (total 0 while checking: unknown). */
+  checkpoint(done: number, total: number): void;
+  /** Called once before the first write (a worker waits here for its turn to write). */
+  beforeWrite(): void;
+}
+
+/** The import itself, in the calling thread, over an open file (`fd`) or the inline CSV. */
+export function importOpened(store: Store, request: ImportRequest, fd: number | null, hooks: ImportHooks): ImportResult {
   const { studyId } = request;
   const options: CsvOptions = { id_column: request.idColumn, tag_columns: request.tagColumns, column_types: request.columnTypes };
   const existingIds = store.participants.externalIds(studyId);
+  let total = 0;
   const context: ImportContext = {
     catalogue: new Map(store.studies.attributes(studyId).map((a) => [a.name, { type: a.type, format: a.format }])),
     existing: { ids: existingIds, emails: () => store.participants.emailIndex(studyId) },
     onDuplicate: request.onDuplicate,
+    checkpoint: (records) => hooks.checkpoint(records, total),
   };
   // Pass 1 checks every line and decides the types; pass 2 streams the rows to write.
   const { source, scan, warning } = request.csv !== undefined ? scanText(request.csv, options, context) : scanFile(fd!, options, context);
@@ -144,9 +190,13 @@ function importOpened(store: Store, request: ImportRequest, fd: number | null): 
     // Counted again as the rows go by: stray values found at the end of pass 1 left lines out.
     counts = noCounts();
     values = scan.attributes.map(() => 0);
+    total = scan.rowsRead;
     const rows = typedParticipants(source, options, scan, context, counts, values);
     if (request.dryRun) for (const _ of rows);
-    else store.participants.writeParticipants(studyId, rows, scan.attributes.map(({ name, type, format }) => ({ name, type, format })));
+    else {
+      hooks.beforeWrite();
+      store.participants.writeParticipants(studyId, rows, scan.attributes.map(({ name, type, format }) => ({ name, type, format })));
+    }
   }
   const warnings = capWarnings([...(warning ? [warning] : []), ...scan.warnings]);
   const badTotal = scan.errors.length;

@@ -313,7 +313,15 @@ export interface ImportContext {
   catalogue: ReadonlyMap<string, CatalogueEntry>;
   existing: ExistingPeople;
   onDuplicate: OnDuplicate;
+  /**
+   * Called every CHECKPOINT_RECORDS records in either pass with the records read so far in that
+   * pass: reports progress, and throws to stop the import (a cancellation).
+   */
+  checkpoint?: ((records: number) => void) | undefined;
 }
+
+/** Records between two calls of ImportContext.checkpoint. */
+export const CHECKPOINT_RECORDS = 4096;
 
 export interface AttributePlan {
   name: string;
@@ -610,7 +618,11 @@ function mergeByLine(a: LineError[], b: LineError[]): LineError[] {
 export function scanParticipants(source: TextSource, options: CsvOptions, context: ImportContext): ParticipantScan {
   const { plan, records, skipped } = openCsv(source, options);
   const scanner = new ParticipantScanner(plan, context, options);
-  for (const record of records) scanner.visit(record);
+  let read = 0;
+  for (const record of records) {
+    scanner.visit(record);
+    if (++read % CHECKPOINT_RECORDS === 0) context.checkpoint?.(read);
+  }
   const scan = scanner.finish();
   if (skipped.footers.length > 0) {
     scan.warnings.unshift(`Left out ${skipped.footers.length} report footer line(s) (line ${skipped.footers[0]!.line}: "${skipped.footers[0]!.text.slice(0, 60)}"${skipped.footers.length > 1 ? ', …' : ''}).`);
@@ -651,7 +663,9 @@ export function* typedParticipants(
   const attributes = scan.attributes;
   const keys = attributes.map((a) => JSON.stringify(a.name) + ':');
   const readers = attributes.map((a) => valueReader(a.type, a.format));
+  let read = 0;
   for (const record of records) {
+    if (++read % CHECKPOINT_RECORDS === 0) context.checkpoint?.(read);
     if (scan.badLines.has(record.line)) continue;
     const person = personOf(record, plan);
     const match = matcher.match(person.external_id, person.email);

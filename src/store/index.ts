@@ -13,6 +13,7 @@ import { SegmentationStore } from './segmentations.js';
 import { StudyStore } from './studies.js';
 import { SummaryStore } from './summary.js';
 import { TokenStore } from './tokens.js';
+import { WriteTurns } from './write-turns.js';
 
 /** The one object tools talk to for persistence; every SQL statement lives below it. */
 export class Store {
@@ -28,6 +29,8 @@ export class Store {
   readonly audit: AuditStore;
   readonly erasure: ErasureStore;
   readonly documents: DocumentSearch;
+  /** Turns between this thread's writes and those of the workers it starts (an import's). */
+  readonly writeTurns = new WriteTurns();
 
   constructor(readonly db: Db) {
     this.studies = new StudyStore(db);
@@ -61,6 +64,11 @@ export class Store {
   /** Runs `fn` in one write transaction (IMMEDIATE: takes the lock up front, so a second process waits). */
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn).immediate();
+  }
+
+  /** The database's file, or null when it lives in memory (no other connection can open it). */
+  file(): string | null {
+    return this.db.memory || this.db.name === '' ? null : this.db.name;
   }
 
   close(): void {

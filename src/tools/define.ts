@@ -21,6 +21,8 @@ export interface ToolDeps {
 
 export interface ToolContext extends ToolDeps {
   request: ServerContext;
+  /** Aborted when the client cancels the call (notifications/cancelled) or the server drains. */
+  signal: AbortSignal | undefined;
   /** Sends a log message to the client (MCP logging) as well as stderr; never fails the call. */
   notify(level: 'info' | 'warning' | 'error', message: string): void;
   /**

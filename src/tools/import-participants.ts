@@ -82,7 +82,7 @@ Use this tool when you need to: load the people to interview, with lifecycle tag
   }),
   // destructive: on_duplicate "update" overwrites attribute values; idempotent: the same file twice leaves the same state.
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
-  run(args, { store, files, notify }) {
+  async run(args, { store, files, notify, signal, progress }) {
     const columnTypes: Record<string, StatedType> = {};
     const problems: string[] = [];
     for (const [column, spec] of Object.entries(args.column_types ?? {})) {
@@ -91,7 +91,10 @@ Use this tool when you need to: load the people to interview, with lifecycle tag
       else columnTypes[column] = stated;
     }
     if (problems.length > 0) throw new ValidationError(problems, 'Nothing was imported. Fix column_types:');
-    const result = importParticipants(store, files, {
+    const result = await importParticipants(
+      store,
+      files,
+      {
       studyId: args.study_id,
       csv: args.csv,
       path: args.path,
@@ -101,7 +104,9 @@ Use this tool when you need to: load the people to interview, with lifecycle tag
       onDuplicate: args.on_duplicate,
       skipInvalid: args.skip_invalid,
       dryRun: args.dry_run,
-    });
+      },
+      { signal, progress },
+    );
     if (result.written) notify('info', `import_participants: study ${result.study_id}: ${result.inserted} inserted, ${result.updated} updated, ${result.skipped} skipped`);
     return result;
   },

@@ -21,7 +21,9 @@ export function registerTools(server: McpServer, tools: readonly ToolDefinition[
         const notify = clientLogger(request, deps.log);
         try {
           admit(tool, args as Record<string, unknown>, deps.store, deps.caller);
-          const returned = await tool.run(args as never, { ...deps, request, notify, progress: progressReporter(request) });
+          // A write waits (without blocking other sessions) while a worker writes this database.
+          if (!tool.annotations.readOnlyHint) await deps.store.writeTurns.idle();
+          const returned = await tool.run(args as never, { ...deps, request, signal: request.mcpReq.signal, notify, progress: progressReporter(request) });
           const [raw, extra] = returned instanceof WithAttachments ? [returned.result, returned.attachments] : [returned, []];
           // Parse with the output schema: applies defaults and guarantees what the schema promises.
           const result = tool.output.parse(raw) as Record<string, unknown>;

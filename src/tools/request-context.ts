@@ -1,6 +1,6 @@
 /** Per-request helpers a tool's `run` receives: progress notifications and client logging. */
 import type { ServerContext } from '@modelcontextprotocol/server';
-import { UserError } from '../errors.js';
+import { throwIfCancelled } from '../app/call-options.js';
 import type { Logger } from '../log.js';
 
 /** A notification per 5% of the work or per this many ms, whichever comes first, and the last one. */
@@ -26,7 +26,7 @@ export function progressReporter(request: ServerContext) {
       }
     }
     await new Promise((resolve) => setImmediate(resolve));
-    if (request.mcpReq.signal?.aborted) throw new UserError('Cancelled by the client; nothing was saved.');
+    throwIfCancelled(request.mcpReq.signal);
   };
 }
 

@@ -12,19 +12,19 @@ const newStudy = () => createStudy(store, { name: 'Imports', mode: 'hybrid', pro
 const request = (studyId: number, more: Partial<ImportRequest>): ImportRequest => ({ studyId, onDuplicate: 'update', skipInvalid: false, dryRun: false, ...more });
 
 describe('importParticipants', () => {
-  it('types columns, writes everyone in one go, and writes nothing when a line is bad', () => {
+  it('types columns, writes everyone in one go, and writes nothing when a line is bad', async () => {
     const studyId = newStudy();
-    const r = importParticipants(store, localFiles(), request(studyId, { csv: 'id;email;mrr;tags\nc1;a@x.example;1234.5;churned\nc2;;0;\n' }));
+    const r = await importParticipants(store, localFiles(), request(studyId, { csv: 'id;email;mrr;tags\nc1;a@x.example;1234.5;churned\nc2;;0;\n' }));
     expect(r).toMatchObject({ written: true, inserted: 2, delimiter: ';', participants_total: 2 });
     expect(store.participants.get(studyId, 'c1').attributes).toEqual({ mrr: 1234.5 });
-    const bad = importParticipants(store, localFiles(), request(studyId, { csv: 'id,mrr\nc3,5\nc4,lots\n' }));
+    const bad = await importParticipants(store, localFiles(), request(studyId, { csv: 'id,mrr\nc3,5\nc4,lots\n' }));
     expect(bad).toMatchObject({ written: false, inserted: 0, errors: [{ line: 3, message: '"lots" in column "mrr" is not a number' }] });
     expect(store.studies.counts(studyId).participants).toBe(2);
-    const dry = importParticipants(store, localFiles(), request(studyId, { csv: 'id\nc5\n', dryRun: true }));
+    const dry = await importParticipants(store, localFiles(), request(studyId, { csv: 'id\nc5\n', dryRun: true }));
     expect([dry.written, dry.inserted, store.studies.counts(studyId).participants]).toEqual([false, 1, 2]);
   });
 
-  it('over HTTP reads files only inside the allowed folder, and a link out of it is refused', () => {
+  it('over HTTP reads files only inside the allowed folder, and a link out of it is refused', async () => {
     const studyId = newStudy();
     const root = tempDir('seglab-import-root-');
     const outside = tempDir('seglab-import-outside-');
@@ -33,12 +33,12 @@ describe('importParticipants', () => {
     symlinkSync(join(outside, 'secret.csv'), join(root, 'link.csv'));
     mkdirSync(join(root, 'folder'));
     const http = { allowAnyPath: false, importRoot: root, outputDir: tempDir() };
-    expect(importParticipants(store, http, request(studyId, { path: 'ok.csv' })).inserted).toBe(1);
-    expect(() => importParticipants(store, http, request(studyId, { path: 'link.csv' }))).toThrow(/"link.csv" is outside the folder this server may read/);
-    expect(() => importParticipants(store, http, request(studyId, { path: '../secret.csv' }))).toThrow(/No file at "..\/secret.csv"|outside the folder/);
-    expect(() => importParticipants(store, http, request(studyId, { path: 'folder' }))).toThrow('"folder" is not a file.');
-    expect(() => importParticipants(store, { ...http, importRoot: null }, request(studyId, { path: 'ok.csv' }))).toThrow(/Reading files is disabled over HTTP/);
-    expect(() => importParticipants(store, http, request(studyId, {}))).toThrow(/exactly one of `csv`/);
+    expect((await importParticipants(store, http, request(studyId, { path: 'ok.csv' }))).inserted).toBe(1);
+    await expect(importParticipants(store, http, request(studyId, { path: 'link.csv' }))).rejects.toThrow(/"link.csv" is outside the folder this server may read/);
+    await expect(importParticipants(store, http, request(studyId, { path: '../secret.csv' }))).rejects.toThrow(/No file at "..\/secret.csv"|outside the folder/);
+    await expect(importParticipants(store, http, request(studyId, { path: 'folder' }))).rejects.toThrow('"folder" is not a file.');
+    await expect(importParticipants(store, { ...http, importRoot: null }, request(studyId, { path: 'ok.csv' }))).rejects.toThrow(/Reading files is disabled over HTTP/);
+    await expect(importParticipants(store, http, request(studyId, {}))).rejects.toThrow(/exactly one of `csv`/);
     expect(store.participants.find(studyId, 'secret')).toBeUndefined();
   });
 });

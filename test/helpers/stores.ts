@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FileAccess } from '../../src/app/files.js';
-import { importParticipants } from '../../src/app/import-participants.js';
+import { importInThisThread } from '../../src/app/import-participants.js';
 import { recordInterview, type InterviewRecord } from '../../src/app/interviews.js';
 import { clusterParticipants } from '../../src/app/clustering.js';
 import { updateSegment } from '../../src/app/segment-naming.js';
@@ -44,7 +44,7 @@ function interviewRecord(studyId: number, x: Record<string, any>): InterviewReco
 export function seedTinyStore(store: Store): number {
   const { study_id } = createStudy(store, { name: 'Tiny', decision: 'What to build next', mode: 'hybrid', probing_depth: 2 });
   addQuestions(store, study_id, tinyQuestions as Parameters<typeof addQuestions>[2]);
-  importParticipants(store, localFiles(), { studyId: study_id, csv: tinyCsv, ...importOptions });
+  importInThisThread(store, localFiles(), { studyId: study_id, csv: tinyCsv, ...importOptions });
   for (const interview of tinyInterviews) recordInterview(store, interviewRecord(study_id, interview));
   return study_id;
 }
@@ -53,7 +53,7 @@ export function seedTinyStore(store: Store): number {
 export function seedSampleStore(store: Store): number {
   const { study_id } = createStudy(store, { mode: 'hybrid', probing_depth: 2, ...sampleStudy.study } as Parameters<typeof createStudy>[1]);
   addQuestions(store, study_id, sampleStudy.questions as Parameters<typeof addQuestions>[2]);
-  importParticipants(store, localFiles(), { studyId: study_id, path: sampleStudy.participantsCsv, ...importOptions });
+  importInThisThread(store, localFiles(), { studyId: study_id, path: sampleStudy.participantsCsv, ...importOptions });
   for (const interview of sampleStudy.interviews) recordInterview(store, interviewRecord(study_id, interview));
   return study_id;
 }
