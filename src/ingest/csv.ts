@@ -15,6 +15,7 @@ import {
   valueReader,
   type AttributeFormat,
   type AttributeType,
+  type AttributeValue,
   type ColumnDecision,
   type FormatName,
   type StatedType,
@@ -93,11 +94,16 @@ function findColumn(keys: string[], candidates: string[]): number {
   return -1;
 }
 
-function splitTags(value: string): string[] {
-  return value
-    .split(/[;,|]/)
-    .map((t) => t.trim())
-    .filter((t) => t.length > 0);
+/** Adds a cell's tags (split on ; , or |, trimmed, each once) to `tags`. */
+function addTags(tags: string[], cell: string): void {
+  let start = 0;
+  for (let i = 0; i <= cell.length; i++) {
+    const c = i < cell.length ? cell.charCodeAt(i) : 0x3b;
+    if (c !== 0x3b /* ; */ && c !== 0x2c /* , */ && c !== 0x7c /* | */) continue;
+    const tag = cell.slice(start, i).trim();
+    if (tag.length > 0 && !tags.includes(tag)) tags.push(tag);
+    start = i + 1;
+  }
 }
 
 /** Which column is what: found once from the header (and the first rows, for the id). */
@@ -257,8 +263,13 @@ function field(record: CsvRecord, i: number): string {
 
 function personOf(record: CsvRecord, plan: ColumnPlan): Omit<ParsedRow, 'attributes' | 'line'> {
   const email = plan.emailIndex >= 0 ? field(record, plan.emailIndex) || null : null;
-  const name = plan.nameIndexes.map((i) => field(record, i)).filter(Boolean).join(' ') || null;
-  const tags = [...new Set(plan.tagIndexes.flatMap((i) => splitTags(field(record, i))))];
+  let name: string | null = null;
+  for (const i of plan.nameIndexes) {
+    const part = field(record, i);
+    if (part) name = name === null ? part : `${name} ${part}`;
+  }
+  const tags: string[] = [];
+  for (const i of plan.tagIndexes) addTags(tags, field(record, i));
   return { external_id: field(record, plan.idIndex), email, name, tags };
 }
 
@@ -266,6 +277,7 @@ function personOf(record: CsvRecord, plan: ColumnPlan): Omit<ParsedRow, 'attribu
 export function parseParticipantsCsv(input: string, options: CsvOptions = {}): ParsedCsv {
   const { plan, records } = openCsv(textSource(input), options);
   const scanner = new ParticipantScanner(plan, { catalogue: new Map(), existing: { ids: new Set(), emails: () => new Map() }, onDuplicate: 'update' }, options);
+  if (input.includes('\uFFFD')) scanner.noteReplacementCharacters();
   const rows: ParsedRow[] = [];
   for (const record of records) {
     if (!scanner.visit(record)) continue;
@@ -432,6 +444,11 @@ export class ParticipantScanner {
     this.present = new Int32Array(this.columns.length);
   }
 
+  /** The text read has replacement characters (�): it was probably not UTF-8 when it was decoded. */
+  noteReplacementCharacters(): void {
+    this.replacement = true;
+  }
+
   get hasErrors(): boolean {
     return this.errors.length > 0;
   }
@@ -470,7 +487,6 @@ export class ParticipantScanner {
         }
       }
     }
-    if (!this.replacement && record.fields.some((f) => f.includes('\uFFFD'))) this.replacement = true;
     if (problems.length > 0) {
       this.errors.push({ line: record.line, message: problems.join('; ') });
       this.badLines.add(record.line);
@@ -616,13 +632,22 @@ function mergeByLine(a: LineError[], b: LineError[]): LineError[] {
 
 /** Pass 1 over the whole source. */
 export function scanParticipants(source: TextSource, options: CsvOptions, context: ImportContext): ParticipantScan {
-  const { plan, records, skipped } = openCsv(source, options);
+  // Replacement characters are looked for once per chunk (native), not once per cell.
+  let replacement = false;
+  const watched: TextSource = function* () {
+    for (const chunk of source()) {
+      if (!replacement && chunk.includes('\uFFFD')) replacement = true;
+      yield chunk;
+    }
+  };
+  const { plan, records, skipped } = openCsv(watched, options);
   const scanner = new ParticipantScanner(plan, context, options);
   let read = 0;
   for (const record of records) {
     scanner.visit(record);
     if (++read % CHECKPOINT_RECORDS === 0) context.checkpoint?.(read);
   }
+  if (replacement) scanner.noteReplacementCharacters();
   const scan = scanner.finish();
   if (skipped.footers.length > 0) {
     scan.warnings.unshift(`Left out ${skipped.footers.length} report footer line(s) (line ${skipped.footers[0]!.line}: "${skipped.footers[0]!.text.slice(0, 60)}"${skipped.footers.length > 1 ? ', …' : ''}).`);
@@ -630,15 +655,18 @@ export function scanParticipants(source: TextSource, options: CsvOptions, contex
   return scan;
 }
 
-/** A row ready to write: attributes already typed and serialised. */
+/** A row ready to write: its attributes typed. */
 export interface TypedParticipant {
   line: number;
   external_id: string;
   email: string | null;
   name: string | null;
   tags: string[];
-  /** JSON object of the typed attributes present on the line. */
-  attributes: string;
+  /**
+   * The line's typed attribute values, in the order of the scan's attributes (undefined where a
+   * value is missing). One array reused for every row: read it before asking for the next.
+   */
+  values: (AttributeValue | undefined)[];
   /** The participant is in the study already, stored under `key`. */
   exists: boolean;
   key: string;
@@ -648,7 +676,7 @@ export interface TypedParticipant {
 
 /**
  * Pass 2: the lines to write (bad lines and skipped duplicates left out), typed as the scan
- * decided; `counts` and `values` (present values per attribute) are counted as the rows go by.
+ * decided; `counts` and `present` (values per attribute) are counted as the rows go by.
  */
 export function* typedParticipants(
   source: TextSource,
@@ -656,13 +684,13 @@ export function* typedParticipants(
   scan: ParticipantScan,
   context: ImportContext,
   counts: ImportCounts = noCounts(),
-  values: number[] = scan.attributes.map(() => 0),
+  present: number[] = scan.attributes.map(() => 0),
 ): Generator<TypedParticipant> {
   const { plan, records } = openCsv(source, options);
   const matcher = new IdentityMatcher(context.existing, plan.salesforce);
   const attributes = scan.attributes;
-  const keys = attributes.map((a) => JSON.stringify(a.name) + ':');
   const readers = attributes.map((a) => valueReader(a.type, a.format));
+  const values: (AttributeValue | undefined)[] = attributes.map(() => undefined);
   let read = 0;
   for (const record of records) {
     if (++read % CHECKPOINT_RECORDS === 0) context.checkpoint?.(read);
@@ -675,16 +703,18 @@ export function* typedParticipants(
       continue;
     }
     countMatch(counts, match, matcher.rekey);
-    let json = '{';
     for (let a = 0; a < attributes.length; a++) {
       const raw = (record.fields[attributes[a]!.index] ?? '').trim();
-      if (isMissingValue(raw)) continue;
+      if (isMissingValue(raw)) {
+        values[a] = undefined;
+        continue;
+      }
       const value = readers[a]!(raw);
       // Pass 1 made every line with a value that does not fit a bad line.
       if (value === null) throw new Error(`internal: line ${record.line}: "${raw}" does not fit ${attributes[a]!.type}`);
-      values[a]!++;
-      json += (json.length > 1 ? ',' : '') + keys[a] + (typeof value === 'string' ? JSON.stringify(value) : String(value));
+      present[a]!++;
+      values[a] = value;
     }
-    yield { line: record.line, ...person, attributes: json + '}', exists, key: exists ? matcher.key : person.external_id, rekey: exists && matcher.rekey };
+    yield { line: record.line, ...person, values, exists, key: exists ? matcher.key : person.external_id, rekey: exists && matcher.rekey };
   }
 }

@@ -4,6 +4,7 @@ import type { TypedParticipant } from '../ingest/csv.js';
 import { pushTo } from '../domain/collections.js';
 import type { Db } from './db.js';
 import { attributePath } from './fields-sql.js';
+import { JsonbObjects } from './jsonb.js';
 import { prepared } from './statements.js';
 import { now, type StudyStore } from './studies.js';
 
@@ -114,8 +115,10 @@ export class ParticipantStore {
    */
   writeParticipants(studyId: number, rows: Iterable<TypedParticipant>, attributes: { name: string; type: AttributeType; format: AttributeFormat }[]): { inserted: number; updated: number } {
     const insert = prepared(this.db, 
-      'INSERT INTO participants (study_id, external_id, email, name, attributes, created_at, updated_at) VALUES (?, ?, ?, ?, jsonb(?), ?, ?)',
+      'INSERT INTO participants (study_id, external_id, email, name, attributes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
+    // Each row's attributes arrive typed and are bound as a JSONB blob (no JSON text, no jsonb() parse).
+    const encoder = new JsonbObjects(attributes.map((a) => a.name));
     const update = prepared(this.db, 
       `UPDATE participants SET external_id = COALESCE(?, external_id), email = COALESCE(?, email), name = COALESCE(?, name), attributes = jsonb_patch(attributes, ?), updated_at = ?
         WHERE study_id = ? AND external_id = ? RETURNING id`,
@@ -140,7 +143,7 @@ export class ParticipantStore {
             // `key` is the id the study knows; a participant keyed by e-mail takes the file's id.
             let updated: { id: number } | undefined;
             try {
-              updated = update.get(row.rekey ? row.external_id : null, row.email, row.name, row.attributes, at, studyId, row.key) as { id: number } | undefined;
+              updated = update.get(row.rekey ? row.external_id : null, row.email, row.name, encoder.encode(row.values), at, studyId, row.key) as { id: number } | undefined;
             } catch (error) {
               if (isUniqueViolation(error)) throw changedUnderneath(row.external_id);
               throw error;
@@ -150,7 +153,7 @@ export class ParticipantStore {
             counts.updated++;
           } else {
             try {
-              id = Number(insert.run(studyId, row.external_id, row.email, row.name, row.attributes, at, at).lastInsertRowid);
+              id = Number(insert.run(studyId, row.external_id, row.email, row.name, encoder.encode(row.values), at, at).lastInsertRowid);
             } catch (error) {
               if (isUniqueViolation(error)) throw changedUnderneath(row.external_id);
               throw error;
