@@ -9,6 +9,25 @@ import type { ImportJob, ImportMessage } from './import-thread.js';
 
 /** Progress messages at most this often. */
 const PROGRESS_MS = 100;
+/** How long the worker keeps trying to checkpoint its pages while other connections read. */
+const CHECKPOINT_MS = 10_000;
+
+/**
+ * Copies the import's pages from the write-ahead log into the database file here, before the
+ * turn to write is handed back: otherwise the next small write on the main thread would do it
+ * (SQLite checkpoints when a commit leaves a large log) and block every session meanwhile. A
+ * reader still on the snapshot before the import holds pages back, so it is tried again
+ * until the log is copied (readers are short) or the time is up.
+ */
+function checkpoint(store: Store): void {
+  const until = Date.now() + CHECKPOINT_MS;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    const [state] = store.db.pragma('wal_checkpoint(PASSIVE)') as { log: number; checkpointed: number }[];
+    if (!state || state.log <= state.checkpointed || Date.now() > until) return;
+    Atomics.wait(pause, 0, 0, 10);
+  }
+}
 
 const { database, request, fd, cancel, turn } = workerData as ImportJob;
 const send = (message: ImportMessage) => parentPort!.postMessage(message);
@@ -32,6 +51,7 @@ try {
       if (raised(cancel)) throw new CancelledError();
     },
   });
+  if (result.written) checkpoint(store);
   send({ kind: 'done', result });
 } catch (error) {
   send({ kind: 'failed', name: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error) });
