@@ -40,15 +40,16 @@ export function peakMb() {
   }
 }
 
-/** Runs a command, returns its stdout and its peak RSS (via /usr/bin/time when present). */
+/** Runs a command, returns its stdout, its peak RSS and its CPU time (user + system, ms) via /usr/bin/time when present. */
 export function run(command, args, options = {}) {
   const timed = existsSync('/usr/bin/time');
   const result = timed
-    ? spawnSync('/usr/bin/time', ['-f', '__PEAK_KB__ %M', command, ...args], { encoding: 'utf8', maxBuffer: 1 << 28, ...options })
+    ? spawnSync('/usr/bin/time', ['-f', '__PEAK_KB__ %M __CPU_S__ %U %S', command, ...args], { encoding: 'utf8', maxBuffer: 1 << 28, ...options })
     : spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 28, ...options });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stderr}`);
   const peak = timed ? Number(/__PEAK_KB__ (\d+)/.exec(result.stderr)?.[1] ?? NaN) / 1024 : null;
-  return { stdout: result.stdout, stderr: result.stderr, peakMb: peak };
+  const cpu = timed ? /__CPU_S__ ([\d.]+) ([\d.]+)/.exec(result.stderr) : null;
+  return { stdout: result.stdout, stderr: result.stderr, peakMb: peak, cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : null };
 }
 
 export function hasPython(modules) {

@@ -16,8 +16,8 @@ if (process.argv[2] === 'child') {
   const attributes = [{ name: 'plan', type: 'category' }, { name: 'mrr', type: 'number' }, { name: 'note', type: 'text' }];
   const time = (fn) => { const t = performance.now(); fn(); return performance.now() - t; };
   const out = {
-    insert: time(() => store.participants.writeParticipants(study.id, rows(false, 1), attributes)),
-    update: time(() => store.participants.writeParticipants(study.id, rows(true, 7), attributes)),
+    insert: time(() => store.participants.writeParticipants(study.id, attributes.map((a) => a.name), rows(false, 1), () => attributes)),
+    update: time(() => store.participants.writeParticipants(study.id, attributes.map((a) => a.name), rows(true, 7), () => attributes)),
     delete: time(() => store.db.prepare('DELETE FROM participants WHERE study_id = ?').run(study.id)),
   };
   process.stdout.write(JSON.stringify(out));

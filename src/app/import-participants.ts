@@ -10,8 +10,8 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import type { AttributeFormat, AttributeType, FormatName } from '../domain/attributes.js';
 import { UserError } from '../errors.js';
 import type { StatedType } from '../domain/attributes.js';
-import { noCounts, typedParticipants, type CsvOptions, type ImportContext, type ImportCounts, type LineError, type OnDuplicate } from '../ingest/csv.js';
-import { scanFile, scanText } from '../ingest/scan.js';
+import { checkAndType, noCounts, typedParticipants, type CsvOptions, type ImportContext, type ImportCounts, type LineError, type OnDuplicate, type ParticipantScan } from '../ingest/csv.js';
+import { readCsv, scanCsv } from '../ingest/scan.js';
 import type { Store } from '../store/index.js';
 import { throwIfCancelled, type CallOptions } from './call-options.js';
 import type { FileAccess } from './files.js';
@@ -169,33 +169,85 @@ export interface ImportHooks {
   beforeWrite(): void;
 }
 
-/** The import itself, in the calling thread, over an open file (`fd`) or the inline CSV. */
+/** Thrown inside the write transaction to roll back a single pass whose rows were not exact. */
+class NotExact extends Error {}
+
+/** The catalogue entries a scan decided. */
+const catalogueOf = (scan: ParticipantScan) => scan.attributes.map(({ name, type, format }) => ({ name, type, format }));
+
+/**
+ * The import itself, in the calling thread, over an open file (`fd`) or the inline CSV: one
+ * reading that checks every line and writes the rows typed as the first rows decide, in one
+ * transaction, kept when the whole file types the same way (most files); else rolled back and
+ * written again in a second pass with the types the whole file decided. A dry run only checks.
+ */
 export function importOpened(store: Store, request: ImportRequest, fd: number | null, hooks: ImportHooks): ImportResult {
   const { studyId } = request;
   const options: CsvOptions = { id_column: request.idColumn, tag_columns: request.tagColumns, column_types: request.columnTypes };
+  const input = request.csv !== undefined ? { csv: request.csv } : { file: fd! };
+  const size = request.csv !== undefined ? request.csv.length : fstatSync(fd!).size;
   const existingIds = store.participants.externalIds(studyId);
-  let total = 0;
+  // Progress counts records over every pass, so it only grows; total is 0 while unknown.
+  let before = 0;
+  let expected = (): number => 0;
   const context: ImportContext = {
     catalogue: new Map(store.studies.attributes(studyId).map((a) => [a.name, { type: a.type, format: a.format }])),
     existing: { ids: existingIds, emails: () => store.participants.emailIndex(studyId) },
     onDuplicate: request.onDuplicate,
-    checkpoint: (records) => hooks.checkpoint(records, total),
+    checkpoint: (records) => {
+      const total = expected();
+      hooks.checkpoint(before + records, total > 0 ? before + Math.max(total, records + 1) : 0);
+    },
   };
-  // Pass 1 checks every line and decides the types; pass 2 streams the rows to write.
-  const { source, scan, warning } = request.csv !== undefined ? scanText(request.csv, options, context) : scanFile(fd!, options, context);
-  const blocked = scan.errors.length > 0 && !request.skipInvalid;
-  let counts: ImportCounts = scan.counts;
-  let values = scan.attributes.map((a) => a.values);
-  if (!blocked && (!request.dryRun || !scan.countsExact)) {
-    // Counted again as the rows go by: stray values found at the end of pass 1 left lines out.
-    counts = noCounts();
-    values = scan.attributes.map(() => 0);
-    total = scan.rowsRead;
-    const rows = typedParticipants(source, options, scan, context, counts, values);
-    if (request.dryRun) for (const _ of rows);
-    else {
-      hooks.beforeWrite();
-      store.participants.writeParticipants(studyId, rows, scan.attributes.map(({ name, type, format }) => ({ name, type, format })));
+  let scan: ParticipantScan;
+  let counts: ImportCounts;
+  let values: number[];
+  let blocked: boolean;
+  let warning: string | undefined;
+  if (!request.dryRun) {
+    hooks.beforeWrite();
+    const single = readCsv(input, (source) => {
+      const pass = checkAndType(source, size, options, context);
+      expected = pass.estimatedRows;
+      let outcome: { scan: ParticipantScan; exact: boolean } | null = null;
+      try {
+        store.participants.writeParticipants(studyId, pass.names, pass.rows, () => {
+          outcome = pass.finish();
+          if (!outcome.exact) throw new NotExact();
+          return catalogueOf(outcome.scan);
+        });
+      } catch (error) {
+        if (!(error instanceof NotExact)) throw error;
+      }
+      return { pass, outcome: outcome! as { scan: ParticipantScan; exact: boolean } };
+    });
+    ({ scan } = single.value.outcome);
+    warning = single.warning;
+    blocked = scan.errors.length > 0 && !request.skipInvalid;
+    counts = single.value.pass.counts;
+    values = single.value.pass.present;
+    if (!single.value.outcome.exact && !blocked) {
+      // Pass 2, with the types the whole file decided (bad lines and stray values left out).
+      counts = noCounts();
+      values = scan.attributes.map(() => 0);
+      before = scan.rowsRead;
+      expected = () => scan.rowsRead;
+      const rows = typedParticipants(single.source, options, scan, context, counts, values);
+      store.participants.writeParticipants(studyId, single.value.pass.names, rows, () => catalogueOf(scan));
+    }
+  } else {
+    const checked = scanCsv(input, options, context);
+    ({ scan, warning } = checked);
+    blocked = scan.errors.length > 0 && !request.skipInvalid;
+    counts = scan.counts;
+    values = scan.attributes.map((a) => a.values);
+    if (!blocked && !scan.countsExact) {
+      // Counted again as the rows go by: stray values found at the end of pass 1 left lines out.
+      counts = noCounts();
+      values = scan.attributes.map(() => 0);
+      before = scan.rowsRead;
+      expected = () => scan.rowsRead;
+      for (const _ of typedParticipants(checked.source, options, scan, context, counts, values));
     }
   }
   const warnings = capWarnings([...(warning ? [warning] : []), ...scan.warnings]);

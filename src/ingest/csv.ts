@@ -453,6 +453,11 @@ export class ParticipantScanner {
     return this.errors.length > 0;
   }
 
+  /** Bad lines found so far (stray values are only known at `finish`). */
+  get errorCount(): number {
+    return this.errors.length;
+  }
+
   /** Checks one record; true when its line is to be written (unless a stray value turns up in finish). */
   visit(record: CsvRecord): boolean {
     const { plan, context, columns } = this;
@@ -630,29 +635,41 @@ function mergeByLine(a: LineError[], b: LineError[]): LineError[] {
   return merged;
 }
 
-/** Pass 1 over the whole source. */
-export function scanParticipants(source: TextSource, options: CsvOptions, context: ImportContext): ParticipantScan {
-  // Replacement characters are looked for once per chunk (native), not once per cell.
-  let replacement = false;
-  const watched: TextSource = function* () {
-    for (const chunk of source()) {
-      if (!replacement && chunk.includes('\uFFFD')) replacement = true;
-      yield chunk;
-    }
+/** A source that notes replacement characters (�) once per chunk (native), not once per cell. */
+function watched(source: TextSource): { source: TextSource; replacement: boolean } {
+  const watch = {
+    replacement: false,
+    source: function* () {
+      for (const chunk of source()) {
+        if (!watch.replacement && chunk.includes('\uFFFD')) watch.replacement = true;
+        yield chunk;
+      }
+    },
   };
-  const { plan, records, skipped } = openCsv(watched, options);
-  const scanner = new ParticipantScanner(plan, context, options);
-  let read = 0;
-  for (const record of records) {
-    scanner.visit(record);
-    if (++read % CHECKPOINT_RECORDS === 0) context.checkpoint?.(read);
-  }
+  return watch;
+}
+
+/** The scan of every line, with the file-wide notes of its source. */
+function finishScan(scanner: ParticipantScanner, skipped: SkippedLines, replacement: boolean): ParticipantScan {
   if (replacement) scanner.noteReplacementCharacters();
   const scan = scanner.finish();
   if (skipped.footers.length > 0) {
     scan.warnings.unshift(`Left out ${skipped.footers.length} report footer line(s) (line ${skipped.footers[0]!.line}: "${skipped.footers[0]!.text.slice(0, 60)}"${skipped.footers.length > 1 ? ', …' : ''}).`);
   }
   return scan;
+}
+
+/** Pass 1 over the whole source. */
+export function scanParticipants(source: TextSource, options: CsvOptions, context: ImportContext): ParticipantScan {
+  const watch = watched(source);
+  const { plan, records, skipped } = openCsv(watch.source, options);
+  const scanner = new ParticipantScanner(plan, context, options);
+  let read = 0;
+  for (const record of records) {
+    scanner.visit(record);
+    if (++read % CHECKPOINT_RECORDS === 0) context.checkpoint?.(read);
+  }
+  return finishScan(scanner, skipped, watch.replacement);
 }
 
 /** A row ready to write: its attributes typed. */
@@ -674,6 +691,56 @@ export interface TypedParticipant {
   rekey: boolean;
 }
 
+const SKIPPED = 'skipped';
+const UNFIT = 'unfit';
+
+/**
+ * One record as the row to write, with the attributes' types and formats given: SKIPPED for a
+ * participant the study has when duplicates are skipped, UNFIT when a value does not read as
+ * its attribute's type. Counts outcomes and present values as rows go by.
+ */
+class RowTyper {
+  private readonly matcher: IdentityMatcher;
+  private readonly readers: ((value: string) => AttributeValue | null)[];
+  private readonly values: (AttributeValue | undefined)[];
+
+  constructor(
+    private readonly plan: ColumnPlan,
+    private readonly attributes: readonly AttributePlan[],
+    private readonly context: ImportContext,
+    private readonly counts: ImportCounts,
+    private readonly present: number[],
+  ) {
+    this.matcher = new IdentityMatcher(context.existing, plan.salesforce);
+    this.readers = attributes.map((a) => valueReader(a.type, a.format));
+    this.values = attributes.map(() => undefined);
+  }
+
+  type(record: CsvRecord): TypedParticipant | typeof SKIPPED | typeof UNFIT {
+    const { attributes, values, matcher, counts } = this;
+    const person = personOf(record, this.plan);
+    const match = matcher.match(person.external_id, person.email);
+    const exists = match !== MATCH_NEW;
+    if (exists && this.context.onDuplicate === 'skip') {
+      counts.skipped++;
+      return SKIPPED;
+    }
+    for (let a = 0; a < attributes.length; a++) {
+      const raw = (record.fields[attributes[a]!.index] ?? '').trim();
+      if (isMissingValue(raw)) {
+        values[a] = undefined;
+        continue;
+      }
+      const value = this.readers[a]!(raw);
+      if (value === null) return UNFIT;
+      values[a] = value;
+    }
+    for (let a = 0; a < attributes.length; a++) if (values[a] !== undefined) this.present[a]!++;
+    countMatch(counts, match, matcher.rekey);
+    return { line: record.line, ...person, values, exists, key: exists ? matcher.key : person.external_id, rekey: exists && matcher.rekey };
+  }
+}
+
 /**
  * Pass 2: the lines to write (bad lines and skipped duplicates left out), typed as the scan
  * decided; `counts` and `present` (values per attribute) are counted as the rows go by.
@@ -687,34 +754,106 @@ export function* typedParticipants(
   present: number[] = scan.attributes.map(() => 0),
 ): Generator<TypedParticipant> {
   const { plan, records } = openCsv(source, options);
-  const matcher = new IdentityMatcher(context.existing, plan.salesforce);
-  const attributes = scan.attributes;
-  const readers = attributes.map((a) => valueReader(a.type, a.format));
-  const values: (AttributeValue | undefined)[] = attributes.map(() => undefined);
+  const typer = new RowTyper(plan, scan.attributes, context, counts, present);
   let read = 0;
   for (const record of records) {
     if (++read % CHECKPOINT_RECORDS === 0) context.checkpoint?.(read);
     if (scan.badLines.has(record.line)) continue;
-    const person = personOf(record, plan);
-    const match = matcher.match(person.external_id, person.email);
-    const exists = match !== MATCH_NEW;
-    if (exists && context.onDuplicate === 'skip') {
-      counts.skipped++;
-      continue;
-    }
-    countMatch(counts, match, matcher.rekey);
-    for (let a = 0; a < attributes.length; a++) {
-      const raw = (record.fields[attributes[a]!.index] ?? '').trim();
-      if (isMissingValue(raw)) {
-        values[a] = undefined;
+    const row = typer.type(record);
+    // Pass 1 made every line with a value that does not fit a bad line.
+    if (row === UNFIT) throw new Error(`internal: line ${record.line} does not fit the types pass 1 decided`);
+    if (row !== SKIPPED) yield row;
+  }
+}
+
+/** Rows typed from the first rows while every line is checked (see checkAndType). */
+export interface SinglePass {
+  /** The attribute columns' names, in the order of every row's values. */
+  names: string[];
+  counts: ImportCounts;
+  /** Values given per attribute. */
+  present: number[];
+  /**
+   * The rows to write, typed as the first TYPE_SAMPLE_ROWS rows decide. Stops giving rows (the
+   * checks go on to the end) at the first bad line, or value those types do not read.
+   */
+  rows: Generator<TypedParticipant>;
+  /** Rows in the whole source, estimated from the sample's length (0 until it is read). */
+  estimatedRows(): number;
+  /**
+   * Once `rows` is done: the scan of every line, and whether the rows given are exactly those
+   * pass 2 would give after it (no bad line, and every column read as the sample read it).
+   */
+  finish(): { scan: ParticipantScan; exact: boolean };
+}
+
+/** Rows whose types decide how a single pass reads the rest. */
+export const TYPE_SAMPLE_ROWS = 2000;
+
+/** Whether two decisions store a column's values alike (category and text store the same text). */
+function readsAlike(a: AttributePlan, b: AttributePlan): boolean {
+  const text = (t: AttributeType) => (t === 'category' || t === 'text' ? 'text' : t);
+  if (text(a.type) !== text(b.type)) return false;
+  if (a.type === 'number') return (a.format.decimal ?? '.') === (b.format.decimal ?? '.') && (a.format.unit ?? '') === (b.format.unit ?? '');
+  if (a.type === 'date') return (a.format.dates ?? 'mdy') === (b.format.dates ?? 'mdy');
+  return true;
+}
+
+/**
+ * Pass 1 and pass 2 at once, for files whose first rows type them as the whole file does (most
+ * CRM exports): the first TYPE_SAMPLE_ROWS records are checked alone to decide the types, then
+ * every record is checked as pass 1 checks it and typed as those types read it, in one reading.
+ * When `finish` says the rows were not exact, the caller drops them and runs pass 2 with the scan
+ * (so a file is never typed other than the two passes would type it).
+ */
+export function checkAndType(source: TextSource, size: number, options: CsvOptions, context: ImportContext): SinglePass {
+  const watch = watched(source);
+  const { plan, records, skipped } = openCsv(watch.source, options);
+  const counts = noCounts();
+  const present = plan.attributeIndexes.map(() => 0);
+  const sample: CsvRecord[] = [];
+  while (sample.length < TYPE_SAMPLE_ROWS) {
+    const next = records.next();
+    if (next.done) break;
+    sample.push(next.value);
+  }
+  // Each record is about its fields and their delimiters long.
+  const sampleChars = sample.reduce((sum, record) => sum + record.fields.reduce((n, f) => n + f.length + 1, 0), 0);
+  const estimate = sample.length < TYPE_SAMPLE_ROWS ? sample.length : Math.round((size * sample.length) / sampleChars);
+  const guess = new ParticipantScanner(plan, context, options);
+  for (const record of sample) guess.visit(record);
+  const sampled = guess.finish();
+  const scanner = new ParticipantScanner(plan, context, options);
+  const typer = new RowTyper(plan, sampled.attributes, context, counts, present);
+  let typing = sampled.errors.length === 0;
+  let scan: ParticipantScan | null = null;
+  function* rows(): Generator<TypedParticipant> {
+    let read = 0;
+    for (const record of chain(sample, records)) {
+      if (++read % CHECKPOINT_RECORDS === 0) context.checkpoint?.(read);
+      const errors = scanner.errorCount;
+      scanner.visit(record);
+      if (!typing) continue;
+      if (scanner.errorCount > errors) {
+        typing = false;
         continue;
       }
-      const value = readers[a]!(raw);
-      // Pass 1 made every line with a value that does not fit a bad line.
-      if (value === null) throw new Error(`internal: line ${record.line}: "${raw}" does not fit ${attributes[a]!.type}`);
-      present[a]!++;
-      values[a] = value;
+      const row = typer.type(record);
+      if (row === UNFIT) typing = false;
+      else if (row !== SKIPPED) yield row;
     }
-    yield { line: record.line, ...person, values, exists, key: exists ? matcher.key : person.external_id, rekey: exists && matcher.rekey };
+    scan = finishScan(scanner, skipped, watch.replacement);
   }
+  return {
+    names: plan.attributeIndexes.map((i) => plan.headers[i]!),
+    counts,
+    present,
+    rows: rows(),
+    estimatedRows: () => Math.max(estimate, 1),
+    finish() {
+      if (!scan) throw new Error('internal: the single pass was not read to the end');
+      const exact = typing && scan.errors.length === 0 && scan.attributes.every((a, i) => readsAlike(a, sampled.attributes[i]!));
+      return { scan, exact };
+    },
+  };
 }

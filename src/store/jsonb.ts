@@ -80,22 +80,57 @@ export class JsonbObjects {
       const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value : null;
       // Worst case: the label, a value header and three UTF-8 bytes per UTF-16 unit.
       this.reserve(at + label.length + MAX_HEADER + (text === null ? 0 : text.length * 3));
-      at += label.copy(this.buffer, at);
+      const buffer = this.buffer;
+      for (let i = 0; i < label.length; i++) buffer[at + i] = label[i]!;
+      at += label.length;
       if (text === null) {
-        this.buffer[at++] = value === true ? TRUE : value === false ? FALSE : NULL_TYPE;
+        buffer[at++] = value === true ? TRUE : value === false ? FALSE : NULL_TYPE;
         continue;
       }
-      let type: number;
-      if (typeof value === 'number') type = /[.eE]/.test(text) ? FLOAT : INT;
-      else type = plainText(text) ? TEXT : TEXTRAW;
-      const size = typeof value === 'number' ? text.length : Buffer.byteLength(text, 'utf8');
-      at += header(this.buffer, at, type, size);
-      at += this.buffer.write(text, at, 'utf8');
+      at = typeof value === 'number' ? this.number(text, at) : this.text(text, at);
     }
     const size = at - MAX_HEADER;
     const start = MAX_HEADER - headerLength(size);
     header(this.buffer, start, OBJECT, size);
     return this.buffer.subarray(start, at);
+  }
+
+  /** A number's JSON text (ASCII) as INT or FLOAT; returns the end. */
+  private number(text: string, at: number): number {
+    const buffer = this.buffer;
+    const start = at + headerLength(text.length);
+    let float = false;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x2e || c === 0x65 || c === 0x45) float = true;
+      buffer[start + i] = c;
+    }
+    header(buffer, at, float ? FLOAT : INT, text.length);
+    return start + text.length;
+  }
+
+  /**
+   * A string as TEXT, or TEXTRAW when JSON would escape it; returns the end. ASCII (most CRM
+   * values) is copied code by code; anything else goes through the UTF-8 encoder.
+   */
+  private text(text: string, at: number): number {
+    const buffer = this.buffer;
+    const start = at + headerLength(text.length);
+    let plain = true;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x80) return this.utf8Text(text, at);
+      if (c < 0x20 || c === 0x22 || c === 0x5c) plain = false;
+      buffer[start + i] = c;
+    }
+    header(buffer, at, plain ? TEXT : TEXTRAW, text.length);
+    return start + text.length;
+  }
+
+  private utf8Text(text: string, at: number): number {
+    const size = Buffer.byteLength(text, 'utf8');
+    at += header(this.buffer, at, plainText(text) ? TEXT : TEXTRAW, size);
+    return at + this.buffer.write(text, at, 'utf8');
   }
 
   private reserve(bytes: number): void {

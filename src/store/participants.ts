@@ -113,12 +113,18 @@ export class ParticipantStore {
    * merged (columns in the file overwrite, attributes it lacks are kept), tags added, and the
    * attribute catalogue saved. Rows stream in: a million-row import is never held in memory.
    */
-  writeParticipants(studyId: number, rows: Iterable<TypedParticipant>, attributes: { name: string; type: AttributeType; format: AttributeFormat }[]): { inserted: number; updated: number } {
+  writeParticipants(
+    studyId: number,
+    names: readonly string[],
+    rows: Iterable<TypedParticipant>,
+    /** The catalogue entries, asked once the rows are written (a single-pass import decides them then); throwing rolls everything back. */
+    attributes: () => { name: string; type: AttributeType; format: AttributeFormat }[],
+  ): { inserted: number; updated: number } {
     const insert = prepared(this.db, 
       'INSERT INTO participants (study_id, external_id, email, name, attributes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     // Each row's attributes arrive typed and are bound as a JSONB blob (no JSON text, no jsonb() parse).
-    const encoder = new JsonbObjects(attributes.map((a) => a.name));
+    const encoder = new JsonbObjects(names);
     const update = prepared(this.db, 
       `UPDATE participants SET external_id = COALESCE(?, external_id), email = COALESCE(?, email), name = COALESCE(?, name), attributes = jsonb_patch(attributes, ?), updated_at = ?
         WHERE study_id = ? AND external_id = ? RETURNING id`,
@@ -164,7 +170,7 @@ export class ParticipantStore {
           if (++pending === TAG_BATCH) writeTags();
         }
         writeTags();
-        this.studies.saveAttributes(studyId, attributes);
+        this.studies.saveAttributes(studyId, attributes());
         this.studies.touch(studyId);
       })
       .immediate();

@@ -1,7 +1,7 @@
 /** assignParticipants: new participants scored against stored centres, rules and RFM. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignParticipants } from '../../src/app/assignment.js';
-import { importParticipants } from '../../src/app/import-participants.js';
+import { importInThisThread } from '../../src/app/import-participants.js';
 import { recordInterview } from '../../src/app/interviews.js';
 import { segmentByRules } from '../../src/app/rule-segments.js';
 import { sampleRows, sampleStudy } from '../helpers/fixtures.js';
@@ -22,7 +22,7 @@ function importCopies(copies: Record<string, string>) {
     const row: Record<string, string> = { ...rows.find((r) => r.participant_id === of)!, participant_id: id, email: `${id.toLowerCase()}@copy.example` };
     return header.map((c) => JSON.stringify(row[c])).join(',');
   });
-  importParticipants(store, localFiles(), { studyId, csv: [header.join(','), ...lines].join('\n'), onDuplicate: 'error', skipInvalid: false, dryRun: false });
+  importInThisThread(store, localFiles(), { studyId, csv: [header.join(','), ...lines].join('\n'), onDuplicate: 'error', skipInvalid: false, dryRun: false });
 }
 
 describe('assignParticipants', () => {
@@ -48,7 +48,7 @@ describe('assignParticipants', () => {
   });
 
   it('someone with no data is listed as unassigned with the reason', () => {
-    importParticipants(store, localFiles(), { studyId, csv: 'participant_id\nEMPTY\n', onDuplicate: 'error', skipInvalid: false, dryRun: false });
+    importInThisThread(store, localFiles(), { studyId, csv: 'participant_id\nEMPTY\n', onDuplicate: 'error', skipInvalid: false, dryRun: false });
     const r = assignParticipants(store, segmentationId);
     expect(r.unassigned).toEqual([{ participant_id: 'EMPTY', reason: expect.stringMatching(/^missing 10 of 10 features/) }]);
   });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportSegments } from '../../src/app/export.js';
-import { importParticipants } from '../../src/app/import-participants.js';
+import { importInThisThread } from '../../src/app/import-participants.js';
 import { segmentByRules } from '../../src/app/rule-segments.js';
 import { sampleArchetypes, sampleRows } from '../helpers/fixtures.js';
 import { localFiles, seedSampleSegmentation, tempStore } from '../helpers/stores.js';
@@ -37,7 +37,7 @@ describe('exportSegments', () => {
   });
 
   it('a value a spreadsheet would run as a formula is written as text', () => {
-    importParticipants(store, files, { studyId, csv: 'participant_id,email,name\nZ1,,"=HYPERLINK(""http://evil"")"\n', onDuplicate: 'error', skipInvalid: false, dryRun: false });
+    importInThisThread(store, files, { studyId, csv: 'participant_id,email,name\nZ1,,"=HYPERLINK(""http://evil"")"\n', onDuplicate: 'error', skipInvalid: false, dryRun: false });
     const rules = segmentByRules(store, { studyId, mode: 'first_match', segments: [{ name: '=cmd|calc', where: [{ field: 'participant_id', op: 'eq', value: 'Z1' }] }] });
     const r = exportSegments(store, files, { ...options, segmentationId: rules.segmentation_id });
     const [row] = parse(r.csv!, { columns: true }) as Record<string, string>[];

@@ -1,6 +1,6 @@
 /** ParticipantSearch over a few hundred participants: keyset pages, a stable total, snippets, bad searches. */
 import { afterAll, describe, expect, it } from 'vitest';
-import { importParticipants } from '../../src/app/import-participants.js';
+import { importInThisThread } from '../../src/app/import-participants.js';
 import { recordInterview } from '../../src/app/interviews.js';
 import { addQuestions, createStudy } from '../../src/app/studies.js';
 import { localFiles, tempStore } from '../helpers/stores.js';
@@ -9,7 +9,7 @@ const store = tempStore();
 const { study_id: studyId } = createStudy(store, { name: 'Search', mode: 'hybrid', probing_depth: 2 });
 addQuestions(store, studyId, [{ key: 'why', type: 'open_ended', text: 'Why?' }]);
 const ids = Array.from({ length: 250 }, (_, i) => `c${String(i).padStart(3, '0')}`);
-importParticipants(store, localFiles(), { studyId, csv: `id,score\n${ids.map((id, i) => `${id},${i % 10}`).join('\n')}\n`, onDuplicate: 'error', skipInvalid: false, dryRun: false });
+importInThisThread(store, localFiles(), { studyId, csv: `id,score\n${ids.map((id, i) => `${id},${i % 10}`).join('\n')}\n`, onDuplicate: 'error', skipInvalid: false, dryRun: false });
 // Every third participant mentions pricing, in an answer and again in notes.
 ids.forEach((id, i) => i % 3 === 0 && recordInterview(store, { studyId, participantId: id, answers: [{ question: 'why', value: `The pricing page confused us (${id})` }], notes: 'Pricing came up twice. Pricing again.', quotes: [], themes: [], status: 'completed' }));
 const fields = store.fieldCatalog(studyId);
@@ -36,7 +36,7 @@ describe('ParticipantSearch', () => {
   it('a participant added between pages is not shown twice and nobody is skipped', () => {
     const high = (more: { limit: number; cursor?: string }) => store.search.search(studyId, fields, { where: [{ field: 'attr.score', op: 'gte', value: 5 }], include: [], ...more });
     const first = high({ limit: 10 });
-    importParticipants(store, localFiles(), { studyId, csv: 'id,score\nlate,9\n', onDuplicate: 'error', skipInvalid: false, dryRun: false });
+    importInThisThread(store, localFiles(), { studyId, csv: 'id,score\nlate,9\n', onDuplicate: 'error', skipInvalid: false, dryRun: false });
     const rest = high({ limit: 1000, cursor: first.next_cursor! });
     const all = [...first.participants, ...rest.participants].map((p) => p.participant_id);
     expect(new Set(all).size).toBe(all.length);

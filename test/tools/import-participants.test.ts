@@ -202,3 +202,38 @@ describe('import_participants of a file larger than one read chunk (1 MB)', () =
     expect(dry).toMatchObject({ written: false, inserted: 0, updated: 19_998 });
   });
 });
+
+describe('import_participants reads a file once when its first rows type it as the whole file does', () => {
+  // Types are guessed from the first 2,000 rows (TYPE_SAMPLE_ROWS) and every line is checked in
+  // the same reading; when the whole file decides otherwise, the rows are written again with the
+  // whole file's types. Each case has its deciding values after the first 2,000 rows.
+  const rows = (n: number, line: (i: number) => string) => Array.from({ length: n }, (_, i) => line(i)).join('\n');
+
+  it('re-reads day-first dates that only show late in the file, and stores every date day first', async () => {
+    const csv = `id,renewal\n${rows(2600, (i) => (i < 2500 ? `c${i},0${1 + (i % 9)}/0${1 + ((i + 3) % 9)}/2024` : `c${i},${13 + (i % 15)}/0${1 + (i % 9)}/2024`))}\n`;
+    const r = await h.ok('import_participants', { study_id, csv });
+    expect(r).toMatchObject({ written: true, inserted: 2600, errors: [] });
+    expect(r.attributes[0]).toMatchObject({ name: 'renewal', type: 'date', format: 'D/M/YYYY', values: 2600 });
+    // c0: 01/04/2024 is 1 April day first (4 January month first).
+    expect((await h.ok('get_participant', { study_id, participant_id: 'c0' })).attributes).toEqual({ renewal: '2024-04-01' });
+    expect((await h.ok('get_participant', { study_id, participant_id: 'c2599' })).attributes).toEqual({ renewal: `2024-0${1 + (2599 % 9)}-${13 + (2599 % 15)}` });
+  });
+
+  it('writes numbers when stray words crowd only the first rows, and leaves their lines out with skip_invalid', async () => {
+    // 150 "TBD" in the first 2,000 rows (7.5%: text there) but 150 of 4,000 in all (3.75%: a number column).
+    const csv = `id,mrr\n${rows(4000, (i) => `c${i},${i < 1500 && i % 10 === 0 ? 'TBD' : String(100 + i)}`)}\n`;
+    const r = await h.ok('import_participants', { study_id, csv, skip_invalid: true });
+    expect(r).toMatchObject({ written: true, inserted: 3850, skipped: 150, bad_lines_total: 150 });
+    expect(r.attributes[0]).toMatchObject({ name: 'mrr', type: 'number', stray_values: 150, values: 3850 });
+    expect((await h.ok('get_participant', { study_id, participant_id: 'c1' })).attributes).toEqual({ mrr: 101 });
+    expect(await count()).toBe(3850);
+  });
+
+  it('keeps the single reading when a category turns out to be text (the stored text is the same)', async () => {
+    const csv = `id,company\n${rows(2300, (i) => `c${i},${i < 2000 ? ['Acme', 'Globex', 'Initech'][i % 3] : `Company ${i}`}`)}\n`;
+    const r = await h.ok('import_participants', { study_id, csv });
+    expect(r.attributes[0]).toMatchObject({ name: 'company', type: 'text', values: 2300 });
+    expect((await h.ok('get_participant', { study_id, participant_id: 'c2299' })).attributes).toEqual({ company: 'Company 2299' });
+    expect((await h.ok('get_study', { study_id })).attributes).toContainEqual(expect.objectContaining({ name: 'company', type: 'text' }));
+  });
+});
