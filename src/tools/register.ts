@@ -1,5 +1,6 @@
 /** Registers tool definitions on an McpServer: the structured + text result shape, errors mapped in one place. */
 import type { CallToolResult, McpServer, ServerContext } from '@modelcontextprotocol/server';
+import type { Store } from '../store/index.js';
 import { admit, offeredTools, recordWrite } from './access.js';
 import { WithAttachments, type ToolDefinition, type ToolDeps } from './define.js';
 import { clientLogger, progressReporter } from './request-context.js';
@@ -21,8 +22,9 @@ export function registerTools(server: McpServer, tools: readonly ToolDefinition[
         const notify = clientLogger(request, deps.log);
         try {
           admit(tool, args as Record<string, unknown>, deps.store, deps.caller);
-          // A write waits (without blocking other sessions) while a worker writes this database.
-          if (!tool.annotations.readOnlyHint) await deps.store.writeTurns.idle();
+          // A write waits (without blocking other sessions) while a worker writes this database
+          // (the server that only explains why the database cannot open has no store).
+          if (!tool.annotations.readOnlyHint) await (deps.store as Store | undefined)?.writeTurns.idle();
           const returned = await tool.run(args as never, { ...deps, request, signal: request.mcpReq.signal, notify, progress: progressReporter(request) });
           const [raw, extra] = returned instanceof WithAttachments ? [returned.result, returned.attachments] : [returned, []];
           // Parse with the output schema: applies defaults and guarantees what the schema promises.
