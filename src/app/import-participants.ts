@@ -1,9 +1,9 @@
 /**
- * import_participants: a CSV (inline or a local file) checked line by line in a first pass, which
- * also decides each column's type and format, then streamed into one transaction, all or nothing
- * unless bad lines are to be skipped (a dry run with stray values only counts the rows).
- * A large import runs on a worker thread (import-thread.ts) so that other sessions keep moving;
- * a cancellation stops it between records and rolls the transaction back.
+ * import_participants: a CSV (inline or a local file) checked line by line, each column's type and
+ * format decided from all its values, and streamed into one transaction, all or nothing unless bad
+ * lines are to be skipped (a dry run only checks, and counts the rows). A large import runs on a
+ * worker thread (import-thread.ts) so that other sessions keep moving; a cancellation stops it
+ * between records and rolls the transaction back.
  */
 import { closeSync, constants, fstatSync, openSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
@@ -32,7 +32,7 @@ const MAX_WARNING_CHARS = 2_500;
 const MAX_FILE_BYTES = 2 * 1024 * 1024 * 1024;
 /**
  * From this size (bytes of a file, characters inline) an import runs on a worker thread: below,
- * it takes well under 200 ms in the calling thread, less than starting a worker costs.
+ * it takes about 0.1 s of CPU at most in the calling thread, not worth a thread and a connection.
  */
 const WORKER_MIN_SIZE = 1 << 20;
 
