@@ -187,12 +187,14 @@ export function importOpened(store: Store, request: ImportRequest, fd: number | 
   const input = request.csv !== undefined ? { csv: request.csv } : { file: fd! };
   const size = request.csv !== undefined ? request.csv.length : fstatSync(fd!).size;
   const existingIds = store.participants.externalIds(studyId);
+  let emails: Map<string, string | null> | undefined;
   // Progress counts records over every pass, so it only grows; total is 0 while unknown.
   let before = 0;
   let expected = (): number => 0;
   const context: ImportContext = {
     catalogue: new Map(store.studies.attributes(studyId).map((a) => [a.name, { type: a.type, format: a.format }])),
-    existing: { ids: existingIds, emails: () => store.participants.emailIndex(studyId) },
+    // Read once and shared: the line checks and the typing both match people by e-mail.
+    existing: { ids: existingIds, emails: () => (emails ??= store.participants.emailIndex(studyId)) },
     onDuplicate: request.onDuplicate,
     checkpoint: (records) => {
       const total = expected();
