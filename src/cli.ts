@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
+import { LimitedStdioServerTransport } from './transport/stdio.js';
 import { defaultDatabasePath, reportsDirectory } from './config.js';
 import { createLogger } from './log.js';
 import { createServer, version } from './server.js';
@@ -83,7 +84,7 @@ async function main(argv: string[]): Promise<void> {
 
   if (!values.http) {
     const deps: ToolDeps = { store, log, files: { allowAnyPath: true, importRoot: null, outputDir } };
-    const handle = serveStdio(() => createServer(deps), { onerror: (e) => log.error('stdio', e) });
+    const handle = serveStdio(() => createServer(deps), { transport: new LimitedStdioServerTransport(), onerror: (e) => log.error('stdio', e) });
     const stop = () => void handle.close().finally(() => store.close());
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

@@ -1,4 +1,5 @@
 /** Recording interviews (answers checked per question type, transcript, quotes, themes) and coding themes. */
+import { MAX_TRANSCRIPT_CHARS } from '../domain/input-limits.js';
 import { checkAnswer, slugify, type AnswerValue } from '../domain/questions.js';
 import type { AttributeValue } from '../domain/attributes.js';
 import { listOf, UserError, ValidationError } from '../errors.js';
@@ -61,14 +62,16 @@ export function recordInterview(store: Store, input: InterviewRecord) {
     evidence: t.quote ?? '',
     questionId: questionFor(t.question, `themes[${i}].question`)?.id ?? null,
   }));
-  if (problems.length > 0) throw new ValidationError(problems);
-
   const transcript =
     input.transcript === undefined
       ? undefined
       : typeof input.transcript === 'string'
         ? { text: input.transcript, turns: null }
         : { text: input.transcript.map((t) => `${t.speaker}: ${t.text}`).join('\n'), turns: input.transcript };
+  if (transcript && transcript.text.length > MAX_TRANSCRIPT_CHARS) {
+    problems.push(`transcript: ${transcript.text.length.toLocaleString('en')} characters (with the speakers' names) is more than the ${MAX_TRANSCRIPT_CHARS.toLocaleString('en')} a transcript may hold (about 15 hours of speech); trim it (timestamps, repeated boilerplate) or record the relevant part and keep the full text elsewhere`);
+  }
+  if (problems.length > 0) throw new ValidationError(problems);
   const interviewedAt = input.interviewedAt ?? new Date().toISOString();
 
   return store.transaction(() => {

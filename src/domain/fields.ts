@@ -66,3 +66,22 @@ export function toFtsQuery(text: string): string {
   if (parts.length === 0) throw new UserError(`The text search "${text}" has no words to search for.`);
   return parts.join(' ');
 }
+
+/**
+ * The phrases of a toFtsQuery result that a match contains (not those after NOT), joined with OR:
+ * what to highlight in one window of a long text, which may hold only some of the terms a whole
+ * document matched on.
+ */
+export function highlightQuery(ftsQuery: string): string {
+  const phrases: string[] = [];
+  let negated = false;
+  for (const token of ftsQuery.match(/"[^"]*"\*?|\S+/g) ?? []) {
+    if (token === 'NOT') negated = true;
+    else if (token === 'OR' || token === 'AND') negated = false;
+    else {
+      if (!negated) phrases.push(token);
+      negated = false;
+    }
+  }
+  return phrases.join(' OR ');
+}

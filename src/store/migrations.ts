@@ -302,6 +302,78 @@ CREATE TABLE database_info (id TEXT NOT NULL);
 INSERT INTO database_info (id) VALUES (lower(hex(randomblob(6))));
 `,
   },
+  {
+    version: 7,
+    description: 'what participants said, also indexed in bounded chunks for snippets',
+    sql: saidChunksMigration(),
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version;
+
+/**
+ * Version 7. FTS5's snippet() scores every window of a row against every hit in it, so its cost grows
+ * with the square of the hits in one document (50,000 hits took 11 s, and blocked every other call).
+ * `said` keeps matching whole documents (the query language's AND, NOT and phrases keep their
+ * meaning); `said_chunks` holds the same texts cut into windows of 2,000 characters that overlap by
+ * 500 (a phrase up to 500 characters long sits whole in one of them), and snippets are taken
+ * from one window. rowid = document key (the source id * 4 + kind, as in `said`) * 1024 + the window's
+ * number: a document's windows are one rowid range, which FTS5 seeks directly. Windows start after the
+ * first space of their first 64 characters so they rarely begin inside a word; documents longer than
+ * 1024 windows (~2 MB, above the transcript limit) keep only their first 1024.
+ */
+function saidChunksMigration(): string {
+  const chunk = 2000;
+  const overlap = 500;
+  const windows = 1024;
+  /** The windows of `text` (an expression of the trigger's row) under document key `key`. */
+  const insert = (key: string, text: string, when = `${text} IS NOT NULL`) => `
+  INSERT INTO said_chunks (rowid, text)
+    SELECT (${key}) * ${windows} + n,
+           CASE WHEN n = 0 THEN substr(${text}, 1, ${chunk + overlap})
+                ELSE substr(${text}, n * ${chunk} + 1 + instr(substr(${text}, n * ${chunk} + 1, 64), ' '), ${chunk + overlap}) END
+      FROM said_chunk_numbers
+     WHERE ${when} AND n <= (SELECT (length(${text}) - 1) / ${chunk});`;
+  const remove = (key: string) => `
+  DELETE FROM said_chunks WHERE rowid BETWEEN (${key}) * ${windows} AND (${key}) * ${windows} + ${windows - 1};`;
+  return `
+-- 0 … 1023: the window numbers a document's chunks are made from (triggers cannot use a recursive WITH).
+CREATE TABLE said_chunk_numbers (n INTEGER PRIMARY KEY);
+WITH RECURSIVE k(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM k WHERE n < ${windows - 1}) INSERT INTO said_chunk_numbers SELECT n FROM k;
+
+CREATE VIRTUAL TABLE said_chunks USING fts5 (text, tokenize = 'porter unicode61 remove_diacritics 2');
+INSERT INTO said_chunks (said_chunks, rank) VALUES ('secure-delete', 1);
+
+CREATE TRIGGER interviews_said_chunks_insert AFTER INSERT ON interviews BEGIN${insert('new.id * 4', 'new.transcript')}${insert('new.id * 4 + 1', 'new.notes')}
+END;
+CREATE TRIGGER interviews_said_chunks_transcript AFTER UPDATE OF transcript ON interviews
+  WHEN old.transcript IS NOT new.transcript BEGIN${remove('old.id * 4')}${insert('new.id * 4', 'new.transcript')}
+END;
+CREATE TRIGGER interviews_said_chunks_notes AFTER UPDATE OF notes ON interviews
+  WHEN old.notes IS NOT new.notes BEGIN${remove('old.id * 4 + 1')}${insert('new.id * 4 + 1', 'new.notes')}
+END;
+CREATE TRIGGER interviews_said_chunks_delete AFTER DELETE ON interviews BEGIN${remove('old.id * 4')}${remove('old.id * 4 + 1')}
+END;
+
+CREATE TRIGGER answers_said_chunks_insert AFTER INSERT ON answers
+  WHEN (SELECT type FROM questions WHERE id = new.question_id) = 'open_ended' BEGIN${insert('new.id * 4 + 2', 'new.value', 'TRUE')}
+END;
+CREATE TRIGGER answers_said_chunks_update AFTER UPDATE OF value ON answers
+  WHEN (SELECT type FROM questions WHERE id = new.question_id) = 'open_ended' BEGIN${remove('old.id * 4 + 2')}${insert('new.id * 4 + 2', 'new.value', 'TRUE')}
+END;
+CREATE TRIGGER answers_said_chunks_delete AFTER DELETE ON answers BEGIN${remove('old.id * 4 + 2')}
+END;
+
+CREATE TRIGGER quotes_said_chunks_insert AFTER INSERT ON quotes BEGIN${insert('new.id * 4 + 3', 'new.text', 'TRUE')}
+END;
+CREATE TRIGGER quotes_said_chunks_delete AFTER DELETE ON quotes BEGIN${remove('old.id * 4 + 3')}
+END;
+
+-- Existing texts, from the whole-document index (same rowids, same texts).
+INSERT INTO said_chunks (rowid, text)
+  SELECT s.rowid * ${windows} + n,
+         CASE WHEN n = 0 THEN substr(s.text, 1, ${chunk + overlap})
+              ELSE substr(s.text, n * ${chunk} + 1 + instr(substr(s.text, n * ${chunk} + 1, 64), ' '), ${chunk + overlap}) END
+    FROM said s JOIN said_chunk_numbers ON n <= (length(s.text) - 1) / ${chunk};
+`;
+}

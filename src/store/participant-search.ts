@@ -4,7 +4,7 @@
  */
 import { decodeCursor, encodeCursor } from '../domain/cursor.js';
 import type { AttributeValue } from '../domain/attributes.js';
-import { parseField, toFtsQuery } from '../domain/fields.js';
+import { highlightQuery, parseField, toFtsQuery } from '../domain/fields.js';
 import type { AnswerValue } from '../domain/questions.js';
 import { UserError } from '../errors.js';
 import type { Db } from './db.js';
@@ -36,6 +36,40 @@ export class ParticipantSearch {
   matchingIds(studyId: number, where: Condition[], fields: FieldCatalog): number[] {
     const clauses = [{ sql: 'p.study_id = ?', params: [studyId] as unknown[] }, ...where.map((c) => compileCondition(c, fields))];
     return (prepared(this.db, `SELECT p.id FROM participants p WHERE ${clauses.map((c) => c.sql).join(' AND ')} ORDER BY p.id`).all(...clauses.flatMap((c) => c.params)) as { id: number }[]).map((r) => r.id);
+  }
+
+  /**
+   * Up to two highlighted snippets per participant, from their best-placed matching texts. The page's
+   * texts are found by their rowids (source id * 4 + kind), each checked against the whole-document
+   * match; each snippet comes from one window of `said_chunks` (schema 7), so its cost is bounded by
+   * the window, not by how long the text is or how often the words occur in it.
+   */
+  snippets(fts: string, participantIds: number[]): Map<number, { source: string; text: string }[]> {
+    const list = participantIds.map(() => '?').join(', ');
+    const documents = prepared(
+      this.db,
+      `SELECT rowid AS doc, participant_id, kind FROM said
+        WHERE said MATCH ? AND rowid IN (
+          SELECT i.id * 4 + k.k FROM interviews i, (SELECT 0 AS k UNION ALL SELECT 1) k WHERE i.participant_id IN (${list})
+          UNION ALL SELECT a.id * 4 + 2 FROM answers a JOIN questions q ON q.id = a.question_id WHERE a.participant_id IN (${list}) AND q.type = 'open_ended'
+          UNION ALL SELECT qu.id * 4 + 3 FROM quotes qu WHERE qu.participant_id IN (${list}))`,
+    ).all(fts, ...participantIds, ...participantIds, ...participantIds) as { doc: number; participant_id: number; kind: string }[];
+    documents.sort((a, b) => a.participant_id - b.participant_id || SOURCE_ORDER[a.kind]! - SOURCE_ORDER[b.kind]! || a.doc - b.doc);
+    const window = prepared(
+      this.db,
+      `SELECT snippet(said_chunks, 0, '**', '**', '…', 16) AS text FROM said_chunks
+        WHERE said_chunks MATCH ? AND rowid BETWEEN ? * 1024 AND ? * 1024 + 1023 ORDER BY rank LIMIT 1`,
+    );
+    const highlight = highlightQuery(fts);
+    const snippets = new Map<number, { source: string; text: string }[]>();
+    for (const { doc, participant_id, kind } of documents) {
+      const shown = snippets.get(participant_id) ?? [];
+      if (shown.length >= 2) continue;
+      const text = (window.get(highlight, doc, doc) as { text: string } | undefined)?.text;
+      if (text !== undefined) shown.push({ source: kind, text });
+      snippets.set(participant_id, shown);
+    }
+    return snippets;
   }
 
   search(studyId: number, fields: FieldCatalog, options: { where: Condition[]; text?: string | undefined; include: string[]; limit: number; cursor?: string | undefined }): QueryPage {
@@ -81,21 +115,7 @@ export class ParticipantSearch {
     const hasMore = rows.length > options.limit;
     const page = rows.slice(0, options.limit);
 
-    // Snippets for the whole page in one FTS pass (participant_id is not indexed in FTS, so a
-    // per-row lookup would re-run the full match for every row).
-    const snippets = new Map<number, { source: string; text: string }[]>();
-    if (fts && page.length > 0) {
-      const rows = prepared(this.db, 
-          `SELECT participant_id, kind, snippet(said, 0, '**', '**', '…', 16) AS text FROM said
-            WHERE said MATCH ? AND participant_id IN (${page.map(() => '?').join(', ')}) ORDER BY rank`,
-        )
-        .all(fts, ...page.map((r) => r.id)) as { participant_id: number; kind: string; text: string }[];
-      for (const row of rows) {
-        const list = snippets.get(row.participant_id) ?? [];
-        if (list.length < 2) list.push({ source: row.kind, text: row.text });
-        snippets.set(row.participant_id, list);
-      }
-    }
+    const snippets = fts && page.length > 0 ? this.snippets(fts, page.map((r) => r.id)) : new Map<number, { source: string; text: string }[]>();
 
     const participants: QueryRow[] = page.map((row) => {
       const values: QueryRow['values'] = {};
@@ -119,6 +139,9 @@ export class ParticipantSearch {
     return { total, participants, next_cursor: hasMore && last ? encodeCursor('after', last.id) : null };
   }
 }
+
+/** Which of a participant's matching texts to quote first: their own chosen words, then answers, then the long texts. */
+const SOURCE_ORDER: Record<string, number> = { quote: 0, answer: 1, transcript: 2, notes: 3 };
 
 function decodeAnswer(question: StoredQuestion, value: number | string): AnswerValue {
   const decoded = fromStored(question.type, value);

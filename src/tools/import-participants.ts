@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { importParticipants } from '../app/import-participants.js';
 import { DATE_FORMATS, NUMBER_FORMATS, statedType, type StatedType } from '../domain/attributes.js';
 import { ValidationError } from '../errors.js';
+import { inlineTooLong, MAX_INLINE_CSV_CHARS } from '../domain/input-limits.js';
 import { attributeType, lineError, studyId } from './params.js';
 import { defineTool } from './define.js';
 
@@ -41,7 +42,11 @@ Atomic: if any line is invalid nothing is written and every bad line is reported
 Use this tool when you need to: load the people to interview, with lifecycle tags (new, long-tenure, churned, expanded) and CRM attributes (plan, MRR, seats, tenure).`,
   input: z.object({
     study_id: studyId,
-    csv: z.string().max(50_000_000).optional().describe('The CSV text, header row first. Give this or path.'),
+    csv: z
+      .string()
+      .max(MAX_INLINE_CSV_CHARS, inlineTooLong('csv', MAX_INLINE_CSV_CHARS, 'save the CSV as a file and pass its `path` instead (over HTTP, inside a folder the server allows with --allow-dir)'))
+      .optional()
+      .describe(`The CSV text, header row first, at most ${MAX_INLINE_CSV_CHARS.toLocaleString('en')} characters (larger files: path). Give this or path.`),
     path: z.string().optional().describe('Path of a local CSV file (UTF-8; Windows-1252 is detected). Give this or csv.'),
     id_column: z.string().optional().describe('The column holding each participant\'s id, when it is not detected.'),
     tag_columns: z.array(z.string()).optional().describe('Columns whose values are tags (default: columns named tags, tag or labels).'),

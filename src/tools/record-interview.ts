@@ -1,9 +1,11 @@
 import * as z from 'zod';
 import { recordInterview } from '../app/interviews.js';
+import { MAX_ANSWER_CHARS, MAX_TRANSCRIPT_CHARS } from '../domain/input-limits.js';
 import { attributeValue, participantId, studyId } from './params.js';
 import { defineTool } from './define.js';
 
-const turn = z.object({ speaker: z.string().min(1).max(100), text: z.string().min(1) });
+const transcriptTooLong = `transcript is longer than ${MAX_TRANSCRIPT_CHARS.toLocaleString('en')} characters (about 15 hours of speech), the most one interview holds; trim it (timestamps, repeated boilerplate) or record the relevant part`;
+const turn = z.object({ speaker: z.string().min(1).max(100), text: z.string().min(1).max(MAX_TRANSCRIPT_CHARS, transcriptTooLong) });
 
 export const recordInterviewTool = defineTool({
   name: 'record_interview',
@@ -16,13 +18,13 @@ Use this tool when you need to: save what a participant said after (or during) a
     study_id: studyId,
     participant_id: participantId,
     answers: z
-      .array(z.object({ question: z.string().min(1).describe('The question key (get_study lists them).'), value: z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]).describe('The answer, in the form its question type takes: a number, an option, a list of options, true/false, or text.') }))
+      .array(z.object({ question: z.string().min(1).describe('The question key (get_study lists them).'), value: z.union([z.string().max(MAX_ANSWER_CHARS), z.number(), z.boolean(), z.array(z.string().max(200)).max(50)]).describe('The answer, in the form its question type takes: a number, an option, a list of options, true/false, or text.') }))
       .default([])
       .describe('Answers to the study\'s questions.'),
     transcript: z
-      .union([z.string().min(1), z.array(turn).min(1)])
+      .union([z.string().min(1).max(MAX_TRANSCRIPT_CHARS, transcriptTooLong), z.array(turn).min(1).max(MAX_TRANSCRIPT_CHARS / 10)])
       .optional()
-      .describe('The interview transcript: plain text, or speaker turns [{speaker, text}]. Replaces an earlier transcript.'),
+      .describe(`The interview transcript: plain text, or speaker turns [{speaker, text}], at most ${MAX_TRANSCRIPT_CHARS.toLocaleString('en')} characters in all. Replaces an earlier transcript.`),
     quotes: z
       .array(
         z.object({
