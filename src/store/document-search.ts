@@ -4,6 +4,7 @@
  * Words are OR-ed and ranked (bm25 over what participants said), so a question in plain language finds something.
  */
 import type { Db } from './db.js';
+import { saidSnippet } from './said-snippets.js';
 import { prepared } from './statements.js';
 
 export interface SearchHit {
@@ -54,23 +55,28 @@ export class DocumentSearch {
 
     const fts = anyWordQuery(query);
     if (fts) {
+      // Ranked over whole texts; a snippet only for the texts kept, each from one window.
       const said = prepared(this.db, 
-          `SELECT s.rowid AS rowid, s.kind, p.study_id, p.external_id, p.name, snippet(said, 0, '', '', '…', 12) AS text FROM said s
+          `SELECT s.rowid AS rowid, s.kind, p.study_id, p.external_id, p.name FROM said s
              JOIN participants p ON p.id = s.participant_id
             WHERE said MATCH ? AND ${inScope('p.study_id')} ORDER BY rank LIMIT ?`,
         )
-        .all(fts, ...scopeParams, limit * 2) as { rowid: number; kind: string; study_id: number; external_id: string; name: string | null; text: string }[];
+        .all(fts, ...scopeParams, limit * 4) as { rowid: number; kind: string; study_id: number; external_id: string; name: string | null }[];
       const seen = new Set(hits.map((h) => `${h.kind}:${h.study_id}:${h.ref}`));
       for (const row of said) {
+        if (hits.length >= limit) break;
         // rowid = source id * 4 + kind (schema 1): a quote's id is rowid / 4.
-        const hit: SearchHit =
-          row.kind === 'quote'
-            ? { kind: 'quote', study_id: row.study_id, ref: String(Math.floor(row.rowid / 4)), title: `Quote from ${row.external_id}: "${row.text}"` }
-            : { kind: 'participant', study_id: row.study_id, ref: row.external_id, title: `Participant ${row.external_id}${row.name ? ` (${row.name})` : ''}: "${row.text}"` };
-        const key = `${hit.kind}:${hit.study_id}:${hit.ref}`;
+        const kind = row.kind === 'quote' ? 'quote' : 'participant';
+        const ref = kind === 'quote' ? String(Math.floor(row.rowid / 4)) : row.external_id;
+        const key = `${kind}:${row.study_id}:${ref}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        hits.push(hit);
+        const text = saidSnippet(this.db, fts, row.rowid, '', 12) ?? '';
+        hits.push(
+          kind === 'quote'
+            ? { kind, study_id: row.study_id, ref, title: `Quote from ${row.external_id}: "${text}"` }
+            : { kind, study_id: row.study_id, ref, title: `Participant ${row.external_id}${row.name ? ` (${row.name})` : ''}: "${text}"` },
+        );
       }
     }
     return hits.slice(0, limit);

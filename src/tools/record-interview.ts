@@ -18,7 +18,7 @@ Use this tool when you need to: save what a participant said after (or during) a
     study_id: studyId,
     participant_id: participantId,
     answers: z
-      .array(z.object({ question: z.string().min(1).describe('The question key (get_study lists them).'), value: z.union([z.string().max(MAX_ANSWER_CHARS), z.number(), z.boolean(), z.array(z.string().max(200)).max(50)]).describe('The answer, in the form its question type takes: a number, an option, a list of options, true/false, or text.') }))
+      .array(z.object({ question: z.string().min(1).describe('The question key (get_study lists them).'), value: z.union([z.string().max(MAX_ANSWER_CHARS, `an answer holds at most ${MAX_ANSWER_CHARS.toLocaleString('en')} characters (ten pages); keep the rest in the transcript`), z.number(), z.boolean(), z.array(z.string().max(200)).max(50)]).describe('The answer, in the form its question type takes: a number, an option, a list of options, true/false, or text.') }))
       .default([])
       .describe('Answers to the study\'s questions.'),
     transcript: z

@@ -57,6 +57,8 @@ describe('migrations', () => {
       // The full-text index the old triggers filled still answers, and conditions on old attributes work.
       const found = queryParticipants(store, { studyId: 1, text: 'onboarding', where: [{ field: 'attr.mrr', op: 'gt', value: 49 }], include: [], limit: 5 });
       expect(found.participants.map((p) => p.participant_id)).toEqual(['p1']);
+      // Schema 7 indexed the old texts in windows: snippets come from them.
+      expect(found.participants[0]!.snippets).toEqual([{ source: 'transcript', text: 'We left because **onboarding** was slow.' }]);
       // Segmentations exist from version 2 on: kept, or created empty.
       expect(store.segmentations.list(1).map((s) => s.id)).toEqual(version >= 2 ? [1] : []);
       store.close();
@@ -82,5 +84,29 @@ describe('migrations', () => {
     expect(after.pragma('user_version', { simple: true })).toBe(latestSchemaVersion + 1);
     expect(after.prepare('SELECT typeof(attributes) AS t FROM participants').get()).toEqual({ t: 'text' }); // not migrated
     after.close();
+  });
+
+  it('schema 7 indexes the texts of a schema-6 file in windows: a long transcript\'s snippet shows where the word is', () => {
+    const path = join(tempDir(), 'seglab.db');
+    const raw = new Database(path);
+    for (const m of migrations.filter((m) => m.version <= 6)) raw.exec(m.sql);
+    raw.pragma('user_version = 6');
+    const long = `${'Customer: we talked about the weather and the roads. '.repeat(400)}Customer: the escrow step was what broke it.`;
+    raw.exec(`
+      INSERT INTO studies (id, name, mode, probing_depth, created_at, updated_at) VALUES (1, 'Old', 'hybrid', 2, 'x', 'x');
+      INSERT INTO participants (id, study_id, external_id, created_at, updated_at) VALUES (1, 1, 'p1', 'x', 'x'), (2, 1, 'p2', 'x', 'x');
+      INSERT INTO interviews (participant_id, status, interviewed_at, transcript, notes, created_at, updated_at) VALUES (1, 'completed', 'x', '${long}', 'escrow again', 'x', 'x');
+      INSERT INTO quotes (participant_id, text, created_at) VALUES (2, 'No escrow for us.', 'x');`);
+    raw.close();
+    const store = Store.open(path);
+    // 21,000 characters: 11 windows for the transcript, one each for the notes and the quote.
+    expect(store.db.prepare('SELECT COUNT(*) AS n FROM said_chunks').get()).toEqual({ n: 13 });
+    const found = queryParticipants(store, { studyId: 1, text: 'escrow', where: [], include: [], limit: 5 });
+    expect(found.participants.map((p) => [p.participant_id, p.snippets.map((s) => s.source)])).toEqual([['p1', ['transcript', 'notes']], ['p2', ['quote']]]);
+    expect(found.participants[0]!.snippets[0]!.text).toMatch(/the \*\*escrow\*\* step was what broke it\.$/);
+    // Later writes keep both indexes in step: a new transcript replaces the old windows.
+    store.db.prepare('UPDATE interviews SET transcript = ? WHERE participant_id = 1').run('short now');
+    expect(store.db.prepare('SELECT COUNT(*) AS n FROM said_chunks').get()).toEqual({ n: 3 });
+    store.close();
   });
 });
