@@ -17,6 +17,23 @@ mkdirSync(workDir, { recursive: true });
 /** The project's seeded generator (bench/run.mjs builds dist/ first). */
 export { seededRandom as random } from '../dist/domain/random.js';
 
+/** A word generator drawing from `vocabulary` by Zipf's law (rank r has weight 1 / r^s), as speech does. */
+export function zipf(rnd, vocabulary, s = 1.1) {
+  const cdf = new Float64Array(vocabulary.length);
+  for (let r = 0, sum = 0; r < vocabulary.length; r++) cdf[r] = sum += 1 / (r + 1) ** s;
+  return () => {
+    const u = rnd() * cdf[cdf.length - 1];
+    let lo = 0;
+    let hi = cdf.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf[mid] < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return vocabulary[lo];
+  };
+}
+
 /** Standard normal by Box–Muller. */
 export function normal(rnd) {
   const u = 1 - rnd();

@@ -4,15 +4,16 @@
 //      query_participants {text: "word"} once per size (the old code needed ~49 s at 100k).
 //   2. n participants (100k, 1M) with a short Zipf-worded transcript each, a rare term ("escrow")
 //      said by one in 5,000: query_participants {text: "escrow"} and search {query: "escrow"}, median of 5.
-// Usage: node bench/search.mjs [--quick]   (SEGLAB_DIST=/other/dist measures another build, e.g. main's)
+// Usage: node bench/search.mjs [--quick] [--only hits|scale]   (SEGLAB_DIST=/other/dist measures another build, e.g. main's)
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
-import { fmt, median, quick, random, row, workDir } from './lib.mjs';
+import { fmt, median, quick, random, row, workDir, zipf } from './lib.mjs';
 
 const dist = resolve(process.env.SEGLAB_DIST ?? 'dist');
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
 const load = (module) => import(pathToFileURL(join(dist, module)).href);
 const { createServer } = await load('server.js');
 const { silentLogger } = await load('log.js');
@@ -47,19 +48,7 @@ async function timed(fn, times) {
 const rnd = random(7);
 const vocabulary = Array.from({ length: 3000 }, (_, rank) => `w${rank}`);
 ['the', 'we', 'and', 'it', 'to', 'price', 'support', 'team', 'setup', 'reports'].forEach((w, i) => (vocabulary[i * 7] = w));
-const cdf = new Float64Array(vocabulary.length);
-for (let r = 0, sum = 0; r < vocabulary.length; r++) cdf[r] = sum += 1 / (r + 1) ** 1.1;
-const zipfWord = () => {
-  const u = rnd() * cdf[cdf.length - 1];
-  let lo = 0;
-  let hi = cdf.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (cdf[mid] < u) lo = mid + 1;
-    else hi = mid;
-  }
-  return vocabulary[lo];
-};
+const zipfWord = zipf(rnd, vocabulary);
 const sentence = (words) => Array.from({ length: words }, zipfWord).join(' ');
 
 /** A study of n participants with one interview each (transcript from `transcriptOf(i)`), written in one transaction. */
@@ -85,7 +74,7 @@ console.log(row(['case', 'time', 'participants matched']));
 console.log(row(['---', '---', '---']));
 
 // 1. Many hits in one document.
-for (const hits of quick ? [10_000, 50_000] : [10_000, 50_000, 100_000]) {
+for (const hits of only === 'scale' ? [] : quick ? [10_000, 50_000] : [10_000, 50_000, 100_000]) {
   const path = join(workDir, `search-hits-${hits}-v${latestSchemaVersion}.db`);
   const crowded = Array.from({ length: hits }, () => 'word').join(' ');
   buildStudy(path, 1_001, (i) => (i === 1 ? crowded : `Customer: ${sentence(30)} word.`));
@@ -97,7 +86,7 @@ for (const hits of quick ? [10_000, 50_000] : [10_000, 50_000, 100_000]) {
 }
 
 // 2. A rare term at scale.
-for (const n of quick ? [100_000] : [100_000, 1_000_000]) {
+for (const n of only === 'hits' ? [] : quick ? [100_000] : [100_000, 1_000_000]) {
   const path = join(workDir, `search-${n}-v${latestSchemaVersion}.db`);
   if (!existsSync(path)) buildStudy(path, n, (i) => `Interviewer: Why? Customer: ${sentence(20)}${i % 5000 === 17 ? ' escrow' : ''} ${sentence(10)}.`);
   const { call, close } = await connect(path);

@@ -5,7 +5,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { random, run, workDir } from './lib.mjs';
+import { random, run, workDir, zipf } from './lib.mjs';
 
 const [n, db] = [Number(process.argv[2]), process.argv[3]];
 const csv = join(workDir, `crm-${n}.csv`);
@@ -41,19 +41,7 @@ const filler = ['the', 'we', 'and', 'it', 'to', 'a', 'is', 'that', 'our', 'for',
 const vocabulary = Array.from({ length: 3000 }, (_, rank) => `w${rank}`);
 filler.forEach((w, i) => (vocabulary[i] = w));
 domain.forEach((w, i) => (vocabulary[20 + Math.round(i ** 2.2)] = w)); // ranks 20 … ~680
-const cdf = new Float64Array(vocabulary.length);
-for (let r = 0, sum = 0; r < vocabulary.length; r++) cdf[r] = sum += 1 / (r + 1) ** 1.1;
-const zipfWord = () => {
-  const u = rnd() * cdf[cdf.length - 1];
-  let lo = 0;
-  let hi = cdf.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (cdf[mid] < u) lo = mid + 1;
-    else hi = mid;
-  }
-  return vocabulary[lo];
-};
+const zipfWord = zipf(rnd, vocabulary);
 const sentence = () => Array.from({ length: 8 + Math.floor(rnd() * 8) }, zipfWord).join(' ');
 const interview = sql.prepare("INSERT INTO interviews (participant_id, status, interviewed_at, transcript, created_at, updated_at) VALUES (?, 'completed', ?, ?, ?, ?)");
 const answer = sql.prepare('INSERT INTO answers (participant_id, question_id, value, answered_at) VALUES (?, ?, ?, ?)');

@@ -92,12 +92,17 @@ describe('LineLimit', () => {
 });
 
 describe('LimitedStdioServerTransport', () => {
-  it('replaces a response over the limit with an error for its request, and sends the rest unchanged', async () => {
+  /** The transport over in-memory pipes, with a 1,000-byte limit. */
+  const memoryTransport = () => {
     const stdin = new PassThrough();
     const stdout = new PassThrough();
     const written: string[] = [];
     stdout.on('data', (d: Buffer) => written.push(d.toString()));
-    const transport = new LimitedStdioServerTransport(stdin, stdout, 1_000);
+    return { stdin, written, transport: new LimitedStdioServerTransport(stdin, stdout, 1_000) };
+  };
+
+  it('replaces a response over the limit with an error for its request, and sends the rest unchanged', async () => {
+    const { written, transport } = memoryTransport();
     await transport.start();
     await transport.send({ jsonrpc: '2.0', id: 1, result: { content: [{ type: 'text', text: 'small' }] } });
     await transport.send({ jsonrpc: '2.0', id: 2, result: { content: [{ type: 'text', text: 'y'.repeat(2_000) }] } });
@@ -109,11 +114,7 @@ describe('LimitedStdioServerTransport', () => {
   });
 
   it('answers an oversized request that is not a tool call with a JSON-RPC error, and delivers the next message', async () => {
-    const stdin = new PassThrough();
-    const stdout = new PassThrough();
-    const written: string[] = [];
-    stdout.on('data', (d: Buffer) => written.push(d.toString()));
-    const transport = new LimitedStdioServerTransport(stdin, stdout, 1_000);
+    const { stdin, written, transport } = memoryTransport();
     const received: unknown[] = [];
     transport.onmessage = (m) => received.push(m);
     await transport.start();
