@@ -315,9 +315,10 @@ export const latestSchemaVersion = migrations[migrations.length - 1]!.version;
  * Version 7. FTS5's snippet() scores every window of a row against every hit in it, so its cost grows
  * with the square of the hits in one document (50,000 hits took 11 s, and blocked every other call).
  * `said` keeps matching whole documents (the query language's AND, NOT and phrases keep their
- * meaning); `said_chunks` holds the same texts cut into windows of 2,000 characters that overlap by
- * 500 (a phrase up to 500 characters long sits whole in one of them), and snippets are taken
- * from one window. rowid = document key (the source id * 4 + kind, as in `said`) * 1024 + the window's
+ * meaning); `said_chunks` holds the texts longer than 2,500 characters cut into windows of 2,000 that
+ * overlap by 500 (a phrase up to 500 characters long sits whole in one of them), and snippets are
+ * taken from one window. Shorter texts (most answers, quotes, notes) have no windows: their snippets
+ * read them whole, at a bounded cost, and the index does not hold them twice. rowid = document key (the source id * 4 + kind, as in `said`) * 1024 + the window's
  * number: a document's windows are one rowid range, which FTS5 seeks directly. Windows start after the
  * first space of their first 64 characters so they rarely begin inside a word; documents longer than
  * 1024 windows (~2 MB, above the transcript limit) keep only their first 1024.
@@ -333,7 +334,7 @@ function saidChunksMigration(): string {
            CASE WHEN n = 0 THEN substr(${text}, 1, ${chunk + overlap})
                 ELSE substr(${text}, n * ${chunk} + 1 + instr(substr(${text}, n * ${chunk} + 1, 64), ' '), ${chunk + overlap}) END
       FROM said_chunk_numbers
-     WHERE ${when} AND n <= (SELECT (length(${text}) - 1) / ${chunk});`;
+     WHERE ${when} AND n <= (SELECT CASE WHEN length(${text}) > ${chunk + overlap} THEN (length(${text}) - 1) / ${chunk} ELSE -1 END);`;
   const remove = (key: string) => `
   DELETE FROM said_chunks WHERE rowid BETWEEN (${key}) * ${windows} AND (${key}) * ${windows} + ${windows - 1};`;
   return `
@@ -374,6 +375,7 @@ INSERT INTO said_chunks (rowid, text)
   SELECT s.rowid * ${windows} + n,
          CASE WHEN n = 0 THEN substr(s.text, 1, ${chunk + overlap})
               ELSE substr(s.text, n * ${chunk} + 1 + instr(substr(s.text, n * ${chunk} + 1, 64), ' '), ${chunk + overlap}) END
-    FROM said s JOIN said_chunk_numbers ON n <= (length(s.text) - 1) / ${chunk};
+    FROM said s JOIN said_chunk_numbers ON n <= (length(s.text) - 1) / ${chunk}
+   WHERE length(s.text) > ${chunk + overlap};
 `;
 }

@@ -1,7 +1,7 @@
 /**
- * Snippets of what participants said, from one window of a text (`said_chunks`, schema 7) rather than
- * the whole text: FTS5's snippet() costs the square of the hits in the row it reads, so a window of
- * 2,500 characters bounds it however long the transcript and however often the words occur.
+ * Snippets of what participants said, from one window of a long text (`said_chunks`, schema 7) rather
+ * than the whole text: FTS5's snippet() costs the square of the hits in the row it reads, so a window
+ * of 2,500 characters bounds it however long the transcript and however often the words occur.
  */
 import type { Db } from './db.js';
 import { prepared } from './statements.js';
@@ -10,16 +10,18 @@ import { prepared } from './statements.js';
 const WINDOWS_PER_TEXT = 1024;
 
 /**
- * The first window of text `doc` (a `said` rowid) holding any of `query`'s phrases (OR-ed: see
- * highlightQuery), with the matches between `mark`, about `tokens` words; undefined when none does.
- * The first, not the best-ranked: ranking (bm25) reads the statistics of the whole index on every call,
- * ~4 ms for a common word at 100k participants, where this reads one window.
+ * A snippet of text `doc` (a `said` rowid) for `query` (phrases OR-ed: see highlightQuery), the matches
+ * between `mark`, about `tokens` words; undefined when it holds none of them. A long text's snippet
+ * comes from its first window holding a phrase (not the best-ranked: bm25 reads the whole index's
+ * statistics on every call, ~4 ms for a common word at 100k participants); a text of up to 2,500
+ * characters has no windows and is read whole. (`rowid = ?` with a number bound from JavaScript, a
+ * REAL, is ignored by FTS5 next to MATCH, which then reads every matching row: hence the CAST.)
  */
 export function saidSnippet(db: Db, query: string, doc: number, mark: string, tokens: number): string | undefined {
-  const row = prepared(
-    db,
-    `SELECT snippet(said_chunks, 0, ?, ?, '…', ?) AS text FROM said_chunks
-      WHERE said_chunks MATCH ? AND rowid BETWEEN ? AND ? LIMIT 1`,
-  ).get(mark, mark, tokens, query, doc * WINDOWS_PER_TEXT, doc * WINDOWS_PER_TEXT + WINDOWS_PER_TEXT - 1) as { text: string } | undefined;
-  return row?.text;
+  const first = doc * WINDOWS_PER_TEXT;
+  const windowed = prepared(db, 'SELECT 1 FROM said_chunks WHERE rowid = CAST(? AS INTEGER)').get(first) !== undefined;
+  const row = windowed
+    ? prepared(db, `SELECT snippet(said_chunks, 0, ?, ?, '…', ?) AS text FROM said_chunks WHERE said_chunks MATCH ? AND rowid BETWEEN ? AND ? LIMIT 1`).get(mark, mark, tokens, query, first, first + WINDOWS_PER_TEXT - 1)
+    : prepared(db, `SELECT snippet(said, 0, ?, ?, '…', ?) AS text FROM said WHERE said MATCH ? AND rowid = CAST(? AS INTEGER)`).get(mark, mark, tokens, query, doc);
+  return (row as { text: string } | undefined)?.text;
 }

@@ -70,7 +70,10 @@ describe('text search over long transcripts', () => {
   it('prefers the participant\'s own short words (quotes, answers) for snippets, two at most', async () => {
     const r = await query('onboarding OR expensive', { limit: 5 });
     const short = r.participants.find((p: any) => p.participant_id === 'short');
-    expect(short.snippets.map((s: any) => s.source)).toEqual(['quote', 'transcript']);
+    expect(short.snippets).toEqual([
+      { source: 'quote', text: '**onboarding** was slow' },
+      { source: 'transcript', text: 'Customer: pricing was fine, **onboarding** was slow.' },
+    ]);
     const long = r.participants.find((p: any) => p.participant_id === 'three-hours');
     expect(long.snippets.map((s: any) => s.source)).toEqual(['answer', 'transcript']);
   });
