@@ -44,7 +44,7 @@ export class ParticipantSearch {
    * texts are found by their rowids (source id * 4 + kind), each checked against the whole-document
    * match; each snippet comes from one window (saidSnippet).
    */
-  snippets(fts: string, participantIds: number[]): Map<number, { source: string; text: string }[]> {
+  private snippets(fts: string, participantIds: number[]): Map<number, { source: string; text: string }[]> {
     const list = participantIds.map(() => '?').join(', ');
     const documents = prepared(
       this.db,
