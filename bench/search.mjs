@@ -45,11 +45,13 @@ async function timed(fn, times) {
   return { ms: median(ms), result };
 }
 
-const rnd = random(7);
 const vocabulary = Array.from({ length: 3000 }, (_, rank) => `w${rank}`);
 ['the', 'we', 'and', 'it', 'to', 'price', 'support', 'team', 'setup', 'reports'].forEach((w, i) => (vocabulary[i * 7] = w));
-const zipfWord = zipf(rnd, vocabulary);
-const sentence = (words) => Array.from({ length: words }, zipfWord).join(' ');
+/** Sentences of Zipf-drawn words, seeded: each part of the benchmark makes the same data whatever ran before it. */
+const sentences = (seed) => {
+  const zipfWord = zipf(random(seed), vocabulary);
+  return (words) => Array.from({ length: words }, zipfWord).join(' ');
+};
 
 /** A study of n participants with one interview each (transcript from `transcriptOf(i)`), written in one transaction. */
 function buildStudy(path, n, transcriptOf) {
@@ -77,6 +79,7 @@ console.log(row(['---', '---', '---']));
 for (const hits of only === 'scale' ? [] : quick ? [10_000, 50_000] : [10_000, 50_000, 100_000]) {
   const path = join(workDir, `search-hits-${hits}-v${latestSchemaVersion}.db`);
   const crowded = Array.from({ length: hits }, () => 'word').join(' ');
+  const sentence = sentences(7);
   buildStudy(path, 1_001, (i) => (i === 1 ? crowded : `Customer: ${sentence(30)} word.`));
   const { call, close } = await connect(path);
   const r = await timed(() => call('query_participants', { study_id: 1, text: 'word', limit: 20 }), 1);
@@ -88,6 +91,7 @@ for (const hits of only === 'scale' ? [] : quick ? [10_000, 50_000] : [10_000, 5
 // 2. A rare term at scale.
 for (const n of only === 'hits' ? [] : quick ? [100_000] : [100_000, 1_000_000]) {
   const path = join(workDir, `search-${n}-v${latestSchemaVersion}.db`);
+  const sentence = sentences(11);
   if (!existsSync(path)) buildStudy(path, n, (i) => `Interviewer: Why? Customer: ${sentence(20)}${i % 5000 === 17 ? ' escrow' : ''} ${sentence(10)}.`);
   const { call, close } = await connect(path);
   const rare = await timed(() => call('query_participants', { study_id: 1, text: 'escrow', limit: 20 }), 5);
