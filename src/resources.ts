@@ -2,13 +2,14 @@
  * The MCP resources: a study (as get_study), a participant's whole profile, and the latest
  * report in each format, with completion of their ids.
  */
-import { McpServer, ResourceTemplate } from '@modelcontextprotocol/server';
+import { McpServer, ProtocolError, ProtocolErrorCode, ResourceNotFoundError, ResourceTemplate } from '@modelcontextprotocol/server';
+import { exportFiles, readExport } from './app/export.js';
 import { participantProfile } from './app/participants.js';
 import { REPORT_FORMATS, REPORT_MIME, type ReportFormat } from './app/report-formats.js';
 import { studyDetail } from './app/studies.js';
-import { PARTICIPANT_URI_TEMPLATE, reportUri, reportUriTemplate, STUDY_URI_TEMPLATE, studyUri } from './app/uris.js';
+import { EXPORT_PART_URI_TEMPLATE, EXPORT_URI_TEMPLATE, exportUri, PARTICIPANT_URI_TEMPLATE, reportUri, reportUriTemplate, STUDY_URI_TEMPLATE, studyUri } from './app/uris.js';
 import { LOCAL_OWNER, mayUseStudy } from './domain/access.js';
-import { UserError } from './errors.js';
+import { NotFoundError, UserError } from './errors.js';
 import { readReport } from './report/write.js';
 import type { ToolDeps } from './tools/define.js';
 
@@ -22,8 +23,23 @@ function json(uri: URL, value: unknown) {
 function studyIdOf(variables: Record<string, string | string[]>): number {
   const raw = String(variables.study_id ?? '');
   const id = Number(raw);
-  if (!Number.isInteger(id) || id <= 0) throw new UserError(`"${raw}" is not a study id.`);
+  if (!Number.isInteger(id) || id <= 0) throw new NotFoundError(`"${raw}" is not a study id.`);
   return id;
+}
+
+/**
+ * Reads a resource, answering the protocol's "resource not found" for what does not exist (an
+ * unknown study, participant or file) and invalid params with the reason for a request that cannot
+ * be served as asked, instead of an internal error.
+ */
+async function found<T>(uri: URL, read: () => T | Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof NotFoundError) throw new ResourceNotFoundError(uri.href, error.message);
+    if (error instanceof UserError) throw new ProtocolError(ProtocolErrorCode.InvalidParams, error.message, { uri: uri.href });
+    throw error;
+  }
 }
 
 export function registerResources(server: McpServer, { store, files, log, caller = LOCAL_OWNER }: ToolDeps): void {
@@ -42,7 +58,7 @@ export function registerResources(server: McpServer, { store, files, log, caller
       complete: completeStudy,
     }),
     { title: 'Study', description: 'A study: design, questions, counts, composition and readiness checklist (as get_study).', mimeType: 'application/json' },
-    (uri, variables) => json(uri, studyDetail(store, openStudy(variables))),
+    (uri, variables) => found(uri, () => json(uri, studyDetail(store, openStudy(variables)))),
   );
 
   server.registerResource(
@@ -58,7 +74,7 @@ export function registerResources(server: McpServer, { store, files, log, caller
       },
     }),
     { title: 'Participant profile', description: "A participant's full profile with the whole transcript (as get_participant).", mimeType: 'application/json' },
-    (uri, variables) => json(uri, participantProfile(store, openStudy(variables), decodeURIComponent(String(variables.participant_id)), { fullTranscript: true })),
+    (uri, variables) => found(uri, () => json(uri, participantProfile(store, openStudy(variables), decodeURIComponent(String(variables.participant_id)), { fullTranscript: true }))),
   );
 
   for (const format of Object.keys(REPORT_FORMATS) as ReportFormat[]) {
@@ -69,7 +85,34 @@ export function registerResources(server: McpServer, { store, files, log, caller
         complete: completeStudy,
       }),
       { title: `Study report (${format})`, description: `The study's latest report as ${format} (generate_report refreshes it; generated on first read).`, mimeType: REPORT_MIME[format] },
-      async (uri, variables) => ({ contents: [{ uri: uri.href, mimeType: REPORT_MIME[format], text: await readReport(store, files.outputDir, openStudy(variables), format, { log }) }] }),
+      (uri, variables) => found(uri, async () => ({ contents: [{ uri: uri.href, mimeType: REPORT_MIME[format], text: await readReport(store, files.outputDir, openStudy(variables), format, { log }) }] })),
     );
   }
+
+  // Exports (export_segments): the whole file, or one part of a large one.
+  const readExportResource = (uri: URL, variables: Record<string, string | string[]>) =>
+    found(uri, () => {
+      const studyId = openStudy(variables);
+      store.studies.get(studyId);
+      const part = variables.part === undefined ? undefined : Number(variables.part);
+      if (part !== undefined && !(Number.isInteger(part) && part > 0)) throw new NotFoundError(`"${String(variables.part)}" is not a part number.`);
+      return { contents: [{ uri: uri.href, mimeType: 'text/csv', text: readExport(files, studyId, decodeURIComponent(String(variables.file)), part) }] };
+    });
+  server.registerResource(
+    'export',
+    new ResourceTemplate(EXPORT_URI_TEMPLATE, {
+      list: () => ({
+        resources: store.studies.list(LISTED_STUDIES, 0, caller.studies).flatMap((s) => exportFiles(files.outputDir, s.id).map((file) => ({ uri: exportUri(s.id, file), name: `${s.name} — ${file}`, mimeType: 'text/csv' }))),
+      }),
+      complete: completeStudy,
+    }),
+    { title: 'Segment export (CSV)', description: 'A CSV export_segments wrote (a large one is read in parts: <uri>/parts/<n>).', mimeType: 'text/csv' },
+    readExportResource,
+  );
+  server.registerResource(
+    'export-part',
+    new ResourceTemplate(EXPORT_PART_URI_TEMPLATE, { list: undefined, complete: completeStudy }),
+    { title: 'Part of a segment export (CSV)', description: 'One part of a large export, with the header row.', mimeType: 'text/csv' },
+    readExportResource,
+  );
 }

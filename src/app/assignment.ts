@@ -6,11 +6,15 @@ import { matrix } from '../domain/matrix.js';
 import { encodeParticipants, MAX_MISSING_SHARE, missingFeatures } from '../domain/segments/encoding.js';
 import type { ParticipantFacts } from '../domain/segments/facts.js';
 import { scoreParticipants } from '../domain/segments/rfm.js';
+import { clipJson, fitList } from '../domain/budget.js';
 import { UserError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import type { MemberDetail } from '../store/segmentation-json.js';
 import type { SegmentRow } from '../store/segmentations.js';
 import { applyCrmModel, crmModelSummary, revenueAttribute, sizeAcrossBase, trainCrmModel } from './crm-model.js';
+
+/** Output budget shares of the examples of placed and unassigned participants. */
+const RESULT_CHARS = { participants: 3500, unassigned: 3000 } as const;
 
 /** A k-means segment's centre (encoded units). */
 export function centreOf(segment: SegmentRow): number[] {
@@ -97,8 +101,10 @@ export function assignParticipants(store: Store, segmentation_id: number, partic
     assigned: placements.length,
     changed: placements.filter((p) => current.has(p.f.id) && !same(current.get(p.f.id)!, p.segments)).length,
     by_segment: segments.map((s) => ({ segment_id: s.segment_id, name: s.name, added: added.get(s.segment_id) ?? 0 })),
-    participants: placements.slice(0, LISTED).map((p) => ({ participant_id: p.f.participant_id, segment_ids: p.segments, previous: current.get(p.f.id) ?? [], distance: p.distance })),
-    unassigned,
+    // Examples of each, as far as they fit; the counts say how many there were.
+    participants: fitList(placements.slice(0, LISTED).map((p) => ({ participant_id: p.f.participant_id, segment_ids: p.segments, previous: current.get(p.f.id) ?? [], distance: p.distance })), RESULT_CHARS.participants).items,
+    unassigned: fitList(unassigned.slice(0, LISTED).map((u) => ({ ...u, reason: clipJson(u.reason, 200) })), RESULT_CHARS.unassigned).items,
+    unassigned_total: unassigned.length,
     crm_model: null,
   };
 }
@@ -132,8 +138,9 @@ function assignByCrmModel(store: Store, segmentation_id: number, participant_ids
     assigned: predicted.length,
     changed: placed.filter((p) => previous.has(p.facts.id) && previous.get(p.facts.id) !== p.predicted_segment_id).length,
     by_segment: segments.map((s) => ({ segment_id: s.segment_id, name: s.name, added: predicted.filter((p) => p.segment_id === s.segment_id).length })),
-    participants: shown.map((p) => ({ participant_id: p.facts.participant_id, segment_ids: [p.segment_id], previous: [], distance: null, source: p.observed ? ('observed' as const) : ('predicted' as const), confidence: p.confidence, predicted_segment_id: p.predicted_segment_id })),
+    participants: fitList(shown.map((p) => ({ participant_id: p.facts.participant_id, segment_ids: [p.segment_id], previous: [], distance: null, source: p.observed ? ('observed' as const) : ('predicted' as const), confidence: p.confidence, predicted_segment_id: p.predicted_segment_id })), RESULT_CHARS.participants).items,
     unassigned: [],
+    unassigned_total: 0,
     crm_model: { ...crmModelSummary(model), base: sizeAcrossBase(placed, segments, revenueAttribute(store, segmentation.study_id)) },
   };
 }

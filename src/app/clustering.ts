@@ -10,9 +10,13 @@ import { defaultFeatures, fitEncoding, missingFeatures } from '../domain/segment
 import { UserError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import { counted, population, overInterviews, populationRule } from '../domain/population.js';
-import { saveSegmentation, segmentSummary } from './segmentations.js';
+import { fitSegments, saveSegmentation, segmentSummary } from './segmentations.js';
 import { capList } from '../domain/format.js';
 import type { Progress } from './call-options.js';
+import { fitList, fitMessages } from '../domain/budget.js';
+
+/** Output budget shares of a clustering result's lists (the diagnostics table, at most 19 rows, takes ~5,000). */
+const RESULT_CHARS = { segments: 5000, features: 1200, excluded: 600, warnings: 1000, notes: 800 } as const;
 
 export interface ClusterRequest {
   studyId: number;
@@ -97,6 +101,7 @@ export async function clusterParticipants(store: Store, args: ClusterRequest, pr
     distance: (i) => Math.sqrt(squaredDistance(fit.matrix.data, i * fit.matrix.cols, centres.data, run.fit.assignments[i]! * centres.cols, centres.cols)),
     population: n,
   });
+  const features = fit.encoding.features.map((f) => ({ field: f.field, kind: f.kind, columns: f.columns.length, weight: f.weight, transform: f.transform, imputed: fit.imputed.find((x) => x.field === f.field)?.count ?? 0 }));
   return {
     segmentation_id: id,
     study_id: args.studyId,
@@ -104,13 +109,14 @@ export async function clusterParticipants(store: Store, args: ClusterRequest, pr
     k: run.k,
     participants_clustered: n,
     population: population(rule, facts.length),
-    excluded: { count: fit.excluded.length, participants: fit.excluded.slice(0, 20) },
-    features: fit.encoding.features.map((f) => ({ field: f.field, kind: f.kind, columns: f.columns.length, weight: f.weight, transform: f.transform, imputed: fit.imputed.find((x) => x.field === f.field)?.count ?? 0 })),
-    segments: descriptions.map((d, g) => segmentSummary(d, { name: null, stability: run.stability[g]!, definition: null })),
+    excluded: { count: fit.excluded.length, participants: fitList(fit.excluded.slice(0, 20).map((e) => ({ participant_id: e.participant_id, missing: e.missing.slice(0, 5) })), RESULT_CHARS.excluded).items },
+    features: fitList(features, RESULT_CHARS.features).items,
+    features_total: features.length,
+    ...fitSegments(descriptions.map((d, g) => segmentSummary(d, { name: null, stability: run.stability[g]!, definition: null })), RESULT_CHARS.segments),
     diagnostics: run.diagnostics,
     recommendation: run.recommendation,
-    warnings,
-    notes,
+    warnings: fitMessages(warnings, RESULT_CHARS.warnings),
+    notes: fitMessages(notes, RESULT_CHARS.notes),
     seed: run.seed,
     restarts: run.restarts,
     bootstraps: run.bootstraps,

@@ -4,6 +4,7 @@ import type { ParticipantFacts } from '../domain/segments/facts.js';
 import { segmentLabel } from '../domain/segments/labels.js';
 import { adjust, compareGroups } from '../domain/segments/profile.js';
 import { distinctiveWords, quoteScore, type DistinctiveWord } from '../domain/segments/words.js';
+import { clipJson, countFitting, fitList, jsonChars, STRUCTURED_BUDGET } from '../domain/budget.js';
 import { UserError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import { counted, population, overInterviews, populationRule } from '../domain/population.js';
@@ -13,6 +14,9 @@ import { loadSegmentation, resolveSegment } from './segmentations.js';
 const QUOTES_PER_SIDE = 3;
 /** Open answers shorter than this rarely make a telling quote. */
 const MIN_QUOTE_CHARS = 40;
+
+/** Output budget share of the themes (the features take what the rest leaves). */
+const RESULT_CHARS = { themes: 2500 } as const;
 
 export interface ComparisonRequest {
   segmentationId: number;
@@ -71,14 +75,20 @@ export function compareSegments(store: Store, { segmentationId: segmentation_id,
     }
     return out;
   };
+  // Features strongest first, up to `limit` and as far as they fit; themes likewise.
+  const shown = (list: typeof features) => list.map((f) => ({ ...f, description: clipJson(f.description, 240), option: f.option === null ? null : clipJson(f.option, 200) }));
+  const side = (label: string, size: number, own: DistinctiveWord[], group: ParticipantFacts[]) => ({ label: clipJson(label, 200), size, words: own, quotes: quotesFor(group, own).map((q) => ({ ...q, text: clipJson(q.text, 300) })) });
+  const head = { segmentation_id, population: population(rule, groupA.length + groupB.length), a: side(labelA, groupA.length, words.a, groupA), b: side(labelB, groupB.length, words.b, groupB) };
+  const themeRows = fitList(shown(themes), RESULT_CHARS.themes).items;
+  const wanted = shown(features.slice(0, limit));
+  const fitting = countFitting(wanted, STRUCTURED_BUDGET - jsonChars(head) - jsonChars(themeRows) - 300, 1);
   return {
-    segmentation_id,
-    population: population(rule, groupA.length + groupB.length),
-    a: { label: labelA, size: groupA.length, words: words.a, quotes: quotesFor(groupA, words.a) },
-    b: { label: labelB, size: groupB.length, words: words.b, quotes: quotesFor(groupB, words.b) },
-    features: features.slice(0, limit),
+    ...head,
+    features: wanted.slice(0, fitting),
     features_total: features.length,
+    size_limited: fitting < wanted.length,
     significant: features.filter((f) => f.significant).length,
-    themes,
+    themes: themeRows,
+    themes_total: themes.length,
   };
   }

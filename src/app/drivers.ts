@@ -1,6 +1,8 @@
 /** driver_analysis: what moves an outcome, overall and per segment. */
 import { analyzeDrivers, type DriverResult } from '../domain/drivers.js';
+import { fitMessages, jsonChars, STRUCTURED_BUDGET } from '../domain/budget.js';
 import { UserError } from '../errors.js';
+import { fitSegments } from './segmentations.js';
 import type { Store } from '../store/index.js';
 import { population, overInterviews, populationRule } from '../domain/population.js';
 
@@ -8,6 +10,14 @@ import { population, overInterviews, populationRule } from '../domain/population
 export const MAX_DRIVERS = 30;
 /** Most columns the drivers may expand into before relative weights become unstable and slow. */
 const MAX_DRIVER_COLUMNS = 60;
+
+/** Drivers shown per segment (the strongest by share of R², else by |r|). */
+const SEGMENT_DRIVERS = 5;
+
+function strongest(rows: DriverResult['drivers'], n: number): DriverResult['drivers'] {
+  const strength = (d: DriverResult['drivers'][number]) => d.share_of_r_squared ?? Math.abs(d.pearson.r ?? 0);
+  return [...rows].sort((a, b) => strength(b) - strength(a)).slice(0, n);
+}
 
 export interface DriverRequest {
   studyId: number;
@@ -28,12 +38,14 @@ export function driverAnalysis(store: Store, { studyId: study_id, outcome, drive
   const context = store.fieldCatalog(study_id, segmentation_id);
   const outcomeColumns = store.analysis.numeric(study_id, outcome, context);
   if (outcomeColumns.length !== 1) throw new UserError(`outcome "${outcome}" must be one number: a scale or yes/no answer, a number attribute, or answer.<key>:<option>.`);
-  const fields =
-    drivers ??
-    [
-      ...[...context.questions.values()].filter((q) => q.type === 'scale' || q.type === 'yes_no').map((q) => `answer.${q.key}`),
-      ...[...context.attributes.entries()].filter(([, t]) => t === 'number').map(([n]) => `attr.${n}`),
-    ].filter((f) => f !== outcome);
+  // By default the first MAX_DRIVERS scale and yes/no answers and number attributes (a CRM export
+  // can have hundreds of number columns; naming drivers picks others).
+  const candidates = [
+    ...[...context.questions.values()].filter((q) => q.type === 'scale' || q.type === 'yes_no').map((q) => `answer.${q.key}`),
+    ...[...context.attributes.entries()].filter(([, t]) => t === 'number').map(([n]) => `attr.${n}`),
+  ].filter((f) => f !== outcome);
+  const fields = drivers ?? candidates.slice(0, MAX_DRIVERS);
+  const notes = drivers === undefined && candidates.length > MAX_DRIVERS ? [`Tested the first ${MAX_DRIVERS} of ${candidates.length} candidate drivers (answers first); name drivers to test others.`] : [];
   if (fields.length === 0) throw new UserError('No drivers: name some (answer.<key>, attr.<name>, theme) or add scale questions / number attributes.');
   if (fields.includes(outcome)) throw new UserError(`"${outcome}" is the outcome; it cannot also be a driver.`);
   const inputs = store.analysis.numericColumns(study_id, fields, context);
@@ -45,12 +57,17 @@ export function driverAnalysis(store: Store, { studyId: study_id, outcome, drive
   const strip = (r: DriverResult): DriverResult =>
     method === 'correlation' ? { ...r, r_squared: null, drivers: r.drivers.map((d) => ({ ...d, relative_weight: null, share_of_r_squared: null })), warnings: r.warnings.filter((w) => !w.startsWith('Relative weights')) } : r;
   const overall = strip(analyzeDrivers(target, inputs));
+  overall.warnings.unshift(...notes);
   const segments = [];
   if (segmentation_id !== undefined) {
+    // Each segment shows its strongest drivers; the segments in full as far as they fit, the rest as headlines.
+    const members = store.segmentations.memberCount(segmentation_id) || 1;
     for (const s of store.segmentations.segments(segmentation_id)) {
-      const members = new Set(store.segmentations.memberships(segmentation_id, s.segment_id).map((m) => m.id));
-      segments.push({ segment_id: s.segment_id, name: s.name, ...strip(analyzeDrivers(target, inputs, members)) });
+      const inSegment = new Set(store.segmentations.memberships(segmentation_id, s.segment_id).map((m) => m.id));
+      const result = strip(analyzeDrivers(target, inputs, inSegment));
+      segments.push({ segment_id: s.segment_id, name: s.name, size: s.size, share: s.size / members, ...result, drivers: strongest(result.drivers, SEGMENT_DRIVERS), drivers_total: result.drivers.length, warnings: fitMessages(result.warnings, 600) });
     }
   }
-  return { outcome, population: population(rule, counted.size), overall, segments };
+  const fitted = fitSegments(segments, STRUCTURED_BUDGET - jsonChars(overall) - 1000);
+  return { outcome, population: population(rule, counted.size), overall, segments: fitted.segments.map(({ size: _size, share: _share, ...rest }) => rest), other_segments: fitted.other_segments };
 }

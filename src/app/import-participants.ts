@@ -17,7 +17,7 @@ import { throwIfCancelled, type CallOptions } from './call-options.js';
 import type { FileAccess } from './files.js';
 import { importOnWorker } from './import-thread.js';
 
-/** Most bad lines listed in one result; the count says how many there were in all. */
+/** Most bad lines listed in one result (fewer when their messages are long); the count says how many there were in all. */
 const MAX_LINES_LISTED = 200;
 /**
  * The per-column details' share of a result (which stays under 20,000 characters of JSON): a

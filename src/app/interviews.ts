@@ -2,6 +2,7 @@
 import { MAX_TRANSCRIPT_CHARS } from '../domain/input-limits.js';
 import { checkAnswer, slugify, type AnswerValue } from '../domain/questions.js';
 import type { AttributeValue } from '../domain/attributes.js';
+import { fitList, fitMessages } from '../domain/budget.js';
 import { listOf, UserError, ValidationError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import { normalizeSpeech } from '../store/interviews.js';
@@ -121,6 +122,9 @@ export function recordInterview(store: Store, input: InterviewRecord) {
   });
 }
 
+/** Output budget shares of code_themes' lists. */
+const RESULT_CHARS = { created: 2500, catalogue: 4000, warnings: 2500 } as const;
+
 export interface ThemeCode {
   participant_id: string;
   question?: string | undefined;
@@ -157,11 +161,15 @@ export function codeThemes(store: Store, studyId: number, codes: ThemeCode[]) {
     for (const r of resolved) added += store.interviews.codeTheme(studyId, r.participant!.id, r.code, r.quote, r.question?.id ?? null);
     store.studies.touch(studyId);
   });
+  const created = [...new Set(resolved.map((r) => r.code))].filter((c) => !before.has(c));
+  const catalogue = store.studies.themeCounts(studyId, 100);
   return {
     added,
     unchanged: resolved.length - added,
-    themes_created: [...new Set(resolved.map((r) => r.code))].filter((c) => !before.has(c)),
-    catalogue: store.studies.themeCounts(studyId, 100),
-    warnings: warnings.slice(0, 20),
+    themes_created: fitList(created, RESULT_CHARS.created).items,
+    themes_created_total: created.length,
+    catalogue: fitList(catalogue, RESULT_CHARS.catalogue).items,
+    catalogue_total: store.studies.vocabularySizes(studyId).themes,
+    warnings: fitMessages(warnings, RESULT_CHARS.warnings),
   };
 }

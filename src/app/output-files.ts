@@ -9,7 +9,7 @@
  * the check and the write is not caught; the folder chain is the user's own.)
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, constants, fstatSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
+import { chmodSync, closeSync, constants, fstatSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
@@ -63,6 +63,15 @@ function outputFolder(outputDir: string, parts: string[], create: boolean): stri
 
 /** Writes `<outputDir>/<relativePath>` (a `/`-separated path seglab chose); returns the file's path. */
 export function writeOutputFile(outputDir: string, relativePath: string, content: string): string {
+  return writeOutputFileInChunks(outputDir, relativePath, (append) => append(content));
+}
+
+/**
+ * Writes `<outputDir>/<relativePath>` from chunks `produce` appends (a large export is written a
+ * batch at a time instead of built in memory), with the same guarantees as writeOutputFile: no
+ * link followed, and the file replaced only once complete. Returns the file's path.
+ */
+export function writeOutputFileInChunks(outputDir: string, relativePath: string, produce: (append: (chunk: string) => void) => void): string {
   const parts = relativePath.split('/');
   const name = parts.pop()!;
   const dir = outputFolder(outputDir, parts, true)!;
@@ -70,11 +79,11 @@ export function writeOutputFile(outputDir: string, relativePath: string, content
   const temporary = join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
   const fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NO_FOLLOW, FILE_MODE);
   try {
-    writeFileSync(fd, content);
-  } finally {
-    closeSync(fd);
-  }
-  try {
+    try {
+      produce((chunk) => writeFileSync(fd, chunk));
+    } finally {
+      closeSync(fd);
+    }
     const existing = lstatOrNull(path);
     if (existing?.isDirectory()) refuseLink(relativePath);
     renameSync(temporary, path);
@@ -85,8 +94,40 @@ export function writeOutputFile(outputDir: string, relativePath: string, content
   return path;
 }
 
+/** The names of the files in `<outputDir>/<folder>` ending with `suffix` (none when there is no such folder); never through a link. */
+export function listOutputFiles(outputDir: string, folder: string, suffix: string): string[] {
+  const dir = outputFolder(outputDir, folder.split('/'), false);
+  if (dir === null) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith(suffix))
+    .map((entry) => entry.name)
+    .sort();
+}
+
 /** The text of `<outputDir>/<relativePath>`, or null when there is none; never read through a link. */
 export function readOutputFile(outputDir: string, relativePath: string): string | null {
+  return withOutputFile(outputDir, relativePath, (fd) => readFileSync(fd, 'utf8'));
+}
+
+/** The bytes of `<outputDir>/<relativePath>` in the given [start, end) ranges, joined, as text; null when there is no such file. */
+export function readOutputFileRanges(outputDir: string, relativePath: string, ranges: readonly (readonly [number, number])[]): string | null {
+  return withOutputFile(outputDir, relativePath, (fd) => {
+    const buffers = ranges.map(([start, end]) => {
+      const buffer = Buffer.alloc(end - start);
+      readSync(fd, buffer, 0, buffer.length, start);
+      return buffer;
+    });
+    return Buffer.concat(buffers).toString('utf8');
+  });
+}
+
+/** The size in bytes of `<outputDir>/<relativePath>`, or null when there is none. */
+export function outputFileSize(outputDir: string, relativePath: string): number | null {
+  return withOutputFile(outputDir, relativePath, (fd) => fstatSync(fd).size);
+}
+
+/** Opens `<outputDir>/<relativePath>` for reading, never through a link, and hands it to `use`; null when there is none. */
+function withOutputFile<T>(outputDir: string, relativePath: string, use: (fd: number) => T): T | null {
   const parts = relativePath.split('/');
   parts.pop();
   const dir = outputFolder(outputDir, parts, false);
@@ -103,8 +144,16 @@ export function readOutputFile(outputDir: string, relativePath: string): string 
   }
   try {
     if (!fstatSync(fd).isFile()) refuseLink(relativePath);
-    return readFileSync(fd, 'utf8');
+    return use(fd);
   } finally {
     closeSync(fd);
   }
+}
+
+/** Removes `<outputDir>/<relativePath>` if it is there (a link is removed itself, never what it points to). */
+export function removeOutputFile(outputDir: string, relativePath: string): void {
+  const parts = relativePath.split('/');
+  const name = parts.pop()!;
+  const dir = outputFolder(outputDir, parts, false);
+  if (dir !== null) rmSync(join(dir, name), { force: true });
 }

@@ -1,4 +1,5 @@
 /** prioritize_segments: the weighted scoring matrix from given or data-derived scores, and the beachhead. */
+import { clipJson, fitList } from '../domain/budget.js';
 import { parseField } from '../domain/fields.js';
 import type { ParticipantFacts } from '../domain/segments/facts.js';
 import { segmentLabel } from '../domain/segments/labels.js';
@@ -7,6 +8,9 @@ import { decimal } from '../domain/format.js';
 import { listOf, UserError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import { loadSegmentation, resolveSegment } from './segmentations.js';
+
+/** Output budget share of the ranking (the best-ranked segments first). */
+const RANKING_CHARS = 10_000;
 
 export interface PrioritizationRequest {
   segmentationId: number;
@@ -81,7 +85,9 @@ export function prioritizeSegments(store: Store, args: PrioritizationRequest) {
   const reason = `Highest weighted score (${top.total}${second ? ` vs ${second.total} for ${segmentLabel(second)}` : ''})${missing.length ? `; scored without ${missing.join(', ')}, so give scores for ${missing.length > 1 ? 'them' : 'it'} before committing` : ''}.`;
   const result = { segmentation_id: args.segmentationId, weights: Object.fromEntries(FACTORS.map((f) => [f, weights[f]])), ranking, beachhead: { segment_id: top.segment_id, name: top.name, reason }, missing };
   store.transaction(() => store.segmentations.savePrioritization(args.segmentationId, result));
-  return result;
+  // The whole matrix is stored (the report shows it); the result ranks as many as fit, best first.
+  const shown = ranking.map((r) => ({ ...r, scores: Object.fromEntries(Object.entries(r.scores).map(([f, v]) => [f, { ...v, source: clipJson(v.source, 160) }])) }));
+  return { ...result, ranking: fitList(shown, RANKING_CHARS, 1).items, ranking_total: ranking.length, beachhead: { ...result.beachhead, reason: clipJson(result.beachhead.reason, 600) } };
   }
 
 /** Reads a number per participant from attr.<number> or answer.<scale>. */

@@ -1,12 +1,13 @@
 /** segment_by_rules: segments from named rules in the query grammar (first match or overlapping), or the RFM preset. */
 import { capList } from '../domain/format.js';
+import { fitList, fitMessages } from '../domain/budget.js';
 import { defaultFeatures, fitEncoding } from '../domain/segments/encoding.js';
 import { RFM_SEGMENTS, scoreParticipants } from '../domain/segments/rfm.js';
 import { listOf, UserError } from '../errors.js';
 import type { Condition } from '../store/fields-sql.js';
 import type { Store } from '../store/index.js';
 import type { MemberDetail, SegmentDefinition } from '../store/segmentation-json.js';
-import { definitionText, saveSegmentation, segmentSummary } from './segmentations.js';
+import { definitionText, fitSegments, saveSegmentation, segmentSummary } from './segmentations.js';
 
 /** Rule segmentations with more segments than this get a warning: teams cannot act on them all. */
 const MAX_ACTIONABLE_SEGMENTS = 5;
@@ -14,6 +15,9 @@ const MAX_ACTIONABLE_SEGMENTS = 5;
 const SMALL_SEGMENT = 20;
 /** RFM quintiles over fewer participants than this are coarse. */
 const RFM_MIN_PARTICIPANTS = 25;
+
+/** Output budget share of the segment summaries (the rest are listed as headlines). */
+const SEGMENTS_CHARS = 8000;
 
 export interface RuleSegmentsRequest {
   studyId: number;
@@ -137,10 +141,8 @@ export function segmentByRules(store: Store, args: RuleSegmentsRequest) {
     k: groups.length,
     participants: facts.length,
     segmented: inAny.size,
-    unassigned: { count: unassigned.length, participants: unassigned.slice(0, 20) },
-    segments: described.map((d, g) =>
-      segmentSummary(d, { name: names[g]!, stability: null, definition: definitionText(method, definitions[g]!) }),
-    ),
-    warnings,
+    unassigned: { count: unassigned.length, participants: fitList(unassigned.slice(0, 20), 1500).items },
+    ...fitSegments(described.map((d, g) => segmentSummary(d, { name: names[g]!, stability: null, definition: definitionText(method, definitions[g]!) })), SEGMENTS_CHARS),
+    warnings: fitMessages(warnings, 1500),
   };
   }

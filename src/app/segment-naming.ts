@@ -1,6 +1,10 @@
 /** update_segment: a segment's name, description, persona narrative and playbook. */
 import { demographicName } from '../domain/segments/validation.js';
+import { clipJson } from '../domain/budget.js';
 import { UserError } from '../errors.js';
+
+/** The longest saved text echoed back whole; longer ones come back as a preview. */
+const ECHO_CHARS = 1200;
 import type { Store } from '../store/index.js';
 import type { Playbook } from '../store/segmentation-json.js';
 import { resolveSegment } from './segmentations.js';
@@ -30,5 +34,8 @@ export function updateSegment(store: Store, args: SegmentUpdate) {
   const playbook = args.playbook ? { ...(segment.playbook ?? {}), ...args.playbook } : undefined;
   store.transaction(() => store.segmentations.updateSegment(args.segmentationId, segment.segment_id, { name: args.name, description: args.description, persona: args.persona, playbook }));
   const after = store.segmentations.segments(args.segmentationId).find((s) => s.segment_id === segment.segment_id)!;
-  return { segmentation_id: args.segmentationId, segment_id: after.segment_id, name: after.name, description: after.description, persona: after.persona, playbook: after.playbook, updated, warnings };
+  // The saved texts come back as previews (the caller just sent them; get_segmentation shows them).
+  const preview = (text: string | null) => (text === null ? null : clipJson(text, ECHO_CHARS));
+  const playbookPreview = after.playbook === null ? null : Object.fromEntries(Object.entries(after.playbook).map(([k, v]) => [k, typeof v === 'string' ? clipJson(v, ECHO_CHARS) : v]));
+  return { segmentation_id: args.segmentationId, segment_id: after.segment_id, name: after.name, description: preview(after.description), persona: preview(after.persona), playbook: playbookPreview, updated, warnings };
   }

@@ -1,9 +1,10 @@
 /** get_segmentation: a stored segmentation's segments with profiles and data-built personas, and a page of members. */
+import { clipJson, countFitting, fitList, fitMessages, jsonChars, STRUCTURED_BUDGET } from '../domain/budget.js';
 import { decodeCursor, encodeCursor } from '../domain/cursor.js';
 import { segmentName } from '../domain/segments/labels.js';
 import { personaCard } from '../domain/segments/persona.js';
 import type { Store } from '../store/index.js';
-import { definitionText, loadSegmentation, resolveSegment, type LoadedSegmentation } from './segmentations.js';
+import { definitionText, fitSegments, loadSegmentation, resolveSegment, type LoadedSegmentation } from './segmentations.js';
 
 export interface SegmentationViewRequest {
   segmentationId: number;
@@ -55,28 +56,113 @@ export function segmentViews(store: Store, loaded: LoadedSegmentation, focus: nu
     });
 }
 
+type SegmentView = ReturnType<typeof segmentViews>[number];
+
+/**
+ * How much of a segment view get_segmentation shows: all segments share the budget (their longest
+ * parts cut harder), one segment (segment_id) gets more room. Every cut names its field in `shortened`.
+ */
+interface ViewLimits {
+  profile: number;
+  distinguishing: number;
+  words: number;
+  text: number;
+  playbook: number;
+  narrative: number;
+  cited: number;
+  /** Claims per persona list (context, goals, frustrations, behaviours). */
+  claims: number;
+}
+/** One segment (segment_id) in detail; all segments at the first level that fits SEGMENTS_CHARS. */
+const ONE_SEGMENT: ViewLimits = { profile: 4000, distinguishing: 10, words: 6, text: 1000, playbook: 1200, narrative: 2000, cited: 6, claims: 5 };
+const ALL_SEGMENTS: ViewLimits[] = [
+  { profile: 1200, distinguishing: 4, words: 6, text: 300, playbook: 300, narrative: 300, cited: 3, claims: 4 },
+  { profile: 600, distinguishing: 3, words: 4, text: 160, playbook: 160, narrative: 160, cited: 2, claims: 3 },
+  { profile: 300, distinguishing: 2, words: 3, text: 100, playbook: 100, narrative: 100, cited: 1, claims: 2 },
+];
+const SEGMENTS_CHARS = 11_000;
+
+function compactView(view: SegmentView, limits: ViewLimits) {
+  const shortened: string[] = [];
+  const note = <T>(field: string, before: T, after: T): T => {
+    if (jsonChars(before) !== jsonChars(after)) shortened.push(field);
+    return after;
+  };
+  const text = (field: string, value: string | null, max: number) => (value === null ? null : note(field, value, clipJson(value, max)));
+  const claim = (c: { text: string; participant_ids: string[] }) => ({ text: clipJson(c.text, limits.text), participant_ids: c.participant_ids.slice(0, limits.cited) });
+  const persona = view.persona;
+  return {
+    ...view,
+    description: text('description', view.description, limits.text),
+    definition: text('definition', view.definition, limits.text),
+    profile: note('profile', view.profile, fitList(view.profile, limits.profile).items),
+    distinguishing: note('distinguishing', view.distinguishing, view.distinguishing.slice(0, limits.distinguishing).map((d) => ({ ...d, description: clipJson(d.description, limits.text) }))),
+    distinctive_words: note('distinctive_words', view.distinctive_words, view.distinctive_words.slice(0, limits.words)),
+    quotes: note('quotes', view.quotes, view.quotes.slice(0, 2).map((q) => ({ ...q, text: clipJson(q.text, limits.text) }))),
+    playbook: view.playbook === null ? null : note('playbook', view.playbook, Object.fromEntries(Object.entries(view.playbook).map(([k, v]) => [k, typeof v === 'string' ? clipJson(v, limits.playbook) : v]))),
+    persona: note('persona', persona, {
+      ...persona,
+      role: persona.role ? claim(persona.role) : null,
+      context: persona.context.slice(0, limits.claims).map(claim),
+      goals: persona.goals.slice(0, limits.claims).map(claim),
+      frustrations: persona.frustrations.slice(0, limits.claims).map(claim),
+      behaviours: persona.behaviours.slice(0, limits.claims).map(claim),
+      quote: persona.quote ? { ...persona.quote, text: clipJson(persona.quote.text, limits.text) } : null,
+      narrative: persona.narrative === null ? null : clipJson(persona.narrative, limits.narrative),
+    }),
+    shortened,
+  };
+}
+
 export function segmentationView(store: Store, request: SegmentationViewRequest) {
   const loaded = loadSegmentation(store, request.segmentationId);
   const { segmentation } = loaded;
   const focus = request.segment === undefined ? null : resolveSegment(loaded.segments, request.segment);
-  const after = request.cursor ? decodeCursor(request.cursor, 'member') : 0;
-  const rows = store.segmentations.members(request.segmentationId, { segmentId: focus?.segment_id, after: { participant: Math.floor(after / 100), segment: after % 100 }, limit: request.limit + 1 });
-  const page = rows.slice(0, request.limit);
-  const last = page[page.length - 1];
-  return {
+  const views = segmentViews(store, loaded, focus?.segment_id ?? null);
+  // The first level of detail at which every segment fits; at the last, the largest fit and the rest are headlines.
+  const levels = focus ? [ONE_SEGMENT] : ALL_SEGMENTS;
+  let compacted = views.map((v) => compactView(v, levels[0]!));
+  for (const limits of levels.slice(1)) {
+    if (jsonChars(compacted) <= SEGMENTS_CHARS) break;
+    compacted = views.map((v) => compactView(v, limits));
+  }
+  const { segments, other_segments } = fitSegments(compacted, SEGMENTS_CHARS);
+  const head = {
     segmentation_id: request.segmentationId,
     study_id: segmentation.study_id,
     method: segmentation.method,
     k: segmentation.k,
     overlapping: segmentation.overlapping,
     created_at: segmentation.created_at,
-    parameters: segmentation.parameters,
-    warnings: segmentation.summary.warnings,
-    segments: segmentViews(store, loaded, focus?.segment_id ?? null),
+    parameters: compactParameters(segmentation.parameters),
+    warnings: fitMessages(segmentation.summary.warnings, 1000),
+    segments,
+    other_segments,
+  };
+  // Members: a page of at most `limit` rows, fewer when they would not fit what the segments leave.
+  const after = request.cursor ? decodeCursor(request.cursor, 'member') : 0;
+  const rows = store.segmentations.members(request.segmentationId, { segmentId: focus?.segment_id, after: { participant: Math.floor(after / 100), segment: after % 100 }, limit: request.limit + 1 });
+  const shown = rows.slice(0, request.limit).map((m) => ({
+    id: m.id,
+    row: { participant_id: m.participant_id, name: m.name === null ? null : clipJson(m.name, 200), email: m.email === null ? null : clipJson(m.email, 200), segment_id: m.segment_id, distance: m.distance, assigned_by: m.assigned_by },
+  }));
+  const fitting = countFitting(shown.map((m) => m.row), STRUCTURED_BUDGET - jsonChars(head) - 200, 1);
+  const page = shown.slice(0, fitting);
+  const last = page[page.length - 1];
+  const more = rows.length > request.limit || fitting < shown.length;
+  return {
+    ...head,
     members: {
       total: store.segmentations.memberCount(request.segmentationId, focus?.segment_id),
-      participants: page.map((m) => ({ participant_id: m.participant_id, name: m.name, email: m.email, segment_id: m.segment_id, distance: m.distance, assigned_by: m.assigned_by })),
-      next_cursor: rows.length > request.limit && last ? encodeCursor('member', last.id * 100 + last.segment_id) : null,
+      participants: page.map((m) => m.row),
+      next_cursor: more && last ? encodeCursor('member', last.id * 100 + last.row.segment_id) : null,
+      size_limited: fitting < shown.length,
     },
   };
+}
+
+/** The parameters a segmentation was made with, without the rules' long texts (the segments show each rule). */
+function compactParameters(parameters: LoadedSegmentation['segmentation']['parameters']): Record<string, unknown> {
+  const { segments, ...rest } = parameters as Record<string, unknown> & { segments?: unknown[] };
+  return segments ? { ...rest, rules: segments.length } : rest;
 }

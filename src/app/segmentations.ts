@@ -8,6 +8,7 @@ import type { Encoding } from '../domain/segments/encoding.js';
 import type { ParticipantFacts, StudyCatalog } from '../domain/segments/facts.js';
 import { describeConditions } from '../domain/segments/labels.js';
 import type { Matrix } from '../domain/matrix.js';
+import { clipJson, countFitting, fitList } from '../domain/budget.js';
 import { UserError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import type { MemberDetail, NewSegmentationSummary, SegmentationDiagnostics, SegmentationParameters, SegmentDefinition } from '../store/segmentation-json.js';
@@ -28,6 +29,9 @@ export interface SegmentSummary {
   quotes: { participant_id: string; text: string }[];
 }
 
+/** In a segment summary: a rule, a distinguishing feature's description and a quote at most this long. */
+const SUMMARY_TEXT_CHARS = { definition: 400, description: 200, quote: 300 } as const;
+
 export function segmentSummary(d: SegmentDescription, extra: { name: string | null; stability: Stability | null; definition: string | null }): SegmentSummary {
   return {
     segment_id: d.segment_id,
@@ -35,11 +39,29 @@ export function segmentSummary(d: SegmentDescription, extra: { name: string | nu
     size: d.size,
     share: d.share,
     stability: extra.stability,
-    definition: extra.definition,
-    distinguishing: d.distinguishing.slice(0, 5).map((c) => ({ description: c.description, effect_size: c.effect_size, effect_measure: c.effect_measure, q: c.q })),
+    definition: extra.definition === null ? null : clipJson(extra.definition, SUMMARY_TEXT_CHARS.definition),
+    distinguishing: d.distinguishing.slice(0, 5).map((c) => ({ description: clipJson(c.description, SUMMARY_TEXT_CHARS.description), effect_size: c.effect_size, effect_measure: c.effect_measure, q: c.q })),
     representatives: d.representatives.map((r) => r.participant_id),
-    quotes: d.quotes.slice(0, 2),
+    quotes: d.quotes.slice(0, 2).map((q) => ({ participant_id: q.participant_id, text: clipJson(q.text, SUMMARY_TEXT_CHARS.quote) })),
   };
+}
+
+/** A segment in a line: what a result lists for segments whose full description does not fit. */
+export interface SegmentHeadline {
+  segment_id: number;
+  name: string | null;
+  size: number;
+  share: number;
+}
+
+/**
+ * Segments in full as far as they fit in `maxChars` (at least one), the others as headlines (as
+ * far as those fit in `headlineChars`): a segmentation of fifty segments stays within the budget.
+ */
+export function fitSegments<S extends SegmentHeadline>(segments: S[], maxChars: number, headlineChars = 3000): { segments: S[]; other_segments: SegmentHeadline[] } {
+  const n = countFitting(segments, maxChars, 1);
+  const rest = segments.slice(n).map(({ segment_id, name, size, share }) => ({ segment_id, name, size, share }));
+  return { segments: segments.slice(0, n), other_segments: fitList(rest, headlineChars).items };
 }
 
 /** The rule a segment stands for, in words: RFM cells, rule conditions, or null for a k-means centre. */

@@ -1,6 +1,7 @@
 /** Studies: create, list, the full study view (as get_study and the study resource show it), and questions. */
 import { formatName } from '../domain/attributes.js';
-import { normalizeQuestion, STRUCTURED_TYPES, type Question, type QuestionDraft } from '../domain/questions.js';
+import { MAX_QUESTIONS_PER_STUDY, normalizeQuestion, STRUCTURED_TYPES, type Question, type QuestionDraft } from '../domain/questions.js';
+import { clipJson, countFitting, fitList, jsonChars, STRUCTURED_BUDGET } from '../domain/budget.js';
 import { readinessChecks, sampleGroupsCovered } from '../domain/study-health.js';
 import { decodeCursor, encodeCursor } from '../domain/cursor.js';
 import { ValidationError } from '../errors.js';
@@ -40,16 +41,13 @@ export function listStudies(store: Store, page: { limit: number; cursor?: string
   const after = page.cursor ? decodeCursor(page.cursor, 'study') : 0;
   const only = page.only ?? null;
   const rows = store.studies.list(page.limit + 1, after, only);
-  const shown = rows.slice(0, page.limit);
-  return {
-    total: store.studies.countAll(only),
-    studies: shown.map((s) => {
+  const listed = rows.slice(0, page.limit).map((s) => {
       const counts = store.studies.counts(s.id);
       const checks = studyChecks(store, s, counts);
       return {
         study_id: s.id,
         name: s.name,
-        decision: s.decision,
+        decision: s.decision === null ? null : clipJson(s.decision, 200),
         mode: s.mode,
         participants: counts.participants,
         interviews_completed: counts.interviews_completed,
@@ -58,28 +56,63 @@ export function listStudies(store: Store, page: { limit: number; cursor?: string
         missing: checks.filter((c) => c.status !== 'ok').map((c) => c.check),
         updated_at: s.updated_at,
       };
-    }),
-    next_cursor: rows.length > page.limit ? encodeCursor('study', shown[shown.length - 1]!.id) : null,
+  });
+  // A limit is an upper bound: the page ends where the next study would not fit.
+  const shown = listed.slice(0, countFitting(listed, STRUCTURED_BUDGET - 200, 1));
+  const more = rows.length > page.limit || shown.length < listed.length;
+  return {
+    total: store.studies.countAll(only),
+    studies: shown,
+    next_cursor: more && shown.length ? encodeCursor('study', shown[shown.length - 1]!.study_id) : null,
+    size_limited: shown.length < listed.length,
   };
 }
 
-/** The full study view, shared by get_study and the study resource. */
-export function studyDetail(store: Store, id: number) {
+/** How much of get_study's budget the lists other than questions may use, and the study's long texts. */
+const STUDY_LIST_CHARS = { attributes: 1800, tags: 1000, themes: 1000 } as const;
+const STUDY_TEXT_CHARS = 400;
+
+/**
+ * The study view, shared by get_study and the study resource. The resource (no `page`) holds
+ * everything; get_study (`page`) fits the output budget: the study's long texts as previews, the
+ * longest lists cut with their totals, and the questions paged (`page.cursor`, by position).
+ */
+export function studyDetail(store: Store, id: number, page?: { cursor?: string | undefined }) {
   const row = store.studies.get(id);
   const counts = store.studies.counts(id);
   const tags = store.studies.tagCounts(id);
   const checks = studyChecks(store, row, counts, tags);
-  return {
-    study: studyView(row),
-    questions: store.studies.questions(id).map(({ id: _id, ...q }) => q),
+  const sizes = store.studies.vocabularySizes(id);
+  const allQuestions = store.studies.questions(id).map(({ id: _id, ...q }) => q);
+  const attributes = store.studies.attributes(id).map((a) => ({ name: a.name, type: a.type, unit: a.format.unit ?? null, format: formatName(a.type, a.format) }));
+  const themes = store.studies.themeCounts(id);
+  const fit = <T>(list: T[], chars: number) => (page ? fitList(list, chars).items : list);
+  const study = studyView(row);
+  const clipped = page ? (['decision', 'description', 'participant_criteria'] as const).filter((f) => study[f] !== null && jsonChars(study[f]) > STUDY_TEXT_CHARS) : [];
+  for (const f of clipped) study[f] = clipJson(study[f]!, STUDY_TEXT_CHARS);
+  const view = {
+    study,
+    questions: allQuestions,
+    questions_total: allQuestions.length,
+    next_cursor: null as string | null,
     counts,
-    composition: { tags, lifecycle_groups: sampleGroupsCovered(tags) },
-    attributes: store.studies.attributes(id).map((a) => ({ name: a.name, type: a.type, unit: a.format.unit ?? null, format: formatName(a.type, a.format) })),
-    themes: store.studies.themeCounts(id),
+    composition: { tags: fit(tags, STUDY_LIST_CHARS.tags), tags_total: sizes.tags, lifecycle_groups: sampleGroupsCovered(tags) },
+    attributes: fit(attributes, STUDY_LIST_CHARS.attributes),
+    attributes_total: attributes.length,
+    themes: fit(themes, STUDY_LIST_CHARS.themes),
+    themes_total: sizes.themes,
     readiness: { ready: checks.every((c) => c.status === 'ok'), checks },
-    segmentations: store.segmentations.list(id).map(({ id: segmentation_id, ...rest }) => ({ segmentation_id, ...rest })),
+    segmentations: store.segmentations.list(id, page ? 10 : 20).map(({ id: segmentation_id, ...rest }) => ({ segmentation_id, ...rest })),
+    shortened: clipped as string[],
     resource_uri: studyUri(id),
   };
+  if (!page) return view;
+  // The questions get what the rest leaves, in position order from the cursor; at least one a page.
+  const after = page.cursor ? decodeCursor(page.cursor, 'question') : 0;
+  const rest = allQuestions.filter((q) => q.position > after);
+  const shown = rest.slice(0, countFitting(rest, STRUCTURED_BUDGET - jsonChars({ ...view, questions: [] }), 1));
+  const last = shown[shown.length - 1];
+  return { ...view, questions: shown, next_cursor: shown.length < rest.length && last ? encodeCursor('question', last.position) : null };
 }
 
 /** Appends questions, all or none: every problem is reported at once. */
@@ -89,6 +122,9 @@ export function addQuestions(store: Store, studyId: number, drafts: QuestionDraf
   const taken = new Set(existing.map((q) => q.key));
   let position = existing.reduce((max, q) => Math.max(max, q.position), 0);
   const problems: string[] = [];
+  if (existing.length + drafts.length > MAX_QUESTIONS_PER_STUDY) {
+    problems.push(`questions: the study has ${existing.length} question(s) and a study takes at most ${MAX_QUESTIONS_PER_STUDY}; ${Math.max(0, MAX_QUESTIONS_PER_STUDY - existing.length)} more can be added`);
+  }
   const added: Question[] = [];
   drafts.forEach((draft, i) => {
     const { question, problems: found } = normalizeQuestion(draft, ++position, taken, `questions[${i}]`);
@@ -98,9 +134,12 @@ export function addQuestions(store: Store, studyId: number, drafts: QuestionDraf
   if (problems.length > 0) throw new ValidationError(problems, 'No questions were added. Fix these and call again:');
   store.studies.insertQuestions(studyId, added);
   const all = [...existing, ...added];
+  // Every key comes back; the questions themselves as far as they fit (the caller just sent them).
+  const shown = fitList(added, STRUCTURED_BUDGET - 4000, 1);
   return {
     study_id: studyId,
-    questions: added,
+    keys: added.map((q) => q.key),
+    questions: shown.items,
     total_questions: all.length,
     structured_questions: all.filter((q) => STRUCTURED_TYPES.includes(q.type)).length,
     open_ended_questions: all.filter((q) => q.type === 'open_ended').length,

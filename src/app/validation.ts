@@ -1,4 +1,5 @@
 /** validate_segmentation: the five criteria (measurable, substantial, accessible, differentiable, actionable) and the anti-patterns. */
+import { clipJson, countFitting, fitList } from '../domain/budget.js';
 import { describeConditions, segmentLabel } from '../domain/segments/labels.js';
 import { adjust, compareSummaries, groupSummaries } from '../domain/segments/profile.js';
 import { crmModelApplies, crmModelSummary, trainCrmModel, type CrmModel } from './crm-model.js';
@@ -23,6 +24,9 @@ import { definitionText, loadSegmentation, type LoadedSegmentation } from './seg
 const CRITERIA = ['measurable', 'substantial', 'accessible', 'differentiable', 'actionable'] as const;
 /** Attribute names that hold a way to reach someone. */
 const CONTACT_ATTRIBUTE = /e-?mail|phone|mobile|contact|linkedin|slack|address/i;
+
+/** Output budget shares of a validation's per-segment checks, the segments beyond them, and the typing tool's rules. */
+const RESULT_CHARS = { segments: 5500, other_segments: 2500, rules: 2500 } as const;
 
 /** The five criteria per segment and overall, the typing tool, and the anti-patterns. */
 export function validateSegmentation(store: Store, segmentationId: number, loaded: LoadedSegmentation = loadSegmentation(store, segmentationId), trained?: CrmModel | null) {
@@ -128,13 +132,23 @@ export function validateSegmentation(store: Store, segmentationId: number, loade
     },
   ];
 
+  // Within the output budget: evidence as previews, the segments in full as far as they fit (the
+  // rest with their verdict and failing criteria), the typing tool's rules as far as they fit.
+  const brief = <C extends { evidence: string }>(c: C, max: number): C => ({ ...c, evidence: clipJson(c.evidence, max) });
+  const segmentRows = perSegment.map((x) => ({ ...x, criteria: Object.fromEntries(Object.entries(x.criteria).map(([k, c]) => [k, brief(c, 240)])) as typeof x.criteria }));
+  const full = countFitting(segmentRows, RESULT_CHARS.segments, 1);
+  const typingTool = model ? crmModelSummary(model) : null;
   return {
     segmentation_id: segmentationId,
     method: segmentation.method,
-    overall: { verdict: worst([...Object.values(overallCriteria).map((c) => c.verdict), ...anti_patterns.map((a) => (a.verdict === 'fail' ? 'fail' : 'pass') as Verdict)]), criteria: overallCriteria },
-    segments: perSegment,
-    typing_tool: model ? { ...crmModelSummary(model), grown_on: model.typing.sample } : null,
-    anti_patterns,
+    overall: { verdict: worst([...Object.values(overallCriteria).map((c) => c.verdict), ...anti_patterns.map((a) => (a.verdict === 'fail' ? 'fail' : 'pass') as Verdict)]), criteria: Object.fromEntries(Object.entries(overallCriteria).map(([k, c]) => [k, brief(c, 400)])) },
+    segments: segmentRows.slice(0, full),
+    other_segments: fitList(
+      segmentRows.slice(full).map((x) => ({ segment_id: x.segment_id, name: x.name, verdict: x.verdict, failing: Object.entries(x.criteria).filter(([, c]) => c.verdict !== 'pass').map(([k]) => k) })),
+      RESULT_CHARS.other_segments,
+    ).items,
+    typing_tool: typingTool ? { ...typingTool, rules: fitList(typingTool.rules.map((r) => ({ ...r, text: clipJson(r.text, 300) })), RESULT_CHARS.rules).items, grown_on: model!.typing.sample } : null,
+    anti_patterns: anti_patterns.map((a) => brief(a, 400)),
     thresholds: THRESHOLDS,
   };
 }

@@ -48,6 +48,16 @@ export const NONE_OF_THESE = '(none of these)';
 
 export const DEFAULT_SCALE = { min: 1, max: 10 } as const;
 
+/**
+ * Bounds that keep every question readable in one tool result and every summary of it within the
+ * output budget: questions per study, options per question, points on a scale, and the size of a
+ * question as JSON (its text, options and labels).
+ */
+export const MAX_QUESTIONS_PER_STUDY = 200;
+export const MAX_OPTIONS = 50;
+export const MAX_SCALE_POINTS = 101;
+export const QUESTION_MAX_CHARS = 5000;
+
 /** Lower-case ASCII slug, words joined by underscores, at most 48 characters. */
 export function slugify(text: string): string {
   const slug = text
@@ -94,6 +104,7 @@ export function normalizeQuestion(
   if (needsOptions) {
     options = (draft.options ?? []).map((o) => o.trim()).filter((o) => o.length > 0);
     if (options.length < 2) problems.push(`${label}.options: a ${draft.type} question needs at least 2 options`);
+    if (options.length > MAX_OPTIONS) problems.push(`${label}.options: ${options.length} options; a question takes at most ${MAX_OPTIONS}`);
     const seen = new Set<string>();
     for (const option of options) {
       const folded = option.toLowerCase();
@@ -110,6 +121,7 @@ export function normalizeQuestion(
     scaleMin = draft.scale_min ?? DEFAULT_SCALE.min;
     scaleMax = draft.scale_max ?? DEFAULT_SCALE.max;
     if (!(scaleMin < scaleMax)) problems.push(`${label}.scale_min/scale_max: scale_min (${scaleMin}) must be below scale_max (${scaleMax})`);
+    else if (scaleMax - scaleMin + 1 > MAX_SCALE_POINTS) problems.push(`${label}.scale_min/scale_max: ${scaleMin}–${scaleMax} spans more than ${MAX_SCALE_POINTS} points (0–100 is the widest scale)`);
   } else if (draft.scale_min !== undefined || draft.scale_max !== undefined) {
     problems.push(`${label}.scale_min/scale_max: only scale questions take a range (this one is ${draft.type})`);
   }
@@ -138,24 +150,26 @@ export function normalizeQuestion(
     }
   }
 
-  return {
-    problems,
-    question: {
-      key,
-      type: draft.type,
-      text,
-      options,
-      scale_min: scaleMin,
-      scale_max: scaleMax,
-      min_label: draft.type === 'scale' ? (draft.min_label ?? null) : null,
-      max_label: draft.type === 'scale' ? (draft.max_label ?? null) : null,
-      max_selections: maxSelections,
-      min_selections: minSelections,
-      required: draft.required ?? false,
-      probing_depth: draft.probing_depth ?? null,
-      position,
-    },
+  const question: Question = {
+    key,
+    type: draft.type,
+    text,
+    options,
+    scale_min: scaleMin,
+    scale_max: scaleMax,
+    min_label: draft.type === 'scale' ? (draft.min_label ?? null) : null,
+    max_label: draft.type === 'scale' ? (draft.max_label ?? null) : null,
+    max_selections: maxSelections,
+    min_selections: minSelections,
+    required: draft.required ?? false,
+    probing_depth: draft.probing_depth ?? null,
+    position,
   };
+  const size = JSON.stringify(question).length;
+  if (size > QUESTION_MAX_CHARS) {
+    problems.push(`${label}: the question's text, options and labels take ${size} characters as JSON; the limit is ${QUESTION_MAX_CHARS}: shorten the text or the options`);
+  }
+  return { problems, question };
 }
 
 const YES = new Set(['yes', 'y', 'true', '1']);

@@ -1,4 +1,5 @@
 /** generate_report's use case: check the request, write the report in every format, and say what it holds. */
+import { clipJson, jsonChars } from '../domain/budget.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { REPORT_FORMATS, type ReportFormat } from '../app/report-formats.js';
@@ -7,6 +8,11 @@ import type { Store } from '../store/index.js';
 import { reportCharts } from './model.js';
 import { writeReport } from './write.js';
 import { revenueAttribute as checkRevenueAttribute } from '../app/crm-model.js';
+
+/** A report this small comes back inline as well; a larger one as a preview and resource links. */
+const INLINE_REPORT_CHARS = 9000;
+/** The beginning of the report every result shows. */
+const PREVIEW_CHARS = 1500;
 
 export interface ReportRequest {
   studyId: number;
@@ -46,8 +52,10 @@ export async function generateReport(store: Store, outputDir: string, { studyId:
       files: written.paths,
       resources,
       bytes: { markdown: Buffer.byteLength(written.texts.markdown), html: Buffer.byteLength(written.texts.html), json: Buffer.byteLength(written.texts.json) },
-      ...(format === 'markdown' ? { markdown: written.texts.markdown } : {}),
-      ...(format === 'json' ? { report: r as unknown as Record<string, unknown> } : {}),
+      // The report inline only while it is small; otherwise a preview, and the resources have it whole.
+      ...(format === 'markdown' && jsonChars(written.texts.markdown) <= INLINE_REPORT_CHARS ? { markdown: written.texts.markdown } : {}),
+      ...(format === 'json' && jsonChars(r) <= INLINE_REPORT_CHARS ? { report: r as unknown as Record<string, unknown> } : {}),
+      preview: clipJson(written.texts[format === 'html' ? 'markdown' : format], PREVIEW_CHARS),
     },
     report: r,
   };

@@ -14,7 +14,8 @@ import { countPairs } from './tally.js';
 import type { ScaleBins } from '../domain/crosstab.js';
 import type { PopulationRule } from '../domain/population.js';
 import { populationIds } from './population.js';
-import { attributePath, resolveAttribute, resolveQuestion, segmentLabelSql, type FieldCatalog } from './fields-sql.js';
+import { chooseDateUnit, MAX_DATE_GROUPS, type DateUnit, type DateUnitRequest } from '../domain/grouping.js';
+import { attributePath, dateGroupSql, resolveAttribute, resolveQuestion, segmentLabelSql, type FieldCatalog } from './fields-sql.js';
 
 
 export interface CategorySide {
@@ -27,6 +28,8 @@ export interface CategorySide {
   /** Preferred category order (options, scale order); others follow by count. */
   order: string[] | null;
   note: string | null;
+  /** For a date attribute: the unit its categories are. */
+  date_unit?: DateUnit;
 }
 
 export interface NumericColumn {
@@ -39,7 +42,8 @@ export interface NumericColumn {
 export class AnalysisStore {
   constructor(private readonly db: Db) {}
 
-  categories(studyId: number, field: string, context: FieldCatalog, bins: ScaleBins = 'auto'): CategorySide {
+  /** @param dates how a date attribute is grouped: the unit asked for (or auto) and the most groups auto may make */
+  categories(studyId: number, field: string, context: FieldCatalog, bins: ScaleBins = 'auto', dates: { unit: DateUnitRequest; maxGroups: number } = { unit: 'auto', maxGroups: MAX_DATE_GROUPS }): CategorySide {
     const ref = parseField(field);
     const inStudy = 'p.study_id = ?';
     const base = { field, multi: false, order: null as string[] | null, note: null as string | null };
@@ -140,7 +144,15 @@ export class AnalysisStore {
           };
         }
         if (type === 'date') {
-          return { ...base, sql: `SELECT p.id AS pid, substr(json_extract(p.attributes, ?), 1, 7) AS cat ${from}`, params: [path, studyId, path], note: `${field} is a date: grouped by month` };
+          const span = prepared(this.db, `SELECT min(json_extract(p.attributes, ?)) AS first, max(json_extract(p.attributes, ?)) AS last FROM participants p WHERE ${inStudy}`).get(path, path, studyId) as { first: string | null; last: string | null };
+          const unit = chooseDateUnit(span.first, span.last, dates.unit, dates.maxGroups);
+          return {
+            ...base,
+            sql: `SELECT pid, ${dateGroupSql('d', unit)} AS cat FROM (SELECT p.id AS pid, json_extract(p.attributes, ?) AS d ${from})`,
+            params: [path, studyId, path],
+            note: `${field} is a date: grouped by ${unit}`,
+            date_unit: unit,
+          };
         }
         const expr = type === 'boolean' ? `CASE json_extract(p.attributes, ?) WHEN 1 THEN 'true' ELSE 'false' END` : `CAST(json_extract(p.attributes, ?) AS TEXT)`;
         return { ...base, sql: `SELECT p.id AS pid, ${expr} AS cat ${from}`, params: [path, studyId, path], order: type === 'boolean' ? ['true', 'false'] : null };

@@ -7,6 +7,7 @@
 import { listOf, UserError } from '../errors.js';
 import type { AttributeType, AttributeValue } from '../domain/attributes.js';
 import { parseField, toFtsQuery, type FieldRef, type Operator } from '../domain/fields.js';
+import type { DateUnit } from '../domain/grouping.js';
 import type { StoredQuestion } from './studies.js';
 
 export type ConditionValue = string | number | boolean | (string | number)[];
@@ -291,4 +292,11 @@ export function compileCondition(condition: Condition, fields: FieldCatalog): Sq
       return compareText(field, valueExpression(ref, fields, field)!, op, value);
   }
   throw new UserError(`Unsupported condition on "${field}".`);
+}
+
+/** SQL turning an ISO date column (a plain name: it is repeated) into its month (2024-03), quarter (2024-Q1) or year (2024). */
+export function dateGroupSql(expr: string, unit: DateUnit): string {
+  if (unit === 'month') return `substr(${expr}, 1, 7)`;
+  if (unit === 'year') return `substr(${expr}, 1, 4)`;
+  return `(substr(${expr}, 1, 4) || '-Q' || ((CAST(substr(${expr}, 6, 2) AS INTEGER) + 2) / 3))`;
 }

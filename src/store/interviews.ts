@@ -195,6 +195,10 @@ export class InterviewStore {
     return rows.map((r) => ({ ...r, themes: JSON.parse(r.themes) as string[] }));
   }
 
+  quoteCount(participantId: number): number {
+    return (prepared(this.db, 'SELECT COUNT(*) AS n FROM quotes WHERE participant_id = ?').get(participantId) as { n: number }).n;
+  }
+
   themes(participantId: number): { code: string; evidence: string[] }[] {
     const rows = prepared(this.db, 
         `SELECT t.code, json_group_array(e.evidence) FILTER (WHERE e.evidence <> '') AS evidence

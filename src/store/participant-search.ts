@@ -2,6 +2,7 @@
  * query_participants' search: participants matching conditions and a full-text query, keyset
  * paginated by participant, with the values of the fields asked about and highlighted snippets.
  */
+import { clipJson, countFitting, fitList, jsonChars } from '../domain/budget.js';
 import { decodeCursor, encodeCursor } from '../domain/cursor.js';
 import type { AttributeValue } from '../domain/attributes.js';
 import { highlightQuery, parseField, toFtsQuery } from '../domain/fields.js';
@@ -28,6 +29,18 @@ export interface QueryPage {
   total: number;
   participants: QueryRow[];
   next_cursor: string | null;
+  /** True when the page holds fewer rows than the limit to stay within `maxChars`. */
+  size_limited: boolean;
+}
+
+/** A row's texts and lists at most this long (as JSON): a listing shows previews; get_participant has the whole. */
+const ROW_VALUE_CHARS = 300;
+const ROW_TAGS_CHARS = 400;
+
+function previewValue(value: AttributeValue | AnswerValue | null): AttributeValue | AnswerValue | null {
+  if (typeof value === 'string') return clipJson(value, ROW_VALUE_CHARS);
+  if (Array.isArray(value)) return fitList(value, ROW_VALUE_CHARS, 1).items;
+  return value;
 }
 
 export class ParticipantSearch {
@@ -67,7 +80,7 @@ export class ParticipantSearch {
     return snippets;
   }
 
-  search(studyId: number, fields: FieldCatalog, options: { where: Condition[]; text?: string | undefined; include: string[]; limit: number; cursor?: string | undefined }): QueryPage {
+  search(studyId: number, fields: FieldCatalog, options: { where: Condition[]; text?: string | undefined; include: string[]; limit: number; cursor?: string | undefined; maxChars?: number }): QueryPage {
     const fts = options.text ? toFtsQuery(options.text) : null;
     // With a text search the matching texts drive (participants looked up by id); `+` keeps SQLite from
     // walking the whole study by its study_id index instead, which cost ~300 ms for a rare word at 1M.
@@ -114,26 +127,30 @@ export class ParticipantSearch {
 
     const snippets = fts && page.length > 0 ? this.snippets(fts, page.map((r) => r.id)) : new Map<number, { source: string; text: string }[]>();
 
-    const participants: QueryRow[] = page.map((row) => {
+    const built: QueryRow[] = page.map((row) => {
       const values: QueryRow['values'] = {};
       valueColumns.forEach((c, i) => {
         const v = row[`v${i}`] ?? null;
-        if (v === null || c.ref.kind !== 'answer') values[c.field] = v;
+        if (v === null || c.ref.kind !== 'answer') values[c.field] = previewValue(v);
         else if (c.ref.option !== null) values[c.field] = v;
-        else values[c.field] = decodeAnswer(fields.questions.get(c.ref.key)!, v);
+        else values[c.field] = previewValue(decodeAnswer(fields.questions.get(c.ref.key)!, v));
       });
       return {
         participant_id: row.external_id,
-        name: row.name,
-        email: row.email,
-        tags: JSON.parse(row.tags) as string[],
+        name: row.name === null ? null : clipJson(row.name, ROW_VALUE_CHARS),
+        email: row.email === null ? null : clipJson(row.email, ROW_VALUE_CHARS),
+        tags: fitList(JSON.parse(row.tags) as string[], ROW_TAGS_CHARS).items,
         status: row.status,
         values,
-        snippets: snippets.get(row.id) ?? [],
+        snippets: (snippets.get(row.id) ?? []).map((snippet) => ({ ...snippet, text: clipJson(snippet.text, ROW_VALUE_CHARS) })),
       };
     });
-    const last = page[page.length - 1];
-    return { total, participants, next_cursor: hasMore && last ? encodeCursor('after', last.id) : null };
+    // A limit is an upper bound: the page stops where the next row would not fit.
+    const fitting = options.maxChars === undefined ? built.length : countFitting(built, options.maxChars - jsonChars({ total, next_cursor: 'x'.repeat(40) }), 1);
+    const participants = built.slice(0, fitting);
+    const last = page[fitting - 1];
+    const more = hasMore || fitting < page.length;
+    return { total, participants, next_cursor: more && last ? encodeCursor('after', last.id) : null, size_limited: fitting < page.length };
   }
 }
 

@@ -78,6 +78,18 @@ export interface MemberRow {
 
 const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
 
+/** One participant of an export: observed (their segments) or predicted by the CRM typing model. */
+export interface ExportRow {
+  id: number;
+  participant_id: string;
+  email: string | null;
+  name: string | null;
+  segment_ids: number[];
+  source: 'observed' | 'predicted';
+  /** 1 for members; for predictions the CRM typing model's confidence. */
+  confidence: number;
+}
+
 export class SegmentationStore {
   constructor(
     private readonly db: Db,
@@ -195,6 +207,44 @@ export class SegmentationStore {
     return ids.map((id, i) => ({ id, segment_id: segments[i]! }));
   }
 
+  /**
+   * One page of an export: participants after `after` (internal id) with every segment they are in
+   * (observed), and with `withPredicted` also those outside it with the CRM typing model's segment
+   * (predicted). Each source is read through its key up to `limit`, so a page costs the same at any
+   * segmentation size.
+   */
+  exportPage(segmentationId: number, after: number, limit: number, withPredicted = false): ExportRow[] {
+    const predicted = withPredicted
+      ? ` UNION SELECT id FROM (SELECT participant_id AS id FROM segment_predictions WHERE segmentation_id = @s AND participant_id > @after ORDER BY participant_id LIMIT @limit)`
+      : '';
+    const rows = prepared(this.db,
+        `SELECT p.id, p.external_id AS participant_id, p.email, p.name,
+                (SELECT json_group_array(m.segment_id) FROM segment_members m WHERE m.segmentation_id = @s AND m.participant_id = x.id) AS segment_ids,
+                (SELECT r.segment_id FROM segment_predictions r WHERE r.segmentation_id = @s AND r.participant_id = x.id) AS predicted_segment_id,
+                (SELECT r.confidence FROM segment_predictions r WHERE r.segmentation_id = @s AND r.participant_id = x.id) AS confidence
+           FROM (SELECT id FROM (SELECT DISTINCT participant_id AS id FROM segment_members WHERE segmentation_id = @s AND participant_id > @after ORDER BY participant_id LIMIT @limit)${predicted}
+                 ORDER BY id LIMIT @limit) x
+           JOIN participants p ON p.id = x.id ORDER BY p.id`,
+      )
+      .all({ s: segmentationId, after, limit }) as { id: number; participant_id: string; email: string | null; name: string | null; segment_ids: string; predicted_segment_id: number | null; confidence: number | null }[];
+    return rows.map(({ segment_ids, predicted_segment_id, confidence, ...r }) => {
+      const observed = JSON.parse(segment_ids) as number[];
+      return observed.length > 0 || predicted_segment_id === null
+        ? { ...r, segment_ids: observed, source: 'observed' as const, confidence: 1 }
+        : { ...r, segment_ids: [predicted_segment_id], source: 'predicted' as const, confidence: confidence ?? 0 };
+    });
+  }
+
+  /** Participants an export holds (members, and with `withPredicted` those predicted), and how many have no e-mail (a CRM cannot match those). */
+  exportTotals(segmentationId: number, withPredicted = false): { participants: number; without_email: number } {
+    const predicted = withPredicted ? ' UNION SELECT participant_id FROM segment_predictions WHERE segmentation_id = @s' : '';
+    return prepared(this.db,
+        `SELECT COUNT(*) AS participants, COALESCE(SUM(p.email IS NULL OR p.email = ''), 0) AS without_email
+           FROM (SELECT participant_id AS id FROM segment_members WHERE segmentation_id = @s${predicted}) x JOIN participants p ON p.id = x.id`,
+      )
+      .get({ s: segmentationId }) as { participants: number; without_email: number };
+  }
+
   memberCount(segmentationId: number, segmentId?: number): number {
     return (prepared(this.db, 'SELECT COUNT(*) AS n FROM segment_members WHERE segmentation_id = ? AND (? IS NULL OR segment_id = ?)').get(segmentationId, segmentId ?? null, segmentId ?? null) as { n: number }).n;
   }
@@ -204,6 +254,11 @@ export class SegmentationStore {
     if (replaceAll) prepared(this.db, 'DELETE FROM segment_predictions WHERE segmentation_id = ?').run(segmentationId);
     const insert = prepared(this.db, 'INSERT OR REPLACE INTO segment_predictions (segmentation_id, participant_id, segment_id, confidence) VALUES (?, ?, ?, ?)');
     for (const p of predictions) insert.run(segmentationId, p.participant, p.segment_id, p.confidence);
+  }
+
+  /** Whether the CRM typing model has predicted segments for this segmentation. */
+  hasPredictions(segmentationId: number): boolean {
+    return prepared(this.db, 'SELECT 1 FROM segment_predictions WHERE segmentation_id = ? LIMIT 1').get(segmentationId) !== undefined;
   }
 
   /** Stored predictions in participant order: internal id, external id, email, name, segment, confidence. */

@@ -123,6 +123,15 @@ export class StudyStore {
       .all(studyId, limit) as { tag: string; count: number }[];
   }
 
+  /** How many distinct tags and theme codes the study uses (the lists above are cut at their limit). */
+  vocabularySizes(studyId: number): { tags: number; themes: number } {
+    return prepared(this.db,
+        `SELECT (SELECT COUNT(DISTINCT t.tag) FROM participant_tags t JOIN participants p ON p.id = t.participant_id WHERE p.study_id = ?) AS tags,
+                (SELECT COUNT(*) FROM themes t WHERE t.study_id = ? AND EXISTS (SELECT 1 FROM theme_evidence e WHERE e.theme_id = t.id)) AS themes`,
+      )
+      .get(studyId, studyId) as { tags: number; themes: number };
+  }
+
   touch(studyId: number): void {
     prepared(this.db, 'UPDATE studies SET updated_at = ? WHERE id = ?').run(now(), studyId);
   }

@@ -10,15 +10,31 @@ import { quartileBins, topTerms } from '../domain/stats.js';
 import type { Db } from './db.js';
 import { prepared } from './statements.js';
 import { countPairs } from './tally.js';
-import { attributePath, resolveAttribute, resolveQuestion, segmentLabelSql, type FieldCatalog } from './fields-sql.js';
+import { attributePath, dateGroupSql, resolveAttribute, resolveQuestion, segmentLabelSql, type FieldCatalog } from './fields-sql.js';
 import type { StoredQuestion } from './studies.js';
 import { populationSql } from './population.js';
 import { populationRule } from '../domain/population.js';
+import { chooseDateUnit, largestGroups, MAX_DATE_GROUPS, MAX_GROUPS, type DateUnit, type DateUnitRequest } from '../domain/grouping.js';
 
 export interface SummaryResult {
   population: { statuses: string[]; participants: number };
-  by: { field: string; groups: { group: string; participants: number }[]; overlapping: boolean; note?: string } | null;
+  by: { field: string; groups: { group: string; participants: number }[]; groups_total: number; overlapping: boolean; note?: string; date_unit?: DateUnit } | null;
   questions: QuestionSummary[];
+  /** Questions asked for that were not summarized because `accept` turned one down. */
+  stopped_at: number | null;
+}
+
+export interface SummaryOptions {
+  questions?: string[] | undefined;
+  by?: string | undefined;
+  include_partial: boolean;
+  /** How a date `by` is grouped (auto: the finest unit with at most MAX_DATE_GROUPS groups). */
+  date_unit?: DateUnitRequest | undefined;
+  /**
+   * Called with each question's summary in order; returning false stops there (that question is
+   * left out), so a caller filling a budget does not pay for questions it cannot show.
+   */
+  accept?: (summary: QuestionSummary) => boolean;
 }
 
 interface Grouping {
@@ -27,6 +43,8 @@ interface Grouping {
   params: unknown[];
   overlapping: boolean;
   note?: string;
+  /** Date groupings sort by time and keep up to MAX_DATE_GROUPS groups. */
+  date_unit?: DateUnit;
 }
 
 const ALL = 'all';
@@ -41,9 +59,9 @@ const TERM_SAMPLE = 1000;
 export class SummaryStore {
   constructor(private readonly db: Db) {}
 
-  summarize(studyId: number, context: FieldCatalog, options: { questions?: string[] | undefined; by?: string | undefined; include_partial: boolean }): SummaryResult {
+  summarize(studyId: number, context: FieldCatalog, options: SummaryOptions): SummaryResult {
     const all = [...context.questions.values()];
-    const questions = options.questions?.length ? options.questions.map((key) => resolveQuestion(context, key, `questions`)) : all;
+    const questions = options.questions !== undefined ? options.questions.map((key) => resolveQuestion(context, key, `questions`)) : all;
     // Answers are interview data: the interviewed count (domain/population.ts).
     const rule = populationRule(options.include_partial, true);
     const statuses = rule.statuses;
@@ -57,15 +75,20 @@ export class SummaryStore {
       const counted = populationSql(studyId, rule);
       prepared(this.db, `INSERT INTO temp.${SCOPE} SELECT pid FROM (${counted.sql})`).run(...counted.params);
       // Group membership is materialized only when grouping; the overall pass reads the scope alone.
-      const grouping = options.by ? this.grouping(options.by, context) : null;
+      const grouping = options.by ? this.grouping(options.by, context, options.date_unit ?? 'auto') : null;
+      let fold: { other: string; groups: number } | null = null;
       if (grouping) {
         // Attributes are read from participants only when grouping needs them (not copied into the scope).
         prepared(this.db, `WITH e AS (SELECT s.participant_id, p.attributes FROM temp.${SCOPE} s JOIN participants p ON p.id = s.participant_id) INSERT INTO temp.${GROUPS} (participant_id, grp) ${grouping.sql}`).run(...grouping.params);
+        fold = this.foldSmallGroups(grouping.date_unit ? MAX_DATE_GROUPS : MAX_GROUPS);
         this.db.exec(`CREATE INDEX temp.${GROUPS}_by_participant ON ${GROUPS} (participant_id, grp)`);
       }
-      const groupSizes = grouping
-        ? (prepared(this.db, `SELECT grp, COUNT(*) AS n FROM temp.${GROUPS} GROUP BY grp ORDER BY n DESC, grp`).all() as { grp: string; n: number }[])
-        : [];
+      const folded = fold?.other ?? null;
+      const sizes = grouping ? (prepared(this.db, `SELECT grp, COUNT(*) AS n FROM temp.${GROUPS} GROUP BY grp ORDER BY n DESC, grp`).all() as { grp: string; n: number }[]) : [];
+      // Dates in time order, other groupings largest first; "Other" last.
+      const groupSizes = [...sizes.filter((g) => g.grp !== folded), ...sizes.filter((g) => g.grp === folded)];
+      if (grouping?.date_unit) groupSizes.sort((a, b) => (a.grp === folded ? 1 : b.grp === folded ? -1 : a.grp < b.grp ? -1 : a.grp > b.grp ? 1 : 0));
+      const groupsTotal = fold?.groups ?? groupSizes.length;
       const population = (prepared(this.db, `SELECT COUNT(*) AS n FROM temp.${SCOPE}`).get() as { n: number }).n;
       const grouped = `(SELECT participant_id, grp FROM temp.${GROUPS})`;
       const everyone = `(SELECT participant_id, '${ALL}' AS grp FROM temp.${SCOPE})`;
@@ -75,28 +98,58 @@ export class SummaryStore {
         grouping !== null && groupSizes.reduce((sum, g) => sum + g.n, 0) === population &&
         (prepared(this.db, `SELECT COUNT(DISTINCT participant_id) AS n FROM temp.${GROUPS}`).get() as { n: number }).n === population;
 
-      const summaries = questions.map((question) => {
+      const summaries: QuestionSummary[] = [];
+      let stoppedAt: number | null = null;
+      for (const question of questions) {
         const perGroup = grouping ? this.questionStats(question, grouped, groupSizes.map((g) => g.grp), partition) : null;
         const overall = partition ? perGroup!.get(TOTAL)! : this.questionStats(question, everyone, [ALL]).get(ALL)!;
         const summary: QuestionSummary = { key: question.key, type: question.type, text: question.text, ...overall };
         if (perGroup) summary.groups = groupSizes.map((g) => ({ group: g.grp, ...perGroup.get(g.grp)! }));
-        return summary;
-      });
+        if (options.accept && !options.accept(summary)) {
+          stoppedAt = summaries.length;
+          break;
+        }
+        summaries.push(summary);
+      }
 
+      const notes = [grouping?.note, folded ? `the ${groupSizes.length - 1} largest of ${groupsTotal} groups, the rest in "${folded}"` : null].filter((n): n is string => !!n);
       return {
         population: { statuses, participants: population },
         by: grouping
-          ? { field: options.by!, groups: groupSizes.map((g) => ({ group: g.grp, participants: g.n })), overlapping: grouping.overlapping, ...(grouping.note ? { note: grouping.note } : {}) }
+          ? {
+              field: options.by!,
+              groups: groupSizes.map((g) => ({ group: g.grp, participants: g.n })),
+              groups_total: groupsTotal,
+              overlapping: grouping.overlapping,
+              ...(notes.length ? { note: notes.join('; ') } : {}),
+              ...(grouping.date_unit ? { date_unit: grouping.date_unit } : {}),
+            }
           : null,
         questions: summaries,
+        stopped_at: stoppedAt,
       };
     } finally {
       this.db.exec(`DROP TABLE IF EXISTS temp.${SCOPE}; DROP TABLE IF EXISTS temp.${GROUPS};`);
     }
   }
 
+  /**
+   * Folds the groups beyond the `max − 1` largest into one "Other" group (a participant once, even
+   * on an overlapping grouping). Returns its label and how many groups there were, or null when
+   * nothing was folded.
+   */
+  private foldSmallGroups(max: number): { other: string; groups: number } | null {
+    const sizes = new Map((prepared(this.db, `SELECT grp, COUNT(*) AS n FROM temp.${GROUPS} GROUP BY grp`).all() as { grp: string; n: number }[]).map((g) => [g.grp, g.n]));
+    const fold = largestGroups(sizes, max);
+    if (!fold) return null;
+    this.db.exec(`CREATE TEMP TABLE ${GROUPS}_folded (participant_id INTEGER NOT NULL, grp TEXT NOT NULL)`);
+    prepared(this.db, `INSERT INTO temp.${GROUPS}_folded SELECT DISTINCT participant_id, CASE WHEN grp IN (SELECT value FROM json_each(?)) THEN grp ELSE ? END FROM temp.${GROUPS}`).run(JSON.stringify([...fold.kept]), fold.other);
+    this.db.exec(`DELETE FROM temp.${GROUPS}; INSERT INTO temp.${GROUPS} SELECT * FROM temp.${GROUPS}_folded; DROP TABLE temp.${GROUPS}_folded;`);
+    return { other: fold.other, groups: sizes.size };
+  }
+
   /** SQL selecting (participant_id, grp) from the population `e` (participant_id, attributes). */
-  private grouping(by: string, context: FieldCatalog): Grouping {
+  private grouping(by: string, context: FieldCatalog, dateUnit: DateUnitRequest): Grouping {
     const ref = parseField(by);
     switch (ref.kind) {
       case 'attr': {
@@ -120,7 +173,9 @@ export class SummaryStore {
           };
         }
         if (type === 'date') {
-          return { sql: `SELECT participant_id, COALESCE(substr(json_extract(attributes, ?), 1, 7), '(missing)') AS grp FROM e`, params: [path], overlapping: false, note: `attr.${ref.name} is a date: grouped by month` };
+          const span = prepared(this.db, `SELECT min(v) AS first, max(v) AS last FROM (SELECT json_extract(p.attributes, ?) AS v FROM temp.${SCOPE} s JOIN participants p ON p.id = s.participant_id)`).get(path) as { first: string | null; last: string | null };
+          const unit = chooseDateUnit(span.first, span.last, dateUnit);
+          return { sql: `SELECT participant_id, COALESCE(${dateGroupSql('d', unit)}, '(missing)') AS grp FROM (SELECT participant_id, json_extract(attributes, ?) AS d FROM e)`, params: [path], overlapping: false, note: `attr.${ref.name} is a date: grouped by ${unit}`, date_unit: unit };
         }
         if (type === 'boolean') {
           return { sql: `SELECT participant_id, CASE json_extract(attributes, ?) WHEN 1 THEN 'true' WHEN 0 THEN 'false' ELSE '(missing)' END AS grp FROM e`, params: [path], overlapping: false };

@@ -21,16 +21,15 @@ const questionIn = z.object({
 export const addQuestionsTool = defineTool({
   name: 'add_questions',
   title: 'Add questions to a study',
-  description: `Adds one or many interview questions to a study, appended in the order given. Types: open_ended, scale (min/max and labels), single_choice, multiple_choice (optional max_selections and min_selections; [] records "none of these" unless min_selections ≥ 1), ranking (full or partial rankings allowed), yes_no.
-Use this tool when you need to: design the interview guide. A segmentation study wants 3–5 open-ended questions (discovery context, decision moment, value realization, relationship to the problem, ideal outcome) and 3–4 structured anchors (e.g. scale 1–10 importance of the core value, single_choice primary use case, ranking of price/speed/features/support/trust, yes_no team or solo).
-Each question gets a stable key used by record_interview, query_participants (answer.<key>) and summarize_questions. All questions are checked first: if any is invalid, none is added.`,
+  description: `Adds interview questions (all or none): open_ended, scale (min/max, labels), single_choice, multiple_choice (max_selections; min_selections; [] records "none of these" unless min_selections ≥ 1), ranking (partial rankings allowed), yes_no. Each gets a stable key for record_interview and answer.<key> fields. A good guide has 3–5 open-ended and 3–4 structured questions. Limits: 200 questions a study, 50 options a question, 5,000 characters a question.`,
   input: z.object({
     study_id: studyId,
     questions: z.array(questionIn).min(1).max(50).describe('The questions to add.'),
   }),
   output: z.object({
     study_id: z.number(),
-    questions: z.array(questionOut).describe('The questions added, with their keys.'),
+    keys: z.array(z.string()),
+    questions: z.array(questionOut),
     total_questions: z.number(),
     structured_questions: z.number(),
     open_ended_questions: z.number(),
@@ -39,7 +38,10 @@ Each question gets a stable key used by record_interview, query_participants (an
   run: ({ study_id, questions }, { store }) => addQuestions(store, study_id, questions),
   render: (r) =>
     [
-      `Added ${r.questions.length} question(s) to study ${r.study_id} (now ${r.open_ended_questions} open-ended, ${r.structured_questions} structured):`,
-      ...r.questions.map((q) => `- ${q.key} [${q.type}${q.type === 'scale' ? ` ${q.scale_min}–${q.scale_max}` : ''}${q.options ? `: ${q.options.join(' / ')}` : ''}] ${q.text}`),
+      `Added ${r.keys.length} question(s) to study ${r.study_id} (now ${r.open_ended_questions} open-ended, ${r.structured_questions} structured):`,
+      ...r.keys.map((key, i) => {
+        const q = r.questions[i];
+        return `- ${key}${q ? ` [${q.type}${q.type === 'scale' ? ` ${q.scale_min}–${q.scale_max}` : ''}${q.options ? `, ${q.options.length} options` : ''}]` : ''}`;
+      }),
     ].join('\n'),
 });

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { capList } from '../domain/format.js';
 import { assignParticipants } from '../app/assignment.js';
 import { segmentLabel } from '../domain/segments/labels.js';
 import { defineTool } from './define.js';
@@ -9,10 +10,8 @@ import { percent } from '../domain/format.js';
 export const assignParticipantsTool = defineTool({
   name: 'assign_participants',
   title: 'Assign participants to stored segments',
-  description: `Scores participants against a stored segmentation — continuous segment listening. k-means: each participant is encoded with the segmentation's stored encoding (same means, scales and categories) and placed at the nearest segment centre; participants missing more than half the features are left unassigned and listed. Rules: the stored rules are applied (first match or overlapping). RFM: quintiles are recomputed over the study's current participants.
-By default scores every participant not yet in the segmentation (new imports); give participant_ids to re-score specific people, e.g. after re-importing their CRM data or recording their interview. Segment centres do not move; run cluster_participants again (and segment_migration) to re-fit.
-method "crm_model" reaches the whole customer base: a decision tree over CRM attributes and tags only (never answers), trained on the segmentation's members and cross-validated (accuracy overall and per segment, confusion matrix), predicts a segment and a confidence (the purity of its leaf) for every participant of the study, interviewed or not. The predictions are stored apart from membership (export_segments include_predicted exports them) and the result sizes each segment across the base. It says plainly when the CRM cannot tell the segments apart (cross-validated accuracy near the largest segment's share).
-Use this tool when you need to: place newly imported customers into known segments, size segments across the whole customer base, or check whether someone's segment changed.`,
+  description: `Scores participants against a stored segmentation without re-fitting it: nearest k-means centre (those missing over half the features are left unassigned), the stored rules, or RFM quintiles. Default: everyone not yet in it; participant_ids re-scores those. Returns counts per segment with examples of the placed and the unassigned.
+method "crm_model" reaches the whole customer base: a decision tree over CRM attributes and tags only (never answers), trained on the members and cross-validated, predicts a segment and a confidence for every participant, interviewed or not, stored apart from membership (export_segments include_predicted exports them); the result sizes each segment across the base and says when the CRM cannot tell the segments apart.`,
   input: z.object({
     segmentation_id: segmentationId,
     participant_ids: z.array(participantId).min(1).max(10000).optional().describe('Participants to (re-)score; default: everyone not yet assigned (crm_model: everyone).'),
@@ -37,8 +36,9 @@ Use this tool when you need to: place newly imported customers into known segmen
           predicted_segment_id: z.number().optional().describe('crm_model: what the model predicts (for members, to compare with their segment).'),
         }),
       )
-      .describe('First 50 scored (crm_model: predicted ones first).'),
-    unassigned: z.array(z.object({ participant_id: z.string(), reason: z.string() })),
+      .describe('The first scored, as examples (crm_model: predicted ones first).'),
+    unassigned: z.array(z.object({ participant_id: z.string(), reason: z.string() })).describe('The first left out, as examples; unassigned_total counts them all.'),
+    unassigned_total: z.number(),
     crm_model: crmModelOut.nullable().describe('method crm_model: the model, its accuracy and the segments sized across the base.'),
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -52,10 +52,11 @@ Use this tool when you need to: place newly imported customers into known segmen
       return lines.join('\n');
     }
     if (r.scored === 0) return `Nothing to score: every participant is already in segmentation ${r.segmentation_id}. Give participant_ids to re-score someone.`;
-    const lines = [`Scored ${r.scored} participant(s) against segmentation ${r.segmentation_id} (${r.method}): ${r.assigned} assigned, ${r.changed} changed segment, ${r.unassigned.length} unassigned.`];
-    lines.push(r.by_segment.filter((s) => s.added > 0).map((s) => `${segmentLabel(s)} +${s.added}`).join('; '));
+    const lines = [`Scored ${r.scored} participant(s) against segmentation ${r.segmentation_id} (${r.method}): ${r.assigned} assigned, ${r.changed} changed segment, ${r.unassigned_total} unassigned.`];
+    lines.push(capList(r.by_segment.filter((s) => s.added > 0).map((s) => `${segmentLabel(s)} +${s.added}`), 12));
     for (const p of r.participants.slice(0, 10)) lines.push(`- ${p.participant_id} → ${p.segment_ids.join(', ')}${p.previous.length && p.previous.join() !== p.segment_ids.join() ? ` (was ${p.previous.join(', ')})` : ''}`);
     for (const u of r.unassigned.slice(0, 10)) lines.push(`- ${u.participant_id}: unassigned, ${u.reason}`);
+    if (r.unassigned_total > 10) lines.push(`- … ${r.unassigned_total - 10} more unassigned`);
     return lines.join('\n');
   },
 });

@@ -5,7 +5,8 @@ import { DEFAULT_SEED } from '../domain/clustering/kmeans.js';
 import { SILHOUETTE_EXACT_LIMIT, SILHOUETTE_SAMPLE } from '../domain/clustering/quality.js';
 import { defineTool } from './define.js';
 import { includePartial, populationOut, populationText, studyId } from './params.js';
-import { renderSegments, segmentSummaryOut } from './segmentation-params.js';
+import { otherSegmentsOut, renderSegments, segmentSummaryOut } from './segmentation-params.js';
+import { takeLines } from '../domain/budget.js';
 
 const diagnosticOut = z.object({
   k: z.number(),
@@ -22,11 +23,7 @@ const diagnosticOut = z.object({
 export const clusterParticipantsTool = defineTool({
   name: 'cluster_participants',
   title: 'Cluster participants into segments',
-  description: `Finds segments with k-means over the study's participants and stores the result as a segmentation.
-Features: by default every structured question plus numeric CRM attributes; or name them (answer.<key>, attr.<name>, theme) with optional weights. Encoding: scale → number; single_choice → one-hot; multiple_choice → multi-hot; ranking → points per option; yes/no → 0/1; numbers (log for heavy tails) and categories; themes → 0/1; all standardized. Missing values are imputed and reported; participants missing most features are left out and listed.
-k: a number, or "auto" (default) which tries 2 to min(8, n/10) and reports for each k the inertia, silhouette, Calinski–Harabasz, Davies–Bouldin and bootstrap stability, recommending one by a stated rule (the table lets you argue for another k). k-means++ with restarts and a fixed seed: the same call gives the same segments, numbered largest first.
-Returns each segment's size, share, stability, distinguishing features (effect sizes, Benjamini–Hochberg q-values), the participants nearest its centre and telling quotes, plus sample-size warnings. Sends progress notifications.
-Use this tool when you need to: discover segments in interview answers and CRM data. Next: get_segmentation (profiles, personas), update_segment (names, playbooks), validate_segmentation, prioritize_segments.`,
+  description: `Finds segments with k-means and stores them as a segmentation. Features: every structured question and number attribute by default, or named (answer.<key>, attr.<name>, theme) with weights; encoded and standardized, missing values imputed. k: a number or "auto" (compares k by inertia, silhouette, Calinski–Harabasz, Davies–Bouldin and bootstrap stability, and recommends one by a stated rule). Seeded: the same call gives the same segments, largest first. Returns sizes, stability, distinguishing features and quotes; sends progress. Next: get_segmentation, update_segment, validate_segmentation.`,
   input: z.object({
     study_id: studyId,
     features: z.array(z.string().min(1)).max(100).optional().describe('Features to cluster on: answer.<key>, attr.<name> or theme. Default: every structured question and numeric attribute.'),
@@ -51,7 +48,9 @@ Use this tool when you need to: discover segments in interview answers and CRM d
     population: populationOut,
     excluded: z.object({ count: z.number(), participants: z.array(z.object({ participant_id: z.string(), missing: z.array(z.string()) })) }).describe('Left out for missing more than half the features (first 20 listed).'),
     features: z.array(z.object({ field: z.string(), kind: z.string(), columns: z.number(), weight: z.number(), transform: z.string(), imputed: z.number() })),
+    features_total: z.number(),
     segments: z.array(segmentSummaryOut),
+    other_segments: otherSegmentsOut,
     diagnostics: z.array(diagnosticOut),
     recommendation: z.object({ k: z.number(), rule: z.string(), reason: z.string() }),
     warnings: z.array(z.string()),
@@ -69,15 +68,15 @@ Use this tool when you need to: discover segments in interview answers and CRM d
       progress,
     ),
   render: (r) => {
-    const lines = [`Segmentation ${r.segmentation_id}: k-means, k = ${r.k}, ${r.participants_clustered} participants, ${r.features.length} features (seed ${r.seed}, ${r.restarts} restarts).`, populationText(r.population)];
+    const lines = [`Segmentation ${r.segmentation_id}: k-means, k = ${r.k}, ${r.participants_clustered} participants, ${r.features_total} features (seed ${r.seed}, ${r.restarts} restarts).`, populationText(r.population)];
     if (r.diagnostics.length > 1) {
       lines.push('k | inertia | silhouette | CH | DB | stability (ARI) | min Jaccard | smallest');
       for (const d of r.diagnostics) lines.push(`${d.k === r.k ? '*' : ' '}${d.k} | ${readable(d.inertia)} | ${readable(d.silhouette)}${d.silhouette_exact ? '' : ' (sampled)'} | ${readable(d.calinski_harabasz)} | ${readable(d.davies_bouldin)} | ${readable(d.stability)} | ${readable(d.min_jaccard)} | ${d.smallest_segment}`);
       lines.push(`Recommended: ${r.recommendation.reason}`);
     }
-    lines.push(...renderSegments(r.segments));
+    lines.push(...renderSegments(r.segments, r.other_segments));
     for (const w of r.warnings) lines.push(`Warning: ${w}`);
     lines.push(`Next: get_segmentation ${r.segmentation_id} for profiles and personas; update_segment to name the segments.`);
-    return lines.join('\n');
+    return takeLines(lines);
   },
 });

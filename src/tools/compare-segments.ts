@@ -1,5 +1,6 @@
 import { readable } from '../domain/format.js';
 import * as z from 'zod';
+import { clip, takeLines } from '../domain/budget.js';
 import { compareSegments } from '../app/comparison.js';
 import { defineTool, readOnly } from './define.js';
 import { includePartial, populationOut, populationText } from './params.js';
@@ -11,8 +12,7 @@ const sideOut = z.object({ label: z.string(), size: z.number(), words: z.array(w
 export const compareSegmentsTool = defineTool({
   name: 'compare_segments',
   title: 'Compare two segments',
-  description: `Compares segment a with segment b, or with everyone else in the segmentation when b is left out: every feature side by side (a's and b's mean or share, the difference, an effect size — Cohen's d for numbers, Cohen's h for shares — Welch's t, χ² or Fisher's exact test, and a Benjamini–Hochberg adjusted p-value), the coded themes, the words each side uses distinctively (log-odds with an informative Dirichlet prior, z > 1.96), and representative quotes from each side.
-Use this tool when you need to: answer "how do X and Y differ?" or "which segment cares most about price?", or check two segments are really different before acting on both.`,
+  description: `Compares segment a with segment b, or with the rest when b is left out: every feature with both sides' mean or share, effect size (Cohen's d or h), test and Benjamini–Hochberg q, themes, distinctive words and quotes. Strongest differences first; limit is an upper bound.`,
   input: z.object({
     segmentation_id: segmentationId,
     a: segmentRef,
@@ -27,8 +27,10 @@ Use this tool when you need to: answer "how do X and Y differ?" or "which segmen
     b: sideOut,
     features: z.array(comparisonOut),
     features_total: z.number(),
+    size_limited: z.boolean().describe('Fewer features than limit, to stay within the output budget.'),
     significant: z.number().describe('Features with q < 0.05.'),
     themes: z.array(comparisonOut),
+    themes_total: z.number(),
   }),
   annotations: readOnly,
   run: ({ segmentation_id, a, b, limit, include_partial }, { store }) => compareSegments(store, { segmentationId: segmentation_id, a, b, limit, includePartial: include_partial }),
@@ -36,11 +38,11 @@ Use this tool when you need to: answer "how do X and Y differ?" or "which segmen
     const lines = [`${r.a.label} (${r.a.size}) vs ${r.b.label} (${r.b.size}): ${r.significant} of ${r.features_total} features differ (q < 0.05).`, populationText(r.population)];
     for (const f of r.features.slice(0, 12)) lines.push(`- ${f.description}; ${f.effect_measure} ${readable(f.effect_size)}, ${f.test ?? 'no test'}, ${formatQ(f.q)}${f.significant ? '' : ' (not significant)'}`);
     const themes = r.themes.filter((t) => t.significant);
-    if (themes.length) lines.push(`Themes: ${themes.map((t) => t.description).join('; ')}`);
+    if (themes.length) lines.push(`Themes: ${themes.slice(0, 6).map((t) => t.description).join('; ')}`);
     if (r.a.words.length) lines.push(`Words ${r.a.label} uses more: ${r.a.words.map((w) => w.word).join(', ')}`);
     if (r.b.words.length) lines.push(`Words ${r.b.label} uses more: ${r.b.words.map((w) => w.word).join(', ')}`);
     for (const q of r.a.quotes.slice(0, 2)) lines.push(`  ${r.a.label}: "${q.text}" (${q.participant_id})`);
     for (const q of r.b.quotes.slice(0, 2)) lines.push(`  ${r.b.label}: "${q.text}" (${q.participant_id})`);
-    return lines.join('\n');
+    return takeLines(lines.map((l) => clip(l, 400)));
   },
 });

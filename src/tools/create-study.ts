@@ -6,10 +6,7 @@ import { studyMode, studyOut } from './params.js';
 export const createStudyTool = defineTool({
   name: 'create_study',
   title: 'Create a segmentation study',
-  description: `Creates a customer-segmentation research study and returns its study_id.
-Use this tool when you need to: start a new segmentation project ("set up a study for our churned and expanded customers").
-Name the decision the segments will inform (segments without a decision are a taxonomy exercise). Exploratory or hybrid mode suits discovery; probing depth 2–3 follow-ups per question captures enough depth.
-Next steps: add_questions (3–5 open-ended, 3–4 structured), import_participants (CSV with CRM attributes and tags), record_interview.`,
+  description: `Creates a segmentation study and returns its study_id. Name the decision the segments will inform; hybrid or exploratory mode suits discovery. Next: add_questions, import_participants, record_interview.`,
   input: z.object({
     name: z.string().trim().min(1).max(200).describe('Short name, e.g. "Q3 churn and expansion segmentation".'),
     decision: z.string().trim().max(1000).optional().describe('The decision the segments will inform, e.g. "which segment to build onboarding for first".'),

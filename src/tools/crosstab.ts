@@ -2,10 +2,22 @@ import * as z from 'zod';
 import { crosstab } from '../app/crosstab.js';
 import { percent, pValue, readable } from '../domain/format.js';
 import { SCALE_BINS } from '../domain/crosstab.js';
+import { DATE_UNITS } from '../domain/grouping.js';
+import { clip, takeLines } from '../domain/budget.js';
 import { defineTool, readOnly } from './define.js';
 import { includePartial, populationOut, populationText, studyId } from './params.js';
 
 const crossField = z.string().min(1).describe('answer.<key> (or answer.<key>:<option>), attr.<name>, tag, theme, status or segment.');
+
+const side = z.object({
+  field: z.string(),
+  categories: z.array(z.string()),
+  categories_total: z.number().describe('Distinct values before the smallest were folded into "Other".'),
+  totals: z.array(z.number()),
+  multi: z.boolean(),
+  note: z.string().nullable(),
+  date_unit: z.enum(['month', 'quarter', 'year']).optional(),
+});
 
 const input = z.object({
   study_id: studyId,
@@ -13,18 +25,18 @@ const input = z.object({
   columns: crossField,
   segmentation_id: z.number().int().positive().optional().describe('For the "segment" field: which segmentation (default: the study\'s latest).'),
   include_partial: includePartial,
+  date_unit: z.enum(DATE_UNITS).default('auto').describe('How a date side is grouped: month, quarter, year, or auto.'),
   bins: z.enum(SCALE_BINS).default('auto').describe('How scale answers are grouped: auto (each value up to 7 points, NPS groups for 0–10, else thirds), values, thirds, nps, top2.'),
 });
 
 export const crosstabTool = defineTool({
   name: 'crosstab',
   title: 'Cross-tabulate two fields',
-  description: `Cross-tabulates any two of: an answer (answer.<key>, or answer.<key>:<option> for one ranking option's rank or one multiple-choice option), an attribute (attr.<name>; numbers in quartiles, dates by month), tag, theme, status, segment. Returns counts, row and column shares, Pearson's χ² with df and p, the likelihood-ratio G², Cramér's V, adjusted standardized residuals with the cells beyond ±1.96 flagged (more or fewer than independence predicts), Fisher's exact test for 2×2 tables, and a warning when expected counts are too small (Cochran). Multi-valued sides (multiple choice, tags, themes) are tested per option. Scale answers can be binned: values, thirds, nps (0–10 scales), top2.
-Use this tool when you need to: answer "does X differ by Y?" — e.g. which segment rates onboarding lowest, whether churned customers rank price first more often — with a significance test, not an impression.`,
+  description: `Cross-tabulates two fields (answer.<key>, answer.<key>:<option>, attr.<name>, tag, theme, status, segment): counts, row and column shares, χ², G², Cramér's V, adjusted residuals with cells beyond ±1.96 flagged, Fisher for 2×2, Cochran warning; multi-valued sides tested per option. Numbers in quartiles, scales binned (bins), dates by month/quarter/year (date_unit). A table keeps at most 144 cells: many-valued sides show their largest categories plus "Other".`,
   input,
   output: z.object({
-    rows: z.object({ field: z.string(), categories: z.array(z.string()), totals: z.array(z.number()), multi: z.boolean(), note: z.string().nullable() }),
-    columns: z.object({ field: z.string(), categories: z.array(z.string()), totals: z.array(z.number()), multi: z.boolean(), note: z.string().nullable() }),
+    rows: side,
+    columns: side,
     n: z.number().describe('Participants with a value on both sides (counted once per category pair on multi-valued sides).'),
     population: populationOut,
     counts: z.array(z.array(z.number())),
@@ -51,18 +63,21 @@ Use this tool when you need to: answer "does X differ by Y?" — e.g. which segm
     warnings: z.array(z.string()),
   }),
   annotations: readOnly,
-  run: ({ study_id, rows, columns, segmentation_id, bins, include_partial }, { store }) => crosstab(store, { studyId: study_id, rows, columns, segmentationId: segmentation_id, bins, includePartial: include_partial }),
+  run: ({ study_id, rows, columns, segmentation_id, bins, date_unit, include_partial }, { store }) => crosstab(store, { studyId: study_id, rows, columns, segmentationId: segmentation_id, bins, dateUnit: date_unit, includePartial: include_partial }),
   render: (r) => {
     const lines = [`${r.rows.field} × ${r.columns.field} (n = ${r.n})${r.rows.note ? `; rows: ${r.rows.note}` : ''}${r.columns.note ? `; columns: ${r.columns.note}` : ''}`, populationText(r.population)];
-    lines.push(`| ${r.rows.field} | ${r.columns.categories.join(' | ')} | total |`);
-    r.rows.categories.forEach((cat, i) => lines.push(`| ${cat} | ${r.counts[i]!.map((x, j) => `${x} (${percent(r.row_shares[i]![j]!)})`).join(' | ')} | ${r.rows.totals[i]} |`));
+    // The table as text only while it stays small; the structured result always has it.
+    if (r.rows.categories.length * r.columns.categories.length <= 36) {
+      lines.push(`| ${r.rows.field} | ${r.columns.categories.map((c) => clip(c, 24)).join(' | ')} | total |`);
+      r.rows.categories.forEach((cat, i) => lines.push(`| ${clip(cat, 24)} | ${r.counts[i]!.map((x, j) => `${x} (${percent(r.row_shares[i]![j]!)})`).join(' | ')} | ${r.rows.totals[i]} |`));
+    } else lines.push(`${r.rows.categories.length} × ${r.columns.categories.length} table in the structured result (counts, shares, residuals).`);
     if (r.statistics) {
       const s = r.statistics;
       lines.push(`χ² = ${readable(s.chi_square)} (df ${s.df}), ${pValue(s.p)}; G² = ${readable(s.g_squared)}; Cramér's V = ${readable(s.cramers_v)}${s.fisher_p !== null ? `; Fisher ${pValue(s.fisher_p)}` : ''}`);
     }
-    for (const o of r.per_option.filter((x) => x.q !== null && x.q < 0.05)) lines.push(`- ${o.option}: differs (q = ${o.q!.toFixed(3)}, V = ${readable(o.cramers_v)})`);
-    for (const f of r.flagged.slice(0, 6)) lines.push(`- ${f.row} × ${f.column}: ${f.count} vs ${f.expected} expected (${f.direction}, z = ${f.residual})`);
+    for (const o of r.per_option.filter((x) => x.q !== null && x.q < 0.05).slice(0, 8)) lines.push(clip(`- ${o.option}: differs (q = ${o.q!.toFixed(3)}, V = ${readable(o.cramers_v)})`, 200));
+    for (const f of r.flagged.slice(0, 6)) lines.push(clip(`- ${f.row} × ${f.column}: ${f.count} vs ${f.expected} expected (${f.direction}, z = ${f.residual})`, 200));
     for (const w of r.warnings) lines.push(`Warning: ${w}`);
-    return lines.join('\n');
+    return takeLines(lines);
   },
 });

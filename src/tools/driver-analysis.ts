@@ -1,5 +1,7 @@
 import { readable } from '../domain/format.js';
 import * as z from 'zod';
+import { clip, takeLines } from '../domain/budget.js';
+import { otherSegmentsOut } from './segmentation-params.js';
 import { driverAnalysis, MAX_DRIVERS } from '../app/drivers.js';
 import { defineTool, readOnly } from './define.js';
 import { includePartial, populationOut, populationText, studyId } from './params.js';
@@ -36,14 +38,14 @@ const input = z.object({
 export const driverAnalysisTool = defineTool({
   name: 'driver_analysis',
   title: 'Key driver analysis',
-  description: `Finds which answers or attributes move an outcome — a scale answer such as satisfaction or likelihood to recommend, a yes/no answer, or a numeric attribute such as MRR. For each driver: Pearson and Spearman correlations with p-values and n, and Johnson's relative weights (each driver's share of R², fair to correlated drivers). Overall, and per segment when segmentation_id is given. Drivers default to every scale and yes/no answer and every number attribute; choices expand into one 0/1 driver per option (single choice: all but the least chosen), ranking options into rank points, themes into 0/1 per theme. Warns when n is small.
-Use this tool when you need to: say what matters most for an outcome ("does onboarding drive satisfaction, and for which segment?"), or rank levers by importance.`,
+  description: `What moves an outcome (a scale or yes/no answer, or a number attribute): per driver Pearson and Spearman with p and n, and Johnson's relative weights (shares of R²), overall and per segment (segmentation_id; each segment's 5 strongest drivers). Default drivers: the first 30 scale and yes/no answers and number attributes; choices expand into one 0/1 driver per option.`,
   input,
   output: z.object({
     outcome: z.string(),
     population: populationOut,
     overall: resultOut,
-    segments: z.array(z.object({ segment_id: z.number(), name: z.string().nullable() }).extend(resultOut.shape)),
+    segments: z.array(z.object({ segment_id: z.number(), name: z.string().nullable(), drivers_total: z.number().describe('Drivers tested in the segment; the strongest 5 are shown.') }).extend(resultOut.shape)),
+    other_segments: otherSegmentsOut,
   }),
   annotations: readOnly,
   run: ({ study_id, outcome, drivers, method, segmentation_id, include_partial }, { store }) => driverAnalysis(store, { studyId: study_id, outcome, drivers, method, segmentationId: segmentation_id, includePartial: include_partial }),
@@ -58,6 +60,7 @@ Use this tool when you need to: say what matters most for an outcome ("does onbo
       for (const w of res.warnings) lines.push(`  Warning: ${w}`);
       return lines;
     };
-    return [`Drivers of ${r.outcome}`, populationText(r.population), ...block('Overall', r.overall), ...r.segments.flatMap((s) => block(s.name ? `${s.name} (segment ${s.segment_id})` : `Segment ${s.segment_id}`, s))].join('\n');
+    const others = r.other_segments.length ? [`${r.other_segments.length} more segment(s) not shown (give fewer drivers, or a segmentation with fewer segments).`] : [];
+    return takeLines([`Drivers of ${r.outcome}`, populationText(r.population), ...block('Overall', r.overall), ...r.segments.flatMap((s) => block(s.name ? `${s.name} (segment ${s.segment_id})` : `Segment ${s.segment_id}`, s)), ...others].map((l) => clip(l, 300)));
   },
 });

@@ -1,16 +1,18 @@
 import { basename } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import * as z from 'zod';
-import { exportSegments, INLINE_CSV_ROWS } from '../app/export.js';
+import { exportSegments, INLINE_CSV_CHARS } from '../app/export.js';
+import { clip } from '../domain/budget.js';
 import { defineTool, WithAttachments } from './define.js';
 import { cursor } from './params.js';
 import { segmentationId } from './segmentation-params.js';
 
+/** Resource links returned for a large export's parts (the result lists every part's URI). */
+const MAX_LINKS = 10;
+
 export const exportSegmentsTool = defineTool({
   name: 'export_segments',
   title: 'Export segment membership for a CRM',
-  description: `Exports who is in which segment — participant id, email, name, segment id and name — as CSV or JSON, ready to import into a CRM as a contact property. crm "hubspot" writes Email, First Name, Last Name and a seglab_segment property (HubSpot matches contacts by email); "salesforce" writes Email, FirstName, LastName and Seglab_Segment__c; "generic" (default) keeps seglab's column names. Overlapping segments are joined with ";" (a multi-select property). Cells a spreadsheet would run as formulas are escaped. The CSV is always written to a file in the reports folder (path and a resource link are returned) and inlined up to ${INLINE_CSV_ROWS} rows; JSON rows are paginated.
-Use this tool when you need to: hand segments to marketing, sales or customer success, or sync them into HubSpot or Salesforce.`,
+  description: `Exports segment membership for a CRM (generic, HubSpot or Salesforce columns; overlapping segments joined with ";"; formula-like cells escaped). csv: written to a file and returned as a seglab:// resource (in parts of ~4 MB when large) with a preview, inline only when small. json: paginated rows. include_predicted adds everyone the CRM typing model placed.`,
   input: z.object({
     segmentation_id: segmentationId,
     format: z.enum(['csv', 'json']).default('csv'),
@@ -26,7 +28,8 @@ Use this tool when you need to: hand segments to marketing, sales or customer su
     crm: z.string(),
     total: z.number().describe('Participants exported.'),
     columns: z.array(z.string()),
-    csv: z.string().nullable().optional().describe(`The CSV (null above ${INLINE_CSV_ROWS} rows: read the file).`),
+    csv: z.string().nullable().optional().describe(`The whole CSV when under ${INLINE_CSV_CHARS} characters; else null (read resource_uri).`),
+    preview: z.array(z.string()).optional().describe('The header and first rows of the CSV.'),
     rows: z
       .array(
         z.object({
@@ -41,19 +44,31 @@ Use this tool when you need to: hand segments to marketing, sales or customer su
       )
       .optional(),
     next_cursor: z.string().nullable().optional(),
+    size_limited: z.boolean().optional(),
     path: z.string().nullable().describe('The CSV file written (csv format).'),
+    resource_uri: z.string().nullable().describe('The CSV as a resource (resources/read).'),
+    parts: z.array(z.string()).describe('For a CSV too large for one message: the resource of each part, each with the header row (the first 40; the rest are numbered alike).'),
+    parts_total: z.number(),
     without_email: z.number().describe('Exported participants with no email: a CRM cannot match them by email.'),
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   run({ segmentation_id, format, crm, property, limit, cursor, include_predicted }, { store, files }) {
     const result = exportSegments(store, files, { segmentationId: segmentation_id, format, crm, property, limit, cursor, includePredicted: include_predicted });
-    if (!result.path) return result;
-    return new WithAttachments(result, [{ type: 'resource_link', uri: pathToFileURL(result.path).href, name: basename(result.path), mimeType: 'text/csv', description: `Segment membership (${result.total} rows)` }]);
+    if (!result.resource_uri || !result.path) return result;
+    const name = basename(result.path);
+    const links = (result.parts.length ? result.parts : [result.resource_uri]).slice(0, MAX_LINKS).map((uri, i) => ({
+      type: 'resource_link' as const,
+      uri,
+      name: result.parts.length ? `${name} (part ${i + 1} of ${result.parts_total})` : name,
+      mimeType: 'text/csv',
+      description: `Segment membership (${result.total} participants)`,
+    }));
+    return new WithAttachments(result, links);
   },
   render: (r) => {
     const head = `Exported ${r.total} participant(s) of segmentation ${r.segmentation_id} (${r.crm}, ${r.format})${r.without_email ? `; ${r.without_email} without email` : ''}.`;
-    if (r.format === 'json') return `${head}\n${(r.rows ?? []).slice(0, 10).map((x) => `- ${x.participant_id} → ${x.segment_names.join('; ')}`).join('\n')}${r.next_cursor ? '\n(more with next_cursor)' : ''}`;
-    const preview = (r.csv ?? '').split('\r\n').slice(0, 6).join('\n');
-    return `${head}\nFile: ${r.path}\n${preview}${r.total > 5 ? '\n…' : ''}`;
+    if (r.format === 'json') return `${head}\n${(r.rows ?? []).slice(0, 10).map((x) => clip(`- ${x.participant_id} → ${x.segment_names.join('; ')}`, 200)).join('\n')}${r.next_cursor ? `\n(${r.rows?.length ?? 0} rows in this page${r.size_limited ? ', fewer than limit to fit the output budget' : ''}; more with next_cursor)` : ''}`;
+    const where = r.parts_total ? `${r.parts_total} parts, from ${r.parts[0]}` : r.resource_uri;
+    return `${head}\nFile: ${r.path} (resource: ${where})\n${(r.preview ?? []).map((l) => clip(l, 200)).join('\n')}${r.total > 5 ? '\n…' : ''}`;
   },
 });

@@ -13,9 +13,7 @@ const formats = z.object({ markdown: z.string(), html: z.string(), json: z.strin
 export const generateReportTool = defineTool({
   name: 'generate_report',
   title: 'Generate the study report',
-  description: `Writes the study's report — for a person or a leadership team — and returns it. Sections: summary and decision; method and sample (composition by lifecycle tags); a chart per structured question (distribution for scales, bars for choices, average position for rankings, yes/no split), by segment where there is a segmentation; themes with counts and quotes; segments with definition, size, profile, persona and playbook, how they compare, the validation checklist, the prioritization matrix and migration from the previous segmentation; notable cross-tabs and key drivers; an appendix with the method (features, k diagnostics, seed).
-Written as Markdown, a self-contained HTML page (inline SVG charts and CSS, no network) and JSON to the reports folder beside the database, and served as resources seglab://studies/{id}/report.md, .html and .json. format picks what comes back inline: markdown (default, for chat), json (the report object) or html (a link and the file path). include_chart_images also returns each chart as a PNG image.
-Use this tool when you need to: hand over results, or refresh the report after new interviews or a new segmentation (it uses the study's latest segmentation unless segmentation_id is given).`,
+  description: `Writes the study report (summary, method and sample, a chart per structured question, themes with quotes, segments with personas and playbooks, comparison, validation, prioritization, migration, crosstabs and drivers, method appendix) as Markdown, self-contained HTML and JSON, served as seglab://studies/{id}/report.md, .html and .json. Returns links and a preview (the whole report inline only when small); include_chart_images adds the charts as PNGs.`,
   input: z.object({
     study_id: studyId,
     segmentation_id: z.number().int().positive().optional().describe("The segmentation to report on (default: the study's latest, if any)."),
@@ -37,8 +35,9 @@ Use this tool when you need to: hand over results, or refresh the report after n
     files: formats.describe('Where each format was written.'),
     resources: formats.describe('MCP resource URIs of each format.'),
     bytes: z.object({ markdown: z.number(), html: z.number(), json: z.number() }),
-    markdown: z.string().optional().describe('The report (format markdown).'),
-    report: z.record(z.string(), z.unknown()).optional().describe('The report object (format json).'),
+    markdown: z.string().optional().describe('The whole report (format markdown) when small; else read the resource.'),
+    report: z.record(z.string(), z.unknown()).optional().describe('The report object (format json) when small; else read the resource.'),
+    preview: z.string().describe('The beginning of the report (Markdown, or JSON for format json).'),
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async run({ study_id, segmentation_id, format, include_chart_images, include_partial, revenue_attribute }, { store, files, log }) {
@@ -54,6 +53,6 @@ Use this tool when you need to: hand over results, or refresh the report after n
   },
   render: (r) => {
     const head = `Report for study ${r.study_id}${r.segmentation_id ? ` (segmentation ${r.segmentation_id})` : ''}: ${r.sections.length} sections, ${r.charts} charts, generated in ${r.generation_ms} ms.\nHTML: ${r.files.html} (${Math.round(r.bytes.html / 1024)} kB; resource ${r.resources.html})`;
-    return r.format === 'markdown' && r.markdown ? `${head}\n\n${r.markdown}` : head;
+    return `${head}\nThe whole report: ${r.resources[r.format]} (resources/read)${r.markdown || r.report ? ', and in the structured result' : ''}. It begins:\n\n${r.preview}`;
   },
 });

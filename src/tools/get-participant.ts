@@ -1,7 +1,8 @@
 import * as z from 'zod';
-import { participantProfile, TRANSCRIPT_PREVIEW } from '../app/participants.js';
+import { fittedParticipantProfile, TRANSCRIPT_PREVIEW } from '../app/participants.js';
 import { answerValue, attributeValue, participantId, questionType, studyId } from './params.js';
 import { defineTool, readOnly } from './define.js';
+import { clip } from '../domain/budget.js';
 import { capList } from '../domain/format.js';
 
 const profileOut = z.object({
@@ -21,14 +22,18 @@ const profileOut = z.object({
   transcript: z.string().nullable(),
   transcript_truncated: z.boolean(),
   transcript_chars: z.number(),
+  attributes_total: z.number(),
+  answers_total: z.number(),
+  quotes_total: z.number(),
+  themes_total: z.number(),
+  shortened: z.array(z.string()).describe('Parts shortened to fit; resource_uri has the whole profile.'),
   resource_uri: z.string(),
 });
 
 export const getParticipantTool = defineTool({
   name: 'get_participant',
   title: 'Get a participant profile',
-  description: `Returns one participant's full profile: CRM attributes, tags, interview status, answers by question, quotes, themes with evidence, notes and the transcript (first ${TRANSCRIPT_PREVIEW} characters unless include_transcript is true).
-Use this tool when you need to: understand one person before naming a segment or quoting them, or check what was recorded. Find participant ids with query_participants.`,
+  description: `One participant's profile: attributes, tags, status, answers, quotes, themes with evidence, notes and the beginning of the transcript (include_transcript: as much as fits). Long parts are shortened to fit (listed in \`shortened\`); resource_uri has the whole profile. Find ids with query_participants.`,
   input: z.object({
     study_id: studyId,
     participant_id: participantId,
@@ -36,17 +41,19 @@ Use this tool when you need to: understand one person before naming a segment or
   }),
   output: profileOut,
   annotations: readOnly,
-  run: ({ study_id, participant_id, include_transcript }, { store }) => participantProfile(store, study_id, participant_id, { fullTranscript: include_transcript }),
+  run: ({ study_id, participant_id, include_transcript }, { store }) => fittedParticipantProfile(store, study_id, participant_id, { fullTranscript: include_transcript }),
   render: (r) => {
     const attrs = Object.entries(r.attributes).map(([k, v]) => `${k}=${v}`);
     return [
       `${r.participant_id}${r.name ? ` (${r.name})` : ''}${r.email ? ` <${r.email}>` : ''}: ${r.status}${r.interviewed_at ? ` on ${r.interviewed_at.slice(0, 10)}` : ''}`,
-      `Tags: ${r.tags.join(', ') || 'none'}`,
-      `Attributes: ${capList(attrs, 15) || 'none'}`,
-      ...r.answers.map((a) => `- ${a.question}: ${Array.isArray(a.value) ? a.value.join(' > ') : a.value}`),
-      ...(r.themes.length ? [`Themes: ${r.themes.map((t) => t.code).join(', ')}`] : []),
+      `Tags: ${capList(r.tags, 10) || 'none'}`,
+      `Attributes (${r.attributes_total}): ${capList(attrs.map((a) => clip(a, 80)), 15) || 'none'}`,
+      ...r.answers.slice(0, 15).map((a) => `- ${a.question}: ${clip(Array.isArray(a.value) ? a.value.join(' > ') : String(a.value), 150)}`),
+      ...(r.answers_total > 15 ? [`- … ${r.answers_total - 15} more answers`] : []),
+      ...(r.themes.length ? [`Themes (${r.themes_total}): ${capList(r.themes.map((t) => t.code), 10)}`] : []),
       ...(r.segments.length ? [`Segments: ${r.segments.map((s) => `${s.name ?? `segment ${s.segment_id}`} (segmentation ${s.segmentation_id})`).join('; ')}`] : []),
-      ...r.quotes.slice(0, 5).map((q) => `> "${q.text}"`),
+      ...r.quotes.slice(0, 3).map((q) => `> "${clip(q.text, 200)}"`),
+      ...(r.shortened.length ? [`Shortened to fit: ${r.shortened.join(', ')} (the whole profile: ${r.resource_uri})`] : []),
     ].join('\n');
   },
 });

@@ -3,7 +3,9 @@ import { segmentationView } from '../app/segmentation-view.js';
 import { segmentLabel } from '../domain/segments/labels.js';
 import { defineTool, readOnly } from './define.js';
 import { cursor, limit } from './params.js';
-import { comparisonOut, formatQ, segmentationId, segmentRef } from './segmentation-params.js';
+import { comparisonOut, formatQ, otherSegmentsOut, segmentationId, segmentRef } from './segmentation-params.js';
+import { clip, takeLines } from '../domain/budget.js';
+import { capList } from '../domain/format.js';
 
 const claim = z.object({ text: z.string(), participant_ids: z.array(z.string()) });
 const playbookOut = z.object({ product: z.string().optional(), marketing: z.string().optional(), sales: z.string().optional(), customer_success: z.string().optional() });
@@ -18,8 +20,7 @@ const input = z.object({
 export const getSegmentationTool = defineTool({
   name: 'get_segmentation',
   title: 'Get a segmentation',
-  description: `Reads a stored segmentation (k-means or rules): each segment's size, share, stability, definition, profile in original units (means and shares), distinguishing features with effect sizes and q-values, representative participants and quotes, name, playbook, and a persona card built from the data (role and context from the commonest attributes and tags, goals and frustrations from over-represented themes and outcome answers, behaviours from distinguishing answers, a representative quote) where every claim cites participant ids. Members are paginated (limit, cursor).
-Use this tool when you need to: describe or name segments, write personas, or list who is in a segment. Give segment_id to focus on one segment.`,
+  description: `Reads a segmentation: per segment its size, share, stability, rule, profile, distinguishing features (effect sizes, q-values), quotes, name, playbook and a data-built persona card whose claims cite participant ids; members paginated. With many segments the largest are shown in full and the rest listed in other_segments: give segment_id for one in full.`,
   input,
   output: z.object({
     segmentation_id: z.number(),
@@ -55,12 +56,15 @@ Use this tool when you need to: describe or name segments, write personas, or li
           quote: z.object({ text: z.string(), participant_id: z.string() }).nullable(),
           narrative: z.string().nullable(),
         }),
+        shortened: z.array(z.string()).describe('Parts cut to fit the output budget (segment_id shows one segment with more room).'),
       }),
     ),
+    other_segments: otherSegmentsOut,
     members: z.object({
       total: z.number(),
       participants: z.array(z.object({ participant_id: z.string(), name: z.string().nullable(), email: z.string().nullable(), segment_id: z.number(), distance: z.number().nullable(), assigned_by: z.enum(['fit', 'assign']) })),
       next_cursor: z.string().nullable(),
+      size_limited: z.boolean().describe('Fewer rows than limit, to stay within the output budget; continue with next_cursor.'),
     }),
   }),
   annotations: readOnly,
@@ -79,8 +83,9 @@ Use this tool when you need to: describe or name segments, write personas, or li
       if (p.quote) lines.push(`  Quote: "${p.quote.text}" (${p.quote.participant_id})`);
       if (s.playbook) lines.push(`  Playbook: ${Object.entries(s.playbook).map(([k, v]) => `${k}: ${v}`).join('; ')}`);
     }
-    lines.push(`\nMembers: ${r.members.total}${r.members.next_cursor ? ` (showing ${r.members.participants.length}; more with next_cursor)` : ''}: ${r.members.participants.map((m) => `${m.participant_id}→${m.segment_id}`).join(', ')}`);
+    if (r.other_segments.length) lines.push(`\n${r.other_segments.length} more segment(s) (segment_id shows each): ${capList(r.other_segments.map((o) => `${o.segment_id}${o.name ? ` "${o.name}"` : ''} ${o.size}`), 8)}`);
+    lines.push(`\nMembers: ${r.members.total}${r.members.next_cursor ? ` (${r.members.participants.length} in this page; more with next_cursor)` : ''}: ${capList(r.members.participants.map((m) => `${m.participant_id}→${m.segment_id}`), 10)}`);
     for (const w of r.warnings) lines.push(`Warning: ${w}`);
-    return lines.join('\n');
+    return takeLines(lines.map((l) => clip(l, 400)));
   },
 });

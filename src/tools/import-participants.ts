@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { capList } from '../domain/format.js';
 import { importParticipants } from '../app/import-participants.js';
 import { DATE_FORMATS, NUMBER_FORMATS, statedType, type StatedType } from '../domain/attributes.js';
 import { ValidationError } from '../errors.js';
@@ -119,19 +120,17 @@ Use this tool when you need to: load the people to interview, with lifecycle tag
     const lines: string[] = [];
     if (r.errors.length > 0) {
       lines.push(`Nothing was imported: ${r.bad_lines_total} bad line(s). Fix them, or call again with skip_invalid: true to import the other ${r.rows_read - r.bad_lines_total}.`);
-      lines.push(...r.errors.slice(0, 20).map((e) => `- line ${e.line}: ${e.message}`));
-      if (r.errors.length > 20) lines.push(`- … ${r.bad_lines_total - 20} more in errors`);
+      lines.push(...r.errors.slice(0, 10).map((e) => `- line ${e.line}: ${e.message}`));
+      if (r.bad_lines_total > 10) lines.push(`- … ${r.bad_lines_total - 10} more (${r.errors.length} listed in errors)`);
     } else {
       const verb = r.dry_run ? 'Dry run (nothing written): would insert' : 'Imported: inserted';
       lines.push(`${verb} ${r.inserted}, ${r.dry_run ? 'update' : 'updated'} ${r.updated}, skipped ${r.skipped} of ${r.rows_read} rows. Study ${r.study_id} has ${r.participants_total} participants.`);
       if (r.updated > 0) lines.push(`Existing participants found: ${r.matched.by_id} by id, ${r.matched.by_email} by e-mail${r.ids_replaced ? ` (${r.ids_replaced} now carry the file's id)` : ''}.`);
-      if (r.skipped_lines.length > 0) lines.push(...r.skipped_lines.slice(0, 20).map((e) => `- skipped line ${e.line}: ${e.message}`));
+      if (r.skipped_lines.length > 0) lines.push(...r.skipped_lines.slice(0, 10).map((e) => `- skipped line ${e.line}: ${e.message}`));
     }
     lines.push(`Columns: id "${r.columns.id}" (${r.columns.id_reason})${r.columns.email ? `, email "${r.columns.email}"` : ''}${r.columns.tags.length ? `, tags ${r.columns.tags.map((t) => `"${t}"`).join(', ')}` : ''}; delimiter ${r.delimiter}.`);
-    if (r.attributes.length > 0) {
-      lines.push(
-        `Attributes: ${r.attributes.map((a) => `${a.name} (${a.type}${a.unit ? `, ${a.unit}` : ''}${a.format && a.type === 'date' ? `, ${a.format}` : ''}${a.new ? ', new' : ''}${a.stray_values ? `, ${a.stray_values} stray` : ''})`).join(', ')}`,
-      );
+    if (r.attributes_total > 0) {
+      lines.push(`Attributes (${r.attributes_total}): ${capList(r.attributes.map((a) => `${a.name} (${a.type}${a.unit ? `, ${a.unit}` : ''}${a.format && a.type === 'date' ? `, ${a.format}` : ''}${a.new ? ', new' : ''}${a.stray_values ? `, ${a.stray_values} stray` : ''})`), 12)}`);
     }
     lines.push(...r.warnings.map((w) => `Warning: ${w}`));
     return lines.join('\n');

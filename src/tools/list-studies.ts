@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { clip, takeLines } from '../domain/budget.js';
 import { listStudies } from '../app/studies.js';
 import { defineTool, readOnly } from './define.js';
 import { cursor, limit, studyMode } from './params.js';
@@ -6,8 +7,7 @@ import { cursor, limit, studyMode } from './params.js';
 export const listStudiesTool = defineTool({
   name: 'list_studies',
   title: 'List studies',
-  description: `Lists segmentation studies with their participant and interview counts.
-Use this tool when you need to: find a study_id, or see what research exists. Paginated (limit, cursor).`,
+  description: `Lists studies with participant and interview counts and what each still misses. Use it to find a study_id. Paginated.`,
   input: z.object({ limit: limit(20, 100), cursor }),
   output: z.object({
     total: z.number(),
@@ -26,11 +26,12 @@ Use this tool when you need to: find a study_id, or see what research exists. Pa
       }),
     ),
     next_cursor: z.string().nullable(),
+    size_limited: z.boolean(),
   }),
   annotations: readOnly,
   run: ({ limit, cursor }, { store, caller }) => listStudies(store, { limit, cursor, only: caller?.studies ?? null }),
   render: (r) =>
     r.studies.length === 0
       ? 'No studies yet. Create one with create_study.'
-      : [`${r.total} stud${r.total === 1 ? 'y' : 'ies'}:`, ...r.studies.map((s) => `- [${s.study_id}] ${s.name}: ${s.participants} participants, ${s.interviews_completed} interviews completed; ${s.ready ? 'ready' : `missing: ${s.missing.join(', ')}`}`), ...(r.next_cursor ? ['(more: pass next_cursor)'] : [])].join('\n'),
+      : takeLines([`${r.total} stud${r.total === 1 ? 'y' : 'ies'}:`, ...r.studies.map((s) => `- [${s.study_id}] ${clip(s.name, 80)}: ${s.participants} participants, ${s.interviews_completed} interviews completed; ${s.ready ? 'ready' : `missing: ${s.missing.join(', ')}`}`), ...(r.next_cursor ? ['(more: pass next_cursor)'] : [])]),
 });

@@ -1,5 +1,6 @@
 import { readable } from '../domain/format.js';
 import * as z from 'zod';
+import { clip } from '../domain/budget.js';
 import { prioritizeSegments } from '../app/prioritization.js';
 import { segmentLabel } from '../domain/segments/labels.js';
 import { FACTORS, type Factor } from '../domain/segments/prioritize.js';
@@ -17,9 +18,7 @@ const byFactor = <T extends z.ZodType>(value: T) =>
 export const prioritizeSegmentsTool = defineTool({
   name: 'prioritize_segments',
   title: 'Prioritize segments',
-  description: `Ranks segments with the weighted scoring matrix: market size 25%, revenue potential 25%, fit with product 20%, acquisition ease 15%, strategic value 15% by default (weights adjustable, rescaled to sum to 1). Each factor is scored 1–10 per segment, either given by you (scores) or derived from data (derive): market size from the segment's share (the default), revenue potential from the segment's total of a number attribute such as MRR (willingness to pay × volume), other factors from the segment mean of an attribute or scale answer; prefix a field with "-" when lower is better (e.g. "-attr.evaluation_days" for acquisition ease). Derived values are scaled so the lowest segment scores 1 and the highest 10.
-Returns the ranked table, the beachhead candidate (the top segment: ties go to easier acquisition), and which factors still lack scores. The matrix is saved with the segmentation for reports.
-Use this tool when you need to: decide which segment to serve first, or show the trade-offs between segments.`,
+  description: `Ranks segments with a weighted matrix (market size 25%, revenue potential 25%, fit 20%, acquisition ease 15%, strategic value 15% by default). Scores 1–10 per segment come from you (scores) or from data (derive: a field per factor, "-" prefix when lower is better; market size from share by default). Returns the ranking, the beachhead and the factors still unscored; saved for the report.`,
   input: z.object({
     segmentation_id: segmentationId,
     weights: byFactor(z.number().min(0).max(100)).optional().describe('Relative weights (fractions or percentages); missing factors keep their default.'),
@@ -42,6 +41,7 @@ Use this tool when you need to: decide which segment to serve first, or show the
         unscored: z.array(z.string()),
       }),
     ),
+    ranking_total: z.number().describe('Segments ranked; the best are listed as far as they fit.'),
     beachhead: z.object({ segment_id: z.number(), name: z.string().nullable(), reason: z.string() }),
     missing: z.array(z.string()).describe('Factors no segment has a score for.'),
   }),
@@ -50,8 +50,9 @@ Use this tool when you need to: decide which segment to serve first, or show the
   render: (r) => {
     const lines = [`Prioritization of segmentation ${r.segmentation_id} (weights ${FACTORS.map((f) => `${f} ${Math.round(r.weights[f]! * 100)}%`).join(', ')}):`];
     lines.push(`rank | segment | ${FACTORS.join(' | ')} | total`);
-    for (const row of r.ranking) lines.push(`${row.rank} | ${segmentLabel(row)} | ${FACTORS.map((f) => readable(row.scores[f]?.score)).join(' | ')} | ${readable(row.total)}`);
-    lines.push(`Beachhead: ${segmentLabel(r.beachhead)} — ${r.beachhead.reason}`);
+    for (const row of r.ranking.slice(0, 12)) lines.push(`${row.rank} | ${clip(segmentLabel(row), 60)} | ${FACTORS.map((f) => readable(row.scores[f]?.score)).join(' | ')} | ${readable(row.total)}`);
+    if (r.ranking_total > 12) lines.push(`… ${r.ranking_total - 12} more ranked`);
+    lines.push(clip(`Beachhead: ${segmentLabel(r.beachhead)} — ${r.beachhead.reason}`, 700));
     return lines.join('\n');
   },
 });

@@ -2,13 +2,16 @@ import * as z from 'zod';
 import { queryParticipants } from '../app/participants.js';
 import { answerValue, attributeValue, condition, cursor, field, limit, studyId } from './params.js';
 import { defineTool, readOnly } from './define.js';
+import { clip } from '../domain/budget.js';
+
+/** Rows the text rendering lists; the structured result has the whole page. */
+const TEXT_ROWS = 10;
 
 export const queryParticipantsTool = defineTool({
   name: 'query_participants',
   title: 'Query participants',
-  description: `Finds participants by conditions and by what they said — the back end of "insights chat". Conditions (all must hold) over attr.<name>, answer.<key>, answer.<key>:<option>, tag, theme, status, segment (number or name, in the latest segmentation or segmentation_id); plus a full-text \`text\` search over transcripts, open answers, quotes and notes (stemmed words, "quoted phrases", OR, prefix*), returned with highlighted snippets.
-Examples: all participants who mentioned pricing → {text: "pricing"}; confidence score below 5 → {where: [{field: "answer.confidence", op: "lt", value: 5}]}; churned customers who rank price first → {where: [{field: "tag", op: "eq", value: "churned"}, {field: "answer.buying_factors", op: "eq", value: "Price"}]}.
-Use this tool when you need to: answer a question about who said or did what, or pick participants to quote or compare. Each row shows the values of the fields used in conditions (and any in include). Paginated: limit (default 20, max 200) and next_cursor; total gives the full count.`,
+  description: `Finds participants by conditions and by what they said. \`where\`: conditions that all hold, over attr.<name>, answer.<key>, answer.<key>:<option>, tag, theme, status, segment. \`text\`: full-text search over transcripts, open answers, quotes and notes (stemmed words, "phrases", OR, prefix*), with snippets. Rows show the values of the fields in conditions and \`include\` (long values shortened). Paginated: limit is an upper bound, total counts all matches.
+Example: {where: [{field: "tag", op: "eq", value: "churned"}, {field: "answer.buying_factors", op: "eq", value: "Price"}]}.`,
   input: z.object({
     study_id: studyId,
     where: z.array(condition).max(20).default([]).describe('Conditions, all of which must hold.'),
@@ -33,17 +36,19 @@ Use this tool when you need to: answer a question about who said or did what, or
       }),
     ),
     next_cursor: z.string().nullable(),
+    size_limited: z.boolean().describe('Fewer rows than limit, to stay within the output budget; continue with next_cursor.'),
   }),
   annotations: readOnly,
   run: ({ study_id, where, text, include, limit, cursor, segmentation_id }, { store }) => queryParticipants(store, { studyId: study_id, where, text, include, limit, cursor, segmentationId: segmentation_id }),
   render: (r) => {
     if (r.total === 0) return 'No participants match.';
-    const lines = [`${r.total} participant(s) match${r.next_cursor ? ` (showing ${r.returned}; more with next_cursor)` : ''}:`];
-    for (const p of r.participants) {
-      const values = Object.entries(p.values).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(' > ') : v}`);
-      lines.push(`- ${p.participant_id}${p.name ? ` (${p.name})` : ''} [${p.status}]${p.tags.length ? ` tags: ${p.tags.join(', ')}` : ''}${values.length ? `; ${values.join('; ')}` : ''}`);
-      for (const s of p.snippets) lines.push(`    ${s.source}: ${s.text.replace(/\s+/g, ' ')}`);
+    const lines = [`${r.total} participant(s) match${r.next_cursor ? ` (${r.returned} in this page${r.size_limited ? ', fewer than limit to fit the output budget' : ''}; more with next_cursor)` : ''}:`];
+    for (const p of r.participants.slice(0, TEXT_ROWS)) {
+      const values = Object.entries(p.values).map(([k, v]) => `${k}=${clip(Array.isArray(v) ? v.join(' > ') : String(v), 60)}`);
+      lines.push(clip(`- ${p.participant_id}${p.name ? ` (${p.name})` : ''} [${p.status}]${p.tags.length ? ` tags: ${p.tags.join(', ')}` : ''}${values.length ? `; ${values.join('; ')}` : ''}`, 300));
+      for (const s of p.snippets.slice(0, 1)) lines.push(`    ${s.source}: ${clip(s.text.replace(/\s+/g, ' '), 160)}`);
     }
+    if (r.returned > TEXT_ROWS) lines.push(`… ${r.returned - TEXT_ROWS} more rows of this page in the structured result.`);
     return lines.join('\n');
   },
 });

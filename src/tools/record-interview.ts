@@ -10,10 +10,7 @@ const turn = z.object({ speaker: z.string().min(1).max(100), text: z.string().mi
 export const recordInterviewTool = defineTool({
   name: 'record_interview',
   title: 'Record an interview',
-  description: `Records one participant's interview: structured answers, transcript, quotes, coded themes, notes and status.
-Answers are checked against each question's type: scale = a number in range; single_choice = one option (matched case-insensitively); multiple_choice = distinct options within max_selections ([] = none of them, unless the question sets min_selections); ranking = distinct options in order, first = most important (partial rankings allowed); yes_no = true/false or "yes"/"no"; open_ended = non-empty text. Every problem is reported at once and nothing is saved until all answers are valid.
-Re-recording is safe: it replaces the answers it names and keeps the others; quotes and themes already recorded are not duplicated.
-Use this tool when you need to: save what a participant said after (or during) an interview. An unknown participant is an error unless \`participant\` details are given, which creates them.`,
+  description: `Records one participant's interview: answers, transcript (text or speaker turns), quotes, themes with evidence, notes, status. Answers are checked against each question's type (scale: a number in range; single_choice: one option, case-insensitive; multiple_choice: distinct options within max_selections, [] = none of them unless min_selections; ranking: distinct options, first = most important, partial allowed; yes_no: true/false; open_ended: text); every problem is reported at once and nothing is saved until all are valid. Re-recording replaces the answers it names and keeps the rest; quotes and themes are not duplicated. \`participant\` details create an unknown participant.`,
   input: z.object({
     study_id: studyId,
     participant_id: participantId,

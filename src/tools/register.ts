@@ -2,6 +2,7 @@
 import type { CallToolResult, McpServer, ServerContext } from '@modelcontextprotocol/server';
 import type { Store } from '../store/index.js';
 import { admit, offeredTools, recordWrite } from './access.js';
+import { withinBudget } from './budget.js';
 import { WithAttachments, type ToolDefinition, type ToolDeps } from './define.js';
 import { clientLogger, progressReporter } from './request-context.js';
 import { withCachedJsonSchema } from './schema-cache.js';
@@ -30,7 +31,7 @@ export function registerTools(server: McpServer, tools: readonly ToolDefinition[
           // Parse with the output schema: applies defaults and guarantees what the schema promises.
           const result = tool.output.parse(raw) as Record<string, unknown>;
           recordWrite(tool, args as Record<string, unknown>, result, deps.store, deps.caller);
-          return { content: [{ type: 'text', text: tool.render(result as never) }, ...extra], structuredContent: result };
+          return withinBudget({ name: tool.name, writes: tool.annotations.readOnlyHint !== true }, { content: [{ type: 'text', text: tool.render(result as never) }, ...extra], structuredContent: result }, deps.log);
         } catch (error) {
           return toToolError(error, deps.log, tool.name, notify);
         }

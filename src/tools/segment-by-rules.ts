@@ -3,17 +3,15 @@ import { segmentByRules } from '../app/rule-segments.js';
 import { capList } from '../domain/format.js';
 import { defineTool } from './define.js';
 import { condition, studyId } from './params.js';
-import { renderSegments, segmentSummaryOut } from './segmentation-params.js';
+import { otherSegmentsOut, renderSegments, segmentSummaryOut } from './segmentation-params.js';
+import { takeLines } from '../domain/budget.js';
 
 const attributeName = z.string().min(1).describe('A number attribute (or, for recency, a date attribute), with or without the attr. prefix.');
 
 export const segmentByRulesTool = defineTool({
   name: 'segment_by_rules',
   title: 'Segment participants by rules or RFM',
-  description: `Creates a segmentation from named rules in the query_participants grammar (e.g. high intent = [{field: "attr.pricing_page_visits_7d", op: "gte", value: 3}]), or from the RFM preset.
-Rules: mode "first_match" (default) puts each participant in the first segment whose conditions all hold; "overlapping" puts them in every segment that matches. A rule with no conditions catches everyone not yet placed. Unmatched participants are reported (rest_name gives them a segment of their own).
-RFM: give the recency, frequency and monetary attributes. Each is scored in quintiles 1–5 (recency reversed for a number such as days since the last order; a later date scores higher). Ties share a score: floor(5 × share of values ranked strictly worse) + 1. Segments follow the usual R–F map: Champions, Loyal Customers, Potential Loyalists, New Customers, Promising, Need Attention, About to Sleep, At Risk, Can't Lose Them, Hibernating; each member keeps its R·F·M code.
-Use this tool when you need to: make segments a CRM can compute, test a hypothesis segment ("3+ pricing-page visits in 7 days"), or score customers by RFM. Returns the same segment summaries as cluster_participants.`,
+  description: `Makes a segmentation from named rules in the query_participants grammar (mode first_match or overlapping; a rule without conditions takes everyone not yet placed; rest_name for the unmatched), or from the RFM preset (recency, frequency, monetary attributes scored in quintiles and mapped to Champions, Loyal Customers, At Risk, …). Returns segment summaries like cluster_participants.`,
   input: z.object({
     study_id: studyId,
     segments: z
@@ -34,14 +32,15 @@ Use this tool when you need to: make segments a CRM can compute, test a hypothes
     segmented: z.number().describe('Participants placed in at least one segment.'),
     unassigned: z.object({ count: z.number(), participants: z.array(z.string()) }).describe('Matched no rule, or (RFM) missing a value (first 20 listed).'),
     segments: z.array(segmentSummaryOut),
+    other_segments: otherSegmentsOut,
     warnings: z.array(z.string()),
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   run: (args, { store }) => segmentByRules(store, { studyId: args.study_id, segments: args.segments, mode: args.mode, restName: args.rest_name, rfm: args.rfm }),
   render: (r) => {
     const lines = [`Segmentation ${r.segmentation_id}: ${r.method === 'rfm' ? 'RFM' : 'rules'}, ${r.k} segments; ${r.segmented} of ${r.participants} participants placed${r.unassigned.count ? `, ${r.unassigned.count} unassigned (${capList(r.unassigned.participants, 5)})` : ''}.`];
-    lines.push(...renderSegments(r.segments));
+    lines.push(...renderSegments(r.segments, r.other_segments));
     for (const w of r.warnings) lines.push(`Warning: ${w}`);
-    return lines.join('\n');
+    return takeLines(lines);
   },
 });

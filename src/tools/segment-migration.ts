@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import { clip, takeLines } from '../domain/budget.js';
+import { capList } from '../domain/format.js';
 import { segmentMigration } from '../app/migration.js';
 import { defineTool, readOnly } from './define.js';
 
@@ -10,8 +12,7 @@ const input = z.object({
 export const segmentMigrationTool = defineTool({
   name: 'segment_migration',
   title: 'Segment migration between two segmentations',
-  description: `Tracks how people move between segments from one segmentation to another: a re-run after new interviews, or a later wave (another study) with the same participant ids. Segments are matched by name when both are named, otherwise by the Hungarian assignment on centre distance (k-means, centres compared in the first segmentation's units) or on member overlap. Returns the migration matrix (counts and row shares, with "new" and "gone" for people in only one of the two), stayed / moved / new / gone counts, and the largest flows with example participants.
-Use this tool when you need to: see whether segments hold over time, who is drifting toward an at-risk segment, or what changed after a re-run.`,
+  description: `How people moved between two segmentations (a re-run, or a later wave with the same participant ids): segments matched by name, centre distance or overlap; the migration matrix with "new" and "gone"; stayed/moved/new/gone counts; the largest flows with example participants.`,
   input,
   output: z.object({
     from: z.object({ segmentation_id: z.number(), study_id: z.number(), k: z.number() }),
@@ -22,7 +23,9 @@ Use this tool when you need to: see whether segments hold over time, who is drif
       columns: z.array(z.string()).describe('To segments, then "gone".'),
       counts: z.array(z.array(z.number())),
       shares: z.array(z.array(z.number())).describe('Row shares: where each from-segment went.'),
+      note: z.string().nullable(),
     }),
+    matches_total: z.number(),
     stayed: z.number(),
     moved: z.number(),
     new: z.number(),
@@ -33,10 +36,12 @@ Use this tool when you need to: see whether segments hold over time, who is drif
   run: ({ from_segmentation_id, to_segmentation_id }, { store }) => segmentMigration(store, from_segmentation_id, to_segmentation_id),
   render: (r) => {
     const lines = [`Migration ${r.from.segmentation_id} → ${r.to.segmentation_id}: ${r.stayed} stayed, ${r.moved} moved, ${r.new} new, ${r.gone} gone.`];
-    lines.push(`Matched: ${r.matches.map((m) => `${m.from_name ?? m.from_segment} → ${m.to_name ?? m.to_segment} (${m.by})`).join('; ')}`);
-    lines.push(`from \\ to | ${r.matrix.columns.join(' | ')}`);
-    r.matrix.rows.forEach((row, i) => lines.push(`${row} | ${r.matrix.counts[i]!.join(' | ')}`));
-    for (const f of r.flows.slice(0, 5)) lines.push(`- ${f.count} moved ${f.from} → ${f.to}: ${f.participants.slice(0, 5).join(', ')}`);
-    return lines.join('\n');
+    lines.push(`Matched: ${capList(r.matches.map((m) => `${m.from_name ?? m.from_segment} → ${m.to_name ?? m.to_segment} (${m.by})`), 8)}`);
+    if (r.matrix.rows.length * r.matrix.columns.length <= 49) {
+      lines.push(`from \\ to | ${r.matrix.columns.map((c) => clip(c, 24)).join(' | ')}`);
+      r.matrix.rows.forEach((row, i) => lines.push(`${clip(row, 24)} | ${r.matrix.counts[i]!.join(' | ')}`));
+    } else lines.push(`${r.matrix.rows.length} × ${r.matrix.columns.length} matrix in the structured result${r.matrix.note ? ` (${r.matrix.note})` : ''}.`);
+    for (const f of r.flows.slice(0, 5)) lines.push(clip(`- ${f.count} moved ${f.from} → ${f.to}: ${f.participants.slice(0, 3).join(', ')}`, 300));
+    return takeLines(lines);
   },
 });

@@ -27,13 +27,17 @@ export const segmentSummaryOut = z.object({
   quotes: z.array(z.object({ participant_id: z.string(), text: z.string() })),
 });
 
+/** Segments whose full summary did not fit the output budget, in a line each. */
+export const otherSegmentsOut = z.array(z.object({ segment_id: z.number(), name: z.string().nullable(), size: z.number(), share: z.number() })).describe('Segments not shown in full (get_segmentation with segment_id has each).');
+
 /** q-values as people read them. */
 export function formatQ(q: number | null): string {
   return pValue(q, 'q');
 }
 
-export function renderSegments(segments: SegmentSummary[]): string[] {
+export function renderSegments(segments: SegmentSummary[], others: { segment_id: number; name: string | null; size: number }[] = []): string[] {
   const lines: string[] = [];
+  if (others.length) lines.push(`(${others.length} more segment(s) in other_segments: ${capList(others.map((o) => `${o.segment_id}${o.name ? ` "${o.name}"` : ''} ${o.size}`), 6)})`);
   for (const s of segments) {
     const stability = s.stability ? `, ${s.stability.verdict} (Jaccard ${decimal(s.stability.jaccard, 3)})` : '';
     lines.push(`Segment ${s.segment_id}${s.name ? ` "${s.name}"` : ''}: ${s.size} (${Math.round(s.share * 100)}%)${stability}`);

@@ -1,5 +1,7 @@
 import * as z from 'zod';
-import { includePartial, populationOut, questionType, studyId } from './params.js';
+import { cursor, includePartial, populationOut, questionType, studyId } from './params.js';
+import { clip, takeLines, TEXT_BUDGET } from '../domain/budget.js';
+import { DATE_UNITS } from '../domain/grouping.js';
 import { defineTool, readOnly } from './define.js';
 import { summarizeQuestions } from '../app/summaries.js';
 import { decimal, percent } from '../domain/format.js';
@@ -65,15 +67,15 @@ function headline(type: string, s: QuestionStats): string {
 export const summarizeQuestionsTool = defineTool({
   name: 'summarize_questions',
   title: 'Summarize answers per question',
-  description: `Summarizes a study's answers question by question, by type: scale (n, mean, median, sd, distribution, top-2-box, bottom-2-box, NPS on 0–10 scales); single_choice (counts, shares); multiple_choice (counts, share of respondents, mean selections); ranking (mean rank, Borda score, first-choice share, position distribution); yes_no (share yes with a Wilson 95% interval); open_ended (answered count, most frequent terms over the answers of the 1,000 most recently added participants per group, themes).
-Optional \`by\` splits every question into side-by-side groups: an attribute (attr.plan; numbers in quartiles), a tag, a theme, interview status, a segment (by: "segment"), or a structured answer (answer.<key>). Counts completed interviews only unless include_partial is true.
-Use this tool when you need to: answer "how do participants rate X", "which group cares most about price", or get the numbers behind a chart.`,
+  description: `Per-question statistics by type: scale (mean, median, sd, distribution, top/bottom-2-box, NPS on 0–10), choices (counts, shares), ranking (mean rank, Borda, first choice), yes_no (share with Wilson interval), open_ended (terms, themes). \`by\` splits into groups (attr.<name>, answer.<key>, tag, theme, status, segment): numbers in quartiles, dates by month/quarter/year (at most 24 groups, or date_unit), many values as the 11 largest plus "Other". Completed interviews only unless include_partial. Questions come a page at a time (next_cursor); a question too big to show whole says what was left out in \`reduced\`.`,
   input: z.object({
     study_id: studyId,
     questions: z.array(z.string()).max(100).optional().describe('Question keys to summarize (default: all).'),
     by: z.string().optional().describe('Group by attr.<name>, answer.<key>, tag, theme, status or segment.'),
     segmentation_id: z.number().int().positive().optional().describe('For by: "segment", which segmentation (default: the study\'s latest).'),
     include_partial: includePartial,
+    date_unit: z.enum(DATE_UNITS).default('auto').describe('For a date `by`: month, quarter, year, or auto (finest with at most 24 groups).'),
+    cursor,
   }),
   output: z.object({
     study_id: z.number(),
@@ -82,23 +84,28 @@ Use this tool when you need to: answer "how do participants rate X", "which grou
       .object({
         field: z.string(),
         groups: z.array(z.object({ group: z.string(), participants: z.number() })),
+        groups_total: z.number().describe('Distinct values before the smallest were folded into "Other".'),
+        date_unit: z.enum(['month', 'quarter', 'year']).optional(),
         overlapping: z.boolean().describe('True when a participant can be in several groups (tags, themes, multiple_choice).'),
         note: z.string().optional(),
       })
       .nullable(),
-    questions: z.array(stats.extend({ key: z.string(), type: questionType, text: z.string(), groups: z.array(stats.extend({ group: z.string() })).optional() })),
+    questions: z.array(stats.extend({ key: z.string(), type: questionType, text: z.string(), groups: z.array(stats.extend({ group: z.string() })).optional(), reduced: z.string().optional() })),
+    questions_total: z.number(),
+    next_cursor: z.string().nullable(),
     warnings: z.array(z.string()),
   }),
   annotations: readOnly,
-  run: ({ study_id, questions, by, include_partial, segmentation_id }, { store }) =>
-    summarizeQuestions(store, { studyId: study_id, questions, by, segmentationId: segmentation_id, includePartial: include_partial }),
+  run: ({ study_id, questions, by, include_partial, segmentation_id, date_unit, cursor }, { store }) =>
+    summarizeQuestions(store, { studyId: study_id, questions, by, segmentationId: segmentation_id, includePartial: include_partial, dateUnit: date_unit, cursor }),
   render: (r) => {
     const lines = [`${r.population.participants} participant(s) with ${r.population.statuses.join(' or ')} interviews${r.by ? `, by ${r.by.field}${r.by.note ? ` (${r.by.note})` : ''}` : ''}.`];
+    if (r.next_cursor) lines.push(`${r.questions.length} of ${r.questions_total} questions here (as many as fit the output budget); more with next_cursor.`);
     for (const q of r.questions) {
-      lines.push(`${q.key} [${q.type}] n=${q.n}: ${headline(q.type, q)}`);
-      for (const g of q.groups ?? []) lines.push(`    ${g.group} (n=${g.n}): ${headline(q.type, g)}`);
+      lines.push(clip(`${q.key} [${q.type}] n=${q.n}: ${headline(q.type, q)}`, 240));
+      for (const g of q.groups ?? []) lines.push(clip(`    ${g.group} (n=${g.n}): ${headline(q.type, g)}`, 160));
     }
     lines.push(...r.warnings.map((w) => `Warning: ${w}`));
-    return lines.join('\n');
+    return takeLines(lines, TEXT_BUDGET);
   },
 });

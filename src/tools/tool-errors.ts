@@ -1,12 +1,14 @@
 /** The one place thrown errors become tool results. */
 import { randomUUID } from 'node:crypto';
 import type { CallToolResult } from '@modelcontextprotocol/server';
+import { clip, TEXT_BUDGET } from '../domain/budget.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../log.js';
 
 export function errorResult(message: string): CallToolResult {
-  // No structuredContent on errors: some clients validate it against the output schema.
-  return { isError: true, content: [{ type: 'text', text: message }] };
+  // No structuredContent on errors: some clients validate it against the output schema. A message
+  // can quote what the caller sent: it is kept to the length of a text rendering.
+  return { isError: true, content: [{ type: 'text', text: clip(message, TEXT_BUDGET) }] };
 }
 
 /** Turns anything a handler throws into a message the assistant can act on; internals go to the log only. */

@@ -6,8 +6,7 @@ import { segmentationId, segmentRef } from './segmentation-params.js';
 export const updateSegmentTool = defineTool({
   name: 'update_segment',
   title: 'Name and describe a segment',
-  description: `Names a segment and records its description, persona narrative and playbook (product, marketing, sales, customer success). Names should describe behaviour or motivation ("The Pragmatist", "The Risk-Averse Buyer"), not demographics ("Enterprise 35–50"); a demographic-sounding name is saved with a warning. Only the fields given change; a playbook merges into the existing one.
-Use this tool when you need to: name segments after reading get_segmentation, or write what each team should do differently for a segment (validate_segmentation checks that playbooks exist and differ).`,
+  description: `Names a segment and saves its description, persona narrative and playbook (product, marketing, sales, customer_success); only the fields given change, a playbook merges. Name for behaviour or motivation ("The Pragmatist"), not demographics (that gets a warning).`,
   input: z.object({
     segmentation_id: segmentationId,
     segment_id: segmentRef,

@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import { clip, takeLines } from '../domain/budget.js';
+import { capList } from '../domain/format.js';
 import { validateSegmentation } from '../app/validation.js';
 import { segmentLabel } from '../domain/segments/labels.js';
 import { defineTool, readOnly } from './define.js';
@@ -11,16 +13,14 @@ const input = z.object({ segmentation_id: segmentationId });
 export const validateSegmentationTool = defineTool({
   name: 'validate_segmentation',
   title: 'Validate a segmentation',
-  description: `Checks a segmentation against the five criteria researchers use, per segment and overall, each pass / warn / fail with its evidence:
-measurable — a shallow decision tree over CRM attributes and answers (the "typing tool") that reproduces membership, with its rules, precision, recall and cross-validated accuracy, so a CRM can find each segment; substantial — share and head count against thresholds; accessible — members reachable by email or a contact attribute; differentiable — bootstrap stability, silhouette, and a significant difference from every other segment; actionable — a playbook exists and differs from the others'.
-Also flags the anti-patterns: too many segments, segments on demographics alone, only happy customers sampled, demographic names.
-Use this tool when you need to: decide whether segments are ready to hand to product, marketing, sales and customer success, or explain what to fix first.`,
+  description: `Checks a segmentation against five criteria, per segment and overall (pass / warn / fail with evidence): measurable (a shallow decision tree over CRM attributes and answers that reproduces membership, with cross-validated accuracy), substantial, accessible, differentiable, actionable; and flags anti-patterns (too many segments, demographics alone, only happy customers sampled, demographic names).`,
   input,
   output: z.object({
     segmentation_id: z.number(),
     method: z.string(),
     overall: z.object({ verdict: z.enum(['pass', 'warn', 'fail']), criteria: z.record(z.string(), check) }),
     segments: z.array(z.object({ segment_id: z.number(), name: z.string().nullable(), verdict: z.enum(['pass', 'warn', 'fail']), criteria: z.object({ measurable: check, substantial: check, accessible: check, differentiable: check, actionable: check }) })),
+    other_segments: z.array(z.object({ segment_id: z.number(), name: z.string().nullable(), verdict: z.enum(['pass', 'warn', 'fail']), failing: z.array(z.string()) })).describe('Segments beyond those shown in full: verdict and the criteria not passed.'),
     typing_tool: z
       .object({
         ...crmModelFields,
@@ -42,10 +42,11 @@ Use this tool when you need to: decide whether segments are ready to hand to pro
       for (const [c, v] of Object.entries(s.criteria)) if (v.verdict !== 'pass') lines.push(`  ${mark(v.verdict)} ${c}: ${v.evidence}`);
     }
     if (r.typing_tool) {
-      lines.push(`CRM typing model (${Math.round(r.typing_tool.accuracy * 100)}% correct${r.typing_tool.cross_validated_accuracy !== null ? `, ${Math.round(r.typing_tool.cross_validated_accuracy * 100)}% cross-validated` : ''}): ${r.typing_tool.statement}`);
-      for (const rule of r.typing_tool.rules) lines.push(`  → segment ${rule.segment_id} if ${rule.text} (${rule.participants}, ${Math.round(rule.purity * 100)}% pure)`);
+      lines.push(clip(`CRM typing model (${Math.round(r.typing_tool.accuracy * 100)}% correct${r.typing_tool.cross_validated_accuracy !== null ? `, ${Math.round(r.typing_tool.cross_validated_accuracy * 100)}% cross-validated` : ''}): ${r.typing_tool.statement}`, 600));
+      for (const rule of r.typing_tool.rules.slice(0, 10)) lines.push(`  → segment ${rule.segment_id} if ${rule.text} (${rule.participants}, ${Math.round(rule.purity * 100)}% pure)`);
     }
+    if (r.other_segments.length) lines.push(`${r.other_segments.length} more segment(s): ${capList(r.other_segments.map((s) => `${segmentLabel(s)} ${s.verdict}`), 8)}`);
     for (const a of r.anti_patterns) if (a.verdict !== 'pass') lines.push(`${mark(a.verdict)} ${a.name}: ${a.evidence}`);
-    return lines.join('\n');
+    return takeLines(lines.map((l) => clip(l, 300)));
   },
 });

@@ -56,10 +56,27 @@ describe('crosstab', () => {
     expect(fisher.warnings.join(' ')).toMatch(/prefer Fisher's exact test/);
   });
 
+  it('shows a many-valued attribute as its largest categories plus "Other", counting everyone', async () => {
+    // Before: "attr.company has more than 30 categories" (issue 11: groupings that always work).
+    const r = await h.ok('crosstab', { study_id, rows: 'attr.company', columns: 'segment' });
+    expect(r.rows.categories_total).toBeGreaterThan(r.rows.categories.length);
+    const other = r.rows.categories.at(-1);
+    expect(other).toMatch(new RegExp(`^Other \\(${r.rows.categories_total - r.rows.categories.length + 1} more values\\)$`));
+    expect(r.rows.categories.length * r.columns.categories.length).toBeLessThanOrEqual(144);
+    expect(r.rows.note).toMatch(/largest of \d+ categories, the rest in "Other/);
+    // Folding loses nobody: the table still counts every counted member with a company.
+    const all = h.store.db
+      .prepare(
+        "SELECT COUNT(*) AS n FROM segment_members m JOIN participants p ON p.id = m.participant_id JOIN interviews i ON i.participant_id = p.id WHERE m.segmentation_id = ? AND i.status = 'completed' AND json_extract(p.attributes, '$.company') IS NOT NULL",
+      )
+      .get(seg) as { n: number };
+    expect(r.n).toBe(all.n);
+    expect(r.rows.totals.reduce((a: number, b: number) => a + b, 0)).toBe(all.n);
+  });
+
   it('explains fields it cannot tabulate', async () => {
     expect(await h.fail('crosstab', { study_id, rows: 'answer.discovery_context', columns: 'segment' })).toMatch(/open-ended.*theme/);
     expect(await h.fail('crosstab', { study_id, rows: 'segment', columns: 'segment' })).toMatch(/same field/);
-    expect(await h.fail('crosstab', { study_id, rows: 'attr.company', columns: 'segment' })).toMatch(/more than 30 categories/);
     expect(await h.fail('crosstab', { study_id, rows: 'answer.core_value_importance', columns: 'segment', bins: 'nps' })).toMatch(/needs a 0–10 scale/);
   });
 });

@@ -20,7 +20,11 @@ describe('export_segments', () => {
     expect(lines.find((l: string) => l.includes(',C1023,'))).toMatch(/,The Pragmatist$/);
     expect(readFileSync(csv.path, 'utf8')).toBe(csv.csv);
     const result: any = await h.call('export_segments', { segmentation_id: seg });
-    expect(result.content.find((c: any) => c.type === 'resource_link').uri).toMatch(/^file:.*segmentation-\d+-generic\.csv$/);
+    // The file is a seglab:// resource any client can read (a file:// link is dead for remote clients).
+    const link = result.content.find((c: any) => c.type === 'resource_link');
+    expect(link.uri).toBe(`seglab://studies/${study_id}/exports/segmentation-${seg}-generic.csv`);
+    const served = await h.client.readResource({ uri: link.uri });
+    expect((served.contents[0] as { text: string }).text).toBe(readFileSync(result.structuredContent.path, 'utf8'));
 
     // A name that a spreadsheet would execute is escaped with a leading quote.
     const rules = await h.ok('segment_by_rules', { study_id, segments: [{ name: '=cmd|calc', where: [{ field: 'participant_id', op: 'eq', value: 'Z1' }] }] });

@@ -21,9 +21,13 @@ describe('generate_report', () => {
     expect(r.segmentation_id).toBe(seg);
     expect(r.sections).toEqual(expect.arrayContaining(['summary', 'method', 'questions', 'themes', 'segments', 'comparison', 'validation', 'prioritization', 'crosstabs_and_drivers', 'appendix']));
     for (const f of ['markdown', 'html', 'json'] as const) expect(existsSync(r.files[f])).toBe(true);
-    expect(r.markdown).toMatch(/^# Beacon/);
-    expect(r.markdown).toMatch(/## Segments[\s\S]*The Pragmatist[\s\S]*\*\*Beachhead:\*\*/);
-    expect(r.markdown).toMatch(/### Validation/);
+    // The report is larger than a tool result may be: a preview comes back, the resources hold it whole.
+    expect(r.markdown).toBeUndefined();
+    expect(r.preview).toMatch(/^# Beacon/);
+    const markdown = (await h.client.readResource({ uri: r.resources.markdown })).contents[0] as { text: string };
+    expect(markdown.text.startsWith(r.preview.replace(/…$/, ''))).toBe(true);
+    expect(markdown.text).toMatch(/## Segments[\s\S]*The Pragmatist[\s\S]*\*\*Beachhead:\*\*/);
+    expect(markdown.text).toMatch(/### Validation/);
     const json = JSON.parse(readFileSync(r.files.json, 'utf8'));
     expect(json.segmentation.segments).toHaveLength(4);
     expect(json.questions.map((q: any) => q.key)).toEqual(['core_value_importance', 'primary_use_case', 'buying_factors', 'team_usage']);
@@ -37,8 +41,7 @@ describe('generate_report', () => {
     const read = await h.client.readResource({ uri: r.resources.html });
     expect(read.contents[0]).toMatchObject({ mimeType: 'text/html' });
     expect((read.contents[0] as { text: string }).text).toBe(html);
-    const md = await h.client.readResource({ uri: `seglab://studies/${study_id}/report.md` });
-    expect((md.contents[0] as { text: string }).text).toBe(r.markdown);
+    expect(markdown.text).toBe(readFileSync(r.files.markdown, 'utf8'));
     const { resourceTemplates } = await h.client.listResourceTemplates();
     expect(resourceTemplates.map((t) => t.uriTemplate)).toEqual(expect.arrayContaining(['seglab://studies/{study_id}/report.md', 'seglab://studies/{study_id}/report.html', 'seglab://studies/{study_id}/report.json']));
   });
@@ -64,7 +67,10 @@ describe('generate_report', () => {
 
   it('returns JSON, an HTML link, or PNG charts', async () => {
     const json = await h.ok('generate_report', { study_id, segmentation_id: seg, format: 'json' });
-    expect(json.report.study.study_id).toBe(study_id);
+    expect(json.report).toBeUndefined(); // larger than a result may be: the JSON resource has it
+    const served = (await h.client.readResource({ uri: json.resources.json })).contents[0];
+    expect(served && 'text' in served ? (JSON.parse(served.text) as { study: { study_id: number } }).study.study_id : null).toBe(study_id);
+    expect(json.preview).toMatch(/^\{\n {2}"version": 1/);
     expect(json.markdown).toBeUndefined();
     const html: any = await h.call('generate_report', { study_id, segmentation_id: seg, format: 'html', include_chart_images: true });
     expect(html.structuredContent.markdown).toBeUndefined();

@@ -12,9 +12,13 @@ useSampleSegmentation((s) => ({ h, study_id, seg, segmentOf } = s));
 describe('get_segmentation', () => {
   it('returns profiles and persona cards whose every claim cites members of the segment', async () => {
     await h.ok('update_segment', { segmentation_id: seg, segment_id: 'The Pragmatist', playbook: { sales: 'Lead with price' } });
-    const r = await h.ok('get_segmentation', { segmentation_id: seg });
-    expect(r.method).toBe('kmeans');
-    expect(r.segments).toHaveLength(4);
+    const all = await h.ok('get_segmentation', { segmentation_id: seg });
+    expect(all.method).toBe('kmeans');
+    expect(all.segments).toHaveLength(4);
+    expect(all.other_segments).toEqual([]);
+    // Each segment in full (segment_id): the all-segments view shares the output budget.
+    const r = { segments: [] as any[] };
+    for (const s of all.segments) r.segments.push(...(await h.ok('get_segmentation', { segmentation_id: seg, segment_id: s.segment_id })).segments);
     const members = new Map(h.store.segmentations.members(seg).map((m) => [m.participant_id, m.segment_id]));
     for (const s of r.segments) {
       const p = s.persona;
