@@ -115,7 +115,7 @@ const worstCases: Record<string, WorstCases> = {
   prioritize_segments: (s) => [{ segmentation_id: s.rules, derive: { revenue_potential: 'attr.mrr' } }],
   assign_participants: (s) => [{ segmentation_id: s.kmeans, participant_ids: Array.from({ length: ADVERSARIAL_PARTICIPANTS }, (_, i) => participantIdOf(i)) }],
   segment_migration: (s) => [
-    { from_segmentation_id: s.kmeans, to_segmentation_id: s.kmeans },
+    { from_segmentation_id: s.kmeans, to_segmentation_id: s.rfm },
     { from_segmentation_id: s.rfm, to_segmentation_id: s.kmeans },
   ],
   export_segments: (s) => [

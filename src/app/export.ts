@@ -58,7 +58,37 @@ export interface ExportRequest {
   includePredicted?: boolean | undefined;
 }
 
-export function exportSegments(store: Store, files: FileAccess, request: ExportRequest) {
+/** One participant of a JSON page (source and confidence with include_predicted). */
+export interface ExportJsonRow {
+  participant_id: string;
+  email: string | null;
+  name: string | null;
+  segment_ids: number[];
+  segment_names: string[];
+  source?: 'observed' | 'predicted';
+  confidence?: number;
+}
+
+/** What export_segments returns: a JSON page (rows, next_cursor) or a written CSV (csv, preview, path, resource_uri, parts). */
+export interface ExportResult {
+  segmentation_id: number;
+  format: 'csv' | 'json';
+  crm: CrmFlavour;
+  total: number;
+  columns: string[];
+  csv?: string | null;
+  preview?: string[];
+  rows?: ExportJsonRow[];
+  next_cursor?: string | null;
+  size_limited?: boolean;
+  path: string | null;
+  resource_uri: string | null;
+  parts: string[];
+  parts_total: number;
+  without_email: number;
+}
+
+export function exportSegments(store: Store, files: FileAccess, request: ExportRequest): ExportResult {
   const { segmentationId: segmentation_id, format, includePredicted = false } = request;
   const segmentation = store.segmentations.get(segmentation_id);
   if (includePredicted && !store.segmentations.hasPredictions(segmentation_id)) {
@@ -74,12 +104,12 @@ export function exportSegments(store: Store, files: FileAccess, request: ExportR
  * (size_limited says so); the cursor carries the last participant's id and the totals counted on
  * the first page, so later pages cost only their rows.
  */
-function jsonPage(store: Store, { segmentationId: segmentation_id, crm, limit, cursor, includePredicted = false }: ExportRequest, nameOf: (s: number) => string) {
+function jsonPage(store: Store, { segmentationId: segmentation_id, crm, limit, cursor, includePredicted = false }: ExportRequest, nameOf: (s: number) => string): ExportResult {
   const { after, carried } = cursor ? decodeCursorWith(cursor, 'export', ['total', 'without_email'] as const) : { after: 0, carried: null };
   const totals = carried ? { participants: carried.total, without_email: carried.without_email } : store.segmentations.exportTotals(segmentation_id, includePredicted);
   const rows = store.segmentations.exportPage(segmentation_id, after, limit + 1, includePredicted);
   const shown = rows.slice(0, limit).map((p) => {
-    const row = { participant_id: p.participant_id, email: p.email, name: p.name === null ? null : clipJson(p.name, 300), segment_ids: p.segment_ids, segment_names: p.segment_ids.map(nameOf) };
+    const row: ExportJsonRow = { participant_id: p.participant_id, email: p.email, name: p.name === null ? null : clipJson(p.name, 300), segment_ids: p.segment_ids, segment_names: p.segment_ids.map(nameOf) };
     return { id: p.id, row: includePredicted ? { ...row, source: p.source, confidence: p.confidence } : row };
   });
   const fitting = countFitting(shown.map((s) => s.row), STRUCTURED_BUDGET - 1500, 1);
@@ -88,7 +118,7 @@ function jsonPage(store: Store, { segmentationId: segmentation_id, crm, limit, c
   const more = rows.length > limit || fitting < shown.length;
   return {
     segmentation_id,
-    format: 'json' as const,
+    format: 'json',
     crm,
     total: totals.participants,
     columns: ['participant_id', 'email', 'name', 'segment_ids', 'segment_names', ...(includePredicted ? ['source', 'confidence'] : [])],
@@ -126,7 +156,7 @@ function csvRecord(p: ExportRow, crm: CrmFlavour, segmentationId: number, includ
  * would take the current one past EXPORT_PART_BYTES (records stay whole, so each part is a valid
  * CSV once the header is added); a file of several parts gets an index of their byte ranges.
  */
-function writeCsv(store: Store, files: FileAccess, { segmentationId: segmentation_id, crm, property, includePredicted = false }: ExportRequest, studyId: number, nameOf: (s: number) => string) {
+function writeCsv(store: Store, files: FileAccess, { segmentationId: segmentation_id, crm, property, includePredicted = false }: ExportRequest, studyId: number, nameOf: (s: number) => string): ExportResult {
   const columnName = property ?? DEFAULT_PROPERTY[crm];
   const sourceColumns = includePredicted ? [`${columnName}_source`, `${columnName}_confidence`] : [];
   const columns = [...CRM_COLUMNS[crm].map((c) => (c === '{property}' ? columnName : c === 'segment_name' ? columnName : c)), ...sourceColumns];
@@ -179,7 +209,7 @@ function writeCsv(store: Store, files: FileAccess, { segmentationId: segmentatio
   else removeOutputFile(files.outputDir, partsIndexPath(relativePath));
   return {
     segmentation_id,
-    format: 'csv' as const,
+    format: 'csv',
     crm,
     total,
     columns,

@@ -73,7 +73,7 @@ interface ViewLimits {
   /** Claims per persona list (context, goals, frustrations, behaviours). */
   claims: number;
 }
-/** One segment (segment_id) in detail; all segments at the first level that fits SEGMENTS_CHARS. */
+/** One segment (segment_id) in detail, all segments less so: each at the first level that fits SEGMENTS_CHARS. */
 const ONE_SEGMENT: ViewLimits = { profile: 4000, distinguishing: 10, words: 6, text: 1000, playbook: 1200, narrative: 2000, cited: 6, claims: 5 };
 const ALL_SEGMENTS: ViewLimits[] = [
   { profile: 1200, distinguishing: 4, words: 6, text: 300, playbook: 300, narrative: 300, cited: 3, claims: 4 },
@@ -120,7 +120,7 @@ export function segmentationView(store: Store, request: SegmentationViewRequest)
   const focus = request.segment === undefined ? null : resolveSegment(loaded.segments, request.segment);
   const views = segmentViews(store, loaded, focus?.segment_id ?? null);
   // The first level of detail at which every segment fits; at the last, the largest fit and the rest are headlines.
-  const levels = focus ? [ONE_SEGMENT] : ALL_SEGMENTS;
+  const levels = focus ? [ONE_SEGMENT, ...ALL_SEGMENTS] : ALL_SEGMENTS;
   let compacted = views.map((v) => compactView(v, levels[0]!));
   for (const limits of levels.slice(1)) {
     if (jsonChars(compacted) <= SEGMENTS_CHARS) break;
@@ -161,8 +161,24 @@ export function segmentationView(store: Store, request: SegmentationViewRequest)
   };
 }
 
-/** The parameters a segmentation was made with, without the rules' long texts (the segments show each rule). */
+/**
+ * The parameters a segmentation was made with, within the budget: the rules' long texts become their
+ * number (each segment shows its rule), long lists (a hundred features) their first items and total.
+ */
 function compactParameters(parameters: LoadedSegmentation['segmentation']['parameters']): Record<string, unknown> {
   const { segments, ...rest } = parameters as Record<string, unknown> & { segments?: unknown[] };
-  return segments ? { ...rest, rules: segments.length } : rest;
+  const out: Record<string, unknown> = segments ? { ...rest, rules: segments.length } : { ...rest };
+  for (const [key, value] of Object.entries(out)) {
+    if (Array.isArray(value) && jsonChars(value) > PARAMETER_LIST_CHARS) {
+      out[key] = fitList(value, PARAMETER_LIST_CHARS).items;
+      out[`${key}_total`] = value.length;
+    } else if (value !== null && typeof value === 'object' && jsonChars(value) > PARAMETER_LIST_CHARS) {
+      out[key] = Object.fromEntries(fitList(Object.entries(value), PARAMETER_LIST_CHARS).items);
+      out[`${key}_total`] = Object.keys(value).length;
+    }
+  }
+  return out;
 }
+
+/** The most a list in a segmentation's parameters shows (e.g. its features). */
+const PARAMETER_LIST_CHARS = 1000;

@@ -9,7 +9,7 @@
 import { recordInterview } from '../../src/app/interviews.js';
 import type { Harness } from './harness.js';
 
-export const ADVERSARIAL_PARTICIPANTS = 2000;
+export const ADVERSARIAL_PARTICIPANTS = 1000;
 const EXTRA_COLUMNS = 60;
 const TAG_POOL = 400;
 const THEME_POOL = 300;
