@@ -6,13 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESULT_BUDGET, resultChars } from '../src/tools/budget.js';
 import { tools } from '../src/tools/index.js';
-import { type AdversarialStudy, ADVERSARIAL_PARTICIPANTS, longText, participantIdOf, seedAdversarialStudy, themeOf } from './helpers/adversarial.js';
+import { type AdversarialStudy, ADVERSARIAL_PARTICIPANTS, longText, pad, participantIdOf, seedAdversarialStudy, themeOf } from './helpers/adversarial.js';
 import { connect, type Harness } from './helpers/harness.js';
 
 type Args = Record<string, unknown>;
 type WorstCases = (s: AdversarialStudy, h: Harness) => Args[] | Promise<Args[]>;
 
-const pad = (text: string, length: number) => (text + '_'.repeat(length)).slice(0, length);
 
 const worstCases: Record<string, WorstCases> = {
   create_study: () => [{ name: pad('S ', 200), decision: longText(1000), description: longText(4000), participant_criteria: longText(2000), mode: 'hybrid' }],
@@ -37,6 +36,11 @@ const worstCases: Record<string, WorstCases> = {
       { study_id: s.study_id, csv: `${header}\n${good}\n`, dry_run: true },
     ];
   },
+  set_attribute_type: (s) => [
+    // Every value is a stray: the list of what does not convert is the longest it gets.
+    { study_id: s.study_id, attribute: 'company', type: 'number', dry_run: true },
+    { study_id: s.study_id, attribute: 'signup_date', type: 'number', dry_run: true, skip_invalid: true },
+  ],
   record_interview: (s) => [
     {
       study_id: s.study_id,
@@ -126,6 +130,23 @@ const worstCases: Record<string, WorstCases> = {
     { study_id: s.study_id, format: 'markdown' },
     { study_id: s.study_id, format: 'json' },
     { study_id: s.study_id, format: 'html', include_chart_images: true },
+  ],
+  delete_participant: (s) => [{ study_id: s.study_id, participant_id: participantIdOf(ADVERSARIAL_PARTICIPANTS - 1), confirm: true }],
+  delete_study: async (_s, h) => {
+    const { study_id } = await h.ok('create_study', { name: pad('Doomed ', 200) });
+    return [{ study_id, confirm: true }];
+  },
+  manage_tokens: async (s, h) => {
+    // Hundreds of tokens (revoked ones stay listed), each limited to many studies.
+    for (let i = 0; i < 300; i++) await h.ok('manage_tokens', { action: 'create', name: pad(`agent ${i} `, 100), role: 'viewer', studies: [s.study_id] });
+    return [{ action: 'list' }, { action: 'create', name: pad('last agent ', 100), role: 'editor', studies: [s.study_id] }];
+  },
+  search: (s) => [{ query: s.denseWord }, { query: 'pricing support onboarding renewal price value' }, { query: longText(500) }],
+  fetch: (s) => [
+    { id: `participant:${s.study_id}:${s.heavy}` },
+    { id: `study:${s.study_id}` },
+    { id: `report:${s.study_id}` },
+    { id: `segment:${s.rules}:1` },
   ],
 };
 

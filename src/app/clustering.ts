@@ -10,7 +10,7 @@ import { defaultFeatures, fitEncoding, missingFeatures } from '../domain/segment
 import { UserError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import { counted, population, overInterviews, populationRule } from '../domain/population.js';
-import { fitSegments, saveSegmentation, segmentSummary } from './segmentations.js';
+import { fitSegmentSummaries, saveSegmentation, segmentSummary } from './segmentations.js';
 import { capList } from '../domain/format.js';
 import type { Progress } from './call-options.js';
 import { fitList, fitMessages } from '../domain/budget.js';
@@ -112,7 +112,7 @@ export async function clusterParticipants(store: Store, args: ClusterRequest, pr
     excluded: { count: fit.excluded.length, participants: fitList(fit.excluded.slice(0, 20).map((e) => ({ participant_id: e.participant_id, missing: e.missing.slice(0, 5) })), RESULT_CHARS.excluded).items },
     features: fitList(features, RESULT_CHARS.features).items,
     features_total: features.length,
-    ...fitSegments(descriptions.map((d, g) => segmentSummary(d, { name: null, stability: run.stability[g]!, definition: null })), RESULT_CHARS.segments),
+    ...fitSegmentSummaries(descriptions.map((d, g) => segmentSummary(d, { name: null, stability: run.stability[g]!, definition: null })), RESULT_CHARS.segments),
     diagnostics: run.diagnostics,
     recommendation: run.recommendation,
     warnings: fitMessages(warnings, RESULT_CHARS.warnings),

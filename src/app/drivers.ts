@@ -68,6 +68,9 @@ export function driverAnalysis(store: Store, { studyId: study_id, outcome, drive
       segments.push({ segment_id: s.segment_id, name: s.name, size: s.size, share: s.size / members, ...result, drivers: strongest(result.drivers, SEGMENT_DRIVERS), drivers_total: result.drivers.length, warnings: fitMessages(result.warnings, 600) });
     }
   }
-  const fitted = fitSegments(segments, STRUCTURED_BUDGET - jsonChars(overall) - 1000);
+  // The overall result first; the segments share what it leaves (none in full when it leaves little).
+  const room = Math.max(0, STRUCTURED_BUDGET - jsonChars(overall) - 1000);
+  const headlines = Math.min(3000, Math.floor(room / 3));
+  const fitted = fitSegments(segments, room - headlines, headlines, 0);
   return { outcome, population: population(rule, counted.size), overall, segments: fitted.segments.map(({ size: _size, share: _share, ...rest }) => rest), other_segments: fitted.other_segments };
 }

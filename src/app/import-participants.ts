@@ -24,7 +24,7 @@ const MAX_LINES_LISTED = 200;
  * CRM export with hundreds of columns gets its rules in words only where they say more than the
  * type, then only the first columns (get_study lists them all).
  */
-const MAX_ATTRIBUTE_CHARS = 11_000;
+const MAX_ATTRIBUTE_CHARS = 9_500;
 /** The listed bad lines' share of a result, and the warnings'. */
 const MAX_LINE_CHARS = 4_500;
 const MAX_WARNING_CHARS = 2_500;

@@ -46,10 +46,6 @@ export function fittedParticipantProfile(store: Store, studyId: number, external
     themes: cut('themes', profile.themes.map((t) => ({ code: t.code, evidence: t.evidence.slice(0, 2).map((e) => clipJson(e, PROFILE_ITEM_CHARS.evidence)) })), PROFILE_CHARS.themes),
     notes: profile.notes === null ? null : clipJson(profile.notes, PROFILE_CHARS.notes),
     segments: cut('segments', profile.segments, PROFILE_CHARS.segments),
-    attributes_total: Object.keys(profile.attributes).length,
-    answers_total: profile.answers.length,
-    quotes_total: profile.quotes_total,
-    themes_total: profile.themes.length,
     shortened,
   };
   if (fitted.notes !== profile.notes) shortened.push('notes');
@@ -75,6 +71,8 @@ export function participantProfile(store: Store, studyId: number, externalId: st
   const transcript = interview?.transcript ?? null;
   const truncated = !options.fullTranscript && transcript !== null && transcript.length > TRANSCRIPT_PREVIEW;
   const quotes = store.interviews.quotes(p.id, MAX_QUOTES);
+  const answers = store.interviews.answers(p.id).map((a) => ({ question: a.key, type: a.type, text: a.text, value: presentAnswer(a, a.value) }));
+  const themes = store.interviews.themes(p.id);
   return {
     study_id: studyId,
     participant_id: p.external_id,
@@ -84,15 +82,20 @@ export function participantProfile(store: Store, studyId: number, externalId: st
     tags: store.participants.tags(p.id),
     status: interview?.status ?? ('not_interviewed' as const),
     interviewed_at: interview?.interviewed_at ?? null,
-    answers: store.interviews.answers(p.id).map((a) => ({ question: a.key, type: a.type, text: a.text, value: presentAnswer(a, a.value) })),
+    answers,
     quotes,
     quotes_total: quotes.length < MAX_QUOTES ? quotes.length : store.interviews.quoteCount(p.id),
-    themes: store.interviews.themes(p.id),
+    themes,
     notes: interview?.notes ?? null,
     segments: store.segmentations.segmentsOf(p.id),
     transcript: truncated ? `${transcript!.slice(0, TRANSCRIPT_PREVIEW)}…` : transcript,
     transcript_truncated: truncated,
     transcript_chars: transcript?.length ?? 0,
+    attributes_total: Object.keys(p.attributes).length,
+    answers_total: answers.length,
+    themes_total: themes.length,
+    /** Parts a fitted profile shortened (none here: this is the whole profile). */
+    shortened: [] as string[],
     resource_uri: participantUri(studyId, p.external_id),
   };
 }

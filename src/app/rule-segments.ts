@@ -7,7 +7,7 @@ import { listOf, UserError } from '../errors.js';
 import type { Condition } from '../store/fields-sql.js';
 import type { Store } from '../store/index.js';
 import type { MemberDetail, SegmentDefinition } from '../store/segmentation-json.js';
-import { definitionText, fitSegments, saveSegmentation, segmentSummary } from './segmentations.js';
+import { definitionText, fitSegmentSummaries, saveSegmentation, segmentSummary } from './segmentations.js';
 
 /** Rule segmentations with more segments than this get a warning: teams cannot act on them all. */
 const MAX_ACTIONABLE_SEGMENTS = 5;
@@ -142,7 +142,7 @@ export function segmentByRules(store: Store, args: RuleSegmentsRequest) {
     participants: facts.length,
     segmented: inAny.size,
     unassigned: { count: unassigned.length, participants: fitList(unassigned.slice(0, 20), 1500).items },
-    ...fitSegments(described.map((d, g) => segmentSummary(d, { name: names[g]!, stability: null, definition: definitionText(method, definitions[g]!) })), SEGMENTS_CHARS),
+    ...fitSegmentSummaries(described.map((d, g) => segmentSummary(d, { name: names[g]!, stability: null, definition: definitionText(method, definitions[g]!) })), SEGMENTS_CHARS),
     warnings: fitMessages(warnings, 1500),
   };
   }

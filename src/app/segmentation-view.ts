@@ -79,8 +79,9 @@ const ALL_SEGMENTS: ViewLimits[] = [
   { profile: 1200, distinguishing: 4, words: 6, text: 300, playbook: 300, narrative: 300, cited: 3, claims: 4 },
   { profile: 600, distinguishing: 3, words: 4, text: 160, playbook: 160, narrative: 160, cited: 2, claims: 3 },
   { profile: 300, distinguishing: 2, words: 3, text: 100, playbook: 100, narrative: 100, cited: 1, claims: 2 },
+  { profile: 200, distinguishing: 1, words: 3, text: 80, playbook: 80, narrative: 80, cited: 1, claims: 1 },
 ];
-const SEGMENTS_CHARS = 11_000;
+const SEGMENTS_CHARS = 11_500;
 
 function compactView(view: SegmentView, limits: ViewLimits) {
   const shortened: string[] = [];

@@ -8,7 +8,7 @@ import type { Encoding } from '../domain/segments/encoding.js';
 import type { ParticipantFacts, StudyCatalog } from '../domain/segments/facts.js';
 import { describeConditions } from '../domain/segments/labels.js';
 import type { Matrix } from '../domain/matrix.js';
-import { clipJson, countFitting, fitList } from '../domain/budget.js';
+import { clipJson, countFitting, fitList, jsonChars } from '../domain/budget.js';
 import { UserError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import type { MemberDetail, NewSegmentationSummary, SegmentationDiagnostics, SegmentationParameters, SegmentDefinition } from '../store/segmentation-json.js';
@@ -46,6 +46,26 @@ export function segmentSummary(d: SegmentDescription, extra: { name: string | nu
   };
 }
 
+/** Ever shorter segment summaries: a segmentation's segments keep showing with less detail before any becomes a headline. */
+const SUMMARY_LEVELS = [
+  { distinguishing: 5, quotes: 2, representatives: 3 },
+  { distinguishing: 3, quotes: 1, representatives: 3 },
+  { distinguishing: 2, quotes: 0, representatives: 1 },
+] as const;
+
+/**
+ * Segment summaries within `maxChars`: all of them at the first level of detail where they fit,
+ * else at the least detail with the largest in full and the rest as headlines (fitSegments).
+ */
+export function fitSegmentSummaries(summaries: SegmentSummary[], maxChars: number): { segments: SegmentSummary[]; other_segments: SegmentHeadline[] } {
+  let shown = summaries;
+  for (const level of SUMMARY_LEVELS) {
+    shown = summaries.map((s) => ({ ...s, distinguishing: s.distinguishing.slice(0, level.distinguishing), quotes: s.quotes.slice(0, level.quotes), representatives: s.representatives.slice(0, level.representatives) }));
+    if (jsonChars(shown) <= maxChars) break;
+  }
+  return fitSegments(shown, maxChars);
+}
+
 /** A segment in a line: what a result lists for segments whose full description does not fit. */
 export interface SegmentHeadline {
   segment_id: number;
@@ -55,11 +75,11 @@ export interface SegmentHeadline {
 }
 
 /**
- * Segments in full as far as they fit in `maxChars` (at least one), the others as headlines (as
- * far as those fit in `headlineChars`): a segmentation of fifty segments stays within the budget.
+ * Segments in full as far as they fit in `maxChars` (at least `atLeast`), the others as headlines
+ * (as far as those fit in `headlineChars`): a segmentation of fifty segments stays within the budget.
  */
-export function fitSegments<S extends SegmentHeadline>(segments: S[], maxChars: number, headlineChars = 3000): { segments: S[]; other_segments: SegmentHeadline[] } {
-  const n = countFitting(segments, maxChars, 1);
+export function fitSegments<S extends SegmentHeadline>(segments: S[], maxChars: number, headlineChars = 3000, atLeast = 1): { segments: S[]; other_segments: SegmentHeadline[] } {
+  const n = countFitting(segments, maxChars, atLeast);
   const rest = segments.slice(n).map(({ segment_id, name, size, share }) => ({ segment_id, name, size, share }));
   return { segments: segments.slice(0, n), other_segments: fitList(rest, headlineChars).items };
 }

@@ -13,12 +13,15 @@ import {
   type AttributeValue,
   type FormatName,
 } from '../domain/attributes.js';
+import { clipJson, fitList } from '../domain/budget.js';
 import { isMissingValue } from '../domain/crm-values.js';
 import { listOf, NotFoundError } from '../errors.js';
 import type { Store } from '../store/index.js';
 
-/** Most values that do not convert listed in one result; the total says how many there were. */
+/** Most values that do not convert listed in one result (fewer when long: at most INVALID_CHARS of JSON, each value at most VALUE_CHARS); the total says how many there were. */
 const MAX_LISTED = 200;
+const INVALID_CHARS = 8000;
+const VALUE_CHARS = 200;
 
 export interface AttributeTypeChange {
   studyId: number;
@@ -87,7 +90,7 @@ export function setAttributeType(store: Store, change: AttributeTypeChange): Att
     values: stored.length,
     converted: stored.length - invalid.length - missing,
     now_missing: missing,
-    invalid: invalid.slice(0, MAX_LISTED),
+    invalid: fitList(invalid.slice(0, MAX_LISTED).map((x) => (typeof x.value === 'string' ? { ...x, value: clipJson(x.value, VALUE_CHARS) } : x)), INVALID_CHARS, 1).items,
     invalid_total: invalid.length,
     removed: written ? invalid.length : 0,
     written,

@@ -3,6 +3,7 @@
  * names and roles checked, studies checked to exist, the secret returned once.
  */
 import { ROLES, type Role } from '../domain/access.js';
+import { fitList, STRUCTURED_BUDGET } from '../domain/budget.js';
 import { UserError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import type { TokenRow } from '../store/tokens.js';
@@ -19,4 +20,10 @@ export function createToken(store: Store, input: { name: string | undefined; rol
 export function revokeToken(store: Store, name: string | undefined): void {
   if (!name) throw new UserError('name: the token to revoke (the list shows them).');
   if (!store.tokens.revoke(name)) throw new UserError(`No active token named "${name}".`);
+}
+
+/** The tokens, as many as fit the output budget (a server can collect hundreds of revoked ones), and how many there are. */
+export function listTokens(store: Store) {
+  const all = store.tokens.list().map(({ id: _id, ...t }) => t);
+  return { tokens: fitList(all, STRUCTURED_BUDGET - 1000).items, tokens_total: all.length };
 }

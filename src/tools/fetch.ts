@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { clipJson, jsonChars } from '../domain/budget.js';
 import { LOCAL_OWNER, mayUseStudy } from '../domain/access.js';
 import { NotFoundError, UserError } from '../errors.js';
 import { readReport } from '../report/write.js';
@@ -9,11 +10,14 @@ import { getParticipantTool } from './get-participant.js';
 import { getStudyTool } from './get-study.js';
 import { resultUrl } from './search.js';
 
-/** The text returned stays well inside a tool result's 20,000 characters. */
-const MAX_TEXT = 15_000;
+/** The text is in the result twice (structured and as the text content): each copy stays under half the output budget. */
+const MAX_TEXT = 8_000;
 
+/** The text within MAX_TEXT characters of JSON (escapes counted), saying where the rest is. */
 function capped(text: string, more: string): string {
-  return text.length <= MAX_TEXT ? text : `${text.slice(0, MAX_TEXT)}\n… (${text.length - MAX_TEXT} more characters: ${more})`;
+  if (jsonChars(text) <= MAX_TEXT) return text;
+  const head = clipJson(text, MAX_TEXT - 200);
+  return `${head}\n(${text.length - head.length + 1} more characters: ${more})`;
 }
 
 interface Document {

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { createToken, revokeToken } from '../app/tokens.js';
+import { createToken, listTokens, revokeToken } from '../app/tokens.js';
 import { ROLES } from '../domain/access.js';
 import { defineTool } from './define.js';
 
@@ -25,7 +25,8 @@ Use this tool when you need to: give a teammate or an agent access, see who has 
   }),
   output: z.object({
     action: z.enum(['list', 'create', 'revoke']),
-    tokens: z.array(tokenOut),
+    tokens: z.array(tokenOut).describe('As many as fit; tokens_total counts them all.'),
+    tokens_total: z.number(),
     secret: z.string().optional().describe('create: the new token, shown this once.'),
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
@@ -34,11 +35,12 @@ Use this tool when you need to: give a teammate or an agent access, see who has 
     let secret: string | undefined;
     if (action === 'create') secret = createToken(store, { name, role, studies: studies ?? null }).secret;
     if (action === 'revoke') revokeToken(store, name);
-    return { action, tokens: store.tokens.list().map(({ id: _id, ...t }) => t), ...(secret ? { secret } : {}) };
+    return { action, ...listTokens(store), ...(secret ? { secret } : {}) };
   },
   render: (r) => {
-    const lines = r.tokens.map((t) => `- ${t.name}: ${t.role}, ${t.studies ? `studies ${t.studies.join(', ')}` : 'all studies'}${t.revoked_at ? `, revoked ${t.revoked_at}` : t.last_used_at ? `, last used ${t.last_used_at}` : ', never used'}`);
+    const lines = r.tokens.slice(0, 30).map((t) => `- ${t.name}: ${t.role}, ${t.studies ? `studies ${t.studies.join(', ')}` : 'all studies'}${t.revoked_at ? `, revoked ${t.revoked_at}` : t.last_used_at ? `, last used ${t.last_used_at}` : ', never used'}`);
     const head = r.action === 'create' ? `Created the token; it is shown only this once:\n${r.secret}\n` : r.action === 'revoke' ? 'Revoked.\n' : '';
-    return `${head}${r.tokens.length} token(s):\n${lines.join('\n')}`;
+    const more = r.tokens_total > lines.length ? `\n… ${r.tokens_total - lines.length} more${r.tokens.length > lines.length ? ' (in the structured result)' : ''}` : '';
+    return `${head}${r.tokens_total} token(s):\n${lines.join('\n')}${more}`;
   },
 });

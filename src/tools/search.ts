@@ -4,9 +4,13 @@ import { LOCAL_OWNER } from '../domain/access.js';
 import { readOutputFile } from '../app/output-files.js';
 import { reportFile } from '../report/write.js';
 import type { SearchHit } from '../store/document-search.js';
+import { clipJson, fitList } from '../domain/budget.js';
 import { defineTool, readOnly } from './define.js';
 
 const MAX_RESULTS = 20;
+/** A result's title at most this long, and the results at most this much JSON (the text lists them again). */
+const TITLE_CHARS = 200;
+const RESULTS_CHARS = 8000;
 
 /** Ids of search results, which fetch takes back: study:1, participant:1:c42, quote:17, segment:5:2, report:1. */
 export function resultId(hit: Pick<SearchHit, 'kind' | 'study_id' | 'ref'> | { kind: 'report'; study_id: number }): string {
@@ -37,7 +41,7 @@ Use this tool when you need to: find evidence for a question across studies (Cha
   run({ query }, { store, files, caller }) {
     const who = caller ?? LOCAL_OWNER;
     const hits = store.documents.search(query, who.studies, MAX_RESULTS);
-    const results = hits.map((h) => ({ id: resultId(h), title: h.title, url: resultUrl(h.kind, h.study_id, h.ref) }));
+    const results = hits.map((h) => ({ id: resultId(h), title: clipJson(h.title, TITLE_CHARS), url: resultUrl(h.kind, h.study_id, h.ref) }));
     // Reports: the written report of each study whose text has at least half of the query's words.
     const words = (query.match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => w.toLowerCase()).filter((w) => w.length > 3);
     for (const study of store.studies.list(100, 0, who.studies)) {
@@ -46,7 +50,7 @@ Use this tool when you need to: find evidence for a question across studies (Cha
       if (text === undefined) continue;
       if (words.filter((w) => text.includes(w)).length * 2 >= words.length) results.push({ id: resultId({ kind: 'report', study_id: study.id }), title: `Report: ${study.name}`, url: resultUrl('report', study.id, '') });
     }
-    return { results };
+    return { results: fitList(results, RESULTS_CHARS).items };
   },
   render: (r) => (r.results.length === 0 ? 'Nothing found. Try other words, or list_studies.' : r.results.map((x) => `- ${x.title} [${x.id}]`).join('\n')),
 });

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { clip } from '../domain/budget.js';
 import { setAttributeType } from '../app/set-attribute-type.js';
 import { DATE_FORMATS, NUMBER_FORMATS, statedType } from '../domain/attributes.js';
 import { ValidationError } from '../errors.js';
@@ -47,6 +48,6 @@ Use this tool when you need to: fix a column an import typed as text (then queri
       : r.invalid_total > 0 && !r.dry_run
         ? `Nothing was changed: ${r.invalid_total} of ${r.values} value(s) of "${r.attribute}" do not convert to ${target}. Fix them, or call again with skip_invalid: true to remove them.`
         : `Dry run: ${r.converted} of ${r.values} value(s) of "${r.attribute}" would convert to ${target}${r.invalid_total ? `; ${r.invalid_total} would not` : ''}.`;
-    return [head, `Read as: ${r.to.rule}.${r.to.note ? ` ${r.to.note}.` : ''}`, ...r.invalid.slice(0, 20).map((x) => `- ${x.participant_id}: ${JSON.stringify(x.value)}`)].join('\n');
+    return [head, `Read as: ${r.to.rule}.${r.to.note ? ` ${r.to.note}.` : ''}`, ...r.invalid.slice(0, 20).map((x) => clip(`- ${x.participant_id}: ${JSON.stringify(x.value)}`, 200))].join('\n');
   },
 });

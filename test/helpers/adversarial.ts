@@ -7,6 +7,7 @@
  * Built through the tools, seeded, so every run is the same.
  */
 import { recordInterview } from '../../src/app/interviews.js';
+import { seededRandom } from '../../src/domain/random.js';
 import type { Harness } from './harness.js';
 
 export const ADVERSARIAL_PARTICIPANTS = 1000;
@@ -14,27 +15,16 @@ const EXTRA_COLUMNS = 60;
 const TAG_POOL = 400;
 const THEME_POOL = 300;
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Text of exactly `length` characters: hostile (quotes, backslashes, newlines, HTML) and wordy. */
 export function longText(length: number, seed = 1): string {
   const words = ['pricing', '"quoted"', 'back\\slash', '<b>bold</b>', 'line\nbreak', 'onboarding', 'émigré', 'integration', 'support', 'renewal'];
-  const next = rng(seed);
+  const next = seededRandom(seed);
   let out = '';
   while (out.length < length) out += `${words[Math.floor(next() * words.length)]} `;
   return out.slice(0, length);
 }
 
-const pad = (text: string, length: number) => (text + '_'.repeat(length)).slice(0, length);
+export const pad = (text: string, length: number) => (text + '_'.repeat(length)).slice(0, length);
 export const participantIdOf = (i: number) => pad(`participant-${i}-`, 120);
 const tagOf = (i: number) => pad(`tag-${i}-`, 60);
 export const themeOf = (i: number) => pad(`theme_${i}_`, 80);
@@ -86,7 +76,7 @@ function csv(next: () => number): string {
 }
 
 export async function seedAdversarialStudy(h: Harness): Promise<AdversarialStudy> {
-  const next = rng(42);
+  const next = seededRandom(42);
   const { study_id } = await h.ok('create_study', {
     name: pad('Adversarial study ', 200),
     decision: longText(1000, 2),
