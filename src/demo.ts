@@ -108,7 +108,14 @@ export async function runDemo(options: { db?: string | undefined }): Promise<voi
     print(clustered.content[0].text);
     const segmentation_id = clustered.structuredContent.segmentation_id as number;
     const truth = (JSON.parse(readFileSync(join(dataDir, 'ground-truth.json'), 'utf8')) as { archetypes: Record<string, string> }).archetypes;
-    const members = (await call('get_segmentation', { segmentation_id, limit: 100 })).data.members.participants as { participant_id: string; segment_id: number }[];
+    // Every member, a page at a time (a page holds what fits the output budget).
+    const members: { participant_id: string; segment_id: number }[] = [];
+    for (let cursor: string | undefined; ; ) {
+      const page = (await call('get_segmentation', { segmentation_id, limit: 100, ...(cursor ? { cursor } : {}) })).data.members;
+      members.push(...page.participants);
+      if (!page.next_cursor) break;
+      cursor = page.next_cursor;
+    }
     const agreement = members.filter((m) => members.every((o) => (truth[o.participant_id] === truth[m.participant_id]) === (o.segment_id === m.segment_id))).length;
     print(`(${Math.round(performance.now() - t1)} ms, ${updates} progress notifications; ${agreement} of ${members.length} participants grouped exactly as the planted archetypes)`);
 

@@ -73,6 +73,8 @@ describe('resources', () => {
     const { resourceTemplates } = await h.client.listResourceTemplates();
     expect(resourceTemplates.map((t) => t.uriTemplate).sort()).toEqual([
       'seglab://studies/{study_id}',
+      'seglab://studies/{study_id}/exports/{file}',
+      'seglab://studies/{study_id}/exports/{file}/parts/{part}',
       'seglab://studies/{study_id}/participants/{participant_id}',
       'seglab://studies/{study_id}/report.html',
       'seglab://studies/{study_id}/report.json',

@@ -21,7 +21,8 @@ const questionIn = z.object({
 export const addQuestionsTool = defineTool({
   name: 'add_questions',
   title: 'Add questions to a study',
-  description: `Adds interview questions (all or none): open_ended, scale (min/max, labels), single_choice, multiple_choice (max_selections; min_selections; [] records "none of these" unless min_selections ≥ 1), ranking (partial rankings allowed), yes_no. Each gets a stable key for record_interview and answer.<key> fields. A good guide has 3–5 open-ended and 3–4 structured questions. Limits: 200 questions a study, 50 options a question, 5,000 characters a question.`,
+  description: `Adds interview questions, all or none: open_ended, scale (range, labels), single_choice, multiple_choice (max_selections, min_selections; [] = none of these), ranking (partial allowed), yes_no. Each gets a stable key (answer.<key>). At most 200 questions a study, 50 options and 5,000 characters a question.
+Use this tool when you need to: design the interview guide (3–5 open-ended, 3–4 structured questions).`,
   input: z.object({
     study_id: studyId,
     questions: z.array(questionIn).min(1).max(50).describe('The questions to add.'),

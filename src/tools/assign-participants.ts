@@ -10,8 +10,8 @@ import { percent } from '../domain/format.js';
 export const assignParticipantsTool = defineTool({
   name: 'assign_participants',
   title: 'Assign participants to stored segments',
-  description: `Scores participants against a stored segmentation without re-fitting it: nearest k-means centre (those missing over half the features are left unassigned), the stored rules, or RFM quintiles. Default: everyone not yet in it; participant_ids re-scores those. Returns counts per segment with examples of the placed and the unassigned.
-method "crm_model" reaches the whole customer base: a decision tree over CRM attributes and tags only (never answers), trained on the members and cross-validated, predicts a segment and a confidence for every participant, interviewed or not, stored apart from membership (export_segments include_predicted exports them); the result sizes each segment across the base and says when the CRM cannot tell the segments apart.`,
+  description: `Places participants into a stored segmentation without re-fitting it (nearest centre, the rules or RFM); default: everyone not yet in it. method "crm_model" predicts a segment and confidence for every participant from CRM attributes and tags (cross-validated) and sizes the segments across the whole base.
+Use this tool when you need to: place new customers, or size segments across the customer base.`,
   input: z.object({
     segmentation_id: segmentationId,
     participant_ids: z.array(participantId).min(1).max(10000).optional().describe('Participants to (re-)score; default: everyone not yet assigned (crm_model: everyone).'),

@@ -23,7 +23,8 @@ const diagnosticOut = z.object({
 export const clusterParticipantsTool = defineTool({
   name: 'cluster_participants',
   title: 'Cluster participants into segments',
-  description: `Finds segments with k-means and stores them as a segmentation. Features: every structured question and number attribute by default, or named (answer.<key>, attr.<name>, theme) with weights; encoded and standardized, missing values imputed. k: a number or "auto" (compares k by inertia, silhouette, Calinski–Harabasz, Davies–Bouldin and bootstrap stability, and recommends one by a stated rule). Seeded: the same call gives the same segments, largest first. Returns sizes, stability, distinguishing features and quotes; sends progress. Next: get_segmentation, update_segment, validate_segmentation.`,
+  description: `Finds segments with seeded k-means over answers, attributes and themes (standardized, missing values imputed, optional weights); k a number or "auto" (diagnostics and a stated rule). Stores the segmentation; returns sizes, stability, distinguishing features and quotes; sends progress.
+Use this tool when you need to: discover segments (then get_segmentation, update_segment, validate_segmentation).`,
   input: z.object({
     study_id: studyId,
     features: z.array(z.string().min(1)).max(100).optional().describe('Features to cluster on: answer.<key>, attr.<name> or theme. Default: every structured question and numeric attribute.'),

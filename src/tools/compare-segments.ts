@@ -12,7 +12,8 @@ const sideOut = z.object({ label: z.string(), size: z.number(), words: z.array(w
 export const compareSegmentsTool = defineTool({
   name: 'compare_segments',
   title: 'Compare two segments',
-  description: `Compares segment a with segment b, or with the rest when b is left out: every feature with both sides' mean or share, effect size (Cohen's d or h), test and Benjamini–Hochberg q, themes, distinctive words and quotes. Strongest differences first; limit is an upper bound.`,
+  description: `Compares segment a with b, or with the rest: every feature with both sides' values, effect size, test and Benjamini–Hochberg q, plus themes, distinctive words and quotes; strongest first.
+Use this tool when you need to: say what sets a segment apart.`,
   input: z.object({
     segmentation_id: segmentationId,
     a: segmentRef,

@@ -6,7 +6,8 @@ import { studyMode, studyOut } from './params.js';
 export const createStudyTool = defineTool({
   name: 'create_study',
   title: 'Create a segmentation study',
-  description: `Creates a segmentation study and returns its study_id. Name the decision the segments will inform; hybrid or exploratory mode suits discovery. Next: add_questions, import_participants, record_interview.`,
+  description: `Creates a segmentation study and returns its study_id. Name the decision the segments will inform; mode hybrid or exploratory suits discovery.
+Use this tool when you need to: start a study (next: add_questions, import_participants, record_interview).`,
   input: z.object({
     name: z.string().trim().min(1).max(200).describe('Short name, e.g. "Q3 churn and expansion segmentation".'),
     decision: z.string().trim().max(1000).optional().describe('The decision the segments will inform, e.g. "which segment to build onboarding for first".'),

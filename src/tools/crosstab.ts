@@ -32,7 +32,8 @@ const input = z.object({
 export const crosstabTool = defineTool({
   name: 'crosstab',
   title: 'Cross-tabulate two fields',
-  description: `Cross-tabulates two fields (answer.<key>, answer.<key>:<option>, attr.<name>, tag, theme, status, segment): counts, row and column shares, χ², G², Cramér's V, adjusted residuals with cells beyond ±1.96 flagged, Fisher for 2×2, Cochran warning; multi-valued sides tested per option. Numbers in quartiles, scales binned (bins), dates by month/quarter/year (date_unit). A table keeps at most 144 cells: many-valued sides show their largest categories plus "Other".`,
+  description: `Cross-tabulates two fields (answer, attribute, tag, theme, status, segment): counts, shares, χ², G², Cramér's V, flagged residuals, Fisher for 2×2; multi-valued sides tested per option. Scales binned (bins), dates by month, quarter or year (date_unit); at most 144 cells, the rest in "Other".
+Use this tool when you need to: test whether two things go together.`,
   input,
   output: z.object({
     rows: side,

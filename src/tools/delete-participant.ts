@@ -13,8 +13,8 @@ export function requireConfirm(confirmed: unknown): void {
 export const deleteParticipantTool = defineTool({
   name: 'delete_participant',
   title: 'Delete a participant (erasure)',
-  description: `Erases one person from a study for good — an erasure request under GDPR/CCPA: their profile, e-mail, name and attributes, tags, answers, interview transcript and notes, quotes, theme evidence, full-text index entries and segment memberships. Segments they were in are described again without them, stored texts that named or quoted them are rewritten, the study's report is regenerated and CRM exports that listed them are removed; deleted bytes are zeroed in the database file and its write-ahead log emptied. Cannot be undone (back up first with seglab backup). Over HTTP only an owner may call it.
-Use this tool when you need to: honour a person's request to be forgotten, or remove someone imported by mistake.`,
+  description: `Erases one person for good (GDPR/CCPA): profile, answers, transcript, quotes, themes, index entries and memberships; their segments are described again, texts naming them rewritten, the report regenerated, exports listing them removed, deleted bytes zeroed. Cannot be undone; owners only over HTTP.
+Use this tool when you need to: honour a request to be forgotten.`,
   input: z.object({ study_id: studyId, participant_id: participantId, confirm }),
   output: z.object({
     study_id: z.number(),

@@ -7,8 +7,8 @@ import { studyId } from './params.js';
 export const deleteStudyTool = defineTool({
   name: 'delete_study',
   title: 'Delete a study',
-  description: `Deletes a study and everything in it for good: questions, participants with their answers, interviews, quotes and themes, segmentations, and its reports and exports folder. Deleted bytes are zeroed in the database file and its write-ahead log emptied; the audit log keeps who changed the study and when, without the arguments. Cannot be undone (back up first with seglab backup). Over HTTP only an owner may call it.
-Use this tool when you need to: remove a study at the end of its retention period, or one created by mistake.`,
+  description: `Deletes a study and everything in it for good, with its reports and exports; deleted bytes zeroed; the audit log keeps who changed it. Cannot be undone; owners only over HTTP.
+Use this tool when you need to: remove a study at the end of its retention period.`,
   input: z.object({ study_id: studyId, confirm: z.literal(true).describe('Must be true: deletion cannot be undone.') }),
   output: z.object({
     study_id: z.number(),

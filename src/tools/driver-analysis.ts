@@ -38,7 +38,8 @@ const input = z.object({
 export const driverAnalysisTool = defineTool({
   name: 'driver_analysis',
   title: 'Key driver analysis',
-  description: `What moves an outcome (a scale or yes/no answer, or a number attribute): per driver Pearson and Spearman with p and n, and Johnson's relative weights (shares of R²), overall and per segment (segmentation_id; each segment's 5 strongest drivers). Default drivers: the first 30 scale and yes/no answers and number attributes; choices expand into one 0/1 driver per option.`,
+  description: `What moves an outcome (a scale, yes/no or number): Pearson and Spearman with p and n, and Johnson's relative weights, overall and per segment (segmentation_id). Default drivers: the first 30 scale, yes/no and number fields.
+Use this tool when you need to: find what drives satisfaction, NPS or revenue.`,
   input,
   output: z.object({
     outcome: z.string(),

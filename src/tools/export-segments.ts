@@ -12,7 +12,8 @@ const MAX_LINKS = 10;
 export const exportSegmentsTool = defineTool({
   name: 'export_segments',
   title: 'Export segment membership for a CRM',
-  description: `Exports segment membership for a CRM (generic, HubSpot or Salesforce columns; overlapping segments joined with ";"; formula-like cells escaped). csv: written to a file and returned as a seglab:// resource (in parts of ~4 MB when large) with a preview, inline only when small. json: paginated rows. include_predicted adds everyone the CRM typing model placed.`,
+  description: `Exports segment membership for a CRM (generic, HubSpot or Salesforce columns; formula-safe): csv as a seglab:// resource (in parts when large) with a preview, or json pages. include_predicted adds everyone the CRM typing model placed.
+Use this tool when you need to: hand segments to sales, marketing or a CRM.`,
   input: z.object({
     segmentation_id: segmentationId,
     format: z.enum(['csv', 'json']).default('csv'),

@@ -81,8 +81,8 @@ async function load(kind: string, parts: string[], { store, files }: ToolContext
 export const fetchTool = defineTool({
   name: 'fetch',
   title: 'Fetch a search result',
-  description: `Returns one item found by search in full, as text: a study (design, counts, readiness), a participant (profile, answers, quotes, themes, notes and transcript), a quote, a segment (size, distinguishing features, persona, playbook, quotes) or a study report (Markdown). Text is capped at ${MAX_TEXT} characters.
-Use this tool when you need to: read a search result (ChatGPT deep research and connectors call search then fetch).`,
+  description: `Returns one search result in full as text: a study, a participant with transcript, a quote, a segment or a report (capped at ${MAX_TEXT} characters).
+Use this tool when you need to: read a search result.`,
   input: z.object({ id: z.string().min(1).max(400).describe('An id from search, e.g. participant:1:c42.') }),
   output: z.object({ id: z.string(), title: z.string(), text: z.string(), url: z.string(), metadata: z.record(z.string(), z.union([z.string(), z.number(), z.null()])) }),
   annotations: readOnly,

@@ -13,7 +13,8 @@ const formats = z.object({ markdown: z.string(), html: z.string(), json: z.strin
 export const generateReportTool = defineTool({
   name: 'generate_report',
   title: 'Generate the study report',
-  description: `Writes the study report (summary, method and sample, a chart per structured question, themes with quotes, segments with personas and playbooks, comparison, validation, prioritization, migration, crosstabs and drivers, method appendix) as Markdown, self-contained HTML and JSON, served as seglab://studies/{id}/report.md, .html and .json. Returns links and a preview (the whole report inline only when small); include_chart_images adds the charts as PNGs.`,
+  description: `Writes the study report (summary, method, charts, themes, segments with personas and playbooks, validation, prioritization, drivers, appendix) as Markdown, HTML and JSON resources; returns links and a preview; include_chart_images adds PNG charts.
+Use this tool when you need to: share the findings.`,
   input: z.object({
     study_id: studyId,
     segmentation_id: z.number().int().positive().optional().describe("The segmentation to report on (default: the study's latest, if any)."),

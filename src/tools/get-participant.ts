@@ -33,7 +33,8 @@ const profileOut = z.object({
 export const getParticipantTool = defineTool({
   name: 'get_participant',
   title: 'Get a participant profile',
-  description: `One participant's profile: attributes, tags, status, answers, quotes, themes with evidence, notes and the beginning of the transcript (include_transcript: as much as fits). Long parts are shortened to fit (listed in \`shortened\`); resource_uri has the whole profile. Find ids with query_participants.`,
+  description: `One participant's profile: attributes, tags, status, answers, quotes, themes with evidence, notes and the transcript's beginning (include_transcript: as much as fits). \`shortened\` names what was cut; resource_uri has it all.
+Use this tool when you need to: understand one person before quoting them or naming a segment.`,
   input: z.object({
     study_id: studyId,
     participant_id: participantId,

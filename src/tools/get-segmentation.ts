@@ -20,7 +20,8 @@ const input = z.object({
 export const getSegmentationTool = defineTool({
   name: 'get_segmentation',
   title: 'Get a segmentation',
-  description: `Reads a segmentation: per segment its size, share, stability, rule, profile, distinguishing features (effect sizes, q-values), quotes, name, playbook and a data-built persona card whose claims cite participant ids; members paginated. With many segments the largest are shown in full and the rest listed in other_segments: give segment_id for one in full.`,
+  description: `A segmentation's segments (size, share, stability, rule, profile, distinguishing features, quotes, playbook, a persona card citing participant ids) and a page of members. With many segments the rest are in other_segments; segment_id shows one in full.
+Use this tool when you need to: read or present segments.`,
   input,
   output: z.object({
     segmentation_id: z.number(),

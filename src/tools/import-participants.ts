@@ -35,12 +35,8 @@ const importedAttribute = z.object({
 export const importParticipantsTool = defineTool({
   name: 'import_participants',
   title: 'Import participants from CSV',
-  description: `Imports participants into a study from a CSV (a CRM export): inline as \`csv\`, or a local file \`path\` (paths are refused over HTTP unless the server was started with --allow-dir).
-The id column is detected (HubSpot Record ID / Contact ID / Company ID, Salesforce Id / Contact ID / Account ID with 15- or 18-character ids, Stripe Customer ID or id with cus_ values, Intercom/Segment user_id / external_id, customer_id, uuid, participant_id; else email) or named with id_column; email and name columns are recognised; tag columns (tags/tag/labels, or tag_columns) are split on ; , or |.
-Every other column becomes a typed attribute: number (plain, money such as "$1,200.50", "1.234,56 €", "(1,200.00)", percentages such as "12%"), date (ISO, M/D/YYYY, D/M/YYYY when a day above 12 proves it, D.M.YYYY, with times and zones; stored as ISO), boolean (Yes/No, TRUE/FALSE, Y/N), category or text; N/A, null, none, - and empty are missing. Each attribute reports its format, unit and rule. A column that is at least 95% one type keeps it: the few stray values are bad lines, listed with their line numbers. column_types states a column's type and format instead.
-Re-imports find existing participants by id, or by e-mail when the ids differ (matched says how many each way): never a duplicate.
-Atomic: if any line is invalid nothing is written and every bad line is reported with its number and reason — unless skip_invalid is true, which imports the rest and lists each skipped line. dry_run previews without writing. on_duplicate decides what happens to participants already in the study: update (default; file values overwrite, other attributes and tags are kept), skip, or error.
-Use this tool when you need to: load the people to interview, with lifecycle tags (new, long-tenure, churned, expanded) and CRM attributes (plan, MRR, seats, tenure).`,
+  description: `Imports participants from a CRM export CSV: inline \`csv\`, or a local \`path\` (over HTTP only below --allow-dir). Finds the id column (HubSpot, Salesforce, Stripe, Intercom, generic; else email), email, name and tags; other columns become typed attributes (money, percentages, US or European dates, booleans, missing markers; column_types states them). Re-imports match by id, then e-mail: never a duplicate. All or nothing unless skip_invalid; bad lines listed with numbers; dry_run previews.
+Use this tool when you need to: load the people to interview with their CRM attributes and lifecycle tags.`,
   input: z.object({
     study_id: studyId,
     csv: z

@@ -7,7 +7,8 @@ import { cursor, limit, studyMode } from './params.js';
 export const listStudiesTool = defineTool({
   name: 'list_studies',
   title: 'List studies',
-  description: `Lists studies with participant and interview counts and what each still misses. Use it to find a study_id. Paginated.`,
+  description: `Lists studies with participant and interview counts and what each still misses; paginated.
+Use this tool when you need to: find a study_id.`,
   input: z.object({ limit: limit(20, 100), cursor }),
   output: z.object({
     total: z.number(),

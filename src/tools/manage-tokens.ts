@@ -15,8 +15,8 @@ const tokenOut = z.object({
 export const manageTokensTool = defineTool({
   name: 'manage_tokens',
   title: 'Manage API tokens',
-  description: `Lists, creates or revokes the bearer tokens people and agents use to reach this server over HTTP (serve --http --auth tokens). action "list" shows every token with its role, studies, last use and revocation; "create" makes one for name with role viewer (read-only tools), editor (every research tool) or owner (also deletion and tokens), optionally limited to studies, and returns its secret once (only a hash is kept: hand it over now); "revoke" stops a token from its next request. Owners only.
-Use this tool when you need to: give a teammate or an agent access, see who has access, or cut off a lost or leaked token at once.`,
+  description: `Lists, creates or revokes the bearer tokens for HTTP access (--auth tokens): role viewer (read-only), editor or owner, optionally limited to studies; a new secret is shown once. Owners only.
+Use this tool when you need to: give a teammate or an agent access, or cut off a leaked token.`,
   input: z.object({
     action: z.enum(['list', 'create', 'revoke']),
     name: z.string().min(1).max(100).optional().describe('The token\'s name (create, revoke): who or what uses it, e.g. "alice" or "nightly-agent".'),

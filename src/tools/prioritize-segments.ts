@@ -18,7 +18,8 @@ const byFactor = <T extends z.ZodType>(value: T) =>
 export const prioritizeSegmentsTool = defineTool({
   name: 'prioritize_segments',
   title: 'Prioritize segments',
-  description: `Ranks segments with a weighted matrix (market size 25%, revenue potential 25%, fit 20%, acquisition ease 15%, strategic value 15% by default). Scores 1–10 per segment come from you (scores) or from data (derive: a field per factor, "-" prefix when lower is better; market size from share by default). Returns the ranking, the beachhead and the factors still unscored; saved for the report.`,
+  description: `Ranks segments by a weighted matrix (market size, revenue potential, fit, acquisition ease, strategic value; 25/25/20/15/15 by default) from given scores or data (derive), and names the beachhead; saved for the report.
+Use this tool when you need to: choose which segment to pursue first.`,
   input: z.object({
     segmentation_id: segmentationId,
     weights: byFactor(z.number().min(0).max(100)).optional().describe('Relative weights (fractions or percentages); missing factors keep their default.'),

@@ -10,8 +10,8 @@ const TEXT_ROWS = 10;
 export const queryParticipantsTool = defineTool({
   name: 'query_participants',
   title: 'Query participants',
-  description: `Finds participants by conditions and by what they said. \`where\`: conditions that all hold, over attr.<name>, answer.<key>, answer.<key>:<option>, tag, theme, status, segment. \`text\`: full-text search over transcripts, open answers, quotes and notes (stemmed words, "phrases", OR, prefix*), with snippets. Rows show the values of the fields in conditions and \`include\` (long values shortened). Paginated: limit is an upper bound, total counts all matches.
-Example: {where: [{field: "tag", op: "eq", value: "churned"}, {field: "answer.buying_factors", op: "eq", value: "Price"}]}.`,
+  description: `Finds participants by conditions (\`where\` over attr.<name>, answer.<key>, answer.<key>:<option>, tag, theme, status, segment) and by what they said (\`text\`: full-text search with snippets); rows show the fields used and \`include\`. Paginated, with a total.
+Use this tool when you need to: list or count who matches, e.g. where [{field: "tag", op: "eq", value: "churned"}].`,
   input: z.object({
     study_id: studyId,
     where: z.array(condition).max(20).default([]).describe('Conditions, all of which must hold.'),

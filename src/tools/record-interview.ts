@@ -10,7 +10,8 @@ const turn = z.object({ speaker: z.string().min(1).max(100), text: z.string().mi
 export const recordInterviewTool = defineTool({
   name: 'record_interview',
   title: 'Record an interview',
-  description: `Records one participant's interview: answers, transcript (text or speaker turns), quotes, themes with evidence, notes, status. Answers are checked against each question's type (scale: a number in range; single_choice: one option, case-insensitive; multiple_choice: distinct options within max_selections, [] = none of them unless min_selections; ranking: distinct options, first = most important, partial allowed; yes_no: true/false; open_ended: text); every problem is reported at once and nothing is saved until all are valid. Re-recording replaces the answers it names and keeps the rest; quotes and themes are not duplicated. \`participant\` details create an unknown participant.`,
+  description: `Records one participant's interview: answers (checked against each question's type, every problem reported, nothing saved until all are valid), transcript (text or speaker turns), quotes, themes with evidence, notes, status. Re-recording replaces what it names; \`participant\` details create someone new.
+Use this tool when you need to: save what a participant said.`,
   input: z.object({
     study_id: studyId,
     participant_id: participantId,

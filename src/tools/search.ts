@@ -33,8 +33,8 @@ const result = z.object({ id: z.string().describe('Pass to fetch.'), title: z.st
 export const searchTool = defineTool({
   name: 'search',
   title: 'Search studies, participants, quotes, segments and reports',
-  description: `Searches everything seglab holds — studies (name, decision), participants (id, name, e-mail, and what they said in transcripts, notes and open answers), quotes, segments (name, description, persona) and study reports — and returns up to ${MAX_RESULTS} results with an id, a title and a URL. Plain-language queries work: any of the words matches, best matches of what people said first. Read a result in full with fetch.
-Use this tool when you need to: find evidence for a question across studies (ChatGPT deep research and connectors call search then fetch); within one study, query_participants filters and counts more precisely.`,
+  description: `Searches studies, participants (with what they said), quotes, segments and reports by words; up to ${MAX_RESULTS} results with id, title and URL; read one with fetch.
+Use this tool when you need to: find evidence across studies (ChatGPT connectors and deep research call search, then fetch).`,
   input: z.object({ query: z.string().min(1).max(500).describe('Words to look for, e.g. "pricing complaints from churned customers".') }),
   output: z.object({ results: z.array(result) }),
   annotations: readOnly,

@@ -11,7 +11,8 @@ const attributeName = z.string().min(1).describe('A number attribute (or, for re
 export const segmentByRulesTool = defineTool({
   name: 'segment_by_rules',
   title: 'Segment participants by rules or RFM',
-  description: `Makes a segmentation from named rules in the query_participants grammar (mode first_match or overlapping; a rule without conditions takes everyone not yet placed; rest_name for the unmatched), or from the RFM preset (recency, frequency, monetary attributes scored in quintiles and mapped to Champions, Loyal Customers, At Risk, …). Returns segment summaries like cluster_participants.`,
+  description: `Makes a segmentation from named rules in the query_participants grammar (first_match or overlapping; rest_name for the unmatched) or the RFM preset (recency, frequency, monetary in quintiles: Champions, At Risk, …).
+Use this tool when you need to: define segments by known criteria instead of clustering.`,
   input: z.object({
     study_id: studyId,
     segments: z

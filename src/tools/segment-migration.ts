@@ -12,7 +12,8 @@ const input = z.object({
 export const segmentMigrationTool = defineTool({
   name: 'segment_migration',
   title: 'Segment migration between two segmentations',
-  description: `How people moved between two segmentations (a re-run, or a later wave with the same participant ids): segments matched by name, centre distance or overlap; the migration matrix with "new" and "gone"; stayed/moved/new/gone counts; the largest flows with example participants.`,
+  description: `How people moved between two segmentations (a re-run or a later wave): segments matched by name, centre or overlap; the migration matrix with new and gone; the largest flows with examples.
+Use this tool when you need to: track segments over time.`,
   input,
   output: z.object({
     from: z.object({ segmentation_id: z.number(), study_id: z.number(), k: z.number() }),

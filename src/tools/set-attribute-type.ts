@@ -9,9 +9,8 @@ import { defineTool } from './define.js';
 export const setAttributeTypeTool = defineTool({
   name: 'set_attribute_type',
   title: 'Change an attribute\'s type',
-  description: `Changes the type of a CRM attribute the study already has (number, boolean, date, category, text) and converts every stored value: "$1,200.50" stored as text becomes the number 1200.5 in USD, "03/16/2024" becomes the date 2024-03-16. The format (currency or %, decimal comma, month- or day-first dates) is read from the values, or stated.
-Values that do not convert are listed with their participant; they block the change (nothing written) unless skip_invalid is true, which removes them. dry_run previews.
-Use this tool when you need to: fix a column an import typed as text (then queries, RFM and revenue sizing can use it), or read 03/04/2024-style dates day first.`,
+  description: `Changes a stored attribute's type (number, boolean, date, category, text) and converts every value ("$1,200.50" → 1200.5 USD, "03/16/2024" → 2024-03-16), the format read from the values or stated. Values that do not convert are listed and block the change unless skip_invalid removes them; dry_run previews.
+Use this tool when you need to: fix a column an import typed as text, or read dates day first.`,
   input: z.object({
     study_id: studyId,
     attribute: z.string().min(1).describe('The attribute\'s name, as in the study\'s attribute catalogue (get_study).'),

@@ -67,7 +67,8 @@ function headline(type: string, s: QuestionStats): string {
 export const summarizeQuestionsTool = defineTool({
   name: 'summarize_questions',
   title: 'Summarize answers per question',
-  description: `Per-question statistics by type: scale (mean, median, sd, distribution, top/bottom-2-box, NPS on 0–10), choices (counts, shares), ranking (mean rank, Borda, first choice), yes_no (share with Wilson interval), open_ended (terms, themes). \`by\` splits into groups (attr.<name>, answer.<key>, tag, theme, status, segment): numbers in quartiles, dates by month/quarter/year (at most 24 groups, or date_unit), many values as the 11 largest plus "Other". Completed interviews only unless include_partial. Questions come a page at a time (next_cursor); a question too big to show whole says what was left out in \`reduced\`.`,
+  description: `Per-question statistics: scales (mean, median, sd, distribution, top-2-box, NPS), choices (shares, none), rankings (mean rank, Borda, first choice), yes_no (share, Wilson interval), open-ended (terms, themes). \`by\` splits into groups (dates by month, quarter or year; many values as the largest plus "Other"). Questions paged by cursor.
+Use this tool when you need to: see what participants answered, overall or by group.`,
   input: z.object({
     study_id: studyId,
     questions: z.array(z.string()).max(100).optional().describe('Question keys to summarize (default: all).'),

@@ -6,7 +6,8 @@ import { segmentationId, segmentRef } from './segmentation-params.js';
 export const updateSegmentTool = defineTool({
   name: 'update_segment',
   title: 'Name and describe a segment',
-  description: `Names a segment and saves its description, persona narrative and playbook (product, marketing, sales, customer_success); only the fields given change, a playbook merges. Name for behaviour or motivation ("The Pragmatist"), not demographics (that gets a warning).`,
+  description: `Names a segment and saves its description, persona narrative and playbook (product, marketing, sales, customer_success); only the fields given change. Name for behaviour or motivation, not demographics.
+Use this tool when you need to: name and describe segments.`,
   input: z.object({
     segmentation_id: segmentationId,
     segment_id: segmentRef,

@@ -13,7 +13,8 @@ const input = z.object({ segmentation_id: segmentationId });
 export const validateSegmentationTool = defineTool({
   name: 'validate_segmentation',
   title: 'Validate a segmentation',
-  description: `Checks a segmentation against five criteria, per segment and overall (pass / warn / fail with evidence): measurable (a shallow decision tree over CRM attributes and answers that reproduces membership, with cross-validated accuracy), substantial, accessible, differentiable, actionable; and flags anti-patterns (too many segments, demographics alone, only happy customers sampled, demographic names).`,
+  description: `Checks a segmentation per segment and overall, pass/warn/fail with evidence: measurable (the CRM typing model, cross-validated), substantial, accessible, differentiable, actionable; and the anti-patterns.
+Use this tool when you need to: judge whether segments are usable before acting on them.`,
   input,
   output: z.object({
     segmentation_id: z.number(),
