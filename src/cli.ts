@@ -13,13 +13,15 @@ import { createLogger } from './log.js';
 import { createServer, version } from './server.js';
 import { Store } from './store/index.js';
 import type { ToolDeps } from './tools/define.js';
+import { parseToolsets, TOOLSET_NAMES, type Catalog } from './tools/toolsets.js';
 import { ADMIN_COMMANDS, ADMIN_USAGE, runAdminCommand } from './commands/admin.js';
 import { HTTP_OPTIONS, HTTP_USAGE, serveHttp } from './commands/serve-http.js';
 
 const USAGE = `seglab ${version} — MCP server for customer-segmentation research
 
 Usage:
-  seglab serve [--db PATH] [--reports DIR]       stdio server (what Claude Desktop, Claude Code and Cursor launch)
+  seglab serve [--db PATH] [--reports DIR] [--toolsets LIST] [--read-only]
+                                                stdio server (what Claude Desktop, Claude Code and Cursor launch)
   seglab serve --http [--port 3333] [--host 127.0.0.1] [--allow-dir DIR] [--allowed-host NAME ...]
                                                 Streamable HTTP at /mcp, GET /healthz
 ${HTTP_USAGE}
@@ -32,6 +34,8 @@ ${ADMIN_USAGE}
 Options:
   --db PATH        SQLite database (default: $SEGLAB_DB, else ${defaultDatabasePath()}); ":memory:" works
   --allow-dir DIR  over HTTP, let import_participants read CSV files below DIR (refused otherwise)
+  --toolsets LIST  offer only these tools (comma-separated): ${TOOLSET_NAMES.join(', ')}
+  --read-only      offer only the tools that change nothing (with --toolsets: those of the sets)
   --reports DIR    where reports and exports are written, in a folder per database (default: $SEGLAB_REPORTS,
                    else reports/ beside the database; with --db :memory:, a private temporary folder)
   SEGLAB_LOG       log level on stderr: debug | info | warn | error (default info)`;
@@ -50,6 +54,8 @@ async function main(argv: string[]): Promise<void> {
       'allow-dir': { type: 'string' },
       reports: { type: 'string' },
       'allowed-host': { type: 'string', multiple: true },
+      toolsets: { type: 'string' },
+      'read-only': { type: 'boolean', default: false },
       ...HTTP_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', short: 'v', default: false },
@@ -75,6 +81,7 @@ async function main(argv: string[]): Promise<void> {
     return runDemo({ db: values.db });
   }
   if (command !== 'serve') throw new Error(`Unknown command "${command}".\n\n${USAGE}`);
+  const catalog: Catalog = { toolsets: values.toolsets === undefined ? null : parseToolsets(values.toolsets), readOnly: values['read-only'] };
 
   const dbPath = values.db ?? defaultDatabasePath();
   const store = Store.open(dbPath);
@@ -83,7 +90,7 @@ async function main(argv: string[]): Promise<void> {
   log.info(`database ${dbPath}; reports and exports in ${outputDir}`);
 
   if (!values.http) {
-    const deps: ToolDeps = { store, log, files: { allowAnyPath: true, importRoot: null, outputDir } };
+    const deps: ToolDeps = { store, log, catalog, files: { allowAnyPath: true, importRoot: null, outputDir } };
     const handle = serveStdio(() => createServer(deps), { transport: new LimitedStdioServerTransport(), onerror: (e) => log.error('stdio', e) });
     const stop = () => void handle.close().finally(() => store.close());
     process.once('SIGINT', stop);
@@ -91,7 +98,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
 
-  const deps: ToolDeps = { store, log, files: { allowAnyPath: false, importRoot: values['allow-dir'] ? resolve(values['allow-dir']) : null, outputDir } };
+  const deps: ToolDeps = { store, log, catalog, files: { allowAnyPath: false, importRoot: values['allow-dir'] ? resolve(values['allow-dir']) : null, outputDir } };
   await serveHttp(values, { store, log, version, createServer: (caller) => createServer({ ...deps, caller }) });
 }
 

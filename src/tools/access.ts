@@ -1,15 +1,18 @@
 /**
  * The caller's rights at the tool boundary: which tools a server offers them (the others are
- * absent from tools/list), whether a call's study is theirs, and the audit record of a write.
+ * absent from tools/list; the server's catalog narrows them further), whether a call's study is
+ * theirs, and the audit record of a write.
  */
 import { atLeast, LOCAL_OWNER, mayUseStudy, neededRole, type Caller } from '../domain/access.js';
 import { summarizeArguments } from '../domain/audit-summary.js';
 import { UserError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import type { ToolDefinition } from './define.js';
+import { FULL_CATALOG, inCatalog, type Catalog } from './toolsets.js';
 
-export function offeredTools(tools: readonly ToolDefinition[], caller: Caller = LOCAL_OWNER): ToolDefinition[] {
-  return tools.filter((tool) => atLeast(caller.role, neededRole(tool)));
+/** The tools a server offers: those of its catalog (--toolsets, --read-only) the caller's role allows. */
+export function offeredTools(tools: readonly ToolDefinition[], caller: Caller = LOCAL_OWNER, catalog: Catalog = FULL_CATALOG): ToolDefinition[] {
+  return tools.filter((tool) => atLeast(caller.role, neededRole(tool)) && inCatalog(tool, catalog));
 }
 
 /** The study a call is about: its study_id, or the study of its segmentation_id. */

@@ -10,12 +10,12 @@ import { percent } from '../domain/format.js';
 export const assignParticipantsTool = defineTool({
   name: 'assign_participants',
   title: 'Assign participants to stored segments',
-  description: `Places participants into a stored segmentation without re-fitting it (nearest centre, the rules or RFM); default: everyone not yet in it. method "crm_model" predicts a segment and confidence for every participant from CRM attributes and tags (cross-validated) and sizes the segments across the whole base.
+  description: `Places participants into a stored segmentation without re-fitting it; default: everyone not yet in it. method "crm_model" predicts a segment and confidence for everyone from CRM attributes and tags and sizes segments across the base.
 Use this tool when you need to: place new customers, or size segments across the customer base.`,
   input: z.object({
     segmentation_id: segmentationId,
     participant_ids: z.array(participantId).min(1).max(10000).optional().describe('Participants to (re-)score; default: everyone not yet assigned (crm_model: everyone).'),
-    method: z.enum(['segmentation', 'crm_model']).default('segmentation').describe("segmentation (default): the segmentation's own way (nearest centre, rules, RFM); crm_model: the CRM typing model, for every participant."),
+    method: z.enum(['segmentation', 'crm_model']).default('segmentation').describe("segmentation: its own way (centre, rules, RFM); crm_model: the CRM typing model, for everyone."),
   }),
   output: z.object({
     segmentation_id: z.number(),

@@ -23,12 +23,12 @@ const diagnosticOut = z.object({
 export const clusterParticipantsTool = defineTool({
   name: 'cluster_participants',
   title: 'Cluster participants into segments',
-  description: `Finds segments with seeded k-means over answers, attributes and themes (standardized, missing values imputed, optional weights); k a number or "auto" (diagnostics and a stated rule). Stores the segmentation; returns sizes, stability, distinguishing features and quotes; sends progress.
+  description: `Finds segments with seeded k-means over answers, attributes and themes; k a number or "auto" (diagnostics and a stated rule). Stores the segmentation; returns sizes, stability, distinguishing features and quotes; sends progress.
 Use this tool when you need to: discover segments (then get_segmentation, update_segment, validate_segmentation).`,
   input: z.object({
     study_id: studyId,
-    features: z.array(z.string().min(1)).max(100).optional().describe('Features to cluster on: answer.<key>, attr.<name> or theme. Default: every structured question and numeric attribute.'),
-    weights: z.record(z.string(), z.number().min(0).max(100)).optional().describe('Relative weight per feature (default 1), e.g. {"answer.buying_factors": 2}.'),
+    features: z.array(z.string().min(1)).max(100).optional().describe('answer.<key>, attr.<name> or theme; default: every structured question and number attribute.'),
+    weights: z.record(z.string(), z.number().min(0).max(100)).optional().describe('Weight per feature (default 1), e.g. {"answer.buying_factors": 2}.'),
     k: z
       .union([z.number().int().min(2).max(20), z.literal('auto')], { error: 'k must be a whole number from 2 to 20, or "auto"' })
       .default('auto')
@@ -36,7 +36,7 @@ Use this tool when you need to: discover segments (then get_segmentation, update
     k_min: z.number().int().min(2).max(20).optional().describe('Smallest k tried by "auto" (default 2).'),
     k_max: z.number().int().min(2).max(20).optional().describe('Largest k tried by "auto" (default min(8, participants / 10)).'),
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(DEFAULT_SEED).describe(`Random seed (default ${DEFAULT_SEED}): same seed, same segments.`),
-    restarts: z.number().int().min(1).max(100).default(10).describe('k-means++ restarts per k; the lowest inertia wins (default 10).'),
+    restarts: z.number().int().min(1).max(100).default(10).describe('k-means++ restarts per k.'),
     bootstraps: z.number().int().min(2).max(200).default(20).describe('Bootstrap resamples for stability (default 20).'),
     include_partial: includePartial,
   }),

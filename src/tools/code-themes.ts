@@ -7,7 +7,7 @@ import { participantId, studyId } from './params.js';
 export const codeThemesTool = defineTool({
   name: 'code_themes',
   title: 'Code themes',
-  description: `Attaches theme codes to participants, each with evidence in their own words (evidence not found in what they said is a warning); all or none, idempotent. Themes then work in queries, crosstabs, drivers, clustering and reports.
+  description: `Attaches theme codes to participants, each with evidence in their own words; all or none, idempotent. Themes then work in queries, crosstabs, drivers, clustering and reports.
 Use this tool when you need to: code open answers and transcripts into themes.`,
   input: z.object({
     study_id: studyId,

@@ -12,13 +12,13 @@ const sideOut = z.object({ label: z.string(), size: z.number(), words: z.array(w
 export const compareSegmentsTool = defineTool({
   name: 'compare_segments',
   title: 'Compare two segments',
-  description: `Compares segment a with b, or with the rest: every feature with both sides' values, effect size, test and Benjamini–Hochberg q, plus themes, distinctive words and quotes; strongest first.
+  description: `Compares segment a with b, or with the rest: every feature with both sides' values, effect size and Benjamini–Hochberg q, plus themes, distinctive words and quotes.
 Use this tool when you need to: say what sets a segment apart.`,
   input: z.object({
     segmentation_id: segmentationId,
     a: segmentRef,
     b: segmentRef.optional().describe('The other segment; omit to compare a with the rest.'),
-    limit: z.number().int().min(1).max(500).default(40).describe('Feature rows to return, strongest differences first (default 40).'),
+    limit: z.number().int().min(1).max(500).default(40).describe('Most feature rows, strongest first.'),
     include_partial: includePartial,
   }),
   output: z.object({

@@ -6,15 +6,15 @@ import { studyMode, studyOut } from './params.js';
 export const createStudyTool = defineTool({
   name: 'create_study',
   title: 'Create a segmentation study',
-  description: `Creates a segmentation study and returns its study_id. Name the decision the segments will inform; mode hybrid or exploratory suits discovery.
-Use this tool when you need to: start a study (next: add_questions, import_participants, record_interview).`,
+  description: `Creates a segmentation study; returns its study_id. Name the decision the segments will inform.
+Use this tool when you need to: start a study (then add_questions, import_participants, record_interview).`,
   input: z.object({
     name: z.string().trim().min(1).max(200).describe('Short name, e.g. "Q3 churn and expansion segmentation".'),
     decision: z.string().trim().max(1000).optional().describe('The decision the segments will inform, e.g. "which segment to build onboarding for first".'),
     description: z.string().trim().max(4000).optional().describe('Background, goals and scope.'),
-    mode: studyMode.default('hybrid').describe('Interview mode: exploratory (open discovery), hybrid (default: open questions plus structured anchors) or structured.'),
+    mode: studyMode.default('hybrid').describe('exploratory, hybrid (default: open questions plus structured anchors) or structured.'),
     probing_depth: z.number().int().min(0).max(3).default(2).describe('Follow-up questions per question, 0–3 (default 2).'),
-    participant_criteria: z.string().trim().max(2000).optional().describe('Who to interview, e.g. "new (first 30 days), long-tenure (12+ months), churned (last 90 days) and expanded customers".'),
+    participant_criteria: z.string().trim().max(2000).optional().describe('Who to interview, e.g. "new, long-tenure, churned and expanded customers".'),
   }),
   output: studyOut.extend({ next_steps: z.array(z.string()) }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },

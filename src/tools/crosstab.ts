@@ -7,7 +7,7 @@ import { clip, takeLines } from '../domain/budget.js';
 import { defineTool, readOnly } from './define.js';
 import { includePartial, populationOut, populationText, studyId } from './params.js';
 
-const crossField = z.string().min(1).describe('answer.<key> (or answer.<key>:<option>), attr.<name>, tag, theme, status or segment.');
+const crossField = z.string().min(1).describe('answer.<key>[:<option>], attr.<name>, tag, theme, status or segment.');
 
 const side = z.object({
   field: z.string(),
@@ -23,16 +23,16 @@ const input = z.object({
   study_id: studyId,
   rows: crossField,
   columns: crossField,
-  segmentation_id: z.number().int().positive().optional().describe('For the "segment" field: which segmentation (default: the study\'s latest).'),
+  segmentation_id: z.number().int().positive().optional().describe('For the "segment" field (default: the latest).'),
   include_partial: includePartial,
   date_unit: z.enum(DATE_UNITS).default('auto').describe('How a date side is grouped: month, quarter, year, or auto.'),
-  bins: z.enum(SCALE_BINS).default('auto').describe('How scale answers are grouped: auto (each value up to 7 points, NPS groups for 0–10, else thirds), values, thirds, nps, top2.'),
+  bins: z.enum(SCALE_BINS).default('auto').describe('Scale grouping: auto, values, thirds, nps, top2.'),
 });
 
 export const crosstabTool = defineTool({
   name: 'crosstab',
   title: 'Cross-tabulate two fields',
-  description: `Cross-tabulates two fields (answer, attribute, tag, theme, status, segment): counts, shares, χ², G², Cramér's V, flagged residuals, Fisher for 2×2; multi-valued sides tested per option. Scales binned (bins), dates by month, quarter or year (date_unit); at most 144 cells, the rest in "Other".
+  description: `Cross-tabulates two fields: counts, shares, χ², G², Cramér's V, flagged residuals, Fisher for 2×2; multi-valued sides tested per option. Scales binned, dates by month, quarter or year; at most 144 cells, the rest in "Other".
 Use this tool when you need to: test whether two things go together.`,
   input,
   output: z.object({

@@ -9,6 +9,7 @@ import type { FileAccess } from '../app/files.js';
 import type { Caller, Role } from '../domain/access.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
+import type { Catalog } from './toolsets.js';
 
 /** What a tool may use. Passed in, never imported, so tests build it freely. */
 export interface ToolDeps {
@@ -17,6 +18,8 @@ export interface ToolDeps {
   files: FileAccess;
   /** Who calls (tools/access.ts): decides the tools offered and is recorded with each write. Default: the local owner. */
   caller?: Caller;
+  /** The tools this server offers (--toolsets, --read-only). Default: all of them. */
+  catalog?: Catalog;
 }
 
 export interface ToolContext extends ToolDeps {
@@ -57,8 +60,8 @@ export class WithAttachments<T> {
 
 export type ToolResult<T> = T | WithAttachments<T>;
 
-/** Annotations of every tool that only reads. */
-export const readOnly: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
+/** Annotations of every tool that only reads (destructive and idempotent hints only mean something for tools that write). */
+export const readOnly: ToolAnnotations = { readOnlyHint: true, openWorldHint: false };
 
 /** Identity function: exists so TypeScript infers `run`'s argument types from the schemas. */
 export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(definition: ToolDefinition<I, O>): ToolDefinition<I, O> {

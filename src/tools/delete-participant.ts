@@ -13,7 +13,7 @@ export function requireConfirm(confirmed: unknown): void {
 export const deleteParticipantTool = defineTool({
   name: 'delete_participant',
   title: 'Delete a participant (erasure)',
-  description: `Erases one person for good (GDPR/CCPA): profile, answers, transcript, quotes, themes, index entries and memberships; their segments are described again, texts naming them rewritten, the report regenerated, exports listing them removed, deleted bytes zeroed. Cannot be undone; owners only over HTTP.
+  description: `Erases one person for good (GDPR/CCPA): everything recorded about them; segments re-described, texts naming them rewritten, report regenerated, exports listing them removed. Cannot be undone.
 Use this tool when you need to: honour a request to be forgotten.`,
   input: z.object({ study_id: studyId, participant_id: participantId, confirm }),
   output: z.object({

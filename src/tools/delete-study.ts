@@ -7,7 +7,7 @@ import { studyId } from './params.js';
 export const deleteStudyTool = defineTool({
   name: 'delete_study',
   title: 'Delete a study',
-  description: `Deletes a study and everything in it for good, with its reports and exports; deleted bytes zeroed; the audit log keeps who changed it. Cannot be undone; owners only over HTTP.
+  description: `Deletes a study and everything in it, with its reports and exports, for good. Cannot be undone.
 Use this tool when you need to: remove a study at the end of its retention period.`,
   input: z.object({ study_id: studyId, confirm: z.literal(true).describe('Must be true: deletion cannot be undone.') }),
   output: z.object({

@@ -29,8 +29,8 @@ const resultOut = z.object({
 const input = z.object({
   study_id: studyId,
   outcome: z.string().min(1).describe('answer.<scale or yes/no key>, or attr.<number attribute>.'),
-  drivers: z.array(z.string().min(1)).max(MAX_DRIVERS).optional().describe('Fields to test: answer.<key>, answer.<key>:<option>, attr.<name>, theme.'),
-  method: z.enum(['all', 'correlation', 'relative_weights']).default('all').describe('all (default), correlation only, or relative weights (still with correlations).'),
+  drivers: z.array(z.string().min(1)).max(MAX_DRIVERS).optional().describe('answer.<key>[:<option>], attr.<name>, theme.'),
+  method: z.enum(['all', 'correlation', 'relative_weights']).default('all').describe('all, correlation, or relative_weights (with correlations).'),
   segmentation_id: z.number().int().positive().optional().describe('Also analyse within each segment of this segmentation.'),
   include_partial: includePartial,
 });
@@ -38,7 +38,7 @@ const input = z.object({
 export const driverAnalysisTool = defineTool({
   name: 'driver_analysis',
   title: 'Key driver analysis',
-  description: `What moves an outcome (a scale, yes/no or number): Pearson and Spearman with p and n, and Johnson's relative weights, overall and per segment (segmentation_id). Default drivers: the first 30 scale, yes/no and number fields.
+  description: `What moves an outcome (a scale, yes/no or number): Pearson and Spearman with p and n, and Johnson's relative weights, overall and per segment.
 Use this tool when you need to: find what drives satisfaction, NPS or revenue.`,
   input,
   output: z.object({

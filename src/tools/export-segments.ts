@@ -12,16 +12,16 @@ const MAX_LINKS = 10;
 export const exportSegmentsTool = defineTool({
   name: 'export_segments',
   title: 'Export segment membership for a CRM',
-  description: `Exports segment membership for a CRM (generic, HubSpot or Salesforce columns; formula-safe): csv as a seglab:// resource (in parts when large) with a preview, or json pages. include_predicted adds everyone the CRM typing model placed.
+  description: `Exports segment membership for a CRM (generic, HubSpot or Salesforce columns): csv as a seglab:// resource with a preview, or json pages; include_predicted adds those the CRM typing model placed.
 Use this tool when you need to: hand segments to sales, marketing or a CRM.`,
   input: z.object({
     segmentation_id: segmentationId,
     format: z.enum(['csv', 'json']).default('csv'),
     crm: z.enum(['generic', 'hubspot', 'salesforce']).default('generic'),
-    property: z.string().trim().min(1).max(100).optional().describe('Name of the segment column/property (default: seglab_segment for HubSpot, Seglab_Segment__c for Salesforce).'),
+    property: z.string().trim().min(1).max(100).optional().describe('The segment column\'s name (default per CRM).'),
     limit: z.number().int().min(1).max(1000).default(200).describe('JSON rows per page (default 200).'),
     cursor,
-    include_predicted: z.boolean().default(false).describe('Also export everyone outside the segmentation with the segment the CRM typing model predicts (run assign_participants method "crm_model" first), adding source (observed | predicted) and confidence.'),
+    include_predicted: z.boolean().default(false).describe('Also everyone outside it, with the CRM typing model\'s segment (assign_participants method crm_model first), source and confidence.'),
   }),
   output: z.object({
     segmentation_id: z.number(),

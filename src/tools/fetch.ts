@@ -81,7 +81,7 @@ async function load(kind: string, parts: string[], { store, files }: ToolContext
 export const fetchTool = defineTool({
   name: 'fetch',
   title: 'Fetch a search result',
-  description: `Returns one search result in full as text: a study, a participant with transcript, a quote, a segment or a report (capped at ${MAX_TEXT} characters).
+  description: `Returns one search result in full as text: a study, a participant with transcript, a quote, a segment or a report (at most ${MAX_TEXT} characters).
 Use this tool when you need to: read a search result.`,
   input: z.object({ id: z.string().min(1).max(400).describe('An id from search, e.g. participant:1:c42.') }),
   output: z.object({ id: z.string(), title: z.string(), text: z.string(), url: z.string(), metadata: z.record(z.string(), z.union([z.string(), z.number(), z.null()])) }),

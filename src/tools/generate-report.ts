@@ -13,15 +13,15 @@ const formats = z.object({ markdown: z.string(), html: z.string(), json: z.strin
 export const generateReportTool = defineTool({
   name: 'generate_report',
   title: 'Generate the study report',
-  description: `Writes the study report (summary, method, charts, themes, segments with personas and playbooks, validation, prioritization, drivers, appendix) as Markdown, HTML and JSON resources; returns links and a preview; include_chart_images adds PNG charts.
+  description: `Writes the study report (method, charts, themes, segments with personas and playbooks, validation, priorities, drivers) as Markdown, HTML and JSON resources; returns links and a preview.
 Use this tool when you need to: share the findings.`,
   input: z.object({
     study_id: studyId,
-    segmentation_id: z.number().int().positive().optional().describe("The segmentation to report on (default: the study's latest, if any)."),
+    segmentation_id: z.number().int().positive().optional().describe("Default: the study's latest."),
     format: z.enum(['markdown', 'html', 'json']).default('markdown'),
     include_chart_images: z.boolean().default(false).describe(`Also return the charts as PNG images (up to ${MAX_IMAGES}).`),
     include_partial: includePartial,
-    revenue_attribute: z.string().trim().min(1).max(200).optional().describe('The number attribute (e.g. attr.mrr) whose share each segment holds across the whole base; default: the first number attribute named like revenue, MRR, ARR or amount.'),
+    revenue_attribute: z.string().trim().min(1).max(200).optional().describe('A number attribute (e.g. attr.mrr) to size segments by; default: one named like revenue, MRR, ARR or amount.'),
   }),
   output: z.object({
     study_id: z.number(),

@@ -33,7 +33,7 @@ const profileOut = z.object({
 export const getParticipantTool = defineTool({
   name: 'get_participant',
   title: 'Get a participant profile',
-  description: `One participant's profile: attributes, tags, status, answers, quotes, themes with evidence, notes and the transcript's beginning (include_transcript: as much as fits). \`shortened\` names what was cut; resource_uri has it all.
+  description: `One participant's profile: attributes, tags, status, answers, quotes, themes, notes and the transcript's beginning (include_transcript: as much as fits); resource_uri has it all.
 Use this tool when you need to: understand one person before quoting them or naming a segment.`,
   input: z.object({
     study_id: studyId,

@@ -20,7 +20,7 @@ const input = z.object({
 export const getSegmentationTool = defineTool({
   name: 'get_segmentation',
   title: 'Get a segmentation',
-  description: `A segmentation's segments (size, share, stability, rule, profile, distinguishing features, quotes, playbook, a persona card citing participant ids) and a page of members. With many segments the rest are in other_segments; segment_id shows one in full.
+  description: `A segmentation's segments (size, stability, rule, profile, distinguishing features, quotes, playbook, a persona card citing participant ids) and a page of members; segment_id shows one in full.
 Use this tool when you need to: read or present segments.`,
   input,
   output: z.object({

@@ -9,8 +9,8 @@ const checkOut = z.object({ check: z.string(), status: z.enum(['ok', 'warn', 'mi
 export const getStudyTool = defineTool({
   name: 'get_study',
   title: 'Get a study',
-  description: `A study's questions (paged by cursor), counts, sample by tag, attributes, themes, segmentations and a readiness checklist (decision, 30–50 interviews, structured questions, churned and expanded customers).
-Use this tool when you need to: find question keys and attribute names for other tools, or advise what to do next.`,
+  description: `A study's questions (paged), counts, sample by tag, attributes, themes, segmentations and readiness checklist (decision, 30–50 interviews, structured questions, churned and expanded customers).
+Use this tool when you need to: find question keys and attribute names, or advise what to do next.`,
   input: z.object({ study_id: studyId, cursor: cursor.describe('next_cursor of the previous call: the next questions.') }),
   output: z.object({
     study: studyOut,

@@ -14,8 +14,8 @@ const columnType = z.union([
     format: z
       .enum([...NUMBER_FORMATS, ...DATE_FORMATS])
       .optional()
-      .describe('number: "1,234.56" (decimal point) or "1.234,56" (decimal comma); date: "M/D/YYYY" (month first) or "D/M/YYYY" (day first) for 03/04/2024-style dates (ISO and D.M.YYYY are always read).'),
-    unit: z.string().max(8).optional().describe('number: "%" or a currency ($, €, £, USD, EUR…); values in another currency are refused.'),
+      .describe('number: "1,234.56" or "1.234,56"; date: "M/D/YYYY" or "D/M/YYYY" (ISO and D.M.YYYY always read).'),
+    unit: z.string().max(8).optional().describe('number: "%" or a currency ($, €, £, USD…).'),
   }),
 ]);
 
@@ -35,7 +35,7 @@ const importedAttribute = z.object({
 export const importParticipantsTool = defineTool({
   name: 'import_participants',
   title: 'Import participants from CSV',
-  description: `Imports participants from a CRM export CSV: inline \`csv\`, or a local \`path\` (over HTTP only below --allow-dir). Finds the id column (HubSpot, Salesforce, Stripe, Intercom, generic; else email), email, name and tags; other columns become typed attributes (money, percentages, US or European dates, booleans, missing markers; column_types states them). Re-imports match by id, then e-mail: never a duplicate. All or nothing unless skip_invalid; bad lines listed with numbers; dry_run previews.
+  description: `Imports participants from a CRM export CSV (inline csv, or a local path). Finds the id column (HubSpot, Salesforce, Stripe, Intercom, generic; else email), email, name and tags; other columns become typed attributes (money, percentages, US or European dates, booleans, missing markers). Re-imports match by id, then e-mail: no duplicates. All or nothing unless skip_invalid; bad lines listed by number.
 Use this tool when you need to: load the people to interview with their CRM attributes and lifecycle tags.`,
   input: z.object({
     study_id: studyId,
@@ -44,16 +44,16 @@ Use this tool when you need to: load the people to interview with their CRM attr
       .max(MAX_INLINE_CSV_CHARS, inlineTooLong('csv', MAX_INLINE_CSV_CHARS, 'save the CSV as a file and pass its `path` instead (over HTTP, inside a folder the server allows with --allow-dir)'))
       .optional()
       .describe(`The CSV text, header row first, at most ${MAX_INLINE_CSV_CHARS.toLocaleString('en')} characters (larger files: path). Give this or path.`),
-    path: z.string().optional().describe('Path of a local CSV file (UTF-8; Windows-1252 is detected). Give this or csv.'),
-    id_column: z.string().optional().describe('The column holding each participant\'s id, when it is not detected.'),
-    tag_columns: z.array(z.string()).optional().describe('Columns whose values are tags (default: columns named tags, tag or labels).'),
+    path: z.string().optional().describe('A local CSV file (UTF-8 or Windows-1252). Give this or csv.'),
+    id_column: z.string().optional().describe('The id column, when not detected.'),
+    tag_columns: z.array(z.string()).optional().describe('Tag columns (default: tags, tag or labels).'),
     column_types: z
       .record(z.string(), columnType)
       .optional()
-      .describe('Column name → its type ("number", "boolean", "date", "category", "text") or {type, format, unit}, e.g. {"Close Date": {"type": "date", "format": "D/M/YYYY"}, "Zip": "text"}. Values that do not fit are bad lines. An attribute the study already has keeps its type (set_attribute_type changes it).'),
-    on_duplicate: z.enum(['update', 'skip', 'error']).default('update').describe('For participants already in the study (same id, or same e-mail): update (default), skip, or error.'),
-    skip_invalid: z.boolean().default(false).describe('Import the valid lines and list the skipped ones, instead of writing nothing.'),
-    dry_run: z.boolean().default(false).describe('Validate and report what would happen without writing anything.'),
+      .describe('Column → type (number, boolean, date, category, text) or {type, format, unit}, e.g. {"Close Date": {"type": "date", "format": "D/M/YYYY"}}.'),
+    on_duplicate: z.enum(['update', 'skip', 'error']).default('update').describe('Participants already in the study (same id or e-mail): update, skip or error.'),
+    skip_invalid: z.boolean().default(false).describe('Import the valid lines and list the others.'),
+    dry_run: z.boolean().default(false).describe('Report what would happen; write nothing.'),
   }),
   output: z.object({
     study_id: z.number(),

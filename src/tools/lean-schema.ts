@@ -4,7 +4,7 @@
  * 50,000 characters for the whole catalog). schemas/ keeps the full schemas for integrators.
  *
  * - Input schemas are served whole (the arguments and their descriptions are what the model
- *   needs to call a tool), without the `$schema` line every schema repeats.
+ *   needs to call a tool), without what says nothing to the model or repeats (leanInputSchema).
  * - Output schemas name every top-level field with its type (nullable, enum): what a result holds
  *   and what to ask for next. Nested objects and arrays are typed but not spelled out, and the
  *   per-field prose is left out: a result shows its own structure, and schemas/ has it all.
@@ -39,8 +39,36 @@ export function leanOutputSchema(full: Schema): Schema {
   return { type: 'object', properties: Object.fromEntries(Object.entries(properties).map(([name, node]) => [name, typeOnly(node)])) };
 }
 
-/** The served input schema: the whole schema without its `$schema` line. */
+/** zod's bounds of a safe integer: true of every JSON number a client sends, so they say nothing. */
+const SAFE_BOUNDS = new Set([Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER]);
+
+/**
+ * The served input schema: the whole schema (arguments, types, limits, defaults, descriptions)
+ * without what says nothing to the model or repeats: the `$schema` line, zod's safe-integer bounds,
+ * string property names and non-empty strings, a format's pattern, and a description repeated
+ * within the schema (a shared field description is read once). Validation still runs on zod.
+ */
 export function leanInputSchema(full: Schema): Schema {
-  const { $schema: _draft, ...rest } = full;
-  return rest;
+  const seen = new Set<string>();
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (node === null || typeof node !== 'object') return node;
+    const out: Schema = {};
+    for (const [key, value] of Object.entries(node as Schema)) {
+      if (key === '$schema') continue;
+      // A format (date-time, email) says what zod's long pattern for it spells out.
+      if (key === 'pattern' && (node as Schema).format !== undefined) continue;
+      if ((key === 'maximum' || key === 'minimum') && SAFE_BOUNDS.has(value as number)) continue;
+      // JSON object keys are strings, and an empty string is refused with a clear error anyway.
+      if (key === 'propertyNames' && JSON.stringify(value) === '{"type":"string"}') continue;
+      if (key === 'minLength' && value === 1) continue;
+      if (key === 'description' && typeof value === 'string') {
+        if (seen.has(value)) continue;
+        seen.add(value);
+      }
+      out[key] = walk(value);
+    }
+    return out;
+  };
+  return walk(full) as Schema;
 }

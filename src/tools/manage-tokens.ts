@@ -15,11 +15,11 @@ const tokenOut = z.object({
 export const manageTokensTool = defineTool({
   name: 'manage_tokens',
   title: 'Manage API tokens',
-  description: `Lists, creates or revokes the bearer tokens for HTTP access (--auth tokens): role viewer (read-only), editor or owner, optionally limited to studies; a new secret is shown once. Owners only.
+  description: `Lists, creates or revokes bearer tokens for HTTP access (--auth tokens): viewer, editor or owner, optionally limited to studies; a new secret is shown once.
 Use this tool when you need to: give a teammate or an agent access, or cut off a leaked token.`,
   input: z.object({
     action: z.enum(['list', 'create', 'revoke']),
-    name: z.string().min(1).max(100).optional().describe('The token\'s name (create, revoke): who or what uses it, e.g. "alice" or "nightly-agent".'),
+    name: z.string().min(1).max(100).optional().describe('Who or what uses the token (create, revoke), e.g. "alice".'),
     role: z.enum(ROLES).optional().describe('create: viewer, editor or owner.'),
     studies: z.array(z.number().int().positive()).max(100).optional().describe('create: limit the token to these studies (default: all).'),
   }),

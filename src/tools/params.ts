@@ -8,13 +8,13 @@ export const studyId = z
   .number()
   .int()
   .positive()
-  .describe('The study id returned by create_study (list_studies shows all studies).');
+  .describe('Study id (list_studies, create_study).');
 
 export const participantId = z
   .string()
   .min(1)
   .max(200)
-  .describe('The participant\'s external id within the study, as imported (the CSV id column); query_participants lists them.');
+  .describe('Participant id as imported (query_participants lists them).');
 
 export const questionType = z.enum(QUESTION_TYPES);
 export const attributeType = z.enum(ATTRIBUTE_TYPES);
@@ -26,7 +26,7 @@ export const field = z
   .string()
   .min(1)
   .describe(
-    'attr.<name> (CRM attribute), answer.<key> (question), answer.<key>:<option> (a ranking option\'s rank, 1 = first; or whether a multiple_choice option was chosen), tag, theme, status (completed | partial | not_interviewed), participant_id, email or name.',
+    'attr.<name>, answer.<key>, answer.<key>:<option> (a ranking option\'s rank, or whether a multiple_choice option was chosen), tag, theme, status (completed | partial | not_interviewed), participant_id, email, name.',
   );
 
 export const condition = z.object({
@@ -34,20 +34,20 @@ export const condition = z.object({
   op: z
     .enum(OPERATORS)
     .describe(
-      'eq, neq, gt, gte, lt, lte, in (value is a list), contains (text, tag or selected option), exists (value true/false, default true). For a ranking answer, eq/in test the first choice and contains tests "ranked at all".',
+      'in takes a list; contains: text, tag or selected option; exists: value true/false (default true). On a ranking, eq/in test the first choice, contains "ranked at all".',
     ),
   value: z
     .union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()]))])
     .optional()
-    .describe('What to compare with. Text comparisons ignore case; choices are matched to the option text.'),
+    .describe('Text compares case-insensitively; choices match the option text.'),
 });
 
 export const lineError = z.object({ line: z.number().int(), message: z.string() });
 
 export const limit = (defaultValue: number, max: number) =>
-  z.number().int().min(1).max(max).default(defaultValue).describe(`Rows per page (default ${defaultValue}, max ${max}).`);
+  z.number().int().min(1).max(max).default(defaultValue).describe('Most rows per page.');
 
-export const cursor = z.string().optional().describe('next_cursor from the previous page; omit for the first page.');
+export const cursor = z.string().optional().describe('next_cursor of the previous page.');
 
 export const questionOut = z.object({
   key: z.string(),
@@ -84,7 +84,7 @@ export const studyOut = z.object({
 export const includePartial = z
   .boolean()
   .default(false)
-  .describe('Also count participants with a partial interview. An analysis over answers or themes counts completed interviews by default; one over CRM attributes, tags, status or segments only counts every participant.');
+  .describe('Also count partial interviews.');
 
 /** The population line of a text rendering. */
 export function populationText(p: { rule: string; n: number }): string {

@@ -18,15 +18,15 @@ const byFactor = <T extends z.ZodType>(value: T) =>
 export const prioritizeSegmentsTool = defineTool({
   name: 'prioritize_segments',
   title: 'Prioritize segments',
-  description: `Ranks segments by a weighted matrix (market size, revenue potential, fit, acquisition ease, strategic value; 25/25/20/15/15 by default) from given scores or data (derive), and names the beachhead; saved for the report.
+  description: `Ranks segments by a weighted matrix (market size, revenue potential, fit, acquisition ease, strategic value) from given scores or data, and names the beachhead.
 Use this tool when you need to: choose which segment to pursue first.`,
   input: z.object({
     segmentation_id: segmentationId,
-    weights: byFactor(z.number().min(0).max(100)).optional().describe('Relative weights (fractions or percentages); missing factors keep their default.'),
+    weights: byFactor(z.number().min(0).max(100)).optional().describe('Relative weights; missing factors keep their default.'),
     scores: z.array(z.strictObject({ segment: segmentRef, ...factorScores }, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}; give segment and any of ${FACTORS.join(', ')}` : undefined) })).max(50).optional().describe('Scores 1–10 you assign, per segment.'),
     derive: byFactor(z.string().min(1))
       .optional()
-      .describe('Fields to derive factors from, e.g. {revenue_potential: "attr.mrr", fit: "answer.core_value_importance", acquisition_ease: "-attr.evaluation_days"}; market_size accepts "share" (default).'),
+      .describe('A field per factor, e.g. {revenue_potential: "attr.mrr", acquisition_ease: "-attr.evaluation_days"} ("-": lower is better); market_size defaults to "share".'),
   }),
   output: z.object({
     segmentation_id: z.number(),

@@ -10,14 +10,14 @@ const TEXT_ROWS = 10;
 export const queryParticipantsTool = defineTool({
   name: 'query_participants',
   title: 'Query participants',
-  description: `Finds participants by conditions (\`where\` over attr.<name>, answer.<key>, answer.<key>:<option>, tag, theme, status, segment) and by what they said (\`text\`: full-text search with snippets); rows show the fields used and \`include\`. Paginated, with a total.
+  description: `Finds participants by conditions (where) and by what they said (text: full-text search with snippets); rows show the fields used and include. Paginated, with a total.
 Use this tool when you need to: list or count who matches, e.g. where [{field: "tag", op: "eq", value: "churned"}].`,
   input: z.object({
     study_id: studyId,
     where: z.array(condition).max(20).default([]).describe('Conditions, all of which must hold.'),
     text: z.string().max(500).optional().describe('Full-text search over what participants said.'),
-    segmentation_id: z.number().int().positive().optional().describe('The segmentation the "segment" field refers to (default: the study\'s latest).'),
-    include: z.array(field).max(20).default([]).describe('Extra fields whose values to show in each row, e.g. ["attr.plan", "answer.price_importance"].'),
+    segmentation_id: z.number().int().positive().optional().describe('For the "segment" field (default: the latest).'),
+    include: z.array(field).max(20).default([]).describe('Fields to show in each row, e.g. ["attr.plan"].'),
     limit: limit(20, 200),
     cursor,
   }),

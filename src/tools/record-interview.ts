@@ -10,19 +10,19 @@ const turn = z.object({ speaker: z.string().min(1).max(100), text: z.string().mi
 export const recordInterviewTool = defineTool({
   name: 'record_interview',
   title: 'Record an interview',
-  description: `Records one participant's interview: answers (checked against each question's type, every problem reported, nothing saved until all are valid), transcript (text or speaker turns), quotes, themes with evidence, notes, status. Re-recording replaces what it names; \`participant\` details create someone new.
+  description: `Records one participant's interview: answers (checked against each question's type; nothing saved until all are valid), transcript, quotes, themes with evidence, notes, status. Re-recording replaces what it names; \`participant\` creates someone new.
 Use this tool when you need to: save what a participant said.`,
   input: z.object({
     study_id: studyId,
     participant_id: participantId,
     answers: z
-      .array(z.object({ question: z.string().min(1).describe('The question key (get_study lists them).'), value: z.union([z.string().max(MAX_ANSWER_CHARS, `an answer holds at most ${MAX_ANSWER_CHARS.toLocaleString('en')} characters (ten pages); keep the rest in the transcript`), z.number(), z.boolean(), z.array(z.string().max(200)).max(50)]).describe('The answer, in the form its question type takes: a number, an option, a list of options, true/false, or text.') }))
+      .array(z.object({ question: z.string().min(1).describe('The question key (get_study lists them).'), value: z.union([z.string().max(MAX_ANSWER_CHARS, `an answer holds at most ${MAX_ANSWER_CHARS.toLocaleString('en')} characters (ten pages); keep the rest in the transcript`), z.number(), z.boolean(), z.array(z.string().max(200)).max(50)]).describe('A number, an option, a list of options, true/false or text, as the question\'s type takes.') }))
       .default([])
       .describe('Answers to the study\'s questions.'),
     transcript: z
       .union([z.string().min(1).max(MAX_TRANSCRIPT_CHARS, transcriptTooLong), z.array(turn).min(1).max(MAX_TRANSCRIPT_CHARS / 10)])
       .optional()
-      .describe(`The interview transcript: plain text, or speaker turns [{speaker, text}], at most ${MAX_TRANSCRIPT_CHARS.toLocaleString('en')} characters in all. Replaces an earlier transcript.`),
+      .describe(`Plain text or speaker turns [{speaker, text}], at most ${MAX_TRANSCRIPT_CHARS.toLocaleString('en')} characters in all; replaces an earlier one.`),
     quotes: z
       .array(
         z.object({
@@ -54,7 +54,7 @@ Use this tool when you need to: save what a participant said.`,
         tags: z.array(z.string().min(1)).optional(),
       })
       .optional()
-      .describe('Details to create the participant if they are not in the study yet.'),
+      .describe('Creates the participant if new.'),
   }),
   output: z.object({
     study_id: z.number(),

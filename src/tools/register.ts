@@ -9,7 +9,7 @@ import { withCachedJsonSchema } from './schema-cache.js';
 import { toToolError } from './tool-errors.js';
 
 export function registerTools(server: McpServer, tools: readonly ToolDefinition[], deps: ToolDeps): void {
-  for (const tool of offeredTools(tools, deps.caller)) {
+  for (const tool of offeredTools(tools, deps.caller, deps.catalog)) {
     server.registerTool(
       tool.name,
       {
@@ -17,7 +17,8 @@ export function registerTools(server: McpServer, tools: readonly ToolDefinition[
         description: tool.description,
         inputSchema: withCachedJsonSchema(tool.input, tool.name, 'input'),
         outputSchema: withCachedJsonSchema(tool.output, tool.name, 'output'),
-        annotations: { title: tool.title, ...tool.annotations },
+        // The title is the tool's own (MCP 2025-06-18); not repeated in the annotations.
+        annotations: tool.annotations,
       },
       async (args: unknown, request: ServerContext): Promise<CallToolResult> => {
         const notify = clientLogger(request, deps.log);

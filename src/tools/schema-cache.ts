@@ -1,10 +1,12 @@
 /**
  * The SDK converts every tool's zod schemas to JSON Schema on each tools/list (~50 ms for the
  * whole catalog, which start-up would pay). The checked-in schemas/ (kept equal to the zod code
- * by a test) are read once per process instead; validation still runs on the zod schema.
+ * by a test) are read once per process instead, and served lean (lean-schema.ts); validation
+ * still runs on the zod schema.
  */
 import { readFileSync } from 'node:fs';
 import type * as z from 'zod';
+import { leanInputSchema, leanOutputSchema } from './lean-schema.js';
 
 const checkedIn = new Map<string, unknown>();
 
@@ -21,14 +23,20 @@ function checkedInSchema(tool: string, io: 'input' | 'output'): unknown {
   return checkedIn.get(key);
 }
 
-/** The schema as the SDK sees it, with its JSON Schema computed once or read from schemas/. */
+const served = new Map<string, unknown>();
+
+/** The schema as the SDK sees it, its JSON Schema read from schemas/ (or computed once) and made lean. */
 export function withCachedJsonSchema(schema: z.ZodObject, tool: string, io: 'input' | 'output'): z.ZodObject {
   const standard = schema['~standard'] as unknown as { jsonSchema: { input(o: unknown): unknown; output(o: unknown): unknown } } & Record<string, unknown>;
   const memo = new Map<string, unknown>();
-  const precomputed = checkedInSchema(tool, io);
+  const lean = (full: unknown) => (io === 'output' ? leanOutputSchema : leanInputSchema)(full as Record<string, unknown>);
   const cached = (kind: 'input' | 'output') => (options: { target?: string } | undefined) => {
     // schemas/ holds draft 2020-12, z.toJSONSchema's default and the SDK's target.
-    if (kind === io && precomputed !== undefined && (options?.target ?? 'draft-2020-12') === 'draft-2020-12') return structuredClone(precomputed);
+    if (kind === io && (options?.target ?? 'draft-2020-12') === 'draft-2020-12') {
+      const key = `${tool}.${io}`;
+      if (!served.has(key)) served.set(key, lean(checkedInSchema(tool, io) ?? standard.jsonSchema[kind](options)));
+      return structuredClone(served.get(key));
+    }
     const key = `${kind}:${JSON.stringify(options)}`;
     if (!memo.has(key)) memo.set(key, standard.jsonSchema[kind](options));
     return memo.get(key);

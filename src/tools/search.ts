@@ -33,8 +33,8 @@ const result = z.object({ id: z.string().describe('Pass to fetch.'), title: z.st
 export const searchTool = defineTool({
   name: 'search',
   title: 'Search studies, participants, quotes, segments and reports',
-  description: `Searches studies, participants (with what they said), quotes, segments and reports by words; up to ${MAX_RESULTS} results with id, title and URL; read one with fetch.
-Use this tool when you need to: find evidence across studies (ChatGPT connectors and deep research call search, then fetch).`,
+  description: `Searches studies, participants (with what they said), quotes, segments and reports; up to ${MAX_RESULTS} results with id, title and URL; fetch reads one.
+Use this tool when you need to: find evidence across studies (ChatGPT connectors call search, then fetch).`,
   input: z.object({ query: z.string().min(1).max(500).describe('Words to look for, e.g. "pricing complaints from churned customers".') }),
   output: z.object({ results: z.array(result) }),
   annotations: readOnly,

@@ -6,12 +6,12 @@ import { condition, studyId } from './params.js';
 import { otherSegmentsOut, renderSegments, segmentSummaryOut } from './segmentation-params.js';
 import { takeLines } from '../domain/budget.js';
 
-const attributeName = z.string().min(1).describe('A number attribute (or, for recency, a date attribute), with or without the attr. prefix.');
+const attributeName = z.string().min(1).describe('A number attribute (recency: or a date).');
 
 export const segmentByRulesTool = defineTool({
   name: 'segment_by_rules',
   title: 'Segment participants by rules or RFM',
-  description: `Makes a segmentation from named rules in the query_participants grammar (first_match or overlapping; rest_name for the unmatched) or the RFM preset (recency, frequency, monetary in quintiles: Champions, At Risk, …).
+  description: `Makes a segmentation from named rules in the query_participants grammar (first_match or overlapping) or the RFM preset (recency, frequency, monetary quintiles: Champions, At Risk, …).
 Use this tool when you need to: define segments by known criteria instead of clustering.`,
   input: z.object({
     study_id: studyId,

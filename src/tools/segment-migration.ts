@@ -12,7 +12,7 @@ const input = z.object({
 export const segmentMigrationTool = defineTool({
   name: 'segment_migration',
   title: 'Segment migration between two segmentations',
-  description: `How people moved between two segmentations (a re-run or a later wave): segments matched by name, centre or overlap; the migration matrix with new and gone; the largest flows with examples.
+  description: `How people moved between two segmentations: segments matched by name, centre or overlap; the migration matrix; the largest flows with examples.
 Use this tool when you need to: track segments over time.`,
   input,
   output: z.object({

@@ -6,11 +6,11 @@ import { featureComparison } from '../store/segmentation-json.js';
 import { condition } from './params.js';
 
 
-export const segmentationId = z.number().int().positive().describe('A segmentation id returned by cluster_participants or segment_by_rules (get_study lists them).');
+export const segmentationId = z.number().int().positive().describe('Segmentation id (get_study lists them).');
 
 export const segmentRef = z
   .union([z.number().int().positive(), z.string().min(1)])
-  .describe('A segment: its number (segment_id, 1 = largest for k-means) or its name.');
+  .describe('A segment: its segment_id or its name.');
 
 /** One feature compared between two groups: the stored comparison, with q explained for the model. */
 export const comparisonOut = featureComparison.extend({ q: z.number().nullable().describe('Benjamini–Hochberg adjusted p-value.') });

@@ -9,15 +9,15 @@ import { defineTool } from './define.js';
 export const setAttributeTypeTool = defineTool({
   name: 'set_attribute_type',
   title: 'Change an attribute\'s type',
-  description: `Changes a stored attribute's type (number, boolean, date, category, text) and converts every value ("$1,200.50" → 1200.5 USD, "03/16/2024" → 2024-03-16), the format read from the values or stated. Values that do not convert are listed and block the change unless skip_invalid removes them; dry_run previews.
+  description: `Changes a stored attribute's type and converts every value ("$1,200.50" → 1200.5 USD, "03/16/2024" → 2024-03-16). Values that do not convert are listed and block the change unless skip_invalid removes them.
 Use this tool when you need to: fix a column an import typed as text, or read dates day first.`,
   input: z.object({
     study_id: studyId,
-    attribute: z.string().min(1).describe('The attribute\'s name, as in the study\'s attribute catalogue (get_study).'),
+    attribute: z.string().min(1).describe('The attribute\'s name (get_study).'),
     type: attributeType.describe('The new type.'),
-    format: z.enum([...NUMBER_FORMATS, ...DATE_FORMATS]).optional().describe('number: "1,234.56" or "1.234,56"; date: "M/D/YYYY" or "D/M/YYYY" for 03/04/2024-style dates. Default: read from the values.'),
-    unit: z.string().max(8).optional().describe('number: "%" or a currency ($, €, £, USD, EUR…). Default: read from the values.'),
-    skip_invalid: z.boolean().default(false).describe('Convert the values that fit and remove the others (listed), instead of changing nothing.'),
+    format: z.enum([...NUMBER_FORMATS, ...DATE_FORMATS]).optional().describe('number: "1,234.56" or "1.234,56"; date: "M/D/YYYY" or "D/M/YYYY". Default: read from the values.'),
+    unit: z.string().max(8).optional().describe('number: "%" or a currency. Default: read from the values.'),
+    skip_invalid: z.boolean().default(false).describe('Convert what fits and remove the rest (listed).'),
     dry_run: z.boolean().default(false).describe('Report what would happen without writing.'),
   }),
   output: z.object({

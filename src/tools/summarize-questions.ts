@@ -67,15 +67,15 @@ function headline(type: string, s: QuestionStats): string {
 export const summarizeQuestionsTool = defineTool({
   name: 'summarize_questions',
   title: 'Summarize answers per question',
-  description: `Per-question statistics: scales (mean, median, sd, distribution, top-2-box, NPS), choices (shares, none), rankings (mean rank, Borda, first choice), yes_no (share, Wilson interval), open-ended (terms, themes). \`by\` splits into groups (dates by month, quarter or year; many values as the largest plus "Other"). Questions paged by cursor.
+  description: `Per-question statistics: scales (mean, sd, distribution, top-2-box, NPS), choices (shares), rankings (mean rank, Borda), yes_no (share, Wilson interval), open-ended (terms, themes); \`by\` splits into groups (dates by month, quarter or year; many values as the largest plus "Other"). Paged.
 Use this tool when you need to: see what participants answered, overall or by group.`,
   input: z.object({
     study_id: studyId,
     questions: z.array(z.string()).max(100).optional().describe('Question keys to summarize (default: all).'),
     by: z.string().optional().describe('Group by attr.<name>, answer.<key>, tag, theme, status or segment.'),
-    segmentation_id: z.number().int().positive().optional().describe('For by: "segment", which segmentation (default: the study\'s latest).'),
+    segmentation_id: z.number().int().positive().optional().describe('For by "segment" (default: the latest).'),
     include_partial: includePartial,
-    date_unit: z.enum(DATE_UNITS).default('auto').describe('For a date `by`: month, quarter, year, or auto (finest with at most 24 groups).'),
+    date_unit: z.enum(DATE_UNITS).default('auto').describe('Date grouping: month, quarter, year or auto (at most 24 groups).'),
     cursor,
   }),
   output: z.object({

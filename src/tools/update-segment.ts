@@ -6,7 +6,7 @@ import { segmentationId, segmentRef } from './segmentation-params.js';
 export const updateSegmentTool = defineTool({
   name: 'update_segment',
   title: 'Name and describe a segment',
-  description: `Names a segment and saves its description, persona narrative and playbook (product, marketing, sales, customer_success); only the fields given change. Name for behaviour or motivation, not demographics.
+  description: `Names a segment and saves its description, persona narrative and playbook; only the fields given change. Name for behaviour or motivation, not demographics.
 Use this tool when you need to: name and describe segments.`,
   input: z.object({
     segmentation_id: segmentationId,

@@ -13,8 +13,8 @@ const input = z.object({ segmentation_id: segmentationId });
 export const validateSegmentationTool = defineTool({
   name: 'validate_segmentation',
   title: 'Validate a segmentation',
-  description: `Checks a segmentation per segment and overall, pass/warn/fail with evidence: measurable (the CRM typing model, cross-validated), substantial, accessible, differentiable, actionable; and the anti-patterns.
-Use this tool when you need to: judge whether segments are usable before acting on them.`,
+  description: `Checks a segmentation per segment and overall (pass/warn/fail with evidence): measurable (the CRM typing model), substantial, accessible, differentiable, actionable; and anti-patterns.
+Use this tool when you need to: judge whether segments are usable.`,
   input,
   output: z.object({
     segmentation_id: z.number(),
