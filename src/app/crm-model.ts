@@ -34,7 +34,7 @@ export interface CrmModel {
 
 /** Whether a segmentation can have a CRM typing model: one segment per participant, and CRM data to split on. */
 export function crmModelApplies(loaded: LoadedSegmentation): boolean {
-  return !loaded.segmentation.overlapping && loaded.segments.length >= 2 && (loaded.catalog.attributes.length > 0 || loaded.facts.some((f) => f.tags.length > 0));
+  return !loaded.segmentation.overlapping && loaded.segments.length >= 2 && (loaded.catalog.attributes.length > 0 || loaded.facts.some((f) => f.tagCount > 0));
 }
 
 /** Trains the model on the members of a (non-overlapping) segmentation. */
@@ -42,7 +42,7 @@ export function trainCrmModel(store: Store, segmentationId: number, loaded: Load
   const { segmentation, segments, facts, groups, catalog } = loaded;
   if (segmentation.overlapping) throw new UserError('The CRM typing model places each participant in one segment; this segmentation lets segments overlap. Use a first-match segmentation.');
   if (segments.length < 2) throw new UserError('The CRM typing model needs at least 2 segments.');
-  if (catalog.attributes.length === 0 && facts.every((f) => f.tags.length === 0)) {
+  if (catalog.attributes.length === 0 && facts.every((f) => f.tagCount === 0)) {
     throw new UserError('The study has no CRM attributes or tags to build a CRM typing model from; import them with import_participants.');
   }
   const labels = new Array<number>(facts.length).fill(-1);
@@ -103,7 +103,9 @@ export function applyCrmModel(store: Store, model: CrmModel, only?: ParticipantF
   const { loaded, typing } = model;
   const observed = new Map<number, number>();
   loaded.groups.forEach((rows, g) => rows.forEach((i) => observed.set(loaded.facts[i]!.id, loaded.segments[g]!.segment_id)));
-  const everyone = only ?? store.facts.facts(loaded.segmentation.study_id);
+  const studyId = loaded.segmentation.study_id;
+  // Members are often the whole study (a segmentation of the CRM base): their facts serve as everyone's.
+  const everyone = only ?? (loaded.facts.length === store.facts.participantCount(studyId) ? loaded.facts : store.facts.facts(studyId));
   return everyone.map((f) => {
     const p = predictWithConfidence(typing.tree, f);
     const predicted = loaded.segments[p.label]!.segment_id;
@@ -128,7 +130,7 @@ export function revenueAttribute(store: Store, studyId: number, named?: string):
 /** Each segment's size across the whole base (observed members + predicted others), with its share of revenue. */
 export function sizeAcrossBase(placed: BasePrediction[], segments: SegmentRow[], revenue: string | null) {
   const total = placed.length;
-  const money = (f: ParticipantFacts) => (revenue !== null && typeof f.attributes[revenue] === 'number' ? (f.attributes[revenue] as number) : 0);
+  const money = (f: ParticipantFacts) => (revenue !== null && typeof f.attribute(revenue) === 'number' ? (f.attribute(revenue) as number) : 0);
   const totalRevenue = placed.reduce((s, p) => s + money(p.facts), 0);
   return {
     participants: total,

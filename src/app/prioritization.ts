@@ -96,12 +96,12 @@ function numericReader(field: string, attributes: Map<string, string>, questions
   if (ref.kind === 'attr') {
     const type = attributes.get(ref.name);
     if (type !== 'number') throw new UserError(`${where}: "${field}" must be a number attribute${type ? ` (it is ${type})` : `; attributes: ${listOf([...attributes.keys()])}`}.`);
-    return (f) => (typeof f.attributes[ref.name] === 'number' ? (f.attributes[ref.name] as number) : null);
+    return (f) => (typeof f.attribute(ref.name) === 'number' ? (f.attribute(ref.name) as number) : null);
   }
   if (ref.kind === 'answer' && ref.option === null) {
     const q = questions.find((x) => x.key === ref.key);
     if (!q || (q.type !== 'scale' && q.type !== 'yes_no')) throw new UserError(`${where}: "${field}" must be a scale or yes/no question; keys: ${listOf(questions.filter((x) => x.type === 'scale' || x.type === 'yes_no').map((x) => x.key))}.`);
-    return (f) => (typeof f.answers.get(ref.key) === 'number' ? (f.answers.get(ref.key) as number) : null);
+    return (f) => (typeof f.answer(ref.key) === 'number' ? (f.answer(ref.key) as number) : null);
   }
   throw new UserError(`${where}: "${field}" must be attr.<number attribute> or answer.<scale question>.`);
 }

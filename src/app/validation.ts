@@ -75,7 +75,7 @@ export function validateSegmentation(store: Store, segmentationId: number, loade
     } else {
       measurableCheck = { verdict: 'pass', evidence: `Defined by a rule over recorded data: ${definitionText(segmentation.method, s.definition)}.` };
     }
-    const reachable = members.filter((f) => (f.email && f.email.includes('@')) || contactAttributes.some((a) => f.attributes[a] !== undefined && String(f.attributes[a]).trim() !== '')).length;
+    const reachable = members.filter((f) => (f.email && f.email.includes('@')) || contactAttributes.some((a) => f.attribute(a) !== undefined && String(f.attribute(a)).trim() !== '')).length;
     const indistinct = segments.filter((_, o) => o !== g && !differs.get(`${g}:${o}`)).map((o) => segmentLabel(o));
     const criteria = {
       measurable: measurableCheck,

@@ -4,7 +4,7 @@
  */
 import type { AttributeValue } from '../domain/attributes.js';
 import type { AnswerValue } from '../domain/questions.js';
-import type { ParticipantFacts, StudyCatalog } from '../domain/segments/facts.js';
+import { FactTable, type InterviewStatus, type ParticipantFacts, type StudyCatalog } from '../domain/segments/facts.js';
 import { answerColumns, readColumns } from './columns.js';
 import type { Db } from './db.js';
 import { fromStored } from './interviews.js';
@@ -13,6 +13,8 @@ import type { StudyStore } from './studies.js';
 
 /** Up to this many ids a read filters in SQL; above, it reads the whole study and filters in JS. */
 const SQL_FILTER_IDS = 5000;
+/** Participants whose attribute objects are parsed at once (then copied into columns and dropped). */
+const ATTRIBUTE_CHUNK = 8192;
 
 /**
  * Restricts a read to some participants (all when `only` is undefined). A short list is passed to
@@ -44,51 +46,85 @@ export class FactStore {
     return { questions: this.studies.questions(studyId), attributes: this.studies.attributes(studyId), themes };
   }
 
+  participantCount(studyId: number): number {
+    return (prepared(this.db, 'SELECT count(*) AS n FROM participants WHERE study_id = ?').get(studyId) as { n: number }).n;
+  }
+
   /** Everything the segmentation code reads about participants, in id order (optionally only some). */
   facts(studyId: number, only?: number[]): ParticipantFacts[] {
-    const { keeps, filter, params, answers } = idFilter(only);
+    return this.table(studyId, only).rows();
+  }
 
-    const [ids, externalIds, emails, names, attributes] = readColumns<[number, string, string | null, string | null, Record<string, AttributeValue>]>(
+  /**
+   * The same as columns: participants in id order, one compact column per attribute and structured
+   * question, theme and tag codes. Each column is read whole from SQLite and written into the
+   * table's typed arrays, so no object per participant is built on the way.
+   */
+  table(studyId: number, only?: number[]): FactTable {
+    const { keeps, filter, params, answers } = idFilter(only);
+    const participants = `FROM participants p WHERE p.study_id = ?${filter('p.id')}`;
+    const [allIds, allExternal, allEmails, allNames] = readColumns<[number, string, string | null, string | null]>(
       this.db,
-      `SELECT json_group_array(p.id), json_group_array(p.external_id), json_group_array(p.email), json_group_array(p.name), json_group_array(json(p.attributes))
-         FROM participants p WHERE p.study_id = ?${filter('p.id')}`,
+      `SELECT json_group_array(p.id), json_group_array(p.external_id), json_group_array(p.email), json_group_array(p.name) ${participants}`,
       params(studyId),
     );
-    const byId = new Map<number, ParticipantFacts>();
-    const facts: ParticipantFacts[] = [];
-    ids.forEach((id, i) => {
-      if (!keeps(id)) return;
-      const f: ParticipantFacts = { id, participant_id: externalIds[i]!, email: emails[i]!, name: names[i]!, attributes: attributes[i]!, answers: new Map(), themes: new Set(), tags: [], status: 'not_interviewed' };
-      byId.set(id, f);
-      facts.push(f);
-    });
-    facts.sort((a, b) => a.id - b.id);
+    // Wanted rows in id order.
+    const order = allIds.map((_, i) => i).filter((i) => keeps(allIds[i]!));
+    order.sort((a, b) => allIds[a]! - allIds[b]!);
+    const table = new FactTable(
+      order.map((i) => allIds[i]!),
+      order.map((i) => allExternal[i]!),
+      order.map((i) => allEmails[i]!),
+      order.map((i) => allNames[i]!),
+    );
 
-    const [interviewed, statuses] = readColumns<[number, ParticipantFacts['status']]>(
+    const [interviewed, statuses] = readColumns<[number, InterviewStatus]>(
       this.db,
       `SELECT json_group_array(i.participant_id), json_group_array(i.status) FROM interviews i JOIN participants p ON p.id = i.participant_id WHERE p.study_id = ?${filter('p.id')}`,
       params(studyId),
     );
     interviewed.forEach((id, i) => {
-      const f = byId.get(id);
-      if (f) f.status = statuses[i]!;
+      const row = table.rowOf(id);
+      if (row >= 0) table.setStatus(row, statuses[i]!);
     });
+
+    // Attributes in chunks of participants (keyset over the id): each chunk's JSON objects are
+    // parsed, copied into the columns and dropped, so they never pile up (one JSON path per
+    // attribute and participant in SQL measured slower than parsing the objects).
+    const names = this.studies.attributes(studyId).map((a) => a.name);
+    const columns = names.map((name) => table.attributeColumn(name));
+    const chunk = prepared(
+      this.db,
+      `SELECT json_group_array(id), json_group_array(json(attributes)) FROM (SELECT p.id, p.attributes FROM participants p WHERE p.study_id = ? AND p.id > ?${filter('p.id')} ORDER BY p.id LIMIT ${ATTRIBUTE_CHUNK})`,
+    ).raw();
+    for (let after = -1; names.length > 0; ) {
+      const [ids, objects] = (chunk.get(...params(studyId, after)) as (string | null)[]).map((c) => (c === null ? [] : JSON.parse(c))) as [number[], Record<string, AttributeValue>[]];
+      if (ids.length === 0) break;
+      for (let i = 0; i < ids.length; i++) {
+        const row = table.rowOf(ids[i]!);
+        if (row < 0) continue;
+        const object = objects[i]!;
+        for (let c = 0; c < names.length; c++) columns[c]!.set(row, object[names[c]!]);
+      }
+      after = ids[ids.length - 1]!;
+    }
 
     // Answers question by question from the covering index; lists are parsed once per distinct
     // list and shared (frozen: readers never change them).
     for (const q of this.studies.questions(studyId)) {
       if (q.type === 'open_ended') continue;
-      const [participants, values] = answerColumns<number | string>(this.db, q.id, answers);
-      const lists = new Map<string, AnswerValue>();
+      const [participantIds, values] = answerColumns<number | string>(this.db, q.id, answers);
+      const column = table.answerColumn(q.key);
       const isList = q.type === 'multiple_choice' || q.type === 'ranking';
-      participants.forEach((id, i) => {
-        const f = byId.get(id);
-        if (!f) return;
+      const lists = new Map<string, AnswerValue>();
+      participantIds.forEach((id, i) => {
+        const row = table.rowOf(id);
+        if (row < 0) return;
         const stored = values[i]!;
-        if (!isList) return void f.answers.set(q.key, stored as AnswerValue);
+        if (!isList) return column.set(row, stored as AnswerValue);
         let list = lists.get(stored as string);
         if (list === undefined) lists.set(stored as string, (list = Object.freeze(fromStored(q.type, stored)) as AnswerValue));
-        f.answers.set(q.key, list);
+        column.set(row, list, stored);
       });
     }
     const [themed, codes] = readColumns<[number, string]>(
@@ -96,16 +132,25 @@ export class FactStore {
       `SELECT json_group_array(e.participant_id), json_group_array(t.code) FROM theme_evidence e JOIN themes t ON t.id = e.theme_id WHERE t.study_id = ?${filter('e.participant_id')}`,
       params(studyId),
     );
-    themed.forEach((id, i) => byId.get(id)?.themes.add(codes[i]!));
+    themed.forEach((id, i) => {
+      const row = table.rowOf(id);
+      if (row >= 0) table.themeColumn(codes[i]!)[row] = 1;
+    });
     const [tagged, tags] = readColumns<[number, string]>(
       this.db,
       `SELECT json_group_array(t.participant_id), json_group_array(t.tag) FROM participant_tags t JOIN participants p ON p.id = t.participant_id WHERE p.study_id = ?${filter('t.participant_id')}`,
       params(studyId),
     );
-    tagged.forEach((id, i) => byId.get(id)?.tags.push(tags[i]!));
-    // Tags in SQLite's order (byte order, as ORDER BY tag would give): sorted per participant, most have one or two.
-    for (const f of facts) if (f.tags.length > 1) f.tags.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    return facts;
+    const tagRows: number[] = [];
+    const tagNames: string[] = [];
+    tagged.forEach((id, i) => {
+      const row = table.rowOf(id);
+      if (row < 0) return;
+      tagRows.push(row);
+      tagNames.push(tags[i]!);
+    });
+    table.setTags(tagRows, tagNames);
+    return table.seal();
   }
 
   /** What participants said, for distinctive words and quotes: open answers and recorded quotes. */

@@ -110,7 +110,7 @@ describe('typing tool', () => {
 
   it('as the CRM typing model splits on attributes and tags only, never answers, and compares a tree with the majority share', () => {
     // The answer separates the groups perfectly; the CRM has only a noisy attribute and a tag.
-    const facts = Array.from({ length: 40 }, (_, i) => ({ ...fact(i + 1, { score: i < 20 ? 1 : 5 }, { mrr: i < 20 ? 50 + i : 500 + i }), tags: i % 4 === 0 ? ['churned'] : [] }));
+    const facts = Array.from({ length: 40 }, (_, i) => fact(i + 1, { score: i < 20 ? 1 : 5 }, { mrr: i < 20 ? 50 + i : 500 + i }, [], i % 4 === 0 ? ['churned'] : []));
     const labels = facts.map((_, i) => (i < 20 ? 0 : 1));
     const crm = typingTool(facts, labels, 2, catalog, { maxDepth: 2, crm: true });
     for (const rule of crm.rules) for (const c of rule.conditions) expect(c.field === 'tag' || c.field.startsWith('attr.')).toBe(true);
@@ -119,7 +119,7 @@ describe('typing tool', () => {
     expect(crm.confusion!.flat().reduce((sum, x) => sum + x, 0)).toBe(40);
     // Labels that no CRM field explains: no better than guessing the majority.
     const noise = facts.map((_, i) => ((i * 7919) % 13) % 2);
-    const blind = typingTool(facts.map((f) => ({ ...f, attributes: { mrr: 100 } })), noise, 2, catalog, { maxDepth: 2, crm: true });
+    const blind = typingTool(facts.map((f) => fact(f.id, { score: f.answer('score')! }, { mrr: 100 }, [], f.tags)), noise, 2, catalog, { maxDepth: 2, crm: true });
     expect(blind.verdict).toBe('cannot_tell');
   });
 

@@ -1,8 +1,9 @@
 /** Builders for the pure segmentation code: participants' facts and a study catalogue, by hand. */
-import type { ParticipantFacts, StudyCatalog } from '../../src/domain/segments/facts.js';
+import { factTable, type ParticipantFacts, type StudyCatalog } from '../../src/domain/segments/facts.js';
+import type { AnswerValue } from '../../src/domain/questions.js';
 
 export function fact(id: number, answers: Record<string, unknown>, attributes: Record<string, number | string | boolean> = {}, themes: string[] = [], tags: string[] = []): ParticipantFacts {
-  return { id, participant_id: `p${id}`, email: null, name: null, attributes, answers: new Map(Object.entries(answers)) as ParticipantFacts['answers'], themes: new Set(themes), tags, status: 'completed' };
+  return factTable([{ id, participant_id: `p${id}`, attributes, answers: answers as Record<string, AnswerValue>, themes, tags, status: 'completed' }]).rows()[0]!;
 }
 
 const blank = { options: null, scale_min: null, scale_max: null, min_label: null, max_label: null, max_selections: null, min_selections: null, required: false, probing_depth: null };

@@ -87,12 +87,12 @@ export function readRaw(feature: RawFeature, f: ParticipantFacts, out: { [index:
     ref = parseField(feature.field);
     parsedFields.set(feature.field, ref);
   }
-  const value: unknown = ref.kind === 'answer' ? f.answers.get(ref.key) : ref.kind === 'attr' ? f.attributes[ref.name] : undefined;
+  const value: unknown = ref.kind === 'answer' ? f.answer(ref.key) : ref.kind === 'attr' ? f.attribute(ref.name) : undefined;
   const options = feature.options;
   switch (feature.kind) {
     case 'themes':
       if (f.status === 'not_interviewed') return false;
-      for (let o = 0; o < options.length; o++) out[offset + o] = f.themes.has(options[o]!) ? 1 : 0;
+      for (let o = 0; o < options.length; o++) out[offset + o] = f.hasTheme(options[o]!) ? 1 : 0;
       return true;
     case 'number': {
       const x = feature.source.type === 'attr' && feature.source.attribute_type === 'date' ? (typeof value === 'string' ? Date.parse(value) / DAY_MS : NaN) : num(value);
@@ -176,7 +176,7 @@ function plan(fields: string[], catalog: StudyCatalog, facts: ParticipantFacts[]
       const base = { field, label: a.name, source: { type: 'attr' as const, attribute_type: a.type }, options: [] as string[] };
       switch (a.type) {
         case 'number': {
-          const values = facts.map((f) => num(f.attributes[a.name]));
+          const values = facts.map((f) => num(f.attribute(a.name)));
           plans.push({ ...base, kind: 'number', transform: heavyTailed(values) ? 'log1p' : 'none' });
           break;
         }
@@ -189,7 +189,7 @@ function plan(fields: string[], catalog: StudyCatalog, facts: ParticipantFacts[]
         case 'category': {
           const counts = new Map<string, number>();
           for (const f of facts) {
-            const v = f.attributes[a.name];
+            const v = f.attribute(a.name);
             if (typeof v === 'string') counts.set(v, (counts.get(v) ?? 0) + 1);
           }
           const ranked = [...counts.entries()].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0])).map(([v]) => v);

@@ -55,7 +55,7 @@ export function personaCard(input: PersonaInput): PersonaCard {
   const mostCommon = (name: string) => {
     const counts = new Map<string, ParticipantFacts[]>();
     for (const f of members) {
-      const v = f.attributes[name];
+      const v = f.attribute(name);
       if (typeof v === 'string' || typeof v === 'boolean') pushTo(counts, String(v), f);
     }
     const [value, who] = [...counts.entries()].sort((a, b) => b[1].length - a[1].length)[0] ?? [null, []];
@@ -83,16 +83,17 @@ export function personaCard(input: PersonaInput): PersonaCard {
   const frustrations: Claim[] = [];
   const interviewedRest = rest.filter((f) => f.status !== 'not_interviewed').length || 1;
   // Who has each theme, in one pass over members and one over the rest.
-  const withTheme = new Map<string, ParticipantFacts[]>();
-  for (const f of members) for (const code of f.themes) pushTo(withTheme, code, f);
-  const restWithTheme = new Map<string, number>();
-  for (const f of rest) for (const code of f.themes) restWithTheme.set(code, (restWithTheme.get(code) ?? 0) + 1);
+  let memberIds: Set<number> | null = null;
   for (const code of catalog.themes) {
-    const who = withTheme.get(code) ?? [];
+    const who: ParticipantFacts[] = [];
+    for (const f of members) if (f.hasTheme(code)) who.push(f);
+    let restCount = 0;
+    for (const f of rest) if (f.hasTheme(code)) restCount++;
     const share = who.length / n;
-    const restShare = (restWithTheme.get(code) ?? 0) / interviewedRest;
+    const restShare = restCount / interviewedRest;
     if (share < 0.25 || share < 1.5 * restShare) continue;
-    const ids = new Set(who.map((f) => f.id));
+    // Evidence for a code comes from participants coded with it: a member's evidence is theirs.
+    const ids = (memberIds ??= new Set(members.map((f) => f.id)));
     const example = input.evidence.find((e) => e.code === code && ids.has(e.participant) && e.evidence.trim() !== '');
     const text = `${code.replace(/_/g, ' ')} (${percent(share)} vs ${percent(restShare)} elsewhere)${example ? `: "${example.evidence}"` : ''}`;
     (PAIN.test(code.replace(/_/g, ' ')) || (example && PAIN.test(example.evidence)) ? frustrations : goals).push({ text, participant_ids: cite(who) });
@@ -129,8 +130,8 @@ function citeWhere(facts: ParticipantFacts[], test: (f: ParticipantFacts) => boo
 function showsBehaviour(c: FeatureComparison): (f: ParticipantFacts) => boolean {
   const [kind, rest] = [c.field.split('.')[0], c.field.slice(c.field.indexOf('.') + 1)];
   const higher = (c.difference ?? 0) > 0;
-  if (c.field === 'theme') return (f) => c.option !== null && f.themes.has(c.option) === higher;
-  const valueOf = (f: ParticipantFacts) => (kind === 'answer' ? f.answers.get(rest) : kind === 'attr' ? f.attributes[rest] : undefined);
+  if (c.field === 'theme') return (f) => c.option !== null && f.hasTheme(c.option) === higher;
+  const valueOf = (f: ParticipantFacts) => (kind === 'answer' ? f.answer(rest) : kind === 'attr' ? f.attribute(rest) : undefined);
   return (f) => {
     const value = valueOf(f);
     if (value === undefined) return false;

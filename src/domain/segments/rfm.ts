@@ -59,7 +59,7 @@ export function rfmSegment(r: number, f: number): RfmSegmentName {
 /** RFM scores of participants from three attributes (names with or without the attr. prefix). */
 export function scoreParticipants(facts: readonly ParticipantFacts[], names: { recency: string; frequency: string; monetary: string }, recencyIsDate: boolean): (RfmScore | null)[] {
   const read = (f: ParticipantFacts, name: string, date: boolean): number | null => {
-    const v = f.attributes[name.replace(/^attr\./, '')];
+    const v = f.attribute(name.replace(/^attr\./, ''));
     if (date) {
       const t = typeof v === 'string' ? Date.parse(v) : NaN;
       return Number.isFinite(t) ? t : null;

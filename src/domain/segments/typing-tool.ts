@@ -68,7 +68,7 @@ export function typingVariables(catalog: StudyCatalog, options: { crm?: boolean 
   });
   for (const a of catalog.attributes) {
     const field = `attr.${a.name}`;
-    const get = (f: ParticipantFacts) => f.attributes[a.name];
+    const get = (f: ParticipantFacts) => f.attribute(a.name);
     if (a.type === 'number') vars.push(numeric(field, get));
     else if (a.type === 'boolean') vars.push(equality(field, [true], get));
     else if (a.type === 'category') {
@@ -99,7 +99,7 @@ export function typingVariables(catalog: StudyCatalog, options: { crm?: boolean 
   }
   for (const q of catalog.questions) {
     const field = `answer.${q.key}`;
-    const get = (f: ParticipantFacts) => f.answers.get(q.key);
+    const get = (f: ParticipantFacts) => f.answer(q.key);
     if (q.type === 'scale') vars.push(numeric(field, get));
     else if (q.type === 'yes_no') vars.push({ field, get, tests: () => [{ condition: { field, op: 'eq', value: 'yes' }, negation: { field, op: 'neq', value: 'yes' }, accepts: (x) => x === 1 }] });
     else if (q.type === 'single_choice') vars.push(equality(field, q.options ?? [], get));
