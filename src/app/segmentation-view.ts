@@ -2,7 +2,7 @@
 import { clipJson, countFitting, fitList, fitMessages, jsonChars, STRUCTURED_BUDGET } from '../domain/budget.js';
 import { decodeCursor, encodeCursor } from '../domain/cursor.js';
 import { segmentName } from '../domain/segments/labels.js';
-import { personaCard } from '../domain/segments/persona.js';
+import { outcomeQuestion, personaCard } from '../domain/segments/persona.js';
 import type { Store } from '../store/index.js';
 import { definitionText, fitSegments, loadSegmentation, resolveSegment, type LoadedSegmentation } from './segmentations.js';
 
@@ -20,12 +20,15 @@ export function segmentViews(store: Store, loaded: LoadedSegmentation, focus: nu
   const stability = segmentation.diagnostics?.stability ?? null;
   const memberIds = loaded.facts.map((f) => f.id);
   const evidence = store.facts.themeEvidence(segmentation.study_id, memberIds);
-  const texts = store.facts.texts(segmentation.study_id, memberIds);
+  // Personas quote the outcome question's answers only.
+  const outcome = outcomeQuestion(loaded.catalog);
+  const texts = outcome ? store.facts.texts(segmentation.study_id, memberIds, { question: outcome.key }) : [];
   return loaded.segments
     .map((s, g) => ({ s, g }))
     .filter(({ s }) => focus === null || s.segment_id === focus)
     .map(({ s, g }) => {
-      const inSegment = new Set(loaded.groups[g]);
+      const inSegment = new Uint8Array(loaded.facts.length);
+      for (const i of loaded.groups[g]!) inSegment[i] = 1;
       const stored = s.profile;
       return {
         segment_id: s.segment_id,
@@ -45,7 +48,7 @@ export function segmentViews(store: Store, loaded: LoadedSegmentation, focus: nu
           name: segmentName(s),
           narrative: s.persona,
           members: loaded.groups[g]!.map((i) => loaded.facts[i]!),
-          rest: loaded.facts.filter((_, i) => !inSegment.has(i)),
+          rest: loaded.facts.filter((_, i) => inSegment[i] === 0),
           catalog: loaded.catalog,
           distinguishing: stored.distinguishing,
           evidence,

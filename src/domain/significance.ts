@@ -113,10 +113,14 @@ export interface SampleMoments {
   variance: number;
 }
 
-export function moments(values: readonly number[]): SampleMoments {
+export function moments(values: readonly number[] | Float64Array): SampleMoments {
   const n = values.length;
-  const mean = values.reduce((s, v) => s + v, 0) / (n || 1);
-  const variance = n > 1 ? values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1) : 0;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += values[i]!;
+  const mean = sum / (n || 1);
+  let squares = 0;
+  for (let i = 0; i < n; i++) squares += (values[i]! - mean) ** 2;
+  const variance = n > 1 ? squares / (n - 1) : 0;
   return { n, mean, variance };
 }
 

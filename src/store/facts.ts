@@ -153,17 +153,19 @@ export class FactStore {
     return table.seal();
   }
 
-  /** What participants said, for distinctive words and quotes: open answers and recorded quotes. */
-  texts(studyId: number, participantIds: number[]): { participant: number; kind: 'answer' | 'quote'; question: string | null; text: string }[] {
+  /** What participants said, for distinctive words and quotes: open answers and recorded quotes (or `only` one question's answers). */
+  texts(studyId: number, participantIds: number[], only?: { question: string }): { participant: number; kind: 'answer' | 'quote'; question: string | null; text: string }[] {
     if (participantIds.length === 0) return [];
     const { keeps, filter, params, answers } = idFilter(participantIds);
     const out: { participant: number; kind: 'answer' | 'quote'; question: string | null; text: string }[] = [];
     // Open questions one by one from the covering index (not every answer of every member).
     for (const q of this.studies.questions(studyId)) {
-      if (q.type !== 'open_ended') continue;
+      if (q.type !== 'open_ended' || (only && q.key !== only.question)) continue;
       const [ids, values] = answerColumns<string>(this.db, q.id, answers);
       ids.forEach((id, i) => keeps(id) && out.push({ participant: id, kind: 'answer', question: q.key, text: values[i]! }));
     }
+    // `only` a question's answers: no quotes.
+    if (only) return out;
     const [ids, keys, texts] = readColumns<[number, string | null, string]>(
       this.db,
       `SELECT json_group_array(qu.participant_id), json_group_array(q.key), json_group_array(qu.text)

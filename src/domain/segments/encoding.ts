@@ -72,7 +72,7 @@ const parsedFields = new Map<string, ReturnType<typeof parseField>>();
 type RawFeature = Pick<EncodedFeature, 'field' | 'kind' | 'options' | 'source'>;
 
 /** Raw values per participant of a feature: one, or one per option for the multi-column kinds. */
-function widthOf(feature: Pick<EncodedFeature, 'kind' | 'options'>): number {
+export function widthOf(feature: Pick<EncodedFeature, 'kind' | 'options'>): number {
   return feature.kind === 'number' || feature.kind === 'binary' ? 1 : feature.options.length;
 }
 

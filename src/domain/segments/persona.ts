@@ -45,8 +45,14 @@ export interface PersonaInput {
   catalog: StudyCatalog;
   distinguishing: FeatureComparison[];
   evidence: { participant: number; code: string; evidence: string }[];
+  /** Answers to the outcome question (outcomeQuestion) at least; other texts are ignored. */
   texts: { participant: number; kind: 'answer' | 'quote'; question: string | null; text: string }[];
   quote: { text: string; participant_id: string } | null;
+}
+
+/** The open question whose answers read as goals, if any: the only texts a persona quotes. */
+export function outcomeQuestion(catalog: StudyCatalog) {
+  return catalog.questions.find((q) => q.type === 'open_ended' && (OUTCOME_QUESTION.test(q.key) || OUTCOME_QUESTION.test(q.text)));
 }
 
 export function personaCard(input: PersonaInput): PersonaCard {
@@ -98,7 +104,7 @@ export function personaCard(input: PersonaInput): PersonaCard {
     const text = `${code.replace(/_/g, ' ')} (${percent(share)} vs ${percent(restShare)} elsewhere)${example ? `: "${example.evidence}"` : ''}`;
     (PAIN.test(code.replace(/_/g, ' ')) || (example && PAIN.test(example.evidence)) ? frustrations : goals).push({ text, participant_ids: cite(who) });
   }
-  const outcome = catalog.questions.find((q) => q.type === 'open_ended' && (OUTCOME_QUESTION.test(q.key) || OUTCOME_QUESTION.test(q.text)));
+  const outcome = outcomeQuestion(catalog);
   if (outcome) {
     const ids = new Map(members.map((f) => [f.id, f]));
     const answers = input.texts.filter((t) => t.kind === 'answer' && t.question === outcome.key && ids.has(t.participant));

@@ -5,7 +5,7 @@
  */
 import { decimal } from '../format.js';
 import { benjaminiHochberg, chiSquareTest, cohenD, cohenH, fisherExact, moments, welchT, type SampleMoments } from '../significance.js';
-import { rawValues, type EncodedColumn, type EncodedFeature, type Encoding } from './encoding.js';
+import { readRaw, widthOf, type EncodedColumn, type EncodedFeature, type Encoding } from './encoding.js';
 import type { ParticipantFacts } from './facts.js';
 
 export const SIGNIFICANCE = 0.05;
@@ -46,21 +46,22 @@ function short(field: string): string {
   return field.replace(/^(answer|attr)\./, '');
 }
 
-/** A feature's raw values among a group, read once (participants missing the feature left out). */
-function featureValues(feature: EncodedFeature, group: ParticipantFacts[]): number[][] {
-  const out: number[][] = [];
-  for (const f of group) {
-    const raw = rawValues(feature, f);
-    if (raw !== null) out.push(raw);
-  }
-  return out;
+/** A feature's raw values among a group, read once into one block (participants missing the feature left out). */
+function featureValues(feature: EncodedFeature, group: ParticipantFacts[]): { values: Float64Array; count: number; width: number } {
+  const width = widthOf(feature);
+  const values = new Float64Array(group.length * width);
+  let count = 0;
+  for (const f of group) if (readRaw(feature, f, values, count * width)) count++;
+  return { values, count, width };
 }
 
 /** One column of those values. */
-function columnOf(feature: EncodedFeature, column: EncodedColumn, values: number[][]): number[] {
+function columnOf(feature: EncodedFeature, column: EncodedColumn, raw: { values: Float64Array; count: number; width: number }): Float64Array {
   const index = column.option === null ? 0 : feature.options.indexOf(column.option);
-  const out: number[] = [];
-  for (const v of values) if (v[index] !== undefined) out.push(v[index]!);
+  // A stored column whose option is gone from the feature has no values.
+  if (index < 0 || index >= raw.width) return new Float64Array(0);
+  const out = new Float64Array(raw.count);
+  for (let r = 0; r < raw.count; r++) out[r] = raw.values[r * raw.width + index]!;
   return out;
 }
 
