@@ -19,7 +19,12 @@ export function segmentViews(store: Store, loaded: LoadedSegmentation, focus: nu
   const { segmentation } = loaded;
   const stability = segmentation.diagnostics?.stability ?? null;
   const memberIds = loaded.facts.map((f) => f.id);
-  const evidence = store.facts.themeEvidence(segmentation.study_id, memberIds);
+  const masks = loaded.groups.map((rows) => {
+    const mask = new Uint8Array(loaded.table.size);
+    for (const row of rows) mask[row] = 1;
+    return mask;
+  });
+  const evidence = personaEvidence(store, loaded, masks);
   // Personas quote the outcome question's answers only.
   const outcome = outcomeQuestion(loaded.catalog);
   const texts = outcome ? store.facts.texts(segmentation.study_id, memberIds, { question: outcome.key }) : [];
@@ -27,8 +32,7 @@ export function segmentViews(store: Store, loaded: LoadedSegmentation, focus: nu
     .map((s, g) => ({ s, g }))
     .filter(({ s }) => focus === null || s.segment_id === focus)
     .map(({ s, g }) => {
-      const inSegment = new Uint8Array(loaded.facts.length);
-      for (const i of loaded.groups[g]!) inSegment[i] = 1;
+      const inSegment = masks[g]!;
       const stored = s.profile;
       return {
         segment_id: s.segment_id,
@@ -116,6 +120,32 @@ function compactView(view: SegmentView, limits: ViewLimits) {
     }),
     shortened,
   };
+}
+
+/**
+ * The theme evidence personas cite: for each segment and theme, the first non-empty evidence (in
+ * recording order) of a member, read until each is found rather than every member's evidence.
+ */
+function personaEvidence(store: Store, loaded: LoadedSegmentation, masks: Uint8Array[]): { participant: number; code: string; evidence: string }[] {
+  const found = new Set<string>();
+  const wanted = loaded.catalog.themes.length * masks.length;
+  const out: { participant: number; code: string; evidence: string }[] = [];
+  if (wanted === 0) return out;
+  store.facts.eachThemeEvidence(loaded.segmentation.study_id, (participant, code, evidence) => {
+    const row = evidence.trim() === '' ? -1 : loaded.table.rowOf(participant);
+    if (row < 0) return true;
+    let cited = false;
+    masks.forEach((mask, g) => {
+      const key = `${g}:${code}`;
+      if (mask[row] === 1 && !found.has(key)) {
+        found.add(key);
+        cited = true;
+      }
+    });
+    if (cited) out.push({ participant, code, evidence });
+    return found.size < wanted;
+  });
+  return out;
 }
 
 export function segmentationView(store: Store, request: SegmentationViewRequest) {

@@ -5,7 +5,7 @@
  */
 import { describeSegments, type SegmentDescription } from '../domain/segments/describe.js';
 import type { Encoding } from '../domain/segments/encoding.js';
-import type { ParticipantFacts, StudyCatalog } from '../domain/segments/facts.js';
+import type { FactTable, ParticipantFacts, StudyCatalog } from '../domain/segments/facts.js';
 import { describeConditions } from '../domain/segments/labels.js';
 import type { Matrix } from '../domain/matrix.js';
 import { clipJson, countFitting, fitList, jsonChars } from '../domain/budget.js';
@@ -153,6 +153,8 @@ export interface LoadedSegmentation {
   catalog: StudyCatalog;
   /** Every member once, in participant order. */
   facts: ParticipantFacts[];
+  /** The same members as columns (facts are its rows). */
+  table: FactTable;
   /** Row indices into `facts` per segment, in segment order. */
   groups: number[][];
   /** Participants the segment shares are taken of (those clustered, or the study's participants for rules). */
@@ -162,11 +164,18 @@ export interface LoadedSegmentation {
 export function loadSegmentation(store: Store, segmentationId: number): LoadedSegmentation {
   const segmentation = store.segmentations.get(segmentationId);
   const segments = store.segmentations.segments(segmentationId);
-  const members = store.segmentations.memberships(segmentationId);
-  const facts = store.facts.facts(segmentation.study_id, [...new Set(members.map((m) => m.id))]);
-  const index = new Map(facts.map((f, i) => [f.id, i]));
-  const groups = segments.map((s) => members.filter((m) => m.segment_id === s.segment_id).map((m) => index.get(m.id)!));
-  return { segmentation, segments, catalog: store.facts.catalog(segmentation.study_id), facts, groups, population: segmentation.summary.participants_clustered ?? facts.length };
+  // Members in participant order: a participant in several (overlapping) segments comes once.
+  const members = store.segmentations.membershipColumns(segmentationId);
+  const table = store.facts.table(segmentation.study_id, members.ids.filter((id, i) => i === 0 || id !== members.ids[i - 1]));
+  const facts = table.rows();
+  const slot = new Map(segments.map((s, g) => [s.segment_id, g]));
+  const groups = segments.map((): number[] => []);
+  members.ids.forEach((id, i) => {
+    const g = slot.get(members.segments[i]!);
+    const row = table.rowOf(id);
+    if (g !== undefined && row >= 0) groups[g]!.push(row);
+  });
+  return { segmentation, segments, catalog: store.facts.catalog(segmentation.study_id), facts, table, groups, population: segmentation.summary.participants_clustered ?? facts.length };
 }
 
 /** A segment by number or (case-insensitive) name; `field` names the argument in the error. */

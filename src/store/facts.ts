@@ -88,25 +88,22 @@ export class FactStore {
       if (row >= 0) table.setStatus(row, statuses[i]!);
     });
 
-    // Attributes in chunks of participants (keyset over the id): each chunk's JSON objects are
-    // parsed, copied into the columns and dropped, so they never pile up (one JSON path per
+    // Attributes in chunks of participants by id range (the primary key; `+p.study_id` keeps
+    // SQLite off the study index, which would sort the study per chunk): each chunk's JSON objects
+    // are parsed, copied into the columns and dropped, so they never pile up (one JSON path per
     // attribute and participant in SQL measured slower than parsing the objects).
     const names = this.studies.attributes(studyId).map((a) => a.name);
     const columns = names.map((name) => table.attributeColumn(name));
-    const chunk = prepared(
-      this.db,
-      `SELECT json_group_array(id), json_group_array(json(attributes)) FROM (SELECT p.id, p.attributes FROM participants p WHERE p.study_id = ? AND p.id > ?${filter('p.id')} ORDER BY p.id LIMIT ${ATTRIBUTE_CHUNK})`,
-    ).raw();
-    for (let after = -1; names.length > 0; ) {
-      const [ids, objects] = (chunk.get(...params(studyId, after)) as (string | null)[]).map((c) => (c === null ? [] : JSON.parse(c))) as [number[], Record<string, AttributeValue>[]];
-      if (ids.length === 0) break;
+    const chunk = prepared(this.db, `SELECT json_group_array(p.id), json_group_array(json(p.attributes)) FROM participants p WHERE p.id BETWEEN ? AND ? AND +p.study_id = ?`).raw();
+    for (let start = 0; names.length > 0 && start < table.size; start += ATTRIBUTE_CHUNK) {
+      const end = Math.min(start + ATTRIBUTE_CHUNK, table.size) - 1;
+      const [ids, objects] = (chunk.get(table.ids[start], table.ids[end], studyId) as (string | null)[]).map((c) => (c === null ? [] : JSON.parse(c))) as [number[], Record<string, AttributeValue>[]];
       for (let i = 0; i < ids.length; i++) {
         const row = table.rowOf(ids[i]!);
         if (row < 0) continue;
         const object = objects[i]!;
         for (let c = 0; c < names.length; c++) columns[c]!.set(row, object[names[c]!]);
       }
-      after = ids[ids.length - 1]!;
     }
 
     // Answers question by question from the covering index; lists are parsed once per distinct
@@ -177,17 +174,10 @@ export class FactStore {
     return out;
   }
 
-  /** Theme evidence per participant, for persona frustrations and goals. */
-  themeEvidence(studyId: number, participantIds: number[]): { participant: number; code: string; evidence: string }[] {
-    if (participantIds.length === 0) return [];
-    const { keeps, filter, params } = idFilter(participantIds);
-    const [ids, codes, evidence] = readColumns<[number, string, string]>(
-      this.db,
-      `SELECT json_group_array(participant), json_group_array(code), json_group_array(evidence) FROM (
-         SELECT e.participant_id AS participant, t.code, e.evidence FROM theme_evidence e JOIN themes t ON t.id = e.theme_id
-          WHERE t.study_id = ?${filter('e.participant_id')} ORDER BY e.id)`,
-      params(studyId),
-    );
-    return ids.flatMap((id, i) => (keeps(id) ? [{ participant: id, code: codes[i]!, evidence: evidence[i]! }] : []));
+  /** Theme evidence of the study in recording order, one at a time, until `visit` returns false. */
+  eachThemeEvidence(studyId: number, visit: (participant: number, code: string, evidence: string) => boolean): void {
+    const rows = prepared(this.db, 'SELECT e.participant_id, t.code, e.evidence FROM theme_evidence e JOIN themes t ON t.id = e.theme_id WHERE t.study_id = ? ORDER BY e.id').raw().iterate(studyId) as IterableIterator<[number, string, string]>;
+    // Leaving the loop early closes the statement.
+    for (const [participant, code, evidence] of rows) if (!visit(participant, code, evidence)) break;
   }
 }

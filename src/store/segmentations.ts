@@ -198,13 +198,19 @@ export class SegmentationStore {
 
   /** Every membership as (participant row id, segment) pairs in participant order: for whole-segmentation analyses. */
   memberships(segmentationId: number, segmentId?: number): { id: number; segment_id: number }[] {
+    const { ids, segments } = this.membershipColumns(segmentationId, segmentId);
+    return ids.map((id, i) => ({ id, segment_id: segments[i]! }));
+  }
+
+  /** The same as two columns (participant ids, segment numbers): no object per member. */
+  membershipColumns(segmentationId: number, segmentId?: number): { ids: number[]; segments: number[] } {
     const [ids, segments] = readColumns<[number, number]>(
       this.db,
       `SELECT json_group_array(participant_id), json_group_array(segment_id) FROM (
          SELECT participant_id, segment_id FROM segment_members WHERE segmentation_id = ? AND (? IS NULL OR segment_id = ?) ORDER BY participant_id, segment_id)`,
       [segmentationId, segmentId ?? null, segmentId ?? null],
     );
-    return ids.map((id, i) => ({ id, segment_id: segments[i]! }));
+    return { ids, segments };
   }
 
   /**

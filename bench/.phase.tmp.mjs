@@ -1,0 +1,14 @@
+import { Store } from '../dist/store/index.js';
+import { reportAnalyses } from '../dist/report/analyses.js';
+import { segmentationSection } from '../dist/report/segmentation-section.js';
+import { SectionRecorder } from '../dist/report/sections.js';
+import { peakMb } from './lib.mjs';
+const store = Store.open(process.argv[2]);
+const which = process.argv[3];
+const t = performance.now();
+const c = process.cpuUsage();
+const mark = (label) => console.log(label, Math.round(performance.now() - t), 'ms', Math.round(process.memoryUsage().rss / 1e6), 'MB rss', Math.round(process.memoryUsage().heapUsed / 1e6), 'MB heap', Math.round(peakMb()), 'MB peak');
+if (which === 'analyses') reportAnalyses(store, 1, 1, 1000000, false);
+else segmentationSection(store, 1, new SectionRecorder());
+mark(which);
+store.close();
