@@ -53,7 +53,7 @@ export function driverAnalysis(store: Store, { studyId: study_id, outcome, drive
   // Only the outcomes of counted participants: every driver is then read over the same people.
   const rule = populationRule(includePartial, overInterviews([outcome, ...fields]));
   const counted = store.analysis.counted(study_id, rule);
-  const target = new Map([...outcomeColumns[0]!.values].filter(([id]) => counted.has(id)));
+  const target = outcomeColumns[0]!.values.filter((id) => counted.has(id));
   const strip = (r: DriverResult): DriverResult =>
     method === 'correlation' ? { ...r, r_squared: null, drivers: r.drivers.map((d) => ({ ...d, relative_weight: null, share_of_r_squared: null })), warnings: r.warnings.filter((w) => !w.startsWith('Relative weights')) } : r;
   const overall = strip(analyzeDrivers(target, inputs));

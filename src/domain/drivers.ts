@@ -4,6 +4,7 @@
  * counterpart of the drivers so correlated drivers split the credit instead of fighting for it.
  */
 import { createRequire } from 'node:module';
+import type { IdNumbers } from './id-numbers.js';
 import { tTwoSidedP } from './significance.js';
 
 // ml-matrix loads on first use: it is only needed for relative weights, and start-up counts.
@@ -122,7 +123,7 @@ export function relativeWeights(drivers: readonly (readonly number[])[], outcome
 export interface DriverInput {
   name: string;
   field: string;
-  values: Map<number, number>;
+  values: IdNumbers;
 }
 
 export interface DriverRow {
@@ -146,9 +147,9 @@ export interface DriverResult {
 }
 
 /** Correlations per driver (pairwise complete) and relative weights (listwise complete), optionally within a group. */
-export function analyzeDrivers(outcome: Map<number, number>, inputs: DriverInput[], members: Set<number> | null = null): DriverResult {
+export function analyzeDrivers(outcome: IdNumbers, inputs: DriverInput[], members: Set<number> | null = null): DriverResult {
   const within = (id: number) => members === null || members.has(id);
-  const ids = [...outcome.keys()].filter(within);
+  const ids = Array.from(outcome.ids).filter(within);
   const y = ids.map((id) => outcome.get(id)!);
   const dropped: DriverResult['dropped'] = [];
   const warnings: string[] = [];

@@ -8,6 +8,7 @@ import { quartileBins } from '../domain/stats.js';
 import { decimal } from '../domain/format.js';
 import { NONE_OF_THESE } from '../domain/questions.js';
 import type { Db } from './db.js';
+import { IdNumbers } from '../domain/id-numbers.js';
 import { prepared } from './statements.js';
 import { answerColumns, readColumns } from './columns.js';
 import { countPairs } from './tally.js';
@@ -36,7 +37,7 @@ export interface NumericColumn {
   /** Driver name: the field, or field = option for expanded choices and themes. */
   name: string;
   field: string;
-  values: Map<number, number>;
+  values: IdNumbers;
 }
 
 export class AnalysisStore {
@@ -224,7 +225,7 @@ export class AnalysisStore {
   }
 
   /** Number and boolean (1/0) attributes per participant, in one pass over the study; other values are left out. */
-  private attributeNumbers(studyId: number, names: string[]): Map<number, number>[] {
+  private attributeNumbers(studyId: number, names: string[]): IdNumbers[] {
     if (names.length === 0) return [];
     const [ids, ...columns] = readColumns<number[]>(
       this.db,
@@ -232,9 +233,14 @@ export class AnalysisStore {
       [...names.map(attributePath), studyId],
     );
     return columns.map((column) => {
-      const values = new Map<number, number>();
-      column.forEach((v, i) => typeof v === 'number' && values.set(ids![i]!, v));
-      return values;
+      const kept: number[] = [];
+      const values: number[] = [];
+      column.forEach((v, i) => {
+        if (typeof v !== 'number') return;
+        kept.push(ids![i]!);
+        values.push(v);
+      });
+      return new IdNumbers(kept, values);
     });
   }
 
@@ -244,13 +250,11 @@ export class AnalysisStore {
     // `sql` selects (pid, v).
     const read = (sql: string, params: unknown[]) => {
       const [pids, vs] = readColumns<[number, number]>(this.db, `SELECT json_group_array(pid), json_group_array(v) FROM (${sql})`, params);
-      const values = new Map<number, number>();
-      pids.forEach((pid, i) => values.set(pid, vs[i]!));
-      return values;
+      return new IdNumbers(pids, vs);
     };
     const answersOf = (questionId: number) => {
       const [pids, stored] = answerColumns<string>(this.db, questionId);
-      return pids.map((pid, i) => [pid, stored[i]!] as const);
+      return { pids, stored };
     };
     if (ref.kind === 'answer') {
       const q = resolveQuestion(context, ref.key, field);
@@ -258,16 +262,14 @@ export class AnalysisStore {
       if (q.type === 'scale' || q.type === 'yes_no') {
         if (ref.option !== null) throw new UserError(`"${field}": the :option form applies to ranking and multiple_choice questions.`);
         const [pids, values] = answerColumns<number>(this.db, q.id);
-        return [{ name: field, field, values: new Map(pids.map((pid, i) => [pid, values[i]!])) }];
+        return [{ name: field, field, values: new IdNumbers(pids, values) }];
       }
       // Choices and rankings are read once and expanded per option here (one pass, not one query per option).
       const answers = answersOf(q.id);
       const lists = new Map<string, string[]>();
       const parsed = (stored: string) => lists.get(stored) ?? lists.set(stored, JSON.parse(stored) as string[]).get(stored)!;
       const column = (name: string, valueOf: (stored: string) => number): NumericColumn => {
-        const values = new Map<number, number>();
-        for (const [pid, stored] of answers) values.set(pid, valueOf(stored));
-        return { name, field, values };
+        return { name, field, values: new IdNumbers(answers.pids, answers.stored.map(valueOf)) };
       };
       // Rank points (m − rank + 1, unranked 0): higher = more important, so correlations read naturally.
       const rankPoints = (option: string) => (stored: string) => {
@@ -286,7 +288,7 @@ export class AnalysisStore {
         case 'single_choice': {
           // One 0/1 column per option but the least chosen, the reference level (all of them would be collinear).
           const counts = new Map<string, number>();
-          for (const [, o] of answers) counts.set(o, (counts.get(o) ?? 0) + 1);
+          for (const o of answers.stored) counts.set(o, (counts.get(o) ?? 0) + 1);
           const reference = [...(q.options ?? [])].sort((x, y) => (counts.get(x) ?? 0) - (counts.get(y) ?? 0))[0];
           return (q.options ?? []).filter((o) => o !== reference).map((o) => column(`${field} = ${o}`, (stored) => (stored === o ? 1 : 0)));
         }

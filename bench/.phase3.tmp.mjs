@@ -1,0 +1,17 @@
+import { Store } from '../dist/store/index.js';
+import { crosstab } from '../dist/app/crosstab.js';
+import { driverAnalysis } from '../dist/app/drivers.js';
+import { peakMb } from './lib.mjs';
+const store = Store.open(process.argv[2]);
+let t = performance.now();
+const mark = (label) => { global.gc(); console.log(label.padEnd(12), Math.round(performance.now() - t), 'ms', Math.round(process.memoryUsage().rss / 1e6), 'MB rss', Math.round(process.memoryUsage().heapUsed / 1e6), 'MB heap', Math.round(peakMb()), 'MB peak'); t = performance.now(); };
+const fields = store.fieldCatalog(1, 1);
+mark('start');
+store.summaries.summarize(1, fields, { questions: ['satisfaction','value','onboarding','use_case','channel','integrations','factors','team'], include_partial: false, by: 'segment' });
+mark('summaries');
+crosstab(store, { studyId: 1, rows: 'segment', columns: 'answer.use_case', segmentationId: 1, includePartial: false });
+mark('crosstab');
+driverAnalysis(store, { studyId: 1, outcome: 'answer.satisfaction', includePartial: false });
+mark('drivers');
+store.studies.themeCounts(1, 12); store.interviews.themeQuotes(1, 2); store.studies.tagCounts(1, 50);
+mark('themes');
