@@ -8,10 +8,11 @@ import { percent } from '../domain/format.js';
 import { population, populationRule } from '../domain/population.js';
 import { sampleGroupsCovered, TARGET_INTERVIEWS } from '../domain/study-health.js';
 import type { Logger } from '../log.js';
+import { throwIfCancelled } from '../app/call-options.js';
 import type { Store } from '../store/index.js';
-import { reportAnalyses } from './analyses.js';
+import { reportAnalyses, type ReportAnalyses } from './analyses.js';
 import type { Report } from './model.js';
-import { analysesOnWorker } from './parallel.js';
+import { analysesOnWorker, segmentationOnWorker } from './parallel.js';
 import { segmentationSection } from './segmentation-section.js';
 import { SectionRecorder } from './sections.js';
 
@@ -24,7 +25,7 @@ const METHOD_NAMES: Record<string, string> = { kmeans: 'k-means', rules: 'rules'
 export const PARALLEL_REPORT_FROM = 20_000;
 
 export interface BuildOptions {
-  /** From this many participants the analyses run on a worker (default PARALLEL_REPORT_FROM). */
+  /** From this many participants the report is built on workers (default PARALLEL_REPORT_FROM). */
   parallelFrom?: number;
   /** Where failed sections are logged with their ref. */
   log?: Logger;
@@ -32,6 +33,8 @@ export interface BuildOptions {
   includePartial?: boolean;
   /** The number attribute segments are sized by across the base (default: the first named like revenue, MRR, ARR, amount). */
   revenueAttribute?: string | undefined;
+  /** Aborted when the client cancels: the build stops (its workers end) and nothing is written. */
+  signal?: AbortSignal | undefined;
 }
 
 export async function buildReport(store: Store, studyId: number, segmentationId?: number, options: BuildOptions = {}): Promise<Report> {
@@ -45,10 +48,29 @@ export async function buildReport(store: Store, studyId: number, segmentationId?
   // The report's figures are over answers: the interviewed count.
   const rule = populationRule(options.includePartial, true);
   const parallel = !store.db.memory && counts.participants >= (options.parallelFrom ?? PARALLEL_REPORT_FROM);
-  const analyses = parallel ? analysesOnWorker(store.db.name, studyId, segmentation, interviewed, rule.include_partial) : Promise.resolve(reportAnalyses(store, studyId, segmentation, interviewed, rule.include_partial));
-
-    const seg = segmentation === undefined ? null : sections.attempt('segments', () => segmentationSection(store, segmentation, sections, options.revenueAttribute));
-  const { tags, questions: questionSections, themes, crosstabs, drivers, sections: analysed } = await analyses;
+  let seg: Report['segmentation'];
+  let analyses: ReportAnalyses;
+  if (parallel) {
+    // Both parts at once on workers; a failed or cancelled part stops the other.
+    const stop = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+    const parts = [
+      segmentation === undefined ? Promise.resolve(null) : segmentationOnWorker(store.db.name, segmentation, options.revenueAttribute, signal),
+      analysesOnWorker(store.db.name, studyId, segmentation, interviewed, rule.include_partial, signal),
+    ] as const;
+    for (const part of parts) part.catch(() => stop.abort());
+    const [segmented, analysed] = await Promise.all(parts);
+    if (segmented) sections.merge(segmented.sections);
+    seg = segmented?.segmentation ?? null;
+    analyses = analysed;
+  } else {
+    // A cancellation already sent is read before the work starts.
+    await new Promise((resolve) => setImmediate(resolve));
+    throwIfCancelled(options.signal);
+    seg = segmentation === undefined ? null : sections.attempt('segments', () => segmentationSection(store, segmentation, sections, options.revenueAttribute));
+    analyses = reportAnalyses(store, studyId, segmentation, interviewed, rule.include_partial);
+  }
+  const { tags, questions: questionSections, themes, crosstabs, drivers, sections: analysed } = analyses;
   sections.merge(analysed);
 
   const readiness = sampleGroupsCovered(tags);

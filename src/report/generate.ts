@@ -2,6 +2,7 @@
 import { clipJson, jsonChars } from '../domain/budget.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../log.js';
+import type { CallOptions } from '../app/call-options.js';
 import { REPORT_FORMATS, type ReportFormat } from '../app/report-formats.js';
 import { reportUri } from '../app/uris.js';
 import type { Store } from '../store/index.js';
@@ -26,7 +27,7 @@ export interface ReportRequest {
   revenueAttribute?: string | undefined;
 }
 
-export async function generateReport(store: Store, outputDir: string, { studyId: study_id, segmentationId: segmentation_id, format, includePartial = false, revenueAttribute }: ReportRequest, log?: Logger) {
+export async function generateReport(store: Store, outputDir: string, { studyId: study_id, segmentationId: segmentation_id, format, includePartial = false, revenueAttribute }: ReportRequest, log?: Logger, { signal, progress }: CallOptions = {}) {
   const started = performance.now();
   store.studies.get(study_id);
   if (segmentation_id !== undefined && store.segmentations.get(segmentation_id).study_id !== study_id) {
@@ -34,7 +35,8 @@ export async function generateReport(store: Store, outputDir: string, { studyId:
   }
   // A wrong name is the caller's mistake: say so before building, not as a failed section.
   if (revenueAttribute !== undefined) checkRevenueAttribute(store, study_id, revenueAttribute);
-  const written = await writeReport(store, outputDir, study_id, segmentation_id, { log, includePartial, revenueAttribute });
+  await progress?.(0, 2, 'Building the report');
+  const written = await writeReport(store, outputDir, study_id, segmentation_id, { log, includePartial, revenueAttribute, signal, progress });
   const r = written.report;
   const sections = ['summary', 'method', ...(r.questions.length ? ['questions'] : []), ...(r.themes.length ? ['themes'] : []), ...(r.segmentation ? ['segments', 'comparison', 'validation'] : []), ...(r.segmentation?.prioritization ? ['prioritization'] : []), ...(r.segmentation?.migration ? ['migration'] : []), ...(r.crosstabs.length || r.drivers ? ['crosstabs_and_drivers'] : []), ...(r.segmentation ? ['appendix'] : [])];
   const resources = Object.fromEntries((Object.keys(REPORT_FORMATS) as ReportFormat[]).map((f) => [f, reportUri(study_id, f)])) as Record<ReportFormat, string>;

@@ -5,6 +5,7 @@
 import { readOutputFile, writeOutputFile } from '../app/output-files.js';
 import { REPORT_FORMATS, type ReportFormat } from '../app/report-formats.js';
 import type { Store } from '../store/index.js';
+import { throwIfCancelled, type Progress } from '../app/call-options.js';
 import { buildReport, type BuildOptions } from './build.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
@@ -22,8 +23,11 @@ export function reportFile(studyId: number, format: ReportFormat): string {
 }
 
 
-export async function writeReport(store: Store, outputDir: string, studyId: number, segmentationId?: number, options: BuildOptions = {}): Promise<WrittenReport> {
+export async function writeReport(store: Store, outputDir: string, studyId: number, segmentationId?: number, options: BuildOptions & { progress?: Progress | undefined } = {}): Promise<WrittenReport> {
   const report = await buildReport(store, studyId, segmentationId, options);
+  // Cancelled while building: nothing is written.
+  await options.progress?.(1, 2, 'Writing the report');
+  throwIfCancelled(options.signal);
   const texts = { markdown: renderMarkdown(report), html: renderHtml(report), json: `${JSON.stringify(report, null, 2)}\n` };
   const paths = {} as Record<ReportFormat, string>;
   for (const format of Object.keys(REPORT_FORMATS) as ReportFormat[]) paths[format] = writeOutputFile(outputDir, reportFile(studyId, format), texts[format]);

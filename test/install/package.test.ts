@@ -42,7 +42,7 @@ describe('the npm package', () => {
   it('holds what a user needs and nothing else', async () => {
     const { stdout } = await run('tar', ['-tzf', tarball]);
     const files = stdout.trim().split('\n').map((f) => f.replace(/^package\//, ''));
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist/cli.js', 'dist/compute/kmeans-worker.js', 'dist/report/analyses-worker.js', 'schemas/create_study.input.json', 'data/sample-study/study.json', 'data/sample-study/participants.csv', 'data/sample-study/interviews.json', 'data/sample-study/ground-truth.json']));
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist/cli.js', 'dist/compute/kmeans-worker.js', 'dist/report/report-worker.js', 'schemas/create_study.input.json', 'data/sample-study/study.json', 'data/sample-study/participants.csv', 'data/sample-study/interviews.json', 'data/sample-study/ground-truth.json']));
     expect(files.filter((f) => /^(src|test|bench|scripts|docs)\/|\.map$|\.ts$|generate\.mjs$|\.db$/.test(f))).toEqual([]);
     const pkg = JSON.parse(readFileSync(join(app, 'node_modules', 'seglab', 'package.json'), 'utf8'));
     expect(pkg.private).toBeUndefined();

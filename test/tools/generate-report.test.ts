@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { buildReport } from '../../src/report/build.js';
 import { analysesOnWorker } from '../../src/report/parallel.js';
 import { Store } from '../../src/store/index.js';
+import { readOutputFile } from '../../src/app/output-files.js';
+import { reportFile } from '../../src/report/write.js';
+import { CancelledError } from '../../src/errors.js';
 import { describe, expect, it } from 'vitest';
 import type { Harness } from '../helpers/harness.js';
 import { useSampleSegmentation } from '../helpers/fixtures.js';
@@ -60,6 +63,36 @@ describe('generate_report', () => {
       expect(one.questions.length).toBeGreaterThan(0);
       // A worker that cannot open the file reports why instead of hanging.
       await expect(analysesOnWorker(join(tmpdir(), 'no-such-seglab.db'), study_id, seg, 0, false)).rejects.toThrow(/report analyses: .*(unable to open|does not exist|no such file)/i);
+    } finally {
+      copy.close();
+    }
+  });
+
+  it('stops when the client cancels (notifications/cancelled) and writes nothing', async () => {
+    const before = readOutputFile(h.outputDir, reportFile(study_id, 'json'));
+    const cancel = new AbortController();
+    // Cancelled at its first progress notification, while the server is building.
+    const call = h.client.callTool({ name: 'generate_report', arguments: { study_id, segmentation_id: seg } }, { signal: cancel.signal, onprogress: () => cancel.abort() });
+    await expect(call).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(readOutputFile(h.outputDir, reportFile(study_id, 'json'))).toBe(before);
+    // The server goes on: the next call writes the report.
+    await h.ok('generate_report', { study_id, segmentation_id: seg });
+    expect(readOutputFile(h.outputDir, reportFile(study_id, 'json'))).not.toBe(before);
+  });
+
+  it('ends the report workers when cancelled while they build', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'seglab-report-')), 'copy.db');
+    h.store.db.exec(`VACUUM INTO '${path}'`);
+    const copy = Store.open(path);
+    try {
+      const cancel = new AbortController();
+      const started = performance.now();
+      const built = buildReport(copy, study_id, seg, { parallelFrom: 0, signal: cancel.signal });
+      setTimeout(() => cancel.abort(), 20);
+      await expect(built).rejects.toBeInstanceOf(CancelledError);
+      // Answered at the cancellation, not when the workers would have finished.
+      expect(performance.now() - started).toBeLessThan(1000);
     } finally {
       copy.close();
     }
