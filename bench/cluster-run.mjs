@@ -7,8 +7,11 @@ import { createServer } from '../dist/server.js';
 import { silentLogger } from '../dist/log.js';
 import { Store } from '../dist/store/index.js';
 import { closePool } from '../dist/compute/kmeans-pool.js';
+import { stallProbe } from './lib.mjs';
 
 const [source] = process.argv.slice(2);
+// --probe: a second session calls list_studies every 20 ms during the clustering (lib.mjs stallProbe).
+const probing = process.argv.includes('--probe');
 const db = `${source}.cluster-run`;
 for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
 copyFileSync(source, db);
@@ -17,6 +20,13 @@ const server = createServer({ store, log: silentLogger, files: { allowAnyPath: t
 const [a, b] = InMemoryTransport.createLinkedPair();
 const client = new Client({ name: 'bench', version: '1' });
 await Promise.all([server.connect(b), client.connect(a)]);
+let probe = null;
+if (probing) {
+  const [c, d] = InMemoryTransport.createLinkedPair();
+  const other = new Client({ name: 'bench-probe', version: '1' });
+  await Promise.all([createServer({ store, log: silentLogger, files: { allowAnyPath: true, importRoot: null, outputDir: '/tmp' } }).connect(d), other.connect(c)]);
+  probe = await stallProbe(() => other.callTool({ name: 'list_studies', arguments: {} }));
+}
 const progress = [];
 const started = performance.now();
 const result = await client.callTool(
@@ -24,6 +34,7 @@ const result = await client.callTool(
   { onprogress: () => progress.push(performance.now() - started), timeout: 3_600_000, resetTimeoutOnProgress: true },
 );
 const ms = performance.now() - started;
+const stall = probe ? await probe.stop() : null;
 if (result.isError) throw new Error(result.content[0].text);
 const r = result.structuredContent;
 // The longest wait between two signs of life: start → first notification → … → the answer.
@@ -43,6 +54,7 @@ process.stdout.write(
     diagnostics: r.diagnostics,
     progress: progress.length,
     longest_gap_ms: longestGap,
+    ...(stall ? { list_studies_idle_ms: stall.idle_ms, list_studies_longest_ms: stall.longest_ms, probes: stall.probes } : {}),
   }) + '\n',
 );
 await closePool();

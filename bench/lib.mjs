@@ -88,3 +88,34 @@ export const fmt = {
   mb: (mb) => (mb === null || Number.isNaN(mb) ? '–' : `${Math.round(mb)} MB`),
   ratio: (a, b) => (b ? `${(a / b).toFixed(2)}×` : '–'),
 };
+
+/**
+ * Another session's view of a long call: `call()` (e.g. list_studies from a second client of the
+ * same server) timed with nothing else running, then repeated every 20 ms until stop(). The
+ * longest call during the work, less its idle cost, is how long the work stalls other sessions.
+ */
+export async function stallProbe(call) {
+  const idle = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    await call();
+    idle.push(performance.now() - t);
+  }
+  const during = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const t = performance.now();
+      await call();
+      during.push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return { idle_ms: median(idle.slice(1)), longest_ms: Math.max(...during), probes: during.length };
+    },
+  };
+}

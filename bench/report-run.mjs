@@ -1,7 +1,7 @@
 // One generate_report call on a segmented copy of a benchmark study, in a process of its own (for a
 // clean peak-memory reading), through an in-process MCP client. A second session of the same
-// server calls list_studies every 20 ms meanwhile: the longest of those calls is how long the
-// report stalls other sessions.
+// server calls list_studies every 20 ms meanwhile (lib.mjs stallProbe): the longest of those
+// calls, less its idle cost, is how long the report stalls other sessions.
 // Usage: node bench/report-run.mjs segmented.db [report.json]  → JSON on stdout: time, CPU time (all
 // threads, as the machine may be busy), peak RSS, longest list_studies call.
 // Prepare: node bench/report-run.mjs --prepare study.db segmented.db  (k-means on six CRM features, k = 4).
@@ -12,7 +12,7 @@ import { createServer } from '../dist/server.js';
 import { silentLogger } from '../dist/log.js';
 import { Store } from '../dist/store/index.js';
 import { closePool } from '../dist/compute/kmeans-pool.js';
-import { peakMb, workDir } from './lib.mjs';
+import { peakMb, stallProbe, workDir } from './lib.mjs';
 
 const copy = (from, to) => {
   for (const suffix of ['', '-wal', '-shm']) rmSync(to + suffix, { force: true });
@@ -44,36 +44,19 @@ if (prepare) {
   process.stdout.write(JSON.stringify({ segmentation_id: r.segmentation_id, k: r.k }) + '\n');
 } else {
   const other = await connect();
-  // list_studies' own cost with nothing else running: the stall is what the report adds to it.
-  const idle = [];
-  for (let i = 0; i < 5; i++) {
-    const t = performance.now();
-    await call(other, 'list_studies', {});
-    idle.push(performance.now() - t);
-  }
-  const stalls = [];
-  let running = true;
-  const probe = (async () => {
-    while (running) {
-      const t = performance.now();
-      await call(other, 'list_studies', {});
-      stalls.push(performance.now() - t);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  })();
+  const probe = await stallProbe(() => call(other, 'list_studies', {}));
   const started = performance.now();
   const cpu = process.cpuUsage();
   const report = await call(client, 'generate_report', { study_id: 1, format: 'json' });
   const ms = performance.now() - started;
   const used = process.cpuUsage(cpu);
-  running = false;
-  await probe;
+  const stall = await probe.stop();
   if (out) {
     // The report without its clock fields, to compare reports across versions.
     const { generated_at, ...rest } = report.report;
     writeFileSync(out, JSON.stringify(rest, null, 1));
   }
-  process.stdout.write(JSON.stringify({ ms, cpu_ms: (used.user + used.system) / 1000, peak: peakMb(), longest_stall_ms: Math.max(...stalls), idle_list_studies_ms: Math.max(...idle.slice(1)), probes: stalls.length, failed_sections: report.failed_sections }) + '\n');
+  process.stdout.write(JSON.stringify({ ms, cpu_ms: (used.user + used.system) / 1000, peak: peakMb(), list_studies_idle_ms: stall.idle_ms, list_studies_longest_ms: stall.longest_ms, probes: stall.probes, failed_sections: report.failed_sections }) + '\n');
   await other.close();
 }
 await closePool();

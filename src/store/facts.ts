@@ -13,8 +13,15 @@ import type { StudyStore } from './studies.js';
 
 /** Up to this many ids a read filters in SQL; above, it reads the whole study and filters in JS. */
 const SQL_FILTER_IDS = 5000;
-/** Participants whose attribute objects are parsed at once (then copied into columns and dropped). */
-const ATTRIBUTE_CHUNK = 8192;
+/** Participants read at once (their values copied into the table's columns, then dropped). */
+const CHUNK = 8192;
+
+/** Id ranges of CHUNK consecutive rows of a table: what each chunked read asks for. */
+function chunkRanges(table: FactTable): [number, number][] {
+  const ranges: [number, number][] = [];
+  for (let start = 0; start < table.size; start += CHUNK) ranges.push([table.ids[start]!, table.ids[Math.min(start + CHUNK, table.size) - 1]!]);
+  return ranges;
+}
 
 /**
  * Restricts a read to some participants (all when `only` is undefined). A short list is passed to
@@ -57,97 +64,103 @@ export class FactStore {
 
   /**
    * The same as columns: participants in id order, one compact column per attribute and structured
-   * question, theme and tag codes. Each column is read whole from SQLite and written into the
-   * table's typed arrays, so no object per participant is built on the way.
+   * question, theme and tag codes. Everything is read in chunks of participants by id range, each
+   * chunk's values copied into the table's typed arrays and dropped: memory holds the table and
+   * one chunk, never a whole column as JSON or an object per participant.
    */
   table(studyId: number, only?: number[]): FactTable {
-    const { keeps, filter, params, answers } = idFilter(only);
-    const participants = `FROM participants p WHERE p.study_id = ?${filter('p.id')}`;
-    const [allIds, allExternal, allEmails, allNames] = readColumns<[number, string, string | null, string | null]>(
-      this.db,
-      `SELECT json_group_array(p.id), json_group_array(p.external_id), json_group_array(p.email), json_group_array(p.name) ${participants}`,
-      params(studyId),
-    );
-    // Wanted rows in id order.
-    const order = allIds.map((_, i) => i).filter((i) => keeps(allIds[i]!));
-    order.sort((a, b) => allIds[a]! - allIds[b]!);
-    const table = new FactTable(
-      order.map((i) => allIds[i]!),
-      order.map((i) => allExternal[i]!),
-      order.map((i) => allEmails[i]!),
-      order.map((i) => allNames[i]!),
-    );
+    const table = this.participantsTable(studyId, only);
+    // A short `only` list (a few interviewed members of a large study) is one read filtered in SQL.
+    const { filter, params: filtered } = idFilter(only);
+    const ranges = filter('x') === '' ? chunkRanges(table) : table.size ? [[table.ids[0]!, table.ids[table.size - 1]!] as [number, number]] : [];
+    /** Reads `select … WHERE [conditions AND]` chunk by chunk over `column` (a participant id, also selected first). */
+    const each = <T extends unknown[]>(select: string, column: string, visit: (row: number, ...values: T) => void, ...params: unknown[]) => {
+      const statement = prepared(this.db, `${select} ${column} BETWEEN ? AND ?${filter(column)}`).raw();
+      for (const [lo, hi] of ranges) {
+        const [ids, ...columns] = (statement.get(...filtered(...params, lo, hi)) as (string | null)[]).map((c) => (c === null ? [] : JSON.parse(c))) as [number[], ...unknown[][]];
+        for (let i = 0; i < ids.length; i++) {
+          const row = table.rowOf(ids[i]!);
+          if (row >= 0) visit(row, ...(columns.map((c) => c[i]) as T));
+        }
+      }
+    };
 
-    const [interviewed, statuses] = readColumns<[number, InterviewStatus]>(
-      this.db,
-      `SELECT json_group_array(i.participant_id), json_group_array(i.status) FROM interviews i JOIN participants p ON p.id = i.participant_id WHERE p.study_id = ?${filter('p.id')}`,
-      params(studyId),
-    );
-    interviewed.forEach((id, i) => {
-      const row = table.rowOf(id);
-      if (row >= 0) table.setStatus(row, statuses[i]!);
-    });
+    each<[InterviewStatus]>('SELECT json_group_array(participant_id), json_group_array(status) FROM interviews WHERE', 'participant_id', (row, status) => table.setStatus(row, status));
 
-    // Attributes in chunks of participants by id range (the primary key; `+p.study_id` keeps
-    // SQLite off the study index, which would sort the study per chunk): each chunk's JSON objects
-    // are parsed, copied into the columns and dropped, so they never pile up (one JSON path per
-    // attribute and participant in SQL measured slower than parsing the objects).
+    // Attributes: each chunk's stored objects parsed and copied (one JSON path per attribute and
+    // participant in SQL measured slower than parsing the objects).
     const names = this.studies.attributes(studyId).map((a) => a.name);
     const columns = names.map((name) => table.attributeColumn(name));
-    const chunk = prepared(this.db, `SELECT json_group_array(p.id), json_group_array(json(p.attributes)) FROM participants p WHERE p.id BETWEEN ? AND ? AND +p.study_id = ?`).raw();
-    for (let start = 0; names.length > 0 && start < table.size; start += ATTRIBUTE_CHUNK) {
-      const end = Math.min(start + ATTRIBUTE_CHUNK, table.size) - 1;
-      const [ids, objects] = (chunk.get(table.ids[start], table.ids[end], studyId) as (string | null)[]).map((c) => (c === null ? [] : JSON.parse(c))) as [number[], Record<string, AttributeValue>[]];
-      for (let i = 0; i < ids.length; i++) {
-        const row = table.rowOf(ids[i]!);
-        if (row < 0) continue;
-        const object = objects[i]!;
+    if (names.length > 0) {
+      each<[Record<string, AttributeValue>]>('SELECT json_group_array(p.id), json_group_array(json(p.attributes)) FROM participants p WHERE +p.study_id = ? AND', 'p.id', (row, object) => {
         for (let c = 0; c < names.length; c++) columns[c]!.set(row, object[names[c]!]);
-      }
+      }, studyId);
     }
 
     // Answers question by question from the covering index; lists are parsed once per distinct
     // list and shared (frozen: readers never change them).
     for (const q of this.studies.questions(studyId)) {
       if (q.type === 'open_ended') continue;
-      const [participantIds, values] = answerColumns<number | string>(this.db, q.id, answers);
       const column = table.answerColumn(q.key);
       const isList = q.type === 'multiple_choice' || q.type === 'ranking';
       const lists = new Map<string, AnswerValue>();
-      participantIds.forEach((id, i) => {
-        const row = table.rowOf(id);
-        if (row < 0) return;
-        const stored = values[i]!;
+      each<[number | string]>('SELECT json_group_array(participant_id), json_group_array(value) FROM answers WHERE question_id = ? AND', 'participant_id', (row, stored) => {
         if (!isList) return column.set(row, stored as AnswerValue);
         let list = lists.get(stored as string);
         if (list === undefined) lists.set(stored as string, (list = Object.freeze(fromStored(q.type, stored)) as AnswerValue));
         column.set(row, list, stored);
-      });
+      }, q.id);
     }
-    const [themed, codes] = readColumns<[number, string]>(
-      this.db,
-      `SELECT json_group_array(e.participant_id), json_group_array(t.code) FROM theme_evidence e JOIN themes t ON t.id = e.theme_id WHERE t.study_id = ?${filter('e.participant_id')}`,
-      params(studyId),
-    );
-    themed.forEach((id, i) => {
-      const row = table.rowOf(id);
-      if (row >= 0) table.themeColumn(codes[i]!)[row] = 1;
-    });
-    const [tagged, tags] = readColumns<[number, string]>(
-      this.db,
-      `SELECT json_group_array(t.participant_id), json_group_array(t.tag) FROM participant_tags t JOIN participants p ON p.id = t.participant_id WHERE p.study_id = ?${filter('t.participant_id')}`,
-      params(studyId),
+    each<[string]>(
+      'SELECT json_group_array(e.participant_id), json_group_array(t.code) FROM theme_evidence e JOIN themes t ON t.id = e.theme_id WHERE t.study_id = ? AND',
+      'e.participant_id',
+      (row, code) => (table.themeColumn(code)[row] = 1),
+      studyId,
     );
     const tagRows: number[] = [];
     const tagNames: string[] = [];
-    tagged.forEach((id, i) => {
-      const row = table.rowOf(id);
-      if (row < 0) return;
+    each<[string]>('SELECT json_group_array(participant_id), json_group_array(tag) FROM participant_tags WHERE', 'participant_id', (row, tag) => {
       tagRows.push(row);
-      tagNames.push(tags[i]!);
+      tagNames.push(tag);
     });
     table.setTags(tagRows, tagNames);
     return table.seal();
+  }
+
+  /**
+   * The table's participants (ids, external ids, emails, names): a short `only` list filtered in
+   * SQL; otherwise the study in chunks along the primary key (`+p.study_id` keeps SQLite off the
+   * study index, whose order would make it sort the study for every chunk).
+   */
+  private participantsTable(studyId: number, only?: number[]): FactTable {
+    const { keeps, filter, params } = idFilter(only);
+    const ids: number[] = [];
+    const externalIds: string[] = [];
+    const emails: (string | null)[] = [];
+    const names: (string | null)[] = [];
+    const add = (columns: [number[], string[], (string | null)[], (string | null)[]]) => {
+      const [i, x, e, n] = columns;
+      for (let at = 0; at < i.length; at++) {
+        if (!keeps(i[at]!)) continue;
+        ids.push(i[at]!);
+        externalIds.push(x[at]!);
+        emails.push(e[at]!);
+        names.push(n[at]!);
+      }
+    };
+    const select = 'SELECT json_group_array(id), json_group_array(external_id), json_group_array(email), json_group_array(name)';
+    if (filter('p.id') !== '') {
+      add(readColumns(this.db, `${select} FROM (SELECT p.id, p.external_id, p.email, p.name FROM participants p WHERE p.study_id = ?${filter('p.id')} ORDER BY p.id)`, params(studyId)));
+    } else {
+      const chunk = prepared(this.db, `${select} FROM (SELECT p.id, p.external_id, p.email, p.name FROM participants p WHERE +p.study_id = ? AND p.id > ? ORDER BY p.id LIMIT ${CHUNK})`).raw();
+      for (let after = -1; ; ) {
+        const columns = (chunk.get(studyId, after) as (string | null)[]).map((c) => (c === null ? [] : JSON.parse(c))) as [number[], string[], (string | null)[], (string | null)[]];
+        if (columns[0].length === 0) break;
+        add(columns);
+        after = columns[0][columns[0].length - 1]!;
+      }
+    }
+    return new FactTable(ids, externalIds, emails, names);
   }
 
   /** What participants said, for distinctive words and quotes: open answers and recorded quotes (or `only` one question's answers). */
