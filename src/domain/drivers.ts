@@ -22,7 +22,7 @@ export interface Correlation {
 }
 
 /** Pearson's r of paired values, with the two-sided p of t = r√((n−2)/(1−r²)) (as scipy.stats.pearsonr). */
-export function pearson(x: readonly number[], y: readonly number[]): Correlation {
+export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): Correlation {
   const n = x.length;
   if (n < 3) return { r: null, p: null, n };
   let mx = 0;
@@ -51,7 +51,7 @@ export function pearson(x: readonly number[], y: readonly number[]): Correlation
 }
 
 /** Ranks with ties given their average rank (1-based). */
-export function averageRanks(values: readonly number[]): number[] {
+export function averageRanks(values: ArrayLike<number>): number[] {
   // A typed-array sort (native, no comparator), then each distinct value's rank once: no objects,
   // which matters at 100,000 participants × a dozen drivers.
   const sorted = Float64Array.from(values).sort();
@@ -63,15 +63,15 @@ export function averageRanks(values: readonly number[]): number[] {
     rankOf.set(sorted[start]!, (start + end + 1) / 2);
     start = end;
   }
-  return values.map((v) => rankOf.get(v)!);
+  return Array.from(values, (v) => rankOf.get(v)!);
 }
 
 /** Spearman's ρ: Pearson's r of average ranks, same p-value approximation as scipy.stats.spearmanr. */
-export function spearman(x: readonly number[], y: readonly number[]): Correlation {
+export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): Correlation {
   return pearson(averageRanks(x), averageRanks(y));
 }
 
-function correlationMatrix(columns: readonly (readonly number[])[]): number[][] {
+function correlationMatrix(columns: readonly ArrayLike<number>[]): number[][] {
   const k = columns.length;
   const m = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   for (let a = 0; a < k; a++) {
@@ -96,7 +96,7 @@ export interface RelativeWeights {
  * Johnson's relative weights over complete cases. `drivers[j][i]` is driver j of case i.
  * Returns null when a driver is constant or the drivers are perfectly collinear.
  */
-export function relativeWeights(drivers: readonly (readonly number[])[], outcome: readonly number[]): RelativeWeights | null {
+export function relativeWeights(drivers: readonly ArrayLike<number>[], outcome: ArrayLike<number>): RelativeWeights | null {
   const k = drivers.length;
   if (k === 0 || outcome.length < k + 2) return null;
   const rxx = correlationMatrix(drivers);
@@ -162,9 +162,10 @@ export function analyzeDrivers(outcome: IdNumbers, inputs: DriverInput[], member
     const paired: number[] = [];
     aligned.forEach((v, i) => Number.isNaN(v) || paired.push(i));
     const everyone = paired.length === ids.length;
-    const x = everyone ? Array.from(aligned) : paired.map((i) => aligned[i]!);
+    // Typed copies (or the aligned column itself): at a million participants a number[] per driver is tens of MB more.
+    const x = everyone ? aligned : Float64Array.from(paired, (i) => aligned[i]!);
     const yPaired = everyone ? y : paired.map((i) => y[i]!);
-    if (!x.some((v) => v !== x[0])) {
+    if (!x.some((v) => v !== x[0]!)) {
       dropped.push({ driver: d.name, reason: paired.length < 3 ? `only ${paired.length} participant(s) with both values` : 'the same value for everyone' });
       continue;
     }
@@ -178,7 +179,7 @@ export function analyzeDrivers(outcome: IdNumbers, inputs: DriverInput[], member
   for (let i = 0; i < ids.length; i++) if (usable.every((d) => !Number.isNaN(d.aligned[i]!))) complete.push(i);
   let r2: number | null = null;
   if (usable.length > 0 && complete.length >= usable.length + 10) {
-    const rw = relativeWeights(usable.map((d) => complete.map((i) => d.aligned[i]!)), complete.map((i) => y[i]!));
+    const rw = relativeWeights(usable.map((d) => Float64Array.from(complete, (i) => d.aligned[i]!)), Float64Array.from(complete, (i) => y[i]!));
     if (rw) {
       r2 = rw.r_squared;
       rw.weights.forEach((w, j) => {
