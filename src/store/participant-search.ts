@@ -91,8 +91,10 @@ export class ParticipantSearch {
     const where = clauses.map((c) => c.sql).join(' AND ');
     const params = clauses.flatMap((c) => c.params);
     let total: number;
+    let first: number | null;
     try {
-      total = (prepared(this.db, `SELECT COUNT(*) AS n FROM participants p WHERE ${where}`).get(...params) as { n: number }).n;
+      // The count and where the study starts, in one pass.
+      ({ n: total, first } = prepared(this.db, `SELECT COUNT(*) AS n, MIN(p.id) AS first FROM participants p WHERE ${where}`).get(...params) as { n: number; first: number | null });
     } catch (error) {
       if (fts && /fts5|syntax/i.test(String(error))) throw new UserError(`The text search "${options.text}" could not be run; use plain words or "quoted phrases".`);
       throw error;
@@ -107,12 +109,15 @@ export class ParticipantSearch {
       .filter((c): c is typeof c & { expr: Sql } => c.expr !== null && c.ref.kind !== 'participant_id' && c.ref.kind !== 'email' && c.ref.kind !== 'name' && c.ref.kind !== 'status');
     const valueSelect = valueColumns.map((c, i) => `, ${c.expr.sql} AS v${i}`).join('');
 
-    const after = options.cursor ? decodeCursor(options.cursor, 'after') : 0;
+    // A page walks the primary key from the cursor (`+p.study_id` keeps SQLite off the study index,
+    // whose order would make it sort every match of the study for each page) and stops at the page.
+    const after = options.cursor ? decodeCursor(options.cursor, 'after') : (first ?? 1) - 1;
+    const pageWhere = ['+p.study_id = ?', ...clauses.slice(1).map((c) => c.sql)].join(' AND ');
     const rows = prepared(this.db, 
         `SELECT p.id, p.external_id, p.name, p.email,
                 COALESCE((SELECT i.status FROM interviews i WHERE i.participant_id = p.id), 'not_interviewed') AS status,
                 (SELECT json_group_array(t.tag) FROM (SELECT tag FROM participant_tags WHERE participant_id = p.id ORDER BY tag) t) AS tags${valueSelect}
-           FROM participants p WHERE ${where} AND p.id > ? ORDER BY p.id LIMIT ?`,
+           FROM participants p WHERE ${pageWhere} AND p.id > ? ORDER BY p.id LIMIT ?`,
       )
       .all(...valueColumns.flatMap((c) => c.expr.params), ...params, after, options.limit + 1) as ({
       id: number;
