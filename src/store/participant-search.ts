@@ -3,7 +3,7 @@
  * paginated by participant, with the values of the fields asked about and highlighted snippets.
  */
 import { clipJson, countFitting, fitList, jsonChars } from '../domain/budget.js';
-import { decodeCursor, encodeCursor } from '../domain/cursor.js';
+import { decodeCursorWith, encodeCursorWith } from '../domain/cursor.js';
 import type { AttributeValue } from '../domain/attributes.js';
 import { highlightQuery, parseField, toFtsQuery } from '../domain/fields.js';
 import type { AnswerValue } from '../domain/questions.js';
@@ -90,11 +90,14 @@ export class ParticipantSearch {
 
     const where = clauses.map((c) => c.sql).join(' AND ');
     const params = clauses.flatMap((c) => c.params);
+    // The first page counts the matches (and finds where they start) in one pass; later pages carry
+    // the total in their cursor and read only their rows.
+    const resumed = options.cursor ? decodeCursorWith(options.cursor, 'after', ['total'] as const) : null;
     let total: number;
-    let first: number | null;
+    let first: number | null = null;
     try {
-      // The count and where the study starts, in one pass.
-      ({ n: total, first } = prepared(this.db, `SELECT COUNT(*) AS n, MIN(p.id) AS first FROM participants p WHERE ${where}`).get(...params) as { n: number; first: number | null });
+      if (resumed) total = resumed.carried.total;
+      else ({ n: total, first } = prepared(this.db, `SELECT COUNT(*) AS n, MIN(p.id) AS first FROM participants p WHERE ${where}`).get(...params) as { n: number; first: number | null });
     } catch (error) {
       if (fts && /fts5|syntax/i.test(String(error))) throw new UserError(`The text search "${options.text}" could not be run; use plain words or "quoted phrases".`);
       throw error;
@@ -111,7 +114,7 @@ export class ParticipantSearch {
 
     // A page walks the primary key from the cursor (`+p.study_id` keeps SQLite off the study index,
     // whose order would make it sort every match of the study for each page) and stops at the page.
-    const after = options.cursor ? decodeCursor(options.cursor, 'after') : (first ?? 1) - 1;
+    const after = resumed ? resumed.after : (first ?? 1) - 1;
     const pageWhere = ['+p.study_id = ?', ...clauses.slice(1).map((c) => c.sql)].join(' AND ');
     const rows = prepared(this.db, 
         `SELECT p.id, p.external_id, p.name, p.email,
@@ -150,12 +153,12 @@ export class ParticipantSearch {
         snippets: (snippets.get(row.id) ?? []).map((snippet) => ({ ...snippet, text: clipJson(snippet.text, ROW_VALUE_CHARS) })),
       };
     });
-    // A limit is an upper bound: the page stops where the next row would not fit.
-    const fitting = options.maxChars === undefined ? built.length : countFitting(built, options.maxChars - jsonChars({ total, next_cursor: 'x'.repeat(40) }), 1);
+    // A limit is an upper bound: the page stops where the next row would not fit (the cursor carries the total).
+    const fitting = options.maxChars === undefined ? built.length : countFitting(built, options.maxChars - jsonChars({ total, next_cursor: 'x'.repeat(80) }), 1);
     const participants = built.slice(0, fitting);
     const last = page[fitting - 1];
     const more = hasMore || fitting < page.length;
-    return { total, participants, next_cursor: more && last ? encodeCursor('after', last.id) : null, size_limited: fitting < page.length };
+    return { total, participants, next_cursor: more && last ? encodeCursorWith('after', last.id, { total }) : null, size_limited: fitting < page.length };
   }
 }
 
