@@ -84,6 +84,9 @@ export async function clusterParticipants(store: Store, args: ClusterRequest, pr
   const summary = { warnings, notes, excluded: fit.excluded, imputed: fit.imputed, participants_clustered: n, recommendation: run.recommendation };
   const parameters = { features: fields, weights: args.weights ?? {}, include_partial: rule.include_partial, k: args.k, k_min: lo, k_max: hi, seed: run.seed, restarts: run.restarts, bootstraps: run.bootstraps };
   const centres = run.fit.centres;
+  // The clustering awaited its jobs: a worker (an import) may hold the write lock now; wait for it
+  // here rather than block this thread in busy_timeout.
+  await store.writeTurns.idle();
   const { id, descriptions } = saveSegmentation(store, {
     studyId: args.studyId,
     method: 'kmeans',

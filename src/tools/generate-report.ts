@@ -41,8 +41,8 @@ Use this tool when you need to: share the findings.`,
     preview: z.string().describe('The beginning of the report (Markdown, or JSON for format json).'),
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  async run({ study_id, segmentation_id, format, include_chart_images, include_partial, revenue_attribute }, { store, files, log, request, progress }) {
-    const { result, report } = await generateReport(store, files.outputDir, { studyId: study_id, segmentationId: segmentation_id, format, includePartial: include_partial, revenueAttribute: revenue_attribute }, log, { signal: request.mcpReq.signal, progress });
+  async run({ study_id, segmentation_id, format, include_chart_images, include_partial, revenue_attribute }, { store, files, log, signal, progress }) {
+    const { result, report } = await generateReport(store, files.outputDir, { studyId: study_id, segmentationId: segmentation_id, format, includePartial: include_partial, revenueAttribute: revenue_attribute }, log, { signal, progress });
     const links = (['html', 'markdown', 'json'] as const).map((f) => ({ type: 'resource_link' as const, uri: result.resources[f], name: `report.${REPORT_FORMATS[f]}`, mimeType: REPORT_MIME[f], description: `Study ${study_id} report (${f})` }));
     if (!include_chart_images) return new WithAttachments(result, links);
     // resvg's native module loads only when images are asked for (it costs start-up time otherwise).
