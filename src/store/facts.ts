@@ -1,6 +1,7 @@
 /**
  * What the segmentation analyses read about participants: their facts (attributes, answers,
- * themes, tags, status), what they said, and theme evidence, read whole by columns.
+ * themes, tags, status) as a FactTable read in chunks of participants, what they said, and theme
+ * evidence.
  */
 import type { AttributeValue } from '../domain/attributes.js';
 import type { AnswerValue } from '../domain/questions.js';
