@@ -12,7 +12,7 @@ import type { Store } from '../store/index.js';
 import { counted, population, overInterviews, populationRule } from '../domain/population.js';
 import { fitSegmentSummaries, saveSegmentation, segmentSummary } from './segmentations.js';
 import { capList } from '../domain/format.js';
-import type { Progress } from './call-options.js';
+import { throwIfCancelled, type CallOptions } from './call-options.js';
 import { fitList, fitMessages } from '../domain/budget.js';
 
 /** Output budget shares of a clustering result's lists (the diagnostics table, at most 19 rows, takes ~5,000). */
@@ -33,8 +33,13 @@ export interface ClusterRequest {
   includePartial?: boolean | undefined;
 }
 
-
-export async function clusterParticipants(store: Store, args: ClusterRequest, progress?: Progress) {
+/** Cancelling (options.signal) stops the work at the next job or phase; nothing is saved then. */
+export async function clusterParticipants(store: Store, args: ClusterRequest, options: CallOptions = {}) {
+  const { signal } = options;
+  const progress = async (done: number, total: number, message: string) => {
+    await options.progress?.(done, total, message);
+    throwIfCancelled(signal);
+  };
   const started = Date.now();
   store.studies.get(args.studyId);
   if (args.kMin !== undefined && args.kMax !== undefined && args.kMin > args.kMax) throw new UserError(`k_min (${args.kMin}) is larger than k_max (${args.kMax}).`);
@@ -65,6 +70,7 @@ export async function clusterParticipants(store: Store, args: ClusterRequest, pr
   const [lo, hi] = autoRange(n, args.kMin, args.kMax);
   if (args.k === 'auto' && (args.kMin !== undefined || args.kMax !== undefined) && hi < lo) throw new UserError(`No k to try between k_min and k_max for ${n} participants.`);
 
+  throwIfCancelled(signal);
   const run = await clusterMatrix(fit.matrix, { k: args.k, kMin: lo, kMax: hi, seed: args.seed ?? DEFAULT_SEED, restarts: args.restarts ?? 10, bootstraps: args.bootstraps ?? 20, onProgress: progress, jobs: clusteringJobs });
   const groups: number[][] = Array.from({ length: run.k }, () => []);
   run.fit.assignments.forEach((c, i) => groups[c]!.push(i));
@@ -87,6 +93,7 @@ export async function clusterParticipants(store: Store, args: ClusterRequest, pr
   // The clustering awaited its jobs: a worker (an import) may hold the write lock now; wait for it
   // here rather than block this thread in busy_timeout.
   await store.writeTurns.idle();
+  throwIfCancelled(signal);
   const { id, descriptions } = saveSegmentation(store, {
     studyId: args.studyId,
     method: 'kmeans',

@@ -39,8 +39,7 @@ function redescribe(store: Store, segmentationId: number): void {
   const clustered = segmentation.summary.participants_clustered;
   if (typeof clustered === 'number') store.erasure.replaceSummary(segmentationId, { ...segmentation.summary, participants_clustered: clustered - 1 });
   const remaining = typeof clustered === 'number' ? clustered - 1 : population;
-  const texts = store.facts.texts(segmentation.study_id, facts.map((f) => f.id));
-  const descriptions = describeSegments(segmentation.encoding, facts, encodeParticipants(segmentation.encoding, facts), groups, texts, Math.max(1, remaining));
+  const descriptions = describeSegments(segmentation.encoding, facts, encodeParticipants(segmentation.encoding, facts), groups, (ids) => store.facts.texts(segmentation.study_id, ids), Math.max(1, remaining));
   descriptions.forEach((d, g) => store.erasure.replaceProfile(segmentationId, segments[g]!.segment_id, storedProfile(d)));
 }
 

@@ -120,9 +120,7 @@ export function storedProfile(d: SegmentDescription) {
 
 /** Describes the groups and stores the segmentation atomically; returns its id and descriptions. */
 export function saveSegmentation(store: Store, input: NewSegmentationInput): { id: number; descriptions: SegmentDescription[] } {
-  const members = [...new Set(input.groups.flat())].map((i) => input.facts[i]!.id);
-  const texts = store.facts.texts(input.studyId, members);
-  const descriptions = describeSegments(input.encoding, input.facts, input.data, input.groups, texts, input.population);
+  const descriptions = describeSegments(input.encoding, input.facts, input.data, input.groups, (ids) => store.facts.texts(input.studyId, ids), input.population);
   const id = store.transaction(() =>
     store.segmentations.create({
       studyId: input.studyId,

@@ -62,11 +62,11 @@ Use this tool when you need to: discover segments (then get_segmentation, update
     elapsed_ms: z.number(),
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-  run: (args, { store, progress }) =>
+  run: (args, { store, progress, signal }) =>
     clusterParticipants(
       store,
       { studyId: args.study_id, features: args.features, weights: args.weights, k: args.k, kMin: args.k_min, kMax: args.k_max, seed: args.seed, restarts: args.restarts, bootstraps: args.bootstraps, includePartial: args.include_partial },
-      progress,
+      { signal, progress },
     ),
   render: (r) => {
     const lines = [`Segmentation ${r.segmentation_id}: k-means, k = ${r.k}, ${r.participants_clustered} participants, ${r.features_total} features (seed ${r.seed}, ${r.restarts} restarts).`, populationText(r.population)];

@@ -35,13 +35,27 @@ describe('clusterParticipants', () => {
 
   it('reports progress to the end, and a cancelled run saves nothing', async () => {
     const steps: number[] = [];
-    await clusterParticipants(store, { studyId, k: 'auto', bootstraps: 2 }, async (done, total) => void steps.push(done / total));
+    await clusterParticipants(store, { studyId, k: 'auto', bootstraps: 2 }, { progress: async (done, total) => void steps.push(done / total) });
     expect(steps[steps.length - 1]).toBe(1);
     const before = store.segmentations.list(studyId).length;
     const cancel = async (done: number) => {
       if (done > 1) throw new Error('cancelled by the client');
     };
-    await expect(clusterParticipants(store, { studyId, k: 'auto', bootstraps: 2 }, cancel)).rejects.toThrow(/cancelled/);
+    await expect(clusterParticipants(store, { studyId, k: 'auto', bootstraps: 2 }, { progress: cancel })).rejects.toThrow(/cancelled/);
+    expect(store.segmentations.list(studyId)).toHaveLength(before);
+  });
+
+  it('an aborted signal stops the run at the next job, without a progress reporter, and saves nothing', async () => {
+    const before = store.segmentations.list(studyId).length;
+    const controller = new AbortController();
+    let jobs = 0;
+    const progress = async () => {
+      if (++jobs === 3) controller.abort();
+    };
+    await expect(clusterParticipants(store, { studyId, k: 'auto', bootstraps: 2 }, { signal: controller.signal, progress })).rejects.toThrow('Cancelled by the client; nothing was saved.');
+    expect(jobs).toBe(3);
+    controller.abort();
+    await expect(clusterParticipants(store, { studyId, k: 2 }, { signal: controller.signal })).rejects.toThrow('Cancelled by the client; nothing was saved.');
     expect(store.segmentations.list(studyId)).toHaveLength(before);
   });
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { describeSegments, groupCentres } from '../../../src/domain/segments/describe.js';
 import { fitEncoding } from '../../../src/domain/segments/encoding.js';
 import { matrix } from '../../../src/domain/matrix.js';
+import { distinctiveWords } from '../../../src/domain/segments/words.js';
 import { catalog, fact } from '../../helpers/facts.js';
 
 const mrr = [0, 1, 5, 10, 11, 12];
@@ -14,7 +15,12 @@ const texts = [
   { participant: 1, kind: 'quote' as const, question: null, text: 'Cheap enough' },
   { participant: 3, kind: 'answer' as const, question: 'ideal_outcome', text: 'An answer long enough to be worth quoting here' },
 ];
-const [low, high] = describeSegments(fit.encoding, facts, fit.matrix, groups, texts, 8);
+const reads: number[][] = [];
+const readTexts = (ids: number[]) => {
+  reads.push(ids);
+  return texts.filter((t) => ids.includes(t.participant));
+};
+const [low, high] = describeSegments(fit.encoding, facts, fit.matrix, groups, readTexts, 8);
 
 describe('describeSegments', () => {
   it('sizes and shares of the population given', () => {
@@ -46,5 +52,20 @@ describe('describeSegments', () => {
   it('group centres are the mean rows', () => {
     const data = matrix(4, 2, Float64Array.from([0, 0, 2, 4, 10, 10, 20, 30]));
     expect(Array.from(groupCentres(data, [[0, 1], [2, 3], []]).data)).toEqual([1, 2, 15, 20, 0, 0]);
+  });
+
+  it('reads only the members\' texts, in chunks, never all at once for the quotes', () => {
+    // Word counting reads each segment's members; quotes read the nearest members of each segment.
+    expect(reads.slice(0, 2)).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(reads.slice(2)).toEqual([[2, 1, 3], [5, 4, 6]]);
+  });
+
+  it('distinctive words as counting each group\'s texts directly', () => {
+    const said = ['billing billing invoices slow', 'billing support slow', 'invoices billing late', 'dashboard charts fast', 'dashboard export fast', 'charts dashboard'].map((t) => `${t} `.repeat(6));
+    const wordy = said.map((text, i) => ({ participant: i + 1, kind: 'answer' as const, question: 'q', text }));
+    const [a] = describeSegments(fit.encoding, facts, fit.matrix, groups, (ids) => wordy.filter((t) => ids.includes(t.participant)), 6);
+    const expected = distinctiveWords(said.slice(0, 3), said.slice(3)).a.slice(0, 6);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(a!.distinctive_words).toEqual(expected);
   });
 });
