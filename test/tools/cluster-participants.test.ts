@@ -93,6 +93,19 @@ describe('cluster_participants on the sample study', () => {
     for (let i = 1; i < updates.length; i++) expect(updates[i]!.progress).toBeGreaterThan(updates[i - 1]!.progress);
   });
 
+  it('stops when the client cancels (notifications/cancelled) and saves nothing; the server goes on', async () => {
+    const before = h.store.segmentations.list(study_id).length;
+    const cancel = new AbortController();
+    // Cancelled at its first progress notification, while the jobs run.
+    const call = h.client.callTool({ name: 'cluster_participants', arguments: { study_id } }, { signal: cancel.signal, onprogress: () => cancel.abort() });
+    await expect(call).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(h.store.segmentations.list(study_id)).toHaveLength(before);
+    const r = await h.ok('cluster_participants', { study_id, k: 4, bootstraps: 2 });
+    expect(h.store.segmentations.list(study_id)).toHaveLength(before + 1);
+    expect(r.segments).toHaveLength(4);
+  });
+
   it('explains bad arguments and saves nothing', async () => {
     const before = h.store.segmentations.list(study_id).length;
     expect(await h.fail('cluster_participants', { study_id, features: ['answer.nope'] })).toMatch(/Unknown question key "nope".*core_value_importance/);
