@@ -5,7 +5,7 @@ import { DEFAULT_SEED } from '../domain/clustering/kmeans.js';
 import { SILHOUETTE_SAMPLE } from '../domain/clustering/quality.js';
 import { STABILITY_ROWS } from '../domain/clustering/stability.js';
 import { pickRows, row, squaredDistance } from '../domain/matrix.js';
-import { autoRange, clusterMatrix, sampleSizeWarnings } from '../domain/segments/cluster.js';
+import { autoRange, clusterJobCount, clusterMatrix, sampleSizeWarnings } from '../domain/segments/cluster.js';
 import { defaultFeatures, fitEncoding, missingFeatures } from '../domain/segments/encoding.js';
 import { UserError } from '../errors.js';
 import type { Store } from '../store/index.js';
@@ -70,8 +70,13 @@ export async function clusterParticipants(store: Store, args: ClusterRequest, op
   const [lo, hi] = autoRange(n, args.kMin, args.kMax);
   if (args.k === 'auto' && (args.kMin !== undefined || args.kMax !== undefined) && hi < lo) throw new UserError(`No k to try between k_min and k_max for ${n} participants.`);
 
-  throwIfCancelled(signal);
-  const run = await clusterMatrix(fit.matrix, { k: args.k, kMin: lo, kMax: hi, seed: args.seed ?? DEFAULT_SEED, restarts: args.restarts ?? 10, bootstraps: args.bootstraps ?? 20, onProgress: progress, jobs: clusteringJobs });
+  // Progress steps: participants read and encoded, each clustering job, then describing and saving
+  // (each also a chance for other sessions to be answered and for a cancellation to stop the run).
+  const restarts = args.restarts ?? 10;
+  const bootstraps = args.bootstraps ?? 20;
+  const total = clusterJobCount(args.k === 'auto' ? hi - lo + 1 : 1, restarts, bootstraps) + 2;
+  await progress(1, total, `${n.toLocaleString('en')} participants read and encoded`);
+  const run = await clusterMatrix(fit.matrix, { k: args.k, kMin: lo, kMax: hi, seed: args.seed ?? DEFAULT_SEED, restarts, bootstraps, onProgress: (done, _, message) => progress(done + 1, total, message), jobs: clusteringJobs });
   const groups: number[][] = Array.from({ length: run.k }, () => []);
   run.fit.assignments.forEach((c, i) => groups[c]!.push(i));
   const sizes = groups.map((g) => g.length);
@@ -90,6 +95,7 @@ export async function clusterParticipants(store: Store, args: ClusterRequest, op
   const summary = { warnings, notes, excluded: fit.excluded, imputed: fit.imputed, participants_clustered: n, recommendation: run.recommendation };
   const parameters = { features: fields, weights: args.weights ?? {}, include_partial: rule.include_partial, k: args.k, k_min: lo, k_max: hi, seed: run.seed, restarts: run.restarts, bootstraps: run.bootstraps };
   const centres = run.fit.centres;
+  await progress(total, total, `describing and saving ${run.k} segments`);
   // The clustering awaited its jobs: a worker (an import) may hold the write lock now; wait for it
   // here rather than block this thread in busy_timeout.
   await store.writeTurns.idle();

@@ -89,7 +89,9 @@ describe('cluster_participants on the sample study', () => {
     const result: any = await h.client.callTool({ name: 'cluster_participants', arguments: { study_id, k: 'auto', bootstraps: 5 } }, { onprogress: (p) => updates.push(p) });
     expect(result.isError).toBeFalsy();
     expect(updates.length).toBeGreaterThan(2);
-    expect(updates[updates.length - 1]).toMatchObject({ progress: 45, total: 45 }); // 3 k × (10 restarts + 5 bootstraps)
+    // read and encoded, 3 k × (10 restarts + 5 bootstraps), describing and saving
+    expect(updates[0]).toMatchObject({ progress: 1, total: 47 });
+    expect(updates[updates.length - 1]).toMatchObject({ progress: 47, total: 47 });
     for (let i = 1; i < updates.length; i++) expect(updates[i]!.progress).toBeGreaterThan(updates[i - 1]!.progress);
   });
 

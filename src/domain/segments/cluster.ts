@@ -60,6 +60,11 @@ export function autoRange(n: number, kMin?: number, kMax?: number): [number, num
   return [lo, hi];
 }
 
+/** Progress steps of a clustering: one per restart and bootstrap round of each candidate k. */
+export function clusterJobCount(candidates: number, restarts: number, bootstraps: number): number {
+  return candidates * (restarts + bootstraps);
+}
+
 export async function clusterMatrix(data: Matrix, options: ClusterOptions): Promise<ClusterRun> {
   const n = data.rows;
   const seed = options.seed ?? DEFAULT_SEED;
@@ -74,7 +79,7 @@ export async function clusterMatrix(data: Matrix, options: ClusterOptions): Prom
       : [options.k];
   // Every restart and bootstrap round is a job of its own; all k are asked for at once, so a
   // pool of threads stays busy until the last one. Results are put together in a fixed order.
-  const total = candidates.length * (restarts + bootstraps);
+  const total = clusterJobCount(candidates.length, restarts, bootstraps);
   let done = 0;
   const tick = async (message: string) => options.onProgress?.(++done, total, message);
   const stability = stabilityRows(data, seed);
