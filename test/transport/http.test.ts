@@ -74,7 +74,7 @@ describe('seglab serve --http', () => {
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent.segments.map((s: any) => s.size)).toEqual([40, 20]);
     expect(updates.length).toBeGreaterThan(2);
-    expect(updates[updates.length - 1]).toBe(20); // 10 restarts + 10 bootstrap rounds
+    expect(updates[updates.length - 1]).toBe(22); // read and encoded, 10 restarts + 10 bootstrap rounds, describing and saving
     await transport.terminateSession();
     await client.close();
   });

@@ -39,7 +39,7 @@ describe('seglab serve (stdio)', () => {
     expect(clustered.isError).toBeFalsy();
     expect(clustered.structuredContent.participants_clustered).toBe(48);
     expect(updates.length).toBeGreaterThan(2);
-    expect(updates[updates.length - 1]).toBe(3 * (10 + 5)); // 3 k × (10 restarts + 5 bootstrap rounds)
+    expect(updates[updates.length - 1]).toBe(3 * (10 + 5) + 2); // read and encoded, 3 k × (10 restarts + 5 bootstrap rounds), describing and saving
     const churned = await ok(client, 'query_participants', { study_id, where: [{ field: 'segment', op: 'exists' }], limit: 1 });
     expect(churned.total).toBe(48);
     const bad: any = await client.callTool({ name: 'get_study', arguments: { study_id: 999 } });
