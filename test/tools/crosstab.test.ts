@@ -70,6 +70,34 @@ describe('crosstab', () => {
     expect(r.rows.totals.reduce((a: number, b: number) => a + b, 0)).toBe(all.n);
   });
 
+  it('groups a date spanning three years by quarter (at most 24 groups), or by the unit asked', async () => {
+    // Before: signup_date (2024-01 … 2026-11, 35 months) was refused with "more than 30 categories".
+    const auto = await h.ok('crosstab', { study_id, rows: 'attr.signup_date', columns: 'segment', segmentation_id: seg });
+    expect(auto.rows.date_unit).toBe('quarter');
+    expect(auto.rows.categories.length).toBeLessThanOrEqual(24);
+    for (const label of auto.rows.categories) expect(label).toMatch(/^20(24|25|26)-Q[1-4]$/);
+    const byYear = await h.ok('crosstab', { study_id, rows: 'attr.signup_date', columns: 'segment', segmentation_id: seg, date_unit: 'year' });
+    expect(byYear.rows.categories).toEqual(['2024', '2025', '2026']);
+    // Grouping loses nobody: years and quarters count the same members, everyone with a signup date.
+    const withDate = h.store.db.prepare("SELECT COUNT(*) AS n FROM segment_members m JOIN participants p ON p.id = m.participant_id WHERE m.segmentation_id = ? AND json_extract(p.attributes, '$.signup_date') IS NOT NULL").get(seg) as { n: number };
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    expect(sum(byYear.rows.totals)).toBe(withDate.n);
+    expect(sum(auto.rows.totals)).toBe(withDate.n);
+    expect(await h.fail('crosstab', { study_id, rows: 'attr.signup_date', columns: 'segment', date_unit: 'week' })).toMatch(/date_unit[\s\S]*month[\s\S]*quarter[\s\S]*year/);
+  });
+
+  it('summarize_questions groups by a date and by a many-valued attribute the same way', async () => {
+    const byDate = await h.ok('summarize_questions', { study_id, by: 'attr.signup_date', questions: ['core_value_importance'] });
+    expect(byDate.by.date_unit).toBe('quarter');
+    expect(byDate.by.groups.length).toBeLessThanOrEqual(24);
+    const byCompany = await h.ok('summarize_questions', { study_id, by: 'attr.company', questions: ['core_value_importance'] });
+    const other = byCompany.by.groups.at(-1);
+    expect(other.group).toBe(`Other (${byCompany.by.groups_total - byCompany.by.groups.length + 1} more values)`);
+    // Every interviewed participant is in exactly one company group, "Other" included.
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    expect(sum(byCompany.by.groups.map((g: { participants: number }) => g.participants))).toBe(byCompany.population.participants);
+  });
+
   it('explains fields it cannot tabulate', async () => {
     expect(await h.fail('crosstab', { study_id, rows: 'answer.discovery_context', columns: 'segment' })).toMatch(/open-ended.*theme/);
     expect(await h.fail('crosstab', { study_id, rows: 'segment', columns: 'segment' })).toMatch(/same field/);
