@@ -5,7 +5,7 @@ import { copyFileSync, rmSync } from 'node:fs';
 import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { createServer } from '../dist/server.js';
 import { silentLogger } from '../dist/log.js';
-import { Store } from '../dist/store/index.js';
+import { openStore } from '../dist/store/index.js';
 import { closePool } from '../dist/compute/kmeans-pool.js';
 import { stallProbe } from './lib.mjs';
 
@@ -15,7 +15,7 @@ const probing = process.argv.includes('--probe');
 const db = `${source}.cluster-run`;
 for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
 copyFileSync(source, db);
-const store = Store.open(db);
+const store = openStore(db);
 const server = createServer({ store, log: silentLogger, files: { allowAnyPath: true, importRoot: null, outputDir: '/tmp' } });
 const [a, b] = InMemoryTransport.createLinkedPair();
 const client = new Client({ name: 'bench', version: '1' });
@@ -59,5 +59,5 @@ process.stdout.write(
 );
 await closePool();
 await client.close();
-store.close();
+await store.close();
 for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });

@@ -3,10 +3,10 @@
 import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { createServer } from '../dist/server.js';
 import { silentLogger } from '../dist/log.js';
-import { Store } from '../dist/store/index.js';
+import { openStore } from '../dist/store/index.js';
 
 const [file, db] = process.argv.slice(2);
-const store = Store.open(db);
+const store = openStore(db);
 const server = createServer({ store, log: silentLogger, files: { allowAnyPath: true, importRoot: null, outputDir: '/tmp' } });
 const [a, b] = InMemoryTransport.createLinkedPair();
 const client = new Client({ name: 'bench', version: '1' });
@@ -18,4 +18,4 @@ const ms = performance.now() - t;
 if (result.isError) throw new Error(result.content[0].text);
 process.stdout.write(JSON.stringify({ ms, inserted: result.structuredContent.inserted }) + '\n');
 await client.close();
-store.close();
+await store.close();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { createServer } from '../dist/server.js';
 import { silentLogger } from '../dist/log.js';
-import { Store } from '../dist/store/index.js';
+import { openStore } from '../dist/store/index.js';
 import { closePool } from '../dist/compute/kmeans-pool.js';
 import { fmt, median, quick, row, run, workDir } from './lib.mjs';
 
@@ -17,7 +17,7 @@ const db = join(workDir, `study-${n}-run.db`);
 for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
 copyFileSync(source, db);
 
-const store = Store.open(db);
+const store = openStore(db);
 const server = createServer({ store, log: silentLogger, files: { allowAnyPath: true, importRoot: null, outputDir: join(workDir, 'reports') } });
 const [a, b] = InMemoryTransport.createLinkedPair();
 const client = new Client({ name: 'bench', version: '1' });
@@ -61,7 +61,7 @@ const report = await time('generate_report', { study_id: 1, format: 'html' }, 3)
 results.push(['generate_report (all formats written)', report.ms, 5000]);
 await closePool();
 await client.close();
-store.close();
+await store.close();
 
 console.log(`\n### Reads and analysis: ${n.toLocaleString('en')} participants × 10 questions (median of 5; report of 3; clustering once)\n`);
 console.log(row(['call', 'time', 'target', 'met']));

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 if (process.argv[2] === 'child') {
-  const { Store } = await import('../dist/store/index.js');
-  const store = Store.open(join(mkdtempSync(join(tmpdir(), 'seglab-sd-')), 'bench.db'));
+  const { SqliteStore } = await import('../dist/store/index.js');
+  const store = SqliteStore.open(join(mkdtempSync(join(tmpdir(), 'seglab-sd-')), 'bench.db'));
   store.db.pragma(`secure_delete = ${process.argv[3]}`);
   const study = store.studies.create({ name: 'bench', mode: 'hybrid', probing_depth: 2 });
   const rows = (exists, k) => Array.from({ length: 100_000 }, (_, i) => ({ exists, external_id: `c${i}`, email: `c${i}@x.example`, name: `Name ${i}`, values: [i % 3 ? 'pro' : 'free', i * k, 'x'.repeat(40 + ((i * k) % 50))], tags: [] }));

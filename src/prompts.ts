@@ -44,7 +44,7 @@ Decision the segments will inform: ${decision}${customers ? `\nCustomers: ${cust
       title: 'Synthesize a study\'s findings',
       description: 'Writes an evidence-backed synthesis of a study: structured answers by lifecycle group, recurring themes with quotes, segments found by clustering, named, validated and prioritized.',
       argsSchema: z.object({
-        study_id: completable(z.string().describe('The study id (list_studies shows them).'), (value) => store.studies.completeStudyIds(value).filter((id) => mayUseStudy(caller, Number(id)))),
+        study_id: completable(z.string().describe('The study id (list_studies shows them).'), async (value) => (await store.studies.completeStudyIds(value)).filter((id) => mayUseStudy(caller, Number(id)))),
       }),
     },
     ({ study_id }) => ({

@@ -16,7 +16,8 @@ import type { ToolDeps } from './tools/define.js';
 /** Studies listed by a resources/list (the newest are found through list_studies). */
 const LISTED_STUDIES = 100;
 
-function json(uri: URL, value: unknown) {
+/** `value` as a JSON resource (never a promise: await it first). */
+function json<T>(uri: URL, value: T extends PromiseLike<unknown> ? never : T) {
   return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(value, null, 2) }] };
 }
 
@@ -49,16 +50,16 @@ export function registerResources(server: McpServer, { store, files, log, caller
     if (!mayUseStudy(caller, id)) throw new UserError(`Study ${id} is not open to "${caller.name}".`);
     return id;
   };
-  const completeStudy = { study_id: (value: string) => store.studies.completeStudyIds(value).filter((id) => mayUseStudy(caller, Number(id))) };
+  const completeStudy = { study_id: async (value: string) => (await store.studies.completeStudyIds(value)).filter((id) => mayUseStudy(caller, Number(id))) };
 
   server.registerResource(
     'study',
     new ResourceTemplate(STUDY_URI_TEMPLATE, {
-      list: () => ({ resources: store.studies.list(LISTED_STUDIES, 0, caller.studies).map((s) => ({ uri: studyUri(s.id), name: s.name, mimeType: 'application/json' })) }),
+      list: async () => ({ resources: (await store.studies.list(LISTED_STUDIES, 0, caller.studies)).map((s) => ({ uri: studyUri(s.id), name: s.name, mimeType: 'application/json' })) }),
       complete: completeStudy,
     }),
     { title: 'Study', description: 'A study: design, questions, counts, composition and readiness checklist (as get_study).', mimeType: 'application/json' },
-    (uri, variables) => found(uri, () => json(uri, studyDetail(store, openStudy(variables)))),
+    (uri, variables) => found(uri, async () => json(uri, await studyDetail(store, openStudy(variables)))),
   );
 
   server.registerResource(
@@ -67,21 +68,21 @@ export function registerResources(server: McpServer, { store, files, log, caller
       list: undefined,
       complete: {
         ...completeStudy,
-        participant_id: (value, context) => {
+        participant_id: async (value, context) => {
           const id = Number(context?.arguments?.study_id);
-          return Number.isInteger(id) && id > 0 && mayUseStudy(caller, id) ? store.participants.completeIds(id, value) : [];
+          return Number.isInteger(id) && id > 0 && mayUseStudy(caller, id) ? await store.participants.completeIds(id, value) : [];
         },
       },
     }),
     { title: 'Participant profile', description: "A participant's full profile with the whole transcript (as get_participant).", mimeType: 'application/json' },
-    (uri, variables) => found(uri, () => json(uri, participantProfile(store, openStudy(variables), decodeURIComponent(String(variables.participant_id)), { fullTranscript: true }))),
+    (uri, variables) => found(uri, async () => json(uri, await participantProfile(store, openStudy(variables), decodeURIComponent(String(variables.participant_id)), { fullTranscript: true }))),
   );
 
   for (const format of Object.keys(REPORT_FORMATS) as ReportFormat[]) {
     server.registerResource(
       `report-${REPORT_FORMATS[format]}`,
       new ResourceTemplate(reportUriTemplate(format), {
-        list: () => ({ resources: store.studies.list(LISTED_STUDIES, 0, caller.studies).map((s) => ({ uri: reportUri(s.id, format), name: `${s.name} — report (${format})`, mimeType: REPORT_MIME[format] })) }),
+        list: async () => ({ resources: (await store.studies.list(LISTED_STUDIES, 0, caller.studies)).map((s) => ({ uri: reportUri(s.id, format), name: `${s.name} — report (${format})`, mimeType: REPORT_MIME[format] })) }),
         complete: completeStudy,
       }),
       { title: `Study report (${format})`, description: `The study's latest report as ${format} (generate_report refreshes it; generated on first read).`, mimeType: REPORT_MIME[format] },
@@ -91,9 +92,9 @@ export function registerResources(server: McpServer, { store, files, log, caller
 
   // Exports (export_segments): the whole file, or one part of a large one.
   const readExportResource = (uri: URL, variables: Record<string, string | string[]>) =>
-    found(uri, () => {
+    found(uri, async () => {
       const studyId = openStudy(variables);
-      store.studies.get(studyId);
+      await store.studies.get(studyId);
       const part = variables.part === undefined ? undefined : Number(variables.part);
       if (part !== undefined && !(Number.isInteger(part) && part > 0)) throw new NotFoundError(`"${String(variables.part)}" is not a part number.`);
       return { contents: [{ uri: uri.href, mimeType: 'text/csv', text: readExport(files, studyId, decodeURIComponent(String(variables.file)), part) }] };
@@ -101,8 +102,8 @@ export function registerResources(server: McpServer, { store, files, log, caller
   server.registerResource(
     'export',
     new ResourceTemplate(EXPORT_URI_TEMPLATE, {
-      list: () => ({
-        resources: store.studies.list(LISTED_STUDIES, 0, caller.studies).flatMap((s) => exportFiles(files.outputDir, s.id).map((file) => ({ uri: exportUri(s.id, file), name: `${s.name} — ${file}`, mimeType: 'text/csv' }))),
+      list: async () => ({
+        resources: (await store.studies.list(LISTED_STUDIES, 0, caller.studies)).flatMap((s) => exportFiles(files.outputDir, s.id).map((file) => ({ uri: exportUri(s.id, file), name: `${s.name} — ${file}`, mimeType: 'text/csv' }))),
       }),
       complete: completeStudy,
     }),

@@ -29,14 +29,14 @@ const LISTED = 50;
  * `participantIds` (external ids) re-scores those; by default everyone not yet in the segmentation is scored.
  * method "crm_model" instead places every participant of the study (or those listed) with the CRM typing model.
  */
-export function assignParticipants(store: Store, segmentation_id: number, participant_ids?: string[], method: 'segmentation' | 'crm_model' = 'segmentation') {
-  if (method === 'crm_model') return assignByCrmModel(store, segmentation_id, participant_ids);
-  const segmentation = store.segmentations.get(segmentation_id);
-  const segments = store.segmentations.segments(segmentation_id);
+export async function assignParticipants(store: Store, segmentation_id: number, participant_ids?: string[], method: 'segmentation' | 'crm_model' = 'segmentation') {
+  if (method === 'crm_model') return await assignByCrmModel(store, segmentation_id, participant_ids);
+  const segmentation = await store.segmentations.get(segmentation_id);
+  const segments = await store.segmentations.segments(segmentation_id);
   const studyId = segmentation.study_id;
-  const allFacts = store.facts.facts(studyId);
+  const allFacts = await store.facts.facts(studyId);
   const current = new Map<number, number[]>();
-  for (const m of store.segmentations.memberships(segmentation_id)) pushTo(current, m.id, m.segment_id);
+  for (const m of await store.segmentations.memberships(segmentation_id)) pushTo(current, m.id, m.segment_id);
   let targets: ParticipantFacts[];
   if (participant_ids) {
     targets = listed(allFacts, participant_ids, studyId);
@@ -60,9 +60,10 @@ export function assignParticipants(store: Store, segmentation_id: number, partic
     scorable.forEach((f, i) => placements.push({ f, segments: [segments[assignments[i]!]!.segment_id], distance: Math.sqrt(distances[i]!), detail: null }));
   } else if (segmentation.method === 'rules') {
     const rules = segments.map((s) => ({ id: s.segment_id, where: s.definition.conditions ?? [] }));
-    const fields = store.fieldCatalog(studyId);
+    const fields = await store.fieldCatalog(studyId);
     const restRule = rules.find((r) => r.where.length === 0);
-    const matched = rules.filter((r) => r.where.length > 0).map((r) => ({ id: r.id, ids: new Set(store.search.matchingIds(studyId, r.where, fields)) }));
+    const matched = [];
+    for (const r of rules.filter((x) => x.where.length > 0)) matched.push({ id: r.id, ids: new Set(await store.search.matchingIds(studyId, r.where, fields)) });
     for (const f of targets) {
       const hits = matched.filter((m) => m.ids.has(f.id)).map((m) => m.id);
       const chosen = segmentation.overlapping ? hits : hits.slice(0, 1);
@@ -73,7 +74,7 @@ export function assignParticipants(store: Store, segmentation_id: number, partic
   } else {
     const rfm = segmentation.parameters.rfm;
   if (!rfm) throw new Error(`RFM segmentation ${segmentation_id} has no stored rfm parameters`);
-    const recencyIsDate = store.facts.catalog(studyId).attributes.find((a) => a.name === rfm.recency.replace(/^attr\./, ''))?.type === 'date';
+    const recencyIsDate = (await store.facts.catalog(studyId)).attributes.find((a) => a.name === rfm.recency.replace(/^attr\./, ''))?.type === 'date';
     const scores = scoreParticipants(allFacts, rfm, recencyIsDate);
     const index = new Map(allFacts.map((f, i) => [f.id, i]));
     for (const f of targets) {
@@ -85,8 +86,8 @@ export function assignParticipants(store: Store, segmentation_id: number, partic
     }
   }
 
-  store.transaction(() =>
-    store.segmentations.assign(
+  await store.transaction(async (tx) =>
+    await tx.segmentations.assign(
       segmentation_id,
       placements.flatMap((p) => p.segments.map((segment_id) => ({ participant: p.f.id, segment_id, distance: p.distance, detail: p.detail }))),
     ),
@@ -118,15 +119,15 @@ function listed(allFacts: ParticipantFacts[], participantIds: string[], studyId:
 }
 
 /** assign_participants method "crm_model": predicted segments with their confidence for the whole base (or those listed). */
-function assignByCrmModel(store: Store, segmentation_id: number, participant_ids?: string[]) {
-  const model = trainCrmModel(store, segmentation_id);
+async function assignByCrmModel(store: Store, segmentation_id: number, participant_ids?: string[]) {
+  const model = await trainCrmModel(store, segmentation_id);
   const { segments, segmentation } = model.loaded;
-  const allFacts = store.facts.facts(segmentation.study_id);
+  const allFacts = await store.facts.facts(segmentation.study_id);
   const targets = participant_ids ? listed(allFacts, participant_ids, segmentation.study_id) : allFacts;
-  const placed = applyCrmModel(store, model, targets);
-  const previous = new Map(store.segmentations.predictions(segmentation_id).map((p) => [p.id, p.segment_id]));
-  store.transaction(() =>
-    store.segmentations.savePredictions(segmentation_id, placed.map((p) => ({ participant: p.facts.id, segment_id: p.predicted_segment_id, confidence: p.confidence })), participant_ids === undefined),
+  const placed = await applyCrmModel(store, model, targets);
+  const previous = new Map((await store.segmentations.predictions(segmentation_id)).map((p) => [p.id, p.segment_id]));
+  await store.transaction(async (tx) =>
+    await tx.segmentations.savePredictions(segmentation_id, placed.map((p) => ({ participant: p.facts.id, segment_id: p.predicted_segment_id, confidence: p.confidence })), participant_ids === undefined),
   );
   const predicted = placed.filter((p) => !p.observed);
   // Those not in the segmentation first: they are what the model adds.
@@ -141,6 +142,6 @@ function assignByCrmModel(store: Store, segmentation_id: number, participant_ids
     participants: fitList(shown.map((p) => ({ participant_id: p.facts.participant_id, segment_ids: [p.segment_id], previous: [], distance: null, source: p.observed ? ('observed' as const) : ('predicted' as const), confidence: p.confidence, predicted_segment_id: p.predicted_segment_id })), RESULT_CHARS.participants).items,
     unassigned: [],
     unassigned_total: 0,
-    crm_model: { ...crmModelSummary(model), base: sizeAcrossBase(placed, segments, revenueAttribute(store, segmentation.study_id)) },
+    crm_model: { ...crmModelSummary(model), base: sizeAcrossBase(placed, segments, await revenueAttribute(store, segmentation.study_id)) },
   };
 }

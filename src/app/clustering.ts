@@ -41,12 +41,12 @@ export async function clusterParticipants(store: Store, args: ClusterRequest, op
     throwIfCancelled(signal);
   };
   const started = Date.now();
-  store.studies.get(args.studyId);
+  await store.studies.get(args.studyId);
   if (args.kMin !== undefined && args.kMax !== undefined && args.kMin > args.kMax) throw new UserError(`k_min (${args.kMin}) is larger than k_max (${args.kMax}).`);
-  const catalog = store.facts.catalog(args.studyId);
+  const catalog = await store.facts.catalog(args.studyId);
   const fields = args.features ?? defaultFeatures(catalog);
   const rule = populationRule(args.includePartial, overInterviews(fields));
-  const everyone = store.facts.facts(args.studyId);
+  const everyone = await store.facts.facts(args.studyId);
   const facts = everyone.filter((f) => counted(rule, f.status));
   if (facts.length < 4) throw new UserError(`The study has ${facts.length} participant(s) counted (${rule.rule}); clustering needs at least 4 (and ~20–30 per segment to be trusted).`);
   // The encoding (scales, categories, imputed values) is fit over every participant of the study,
@@ -100,7 +100,7 @@ export async function clusterParticipants(store: Store, args: ClusterRequest, op
   // here rather than block this thread in busy_timeout.
   await store.writeTurns.idle();
   throwIfCancelled(signal);
-  const { id, descriptions } = saveSegmentation(store, {
+  const { id, descriptions } = await saveSegmentation(store, {
     studyId: args.studyId,
     method: 'kmeans',
     overlapping: false,

@@ -29,8 +29,8 @@ export interface ComparisonRequest {
   includePartial?: boolean | undefined;
 }
 
-export function compareSegments(store: Store, { segmentationId: segmentation_id, a, b, limit, includePartial = false }: ComparisonRequest) {
-  const ctx = loadSegmentation(store, segmentation_id);
+export async function compareSegments(store: Store, { segmentationId: segmentation_id, a, b, limit, includePartial = false }: ComparisonRequest) {
+  const ctx = await loadSegmentation(store, segmentation_id);
   const sa = resolveSegment(ctx.segments, a, 'a');
   const sb = b === undefined ? null : resolveSegment(ctx.segments, b, 'b');
   if (sb && sb.segment_id === sa.segment_id) throw new UserError('a and b are the same segment; name two different segments, or leave b out to compare with the rest.');
@@ -58,7 +58,7 @@ export function compareSegments(store: Store, { segmentationId: segmentation_id,
             return adjust(compareGroups(themeEncoding, groupA, groupB, sides)).sort((x, y) => strength(y) - strength(x));
           })();
 
-  const texts = store.facts.texts(ctx.segmentation.study_id, [...groupA, ...groupB].map((f) => f.id));
+  const texts = await store.facts.texts(ctx.segmentation.study_id, [...groupA, ...groupB].map((f) => f.id));
   const idsA = new Set(groupA.map((f) => f.id));
   const words = distinctiveWords(texts.filter((t) => idsA.has(t.participant)).map((t) => t.text), texts.filter((t) => !idsA.has(t.participant)).map((t) => t.text));
   const quotesFor = (group: ParticipantFacts[], own: DistinctiveWord[]) => {

@@ -38,7 +38,8 @@ export function crmModelApplies(loaded: LoadedSegmentation): boolean {
 }
 
 /** Trains the model on the members of a (non-overlapping) segmentation. */
-export function trainCrmModel(store: Store, segmentationId: number, loaded: LoadedSegmentation = loadSegmentation(store, segmentationId)): CrmModel {
+export async function trainCrmModel(store: Store, segmentationId: number, known?: LoadedSegmentation): Promise<CrmModel> {
+  const loaded = known ?? (await loadSegmentation(store, segmentationId));
   const { segmentation, segments, facts, groups, catalog } = loaded;
   if (segmentation.overlapping) throw new UserError('The CRM typing model places each participant in one segment; this segmentation lets segments overlap. Use a first-match segmentation.');
   if (segments.length < 2) throw new UserError('The CRM typing model needs at least 2 segments.');
@@ -99,13 +100,13 @@ export interface BasePrediction {
 }
 
 /** Every participant of the study (or `only`): members keep their observed segment; the others get the predicted one. */
-export function applyCrmModel(store: Store, model: CrmModel, only?: ParticipantFacts[]): BasePrediction[] {
+export async function applyCrmModel(store: Store, model: CrmModel, only?: ParticipantFacts[]): Promise<BasePrediction[]> {
   const { loaded, typing } = model;
   const observed = new Map<number, number>();
   loaded.groups.forEach((rows, g) => rows.forEach((i) => observed.set(loaded.facts[i]!.id, loaded.segments[g]!.segment_id)));
   const studyId = loaded.segmentation.study_id;
   // Members are often the whole study (a segmentation of the CRM base): their facts serve as everyone's.
-  const everyone = only ?? (loaded.facts.length === store.facts.participantCount(studyId) ? loaded.facts : store.facts.facts(studyId));
+  const everyone = only ?? (loaded.facts.length === (await store.facts.participantCount(studyId)) ? loaded.facts : await store.facts.facts(studyId));
   return everyone.map((f) => {
     const p = predictWithConfidence(typing.tree, f);
     const predicted = loaded.segments[p.label]!.segment_id;
@@ -117,8 +118,8 @@ export function applyCrmModel(store: Store, model: CrmModel, only?: ParticipantF
 }
 
 /** The revenue attribute segments are sized by: the one named, else the first number attribute named like revenue. */
-export function revenueAttribute(store: Store, studyId: number, named?: string): string | null {
-  const numbers = store.studies.attributes(studyId).filter((a) => a.type === 'number');
+export async function revenueAttribute(store: Store, studyId: number, named?: string): Promise<string | null> {
+  const numbers = (await store.studies.attributes(studyId)).filter((a) => a.type === 'number');
   if (named !== undefined) {
     const name = named.replace(/^attr\./, '');
     if (!numbers.some((a) => a.name === name)) throw new UserError(`revenue_attribute: "${named}" is not a number attribute of the study; number attributes: ${numbers.map((a) => a.name).join(', ') || 'none'}.`);

@@ -72,10 +72,10 @@ function shapeSide(side: CategorySide, present: Map<string, number>, cap: number
 }
 
 /** Counts, shares and tests of two fields against each other. */
-export function crosstab(store: Store, { studyId: study_id, rows, columns, segmentationId: segmentation_id, bins = 'auto', dateUnit = 'auto', includePartial = false }: CrosstabRequest) {
-  store.studies.get(study_id);
+export async function crosstab(store: Store, { studyId: study_id, rows, columns, segmentationId: segmentation_id, bins = 'auto', dateUnit = 'auto', includePartial = false }: CrosstabRequest) {
+  await store.studies.get(study_id);
   if (rows.trim() === columns.trim()) throw new UserError('rows and columns are the same field; cross-tabulate two different fields.');
-  const context = store.fieldCatalog(study_id, segmentation_id);
+  const context = await store.fieldCatalog(study_id, segmentation_id);
   const isDate = (field: string) => {
     const ref = parseField(field);
     return ref.kind === 'attr' && context.attributes.get(ref.name) === 'date';
@@ -83,8 +83,8 @@ export function crosstab(store: Store, { studyId: study_id, rows, columns, segme
   // Two date sides share the cells: each auto-groups into at most 12.
   const dateGroups = isDate(rows) && isDate(columns) ? Math.floor(Math.sqrt(MAX_TABLE_CELLS)) : MAX_DATE_GROUPS;
   const read = (field: string, maxGroups: number) => store.analysis.categories(study_id, field, context, bins, { unit: dateUnit, maxGroups });
-  let rowSide = read(rows, dateGroups);
-  let colSide = read(columns, dateGroups);
+  let rowSide = await read(rows, dateGroups);
+  let colSide = await read(columns, dateGroups);
   const presence = (cells: { r: string; c: string; n: number }[]) => {
     const r = new Map<string, number>();
     const c = new Map<string, number>();
@@ -96,14 +96,14 @@ export function crosstab(store: Store, { studyId: study_id, rows, columns, segme
   };
   const rule = populationRule(includePartial, overInterviews([rows, columns]));
   const counted = populationSql(study_id, rule);
-  let cells = store.analysis.crosstab(rowSide, colSide, counted);
+  let cells = await store.analysis.crosstab(rowSide, colSide, counted);
   let [rowPresent, colPresent] = presence(cells);
   let [rowCap, colCap] = sideCaps(rowPresent.size, colPresent.size);
   // A date side over its share of the cells takes the coarser unit that fits, before any folding.
   if ((rowSide.date_unit && rowPresent.size > rowCap) || (colSide.date_unit && colPresent.size > colCap)) {
-    if (rowSide.date_unit && rowPresent.size > rowCap) rowSide = read(rows, rowCap);
-    if (colSide.date_unit && colPresent.size > colCap) colSide = read(columns, colCap);
-    cells = store.analysis.crosstab(rowSide, colSide, counted);
+    if (rowSide.date_unit && rowPresent.size > rowCap) rowSide = await read(rows, rowCap);
+    if (colSide.date_unit && colPresent.size > colCap) colSide = await read(columns, colCap);
+    cells = await store.analysis.crosstab(rowSide, colSide, counted);
     [rowPresent, colPresent] = presence(cells);
     [rowCap, colCap] = sideCaps(rowPresent.size, colPresent.size);
   }
@@ -137,7 +137,7 @@ export function crosstab(store: Store, { studyId: study_id, rows, columns, segme
     const otherCats = rowSide.multi ? colCats : rowCats;
     const otherShape = rowSide.multi ? colShape : rowShape;
     const respondents = new Map<string, number>();
-    for (const x of store.analysis.respondents(multiSide, other, counted)) {
+    for (const x of await store.analysis.respondents(multiSide, other, counted)) {
       const shown = otherShape.shownAs(x.cat);
       if (shown !== null) respondents.set(shown, (respondents.get(shown) ?? 0) + x.n);
     }
@@ -164,7 +164,7 @@ export function crosstab(store: Store, { studyId: study_id, rows, columns, segme
     rows: { field: rows, categories: rowCats, categories_total: rowPresent.size, totals: rowTotals, multi: rowSide.multi, note: rowShape.note, ...(rowSide.date_unit ? { date_unit: rowSide.date_unit } : {}) },
     columns: { field: columns, categories: colCats, categories_total: colPresent.size, totals: colTotals, multi: colSide.multi, note: colShape.note, ...(colSide.date_unit ? { date_unit: colSide.date_unit } : {}) },
     n,
-    population: population(rule, store.analysis.counted(study_id, rule).size),
+    population: population(rule, (await store.analysis.counted(study_id, rule)).size),
     counts,
     row_shares: counts.map((r, i) => r.map((x) => (rowTotals[i] ? x / rowTotals[i]! : 0))),
     column_shares: counts.map((r) => r.map((x, j) => (colTotals[j] ? x / colTotals[j]! : 0))),

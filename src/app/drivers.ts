@@ -33,10 +33,10 @@ export interface DriverRequest {
 }
 
 /** What moves an outcome: correlations and Johnson's relative weights, overall and per segment. */
-export function driverAnalysis(store: Store, { studyId: study_id, outcome, drivers, method = 'all', segmentationId: segmentation_id, includePartial = false }: DriverRequest) {
-  store.studies.get(study_id);
-  const context = store.fieldCatalog(study_id, segmentation_id);
-  const outcomeColumns = store.analysis.numeric(study_id, outcome, context);
+export async function driverAnalysis(store: Store, { studyId: study_id, outcome, drivers, method = 'all', segmentationId: segmentation_id, includePartial = false }: DriverRequest) {
+  await store.studies.get(study_id);
+  const context = await store.fieldCatalog(study_id, segmentation_id);
+  const outcomeColumns = await store.analysis.numeric(study_id, outcome, context);
   if (outcomeColumns.length !== 1) throw new UserError(`outcome "${outcome}" must be one number: a scale or yes/no answer, a number attribute, or answer.<key>:<option>.`);
   // By default the first MAX_DRIVERS scale and yes/no answers and number attributes (a CRM export
   // can have hundreds of number columns; naming drivers picks others).
@@ -48,11 +48,11 @@ export function driverAnalysis(store: Store, { studyId: study_id, outcome, drive
   const notes = drivers === undefined && candidates.length > MAX_DRIVERS ? [`Tested the first ${MAX_DRIVERS} of ${candidates.length} candidate drivers (answers first); name drivers to test others.`] : [];
   if (fields.length === 0) throw new UserError('No drivers: name some (answer.<key>, attr.<name>, theme) or add scale questions / number attributes.');
   if (fields.includes(outcome)) throw new UserError(`"${outcome}" is the outcome; it cannot also be a driver.`);
-  const inputs = store.analysis.numericColumns(study_id, fields, context);
+  const inputs = await store.analysis.numericColumns(study_id, fields, context);
   if (inputs.length > MAX_DRIVER_COLUMNS) throw new UserError(`The drivers expand into ${inputs.length} columns; name at most ~${MAX_DRIVERS} (choices expand into one per option).`);
   // Only the outcomes of counted participants: every driver is then read over the same people.
   const rule = populationRule(includePartial, overInterviews([outcome, ...fields]));
-  const counted = store.analysis.counted(study_id, rule);
+  const counted = await store.analysis.counted(study_id, rule);
   const target = outcomeColumns[0]!.values.filter((id) => counted.has(id));
   const strip = (r: DriverResult): DriverResult =>
     method === 'correlation' ? { ...r, r_squared: null, drivers: r.drivers.map((d) => ({ ...d, relative_weight: null, share_of_r_squared: null })), warnings: r.warnings.filter((w) => !w.startsWith('Relative weights')) } : r;
@@ -61,9 +61,9 @@ export function driverAnalysis(store: Store, { studyId: study_id, outcome, drive
   const segments = [];
   if (segmentation_id !== undefined) {
     // Each segment shows its strongest drivers; the segments in full as far as they fit, the rest as headlines.
-    const members = store.segmentations.memberCount(segmentation_id) || 1;
-    for (const s of store.segmentations.segments(segmentation_id)) {
-      const inSegment = new Set(store.segmentations.memberships(segmentation_id, s.segment_id).map((m) => m.id));
+    const members = (await store.segmentations.memberCount(segmentation_id)) || 1;
+    for (const s of await store.segmentations.segments(segmentation_id)) {
+      const inSegment = new Set((await store.segmentations.memberships(segmentation_id, s.segment_id)).map((m) => m.id));
       const result = strip(analyzeDrivers(target, inputs, inSegment));
       segments.push({ segment_id: s.segment_id, name: s.name, size: s.size, share: s.size / members, ...result, drivers: strongest(result.drivers, SEGMENT_DRIVERS), drivers_total: result.drivers.length, warnings: fitMessages(result.warnings, 600) });
     }

@@ -34,22 +34,22 @@ export interface StudyErasure {
  * Describes a segmentation's segments again from its current members (after one left): profiles,
  * distinguishing features, representatives, quotes and words no longer count or cite them.
  */
-function redescribe(store: Store, segmentationId: number): void {
-  const { segmentation, segments, facts, groups, population } = loadSegmentation(store, segmentationId);
+async function redescribe(store: Store, segmentationId: number): Promise<void> {
+  const { segmentation, segments, facts, groups, population } = await loadSegmentation(store, segmentationId);
   const clustered = segmentation.summary.participants_clustered;
-  if (typeof clustered === 'number') store.erasure.replaceSummary(segmentationId, { ...segmentation.summary, participants_clustered: clustered - 1 });
+  if (typeof clustered === 'number') await store.erasure.replaceSummary(segmentationId, { ...segmentation.summary, participants_clustered: clustered - 1 });
   const remaining = typeof clustered === 'number' ? clustered - 1 : population;
-  const descriptions = describeSegments(segmentation.encoding, facts, encodeParticipants(segmentation.encoding, facts), groups, (ids) => store.facts.texts(segmentation.study_id, ids), Math.max(1, remaining));
-  descriptions.forEach((d, g) => store.erasure.replaceProfile(segmentationId, segments[g]!.segment_id, storedProfile(d)));
+  const descriptions = await describeSegments(segmentation.encoding, facts, encodeParticipants(segmentation.encoding, facts), groups, (ids) => store.facts.texts(segmentation.study_id, ids), Math.max(1, remaining));
+  for (const [g, d] of descriptions.entries()) await store.erasure.replaceProfile(segmentationId, segments[g]!.segment_id, storedProfile(d));
 }
 
 /** Rewrites every stored text of the study that names or quotes the person; returns how many. */
-function scrubDerivedTexts(store: Store, studyId: number, marks: PersonMarks): number {
+async function scrubDerivedTexts(store: Store, studyId: number, marks: PersonMarks): Promise<number> {
   let rewritten = 0;
-  for (const text of store.erasure.derivedTexts(studyId)) {
+  for (const text of await store.erasure.derivedTexts(studyId)) {
     const value = text.json ? scrubJsonText(text.text, marks) : scrub(text.text, marks).changed ? ERASED : null;
     if (value === null) continue;
-    store.erasure.rewrite(text, value);
+    await store.erasure.rewrite(text, value);
     rewritten++;
   }
   return rewritten;
@@ -78,14 +78,14 @@ function studyFolder(outputDir: string, studyId: number): string | null {
 }
 
 export async function eraseParticipant(store: Store, outputDir: string, studyId: number, externalId: string): Promise<ParticipantErasure> {
-  const person = store.participants.get(studyId, externalId);
-  const traces = store.erasure.traces(person.id);
+  const person = await store.participants.get(studyId, externalId);
+  const traces = await store.erasure.traces(person.id);
   const marks = personMarks([traces.external_id, traces.email, traces.name], traces.texts);
-  const rewritten = store.transaction(() => {
-    store.erasure.deleteParticipant(person.id);
-    for (const id of traces.segmentations) redescribe(store, id);
-    const count = scrubDerivedTexts(store, studyId, marks);
-    store.studies.touch(studyId);
+  const rewritten = await store.transaction(async (tx) => {
+    await tx.erasure.deleteParticipant(person.id);
+    for (const id of traces.segmentations) await redescribe(tx, id);
+    const count = await scrubDerivedTexts(tx, studyId, marks);
+    await tx.studies.touch(studyId);
     return count;
   });
 
@@ -101,7 +101,7 @@ export async function eraseParticipant(store: Store, outputDir: string, studyId:
   }
   const report = reportedSegmentation(outputDir, studyId);
   if (report.exists) {
-    const stillThere = report.segmentationId !== undefined && store.segmentations.list(studyId, 1000).some((s) => s.id === report.segmentationId);
+    const stillThere = report.segmentationId !== undefined && (await store.segmentations.list(studyId, 1000)).some((s) => s.id === report.segmentationId);
     await writeReport(store, outputDir, studyId, stillThere ? report.segmentationId : undefined);
   }
   return {
@@ -111,20 +111,20 @@ export async function eraseParticipant(store: Store, outputDir: string, studyId:
     texts_rewritten: rewritten,
     report_regenerated: report.exists,
     exports_removed,
-    wal_truncated: store.erasure.truncateWal(),
+    wal_truncated: await store.erasure.truncateWal(),
   };
 }
 
-export function eraseStudy(store: Store, outputDir: string, studyId: number): StudyErasure {
-  store.studies.get(studyId);
-  const participants = store.transaction(() => {
-    const n = store.erasure.deleteStudy(studyId);
-    store.erasure.eraseAuditArguments(studyId);
+export async function eraseStudy(store: Store, outputDir: string, studyId: number): Promise<StudyErasure> {
+  await store.studies.get(studyId);
+  const participants = await store.transaction(async (tx) => {
+    const n = await tx.erasure.deleteStudy(studyId);
+    await tx.erasure.eraseAuditArguments(studyId);
     return n;
   });
   const studyDir = studyFolder(outputDir, studyId);
   const files = studyDir ? readdirSync(studyDir).length : 0;
   // rmSync removes links themselves, never what they point to (a link planted as the folder goes too).
   rmSync(join(outputDir, `study-${studyId}`), { recursive: true, force: true });
-  return { study_id: studyId, participants_removed: participants, files_removed: files, wal_truncated: store.erasure.truncateWal() };
+  return { study_id: studyId, participants_removed: participants, files_removed: files, wal_truncated: await store.erasure.truncateWal() };
 }

@@ -88,13 +88,13 @@ export interface ExportResult {
   without_email: number;
 }
 
-export function exportSegments(store: Store, files: FileAccess, request: ExportRequest): ExportResult {
+export async function exportSegments(store: Store, files: FileAccess, request: ExportRequest): Promise<ExportResult> {
   const { segmentationId: segmentation_id, format, includePredicted = false } = request;
-  const segmentation = store.segmentations.get(segmentation_id);
-  if (includePredicted && !store.segmentations.hasPredictions(segmentation_id)) {
+  const segmentation = await store.segmentations.get(segmentation_id);
+  if (includePredicted && !(await store.segmentations.hasPredictions(segmentation_id))) {
     throw new UserError(`include_predicted: segmentation ${segmentation_id} has no predicted segments yet; run assign_participants with method "crm_model" first.`);
   }
-  const names = new Map(store.segmentations.segments(segmentation_id).map((s) => [s.segment_id, segmentName(s)]));
+  const names = new Map((await store.segmentations.segments(segmentation_id)).map((s) => [s.segment_id, segmentName(s)]));
   const nameOf = (s: number) => names.get(s) ?? `Segment ${s}`;
   return format === 'json' ? jsonPage(store, request, nameOf) : writeCsv(store, files, request, segmentation.study_id, nameOf);
 }
@@ -104,10 +104,10 @@ export function exportSegments(store: Store, files: FileAccess, request: ExportR
  * (size_limited says so); the cursor carries the last participant's id and the totals counted on
  * the first page, so later pages cost only their rows.
  */
-function jsonPage(store: Store, { segmentationId: segmentation_id, crm, limit, cursor, includePredicted = false }: ExportRequest, nameOf: (s: number) => string): ExportResult {
+async function jsonPage(store: Store, { segmentationId: segmentation_id, crm, limit, cursor, includePredicted = false }: ExportRequest, nameOf: (s: number) => string): Promise<ExportResult> {
   const { after, carried } = cursor ? decodeCursorWith(cursor, 'export', ['total', 'without_email'] as const) : { after: 0, carried: null };
-  const totals = carried ? { participants: carried.total, without_email: carried.without_email } : store.segmentations.exportTotals(segmentation_id, includePredicted);
-  const rows = store.segmentations.exportPage(segmentation_id, after, limit + 1, includePredicted);
+  const totals = carried ? { participants: carried.total, without_email: carried.without_email } : await store.segmentations.exportTotals(segmentation_id, includePredicted);
+  const rows = await store.segmentations.exportPage(segmentation_id, after, limit + 1, includePredicted);
   const shown = rows.slice(0, limit).map((p) => {
     const row: ExportJsonRow = { participant_id: p.participant_id, email: p.email, name: p.name === null ? null : clipJson(p.name, 300), segment_ids: p.segment_ids, segment_names: p.segment_ids.map(nameOf) };
     return { id: p.id, row: includePredicted ? { ...row, source: p.source, confidence: p.confidence } : row };
@@ -156,7 +156,7 @@ function csvRecord(p: ExportRow, crm: CrmFlavour, segmentationId: number, includ
  * would take the current one past EXPORT_PART_BYTES (records stay whole, so each part is a valid
  * CSV once the header is added); a file of several parts gets an index of their byte ranges.
  */
-function writeCsv(store: Store, files: FileAccess, { segmentationId: segmentation_id, crm, property, includePredicted = false }: ExportRequest, studyId: number, nameOf: (s: number) => string): ExportResult {
+async function writeCsv(store: Store, files: FileAccess, { segmentationId: segmentation_id, crm, property, includePredicted = false }: ExportRequest, studyId: number, nameOf: (s: number) => string): Promise<ExportResult> {
   const columnName = property ?? DEFAULT_PROPERTY[crm];
   const sourceColumns = includePredicted ? [`${columnName}_source`, `${columnName}_confidence`] : [];
   const columns = [...CRM_COLUMNS[crm].map((c) => (c === '{property}' ? columnName : c === 'segment_name' ? columnName : c)), ...sourceColumns];
@@ -169,7 +169,7 @@ function writeCsv(store: Store, files: FileAccess, { segmentationId: segmentatio
   let inline: string | null = header;
   let total = 0;
   let withoutEmail = 0;
-  const path = writeOutputFileInChunks(files.outputDir, relativePath, (append) => {
+  const path = await writeOutputFileInChunks(files.outputDir, relativePath, async (append) => {
     let written = 0;
     let partStart = 0;
     let pending: string[] = [header];
@@ -181,7 +181,7 @@ function writeCsv(store: Store, files: FileAccess, { segmentationId: segmentatio
       pendingBytes = 0;
     };
     for (let after = 0; ; ) {
-      const batch = store.segmentations.exportPage(segmentation_id, after, BATCH, includePredicted);
+      const batch = await store.segmentations.exportPage(segmentation_id, after, BATCH, includePredicted);
       if (batch.length === 0) break;
       for (const p of batch) {
         const line = csvRecord(p, crm, segmentation_id, includePredicted, nameOf);

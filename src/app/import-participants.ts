@@ -12,7 +12,7 @@ import { UserError } from '../errors.js';
 import type { StatedType } from '../domain/attributes.js';
 import { checkAndType, noCounts, typedParticipants, type CsvOptions, type ImportContext, type ImportCounts, type LineError, type OnDuplicate, type ParticipantScan } from '../ingest/csv.js';
 import { readCsv, scanCsv } from '../ingest/scan.js';
-import type { Store } from '../store/index.js';
+import type { SqliteStore, Store } from '../store/index.js';
 import { throwIfCancelled, type CallOptions } from './call-options.js';
 import type { FileAccess } from './files.js';
 import { importOnWorker } from './import-thread.js';
@@ -122,8 +122,8 @@ function openCsvFile(path: string, files: FileAccess): number {
   return fd;
 }
 
-function checkRequest(store: Store, request: ImportRequest, signal: AbortSignal | undefined): void {
-  store.studies.get(request.studyId);
+async function checkRequest(store: Store, request: ImportRequest, signal: AbortSignal | undefined): Promise<void> {
+  await store.studies.get(request.studyId);
   if ((request.csv === undefined) === (request.path === undefined)) {
     throw new UserError('Give exactly one of `csv` (the CSV text) or `path` (a local file).');
   }
@@ -137,28 +137,34 @@ const cancellation = (signal: AbortSignal | undefined): ImportHooks => {
 
 /** An import: on a worker thread when it is large and the database is a file, else in this thread. */
 export async function importParticipants(store: Store, files: FileAccess, request: ImportRequest, options: CallOptions = {}): Promise<ImportResult> {
-  checkRequest(store, request, options.signal);
+  await checkRequest(store, request, options.signal);
   const fd = request.path !== undefined ? openCsvFile(request.path, files) : null;
   try {
     const size = fd !== null ? fstatSync(fd).size : request.csv!.length;
     const database = store.file();
     // A worker needs its own connection, which an in-memory database cannot give.
     if (database !== null && size >= WORKER_MIN_SIZE) return await importOnWorker(database, store.writeTurns, request, fd, options);
-    return await store.writeTurns.take(async () => importOpened(store, request, fd, cancellation(options.signal)));
+    return await store.writeTurns.take(() => onSqlite(store, (sqlite) => importOpened(sqlite, request, fd, cancellation(options.signal))));
   } finally {
     if (fd !== null) closeSync(fd);
   }
 }
 
 /** An import in this thread, whatever its size (tests, and callers that hold no event loop for others). */
-export function importInThisThread(store: Store, files: FileAccess, request: ImportRequest): ImportResult {
-  checkRequest(store, request, undefined);
+export async function importInThisThread(store: Store, files: FileAccess, request: ImportRequest): Promise<ImportResult> {
+  await checkRequest(store, request, undefined);
   const fd = request.path !== undefined ? openCsvFile(request.path, files) : null;
   try {
-    return importOpened(store, request, fd, cancellation(undefined));
+    return await onSqlite(store, (sqlite) => importOpened(sqlite, request, fd, cancellation(undefined)));
   } finally {
     if (fd !== null) closeSync(fd);
   }
+}
+
+/** The import runs as one synchronous better-sqlite3 transaction on the SQLite store (its measured hot path). */
+function onSqlite<T>(store: Store, fn: (sqlite: SqliteStore) => T): Promise<T> {
+  if (!store.withSqlite) throw new Error('importing into this engine is not supported yet');
+  return store.withSqlite(fn);
 }
 
 /** What runs around an import's passes: a check every few thousand records, and one before writing. */
@@ -181,7 +187,7 @@ const catalogueOf = (scan: ParticipantScan) => scan.attributes.map(({ name, type
  * transaction, kept when the whole file types the same way (most files); else rolled back and
  * written again in a second pass with the types the whole file decided. A dry run only checks.
  */
-export function importOpened(store: Store, request: ImportRequest, fd: number | null, hooks: ImportHooks): ImportResult {
+export function importOpened(store: SqliteStore, request: ImportRequest, fd: number | null, hooks: ImportHooks): ImportResult {
   const { studyId } = request;
   const options: CsvOptions = { id_column: request.idColumn, tag_columns: request.tagColumns, column_types: request.columnTypes };
   const input = request.csv !== undefined ? { csv: request.csv } : { file: fd! };

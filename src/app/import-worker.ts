@@ -3,7 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { raised } from '../compute/cancel-flag.js';
 import { CancelledError } from '../errors.js';
 import { openDatabase } from '../store/db.js';
-import { Store } from '../store/index.js';
+import { SqliteStore } from '../store/index.js';
 import { importOpened } from './import-participants.js';
 import type { ImportJob, ImportMessage } from './import-thread.js';
 
@@ -19,7 +19,7 @@ const CHECKPOINT_MS = 10_000;
  * reader still on the snapshot before the import holds pages back, so it is tried again
  * until the log is copied (readers are short) or the time is up.
  */
-function checkpoint(store: Store): void {
+function checkpoint(store: SqliteStore): void {
   const until = Date.now() + CHECKPOINT_MS;
   const pause = new Int32Array(new SharedArrayBuffer(4));
   for (;;) {
@@ -31,9 +31,9 @@ function checkpoint(store: Store): void {
 
 const { database, request, fd, cancel, turn } = workerData as ImportJob;
 const send = (message: ImportMessage) => parentPort!.postMessage(message);
-let store: Store | null = null;
+let store: SqliteStore | null = null;
 try {
-  store = new Store(openDatabase(database));
+  store = new SqliteStore(openDatabase(database));
   let lastProgress = 0;
   const result = importOpened(store, request, fd, {
     checkpoint(done, total) {

@@ -6,6 +6,7 @@ import { fitList, fitMessages } from '../domain/budget.js';
 import { listOf, UserError, ValidationError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import { normalizeSpeech } from '../store/interviews.js';
+import type { ParticipantRow } from '../store/participants.js';
 import type { StoredQuestion } from '../store/studies.js';
 
 /** Theme codes are slugs so "Pricing concern" and "pricing_concern" are one theme. */
@@ -25,9 +26,9 @@ export interface InterviewRecord {
   participant?: { email?: string | undefined; name?: string | undefined; attributes?: Record<string, AttributeValue> | undefined; tags?: string[] | undefined } | undefined;
 }
 
-export function recordInterview(store: Store, input: InterviewRecord) {
-  store.studies.get(input.studyId);
-  const questions = store.studies.questions(input.studyId);
+export async function recordInterview(store: Store, input: InterviewRecord) {
+  await store.studies.get(input.studyId);
+  const questions = await store.studies.questions(input.studyId);
   const byKey = new Map(questions.map((q) => [q.key, q]));
   const keys = questions.map((q) => q.key);
   const problems: string[] = [];
@@ -75,8 +76,8 @@ export function recordInterview(store: Store, input: InterviewRecord) {
   if (problems.length > 0) throw new ValidationError(problems);
   const interviewedAt = input.interviewedAt ?? new Date().toISOString();
 
-  return store.transaction(() => {
-    let participant = store.participants.find(input.studyId, input.participantId);
+  return await store.transaction(async (tx) => {
+    let participant = await tx.participants.find(input.studyId, input.participantId);
     let created = false;
     if (!participant) {
       if (!input.participant) {
@@ -84,10 +85,10 @@ export function recordInterview(store: Store, input: InterviewRecord) {
           `No participant "${input.participantId}" in study ${input.studyId}. Import them with import_participants, or call again with \`participant\` details (email, name, attributes, tags) to create them.`,
         );
       }
-      participant = store.participants.create(input.studyId, { external_id: input.participantId, ...input.participant });
+      participant = await tx.participants.create(input.studyId, { external_id: input.participantId, ...input.participant });
       created = true;
     }
-    const written = store.interviews.record({
+    const written = await tx.interviews.record({
       participantId: participant.id,
       studyId: input.studyId,
       answers,
@@ -98,7 +99,7 @@ export function recordInterview(store: Store, input: InterviewRecord) {
       status: input.status,
       interviewedAt,
     });
-    const answered = store.interviews.answeredQuestionIds(participant.id);
+    const answered = await tx.interviews.answeredQuestionIds(participant.id);
     const requiredUnanswered = questions.filter((q) => q.required && !answered.has(q.id)).map((q) => q.key);
     const warnings: string[] = [];
     if (requiredUnanswered.length > 0) {
@@ -133,43 +134,44 @@ export interface ThemeCode {
 }
 
 /** Attaches theme codes with their evidence, all or none; a quote not said verbatim is a warning. */
-export function codeThemes(store: Store, studyId: number, codes: ThemeCode[]) {
-  store.studies.get(studyId);
-  const questions = new Map(store.studies.questions(studyId).map((q) => [q.key, q]));
-  const before = new Set(store.studies.themeCounts(studyId, 100_000).map((t) => t.code));
+export async function codeThemes(store: Store, studyId: number, codes: ThemeCode[]) {
+  await store.studies.get(studyId);
+  const questions = new Map((await store.studies.questions(studyId)).map((q) => [q.key, q]));
+  const before = new Set((await store.studies.themeCounts(studyId, 100_000)).map((t) => t.code));
   const problems: string[] = [];
   const warnings: string[] = [];
   const said = new Map<number, string>();
-  const resolved = codes.map((c, i) => {
-    const participant = store.participants.find(studyId, c.participant_id);
+  const resolved: { participant: ParticipantRow | undefined; question: StoredQuestion | null | undefined; code: string; quote: string }[] = [];
+  for (const [i, c] of codes.entries()) {
+    const participant = await store.participants.find(studyId, c.participant_id);
     if (!participant) problems.push(`codes[${i}].participant_id: no participant "${c.participant_id}" in study ${studyId}`);
     const question = c.question === undefined ? null : questions.get(c.question);
     if (c.question !== undefined && !question) problems.push(`codes[${i}].question: no question "${c.question}"; keys: ${[...questions.keys()].join(', ')}`);
     const code = themeCode(c.theme);
     if (!code) problems.push(`codes[${i}].theme: "${c.theme}" has no letters or digits to make a code from`);
     if (participant && c.quote) {
-      if (!said.has(participant.id)) said.set(participant.id, store.interviews.saidText(participant.id));
+      if (!said.has(participant.id)) said.set(participant.id, await store.interviews.saidText(participant.id));
       if (!said.get(participant.id)!.includes(normalizeSpeech(c.quote))) {
         warnings.push(`codes[${i}]: the quote is not in ${c.participant_id}'s transcript, notes or answers verbatim; evidence should be their own words.`);
       }
     }
-    return { participant, question, code, quote: c.quote ?? '' };
-  });
+    resolved.push({ participant, question, code, quote: c.quote ?? '' });
+  }
   if (problems.length) throw new ValidationError(problems);
   let added = 0;
-  store.transaction(() => {
-    for (const r of resolved) added += store.interviews.codeTheme(studyId, r.participant!.id, r.code, r.quote, r.question?.id ?? null);
-    store.studies.touch(studyId);
+  await store.transaction(async (tx) => {
+    for (const r of resolved) added += await tx.interviews.codeTheme(studyId, r.participant!.id, r.code, r.quote, r.question?.id ?? null);
+    await tx.studies.touch(studyId);
   });
   const created = [...new Set(resolved.map((r) => r.code))].filter((c) => !before.has(c));
-  const catalogue = store.studies.themeCounts(studyId, 100);
+  const catalogue = await store.studies.themeCounts(studyId, 100);
   return {
     added,
     unchanged: resolved.length - added,
     themes_created: fitList(created, RESULT_CHARS.created).items,
     themes_created_total: created.length,
     catalogue: fitList(catalogue, RESULT_CHARS.catalogue).items,
-    catalogue_total: store.studies.vocabularySizes(studyId).themes,
+    catalogue_total: (await store.studies.vocabularySizes(studyId)).themes,
     warnings: fitMessages(warnings, RESULT_CHARS.warnings),
   };
 }

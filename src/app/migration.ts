@@ -11,11 +11,11 @@ import { centreOf } from './assignment.js';
 const NEW = 'new';
 const GONE = 'gone';
 
-function load(store: Store, id: number, role: string) {
-  const segmentation = store.segmentations.get(id);
+async function load(store: Store, id: number, role: string) {
+  const segmentation = await store.segmentations.get(id);
   if (segmentation.overlapping) throw new UserError(`${role}: segmentation ${id} has overlapping segments; migration needs each participant in one segment.`);
-  const segments = store.segmentations.segments(id);
-  const members = store.segmentations.members(id);
+  const segments = await store.segmentations.segments(id);
+  const members = await store.segmentations.members(id);
   const list: MigrationSegment[] = segments.map((s) => ({
     segment_id: s.segment_id,
     name: s.name,
@@ -26,10 +26,10 @@ function load(store: Store, id: number, role: string) {
 }
 
 /** How people moved from one segmentation's segments to another's. */
-export function segmentMigration(store: Store, from_segmentation_id: number, to_segmentation_id: number) {
+export async function segmentMigration(store: Store, from_segmentation_id: number, to_segmentation_id: number) {
   if (from_segmentation_id === to_segmentation_id) throw new UserError('from_segmentation_id and to_segmentation_id are the same segmentation.');
-  const a = load(store, from_segmentation_id, 'from_segmentation_id');
-  const b = load(store, to_segmentation_id, 'to_segmentation_id');
+  const a = await load(store, from_segmentation_id, 'from_segmentation_id');
+  const b = await load(store, to_segmentation_id, 'to_segmentation_id');
   const distances =
     a.segmentation.method === 'kmeans' && b.segmentation.method === 'kmeans'
       ? centreDistances(a.segmentation.encoding, a.segments.map((s) => s.centre!), b.segmentation.encoding, b.segments.map((s) => s.centre!))

@@ -63,35 +63,65 @@ function outputFolder(outputDir: string, parts: string[], create: boolean): stri
 
 /** Writes `<outputDir>/<relativePath>` (a `/`-separated path seglab chose); returns the file's path. */
 export function writeOutputFile(outputDir: string, relativePath: string, content: string): string {
-  return writeOutputFileInChunks(outputDir, relativePath, (append) => append(content));
+  const file = startOutputFile(outputDir, relativePath);
+  try {
+    file.append(content);
+  } catch (error) {
+    file.abandon();
+    throw error;
+  }
+  return file.finish();
 }
 
 /**
  * Writes `<outputDir>/<relativePath>` from chunks `produce` appends (a large export is written a
- * batch at a time instead of built in memory), with the same guarantees as writeOutputFile: no
- * link followed, and the file replaced only once complete. Returns the file's path.
+ * batch at a time, read from the store between chunks, instead of built in memory), with the same
+ * guarantees as writeOutputFile: no link followed, and the file replaced only once complete.
+ * Returns the file's path.
  */
-export function writeOutputFileInChunks(outputDir: string, relativePath: string, produce: (append: (chunk: string) => void) => void): string {
+export async function writeOutputFileInChunks(outputDir: string, relativePath: string, produce: (append: (chunk: string) => void) => Promise<void>): Promise<string> {
+  const file = startOutputFile(outputDir, relativePath);
+  try {
+    await produce(file.append);
+  } catch (error) {
+    file.abandon();
+    throw error;
+  }
+  return file.finish();
+}
+
+/** A temporary file beside `relativePath` (never through a link) that replaces it once finished. */
+function startOutputFile(outputDir: string, relativePath: string) {
   const parts = relativePath.split('/');
   const name = parts.pop()!;
   const dir = outputFolder(outputDir, parts, true)!;
   const path = join(dir, name);
   const temporary = join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
   const fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NO_FOLLOW, FILE_MODE);
-  try {
-    try {
-      produce((chunk) => writeFileSync(fd, chunk));
-    } finally {
-      closeSync(fd);
-    }
-    const existing = lstatOrNull(path);
-    if (existing?.isDirectory()) refuseLink(relativePath);
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
-  return path;
+  let open = true;
+  const close = () => {
+    if (open) closeSync(fd);
+    open = false;
+  };
+  return {
+    append: (chunk: string) => writeFileSync(fd, chunk),
+    abandon() {
+      close();
+      rmSync(temporary, { force: true });
+    },
+    finish(): string {
+      try {
+        close();
+        const existing = lstatOrNull(path);
+        if (existing?.isDirectory()) refuseLink(relativePath);
+        renameSync(temporary, path);
+      } catch (error) {
+        rmSync(temporary, { force: true });
+        throw error;
+      }
+      return path;
+    },
+  };
 }
 
 /** The names of the files in `<outputDir>/<folder>` ending with `suffix` (none when there is no such folder); never through a link. */

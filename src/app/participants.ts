@@ -26,8 +26,8 @@ function clipAnswer(value: AnswerValue, max: number): AnswerValue {
  * (each with its total), the transcript from what is left (the whole one with `fullTranscript`,
  * as far as it fits). `shortened` names what was cut; the participant resource has everything.
  */
-export function fittedParticipantProfile(store: Store, studyId: number, externalId: string, options: { fullTranscript: boolean }) {
-  const profile = participantProfile(store, studyId, externalId, options);
+export async function fittedParticipantProfile(store: Store, studyId: number, externalId: string, options: { fullTranscript: boolean }) {
+  const profile = await participantProfile(store, studyId, externalId, options);
   const shortened: string[] = [];
   const cut = <T>(field: string, list: T[], chars: number): T[] => {
     const { items } = fitList(list, chars);
@@ -64,30 +64,30 @@ export function fittedParticipantProfile(store: Store, studyId: number, external
 }
 
 /** A participant's whole profile (the participant resource), the transcript as a preview unless `fullTranscript`. */
-export function participantProfile(store: Store, studyId: number, externalId: string, options: { fullTranscript: boolean }) {
-  store.studies.get(studyId);
-  const p = store.participants.get(studyId, externalId);
-  const interview = store.interviews.get(p.id);
+export async function participantProfile(store: Store, studyId: number, externalId: string, options: { fullTranscript: boolean }) {
+  await store.studies.get(studyId);
+  const p = await store.participants.get(studyId, externalId);
+  const interview = await store.interviews.get(p.id);
   const transcript = interview?.transcript ?? null;
   const truncated = !options.fullTranscript && transcript !== null && transcript.length > TRANSCRIPT_PREVIEW;
-  const quotes = store.interviews.quotes(p.id, MAX_QUOTES);
-  const answers = store.interviews.answers(p.id).map((a) => ({ question: a.key, type: a.type, text: a.text, value: presentAnswer(a, a.value) }));
-  const themes = store.interviews.themes(p.id);
+  const quotes = await store.interviews.quotes(p.id, MAX_QUOTES);
+  const answers = (await store.interviews.answers(p.id)).map((a) => ({ question: a.key, type: a.type, text: a.text, value: presentAnswer(a, a.value) }));
+  const themes = await store.interviews.themes(p.id);
   return {
     study_id: studyId,
     participant_id: p.external_id,
     name: p.name,
     email: p.email,
     attributes: p.attributes,
-    tags: store.participants.tags(p.id),
+    tags: await store.participants.tags(p.id),
     status: interview?.status ?? ('not_interviewed' as const),
     interviewed_at: interview?.interviewed_at ?? null,
     answers,
     quotes,
-    quotes_total: quotes.length < MAX_QUOTES ? quotes.length : store.interviews.quoteCount(p.id),
+    quotes_total: quotes.length < MAX_QUOTES ? quotes.length : await store.interviews.quoteCount(p.id),
     themes,
     notes: interview?.notes ?? null,
-    segments: store.segmentations.segmentsOf(p.id),
+    segments: await store.segmentations.segmentsOf(p.id),
     transcript: truncated ? `${transcript!.slice(0, TRANSCRIPT_PREVIEW)}…` : transcript,
     transcript_truncated: truncated,
     transcript_chars: transcript?.length ?? 0,
@@ -112,10 +112,10 @@ export interface ParticipantQuery {
   cursor?: string | undefined;
 }
 
-export function queryParticipants(store: Store, query: ParticipantQuery) {
-  store.studies.get(query.studyId);
+export async function queryParticipants(store: Store, query: ParticipantQuery) {
+  await store.studies.get(query.studyId);
   if (query.text !== undefined && query.text.trim() === '') throw new UserError('`text` is empty; give words to search for, or leave it out.');
-  const fields = store.fieldCatalog(query.studyId, query.segmentationId);
-  const page = store.search.search(query.studyId, fields, { ...query, maxChars: STRUCTURED_BUDGET });
+  const fields = await store.fieldCatalog(query.studyId, query.segmentationId);
+  const page = await store.search.search(query.studyId, fields, { ...query, maxChars: STRUCTURED_BUDGET });
   return { ...page, returned: page.participants.length };
 }

@@ -22,8 +22,8 @@ export interface PrioritizationRequest {
   derive?: Partial<Record<Factor, string>> | undefined;
 }
 
-export function prioritizeSegments(store: Store, args: PrioritizationRequest) {
-  const ctx = loadSegmentation(store, args.segmentationId);
+export async function prioritizeSegments(store: Store, args: PrioritizationRequest) {
+  const ctx = await loadSegmentation(store, args.segmentationId);
   const weights = normalizeWeights(args.weights ?? {});
   const scores = new Map<number, Partial<Record<Factor, { score: number; source: string }>>>(ctx.segments.map((s) => [s.segment_id, {}]));
   const derive: Partial<Record<Factor, string>> = { market_size: 'share', ...(args.derive ?? {}) };
@@ -84,7 +84,7 @@ export function prioritizeSegments(store: Store, args: PrioritizationRequest) {
   const missing = FACTORS.filter((f) => ranking.every((r) => r.unscored.includes(f)));
   const reason = `Highest weighted score (${top.total}${second ? ` vs ${second.total} for ${segmentLabel(second)}` : ''})${missing.length ? `; scored without ${missing.join(', ')}, so give scores for ${missing.length > 1 ? 'them' : 'it'} before committing` : ''}.`;
   const result = { segmentation_id: args.segmentationId, weights: Object.fromEntries(FACTORS.map((f) => [f, weights[f]])), ranking, beachhead: { segment_id: top.segment_id, name: top.name, reason }, missing };
-  store.transaction(() => store.segmentations.savePrioritization(args.segmentationId, result));
+  await store.transaction(async (tx) => await tx.segmentations.savePrioritization(args.segmentationId, result));
   // The whole matrix is stored (the report shows it); the result ranks as many as fit, best first.
   const shown = ranking.map((r) => ({ ...r, scores: Object.fromEntries(Object.entries(r.scores).map(([f, v]) => [f, { ...v, source: clipJson(v.source, 160) }])) }));
   return { ...result, ranking: fitList(shown, RANKING_CHARS, 1).items, ranking_total: ranking.length, beachhead: { ...result.beachhead, reason: clipJson(result.beachhead.reason, 600) } };

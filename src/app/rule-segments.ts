@@ -28,11 +28,11 @@ export interface RuleSegmentsRequest {
   rfm?: { recency: string; frequency: string; monetary: string } | undefined;
 }
 
-export function segmentByRules(store: Store, args: RuleSegmentsRequest) {
-  store.studies.get(args.studyId);
+export async function segmentByRules(store: Store, args: RuleSegmentsRequest) {
+  await store.studies.get(args.studyId);
   if (!args.segments === !args.rfm) throw new UserError('Give either segments (named rules) or rfm {recency, frequency, monetary}, not both and not neither.');
-  const catalog = store.facts.catalog(args.studyId);
-  const facts = store.facts.facts(args.studyId);
+  const catalog = await store.facts.catalog(args.studyId);
+  const facts = await store.facts.facts(args.studyId);
   if (facts.length === 0) throw new UserError('The study has no participants yet; import_participants first.');
   const index = new Map(facts.map((f, i) => [f.id, i]));
 
@@ -75,15 +75,16 @@ export function segmentByRules(store: Store, args: RuleSegmentsRequest) {
       seen.add(rule.name.toLowerCase());
     }
     if (args.restName && seen.has(args.restName.toLowerCase())) throw new UserError(`rest_name "${args.restName}" is also the name of a rule.`);
-    const fields = store.fieldCatalog(args.studyId);
-    const matches = rules.map((rule, i) => {
+    const fields = await store.fieldCatalog(args.studyId);
+    const matches: number[][] = [];
+    for (const [i, rule] of rules.entries()) {
       try {
-        return store.search.matchingIds(args.studyId, rule.where, fields);
+        matches.push(await store.search.matchingIds(args.studyId, rule.where, fields));
       } catch (error) {
         if (error instanceof UserError) throw new UserError(`segments[${i}] "${rule.name}": ${error.message}`);
         throw error;
       }
-    });
+    }
     const placed = new Set<number>();
     groups = matches.map((ids) => {
       const rows: number[] = [];
@@ -117,7 +118,7 @@ export function segmentByRules(store: Store, args: RuleSegmentsRequest) {
   // Profiles use the study's structured questions, numeric attributes and themes, for everyone placed.
   const fields = [...defaultFeatures(catalog), ...(catalog.themes.length ? ['theme'] : [])];
   const fit = fitEncoding(facts, fields, catalog, {}, { keepAll: true });
-  const { id, descriptions: described } = saveSegmentation(store, {
+  const { id, descriptions: described } = await saveSegmentation(store, {
     studyId: args.studyId,
     method,
     overlapping: args.mode === 'overlapping' && method === 'rules',

@@ -19,9 +19,9 @@ export interface SegmentUpdate {
   playbook?: Playbook | undefined;
 }
 
-export function updateSegment(store: Store, args: SegmentUpdate) {
-  store.segmentations.get(args.segmentationId);
-  const segments = store.segmentations.segments(args.segmentationId);
+export async function updateSegment(store: Store, args: SegmentUpdate) {
+  await store.segmentations.get(args.segmentationId);
+  const segments = await store.segmentations.segments(args.segmentationId);
   const segment = resolveSegment(segments, args.segment);
   const updated = (['name', 'description', 'persona', 'playbook'] as const).filter((k) => args[k] !== undefined);
   if (updated.length === 0) throw new UserError('Nothing to update: give name, description, persona or playbook.');
@@ -32,8 +32,8 @@ export function updateSegment(store: Store, args: SegmentUpdate) {
     if (demographicName(args.name)) warnings.push(`"${args.name}" reads as a demographic bucket; names that describe behaviour or motivation ("The Pragmatist", "The Risk-Averse Buyer") are easier for teams to act on.`);
   }
   const playbook = args.playbook ? { ...(segment.playbook ?? {}), ...args.playbook } : undefined;
-  store.transaction(() => store.segmentations.updateSegment(args.segmentationId, segment.segment_id, { name: args.name, description: args.description, persona: args.persona, playbook }));
-  const after = store.segmentations.segments(args.segmentationId).find((s) => s.segment_id === segment.segment_id)!;
+  await store.transaction(async (tx) => await tx.segmentations.updateSegment(args.segmentationId, segment.segment_id, { name: args.name, description: args.description, persona: args.persona, playbook }));
+  const after = (await store.segmentations.segments(args.segmentationId)).find((s) => s.segment_id === segment.segment_id)!;
   // The saved texts come back as previews (the caller just sent them; get_segmentation shows them).
   const preview = (text: string | null) => (text === null ? null : clipJson(text, ECHO_CHARS));
   const playbookPreview = after.playbook === null ? null : Object.fromEntries(Object.entries(after.playbook).map(([k, v]) => [k, typeof v === 'string' ? clipJson(v, ECHO_CHARS) : v]));

@@ -15,7 +15,7 @@ export interface SegmentationViewRequest {
 }
 
 /** The segments of a loaded segmentation as get_segmentation and the report describe them. */
-export function segmentViews(store: Store, loaded: LoadedSegmentation, focus: number | null = null) {
+export async function segmentViews(store: Store, loaded: LoadedSegmentation, focus: number | null = null) {
   const { segmentation } = loaded;
   const stability = segmentation.diagnostics?.stability ?? null;
   const memberIds = loaded.facts.map((f) => f.id);
@@ -24,10 +24,10 @@ export function segmentViews(store: Store, loaded: LoadedSegmentation, focus: nu
     for (const row of rows) mask[row] = 1;
     return mask;
   });
-  const evidence = personaEvidence(store, loaded, masks);
+  const evidence = await personaEvidence(store, loaded, masks);
   // Personas quote the outcome question's answers only.
   const outcome = outcomeQuestion(loaded.catalog);
-  const texts = outcome ? store.facts.texts(segmentation.study_id, memberIds, { question: outcome.key }) : [];
+  const texts = outcome ? await store.facts.texts(segmentation.study_id, memberIds, { question: outcome.key }) : [];
   return loaded.segments
     .map((s, g) => ({ s, g }))
     .filter(({ s }) => focus === null || s.segment_id === focus)
@@ -63,7 +63,7 @@ export function segmentViews(store: Store, loaded: LoadedSegmentation, focus: nu
     });
 }
 
-type SegmentView = ReturnType<typeof segmentViews>[number];
+type SegmentView = Awaited<ReturnType<typeof segmentViews>>[number];
 
 /**
  * How much of a segment view get_segmentation shows: all segments share the budget (their longest
@@ -126,12 +126,12 @@ function compactView(view: SegmentView, limits: ViewLimits) {
  * The theme evidence personas cite: for each segment and theme, the first non-empty evidence (in
  * recording order) of a member, read until each is found rather than every member's evidence.
  */
-function personaEvidence(store: Store, loaded: LoadedSegmentation, masks: Uint8Array[]): { participant: number; code: string; evidence: string }[] {
+async function personaEvidence(store: Store, loaded: LoadedSegmentation, masks: Uint8Array[]): Promise<{ participant: number; code: string; evidence: string }[]> {
   const found = new Set<string>();
   const wanted = loaded.catalog.themes.length * masks.length;
   const out: { participant: number; code: string; evidence: string }[] = [];
   if (wanted === 0) return out;
-  store.facts.eachThemeEvidence(loaded.segmentation.study_id, (participant, code, evidence) => {
+  await store.facts.eachThemeEvidence(loaded.segmentation.study_id, (participant, code, evidence) => {
     const row = evidence.trim() === '' ? -1 : loaded.table.rowOf(participant);
     if (row < 0) return true;
     let cited = false;
@@ -148,11 +148,11 @@ function personaEvidence(store: Store, loaded: LoadedSegmentation, masks: Uint8A
   return out;
 }
 
-export function segmentationView(store: Store, request: SegmentationViewRequest) {
-  const loaded = loadSegmentation(store, request.segmentationId);
+export async function segmentationView(store: Store, request: SegmentationViewRequest) {
+  const loaded = await loadSegmentation(store, request.segmentationId);
   const { segmentation } = loaded;
   const focus = request.segment === undefined ? null : resolveSegment(loaded.segments, request.segment);
-  const views = segmentViews(store, loaded, focus?.segment_id ?? null);
+  const views = await segmentViews(store, loaded, focus?.segment_id ?? null);
   // The first level of detail at which every segment fits; at the last, the largest fit and the rest are headlines.
   const levels = focus ? [ONE_SEGMENT, ...ALL_SEGMENTS] : ALL_SEGMENTS;
   let compacted = views.map((v) => compactView(v, levels[0]!));
@@ -175,7 +175,7 @@ export function segmentationView(store: Store, request: SegmentationViewRequest)
   };
   // Members: a page of at most `limit` rows, fewer when they would not fit what the segments leave.
   const after = request.cursor ? decodeCursor(request.cursor, 'member') : 0;
-  const rows = store.segmentations.members(request.segmentationId, { segmentId: focus?.segment_id, after: { participant: Math.floor(after / 100), segment: after % 100 }, limit: request.limit + 1 });
+  const rows = await store.segmentations.members(request.segmentationId, { segmentId: focus?.segment_id, after: { participant: Math.floor(after / 100), segment: after % 100 }, limit: request.limit + 1 });
   const shown = rows.slice(0, request.limit).map((m) => ({
     id: m.id,
     row: { participant_id: m.participant_id, name: m.name === null ? null : clipJson(m.name, 200), email: m.email === null ? null : clipJson(m.email, 200), segment_id: m.segment_id, distance: m.distance, assigned_by: m.assigned_by },
@@ -187,7 +187,7 @@ export function segmentationView(store: Store, request: SegmentationViewRequest)
   return {
     ...head,
     members: {
-      total: store.segmentations.memberCount(request.segmentationId, focus?.segment_id),
+      total: await store.segmentations.memberCount(request.segmentationId, focus?.segment_id),
       participants: page.map((m) => m.row),
       next_cursor: more && last ? encodeCursor('member', last.id * 100 + last.row.segment_id) : null,
       size_limited: fitting < shown.length,

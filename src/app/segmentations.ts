@@ -119,10 +119,10 @@ export function storedProfile(d: SegmentDescription) {
 }
 
 /** Describes the groups and stores the segmentation atomically; returns its id and descriptions. */
-export function saveSegmentation(store: Store, input: NewSegmentationInput): { id: number; descriptions: SegmentDescription[] } {
-  const descriptions = describeSegments(input.encoding, input.facts, input.data, input.groups, (ids) => store.facts.texts(input.studyId, ids), input.population);
-  const id = store.transaction(() =>
-    store.segmentations.create({
+export async function saveSegmentation(store: Store, input: NewSegmentationInput): Promise<{ id: number; descriptions: SegmentDescription[] }> {
+  const descriptions = await describeSegments(input.encoding, input.facts, input.data, input.groups, (ids) => store.facts.texts(input.studyId, ids), input.population);
+  const id = await store.transaction(async (tx) =>
+    await tx.segmentations.create({
       studyId: input.studyId,
       method: input.method,
       k: input.groups.length,
@@ -159,12 +159,12 @@ export interface LoadedSegmentation {
   population: number;
 }
 
-export function loadSegmentation(store: Store, segmentationId: number): LoadedSegmentation {
-  const segmentation = store.segmentations.get(segmentationId);
-  const segments = store.segmentations.segments(segmentationId);
+export async function loadSegmentation(store: Store, segmentationId: number): Promise<LoadedSegmentation> {
+  const segmentation = await store.segmentations.get(segmentationId);
+  const segments = await store.segmentations.segments(segmentationId);
   // Members in participant order: a participant in several (overlapping) segments comes once.
-  const members = store.segmentations.membershipColumns(segmentationId);
-  const table = store.facts.table(segmentation.study_id, members.ids.filter((id, i) => i === 0 || id !== members.ids[i - 1]));
+  const members = await store.segmentations.membershipColumns(segmentationId);
+  const table = await store.facts.table(segmentation.study_id, members.ids.filter((id, i) => i === 0 || id !== members.ids[i - 1]));
   const facts = table.rows();
   const slot = new Map(segments.map((s, g) => [s.segment_id, g]));
   const groups = segments.map((): number[] => []);
@@ -173,7 +173,7 @@ export function loadSegmentation(store: Store, segmentationId: number): LoadedSe
     const row = table.rowOf(id);
     if (g !== undefined && row >= 0) groups[g]!.push(row);
   });
-  return { segmentation, segments, catalog: store.facts.catalog(segmentation.study_id), facts, table, groups, population: segmentation.summary.participants_clustered ?? facts.length };
+  return { segmentation, segments, catalog: await store.facts.catalog(segmentation.study_id), facts, table, groups, population: segmentation.summary.participants_clustered ?? facts.length };
 }
 
 /** A segment by number or (case-insensitive) name; `field` names the argument in the error. */

@@ -50,14 +50,14 @@ export interface AttributeTypeResult {
   dry_run: boolean;
 }
 
-export function setAttributeType(store: Store, change: AttributeTypeChange): AttributeTypeResult {
-  store.studies.get(change.studyId);
-  const catalogue = store.studies.attributes(change.studyId);
+export async function setAttributeType(store: Store, change: AttributeTypeChange): Promise<AttributeTypeResult> {
+  await store.studies.get(change.studyId);
+  const catalogue = await store.studies.attributes(change.studyId);
   const current = catalogue.find((a) => a.name === change.attribute) ?? catalogue.find((a) => a.name.toLowerCase() === change.attribute.toLowerCase());
   if (!current) {
     throw new NotFoundError(`Study ${change.studyId} has no attribute "${change.attribute}". Attributes: ${listOf(catalogue.map((a) => a.name))}.`);
   }
-  const stored = store.participants.attributeValues(change.studyId, current.name);
+  const stored = await store.participants.attributeValues(change.studyId, current.name);
   const texts = stored.map((s) => storedText(s.value));
   // The values decide the format (as an import would), unless it is stated.
   const inference = new ColumnInference(change.type);
@@ -81,7 +81,7 @@ export function setAttributeType(store: Store, change: AttributeTypeChange): Att
   });
   const blocked = invalid.length > 0 && !change.skipInvalid;
   const written = !blocked && !change.dryRun;
-  if (written) store.participants.rewriteAttribute(change.studyId, { name: current.name, type: decision.type, format: decision.format }, converted);
+  if (written) await store.participants.rewriteAttribute(change.studyId, { name: current.name, type: decision.type, format: decision.format }, converted);
   return {
     study_id: change.studyId,
     attribute: current.name,

@@ -13,8 +13,8 @@ function studyView({ id: study_id, ...rest }: StudyRow) {
   return { study_id, ...rest };
 }
 
-export function createStudy(store: Store, input: NewStudy) {
-  const study = store.studies.create(input);
+export async function createStudy(store: Store, input: NewStudy) {
+  const study = await store.studies.create(input);
   const next_steps = [
     `add_questions {study_id: ${study.id}}: 3–5 open-ended (discovery, decision moment, value realization, ideal outcome) and 3–4 structured anchors.`,
     `import_participants {study_id: ${study.id}}: a CSV with an id column, CRM attributes and lifecycle tags.`,
@@ -24,12 +24,13 @@ export function createStudy(store: Store, input: NewStudy) {
 }
 
 /** The readiness checklist of one study. */
-function studyChecks(store: Store, study: StudyRow, counts: StudyCounts, tags = store.studies.tagCounts(study.id)) {
+async function studyChecks(store: Store, study: StudyRow, counts: StudyCounts, known?: { tag: string; count: number }[]) {
+  const tags = known ?? (await store.studies.tagCounts(study.id));
   return readinessChecks({
     decision: study.decision,
     mode: study.mode,
     probing_depth: study.probing_depth,
-    questionTypes: store.studies.questions(study.id).map((q) => q.type),
+    questionTypes: (await store.studies.questions(study.id)).map((q) => q.type),
     participants: counts.participants,
     interviewsCompleted: counts.interviews_completed,
     tags,
@@ -37,14 +38,15 @@ function studyChecks(store: Store, study: StudyRow, counts: StudyCounts, tags = 
 }
 
 /** @param page.only the studies the caller may see (null or absent: all) */
-export function listStudies(store: Store, page: { limit: number; cursor?: string | undefined; only?: number[] | null }) {
+export async function listStudies(store: Store, page: { limit: number; cursor?: string | undefined; only?: number[] | null }) {
   const after = page.cursor ? decodeCursor(page.cursor, 'study') : 0;
   const only = page.only ?? null;
-  const rows = store.studies.list(page.limit + 1, after, only);
-  const listed = rows.slice(0, page.limit).map((s) => {
-      const counts = store.studies.counts(s.id);
-      const checks = studyChecks(store, s, counts);
-      return {
+  const rows = await store.studies.list(page.limit + 1, after, only);
+  const listed = [];
+  for (const s of rows.slice(0, page.limit)) {
+      const counts = await store.studies.counts(s.id);
+      const checks = await studyChecks(store, s, counts);
+      listed.push({
         study_id: s.id,
         name: s.name,
         decision: s.decision === null ? null : clipJson(s.decision, 200),
@@ -55,13 +57,13 @@ export function listStudies(store: Store, page: { limit: number; cursor?: string
         ready: checks.every((c) => c.status === 'ok'),
         missing: checks.filter((c) => c.status !== 'ok').map((c) => c.check),
         updated_at: s.updated_at,
-      };
-  });
+      });
+  }
   // A limit is an upper bound: the page ends where the next study would not fit.
   const shown = listed.slice(0, countFitting(listed, STRUCTURED_BUDGET - 200, 1));
   const more = rows.length > page.limit || shown.length < listed.length;
   return {
-    total: store.studies.countAll(only),
+    total: await store.studies.countAll(only),
     studies: shown,
     next_cursor: more && shown.length ? encodeCursor('study', shown[shown.length - 1]!.study_id) : null,
     size_limited: shown.length < listed.length,
@@ -77,15 +79,15 @@ const STUDY_TEXT_CHARS = 400;
  * everything; get_study (`page`) fits the output budget: the study's long texts as previews, the
  * longest lists cut with their totals, and the questions paged (`page.cursor`, by position).
  */
-export function studyDetail(store: Store, id: number, page?: { cursor?: string | undefined }) {
-  const row = store.studies.get(id);
-  const counts = store.studies.counts(id);
-  const tags = store.studies.tagCounts(id);
-  const checks = studyChecks(store, row, counts, tags);
-  const sizes = store.studies.vocabularySizes(id);
-  const allQuestions = store.studies.questions(id).map(({ id: _id, ...q }) => q);
-  const attributes = store.studies.attributes(id).map((a) => ({ name: a.name, type: a.type, unit: a.format.unit ?? null, format: formatName(a.type, a.format) }));
-  const themes = store.studies.themeCounts(id);
+export async function studyDetail(store: Store, id: number, page?: { cursor?: string | undefined }) {
+  const row = await store.studies.get(id);
+  const counts = await store.studies.counts(id);
+  const tags = await store.studies.tagCounts(id);
+  const checks = await studyChecks(store, row, counts, tags);
+  const sizes = await store.studies.vocabularySizes(id);
+  const allQuestions = (await store.studies.questions(id)).map(({ id: _id, ...q }) => q);
+  const attributes = (await store.studies.attributes(id)).map((a) => ({ name: a.name, type: a.type, unit: a.format.unit ?? null, format: formatName(a.type, a.format) }));
+  const themes = await store.studies.themeCounts(id);
   const fit = <T>(list: T[], chars: number) => (page ? fitList(list, chars).items : list);
   const study = studyView(row);
   const clipped = page ? (['decision', 'description', 'participant_criteria'] as const).filter((f) => study[f] !== null && jsonChars(study[f]) > STUDY_TEXT_CHARS) : [];
@@ -102,7 +104,7 @@ export function studyDetail(store: Store, id: number, page?: { cursor?: string |
     themes: fit(themes, STUDY_LIST_CHARS.themes),
     themes_total: sizes.themes,
     readiness: { ready: checks.every((c) => c.status === 'ok'), checks },
-    segmentations: store.segmentations.list(id, page ? 10 : 20).map(({ id: segmentation_id, ...rest }) => ({ segmentation_id, ...rest })),
+    segmentations: (await store.segmentations.list(id, page ? 10 : 20)).map(({ id: segmentation_id, ...rest }) => ({ segmentation_id, ...rest })),
     shortened: clipped as string[],
     resource_uri: studyUri(id),
   };
@@ -116,9 +118,9 @@ export function studyDetail(store: Store, id: number, page?: { cursor?: string |
 }
 
 /** Appends questions, all or none: every problem is reported at once. */
-export function addQuestions(store: Store, studyId: number, drafts: QuestionDraft[]) {
-  store.studies.get(studyId);
-  const existing = store.studies.questions(studyId);
+export async function addQuestions(store: Store, studyId: number, drafts: QuestionDraft[]) {
+  await store.studies.get(studyId);
+  const existing = await store.studies.questions(studyId);
   const taken = new Set(existing.map((q) => q.key));
   let position = existing.reduce((max, q) => Math.max(max, q.position), 0);
   const problems: string[] = [];
@@ -132,7 +134,7 @@ export function addQuestions(store: Store, studyId: number, drafts: QuestionDraf
     added.push(question);
   });
   if (problems.length > 0) throw new ValidationError(problems, 'No questions were added. Fix these and call again:');
-  store.studies.insertQuestions(studyId, added);
+  await store.studies.insertQuestions(studyId, added);
   const all = [...existing, ...added];
   // Every key comes back; the questions themselves as far as they fit (the caller just sent them).
   const shown = fitList(added, STRUCTURED_BUDGET - 4000, 1);

@@ -62,9 +62,9 @@ function headlineOnly<G extends QuestionStats & { group: string }>(g: G): Questi
   return rest;
 }
 
-export function summarizeQuestions(store: Store, request: SummaryRequest) {
-  store.studies.get(request.studyId);
-  const fields = store.fieldCatalog(request.studyId, request.segmentationId);
+export async function summarizeQuestions(store: Store, request: SummaryRequest) {
+  await store.studies.get(request.studyId);
+  const fields = await store.fieldCatalog(request.studyId, request.segmentationId);
   // Questions in position order after the cursor; each summary is fitted, and the page ends
   // where the next would not fit (the rest is not computed).
   const after = request.cursor ? decodeCursor(request.cursor, 'question') : 0;
@@ -73,7 +73,7 @@ export function summarizeQuestions(store: Store, request: SummaryRequest) {
   const keys = asked.filter((key) => !positions.has(key) || positions.get(key)! > after);
   const page: Summary[] = [];
   let room = STRUCTURED_BUDGET - 3000;
-  const result = store.summaries.summarize(request.studyId, fields, {
+  const result = await store.summaries.summarize(request.studyId, fields, {
     questions: keys,
     by: request.by,
     include_partial: request.includePartial,

@@ -8,22 +8,22 @@ import { UserError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import type { TokenRow } from '../store/tokens.js';
 
-export function createToken(store: Store, input: { name: string | undefined; role: string | undefined; studies: number[] | null }): { token: TokenRow; secret: string } {
+export async function createToken(store: Store, input: { name: string | undefined; role: string | undefined; studies: number[] | null }): Promise<{ token: TokenRow; secret: string }> {
   const name = input.name?.trim();
   if (!name) throw new UserError('name: who or what will use the token, e.g. "alice" or "nightly-agent".');
   if (name.length > 100) throw new UserError('name: at most 100 characters.');
   if (!ROLES.includes(input.role as Role)) throw new UserError(`role: one of ${ROLES.join(', ')} (got ${input.role === undefined ? 'none' : `"${input.role}"`}).`);
-  for (const id of input.studies ?? []) store.studies.get(id);
-  return store.tokens.create(name, input.role as Role, input.studies);
+  for (const id of input.studies ?? []) await store.studies.get(id);
+  return await store.tokens.create(name, input.role as Role, input.studies);
 }
 
-export function revokeToken(store: Store, name: string | undefined): void {
+export async function revokeToken(store: Store, name: string | undefined): Promise<void> {
   if (!name) throw new UserError('name: the token to revoke (the list shows them).');
-  if (!store.tokens.revoke(name)) throw new UserError(`No active token named "${name}".`);
+  if (!await store.tokens.revoke(name)) throw new UserError(`No active token named "${name}".`);
 }
 
 /** The tokens, as many as fit the output budget (a server can collect hundreds of revoked ones), and how many there are. */
-export function listTokens(store: Store) {
-  const all = store.tokens.list().map(({ id: _id, ...t }) => t);
+export async function listTokens(store: Store) {
+  const all = (await store.tokens.list()).map(({ id: _id, ...t }) => t);
   return { tokens: fitList(all, STRUCTURED_BUDGET - 1000).items, tokens_total: all.length };
 }

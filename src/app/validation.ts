@@ -29,7 +29,8 @@ const CONTACT_ATTRIBUTE = /e-?mail|phone|mobile|contact|linkedin|slack|address/i
 const RESULT_CHARS = { segments: 5500, other_segments: 2500, rules: 2500 } as const;
 
 /** The five criteria per segment and overall, the typing tool, and the anti-patterns. */
-export function validateSegmentation(store: Store, segmentationId: number, loaded: LoadedSegmentation = loadSegmentation(store, segmentationId), trained?: CrmModel | null) {
+export async function validateSegmentation(store: Store, segmentationId: number, known?: LoadedSegmentation, trained?: CrmModel | null) {
+  const loaded = known ?? (await loadSegmentation(store, segmentationId));
   const ctx = loaded;
   const { segmentation, segments, facts, groups, catalog } = ctx;
   const k = segments.length;
@@ -39,7 +40,7 @@ export function validateSegmentation(store: Store, segmentationId: number, loade
 
   // Typing tool: the CRM typing model, k-means only (rule segments are defined by their rule already).
   // It reads CRM attributes and tags only: a segment is measurable when a CRM can find it.
-  const model = segmentation.method === 'kmeans' && crmModelApplies(loaded) ? (trained ?? trainCrmModel(store, segmentationId, loaded)) : null;
+  const model = segmentation.method === 'kmeans' && crmModelApplies(loaded) ? (trained ?? await trainCrmModel(store, segmentationId, loaded)) : null;
   const typing = model?.typing ?? null;
 
   // Pairwise: does each segment differ significantly from every other? (BH within each pair)
@@ -120,7 +121,7 @@ export function validateSegmentation(store: Store, segmentationId: number, loade
       verdict: (demographic ? 'fail' : 'pass') as Verdict,
       evidence: demographic ? `Every ${segmentation.method === 'kmeans' ? 'feature' : 'rule field'} is a demographic or firmographic attribute (${[...new Set(fields)].join(', ')}): add behaviour, needs or motivation (answers, usage, themes).` : 'Segments rest on behaviour, answers or themes, not demographics alone.',
     },
-    { name: 'only_happy_customers', ...sampleBalance(store.studies.tagCounts(segmentation.study_id, 200), store.studies.counts(segmentation.study_id).participants) },
+    { name: 'only_happy_customers', ...sampleBalance(await store.studies.tagCounts(segmentation.study_id, 200), (await store.studies.counts(segmentation.study_id)).participants) },
     {
       name: 'demographic_names',
       verdict: (named.length ? 'warn' : unnamed.length ? 'warn' : 'pass') as Verdict,

@@ -26,7 +26,7 @@ export interface HttpAuth {
   /** The caller, or the challenge response to send. */
   authenticate(authorization: string | undefined): Promise<Authenticated | Response>;
   /** Whether a session this caller opened may go on (false once its token is revoked). */
-  stillValid(caller: Caller): boolean;
+  stillValid(caller: Caller): boolean | Promise<boolean>;
 }
 
 /** The caller behind a verified token, kept in AuthInfo.extra so the server factory can read it. */
@@ -65,7 +65,7 @@ export function bearerAuth(mode: AuthMode, verifier: OAuthTokenVerifier, options
 export function tokenAuth(store: Store): HttpAuth {
   const verifier: OAuthTokenVerifier = {
     async verifyAccessToken(token) {
-      const row = store.tokens.verify(token);
+      const row = await store.tokens.verify(token);
       if (!row) throw new OAuthError(OAuthErrorCode.InvalidToken, 'Unknown or revoked token: ask the server\'s owner for one (seglab token create).');
       const caller: Caller = { kind: 'token', name: row.name, role: row.role, studies: row.studies, tokenId: row.id };
       // API tokens do not expire; the SDK requires an expiry, and each request is verified anew.
@@ -76,6 +76,6 @@ export function tokenAuth(store: Store): HttpAuth {
     mode: 'tokens',
     wellKnown: () => undefined,
     ...bearerAuth('tokens', verifier),
-    stillValid: (caller) => caller.tokenId === undefined || store.tokens.isActive(caller.tokenId),
+    stillValid: async (caller) => caller.tokenId === undefined || await store.tokens.isActive(caller.tokenId),
   };
 }

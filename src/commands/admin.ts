@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createToken, revokeToken } from '../app/tokens.js';
 import { UserError } from '../errors.js';
-import { Store } from '../store/index.js';
+import { SqliteStore, sqliteEngine, type Store } from '../store/index.js';
 
 export const ADMIN_COMMANDS = ['token', 'audit', 'backup'] as const;
 
@@ -31,15 +31,15 @@ function studyIds(values: string[] | undefined): number[] | null {
   });
 }
 
-function tokenCommand(store: Store, sub: string | undefined, values: { name?: string | undefined; role?: string | undefined; study?: string[] | undefined }, out: Out): void {
+async function tokenCommand(store: Store, sub: string | undefined, values: { name?: string | undefined; role?: string | undefined; study?: string[] | undefined }, out: Out): Promise<void> {
   if (sub === 'create') {
-    const { token, secret } = createToken(store, { name: values.name, role: values.role, studies: studyIds(values.study) });
+    const { token, secret } = await createToken(store, { name: values.name, role: values.role, studies: studyIds(values.study) });
     out(`Created token "${token.name}" (${token.role}, ${token.studies ? `studies ${token.studies.join(', ')}` : 'all studies'}). Copy it now: it is shown only once.`);
     out(secret);
     return;
   }
   if (sub === 'list') {
-    const rows = store.tokens.list();
+    const rows = await store.tokens.list();
     if (rows.length === 0) return out('No tokens. Create one with: seglab token create --name NAME --role viewer|editor|owner');
     for (const t of rows) {
       out(`${t.name}\t${t.role}\t${t.studies ? `studies ${t.studies.join(',')}` : 'all studies'}\tcreated ${t.created_at}\t${t.last_used_at ? `last used ${t.last_used_at}` : 'never used'}${t.revoked_at ? `\tREVOKED ${t.revoked_at}` : ''}`);
@@ -47,14 +47,14 @@ function tokenCommand(store: Store, sub: string | undefined, values: { name?: st
     return;
   }
   if (sub === 'revoke') {
-    revokeToken(store, values.name);
+    await revokeToken(store, values.name);
     out(`Revoked token "${values.name}".`);
     return;
   }
   throw new UserError(`Unknown token command "${sub ?? ''}": use token create, token list or token revoke.`);
 }
 
-function auditCommand(store: Store, values: { study?: string[] | undefined; since?: string | undefined }, out: Out): void {
+async function auditCommand(store: Store, values: { study?: string[] | undefined; since?: string | undefined }, out: Out): Promise<void> {
   const study = studyIds(values.study);
   if (study && study.length > 1) throw new UserError('audit takes one --study ID.');
   let since: string | undefined;
@@ -63,12 +63,12 @@ function auditCommand(store: Store, values: { study?: string[] | undefined; sinc
     if (Number.isNaN(at.getTime())) throw new UserError(`--since ${values.since} is not a date (use e.g. 2026-11-30 or 2026-11-30T14:00:00Z).`);
     since = at.toISOString();
   }
-  const entries = store.audit.list({ studyId: study?.[0], since });
+  const entries = await store.audit.list({ studyId: study?.[0], since });
   if (entries.length === 0) return out('No changes recorded for that selection.');
   for (const e of entries) out(`${e.at}\t${e.actor} (${e.actor_kind}, ${e.role})\t${e.tool}\t${e.study_id === null ? '-' : `study ${e.study_id}`}\t${e.arguments}`);
 }
 
-async function backupCommand(store: Store, dbPath: string, target: string | undefined, out: Out): Promise<void> {
+async function backupCommand(sqlite: SqliteStore, dbPath: string, target: string | undefined, out: Out): Promise<void> {
   if (!target) throw new UserError('backup needs a FILE to write, e.g. seglab backup /backups/seglab-2026-11-30.db');
   if (dbPath === ':memory:') throw new UserError('--db :memory: keeps nothing to back up.');
   const path = resolve(target);
@@ -79,7 +79,7 @@ async function backupCommand(store: Store, dbPath: string, target: string | unde
     exists = false;
   }
   if (exists) throw new UserError(`${target} already exists; backups never overwrite a file. Pick a new name.`);
-  const { totalPages } = await store.db.backup(path);
+  const { totalPages } = await sqlite.db.backup(path);
   chmodSync(path, 0o600);
   out(`Backed up ${dbPath} to ${path} (${totalPages} pages), consistent while the server keeps running.`);
 }
@@ -100,12 +100,13 @@ export async function runAdminCommand(argv: string[], defaultDb: () => string, o
   if (values.help) return void process.stderr.write(`${ADMIN_USAGE}\n`);
   const [command, sub] = positionals;
   const dbPath = values.db ?? defaultDb();
-  const store = Store.open(dbPath);
+  const sqlite = SqliteStore.open(dbPath);
+  const store = sqliteEngine(sqlite);
   try {
-    if (command === 'token') return tokenCommand(store, sub, values, out);
-    if (command === 'audit') return auditCommand(store, values, out);
-    if (command === 'backup') return await backupCommand(store, dbPath, sub, out);
+    if (command === 'token') return await tokenCommand(store, sub, values, out);
+    if (command === 'audit') return await auditCommand(store, values, out);
+    if (command === 'backup') return await backupCommand(sqlite, dbPath, sub, out);
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -85,10 +85,10 @@ export async function serveHttp(flags: HttpFlags, context: { store: Store; log: 
     // A second signal while draining means "now".
     if (stopping) process.exit(1);
     stopping = true;
-    void http.close().finally(() => {
-      store.close();
-      process.exit(0);
-    });
+    void http
+      .close()
+      .then(() => store.close())
+      .finally(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -33,19 +33,19 @@ const MAX_DRIVERS_SHOWN = 6;
  * `interviewed`: participants with a completed or partial interview (the themes' base), as the caller counted them.
  * `includePartial`: the population rule (domain/population.ts) the questions, crosstabs and drivers count by.
  */
-export function reportAnalyses(store: Store, studyId: number, segmentation: number | undefined, interviewed: number, includePartial = false): ReportAnalyses {
+export async function reportAnalyses(store: Store, studyId: number, segmentation: number | undefined, interviewed: number, includePartial = false): Promise<ReportAnalyses> {
   const sections = new SectionRecorder();
-  const questions = store.studies.questions(studyId);
-  const tags = store.studies.tagCounts(studyId, 50);
-  const quotes = store.interviews.themeQuotes(studyId, 2);
-  const themes = store.studies.themeCounts(studyId, 12).map((t) => ({ code: t.code, participants: t.participants, share: interviewed ? t.participants / interviewed : 0, quotes: quotes.get(t.code) ?? [] }));
-  const fields = store.fieldCatalog(studyId, segmentation);
+  const questions = await store.studies.questions(studyId);
+  const tags = await store.studies.tagCounts(studyId, 50);
+  const quotes = await store.interviews.themeQuotes(studyId, 2);
+  const themes = (await store.studies.themeCounts(studyId, 12)).map((t) => ({ code: t.code, participants: t.participants, share: interviewed ? t.participants / interviewed : 0, quotes: quotes.get(t.code) ?? [] }));
+  const fields = await store.fieldCatalog(studyId, segmentation);
 
   // Questions: overall, and by segment when there is a segmentation.
   const structured = questions.filter((q) => q.type !== 'open_ended').map((q) => q.key);
   // A summary by segment carries the overall figures too: one pass serves both.
   const summaries =
-    (structured.length ? sections.attempt('questions', () => store.summaries.summarize(studyId, fields, { questions: structured, include_partial: includePartial, ...(segmentation !== undefined ? { by: 'segment' } : {}) }).questions) : null) ?? [];
+    (structured.length ? await sections.attempt('questions', async () => (await store.summaries.summarize(studyId, fields, { questions: structured, include_partial: includePartial, ...(segmentation !== undefined ? { by: 'segment' } : {}) })).questions) : null) ?? [];
   const overall = summaries;
   const bySegment = segmentation !== undefined ? summaries : [];
   const questionSections = overall.filter((q) => q.n > 0).map((q) => {
@@ -57,12 +57,12 @@ export function reportAnalyses(store: Store, studyId: number, segmentation: numb
 
   // Notable crosstabs: segment (or a category attribute) against each structured answer.
   const crosstabs: Report['crosstabs'] = [];
-  const against = segmentation !== undefined ? 'segment' : (store.studies.attributes(studyId).find((a) => a.type === 'category')?.name ?? null);
+  const against = segmentation !== undefined ? 'segment' : ((await store.studies.attributes(studyId)).find((a) => a.type === 'category')?.name ?? null);
   if (against) {
     const answered = new Set(summaries.filter((q) => q.n > 0).map((q) => q.key));
     // A question nobody answered yet has no table: only answered ones are cross-tabulated.
     for (const q of questions.filter((x) => ['single_choice', 'yes_no', 'scale', 'ranking'].includes(x.type) && (answered.has(x.key) || summaries.length === 0))) {
-      const t = sections.attempt(`crosstab ${q.key}`, () => crosstab(store, { studyId, rows: segmentation !== undefined ? 'segment' : `attr.${against}`, columns: `answer.${q.key}`, segmentationId: segmentation, includePartial }));
+      const t = await sections.attempt(`crosstab ${q.key}`, async () => await crosstab(store, { studyId, rows: segmentation !== undefined ? 'segment' : `attr.${against}`, columns: `answer.${q.key}`, segmentationId: segmentation, includePartial }));
       const p = t?.statistics?.fisher_p ?? t?.statistics?.p ?? null;
       if (t?.statistics && p !== null && p < 0.05) {
         const top = t.flagged[0];
@@ -86,7 +86,7 @@ export function reportAnalyses(store: Store, studyId: number, segmentation: numb
   const outcome = scales.find((q) => OUTCOME.test(q.key) || OUTCOME.test(q.text)) ?? scales[0];
   let drivers: Report['drivers'] = null;
   if (outcome) {
-    const d = sections.attempt('drivers', () => driverAnalysis(store, { studyId, outcome: `answer.${outcome.key}`, includePartial }));
+    const d = await sections.attempt('drivers', async () => await driverAnalysis(store, { studyId, outcome: `answer.${outcome.key}`, includePartial }));
     if (d) {
       const top = d.overall.drivers.slice(0, MAX_DRIVERS_SHOWN).map((x) => ({ driver: x.driver, r: x.pearson.r, p: x.pearson.p, share: x.share_of_r_squared }));
       drivers = {

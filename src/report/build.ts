@@ -39,24 +39,25 @@ export interface BuildOptions {
 
 export async function buildReport(store: Store, studyId: number, segmentationId?: number, options: BuildOptions = {}): Promise<Report> {
   const sections = new SectionRecorder();
-  const study = store.studies.get(studyId);
-  const counts = store.studies.counts(studyId);
-  const questions = store.studies.questions(studyId);
-  const segmentation = segmentationId ?? store.segmentations.list(studyId, 1)[0]?.id;
+  const study = await store.studies.get(studyId);
+  const counts = await store.studies.counts(studyId);
+  const questions = await store.studies.questions(studyId);
+  const segmentation = segmentationId ?? (await store.segmentations.list(studyId, 1))[0]?.id;
 
   const interviewed = counts.interviews_completed + counts.interviews_partial;
   // The report's figures are over answers: the interviewed count.
   const rule = populationRule(options.includePartial, true);
-  const parallel = !store.db.memory && counts.participants >= (options.parallelFrom ?? PARALLEL_REPORT_FROM);
+  // Workers open the SQLite file themselves: a store in memory (or on another engine) builds here.
+  const workerFile = counts.participants >= (options.parallelFrom ?? PARALLEL_REPORT_FROM) ? store.file() : null;
   let seg: Report['segmentation'];
   let analyses: ReportAnalyses;
-  if (parallel) {
+  if (workerFile !== null) {
     // Both parts at once on workers; a failed or cancelled part stops the other.
     const stop = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
     const parts = [
-      segmentation === undefined ? Promise.resolve(null) : segmentationOnWorker(store.db.name, segmentation, options.revenueAttribute, signal),
-      analysesOnWorker(store.db.name, studyId, segmentation, interviewed, rule.include_partial, signal),
+      segmentation === undefined ? Promise.resolve(null) : segmentationOnWorker(workerFile, segmentation, options.revenueAttribute, signal),
+      analysesOnWorker(workerFile, studyId, segmentation, interviewed, rule.include_partial, signal),
     ] as const;
     for (const part of parts) part.catch(() => stop.abort());
     const [segmented, analysed] = await Promise.all(parts);
@@ -67,8 +68,8 @@ export async function buildReport(store: Store, studyId: number, segmentationId?
     // A cancellation already sent is read before the work starts.
     await new Promise((resolve) => setImmediate(resolve));
     throwIfCancelled(options.signal);
-    seg = segmentation === undefined ? null : sections.attempt('segments', () => segmentationSection(store, segmentation, sections, options.revenueAttribute));
-    analyses = reportAnalyses(store, studyId, segmentation, interviewed, rule.include_partial);
+    seg = segmentation === undefined ? null : await sections.attempt('segments', async () => await segmentationSection(store, segmentation, sections, options.revenueAttribute));
+    analyses = await reportAnalyses(store, studyId, segmentation, interviewed, rule.include_partial);
   }
   const { tags, questions: questionSections, themes, crosstabs, drivers, sections: analysed } = analyses;
   sections.merge(analysed);
@@ -104,7 +105,7 @@ export async function buildReport(store: Store, studyId: number, segmentationId?
       composition: tags,
       lifecycle_groups: readiness.map((g) => ({ group: g.group, participants: g.participants })),
       questions: questions.map((q) => ({ key: q.key, type: q.type, text: q.text })),
-      attributes: store.studies.attributes(studyId).length,
+      attributes: (await store.studies.attributes(studyId)).length,
       population: population(rule, counts.interviews_completed + (rule.include_partial ? counts.interviews_partial : 0)),
       readiness: {
         ready: missingGroups.length === 0 && counts.interviews_completed >= TARGET_INTERVIEWS.min,

@@ -29,12 +29,12 @@ export interface ReportRequest {
 
 export async function generateReport(store: Store, outputDir: string, { studyId: study_id, segmentationId: segmentation_id, format, includePartial = false, revenueAttribute }: ReportRequest, log?: Logger, { signal, progress }: CallOptions = {}) {
   const started = performance.now();
-  store.studies.get(study_id);
-  if (segmentation_id !== undefined && store.segmentations.get(segmentation_id).study_id !== study_id) {
+  await store.studies.get(study_id);
+  if (segmentation_id !== undefined && (await store.segmentations.get(segmentation_id)).study_id !== study_id) {
     throw new UserError(`segmentation_id: segmentation ${segmentation_id} belongs to another study; get_study ${study_id} lists this study's segmentations.`);
   }
   // A wrong name is the caller's mistake: say so before building, not as a failed section.
-  if (revenueAttribute !== undefined) checkRevenueAttribute(store, study_id, revenueAttribute);
+  if (revenueAttribute !== undefined) await checkRevenueAttribute(store, study_id, revenueAttribute);
   await progress?.(0, 2, 'Building the report');
   const written = await writeReport(store, outputDir, study_id, segmentation_id, { log, includePartial, revenueAttribute, signal, progress });
   const r = written.report;

@@ -18,9 +18,9 @@ export class SectionRecorder {
   readonly omitted: Omission[] = [];
 
   /** Runs `build`; on an error records it and returns null. */
-  attempt<T>(section: string, build: () => T): T | null {
+  async attempt<T>(section: string, build: () => Promise<T>): Promise<T | null> {
     try {
-      return build();
+      return await build();
     } catch (error) {
       if (error instanceof UserError) this.omitted.push({ section, reason: error.message });
       else this.failures.push({ section, ref: randomUUID().slice(0, 8), detail: error instanceof Error ? (error.stack ?? error.message) : String(error) });

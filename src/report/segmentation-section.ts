@@ -15,11 +15,11 @@ const MAX_COMPARED_FEATURES = 14;
 const DISTINGUISHING_PER_SEGMENT = 4;
 const METHOD_NAMES = { kmeans: 'k-means', rules: 'rules', rfm: 'RFM' } as const;
 
-export function segmentationSection(store: Store, segmentationId: number, sections: SectionRecorder, revenueName?: string): NonNullable<Report['segmentation']> {
+export async function segmentationSection(store: Store, segmentationId: number, sections: SectionRecorder, revenueName?: string): Promise<NonNullable<Report['segmentation']>> {
   // Members' data is loaded once for the views, personas and validation below.
-  const loaded = loadSegmentation(store, segmentationId);
+  const loaded = await loadSegmentation(store, segmentationId);
   const row = loaded.segmentation;
-  const views = segmentViews(store, loaded);
+  const views = await segmentViews(store, loaded);
   const segments: ReportSegment[] = views.map((s) => ({
     segment_id: s.segment_id,
     name: segmentName(s),
@@ -51,11 +51,11 @@ export function segmentationSection(store: Store, segmentationId: number, sectio
   };
 
   // The CRM typing model: trained once, for validation's typing rules and for sizing the segments across the base.
-  const model = crmModelApplies(loaded) ? trainCrmModel(store, segmentationId, loaded) : null;
-  const v = validateSegmentation(store, segmentationId, loaded, model);
+  const model = crmModelApplies(loaded) ? await trainCrmModel(store, segmentationId, loaded) : null;
+  const v = await validateSegmentation(store, segmentationId, loaded, model);
   const base = model
-    ? sections.attempt('base sizes', () => ({
-        ...sizeAcrossBase(applyCrmModel(store, model), loaded.segments, revenueAttribute(store, row.study_id, revenueName)),
+    ? await sections.attempt('base sizes', async () => ({
+        ...sizeAcrossBase(await applyCrmModel(store, model), loaded.segments, await revenueAttribute(store, row.study_id, revenueName)),
         method: CRM_MODEL_METHOD,
         cross_validated_accuracy: model.typing.cross_validated_accuracy,
         majority_share: model.typing.majority_share,
@@ -82,8 +82,8 @@ export function segmentationSection(store: Store, segmentationId: number, sectio
     : null;
 
   // Migration from the study's previous segmentation, when there is one to compare with.
-  const previous = store.segmentations.list(row.study_id, 50).find((s) => s.id < segmentationId);
-  const moved = previous && !row.overlapping ? sections.attempt('migration', () => segmentMigration(store, previous.id, segmentationId)) : null;
+  const previous = (await store.segmentations.list(row.study_id, 50)).find((s) => s.id < segmentationId);
+  const moved = previous && !row.overlapping ? await sections.attempt('migration', async () => await segmentMigration(store, previous.id, segmentationId)) : null;
   const migration = moved && previous ? { from_segmentation_id: previous.id, stayed: moved.stayed, moved: moved.moved, new: moved.new, gone: moved.gone, rows: moved.matrix.rows, columns: moved.matrix.columns, counts: moved.matrix.counts } : null;
 
   const params = row.parameters;

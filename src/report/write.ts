@@ -36,6 +36,6 @@ export async function writeReport(store: Store, outputDir: string, studyId: numb
 
 /** The latest written report in one format, generating it first if there is none yet. */
 export async function readReport(store: Store, outputDir: string, studyId: number, format: ReportFormat, options: BuildOptions = {}): Promise<string> {
-  store.studies.get(studyId);
+  await store.studies.get(studyId);
   return readOutputFile(outputDir, reportFile(studyId, format)) ?? (await writeReport(store, outputDir, studyId, undefined, options)).texts[format];
 }

@@ -16,11 +16,11 @@ export function offeredTools(tools: readonly ToolDefinition[], caller: Caller = 
 }
 
 /** The study a call is about: its study_id, or the study of its segmentation_id. */
-export function studyOfCall(store: Store, args: Record<string, unknown>): number | null {
+export async function studyOfCall(store: Store, args: Record<string, unknown>): Promise<number | null> {
   if (typeof args.study_id === 'number') return args.study_id;
   if (typeof args.segmentation_id === 'number') {
     try {
-      return store.segmentations.get(args.segmentation_id).study_id;
+      return (await store.segmentations.get(args.segmentation_id)).study_id;
     } catch {
       return null; // the tool itself reports the unknown id
     }
@@ -29,11 +29,11 @@ export function studyOfCall(store: Store, args: Record<string, unknown>): number
 }
 
 /** Refuses a call outside the caller's role or studies, with a message saying why. */
-export function admit(tool: ToolDefinition, args: Record<string, unknown>, store: Store, caller: Caller = LOCAL_OWNER): void {
+export async function admit(tool: ToolDefinition, args: Record<string, unknown>, store: Store, caller: Caller = LOCAL_OWNER): Promise<void> {
   const needed = neededRole(tool);
   if (!atLeast(caller.role, needed)) throw new UserError(`${tool.name} needs the ${needed} role; "${caller.name}" is a ${caller.role}.`);
   if (caller.studies === null) return;
-  const study = studyOfCall(store, args);
+  const study = await studyOfCall(store, args);
   // A write that names no study (create_study) would reach beyond the caller's studies.
   if (study === null && !tool.annotations.readOnlyHint) {
     throw new UserError(`"${caller.name}" is limited to studies ${caller.studies.join(', ')}: ${tool.name} would reach beyond them.`);
@@ -44,8 +44,8 @@ export function admit(tool: ToolDefinition, args: Record<string, unknown>, store
 }
 
 /** Records a successful write in the audit log (reads are not recorded). */
-export function recordWrite(tool: ToolDefinition, args: Record<string, unknown>, result: Record<string, unknown>, store: Store, caller: Caller = LOCAL_OWNER): void {
+export async function recordWrite(tool: ToolDefinition, args: Record<string, unknown>, result: Record<string, unknown>, store: Store, caller: Caller = LOCAL_OWNER): Promise<void> {
   if (tool.annotations.readOnlyHint) return;
-  const study = studyOfCall(store, args) ?? (typeof result.study_id === 'number' ? result.study_id : null);
-  store.audit.record(caller, tool.name, study, summarizeArguments(tool.auditArguments ? tool.auditArguments(args as never) : args));
+  const study = await studyOfCall(store, args) ?? (typeof result.study_id === 'number' ? result.study_id : null);
+  await store.audit.record(caller, tool.name, study, summarizeArguments(tool.auditArguments ? tool.auditArguments(args as never) : args));
 }

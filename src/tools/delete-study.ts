@@ -19,9 +19,9 @@ Use this tool when you need to: remove a study at the end of its retention perio
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   role: 'owner',
-  run({ study_id, confirm }, { store, files }) {
+  async run({ study_id, confirm }, { store, files }) {
     requireConfirm(confirm);
-    return { deleted: true as const, ...eraseStudy(store, files.outputDir, study_id) };
+    return { deleted: true as const, ...await eraseStudy(store, files.outputDir, study_id) };
   },
   render: (r) => `Deleted study ${r.study_id} with ${r.participants_removed} participant(s) and ${r.files_removed} report/export file(s).${r.wal_truncated ? '' : ' Another process is reading the database: its write-ahead log empties at the next checkpoint.'}`,
 });

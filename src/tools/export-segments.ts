@@ -53,8 +53,8 @@ Use this tool when you need to: hand segments to sales, marketing or a CRM.`,
     without_email: z.number().describe('Exported participants with no email: a CRM cannot match them by email.'),
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  run({ segmentation_id, format, crm, property, limit, cursor, include_predicted }, { store, files }) {
-    const result = exportSegments(store, files, { segmentationId: segmentation_id, format, crm, property, limit, cursor, includePredicted: include_predicted });
+  async run({ segmentation_id, format, crm, property, limit, cursor, include_predicted }, { store, files }) {
+    const result = await exportSegments(store, files, { segmentationId: segmentation_id, format, crm, property, limit, cursor, includePredicted: include_predicted });
     if (!result.resource_uri || !result.path) return result;
     const name = basename(result.path);
     const links = (result.parts.length ? result.parts : [result.resource_uri]).slice(0, MAX_LINKS).map((uri, i) => ({

@@ -36,26 +36,26 @@ async function load(kind: string, parts: string[], { store, files }: ToolContext
     return n;
   };
   if (kind === 'study') {
-    const detail = studyDetail(store, number(parts[0]));
+    const detail = await studyDetail(store, number(parts[0]));
     return { title: `Study: ${detail.study.name}`, text: getStudyTool.render(getStudyTool.output.parse(detail)), studyId: detail.study.study_id, kind, ref: '', metadata: { type: 'study', study_id: detail.study.study_id } };
   }
   if (kind === 'participant') {
     const studyId = number(parts[0]);
     const externalId = decodeURIComponent(parts.slice(1).join(':'));
-    const p = getParticipantTool.output.parse(participantProfile(store, studyId, externalId, { fullTranscript: true }));
+    const p = getParticipantTool.output.parse(await participantProfile(store, studyId, externalId, { fullTranscript: true }));
     const text = `${getParticipantTool.render(p)}${p.notes ? `\n\nNotes: ${p.notes}` : ''}${p.transcript ? `\n\nTranscript:\n${p.transcript}` : ''}`;
     return { title: `Participant ${p.participant_id}${p.name ? ` (${p.name})` : ''}`, text: capped(text, `get_participant ${externalId} with include_transcript`), studyId, kind, ref: externalId, metadata: { type: 'participant', study_id: studyId, participant_id: externalId, status: p.status } };
   }
   if (kind === 'quote') {
-    const q = store.documents.quote(number(parts[0]));
+    const q = await store.documents.quote(number(parts[0]));
     if (!q) throw new NotFoundError(`No quote ${parts[0]}; search again for current ids.`);
     return { title: `Quote from ${q.participant_id}`, text: `"${q.text}"\n— ${q.participant_id}${q.question ? `, answering "${q.question}"` : ''}`, studyId: q.study_id, kind, ref: parts[0]!, metadata: { type: 'quote', study_id: q.study_id, participant_id: q.participant_id } };
   }
   if (kind === 'segment') {
     const segmentationId = number(parts[0]);
     const segmentId = number(parts[1]);
-    const segmentation = store.segmentations.get(segmentationId);
-    const s = store.segmentations.segments(segmentationId).find((x) => x.segment_id === segmentId);
+    const segmentation = await store.segmentations.get(segmentationId);
+    const s = (await store.segmentations.segments(segmentationId)).find((x) => x.segment_id === segmentId);
     if (!s) throw new NotFoundError(`No segment ${segmentId} in segmentation ${segmentationId}; search again for current ids.`);
     const stored = s.profile as { quotes?: { participant_id: string; text: string }[]; distinguishing?: { description: string }[] };
     const playbook = Object.entries(s.playbook ?? {}).map(([area, text]) => `- ${area}: ${text}`);
@@ -71,7 +71,7 @@ async function load(kind: string, parts: string[], { store, files }: ToolContext
   }
   if (kind === 'report') {
     const studyId = number(parts[0]);
-    const study = store.studies.get(studyId);
+    const study = await store.studies.get(studyId);
     const text = await readReport(store, files.outputDir, studyId, 'markdown');
     return { title: `Report: ${study.name}`, text: capped(text, `the resource seglab://studies/${studyId}/report.md`), studyId, kind, ref: '', metadata: { type: 'report', study_id: studyId } };
   }

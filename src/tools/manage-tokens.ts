@@ -31,11 +31,11 @@ Use this tool when you need to: give a teammate or an agent access, or cut off a
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   role: 'owner',
-  run({ action, name, role, studies }, { store }) {
+  async run({ action, name, role, studies }, { store }) {
     let secret: string | undefined;
-    if (action === 'create') secret = createToken(store, { name, role, studies: studies ?? null }).secret;
-    if (action === 'revoke') revokeToken(store, name);
-    return { action, ...listTokens(store), ...(secret ? { secret } : {}) };
+    if (action === 'create') secret = (await createToken(store, { name, role, studies: studies ?? null })).secret;
+    if (action === 'revoke') await revokeToken(store, name);
+    return { action, ...(await listTokens(store)), ...(secret ? { secret } : {}) };
   },
   render: (r) => {
     const lines = r.tokens.slice(0, 30).map((t) => `- ${t.name}: ${t.role}, ${t.studies ? `studies ${t.studies.join(', ')}` : 'all studies'}${t.revoked_at ? `, revoked ${t.revoked_at}` : t.last_used_at ? `, last used ${t.last_used_at}` : ', never used'}`);

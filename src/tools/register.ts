@@ -23,7 +23,7 @@ export function registerTools(server: McpServer, tools: readonly ToolDefinition[
       async (args: unknown, request: ServerContext): Promise<CallToolResult> => {
         const notify = clientLogger(request, deps.log);
         try {
-          admit(tool, args as Record<string, unknown>, deps.store, deps.caller);
+          await admit(tool, args as Record<string, unknown>, deps.store, deps.caller);
           // A write waits (without blocking other sessions) while a worker writes this database
           // (the server that only explains why the database cannot open has no store).
           if (!tool.annotations.readOnlyHint) await (deps.store as Store | undefined)?.writeTurns.idle();
@@ -31,7 +31,7 @@ export function registerTools(server: McpServer, tools: readonly ToolDefinition[
           const [raw, extra] = returned instanceof WithAttachments ? [returned.result, returned.attachments] : [returned, []];
           // Parse with the output schema: applies defaults and guarantees what the schema promises.
           const result = tool.output.parse(raw) as Record<string, unknown>;
-          recordWrite(tool, args as Record<string, unknown>, result, deps.store, deps.caller);
+          await recordWrite(tool, args as Record<string, unknown>, result, deps.store, deps.caller);
           return withinBudget({ name: tool.name, writes: tool.annotations.readOnlyHint !== true }, { content: [{ type: 'text', text: tool.render(result as never) }, ...extra], structuredContent: result }, deps.log);
         } catch (error) {
           return toToolError(error, deps.log, tool.name, notify);

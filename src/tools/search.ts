@@ -38,13 +38,13 @@ Use this tool when you need to: find evidence across studies (ChatGPT connectors
   input: z.object({ query: z.string().min(1).max(500).describe('Words to look for, e.g. "pricing complaints from churned customers".') }),
   output: z.object({ results: z.array(result) }),
   annotations: readOnly,
-  run({ query }, { store, files, caller }) {
+  async run({ query }, { store, files, caller }) {
     const who = caller ?? LOCAL_OWNER;
-    const hits = store.documents.search(query, who.studies, MAX_RESULTS);
+    const hits = await store.documents.search(query, who.studies, MAX_RESULTS);
     const results = hits.map((h) => ({ id: resultId(h), title: clipJson(h.title, TITLE_CHARS), url: resultUrl(h.kind, h.study_id, h.ref) }));
     // Reports: the written report of each study whose text has at least half of the query's words.
     const words = (query.match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => w.toLowerCase()).filter((w) => w.length > 3);
-    for (const study of store.studies.list(100, 0, who.studies)) {
+    for (const study of await store.studies.list(100, 0, who.studies)) {
       if (results.length >= MAX_RESULTS || words.length === 0) break;
       const text = readOutputFile(files.outputDir, reportFile(study.id, 'markdown'))?.toLowerCase();
       if (text === undefined) continue;

@@ -35,10 +35,10 @@ Use this tool when you need to: fix a column an import typed as text, or read da
     dry_run: z.boolean(),
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
-  run(args, { store }) {
+  async run(args, { store }) {
     const stated = statedType({ type: args.type, format: args.format, unit: args.unit });
     if (typeof stated === 'string') throw new ValidationError([stated], 'Nothing was changed. Fix this:');
-    return setAttributeType(store, { studyId: args.study_id, attribute: args.attribute, type: args.type, format: stated.format, skipInvalid: args.skip_invalid, dryRun: args.dry_run });
+    return await setAttributeType(store, { studyId: args.study_id, attribute: args.attribute, type: args.type, format: stated.format, skipInvalid: args.skip_invalid, dryRun: args.dry_run });
   },
   render: (r) => {
     const target = `${r.to.type}${r.to.unit ? ` (${r.to.unit})` : ''}`;

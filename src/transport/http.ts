@@ -216,7 +216,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const cutoff = Date.now() - limits.idleTimeoutMs;
     for (const [id, session] of sessions) {
       if (session.lastSeen < cutoff) closeSession(id, `idle for ${Math.round(limits.idleTimeoutMs / 60_000)} minutes`);
-      else if (!auth.stillValid(session.caller)) closeSession(id, `the token "${session.caller.name}" was revoked`);
+      else {
+        void Promise.resolve(auth.stillValid(session.caller)).then(
+          (valid) => valid || closeSession(id, `the token "${session.caller.name}" was revoked`),
+          (error: unknown) => log.error('Checking a session\'s token failed', error),
+        );
+      }
     }
   }, Math.min(1000, limits.idleTimeoutMs));
   sweeper.unref();

@@ -11,8 +11,8 @@ beforeAll(async () => ({ segmentationId, segmentOf } = await seedSampleSegmentat
 afterAll(() => store.close());
 
 describe('compareSegments', () => {
-  it('The Evaluator against The Advocate: evaluation days with the means, Welch p and Cohen\'s d of SciPy', () => {
-    const r = compareSegments(store, { segmentationId, a: 'the evaluator', b: segmentOf['The Advocate']!, limit: 50 });
+  it('The Evaluator against The Advocate: evaluation days with the means, Welch p and Cohen\'s d of SciPy', async () => {
+    const r = await compareSegments(store, { segmentationId, a: 'the evaluator', b: segmentOf['The Advocate']!, limit: 50 });
     const days = r.features.find((f) => f.column === 'attr.evaluation_days')!;
     const expected = ref.evaluation_days_evaluator_vs_advocate;
     expect(days.a).toBeCloseTo(ref.archetypes['The Evaluator'].evaluation_days_mean, 3);
@@ -27,12 +27,12 @@ describe('compareSegments', () => {
     expect(r.features.slice(firstInsignificant).every((f) => !f.significant)).toBe(true);
   });
 
-  it('one segment against the rest, and refuses the same segment twice', () => {
-    const r = compareSegments(store, { segmentationId, a: segmentOf['The Pragmatist']!, limit: 5 });
+  it('one segment against the rest, and refuses the same segment twice', async () => {
+    const r = await compareSegments(store, { segmentationId, a: segmentOf['The Pragmatist']!, limit: 5 });
     expect(r.features).toHaveLength(5);
     const usesSurveys = r.features.find((f) => f.column === 'answer.primary_use_case=Survey analysis') ?? r.features[0]!;
     expect(usesSurveys.n_a + usesSurveys.n_b).toBeGreaterThan(40);
-    expect(() => compareSegments(store, { segmentationId, a: 1, b: '1', limit: 5 })).toThrow(/same segment/);
-    expect(() => compareSegments(store, { segmentationId, a: 'Nobody', limit: 5 })).toThrow(/a: no segment "Nobody"/);
+    await expect(compareSegments(store, { segmentationId, a: 1, b: '1', limit: 5 })).rejects.toThrow(/same segment/);
+    await expect(compareSegments(store, { segmentationId, a: 'Nobody', limit: 5 })).rejects.toThrow(/a: no segment "Nobody"/);
   });
 });

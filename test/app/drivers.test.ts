@@ -12,8 +12,8 @@ beforeAll(async () => ({ studyId, segmentationId } = await seedSampleSegmentatio
 afterAll(() => store.close());
 
 describe('driverAnalysis', () => {
-  it('every default driver: n and Pearson r as SciPy; relative weights and R² as NumPy and scikit-learn', () => {
-    const { overall } = driverAnalysis(store, { studyId, outcome: ref.outcome });
+  it('every default driver: n and Pearson r as SciPy; relative weights and R² as NumPy and scikit-learn', async () => {
+    const { overall } = await driverAnalysis(store, { studyId, outcome: ref.outcome });
     expect(overall.n_outcome).toBe(ref.n_outcome);
     expect(overall.complete_cases).toBe(ref.complete_cases);
     expect(overall.r_squared).toBeCloseTo(ref.r_squared, 3);
@@ -26,12 +26,12 @@ describe('driverAnalysis', () => {
     }
   });
 
-  it('per segment, and only correlations when asked', () => {
-    const r = driverAnalysis(store, { studyId, outcome: ref.outcome, method: 'correlation', segmentationId });
+  it('per segment, and only correlations when asked', async () => {
+    const r = await driverAnalysis(store, { studyId, outcome: ref.outcome, method: 'correlation', segmentationId });
     expect(r.overall.r_squared).toBeNull();
     expect(r.overall.drivers.every((d) => d.relative_weight === null)).toBe(true);
     expect(r.segments.map((s) => s.name).sort()).toEqual(['The Advocate', 'The Evaluator', 'The Pragmatist', 'The Struggler']);
     expect(r.segments.reduce((n, s) => n + s.n_outcome, 0)).toBe(ref.n_outcome);
-    expect(() => driverAnalysis(store, { studyId, outcome: 'attr.plan' })).toThrow(/"attr.plan" is a category attribute/);
+    await expect(driverAnalysis(store, { studyId, outcome: 'attr.plan' })).rejects.toThrow(/"attr.plan" is a category attribute/);
   });
 });

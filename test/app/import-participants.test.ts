@@ -8,24 +8,24 @@ import { localFiles, tempDir, tempStore } from '../helpers/stores.js';
 
 const store = tempStore();
 afterAll(() => store.close());
-const newStudy = () => createStudy(store, { name: 'Imports', mode: 'hybrid', probing_depth: 2 }).study_id;
+const newStudy = async () => (await createStudy(store, { name: 'Imports', mode: 'hybrid', probing_depth: 2 })).study_id;
 const request = (studyId: number, more: Partial<ImportRequest>): ImportRequest => ({ studyId, onDuplicate: 'update', skipInvalid: false, dryRun: false, ...more });
 
 describe('importParticipants', () => {
   it('types columns, writes everyone in one go, and writes nothing when a line is bad', async () => {
-    const studyId = newStudy();
+    const studyId = await newStudy();
     const r = await importParticipants(store, localFiles(), request(studyId, { csv: 'id;email;mrr;tags\nc1;a@x.example;1234.5;churned\nc2;;0;\n' }));
     expect(r).toMatchObject({ written: true, inserted: 2, delimiter: ';', participants_total: 2 });
-    expect(store.participants.get(studyId, 'c1').attributes).toEqual({ mrr: 1234.5 });
+    expect((await store.participants.get(studyId, 'c1')).attributes).toEqual({ mrr: 1234.5 });
     const bad = await importParticipants(store, localFiles(), request(studyId, { csv: 'id,mrr\nc3,5\nc4,lots\n' }));
     expect(bad).toMatchObject({ written: false, inserted: 0, errors: [{ line: 3, message: '"lots" in column "mrr" is not a number' }] });
-    expect(store.studies.counts(studyId).participants).toBe(2);
+    expect((await store.studies.counts(studyId)).participants).toBe(2);
     const dry = await importParticipants(store, localFiles(), request(studyId, { csv: 'id\nc5\n', dryRun: true }));
-    expect([dry.written, dry.inserted, store.studies.counts(studyId).participants]).toEqual([false, 1, 2]);
+    expect([dry.written, dry.inserted, (await store.studies.counts(studyId)).participants]).toEqual([false, 1, 2]);
   });
 
   it('over HTTP reads files only inside the allowed folder, and a link out of it is refused', async () => {
-    const studyId = newStudy();
+    const studyId = await newStudy();
     const root = tempDir('seglab-import-root-');
     const outside = tempDir('seglab-import-outside-');
     writeFileSync(join(root, 'ok.csv'), 'id\na\n');
@@ -39,6 +39,6 @@ describe('importParticipants', () => {
     await expect(importParticipants(store, http, request(studyId, { path: 'folder' }))).rejects.toThrow('"folder" is not a file.');
     await expect(importParticipants(store, { ...http, importRoot: null }, request(studyId, { path: 'ok.csv' }))).rejects.toThrow(/Reading files is disabled over HTTP/);
     await expect(importParticipants(store, http, request(studyId, {}))).rejects.toThrow(/exactly one of `csv`/);
-    expect(store.participants.find(studyId, 'secret')).toBeUndefined();
+    expect(await store.participants.find(studyId, 'secret')).toBeUndefined();
   });
 });

@@ -13,8 +13,8 @@ afterAll(() => store.close());
 const scale = (x: number, values: number[]) => 1 + (9 * (x - Math.min(...values))) / (Math.max(...values) - Math.min(...values));
 
 describe('prioritizeSegments', () => {
-  it('revenue from total MRR, ease from shorter evaluations, given fit: the weighted matrix and the beachhead', () => {
-    const r = prioritizeSegments(store, {
+  it('revenue from total MRR, ease from shorter evaluations, given fit: the weighted matrix and the beachhead', async () => {
+    const r = await prioritizeSegments(store, {
       segmentationId,
       derive: { revenue_potential: 'attr.mrr', acquisition_ease: '-attr.evaluation_days' },
       scores: ARCHETYPES.map((segment, i) => ({ segment, fit: [3, 6, 7, 9][i]!, strategic_value: [3, 4, 7, 8][i]! })),
@@ -36,13 +36,13 @@ describe('prioritizeSegments', () => {
     // Stored with the segmentation for the report (the result adds how many segments were ranked).
     const { ranking_total, ...stored } = r;
     expect(ranking_total).toBe(4);
-    expect(store.segmentations.get(segmentationId).prioritization).toEqual(stored);
+    expect((await store.segmentations.get(segmentationId)).prioritization).toEqual(stored);
   });
 
-  it('names what is wrong with a derive field, and says which factors no segment was scored on', () => {
-    expect(() => prioritizeSegments(store, { segmentationId, derive: { fit: 'attr.industry' } })).toThrow(/derive\.fit: "attr\.industry" must be a number attribute \(it is category\)/);
-    expect(() => prioritizeSegments(store, { segmentationId, derive: { fit: 'share' } })).toThrow(/"share" applies to market_size only/);
-    const r = prioritizeSegments(store, { segmentationId, weights: { market_size: 50, revenue_potential: 50, fit: 0, acquisition_ease: 0, strategic_value: 0 } });
+  it('names what is wrong with a derive field, and says which factors no segment was scored on', async () => {
+    await expect(prioritizeSegments(store, { segmentationId, derive: { fit: 'attr.industry' } })).rejects.toThrow(/derive\.fit: "attr\.industry" must be a number attribute \(it is category\)/);
+    await expect(prioritizeSegments(store, { segmentationId, derive: { fit: 'share' } })).rejects.toThrow(/"share" applies to market_size only/);
+    const r = await prioritizeSegments(store, { segmentationId, weights: { market_size: 50, revenue_potential: 50, fit: 0, acquisition_ease: 0, strategic_value: 0 } });
     expect(r.missing).toEqual(['revenue_potential', 'fit', 'acquisition_ease', 'strategic_value']);
     expect(r.beachhead.reason).toMatch(/give scores for them before committing/);
   });

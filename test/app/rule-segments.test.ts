@@ -6,7 +6,7 @@ import { sampleRows } from '../helpers/fixtures.js';
 import { seedSampleStore, tempStore } from '../helpers/stores.js';
 
 const store = tempStore();
-const studyId = seedSampleStore(store);
+const studyId = await seedSampleStore(store);
 afterAll(() => store.close());
 
 const crm = sampleRows();
@@ -19,37 +19,37 @@ const rules = [
 ];
 
 describe('segmentByRules', () => {
-  it('first match: a later rule gets only those no earlier rule took; the rest are unassigned', () => {
-    const r = segmentByRules(store, { studyId, mode: 'first_match', segments: rules });
+  it('first match: a later rule gets only those no earlier rule took; the rest are unassigned', async () => {
+    const r = await segmentByRules(store, { studyId, mode: 'first_match', segments: rules });
     expect(r.segments.map((s) => s.size)).toEqual([count(intent), count((x) => power(x) && !intent(x))]);
     expect(r.unassigned.count).toBe(count((x) => !intent(x) && !power(x)));
     expect(r.segments[0]!.definition).toBe('attr.pricing_page_visits_7d ≥ 3');
   });
 
-  it('overlapping with a rest segment: everyone placed, some twice', () => {
-    const r = segmentByRules(store, { studyId, mode: 'overlapping', segments: rules, restName: 'Everyone else' });
+  it('overlapping with a rest segment: everyone placed, some twice', async () => {
+    const r = await segmentByRules(store, { studyId, mode: 'overlapping', segments: rules, restName: 'Everyone else' });
     expect(r.segments.map((s) => s.size)).toEqual([count(intent), count(power), count((x) => !intent(x) && !power(x))]);
     expect(r.segmented).toBe(48);
-    expect(store.segmentations.get(r.segmentation_id).overlapping).toBe(true);
+    expect((await store.segmentations.get(r.segmentation_id)).overlapping).toBe(true);
   });
 
-  it('RFM: every member carries its quintile scores, and recency in months is reversed', () => {
-    const r = segmentByRules(store, { studyId, mode: 'first_match', rfm: { recency: 'tenure_months', frequency: 'attr.logins_30d', monetary: 'mrr' } });
+  it('RFM: every member carries its quintile scores, and recency in months is reversed', async () => {
+    const r = await segmentByRules(store, { studyId, mode: 'first_match', rfm: { recency: 'tenure_months', frequency: 'attr.logins_30d', monetary: 'mrr' } });
     expect(r.method).toBe('rfm');
     const f = quintileScores(crm.map((x) => Number(x.logins_30d)));
     const m = quintileScores(crm.map((x) => Number(x.mrr)));
     const rScores = quintileScores(crm.map((x) => -Number(x.tenure_months)));
     const index = new Map(crm.map((x, i) => [x.participant_id, i]));
-    for (const member of store.segmentations.members(r.segmentation_id)) {
+    for (const member of await store.segmentations.members(r.segmentation_id)) {
       const i = index.get(member.participant_id)!;
       expect(member.detail, member.participant_id).toEqual({ r: rScores[i], f: f[i], m: m[i], code: `${rScores[i]}${f[i]}${m[i]}` });
     }
   });
 
-  it('names the rule that is wrong, and refuses ambiguous calls', () => {
-    expect(() => segmentByRules(store, { studyId, mode: 'first_match', segments: [rules[0]!, { name: 'Bad', where: [{ field: 'attr.nope', op: 'eq', value: 1 }] }] })).toThrow(/^segments\[1\] "Bad": Unknown attribute "nope"/);
-    expect(() => segmentByRules(store, { studyId, mode: 'first_match', segments: [rules[0]!, { ...rules[1]!, name: 'HIGH INTENT' }] })).toThrow(/used twice/);
-    expect(() => segmentByRules(store, { studyId, mode: 'first_match' })).toThrow(/either segments .* or rfm/);
-    expect(() => segmentByRules(store, { studyId, mode: 'first_match', rfm: { recency: 'industry', frequency: 'logins_30d', monetary: 'mrr' } })).toThrow('rfm.recency: "industry" is a category attribute; it must be a number or a date.');
+  it('names the rule that is wrong, and refuses ambiguous calls', async () => {
+    await expect(segmentByRules(store, { studyId, mode: 'first_match', segments: [rules[0]!, { name: 'Bad', where: [{ field: 'attr.nope', op: 'eq', value: 1 }] }] })).rejects.toThrow(/^segments\[1\] "Bad": Unknown attribute "nope"/);
+    await expect(segmentByRules(store, { studyId, mode: 'first_match', segments: [rules[0]!, { ...rules[1]!, name: 'HIGH INTENT' }] })).rejects.toThrow(/used twice/);
+    await expect(segmentByRules(store, { studyId, mode: 'first_match' })).rejects.toThrow(/either segments .* or rfm/);
+    await expect(segmentByRules(store, { studyId, mode: 'first_match', rfm: { recency: 'industry', frequency: 'logins_30d', monetary: 'mrr' } })).rejects.toThrow('rfm.recency: "industry" is a category attribute; it must be a number or a date.');
   });
 });

@@ -11,8 +11,8 @@ beforeAll(async () => ({ segmentationId, segmentOf } = await seedSampleSegmentat
 afterAll(() => store.close());
 
 describe('segmentations', () => {
-  it('loads every member once, grouped by segment, with their current data', () => {
-    const loaded = loadSegmentation(store, segmentationId);
+  it('loads every member once, grouped by segment, with their current data', async () => {
+    const loaded = await loadSegmentation(store, segmentationId);
     expect(loaded.facts).toHaveLength(44); // the 44 completed interviews (the population rule)
     expect(loaded.population).toBe(44);
     loaded.segments.forEach((s, g) => {
@@ -21,8 +21,8 @@ describe('segmentations', () => {
     });
   });
 
-  it('finds a segment by number, digits or name (any case) and lists the segments when it cannot', () => {
-    const { segments } = loadSegmentation(store, segmentationId);
+  it('finds a segment by number, digits or name (any case) and lists the segments when it cannot', async () => {
+    const { segments } = await loadSegmentation(store, segmentationId);
     const advocate = segmentOf['The Advocate']!;
     expect([resolveSegment(segments, advocate), resolveSegment(segments, String(advocate)), resolveSegment(segments, ' the advocate ')].map((s) => s.segment_id)).toEqual([advocate, advocate, advocate]);
     expect(() => resolveSegment(segments, 'Nobody', 'b')).toThrow(/^b: no segment "Nobody" in this segmentation; segments: 1 "The /);

@@ -4,12 +4,12 @@ import { addQuestions, createStudy, listStudies, studyDetail } from '../../src/a
 import { seedTinyStore, tempStore } from '../helpers/stores.js';
 
 const store = tempStore();
-const tiny = seedTinyStore(store);
+const tiny = await seedTinyStore(store);
 afterAll(() => store.close());
 
 describe('studies', () => {
-  it('the tiny study in detail: counts, composition, attributes, themes, readiness', () => {
-    const d = studyDetail(store, tiny);
+  it('the tiny study in detail: counts, composition, attributes, themes, readiness', async () => {
+    const d = await studyDetail(store, tiny);
     expect(d.counts).toEqual({ participants: 6, interviews_completed: 4, interviews_partial: 1, not_interviewed: 1 });
     expect(d.composition.tags).toEqual([{ tag: 'churned', count: 3 }, { tag: 'expanded', count: 2 }, { tag: 'new', count: 1 }]);
     expect(d.attributes).toEqual([
@@ -25,23 +25,23 @@ describe('studies', () => {
     expect(d.resource_uri).toBe(`seglab://studies/${tiny}`);
   });
 
-  it('lists studies a page at a time, newest counts included', () => {
-    const second = createStudy(store, { name: 'Second', mode: 'structured', probing_depth: 0 });
+  it('lists studies a page at a time, newest counts included', async () => {
+    const second = await createStudy(store, { name: 'Second', mode: 'structured', probing_depth: 0 });
     expect(second.next_steps[0]).toMatch(/^Name the decision/);
-    createStudy(store, { name: 'Third', decision: 'Pricing', mode: 'exploratory', probing_depth: 3 });
-    const page = listStudies(store, { limit: 2 });
+    await createStudy(store, { name: 'Third', decision: 'Pricing', mode: 'exploratory', probing_depth: 3 });
+    const page = await listStudies(store, { limit: 2 });
     expect(page.total).toBe(3);
     expect(page.studies.map((s) => [s.name, s.participants, s.interviews_completed])).toEqual([['Tiny', 6, 4], ['Second', 0, 0]]);
-    const rest = listStudies(store, { limit: 2, cursor: page.next_cursor! });
+    const rest = await listStudies(store, { limit: 2, cursor: page.next_cursor! });
     expect([rest.studies.map((s) => s.name), rest.next_cursor]).toEqual([['Third'], null]);
   });
 
-  it('adds questions with generated keys after the last position, or none when one is wrong', () => {
-    const { study_id } = createStudy(store, { name: 'Q', mode: 'hybrid', probing_depth: 2 });
-    const added = addQuestions(store, study_id, [{ type: 'open_ended', text: 'What made you choose us?' }, { type: 'yes_no', text: 'What made you choose us?' }]);
+  it('adds questions with generated keys after the last position, or none when one is wrong', async () => {
+    const { study_id } = await createStudy(store, { name: 'Q', mode: 'hybrid', probing_depth: 2 });
+    const added = await addQuestions(store, study_id, [{ type: 'open_ended', text: 'What made you choose us?' }, { type: 'yes_no', text: 'What made you choose us?' }]);
     expect(added.questions.map((q) => [q.key, q.position])).toEqual([['what_made_you_choose_us', 1], ['what_made_you_choose_us_2', 2]]);
-    expect(() => addQuestions(store, study_id, [{ type: 'scale', text: 'Fine' }, { type: 'ranking', text: 'Rank', options: ['A'] }])).toThrow(/questions\[1\]\.options: a ranking question needs at least 2 options/);
-    expect(studyDetail(store, study_id).questions).toHaveLength(2);
-    expect(() => studyDetail(store, 999)).toThrow('No study with id 999. Call list_studies to see the studies, or create_study to make one.');
+    await expect(addQuestions(store, study_id, [{ type: 'scale', text: 'Fine' }, { type: 'ranking', text: 'Rank', options: ['A'] }])).rejects.toThrow(/questions\[1\]\.options: a ranking question needs at least 2 options/);
+    expect((await studyDetail(store, study_id)).questions).toHaveLength(2);
+    await expect(studyDetail(store, 999)).rejects.toThrow('No study with id 999. Call list_studies to see the studies, or create_study to make one.');
   });
 });

@@ -5,15 +5,15 @@ import { sampleReference as ref } from '../helpers/fixtures.js';
 import { seedSampleStore, seedTinyStore, tempStore } from '../helpers/stores.js';
 
 const store = tempStore();
-const sample = seedSampleStore(store);
-const tiny = seedTinyStore(store);
+const sample = await seedSampleStore(store);
+const tiny = await seedTinyStore(store);
 afterAll(() => store.close());
 
-const question = (r: ReturnType<typeof summarizeQuestions>, key: string) => r.questions.find((q: any) => q.key === key) as any;
+const question = (r: Awaited<ReturnType<typeof summarizeQuestions>>, key: string) => r.questions.find((q: any) => q.key === key) as any;
 
 describe('summarizeQuestions', () => {
-  it('a 1–10 scale and a yes/no question over completed interviews match NumPy and SciPy', () => {
-    const r = summarizeQuestions(store, { studyId: sample, includePartial: false });
+  it('a 1–10 scale and a yes/no question over completed interviews match NumPy and SciPy', async () => {
+    const r = await summarizeQuestions(store, { studyId: sample, includePartial: false });
     expect(r.population).toMatchObject({ statuses: ['completed'], participants: ref.completed, n: ref.completed, scope: 'interviews' });
     const scale = question(r, 'core_value_importance');
     const s = ref.core_value_importance;
@@ -30,13 +30,13 @@ describe('summarizeQuestions', () => {
     expect(r.warnings).toEqual([]);
   });
 
-  it('groups by tag warn about groups under five, and a study without interviews says so', () => {
-    const r = summarizeQuestions(store, { studyId: tiny, questions: ['importance'], by: 'tag', includePartial: false });
+  it('groups by tag warn about groups under five, and a study without interviews says so', async () => {
+    const r = await summarizeQuestions(store, { studyId: tiny, questions: ['importance'], by: 'tag', includePartial: false });
     expect(r.by!.groups).toEqual([{ group: 'churned', participants: 2 }, { group: 'expanded', participants: 1 }, { group: 'new', participants: 1 }]);
     expect(r.warnings).toEqual(['Groups with fewer than 5 participants (read their numbers as anecdotes): churned, expanded, new.']);
     const empty = tempStore();
-    const { study_id } = { study_id: empty.studies.create({ name: 'Empty', mode: 'hybrid', probing_depth: 2 }).id };
-    expect(summarizeQuestions(empty, { studyId: study_id, includePartial: true }).warnings).toEqual(['No completed or partial interviews yet.']);
-    empty.close();
+    const { study_id } = { study_id: (await empty.studies.create({ name: 'Empty', mode: 'hybrid', probing_depth: 2 })).id };
+    expect((await summarizeQuestions(empty, { studyId: study_id, includePartial: true })).warnings).toEqual(['No completed or partial interviews yet.']);
+    await empty.close();
   });
 });

@@ -15,8 +15,8 @@ beforeAll(async () => ({ studyId, segmentationId, segmentOf } = await seedSample
 afterAll(() => store.close());
 
 describe('validateSegmentation', () => {
-  it('12 reachable, distinct members per segment: measurable, accessible and differentiable pass, substantial warns', () => {
-    const r = validateSegmentation(store, segmentationId);
+  it('12 reachable, distinct members per segment: measurable, accessible and differentiable pass, substantial warns', async () => {
+    const r = await validateSegmentation(store, segmentationId);
     for (const s of r.segments) {
       expect(s.criteria.measurable.verdict, s.name!).toBe('pass');
       expect(s.criteria.substantial.verdict, s.name!).toBe('warn'); // 12 people, below ~20–30
@@ -33,12 +33,12 @@ describe('validateSegmentation', () => {
     ]);
   });
 
-  it('typing rules are query conditions: each pure rule selects members of its segment only', () => {
-    const r = validateSegmentation(store, segmentationId);
+  it('typing rules are query conditions: each pure rule selects members of its segment only', async () => {
+    const r = await validateSegmentation(store, segmentationId);
     const pure = r.typing_tool!.rules.filter((rule) => rule.purity === 1);
     expect(pure.length).toBeGreaterThan(0);
     for (const rule of pure) {
-      const found = queryParticipants(store, { studyId, where: rule.conditions as never, include: [], limit: 100 });
+      const found = await queryParticipants(store, { studyId, where: rule.conditions as never, include: [], limit: 100 });
       // The rule finds the members in its leaf, and participants outside the segmentation whom the CRM places there too.
       expect(found.total, rule.text).toBeGreaterThanOrEqual(rule.participants);
       const archetype = Object.entries(segmentOf).find(([, id]) => id === rule.segment_id)![0];
@@ -48,8 +48,8 @@ describe('validateSegmentation', () => {
 
   it('fails segments built on firmographics alone and warns about identical playbooks', async () => {
     const { segmentation_id } = await clusterParticipants(store, { studyId, k: 2, features: ['attr.industry', 'attr.company_size'], bootstraps: 3 });
-    for (const segment of [1, 2]) updateSegment(store, { segmentationId: segmentation_id, segment, playbook: { product: 'Same onboarding for all' } });
-    const r = validateSegmentation(store, segmentation_id);
+    for (const segment of [1, 2]) await updateSegment(store, { segmentationId: segmentation_id, segment, playbook: { product: 'Same onboarding for all' } });
+    const r = await validateSegmentation(store, segmentation_id);
     expect(r.anti_patterns.find((a) => a.name === 'demographics_alone')!.verdict).toBe('fail');
     expect(r.segments[0]!.criteria.actionable).toMatchObject({ verdict: 'warn', evidence: expect.stringMatching(/merge them/) });
     expect(r.overall.verdict).toBe('fail');

@@ -139,13 +139,13 @@ export async function seedAdversarialStudy(h: Harness): Promise<AdversarialStudy
       status: i % 17 === 0 ? ('partial' as const) : ('completed' as const),
     };
     if (i < 20) await h.ok('record_interview', interview);
-    else recordInterview(h.store, { studyId: study_id, participantId: interview.participant_id, answers: interview.answers, transcript: interview.transcript, quotes: interview.quotes, themes: interview.themes, notes: interview.notes, status: interview.status });
+    else await recordInterview(h.store, { studyId: study_id, participantId: interview.participant_id, answers: interview.answers, transcript: interview.transcript, quotes: interview.quotes, themes: interview.themes, notes: interview.notes, status: interview.status });
   }
 
   // Segmentations are read back from the study (their creation is not what this fixture tests).
   const latest = async (tool: string, args: Record<string, unknown>) => {
     await h.call(tool, args);
-    return h.store.segmentations.list(study_id, 1)[0]!.id;
+    return (await h.store.segmentations.list(study_id, 1))[0]!.id;
   };
   const kmeans = await latest('cluster_participants', { study_id, k: 20, restarts: 1, bootstraps: 2 });
   const rules = await latest('segment_by_rules', {

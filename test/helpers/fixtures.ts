@@ -113,7 +113,7 @@ export function useSampleSegmentation(ready: (state: SampleSegmentation) => void
     const study_id = await seedSampleStudy(h);
     const seg: number = (await h.ok('cluster_participants', { study_id, k: 4, bootstraps: 5 })).segmentation_id;
     const segmentOf: Record<string, number> = {};
-    for (const m of h.store.segmentations.members(seg)) segmentOf[sampleArchetypes[m.participant_id]!] = m.segment_id;
+    for (const m of await h.store.segmentations.members(seg)) segmentOf[sampleArchetypes[m.participant_id]!] = m.segment_id;
     for (const [name, segment_id] of Object.entries(segmentOf)) await h.ok('update_segment', { segmentation_id: seg, segment_id, name });
     ready({ h, study_id, seg, segmentOf });
   }, 60_000);

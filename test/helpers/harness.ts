@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { silentLogger, type Logger } from '../../src/log.js';
 import { createServer } from '../../src/server.js';
-import { Store } from '../../src/store/index.js';
+import { openTestStore, type TestStore } from './stores.js';
 import type { ToolDeps } from '../../src/tools/define.js';
 
 export interface Harness {
   client: Client;
-  store: Store;
+  store: TestStore;
   /** Where this server writes reports and exports. */
   outputDir: string;
   /** Calls a tool and expects success; returns structuredContent. */
@@ -24,7 +24,7 @@ export interface Harness {
 }
 
 export async function connect(options: { files?: Partial<ToolDeps['files']>; dbPath?: string; log?: Logger } = {}): Promise<Harness> {
-  const store = Store.open(options.dbPath ?? ':memory:');
+  const store = openTestStore(options.dbPath ?? ':memory:');
   const outputDir = options.files?.outputDir ?? mkdtempSync(join(tmpdir(), 'seglab-out-'));
   const server = createServer({ store, log: options.log ?? silentLogger, files: { allowAnyPath: true, importRoot: null, ...options.files, outputDir } });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
@@ -54,7 +54,7 @@ export async function connect(options: { files?: Partial<ToolDeps['files']>; dbP
     async close() {
       await client.close();
       await server.close();
-      store.close();
+      await store.close();
     },
   };
 }

@@ -4,8 +4,8 @@ import { compileCondition, type Condition } from '../../src/store/fields-sql.js'
 import { seedTinyStore, tempStore } from '../helpers/stores.js';
 
 const store = tempStore();
-const studyId = seedTinyStore(store);
-const fields = store.fieldCatalog(studyId);
+const studyId = await seedTinyStore(store);
+const fields = await store.fieldCatalog(studyId);
 afterAll(() => store.close());
 
 /** External ids of the participants a condition selects, running the compiled SQL itself. */

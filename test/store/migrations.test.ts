@@ -7,9 +7,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { queryParticipants } from '../../src/app/participants.js';
 import { openDatabase } from '../../src/store/db.js';
-import { Store } from '../../src/store/index.js';
 import { latestSchemaVersion, migrations } from '../../src/store/migrations.js';
-import { tempDir } from '../helpers/stores.js';
+import { openTestStore, tempDir } from '../helpers/stores.js';
 
 const attributes = { plan: 'Team', mrr: 49.5, active: true, note: 'say "hi"', since: '2024-01-31' };
 
@@ -45,23 +44,23 @@ const userVersion = (path: string) => {
 
 describe('migrations', () => {
   for (const version of [1, 2]) {
-    it(`upgrades a schema-${version} file in place to ${latestSchemaVersion} and keeps its data`, () => {
+    it(`upgrades a schema-${version} file in place to ${latestSchemaVersion} and keeps its data`, async () => {
       const path = olderFile(version);
       expect(userVersion(path)).toBe(version);
-      const store = Store.open(path);
+      const store = openTestStore(path);
       expect(store.db.pragma('user_version', { simple: true })).toBe(latestSchemaVersion);
       // Attributes written as JSON text are JSONB now, and read back unchanged.
       expect(store.db.prepare('SELECT typeof(attributes) AS t FROM participants').get()).toEqual({ t: 'blob' });
-      expect(store.participants.get(1, 'p1').attributes).toEqual(attributes);
+      expect((await store.participants.get(1, 'p1')).attributes).toEqual(attributes);
       expect(store.db.prepare(`SELECT json_extract(attributes, '$.mrr') AS v FROM participants`).get()).toEqual({ v: 49.5 });
       // The full-text index the old triggers filled still answers, and conditions on old attributes work.
-      const found = queryParticipants(store, { studyId: 1, text: 'onboarding', where: [{ field: 'attr.mrr', op: 'gt', value: 49 }], include: [], limit: 5 });
+      const found = await queryParticipants(store, { studyId: 1, text: 'onboarding', where: [{ field: 'attr.mrr', op: 'gt', value: 49 }], include: [], limit: 5 });
       expect(found.participants.map((p) => p.participant_id)).toEqual(['p1']);
       // Schema 7 indexed the old texts in windows: snippets come from them.
       expect(found.participants[0]!.snippets).toEqual([{ source: 'transcript', text: 'We left because **onboarding** was slow.' }]);
       // Segmentations exist from version 2 on: kept, or created empty.
-      expect(store.segmentations.list(1).map((s) => s.id)).toEqual(version >= 2 ? [1] : []);
-      store.close();
+      expect((await store.segmentations.list(1)).map((s) => s.id)).toEqual(version >= 2 ? [1] : []);
+      await store.close();
       expect(userVersion(path)).toBe(latestSchemaVersion);
     });
   }
@@ -86,7 +85,7 @@ describe('migrations', () => {
     after.close();
   });
 
-  it('schema 7 indexes the texts of a schema-6 file in windows: a long transcript\'s snippet shows where the word is', () => {
+  it('schema 7 indexes the texts of a schema-6 file in windows: a long transcript\'s snippet shows where the word is', async () => {
     const path = join(tempDir(), 'seglab.db');
     const raw = new Database(path);
     for (const m of migrations.filter((m) => m.version <= 6)) raw.exec(m.sql);
@@ -98,15 +97,15 @@ describe('migrations', () => {
       INSERT INTO interviews (participant_id, status, interviewed_at, transcript, notes, created_at, updated_at) VALUES (1, 'completed', 'x', '${long}', 'escrow again', 'x', 'x');
       INSERT INTO quotes (participant_id, text, created_at) VALUES (2, 'No escrow for us.', 'x');`);
     raw.close();
-    const store = Store.open(path);
+    const store = openTestStore(path);
     // 21,245 characters: 11 windows for the transcript; the notes and the quote are short enough to read whole.
     expect(store.db.prepare('SELECT COUNT(*) AS n FROM said_chunks').get()).toEqual({ n: 11 });
-    const found = queryParticipants(store, { studyId: 1, text: 'escrow', where: [], include: [], limit: 5 });
+    const found = await queryParticipants(store, { studyId: 1, text: 'escrow', where: [], include: [], limit: 5 });
     expect(found.participants.map((p) => [p.participant_id, p.snippets.map((s) => s.source)])).toEqual([['p1', ['transcript', 'notes']], ['p2', ['quote']]]);
     expect(found.participants[0]!.snippets[0]!.text).toMatch(/the \*\*escrow\*\* step was what broke it\.$/);
     // Later writes keep both indexes in step: a new transcript replaces the old windows.
     store.db.prepare('UPDATE interviews SET transcript = ? WHERE participant_id = 1').run('short now');
     expect(store.db.prepare('SELECT COUNT(*) AS n FROM said_chunks').get()).toEqual({ n: 0 });
-    store.close();
+    await store.close();
   });
 });

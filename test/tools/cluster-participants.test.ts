@@ -8,8 +8,8 @@ let study_id: number;
 useSampleStudy((s) => ({ h, study_id } = s));
 
 /** Segment of each member, keyed by participant id. */
-function membership(segmentationId: number): Map<string, number> {
-  return new Map(h.store.segmentations.members(segmentationId).map((m) => [m.participant_id, m.segment_id]));
+async function membership(segmentationId: number): Promise<Map<string, number>> {
+  return new Map((await h.store.segmentations.members(segmentationId)).map((m) => [m.participant_id, m.segment_id]));
 }
 
 describe('cluster_participants on the sample study', () => {
@@ -29,7 +29,7 @@ describe('cluster_participants on the sample study', () => {
     }
     expect(r.recommendation.rule).toMatch(/silhouette/);
     expect(r.recommendation.reason).toMatch(/k = 4/);
-    const members = membership(r.segmentation_id);
+    const members = await membership(r.segmentation_id);
     const truth = [...members.keys()].map((id) => sampleArchetypes[id]!);
     expect(adjustedRandIndex(truth.map((t) => ['The Struggler', 'The Pragmatist', 'The Evaluator', 'The Advocate'].indexOf(t)), [...members.values()])).toBe(1);
     expect(r.segments.reduce((sum: number, s: any) => sum + s.size, 0)).toBe(44);
@@ -56,7 +56,7 @@ describe('cluster_participants on the sample study', () => {
     const args = { study_id, k: 3, features: ['answer.buying_factors', 'answer.core_value_importance', 'attr.logins_30d'] };
     const a = await h.ok('cluster_participants', args);
     const b = await h.ok('cluster_participants', args);
-    expect([...membership(a.segmentation_id)]).toEqual([...membership(b.segmentation_id)]);
+    expect([...await membership(a.segmentation_id)]).toEqual([...await membership(b.segmentation_id)]);
     expect(a.diagnostics).toEqual(b.diagnostics);
     const sizes = a.segments.map((s: any) => s.size);
     expect([...sizes].sort((x: number, y: number) => y - x)).toEqual(sizes);
@@ -96,20 +96,20 @@ describe('cluster_participants on the sample study', () => {
   });
 
   it('stops when the client cancels (notifications/cancelled) and saves nothing; the server goes on', async () => {
-    const before = h.store.segmentations.list(study_id).length;
+    const before = (await h.store.segmentations.list(study_id)).length;
     const cancel = new AbortController();
     // Cancelled at its first progress notification, while the jobs run.
     const call = h.client.callTool({ name: 'cluster_participants', arguments: { study_id } }, { signal: cancel.signal, onprogress: () => cancel.abort() });
     await expect(call).rejects.toThrow();
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(h.store.segmentations.list(study_id)).toHaveLength(before);
+    expect(await h.store.segmentations.list(study_id)).toHaveLength(before);
     const r = await h.ok('cluster_participants', { study_id, k: 4, bootstraps: 2 });
-    expect(h.store.segmentations.list(study_id)).toHaveLength(before + 1);
+    expect(await h.store.segmentations.list(study_id)).toHaveLength(before + 1);
     expect(r.segments).toHaveLength(4);
   });
 
   it('explains bad arguments and saves nothing', async () => {
-    const before = h.store.segmentations.list(study_id).length;
+    const before = (await h.store.segmentations.list(study_id)).length;
     expect(await h.fail('cluster_participants', { study_id, features: ['answer.nope'] })).toMatch(/Unknown question key "nope".*core_value_importance/);
     expect(await h.fail('cluster_participants', { study_id, features: ['answer.discovery_context'] })).toMatch(/open-ended.*theme/);
     expect(await h.fail('cluster_participants', { study_id, features: ['attr.company'] })).toMatch(/free-text attribute/);
@@ -117,7 +117,7 @@ describe('cluster_participants on the sample study', () => {
     expect(await h.fail('cluster_participants', { study_id, k: 60 })).toMatch(/k/);
     expect(await h.fail('cluster_participants', { study_id, k: 'many' })).toMatch(/k must be a whole number from 2 to 20, or "auto"/);
     expect(await h.fail('cluster_participants', { study_id, k_min: 5, k_max: 3 })).toMatch(/k_min \(5\) is larger than k_max \(3\)/);
-    expect(h.store.segmentations.list(study_id)).toHaveLength(before);
+    expect(await h.store.segmentations.list(study_id)).toHaveLength(before);
   });
 });
 

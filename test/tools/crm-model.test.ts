@@ -17,7 +17,7 @@ const crmField = (field: string) => field.startsWith('attr.') || field === 'tag'
 
 beforeAll(async () => {
   seg = (await h.ok('cluster_participants', { study_id, k: 4, bootstraps: 5 })).segmentation_id;
-  const members = h.store.segmentations.members(seg);
+  const members = await h.store.segmentations.members(seg);
   for (const archetype of ['The Struggler', 'The Pragmatist', 'The Evaluator', 'The Advocate']) {
     const segment_id = members.find((m) => sampleArchetypes[m.participant_id] === archetype)!.segment_id;
     await h.ok('update_segment', { segmentation_id: seg, segment_id, name: archetype });
@@ -56,7 +56,7 @@ describe('assign_participants method crm_model', () => {
     // The 4 never clustered are predicted with a confidence; their planted archetype is the one predicted.
     const predicted = r.participants.filter((p: any) => p.source === 'predicted');
     expect(predicted.map((p: any) => p.participant_id).sort()).toEqual(['C1045', 'C1046', 'C1047', 'C1048']);
-    const names = new Map(h.store.segmentations.segments(seg).map((s) => [s.segment_id, s.name]));
+    const names = new Map((await h.store.segmentations.segments(seg)).map((s) => [s.segment_id, s.name]));
     for (const p of predicted) {
       expect(p.confidence).toBeGreaterThan(0.5);
       expect(p.confidence).toBeLessThanOrEqual(1);

@@ -124,8 +124,8 @@ describe('delete_participant', () => {
     expect(h.store.db.prepare("INSERT INTO said(said) VALUES('integrity-check')").run().changes).toBeGreaterThanOrEqual(0);
   });
 
-  it('records the erasure in the audit log without naming the person', () => {
-    const entries = h.store.audit.list({ studyId: study_id });
+  it('records the erasure in the audit log without naming the person', async () => {
+    const entries = await h.store.audit.list({ studyId: study_id });
     const erasure = entries.find((e) => e.tool === 'delete_participant')!;
     expect(erasure).toMatchObject({ actor: 'local', actor_kind: 'local', role: 'owner', study_id });
     expect(JSON.parse(erasure.arguments)).toEqual({ study_id, participant_id: '[erased]', confirm: true });

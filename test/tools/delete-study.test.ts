@@ -34,7 +34,7 @@ describe('delete_study', () => {
     await h.ok('generate_report', { study_id });
     const other = await h.ok('create_study', { name: 'Keeps going' });
     await h.ok('import_participants', { study_id: other.study_id, csv: 'id,email\nk1,k1@keep.example\n' });
-    const limited = h.store.tokens.create('study-only', 'viewer', [study_id, other.study_id]);
+    const limited = await h.store.tokens.create('study-only', 'viewer', [study_id, other.study_id]);
 
     const r = await h.ok('delete_study', { study_id, confirm: true });
     expect(r).toMatchObject({ study_id, deleted: true, participants_removed: 12, wal_truncated: true });
@@ -45,9 +45,9 @@ describe('delete_study', () => {
       for (const path of [dbPath, `${dbPath}-wal`]) expect(bytesHave(path, needle), `${needle} in ${path}`).toBe(false);
     }
     // A token limited to the deleted study keeps only its other studies (SQLite may give the id to a new study).
-    expect(h.store.tokens.get(limited.token.id).studies).toEqual([other.study_id]);
+    expect((await h.store.tokens.get(limited.token.id)).studies).toEqual([other.study_id]);
     expect((await h.ok('get_participant', { study_id: other.study_id, participant_id: 'k1' })).email).toBe('k1@keep.example');
-    const audit = h.store.audit.list({ studyId: study_id });
+    const audit = await h.store.audit.list({ studyId: study_id });
     expect(audit.length).toBeGreaterThan(12);
     expect(audit.filter((e) => e.tool !== 'delete_study').every((e) => e.arguments === '{"erased":"study deleted"}')).toBe(true);
     expect(audit.at(-1)).toMatchObject({ tool: 'delete_study', actor: 'local', role: 'owner' });

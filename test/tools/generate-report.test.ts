@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildReport } from '../../src/report/build.js';
 import { analysesOnWorker } from '../../src/report/parallel.js';
-import { Store } from '../../src/store/index.js';
 import { readOutputFile } from '../../src/app/output-files.js';
 import { reportFile } from '../../src/report/write.js';
 import { CancelledError } from '../../src/errors.js';
 import { describe, expect, it } from 'vitest';
 import type { Harness } from '../helpers/harness.js';
 import { useSampleSegmentation } from '../helpers/fixtures.js';
+import { openTestStore } from '../helpers/stores.js';
 
 let h: Harness;
 let study_id: number;
@@ -52,7 +52,7 @@ describe('generate_report', () => {
   it('computes the analyses on a worker thread for a file database, with the same report as on one thread', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'seglab-report-')), 'copy.db');
     h.store.db.exec(`VACUUM INTO '${path}'`);
-    const copy = Store.open(path);
+    const copy = openTestStore(path);
     try {
       const serial = await buildReport(copy, study_id, seg, { parallelFrom: Infinity });
       const parallel = await buildReport(copy, study_id, seg, { parallelFrom: 0 });
@@ -64,7 +64,7 @@ describe('generate_report', () => {
       // A worker that cannot open the file reports why instead of hanging.
       await expect(analysesOnWorker(join(tmpdir(), 'no-such-seglab.db'), study_id, seg, 0, false)).rejects.toThrow(/report analyses: .*(unable to open|does not exist|no such file)/i);
     } finally {
-      copy.close();
+      await copy.close();
     }
   });
 
@@ -84,7 +84,7 @@ describe('generate_report', () => {
   it('ends the report workers when cancelled while they build', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'seglab-report-')), 'copy.db');
     h.store.db.exec(`VACUUM INTO '${path}'`);
-    const copy = Store.open(path);
+    const copy = openTestStore(path);
     try {
       const cancel = new AbortController();
       const started = performance.now();
@@ -94,7 +94,7 @@ describe('generate_report', () => {
       // Answered at the cancellation, not when the workers would have finished.
       expect(performance.now() - started).toBeLessThan(1000);
     } finally {
-      copy.close();
+      await copy.close();
     }
   });
 

@@ -19,7 +19,7 @@ describe('get_segmentation', () => {
     // Each segment in full (segment_id): the all-segments view shares the output budget.
     const r = { segments: [] as any[] };
     for (const s of all.segments) r.segments.push(...(await h.ok('get_segmentation', { segmentation_id: seg, segment_id: s.segment_id })).segments);
-    const members = new Map(h.store.segmentations.members(seg).map((m) => [m.participant_id, m.segment_id]));
+    const members = new Map((await h.store.segmentations.members(seg)).map((m) => [m.participant_id, m.segment_id]));
     for (const s of r.segments) {
       const p = s.persona;
       const claims = [p.role, ...p.context, ...p.goals, ...p.frustrations, ...p.behaviours].filter(Boolean);

@@ -13,16 +13,16 @@ describe('manage_tokens', () => {
     const made = await h.ok('manage_tokens', { action: 'create', name: 'nightly-agent', role: 'editor', studies: [study_id] });
     expect(made.secret).toMatch(/^seglab_[A-Za-z0-9_-]{43}$/);
     expect(made.tokens).toEqual([{ name: 'nightly-agent', role: 'editor', studies: [study_id], created_at: expect.any(String), last_used_at: null, revoked_at: null }]);
-    expect(h.store.tokens.verify(made.secret)).toMatchObject({ name: 'nightly-agent', role: 'editor' });
+    expect(await h.store.tokens.verify(made.secret)).toMatchObject({ name: 'nightly-agent', role: 'editor' });
     expect(JSON.stringify(h.store.db.prepare('SELECT * FROM api_tokens').all())).not.toContain(made.secret.slice(7));
     // The audit log records the call, never the secret.
-    expect(JSON.stringify(h.store.audit.list())).not.toContain(made.secret);
+    expect(JSON.stringify(await h.store.audit.list())).not.toContain(made.secret);
 
     const listed = await h.ok('manage_tokens', { action: 'list' });
     expect(listed).not.toHaveProperty('secret');
     const revoked = await h.ok('manage_tokens', { action: 'revoke', name: 'nightly-agent' });
     expect(revoked.tokens[0].revoked_at).toEqual(expect.any(String));
-    expect(h.store.tokens.verify(made.secret)).toBeUndefined();
+    expect(await h.store.tokens.verify(made.secret)).toBeUndefined();
   });
 
   it('says what is wrong: a missing role or name, an unknown study, a duplicate, nothing to revoke', async () => {

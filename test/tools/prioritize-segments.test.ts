@@ -31,7 +31,7 @@ describe('prioritize_segments', () => {
     expect(advocate.total).toBeCloseTo(0.25 * 1 + 0.25 * 10 + 0.2 * 9 + 0.15 * advocate.scores.acquisition_ease.score + 0.15 * 8, 2);
     expect(r.beachhead.name).toBe('The Advocate');
     expect(r.missing).toEqual([]);
-    expect(h.store.segmentations.get(seg).prioritization).toMatchObject({ beachhead: { name: 'The Advocate' } });
+    expect((await h.store.segmentations.get(seg)).prioritization).toMatchObject({ beachhead: { name: 'The Advocate' } });
   });
 
   it('reads percentage weights and reports unscored factors', async () => {

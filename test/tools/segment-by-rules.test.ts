@@ -36,7 +36,7 @@ describe('segment_by_rules', () => {
     expect(names).toContain("Can't Lose Them");
     const all = ['Champions', 'Loyal Customers', 'Potential Loyalists', 'New Customers', 'Promising', 'Need Attention', 'About to Sleep', 'At Risk', "Can't Lose Them", 'Hibernating'];
     expect(names).toEqual(all.filter((n) => names.includes(n))); // in the map's order
-    const members = h.store.segmentations.members(r.segmentation_id);
+    const members = await h.store.segmentations.members(r.segmentation_id);
     const code = members[0]!.detail as { r: number; f: number; m: number; code: string };
     expect(code.code).toBe(`${code.r}${code.f}${code.m}`);
     expect(await h.fail('segment_by_rules', { study_id, rfm: { recency: 'industry', frequency: 'logins_30d', monetary: 'mrr' } })).toMatch(/rfm.recency: "industry" is a category attribute/);

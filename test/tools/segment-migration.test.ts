@@ -12,7 +12,7 @@ useSampleSegmentation((s) => ({ h, study_id, seg, segmentOf } = s));
 describe('segment_migration', () => {
   it('tracks migration between a re-run and the original: matched by name, then by centre', async () => {
     const rerun = await h.ok('cluster_participants', { study_id, k: 4, seed: 7, bootstraps: 5 });
-    await h.ok('update_segment', { segmentation_id: rerun.segmentation_id, segment_id: segmentOfIn(rerun.segmentation_id, 'C1023'), name: 'The Pragmatist' });
+    await h.ok('update_segment', { segmentation_id: rerun.segmentation_id, segment_id: await segmentOfIn(rerun.segmentation_id, 'C1023'), name: 'The Pragmatist' });
     const r = await h.ok('segment_migration', { from_segmentation_id: seg, to_segmentation_id: rerun.segmentation_id });
     expect(r.matches.filter((m: any) => m.by === 'name')).toHaveLength(1);
     expect(r.matches.filter((m: any) => m.by === 'centre')).toHaveLength(3);
@@ -36,6 +36,6 @@ describe('segment_migration', () => {
   });
 });
 
-function segmentOfIn(segmentationId: number, participant: string): number {
-  return h.store.segmentations.members(segmentationId).find((m) => m.participant_id === participant)!.segment_id;
+async function segmentOfIn(segmentationId: number, participant: string): Promise<number> {
+  return (await h.store.segmentations.members(segmentationId)).find((m) => m.participant_id === participant)!.segment_id;
 }

@@ -38,8 +38,8 @@ export function groupCentres(data: Matrix, groups: number[][]): Matrix {
   return centres;
 }
 
-/** Reads the texts of some participants (by internal id), each participant's in a fixed order. */
-export type TextReader = (participantIds: number[]) => SegmentText[];
+/** Reads the texts of some participants (by internal id), each participant's in a fixed order (from a store: a promise). */
+export type TextReader = (participantIds: number[]) => SegmentText[] | Promise<SegmentText[]>;
 
 /** Participants whose texts are read at once while counting words: bounds the texts held in memory. */
 const TEXT_CHUNK = 5_000;
@@ -51,14 +51,15 @@ const QUOTE_CHUNK = 32;
  * time (not every member's texts and tokens at once). Each segment's counts take its words in the
  * order its members use them first, as counting member by member would.
  */
-function segmentWordCounts(facts: ParticipantFacts[], groups: number[][], readTexts: TextReader): { own: Map<string, number>[]; all: Map<string, number> } {
+async function segmentWordCounts(facts: ParticipantFacts[], groups: number[][], readTexts: TextReader): Promise<{ own: Map<string, number>[]; all: Map<string, number> }> {
   const all = new Map<string, number>();
   const counted = new Uint8Array(facts.length);
-  const own = groups.map((members) => {
+  const own: Map<string, number>[] = [];
+  for (const members of groups) {
     const counts = new Map<string, number>();
     for (let start = 0; start < members.length; start += TEXT_CHUNK) {
       const rows = members.slice(start, start + TEXT_CHUNK);
-      const texts = readTexts(rows.map((i) => facts[i]!.id));
+      const texts = await readTexts(rows.map((i) => facts[i]!.id));
       const byParticipant = new Map<number, SegmentText[]>();
       for (const t of texts) pushTo(byParticipant, t.participant, t);
       for (const i of rows) {
@@ -71,8 +72,8 @@ function segmentWordCounts(facts: ParticipantFacts[], groups: number[][], readTe
           }
       }
     }
-    return counts;
-  });
+    own.push(counts);
+  }
   return { own, all };
 }
 
@@ -81,7 +82,7 @@ function segmentWordCounts(facts: ParticipantFacts[], groups: number[][], readTe
  * @param readTexts the members' texts, read a chunk at a time
  * @param population number of participants the shares are of
  */
-export function describeSegments(encoding: Encoding, facts: ParticipantFacts[], data: Matrix, groups: number[][], readTexts: TextReader, population: number): SegmentDescription[] {
+export async function describeSegments(encoding: Encoding, facts: ParticipantFacts[], data: Matrix, groups: number[][], readTexts: TextReader, population: number): Promise<SegmentDescription[]> {
   const centres = groupCentres(data, groups);
   const inAny = new Set(groups.flat());
   // One BH family over every segment-vs-rest comparison of the segmentation.
@@ -98,9 +99,10 @@ export function describeSegments(encoding: Encoding, facts: ParticipantFacts[], 
     return part;
   });
   // Each member's texts are tokenized once per segment it is in; a segment's rest is everyone's counts minus its own.
-  const counts = segmentWordCounts(facts, groups, readTexts);
+  const counts = await segmentWordCounts(facts, groups, readTexts);
 
-  return groups.map((members, g) => {
+  const descriptions: SegmentDescription[] = [];
+  for (const [g, members] of groups.entries()) {
     const memberFacts = members.map((i) => facts[i]!);
     const own = counts.own[g]!;
     const words = distinctiveWordCounts(own, subtractCounts(counts.all, own)).a;
@@ -114,7 +116,7 @@ export function describeSegments(encoding: Encoding, facts: ParticipantFacts[], 
     for (let start = 0; start < byDistance.length && quotes.length < 3; start += QUOTE_CHUNK) {
       const nearest = byDistance.slice(start, start + QUOTE_CHUNK);
       const textsByParticipant = new Map<number, SegmentText[]>();
-      for (const t of readTexts(nearest.map(({ i }) => facts[i]!.id))) pushTo(textsByParticipant, t.participant, t);
+      for (const t of await readTexts(nearest.map(({ i }) => facts[i]!.id))) pushTo(textsByParticipant, t.participant, t);
       for (const { i } of nearest) {
         if (quotes.length >= 3) break;
         const f = facts[i]!;
@@ -124,7 +126,7 @@ export function describeSegments(encoding: Encoding, facts: ParticipantFacts[], 
         quotes.push({ participant_id: f.participant_id, text: best.t.text });
       }
     }
-    return {
+    descriptions.push({
       segment_id: g + 1,
       size: members.length,
       share: members.length / population,
@@ -133,7 +135,8 @@ export function describeSegments(encoding: Encoding, facts: ParticipantFacts[], 
       representatives,
       quotes,
       distinctive_words: words.slice(0, 6),
-    };
-  });
+    });
+  }
+  return descriptions;
 }
 

@@ -20,7 +20,7 @@ const readTexts = (ids: number[]) => {
   reads.push(ids);
   return texts.filter((t) => ids.includes(t.participant));
 };
-const [low, high] = describeSegments(fit.encoding, facts, fit.matrix, groups, readTexts, 8);
+const [low, high] = await describeSegments(fit.encoding, facts, fit.matrix, groups, readTexts, 8);
 
 describe('describeSegments', () => {
   it('sizes and shares of the population given', () => {
@@ -60,10 +60,10 @@ describe('describeSegments', () => {
     expect(reads.slice(2)).toEqual([[2, 1, 3], [5, 4, 6]]);
   });
 
-  it('distinctive words as counting each group\'s texts directly', () => {
+  it('distinctive words as counting each group\'s texts directly', async () => {
     const said = ['billing billing invoices slow', 'billing support slow', 'invoices billing late', 'dashboard charts fast', 'dashboard export fast', 'charts dashboard'].map((t) => `${t} `.repeat(6));
     const wordy = said.map((text, i) => ({ participant: i + 1, kind: 'answer' as const, question: 'q', text }));
-    const [a] = describeSegments(fit.encoding, facts, fit.matrix, groups, (ids) => wordy.filter((t) => ids.includes(t.participant)), 6);
+    const [a] = await describeSegments(fit.encoding, facts, fit.matrix, groups, (ids) => wordy.filter((t) => ids.includes(t.participant)), 6);
     const expected = distinctiveWords(said.slice(0, 3), said.slice(3)).a.slice(0, 6);
     expect(expected.length).toBeGreaterThan(0);
     expect(a!.distinctive_words).toEqual(expected);
