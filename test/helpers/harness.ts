@@ -8,6 +8,7 @@ import { silentLogger, type Logger } from '../../src/log.js';
 import { createServer } from '../../src/server.js';
 import { openTestStore, type TestStore } from './stores.js';
 import type { ToolDeps } from '../../src/tools/define.js';
+import type { Caller } from '../../src/domain/access.js';
 
 export interface Harness {
   client: Client;
@@ -57,4 +58,13 @@ export async function connect(options: { files?: Partial<ToolDeps['files']>; dbP
       await store.close();
     },
   };
+}
+
+/** A second client on the harness's database, signed in as `caller` (e.g. a token limited to some studies), without file access. */
+export async function connectAs(h: Harness, caller: Caller): Promise<Client> {
+  const server = createServer({ store: h.store, log: silentLogger, files: { allowAnyPath: false, importRoot: null, outputDir: h.outputDir }, caller });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  const client = new Client({ name: caller.name, version: '1' });
+  await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
+  return client;
 }

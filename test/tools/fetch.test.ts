@@ -1,10 +1,7 @@
 /** fetch (ChatGPT connectors, deep research) through the MCP client: each kind of search result in full. */
-import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/log.js';
-import { createServer } from '../../src/server.js';
 import { useTinyStudy } from '../helpers/fixtures.js';
-import type { Harness } from '../helpers/harness.js';
+import { connectAs, type Harness } from '../helpers/harness.js';
 
 let h: Harness;
 let study_id: number;
@@ -43,10 +40,7 @@ describe('fetch', () => {
   it('keeps a study-limited caller inside its studies', async () => {
     const other = await h.ok('create_study', { name: 'Elsewhere' });
     await h.ok('import_participants', { study_id: other.study_id, csv: 'id,email\nx1,secret@else.example\n' });
-    const server = createServer({ store: h.store, log: silentLogger, files: { allowAnyPath: false, importRoot: null, outputDir: h.outputDir }, caller: { kind: 'token', name: 'lim', role: 'viewer', studies: [study_id] } });
-    const [a, b] = InMemoryTransport.createLinkedPair();
-    const client = new Client({ name: 'limited', version: '1' });
-    await Promise.all([server.connect(b), client.connect(a)]);
+    const client = await connectAs(h, { kind: 'token', name: 'lim', role: 'viewer', studies: [study_id] });
     const fetched: any = await client.callTool({ name: 'fetch', arguments: { id: `participant:${other.study_id}:x1` } });
     expect(fetched.isError).toBe(true);
     expect(fetched.content[0].text).toMatch(/is open to you/);
