@@ -126,28 +126,20 @@ export function normalizeQuestion(
     problems.push(`${label}.scale_min/scale_max: only scale questions take a range (this one is ${draft.type})`);
   }
 
-  let maxSelections: number | null = null;
-  if (draft.max_selections !== undefined) {
-    if (draft.type !== 'multiple_choice') {
-      problems.push(`${label}.max_selections: only multiple_choice questions take max_selections (this one is ${draft.type})`);
-    } else if (options && draft.max_selections > options.length) {
-      problems.push(`${label}.max_selections: ${draft.max_selections} is more than the ${options.length} options`);
-    } else {
-      maxSelections = draft.max_selections;
-    }
-  }
-
-  let minSelections: number | null = null;
-  if (draft.min_selections !== undefined) {
-    if (draft.type !== 'multiple_choice') {
-      problems.push(`${label}.min_selections: only multiple_choice questions take min_selections (this one is ${draft.type})`);
-    } else if (options && draft.min_selections > options.length) {
-      problems.push(`${label}.min_selections: ${draft.min_selections} is more than the ${options.length} options`);
-    } else if (maxSelections !== null && draft.min_selections > maxSelections) {
-      problems.push(`${label}.min_selections: ${draft.min_selections} is more than max_selections (${maxSelections})`);
-    } else {
-      minSelections = draft.min_selections;
-    }
+  // A multiple_choice bound: only that type takes one, and it cannot ask for more than the options.
+  const selectionBound = (field: 'max_selections' | 'min_selections'): number | null => {
+    const value = draft[field];
+    if (value === undefined) return null;
+    if (draft.type !== 'multiple_choice') problems.push(`${label}.${field}: only multiple_choice questions take ${field} (this one is ${draft.type})`);
+    else if (options && value > options.length) problems.push(`${label}.${field}: ${value} is more than the ${options.length} options`);
+    else return value;
+    return null;
+  };
+  const maxSelections = selectionBound('max_selections');
+  let minSelections = selectionBound('min_selections');
+  if (minSelections !== null && maxSelections !== null && minSelections > maxSelections) {
+    problems.push(`${label}.min_selections: ${minSelections} is more than max_selections (${maxSelections})`);
+    minSelections = null;
   }
 
   const question: Question = {
