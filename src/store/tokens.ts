@@ -22,11 +22,11 @@ export interface TokenRow {
 
 type StoredRow = Omit<TokenRow, 'studies'> & { studies: string | null };
 
-const PREFIX = 'seglab_';
+export const TOKEN_PREFIX = 'seglab_';
 /** last_used_at is written at most this often per token: a write per request would contend with the tools' writes. */
-const TOUCH_EVERY_MS = 60_000;
+export const TOUCH_EVERY_MS = 60_000;
 
-const hashToken = (secret: string): string => createHash('sha256').update(secret, 'utf8').digest('hex');
+export const hashToken = (secret: string): string => createHash('sha256').update(secret, 'utf8').digest('hex');
 const toRow = (r: StoredRow): TokenRow => ({ ...r, studies: r.studies === null ? null : (JSON.parse(r.studies) as number[]) });
 
 export class TokenStore {
@@ -36,7 +36,7 @@ export class TokenStore {
 
   /** Creates a token; returns it with its secret (the only time the secret exists outside the caller). */
   create(name: string, role: Role, studies: number[] | null): { token: TokenRow; secret: string } {
-    const secret = `${PREFIX}${randomBytes(32).toString('base64url')}`;
+    const secret = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const at = now();
     try {
       const id = Number(
@@ -67,7 +67,7 @@ export class TokenStore {
 
   /** The active token with this secret, or undefined (unknown, malformed or revoked). */
   verify(secret: string): TokenRow | undefined {
-    if (!secret.startsWith(PREFIX)) return undefined;
+    if (!secret.startsWith(TOKEN_PREFIX)) return undefined;
     const row = prepared(this.db, 'SELECT id, name, role, studies, created_at, last_used_at, revoked_at FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL')
       .get(hashToken(secret)) as StoredRow | undefined;
     if (!row) return undefined;

@@ -1,0 +1,69 @@
+/**
+ * The PostgreSQL engine behind the app layer's Store (../index.ts). Work in progress: studies,
+ * tokens and the audit log are ported; the other parts (participants, interviews, search,
+ * summaries, segmentations, facts, analysis, erasure, documents, fieldCatalog) are not yet, so
+ * this is not a Store and --db postgres://… is not wired.
+ *
+ * Transactions: each one takes a client of its own from the pool (BEGIN … COMMIT) and hands the
+ * callback a store bound to that client; a nested call is a savepoint on it. Other requests keep
+ * using the pool meanwhile: PostgreSQL isolates them, so no gate as on SQLite's one connection.
+ */
+import type pg from 'pg';
+import type { Store } from '../index.js';
+import { openPool } from './connect.js';
+import { PgAuditStore } from './audit.js';
+import { first, type Sql } from './sql.js';
+import { PgStudyStore } from './studies.js';
+import { PgTokenStore } from './tokens.js';
+
+export interface PostgresStore extends Pick<Store, 'studies' | 'tokens' | 'audit' | 'sqliteFile' | 'databaseId' | 'close'> {
+  transaction<T>(fn: (tx: PostgresStore) => Promise<T>): Promise<T>;
+}
+
+export async function openPostgresStore(url: string): Promise<PostgresStore> {
+  return storeOn(await openPool(url), null);
+}
+
+let savepoints = 0;
+
+/** The store over `pool`, or over one transaction's `client`. */
+function storeOn(pool: pg.Pool, client: pg.PoolClient | null): PostgresStore {
+  const sql: Sql = client ?? pool;
+  const store: PostgresStore = {
+    studies: new PgStudyStore(sql),
+    tokens: new PgTokenStore(sql),
+    audit: new PgAuditStore(sql),
+    sqliteFile: null,
+    databaseId: async () => (await first<{ id: string }>(sql, 'SELECT id FROM database_info'))!.id,
+    async transaction(fn) {
+      if (client) {
+        const name = `seglab_${++savepoints}`;
+        await client.query(`SAVEPOINT ${name}`);
+        try {
+          const result = await fn(store);
+          await client.query(`RELEASE SAVEPOINT ${name}`);
+          return result;
+        } catch (error) {
+          await client.query(`ROLLBACK TO SAVEPOINT ${name}`);
+          throw error;
+        }
+      }
+      const own = await pool.connect();
+      try {
+        await own.query('BEGIN');
+        const result = await fn(storeOn(pool, own));
+        await own.query('COMMIT');
+        return result;
+      } catch (error) {
+        await own.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        own.release();
+      }
+    },
+    close: async () => {
+      if (!client) await pool.end();
+    },
+  };
+  return store;
+}

@@ -1,0 +1,90 @@
+/**
+ * The PostgreSQL engine's ported parts answer as SQLite's do: the same app use cases on both
+ * engines give the same results (ids and times aside), and transactions roll back whole.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addQuestions, createStudy, listStudies } from '../../src/app/studies.js';
+import { createToken, revokeToken } from '../../src/app/tokens.js';
+import type { Store } from '../../src/store/index.js';
+import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/engine.js';
+import { startPostgres, type PostgresServer } from '../helpers/postgres.js';
+import { sampleStudy, tinyQuestions } from '../helpers/fixtures.js';
+import { tempStore } from '../helpers/stores.js';
+
+let server: PostgresServer;
+let postgres: PostgresStore;
+const sqlite = tempStore();
+beforeAll(async () => {
+  server = await startPostgres();
+  postgres = await openPostgresStore(server.createDatabase('engine'));
+}, 60_000);
+afterAll(async () => {
+  await postgres?.close();
+  await sqlite.close();
+  server?.stop();
+});
+
+// Only the ported parts are used: the app calls below touch studies, tokens and audit alone.
+const asStore = (store: PostgresStore) => store as unknown as Store;
+const withoutTimes = (value: unknown) => JSON.parse(JSON.stringify(value, (key, v) => (/_at$/.test(key) ? '<time>' : v)));
+
+async function studyWork(store: Store) {
+  const created = await createStudy(store, { mode: 'hybrid', probing_depth: 2, ...sampleStudy.study } as Parameters<typeof createStudy>[1]);
+  const questions = await addQuestions(store, created.study_id, tinyQuestions as Parameters<typeof addQuestions>[2]);
+  await store.studies.saveAttributes(created.study_id, [
+    { name: 'plan', type: 'category' },
+    { name: 'mrr', type: 'number', format: { unit: 'USD' } },
+  ]);
+  await store.studies.saveAttributes(created.study_id, [{ name: 'plan', type: 'text' }]);
+  return {
+    created,
+    questions,
+    stored: await store.studies.questions(created.study_id),
+    attributes: await store.studies.attributes(created.study_id),
+    counts: await store.studies.counts(created.study_id),
+    page: await listStudies(store, { limit: 5 }),
+    completions: await store.studies.completeStudyIds(String(created.study_id)),
+  };
+}
+
+describe('PostgreSQL engine (studies, tokens, audit)', () => {
+  it('creates studies and questions with the same results as SQLite', async () => {
+    const [onSqlite, onPostgres] = [await studyWork(sqlite), await studyWork(asStore(postgres))];
+    expect(withoutTimes(onPostgres)).toEqual(withoutTimes(onSqlite));
+    expect(onPostgres.stored.length).toBe(tinyQuestions.length);
+    expect(onPostgres.attributes).toEqual([
+      { name: 'plan', type: 'text', format: {} },
+      { name: 'mrr', type: 'number', format: { unit: 'USD' } },
+    ]);
+  });
+
+  it('refuses a second active token of one name, verifies by secret and revokes, as SQLite does', async () => {
+    const results = [];
+    for (const store of [sqlite, asStore(postgres)]) {
+      const { token, secret } = await createToken(store, { name: 'alice', role: 'editor', studies: [1] });
+      const duplicate = await createToken(store, { name: 'alice', role: 'viewer', studies: null }).catch((e: Error) => e.message);
+      const verified = await store.tokens.verify(secret);
+      await revokeToken(store, 'alice');
+      results.push({ token, duplicate, verified, afterRevoke: await store.tokens.verify(secret), active: await store.tokens.isActive(token.id), list: await store.tokens.list() });
+    }
+    expect(withoutTimes(results[1])).toEqual(withoutTimes(results[0]));
+    expect(results[1]!.duplicate).toMatch(/A token named "alice" already exists/);
+    expect(results[1]!.verified).toMatchObject({ name: 'alice', role: 'editor', studies: [1] });
+  });
+
+  it('rolls a failed transaction back whole, and keeps a failed savepoint to itself', async () => {
+    const before = await postgres.studies.countAll();
+    await expect(
+      postgres.transaction(async (tx) => {
+        await tx.studies.create({ name: 'undone', mode: 'hybrid', probing_depth: 2 });
+        throw new Error('fails');
+      }),
+    ).rejects.toThrow('fails');
+    expect(await postgres.studies.countAll()).toBe(before);
+    await postgres.transaction(async (tx) => {
+      await tx.studies.create({ name: 'kept', mode: 'hybrid', probing_depth: 2 });
+      await expect(tx.transaction(async (inner) => inner.studies.get(999_999))).rejects.toThrow(/No study with id 999999/);
+    });
+    expect(await postgres.studies.countAll()).toBe(before + 1);
+  });
+});

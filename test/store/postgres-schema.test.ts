@@ -1,0 +1,71 @@
+/** The PostgreSQL schema on a real server the test starts: migrations, replicas starting together, full-text triggers. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { latestSchemaVersion } from '../../src/store/migrations.js';
+import { isPostgresUrl, openPool } from '../../src/store/postgres/connect.js';
+import { startPostgres, type PostgresServer } from '../helpers/postgres.js';
+
+let server: PostgresServer;
+beforeAll(async () => {
+  server = await startPostgres();
+}, 60_000);
+afterAll(() => server?.stop());
+
+describe('PostgreSQL schema', () => {
+  it('tells a PostgreSQL URL from a SQLite path', () => {
+    expect(isPostgresUrl('postgres://seglab@db/seglab')).toBe(true);
+    expect(isPostgresUrl('postgresql://db/seglab')).toBe(true);
+    expect(isPostgresUrl('/data/postgres://x.db')).toBe(false);
+    expect(isPostgresUrl('seglab.db')).toBe(false);
+  });
+
+  it('two replicas starting at once migrate the database once, to the same version as SQLite', async () => {
+    const url = server.createDatabase('replicas');
+    const [a, b] = await Promise.all([openPool(url), openPool(url)]);
+    try {
+      expect((await a.query('SELECT version FROM seglab_schema')).rows).toEqual([{ version: latestSchemaVersion }]);
+      expect((await b.query('SELECT count(*)::int AS n FROM database_info')).rows).toEqual([{ n: 1 }]);
+      expect((await a.query('SELECT id FROM database_info')).rows[0].id).toMatch(/^[0-9a-f]{12}$/);
+    } finally {
+      await Promise.all([a.end(), b.end()]);
+    }
+  });
+
+  it('an older server refuses a newer schema and leaves it as it is', async () => {
+    const url = server.createDatabase('newer');
+    const pool = await openPool(url);
+    await pool.query('UPDATE seglab_schema SET version = $1', [latestSchemaVersion + 1]);
+    await pool.end();
+    await expect(openPool(url)).rejects.toThrow(`This database was written by a newer seglab (schema ${latestSchemaVersion + 1}; this version knows up to ${latestSchemaVersion}). Upgrade seglab.`);
+    const raw = new pg.Client({ connectionString: url });
+    await raw.connect();
+    expect((await raw.query('SELECT version FROM seglab_schema')).rows).toEqual([{ version: latestSchemaVersion + 1 }]);
+    await raw.end();
+  });
+
+  it('indexes what participants said, stemmed, and forgets it when the source row goes', async () => {
+    const pool = await openPool(server.createDatabase('said'));
+    try {
+      const at = '2026-11-30T10:00:00.000Z';
+      const study = (await pool.query(`INSERT INTO studies (name, mode, probing_depth, created_at, updated_at) VALUES ('S', 'hybrid', 2, $1, $1) RETURNING id`, [at])).rows[0].id;
+      const person = (await pool.query(`INSERT INTO participants (study_id, external_id, created_at, updated_at) VALUES ($1, 'p1', $2, $2) RETURNING id`, [study, at])).rows[0].id;
+      const why = (await pool.query(`INSERT INTO questions (study_id, key, type, text, position, created_at) VALUES ($1, 'why', 'open_ended', 'Why?', 0, $2) RETURNING id`, [study, at])).rows[0].id;
+      const scale = (await pool.query(`INSERT INTO questions (study_id, key, type, text, position, created_at) VALUES ($1, 'nps', 'scale', 'NPS', 1, $2) RETURNING id`, [study, at])).rows[0].id;
+      await pool.query(`INSERT INTO interviews (participant_id, status, interviewed_at, transcript, notes, created_at, updated_at) VALUES ($1, 'completed', $2, 'The pricing page confused us', NULL, $2, $2)`, [person, at]);
+      await pool.query(`INSERT INTO answers (participant_id, question_id, value, answered_at) VALUES ($1, $2, to_jsonb('Onboarding took weeks'::text), $3), ($1, $4, '9', $3)`, [person, why, at, scale]);
+      const found = async (query: string) => (await pool.query(`SELECT kind FROM said WHERE document @@ websearch_to_tsquery('english', $1) ORDER BY kind`, [query])).rows.map((r) => r.kind);
+      expect(await found('priced')).toEqual(['transcript']);
+      expect(await found('onboarded OR confusing')).toEqual(['answer', 'transcript']);
+      expect(await found('"pricing page"')).toEqual(['transcript']);
+      // A scale answer is not text to search.
+      expect((await pool.query('SELECT count(*)::int AS n FROM said')).rows[0].n).toBe(2);
+      await pool.query(`UPDATE interviews SET transcript = NULL, notes = 'Asked about seats' WHERE participant_id = $1`, [person]);
+      expect(await found('pricing')).toEqual([]);
+      expect(await found('seat')).toEqual(['notes']);
+      await pool.query('DELETE FROM participants WHERE id = $1', [person]);
+      expect((await pool.query('SELECT count(*)::int AS n FROM said')).rows[0].n).toBe(0);
+    } finally {
+      await pool.end();
+    }
+  });
+});
