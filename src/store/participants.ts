@@ -13,7 +13,7 @@ import { now, type StudyStore } from './studies.js';
  * before pass 2 wrote means the file changed between the passes or another import ran at the
  * same time. The transaction is rolled back, and the message says so.
  */
-function changedUnderneath(externalId: string): UserError {
+export function changedUnderneath(externalId: string): UserError {
   return new UserError(
     `Nothing was imported: participant "${externalId}" appeared twice or changed between checking the file and writing it — the file was modified during the import, or another import of this study ran at the same time. Call again once the file is stable.`,
   );

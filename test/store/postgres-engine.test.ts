@@ -5,11 +5,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addQuestions, createStudy, listStudies } from '../../src/app/studies.js';
 import { createToken, revokeToken } from '../../src/app/tokens.js';
+import { importParticipants } from '../../src/app/import-participants.js';
 import type { Store } from '../../src/store/index.js';
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/engine.js';
 import { startPostgres, type PostgresServer } from '../helpers/postgres.js';
-import { sampleStudy, tinyQuestions } from '../helpers/fixtures.js';
-import { tempStore } from '../helpers/stores.js';
+import { sampleStudy, tinyCsv, tinyQuestions } from '../helpers/fixtures.js';
+import { localFiles, tempStore } from '../helpers/stores.js';
 
 let server: PostgresServer;
 let postgres: PostgresStore;
@@ -27,6 +28,7 @@ afterAll(async () => {
 // Only the ported parts are used: the app calls below touch studies, tokens and audit alone.
 const asStore = (store: PostgresStore) => store as unknown as Store;
 const withoutTimes = (value: unknown) => JSON.parse(JSON.stringify(value, (key, v) => (/_at$/.test(key) ? '<time>' : v)));
+const withoutIds = (value: unknown) => JSON.parse(JSON.stringify(withoutTimes(value), (key, v) => (key === 'id' || key === 'study_id' ? '<id>' : v)));
 
 async function studyWork(store: Store) {
   const created = await createStudy(store, { mode: 'hybrid', probing_depth: 2, ...sampleStudy.study } as Parameters<typeof createStudy>[1]);
@@ -86,5 +88,28 @@ describe('PostgreSQL engine (studies, tokens, audit)', () => {
       await expect(tx.transaction(async (inner) => inner.studies.get(999_999))).rejects.toThrow(/No study with id 999999/);
     });
     expect(await postgres.studies.countAll()).toBe(before + 1);
+  });
+
+  it('imports a CRM export with COPY, merges a second one, and refuses a bad one whole, with the same results as SQLite', async () => {
+    const importOptions = { onDuplicate: 'update', skipInvalid: false, dryRun: false } as const;
+    const results = [];
+    for (const store of [sqlite, asStore(postgres)]) {
+      const { study_id: studyId } = await createStudy(store, { name: 'Import', mode: 'hybrid', probing_depth: 2 });
+      const first = await importParticipants(store, localFiles(), { studyId, path: sampleStudy.participantsCsv, ...importOptions });
+      const again = await importParticipants(store, localFiles(), { studyId, csv: tinyCsv, ...importOptions });
+      const merged = await importParticipants(store, localFiles(), { studyId, csv: tinyCsv.replace('Pro', 'Enterprise'), ...importOptions });
+      const refused = await importParticipants(store, localFiles(), { studyId, csv: `${tinyCsv}p1,dup@example.com,Dup,Pro,1,2026-01-01,lead,new\n`, ...importOptions, onDuplicate: 'error' }).catch((e: Error) => e.message);
+      const ids = [...(await store.participants.externalIds(studyId))].sort();
+      const people = [];
+      for (const id of ids) {
+        const person = await store.participants.get(studyId, id);
+        people.push({ ...person, tags: await store.participants.tags(person.id) });
+      }
+      results.push({ first, again, merged, refused, people, attributes: await store.studies.attributes(studyId), counts: await store.studies.counts(studyId) });
+    }
+    expect(withoutIds(results[1])).toEqual(withoutIds(results[0]));
+    expect(results[1]!.first).toMatchObject({ inserted: 48 });
+    expect(results[1]!.merged).toMatchObject({ inserted: 0 });
+    expect(results[1]!.refused).toMatchObject({ written: false, inserted: 0, updated: 0 });
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The PostgreSQL engine behind the app layer's Store (../index.ts). Work in progress: studies,
- * tokens and the audit log are ported; the other parts (participants, interviews, search,
+ * participants (COPY import), tokens and the audit log are ported; the other parts (interviews, search,
  * summaries, segmentations, facts, analysis, erasure, documents, fieldCatalog) are not yet, so
  * this is not a Store and --db postgres://… is not wired.
  *
@@ -12,11 +12,12 @@ import type pg from 'pg';
 import type { Store } from '../index.js';
 import { openPool } from './connect.js';
 import { PgAuditStore } from './audit.js';
-import { first, type Sql } from './sql.js';
+import { PgParticipantStore } from './participants.js';
+import { clientSql, first, inSavepoint, inTransaction, poolSql, type Sql } from './sql.js';
 import { PgStudyStore } from './studies.js';
 import { PgTokenStore } from './tokens.js';
 
-export interface PostgresStore extends Pick<Store, 'studies' | 'tokens' | 'audit' | 'sqliteFile' | 'databaseId' | 'close'> {
+export interface PostgresStore extends Pick<Store, 'studies' | 'participants' | 'tokens' | 'audit' | 'sqliteFile' | 'databaseId' | 'close'> {
   transaction<T>(fn: (tx: PostgresStore) => Promise<T>): Promise<T>;
 }
 
@@ -24,43 +25,17 @@ export async function openPostgresStore(url: string): Promise<PostgresStore> {
   return storeOn(await openPool(url), null);
 }
 
-let savepoints = 0;
-
 /** The store over `pool`, or over one transaction's `client`. */
 function storeOn(pool: pg.Pool, client: pg.PoolClient | null): PostgresStore {
-  const sql: Sql = client ?? pool;
+  const sql: Sql = client ? clientSql(client) : poolSql(pool);
   const store: PostgresStore = {
     studies: new PgStudyStore(sql),
+    participants: new PgParticipantStore(sql),
     tokens: new PgTokenStore(sql),
     audit: new PgAuditStore(sql),
     sqliteFile: null,
     databaseId: async () => (await first<{ id: string }>(sql, 'SELECT id FROM database_info'))!.id,
-    async transaction(fn) {
-      if (client) {
-        const name = `seglab_${++savepoints}`;
-        await client.query(`SAVEPOINT ${name}`);
-        try {
-          const result = await fn(store);
-          await client.query(`RELEASE SAVEPOINT ${name}`);
-          return result;
-        } catch (error) {
-          await client.query(`ROLLBACK TO SAVEPOINT ${name}`);
-          throw error;
-        }
-      }
-      const own = await pool.connect();
-      try {
-        await own.query('BEGIN');
-        const result = await fn(storeOn(pool, own));
-        await own.query('COMMIT');
-        return result;
-      } catch (error) {
-        await own.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        own.release();
-      }
-    },
+    transaction: (fn) => (client ? inSavepoint(client, () => fn(store)) : inTransaction(pool, (own) => fn(storeOn(pool, own)))),
     close: async () => {
       if (!client) await pool.end();
     },

@@ -3,15 +3,67 @@ import pg from 'pg';
 
 export interface Sql {
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+  /**
+   * Runs `fn` on one client as one unit: a transaction of its own from the pool, or a savepoint
+   * inside the transaction this Sql belongs to. For statements that must share a session (COPY
+   * into a temporary table, then merge it).
+   */
+  atomically<T>(fn: (client: pg.ClientBase) => Promise<T>): Promise<T>;
+  /** Whether this is an open transaction's client (writes wait for its commit). */
+  readonly inTransaction: boolean;
 }
 
+let savepoints = 0;
+
+/** Runs `fn` inside a savepoint of the transaction open on `client`. */
+export async function inSavepoint<T>(client: pg.ClientBase, fn: () => Promise<T>): Promise<T> {
+  const name = `seglab_${++savepoints}`;
+  await client.query(`SAVEPOINT ${name}`);
+  try {
+    const result = await fn();
+    await client.query(`RELEASE SAVEPOINT ${name}`);
+    return result;
+  } catch (error) {
+    await client.query(`ROLLBACK TO SAVEPOINT ${name}`);
+    throw error;
+  }
+}
+
+/** Runs `fn` in a transaction on a client of its own from `pool`. */
+export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+export const poolSql = (pool: pg.Pool): Sql => ({
+  query: (text, values) => pool.query(text, values),
+  atomically: (fn) => inTransaction(pool, fn),
+  inTransaction: false,
+});
+
+export const clientSql = (client: pg.ClientBase): Sql => ({
+  query: (text, values) => client.query(text, values),
+  atomically: (fn) => inSavepoint(client, () => fn(client)),
+  inTransaction: true,
+});
+
 /** All rows of a statement. */
-export async function rows<R extends pg.QueryResultRow>(sql: Sql, text: string, values: unknown[] = []): Promise<R[]> {
+export async function rows<R extends pg.QueryResultRow>(sql: Pick<Sql, 'query'>, text: string, values: unknown[] = []): Promise<R[]> {
   return (await sql.query<R>(text, values)).rows;
 }
 
 /** The first row of a statement, or undefined. */
-export async function first<R extends pg.QueryResultRow>(sql: Sql, text: string, values: unknown[] = []): Promise<R | undefined> {
+export async function first<R extends pg.QueryResultRow>(sql: Pick<Sql, 'query'>, text: string, values: unknown[] = []): Promise<R | undefined> {
   return (await sql.query<R>(text, values)).rows[0];
 }
 
