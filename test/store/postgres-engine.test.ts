@@ -6,11 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addQuestions, createStudy, listStudies } from '../../src/app/studies.js';
 import { createToken, revokeToken } from '../../src/app/tokens.js';
 import { importParticipants } from '../../src/app/import-participants.js';
+import { codeThemes } from '../../src/app/interviews.js';
 import type { Store } from '../../src/store/index.js';
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/engine.js';
 import { startPostgres, type PostgresServer } from '../helpers/postgres.js';
 import { sampleStudy, tinyCsv, tinyQuestions } from '../helpers/fixtures.js';
-import { localFiles, tempStore } from '../helpers/stores.js';
+import { localFiles, seedSampleStore, tempStore } from '../helpers/stores.js';
 
 let server: PostgresServer;
 let postgres: PostgresStore;
@@ -111,5 +112,32 @@ describe('PostgreSQL engine (studies, tokens, audit)', () => {
     expect(results[1]!.first).toMatchObject({ inserted: 48 });
     expect(results[1]!.merged).toMatchObject({ inserted: 0 });
     expect(results[1]!.refused).toMatchObject({ written: false, inserted: 0, updated: 0 });
+  });
+
+  it('records the sample study\'s interviews and codes themes with the same stored answers, quotes, themes and evidence as SQLite', async () => {
+    const results = [];
+    for (const store of [sqlite, asStore(postgres)]) {
+      const studyId = await seedSampleStore(store);
+      const coded = await codeThemes(store, studyId, [
+        { participant_id: 'C1001', theme: 'Pricing concern', quote: 'not in the transcript at all' },
+        { participant_id: 'C1002', theme: 'pricing_concern' },
+      ]);
+      const people = [];
+      for (const id of [...(await store.participants.externalIds(studyId))].sort()) {
+        const person = await store.participants.get(studyId, id);
+        people.push({
+          id,
+          interview: await store.interviews.get(person.id),
+          answers: await store.interviews.answers(person.id),
+          quotes: await store.interviews.quotes(person.id, 50),
+          themes: await store.interviews.themes(person.id),
+          said: await store.interviews.saidText(person.id),
+        });
+      }
+      results.push({ coded, people, themeCounts: await store.studies.themeCounts(studyId, 100), themeQuotes: [...(await store.interviews.themeQuotes(studyId, 2))].sort(([a], [b]) => (a < b ? -1 : 1)) });
+    }
+    expect(withoutIds(results[1])).toEqual(withoutIds(results[0]));
+    expect(results[1]!.people.filter((p) => p.interview !== undefined).length).toBeGreaterThan(40);
+    expect(results[1]!.coded.warnings[0]).toMatch(/codes\[0\]: the quote is not in C1001's transcript/);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The PostgreSQL engine behind the app layer's Store (../index.ts). Work in progress: studies,
- * participants (COPY import), tokens and the audit log are ported; the other parts (interviews, search,
+ * participants (COPY import), interviews, tokens and the audit log are ported; the other parts (search,
  * summaries, segmentations, facts, analysis, erasure, documents, fieldCatalog) are not yet, so
  * this is not a Store and --db postgres://… is not wired.
  *
@@ -12,12 +12,13 @@ import type pg from 'pg';
 import type { Store } from '../index.js';
 import { openPool } from './connect.js';
 import { PgAuditStore } from './audit.js';
+import { PgInterviewStore } from './interviews.js';
 import { PgParticipantStore } from './participants.js';
 import { clientSql, first, inSavepoint, inTransaction, poolSql, type Sql } from './sql.js';
 import { PgStudyStore } from './studies.js';
 import { PgTokenStore } from './tokens.js';
 
-export interface PostgresStore extends Pick<Store, 'studies' | 'participants' | 'tokens' | 'audit' | 'sqliteFile' | 'databaseId' | 'close'> {
+export interface PostgresStore extends Pick<Store, 'studies' | 'participants' | 'interviews' | 'tokens' | 'audit' | 'sqliteFile' | 'databaseId' | 'close'> {
   transaction<T>(fn: (tx: PostgresStore) => Promise<T>): Promise<T>;
 }
 
@@ -31,6 +32,7 @@ function storeOn(pool: pg.Pool, client: pg.PoolClient | null): PostgresStore {
   const store: PostgresStore = {
     studies: new PgStudyStore(sql),
     participants: new PgParticipantStore(sql),
+    interviews: new PgInterviewStore(sql),
     tokens: new PgTokenStore(sql),
     audit: new PgAuditStore(sql),
     sqliteFile: null,

@@ -85,7 +85,7 @@ CREATE TABLE interviews (
   status           text NOT NULL CHECK (status IN ('completed', 'partial')),
   interviewed_at   text NOT NULL,
   transcript       text,
-  transcript_turns jsonb,
+  transcript_turns text,           -- JSON [{speaker, text}] as written, so both engines return the same text
   notes            text,
   created_at       text NOT NULL,
   updated_at       text NOT NULL
