@@ -10,15 +10,20 @@ import { codeThemes } from '../../src/app/interviews.js';
 import type { Store } from '../../src/store/index.js';
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/engine.js';
 import { startPostgres, type PostgresServer } from '../helpers/postgres.js';
+import { toFtsQuery } from '../../src/domain/fields.js';
+import { toTsQuery } from '../../src/store/postgres/text-query.js';
+import pg from 'pg';
 import { sampleStudy, tinyCsv, tinyQuestions } from '../helpers/fixtures.js';
 import { localFiles, seedSampleStore, tempStore } from '../helpers/stores.js';
 
 let server: PostgresServer;
 let postgres: PostgresStore;
+let postgresUrl: string;
 const sqlite = tempStore();
 beforeAll(async () => {
   server = await startPostgres();
-  postgres = await openPostgresStore(server.createDatabase('engine'));
+  postgresUrl = server.createDatabase('engine');
+  postgres = await openPostgresStore(postgresUrl);
 }, 60_000);
 afterAll(async () => {
   await postgres?.close();
@@ -139,5 +144,26 @@ describe('PostgreSQL engine (studies, tokens, audit)', () => {
     expect(withoutIds(results[1])).toEqual(withoutIds(results[0]));
     expect(results[1]!.people.filter((p) => p.interview !== undefined).length).toBeGreaterThan(40);
     expect(results[1]!.coded.warnings[0]).toMatch(/codes\[0\]: the quote is not in C1001's transcript/);
+  });
+
+  it('full-text search finds the same things as FTS5 for the documented syntax: stemmed words, "phrases", OR, NOT, prefix*', async () => {
+    // The sample study was recorded on both engines by the test above.
+    const queries = ['pricing', 'priced', '"pricing page"', 'onboarding OR integration', 'team NOT price', 'integrat*', 'the', 'Café', 'cafe', 'seats budget', '"too expensive" OR cheaper', 'renew*', '42'];
+    const raw = new pg.Client({ connectionString: postgresUrl });
+    await raw.connect();
+    const found = new Map<string, number>();
+    try {
+      for (const query of queries) {
+        const onSqlite = (sqlite.db.prepare(`SELECT p.external_id || ' ' || s.kind AS hit FROM said s JOIN participants p ON p.id = s.participant_id WHERE said MATCH ? AND p.study_id = (SELECT max(id) FROM studies WHERE name = ?)`).pluck().all(toFtsQuery(query), sampleStudy.study.name) as string[]).sort();
+        const onPostgres = (await raw.query(`SELECT p.external_id || ' ' || s.kind AS hit FROM said s JOIN participants p ON p.id = s.participant_id WHERE s.document @@ to_tsquery('seglab', $1) AND p.study_id = (SELECT max(id) FROM studies WHERE name = $2)`, [toTsQuery(query), sampleStudy.study.name])).rows.map((r) => r.hit as string).sort();
+        expect(onPostgres, query).toEqual(onSqlite);
+        found.set(query, onPostgres.length);
+      }
+    } finally {
+      await raw.end();
+    }
+    // Not equal by finding nothing: stems, phrases, OR and prefixes match on both.
+    for (const query of ['priced', '"too expensive" OR cheaper', 'renew*', 'the']) expect(found.get(query), query).toBeGreaterThan(0);
+    expect(found.get('team NOT price')).toBeLessThan(found.get('the')!);
   });
 });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { latestSchemaVersion } from '../../src/store/migrations.js';
 import { isPostgresUrl, openPool } from '../../src/store/postgres/connect.js';
+import { toTsQuery } from '../../src/store/postgres/text-query.js';
 import { startPostgres, type PostgresServer } from '../helpers/postgres.js';
 
 let server: PostgresServer;
@@ -53,9 +54,11 @@ describe('PostgreSQL schema', () => {
       const scale = (await pool.query(`INSERT INTO questions (study_id, key, type, text, position, created_at) VALUES ($1, 'nps', 'scale', 'NPS', 1, $2) RETURNING id`, [study, at])).rows[0].id;
       await pool.query(`INSERT INTO interviews (participant_id, status, interviewed_at, transcript, notes, created_at, updated_at) VALUES ($1, 'completed', $2, 'The pricing page confused us', NULL, $2, $2)`, [person, at]);
       await pool.query(`INSERT INTO answers (participant_id, question_id, value, answered_at) VALUES ($1, $2, to_jsonb('Onboarding took weeks'::text), $3), ($1, $4, '9', $3)`, [person, why, at, scale]);
-      const found = async (query: string) => (await pool.query(`SELECT kind FROM said WHERE document @@ websearch_to_tsquery('english', $1) ORDER BY kind`, [query])).rows.map((r) => r.kind);
+      const found = async (query: string) => (await pool.query(`SELECT kind FROM said WHERE document @@ to_tsquery('seglab', $1) ORDER BY kind`, [toTsQuery(query)])).rows.map((r) => r.kind);
       expect(await found('priced')).toEqual(['transcript']);
       expect(await found('onboarded OR confusing')).toEqual(['answer', 'transcript']);
+      expect(await found('onboard* weeks')).toEqual(['answer']);
+      expect(await found('the pricing NOT page')).toEqual([]);
       expect(await found('"pricing page"')).toEqual(['transcript']);
       // A scale answer is not text to search.
       expect((await pool.query('SELECT count(*)::int AS n FROM said')).rows[0].n).toBe(2);

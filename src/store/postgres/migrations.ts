@@ -6,7 +6,7 @@
  *
  * Differences from SQLite, each for what PostgreSQL does well: attributes and JSON columns are jsonb
  * (GIN index for containment, ->> for one attribute); answers keep their JSON value (number, text or
- * array) as jsonb; `said` is a table with a stored english tsvector and a GIN index instead of FTS5;
+ * array) as jsonb; `said` is a table with a stored tsvector (the `seglab` configuration) and a GIN index instead of FTS5;
  * ids are identity columns; times stay ISO-8601 text so both engines return the same strings.
  */
 import type { Migration } from '../migrations.js';
@@ -131,15 +131,21 @@ CREATE TABLE theme_evidence (
 );
 CREATE INDEX theme_evidence_by_participant ON theme_evidence (participant_id, theme_id);
 
--- What participants said, for full-text search: id = source id * 4 + kind, as in SQLite's FTS5 table
--- (0 transcript, 1 interview notes, 2 open-ended answer, 3 quote). The english configuration stems
--- like FTS5's porter tokenizer; unaccent is an extension, so diacritics are kept.
+-- Full-text search as SQLite's FTS5 'porter unicode61 remove_diacritics 2' reads text: English
+-- stems, accents removed, and no stop words dropped (FTS5 keeps them, so "the" finds what it finds there).
+CREATE EXTENSION IF NOT EXISTS unaccent;
+CREATE TEXT SEARCH DICTIONARY seglab_stem (TEMPLATE = snowball, LANGUAGE = english);
+CREATE TEXT SEARCH CONFIGURATION seglab (COPY = pg_catalog.english);
+ALTER TEXT SEARCH CONFIGURATION seglab ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, word, hword, hword_part WITH unaccent, seglab_stem;
+
+-- What participants said: id = source id * 4 + kind, as in SQLite's FTS5 table
+-- (0 transcript, 1 interview notes, 2 open-ended answer, 3 quote).
 CREATE TABLE said (
   id             bigint PRIMARY KEY,
   participant_id bigint NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
   kind           text NOT NULL,
   text           text NOT NULL,
-  document       tsvector GENERATED ALWAYS AS (to_tsvector('english', text)) STORED
+  document       tsvector GENERATED ALWAYS AS (to_tsvector('seglab', text)) STORED
 );
 CREATE INDEX said_document ON said USING gin (document);
 CREATE INDEX said_by_participant ON said (participant_id);
