@@ -1,7 +1,7 @@
 /**
  * The PostgreSQL engine behind the app layer's Store (../index.ts). Work in progress: studies,
- * participants (COPY import), interviews, tokens and the audit log are ported; the other parts (search,
- * summaries, segmentations, facts, analysis, erasure, documents, fieldCatalog) are not yet, so
+ * participants (COPY import), interviews, segmentations, tokens and the audit log are ported; the other
+ * parts (search, summaries, facts, analysis, erasure, documents, fieldCatalog) are not yet, so
  * this is not a Store and --db postgres://… is not wired.
  *
  * Transactions: each one takes a client of its own from the pool (BEGIN … COMMIT) and hands the
@@ -15,10 +15,11 @@ import { PgAuditStore } from './audit.js';
 import { PgInterviewStore } from './interviews.js';
 import { PgParticipantStore } from './participants.js';
 import { clientSql, first, inSavepoint, inTransaction, poolSql, type Sql } from './sql.js';
+import { PgSegmentationStore } from './segmentations.js';
 import { PgStudyStore } from './studies.js';
 import { PgTokenStore } from './tokens.js';
 
-export interface PostgresStore extends Pick<Store, 'studies' | 'participants' | 'interviews' | 'tokens' | 'audit' | 'sqliteFile' | 'databaseId' | 'close'> {
+export interface PostgresStore extends Pick<Store, 'studies' | 'participants' | 'interviews' | 'segmentations' | 'tokens' | 'audit' | 'sqliteFile' | 'databaseId' | 'close'> {
   transaction<T>(fn: (tx: PostgresStore) => Promise<T>): Promise<T>;
 }
 
@@ -33,6 +34,7 @@ function storeOn(pool: pg.Pool, client: pg.PoolClient | null): PostgresStore {
     studies: new PgStudyStore(sql),
     participants: new PgParticipantStore(sql),
     interviews: new PgInterviewStore(sql),
+    segmentations: new PgSegmentationStore(sql),
     tokens: new PgTokenStore(sql),
     audit: new PgAuditStore(sql),
     sqliteFile: null,

@@ -1,0 +1,174 @@
+/** Segmentations, segments and memberships on PostgreSQL (the SQLite store: ../segmentations.ts). */
+import { NotFoundError } from '../../errors.js';
+import type { Async } from '../async-view.js';
+import {
+  encoding,
+  memberDetail,
+  playbook,
+  prioritizationMatrix,
+  segmentationDiagnostics,
+  segmentationParameters,
+  segmentationSummary,
+  segmentDefinition,
+  segmentProfile,
+  type MemberDetail,
+  type Playbook,
+  type PrioritizationMatrix,
+} from '../segmentation-json.js';
+import type { MemberRow, NewSegmentation, SegmentationMethod, SegmentationRow, SegmentationStore, SegmentRow } from '../segmentations.js';
+import { now } from '../studies.js';
+import { clientSql, first, rows, type Sql } from './sql.js';
+import { PgStudyStore } from './studies.js';
+
+const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
+/** A json column as read by pg (already parsed), checked by its schema; null stays null. */
+const checked = <T>(schema: { parse(value: unknown): T }, value: unknown): T | null => (value === null ? null : schema.parse(value));
+
+export class PgSegmentationStore implements Async<SegmentationStore> {
+  constructor(private readonly sql: Sql) {}
+
+  create(s: NewSegmentation): Promise<number> {
+    return this.sql.atomically(async (client) => {
+      const at = now();
+      const id = (await first<{ id: number }>(
+        client,
+        `INSERT INTO segmentations (study_id, method, k, overlapping, parameters, encoding, diagnostics, summary, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+        [s.studyId, s.method, s.k, s.overlapping, json(s.parameters) ?? '{}', json(s.encoding), json(s.diagnostics), json(s.summary) ?? '{}', at],
+      ))!.id;
+      await client.query(
+        `INSERT INTO segments (segmentation_id, segment_id, name, description, definition, profile, updated_at)
+         SELECT $1, x.segment_id, x.name, x.description, x.definition, x.profile, $3
+           FROM json_to_recordset($2::json) AS x(segment_id int, name text, description text, definition json, profile json)`,
+        [id, JSON.stringify(s.segments.map((x) => ({ segment_id: x.segment_id, name: x.name, description: x.description, definition: x.definition ?? null, profile: x.profile ?? {} }))), at],
+      );
+      await client.query(
+        `INSERT INTO segment_members (segmentation_id, participant_id, segment_id, distance, detail)
+         SELECT $1, m.participant, m.segment_id, m.distance, m.detail FROM json_to_recordset($2::json) AS m(participant bigint, segment_id int, distance float8, detail json)`,
+        [id, JSON.stringify(s.members)],
+      );
+      await new PgStudyStore(clientSql(client)).touch(s.studyId);
+      return id;
+    });
+  }
+
+  async get(id: number): Promise<SegmentationRow> {
+    const row = await first<Record<string, unknown> & { id: number; study_id: number; method: SegmentationMethod; k: number; overlapping: boolean; created_at: string }>(this.sql, 'SELECT * FROM segmentations WHERE id = $1', [id]);
+    if (!row) throw new NotFoundError(`No segmentation with id ${id}; cluster_participants or segment_by_rules create one, and get_study lists a study's segmentations.`);
+    return {
+      ...row,
+      parameters: segmentationParameters.parse(row.parameters),
+      encoding: encoding.parse(row.encoding),
+      diagnostics: checked(segmentationDiagnostics, row.diagnostics),
+      summary: segmentationSummary.parse(row.summary),
+      prioritization: checked(prioritizationMatrix, row.prioritization),
+    };
+  }
+
+  async savePrioritization(segmentationId: number, matrix: PrioritizationMatrix): Promise<void> {
+    await this.sql.query('UPDATE segmentations SET prioritization = $1 WHERE id = $2', [json(matrix), segmentationId]);
+  }
+
+  list(studyId: number, limit = 20): Promise<{ id: number; method: SegmentationMethod; k: number; created_at: string; named: number }[]> {
+    return rows(
+      this.sql,
+      `SELECT s.id, s.method, s.k, s.created_at, (SELECT count(*) FROM segments g WHERE g.segmentation_id = s.id AND g.name IS NOT NULL) AS named
+         FROM segmentations s WHERE s.study_id = $1 ORDER BY s.id DESC LIMIT $2`,
+      [studyId, limit],
+    );
+  }
+
+  segmentsOf(participant: number, limit = 10): Promise<{ segmentation_id: number; method: string; segment_id: number; name: string | null }[]> {
+    return rows(
+      this.sql,
+      `SELECT m.segmentation_id, s.method, m.segment_id, g.name FROM segment_members m
+         JOIN segmentations s ON s.id = m.segmentation_id
+         JOIN segments g ON g.segmentation_id = m.segmentation_id AND g.segment_id = m.segment_id
+        WHERE m.participant_id = $1 ORDER BY m.segmentation_id DESC, m.segment_id LIMIT $2`,
+      [participant, limit],
+    );
+  }
+
+  async segments(segmentationId: number): Promise<SegmentRow[]> {
+    const found = await rows<SegmentRow & { playbook: unknown; definition: unknown; profile: unknown }>(
+      this.sql,
+      `SELECT g.segment_id, g.name, g.description, g.persona, g.playbook, g.definition, g.profile, g.updated_at,
+              (SELECT count(*) FROM segment_members m WHERE m.segmentation_id = g.segmentation_id AND m.segment_id = g.segment_id) AS size
+         FROM segments g WHERE g.segmentation_id = $1 ORDER BY g.segment_id`,
+      [segmentationId],
+    );
+    return found.map((r) => ({ ...r, playbook: checked(playbook, r.playbook), definition: segmentDefinition.parse(r.definition), profile: segmentProfile.parse(r.profile) }));
+  }
+
+  async updateSegment(segmentationId: number, segmentId: number, changes: { name?: string | undefined; description?: string | undefined; persona?: string | undefined; playbook?: Playbook | undefined }): Promise<void> {
+    const sets: string[] = [];
+    const params: unknown[] = [];
+    const set = (column: string, value: unknown) => {
+      params.push(value);
+      sets.push(`${column} = $${params.length}`);
+    };
+    for (const key of ['name', 'description', 'persona'] as const) if (changes[key] !== undefined) set(key, changes[key]);
+    if (changes.playbook !== undefined) set('playbook', json(changes.playbook));
+    set('updated_at', now());
+    params.push(segmentationId, segmentId);
+    await this.sql.query(`UPDATE segments SET ${sets.join(', ')} WHERE segmentation_id = $${params.length - 1} AND segment_id = $${params.length}`, params);
+  }
+
+  async members(segmentationId: number, options: { segmentId?: number | undefined; after?: { participant: number; segment: number }; limit?: number } = {}): Promise<MemberRow[]> {
+    const after = options.after ?? { participant: 0, segment: 0 };
+    const found = await rows<MemberRow & { detail: unknown }>(
+      this.sql,
+      `SELECT p.id, p.external_id AS participant_id, p.name, p.email, m.segment_id, m.distance, m.detail, m.assigned_by
+         FROM segment_members m JOIN participants p ON p.id = m.participant_id
+        WHERE m.segmentation_id = $1 AND ($2::int IS NULL OR m.segment_id = $2) AND (p.id > $3 OR (p.id = $3 AND m.segment_id > $4))
+        ORDER BY p.id, m.segment_id LIMIT $5`,
+      [segmentationId, options.segmentId ?? null, after.participant, after.segment, options.limit ?? null],
+    );
+    return found.map((r) => ({ ...r, detail: checked(memberDetail, r.detail) as MemberDetail | null }));
+  }
+
+  async memberships(segmentationId: number, segmentId?: number): Promise<{ id: number; segment_id: number }[]> {
+    return rows(
+      this.sql,
+      'SELECT participant_id AS id, segment_id FROM segment_members WHERE segmentation_id = $1 AND ($2::int IS NULL OR segment_id = $2) ORDER BY participant_id, segment_id',
+      [segmentationId, segmentId ?? null],
+    );
+  }
+
+  async memberCount(segmentationId: number, segmentId?: number): Promise<number> {
+    return (await first<{ n: number }>(this.sql, 'SELECT count(*) AS n FROM segment_members WHERE segmentation_id = $1 AND ($2::int IS NULL OR segment_id = $2)', [segmentationId, segmentId ?? null]))!.n;
+  }
+
+  savePredictions(segmentationId: number, predictions: { participant: number; segment_id: number; confidence: number }[], replaceAll: boolean): Promise<void> {
+    return this.sql.atomically(async (client) => {
+      if (replaceAll) await client.query('DELETE FROM segment_predictions WHERE segmentation_id = $1', [segmentationId]);
+      await client.query(
+        `INSERT INTO segment_predictions (segmentation_id, participant_id, segment_id, confidence)
+         SELECT $1, x.participant, x.segment_id, x.confidence FROM json_to_recordset($2::json) AS x(participant bigint, segment_id int, confidence float8)
+         ON CONFLICT (segmentation_id, participant_id) DO UPDATE SET segment_id = excluded.segment_id, confidence = excluded.confidence`,
+        [segmentationId, JSON.stringify(predictions)],
+      );
+    });
+  }
+
+  predictions(segmentationId: number): Promise<{ id: number; participant_id: string; email: string | null; name: string | null; segment_id: number; confidence: number }[]> {
+    return rows(
+      this.sql,
+      `SELECT p.id, p.external_id AS participant_id, p.email, p.name, s.segment_id, s.confidence
+         FROM segment_predictions s JOIN participants p ON p.id = s.participant_id WHERE s.segmentation_id = $1 ORDER BY p.id`,
+      [segmentationId],
+    );
+  }
+
+  assign(segmentationId: number, members: { participant: number; segment_id: number; distance: number | null; detail: MemberDetail | null }[]): Promise<void> {
+    return this.sql.atomically(async (client) => {
+      const incoming = JSON.stringify(members);
+      await client.query('DELETE FROM segment_members WHERE segmentation_id = $1 AND participant_id IN (SELECT participant FROM json_to_recordset($2::json) AS x(participant bigint))', [segmentationId, incoming]);
+      await client.query(
+        `INSERT INTO segment_members (segmentation_id, participant_id, segment_id, distance, detail, assigned_by)
+         SELECT $1, x.participant, x.segment_id, x.distance, x.detail, 'assign' FROM json_to_recordset($2::json) AS x(participant bigint, segment_id int, distance float8, detail json)`,
+        [segmentationId, incoming],
+      );
+    });
+  }
+}
