@@ -8,6 +8,7 @@ import { createToken, revokeToken } from '../../src/app/tokens.js';
 import { importParticipants } from '../../src/app/import-participants.js';
 import { codeThemes } from '../../src/app/interviews.js';
 import { updateSegment } from '../../src/app/segment-naming.js';
+import { clusterParticipants } from '../../src/app/clustering.js';
 import type { Store } from '../../src/store/index.js';
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/engine.js';
 import { startPostgres, type PostgresServer } from '../helpers/postgres.js';
@@ -35,7 +36,7 @@ afterAll(async () => {
 // Only the ported parts are used: the app calls below touch studies, tokens and audit alone.
 const asStore = (store: PostgresStore) => store as unknown as Store;
 const withoutTimes = (value: unknown) => JSON.parse(JSON.stringify(value, (key, v) => (/_at$/.test(key) ? '<time>' : v)));
-const withoutIds = (value: unknown) => JSON.parse(JSON.stringify(withoutTimes(value), (key, v) => (key === 'id' || key === 'study_id' ? '<id>' : v)));
+const withoutIds = (value: unknown) => JSON.parse(JSON.stringify(withoutTimes(value), (key, v) => (['id', 'study_id', 'segmentation_id'].includes(key) ? '<id>' : v)));
 
 async function studyWork(store: Store) {
   const created = await createStudy(store, { mode: 'hybrid', probing_depth: 2, ...sampleStudy.study } as Parameters<typeof createStudy>[1]);
@@ -215,5 +216,29 @@ describe('PostgreSQL engine (studies, tokens, audit)', () => {
     // Numbers through json come back exactly (distances, centres, diagnostics).
     expect(results[1]!.members.map((m) => m.distance)).toEqual(results[0]!.members.map((m) => m.distance));
     expect(results[1]!.segments[0]).toMatchObject({ name: 'The Pragmatist', playbook: { product: 'Ship the basics' } });
+  });
+
+  it('clusters the sample study into the same segments with the same members, centres and diagnostics (1e-9) as SQLite', async () => {
+    const results = [];
+    for (const store of [sqlite, asStore(postgres)]) {
+      const studyId = await seedSampleStore(store);
+      const facts = await store.facts.facts(studyId);
+      const made = await clusterParticipants(store, { studyId, k: 4, bootstraps: 5 });
+      const members = await store.segmentations.members(made.segmentation_id, { limit: 1000 });
+      results.push({ facts: facts.map(({ id: _id, ...f }) => ({ ...f, answers: [...f.answers], themes: [...f.themes] })), made, members: members.map(({ id: _id, ...m }) => m), segments: await store.segmentations.segments(made.segmentation_id) });
+    }
+    expect(withoutIds(results[1]!.facts)).toEqual(withoutIds(results[0]!.facts));
+    expect(results[1]!.members.map((m) => [m.participant_id, m.segment_id])).toEqual(results[0]!.members.map((m) => [m.participant_id, m.segment_id]));
+    const close = (a: unknown, b: unknown, path: string): void => {
+      if (typeof a === 'number' && typeof b === 'number') return void expect(Math.abs(a - b), path).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(a)));
+      if (a && b && typeof a === 'object' && typeof b === 'object') {
+        expect(Object.keys(b).sort(), path).toEqual(Object.keys(a).sort());
+        for (const key of Object.keys(a)) close((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${path}.${key}`);
+        return;
+      }
+      expect(b, path).toEqual(a);
+    };
+    const untimed = (value: unknown) => JSON.parse(JSON.stringify(value, (key, v) => (/_ms$/.test(key) ? undefined : v)));
+    close(untimed(withoutIds({ made: results[0]!.made, members: results[0]!.members, segments: results[0]!.segments })), untimed(withoutIds({ made: results[1]!.made, members: results[1]!.members, segments: results[1]!.segments })), 'result');
   });
 });

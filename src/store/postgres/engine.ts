@@ -1,7 +1,7 @@
 /**
  * The PostgreSQL engine behind the app layer's Store (../index.ts). Work in progress: studies,
- * participants (COPY import), interviews, segmentations, tokens and the audit log are ported; the other
- * parts (search, summaries, facts, analysis, erasure, documents, fieldCatalog) are not yet, so
+ * participants (COPY import), interviews, segmentations, facts, tokens and the audit log are ported;
+ * the other parts (search, summaries, analysis, erasure, documents, fieldCatalog) are not yet, so
  * this is not a Store and --db postgres://… is not wired.
  *
  * Transactions: each one takes a client of its own from the pool (BEGIN … COMMIT) and hands the
@@ -12,6 +12,7 @@ import type pg from 'pg';
 import type { Store } from '../index.js';
 import { openPool } from './connect.js';
 import { PgAuditStore } from './audit.js';
+import { PgFactStore } from './facts.js';
 import { PgInterviewStore } from './interviews.js';
 import { PgParticipantStore } from './participants.js';
 import { clientSql, first, inSavepoint, inTransaction, poolSql, type Sql } from './sql.js';
@@ -19,7 +20,7 @@ import { PgSegmentationStore } from './segmentations.js';
 import { PgStudyStore } from './studies.js';
 import { PgTokenStore } from './tokens.js';
 
-export interface PostgresStore extends Pick<Store, 'studies' | 'participants' | 'interviews' | 'segmentations' | 'tokens' | 'audit' | 'sqliteFile' | 'databaseId' | 'close'> {
+export interface PostgresStore extends Pick<Store, 'studies' | 'participants' | 'interviews' | 'segmentations' | 'facts' | 'tokens' | 'audit' | 'sqliteFile' | 'databaseId' | 'close'> {
   transaction<T>(fn: (tx: PostgresStore) => Promise<T>): Promise<T>;
 }
 
@@ -35,6 +36,7 @@ function storeOn(pool: pg.Pool, client: pg.PoolClient | null): PostgresStore {
     participants: new PgParticipantStore(sql),
     interviews: new PgInterviewStore(sql),
     segmentations: new PgSegmentationStore(sql),
+    facts: new PgFactStore(sql),
     tokens: new PgTokenStore(sql),
     audit: new PgAuditStore(sql),
     sqliteFile: null,

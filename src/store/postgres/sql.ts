@@ -3,6 +3,8 @@ import pg from 'pg';
 
 export interface Sql {
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+  /** Rows as arrays of column values (columns may share a name). */
+  arrays(text: string, values?: unknown[]): Promise<unknown[][]>;
   /**
    * Runs `fn` on one client as one unit: a transaction of its own from the pool, or a savepoint
    * inside the transaction this Sql belongs to. For statements that must share a session (COPY
@@ -47,12 +49,14 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient
 
 export const poolSql = (pool: pg.Pool): Sql => ({
   query: (text, values) => pool.query(text, values),
+  arrays: async (text, values) => (await pool.query({ text, values, rowMode: 'array' })).rows,
   atomically: (fn) => inTransaction(pool, fn),
   inTransaction: false,
 });
 
 export const clientSql = (client: pg.ClientBase): Sql => ({
   query: (text, values) => client.query(text, values),
+  arrays: async (text, values) => (await client.query({ text, values, rowMode: 'array' })).rows,
   atomically: (fn) => inSavepoint(client, () => fn(client)),
   inTransaction: true,
 });
