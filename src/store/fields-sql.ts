@@ -9,6 +9,7 @@ import type { AttributeType, AttributeValue } from '../domain/attributes.js';
 import { parseField, toFtsQuery, type FieldRef, type Operator } from '../domain/fields.js';
 import type { DateUnit } from '../domain/grouping.js';
 import type { StoredQuestion } from './studies.js';
+import type { QuestionType } from '../domain/questions.js';
 
 export type ConditionValue = string | number | boolean | (string | number)[];
 export interface Condition {
@@ -23,6 +24,44 @@ export interface Sql {
 }
 
 const STATUS_VALUES = ['completed', 'partial', 'not_interviewed'];
+
+/**
+ * What differs between the engines in the compiled SQL; the grammar, its checks and messages are
+ * one. Placeholders are `?` on both (the PostgreSQL store numbers them). Values keep SQLite's
+ * types on both: numbers, booleans as 1/0, text, lists as JSON text.
+ */
+export interface FieldDialect {
+  /** One attribute of participant `p`. */
+  attribute(name: string, type: AttributeType): Sql;
+  /** The stored answer of `p` to a question, given as the `a.value` expression of an answers row `a`. */
+  answerValue(type: QuestionType): string;
+  /** The 1-based rank of an option in `p`'s ranking answer. */
+  rankOf(questionId: number, option: string): Sql;
+  /** Whether `p`'s multiple-choice answer includes an option (1/0). */
+  chose(questionId: number, option: string): Sql;
+  /** The test on an answers row `a` of a list answer: its first element, or any element, among `marks`. */
+  listTest(first: boolean, marks: string): string;
+  /** `needle` (a lower-cased parameter) occurs in the text `expr`. */
+  contains(expr: string): string;
+  /** Values of `expr` over rows joined with ' | '. */
+  joined(expr: string): string;
+}
+
+export const sqliteFields: FieldDialect = {
+  attribute: (name) => ({ sql: 'json_extract(p.attributes, ?)', params: [attributePath(name)] }),
+  answerValue: () => 'a.value',
+  rankOf: (questionId, option) => ({
+    sql: '(SELECT CAST(j.key AS INTEGER) + 1 FROM answers a, json_each(a.value) j WHERE a.participant_id = p.id AND a.question_id = ? AND j.value = ?)',
+    params: [questionId, option],
+  }),
+  chose: (questionId, option) => ({
+    sql: '(SELECT EXISTS (SELECT 1 FROM json_each(a.value) j WHERE j.value = ?) FROM answers a WHERE a.participant_id = p.id AND a.question_id = ?)',
+    params: [option, questionId],
+  }),
+  listTest: (first, marks) => (first ? `json_extract(a.value, '$[0]') IN (${marks})` : `EXISTS (SELECT 1 FROM json_each(a.value) j WHERE j.value IN (${marks}))`),
+  contains: (expr) => `instr(lower(${expr}), ?) > 0`,
+  joined: (expr) => `group_concat(${expr}, ' | ')`,
+};
 
 /** What fields mean in one study: its questions and attribute types, and the segmentation `segment` refers to. */
 export interface FieldCatalog {
@@ -94,7 +133,7 @@ function compare(field: string, expr: Sql, op: Operator, value: ConditionValue |
 }
 
 /** Case-insensitive text comparison. */
-function compareText(field: string, expr: Sql, op: Operator, value: ConditionValue | undefined): Sql {
+function compareText(field: string, expr: Sql, op: Operator, value: ConditionValue | undefined, dialect: FieldDialect): Sql {
   if (op === 'exists') return existence(expr, value);
   const v = needValue(field, op, value);
   if (op === 'in') {
@@ -102,7 +141,7 @@ function compareText(field: string, expr: Sql, op: Operator, value: ConditionVal
     return { sql: `lower(${expr.sql}) IN (${list.map(() => '?').join(', ')})`, params: [...expr.params, ...list] };
   }
   const text = String(v).toLowerCase();
-  if (op === 'contains') return { sql: `instr(lower(${expr.sql}), ?) > 0`, params: [...expr.params, text] };
+  if (op === 'contains') return { sql: dialect.contains(expr.sql), params: [...expr.params, text] };
   if (op === 'eq') return { sql: `lower(${expr.sql}) = ?`, params: [...expr.params, text] };
   return { sql: `(${expr.sql} IS NULL OR lower(${expr.sql}) <> ?)`, params: [...expr.params, ...expr.params, text] };
 }
@@ -134,29 +173,18 @@ export function resolveAttribute(fields: FieldCatalog, name: string, field: stri
 }
 
 /** SQL expression for a field's value per participant `p` (for attributes, answers and plain columns). */
-export function valueExpression(ref: FieldRef, fields: FieldCatalog, field: string): Sql | null {
+export function valueExpression(ref: FieldRef, fields: FieldCatalog, field: string, dialect: FieldDialect = sqliteFields): Sql | null {
   switch (ref.kind) {
     case 'attr':
-      resolveAttribute(fields, ref.name, field);
-      return { sql: 'json_extract(p.attributes, ?)', params: [attributePath(ref.name)] };
+      return dialect.attribute(ref.name, resolveAttribute(fields, ref.name, field));
     case 'answer': {
       const question = resolveQuestion(fields, ref.key, field);
       if (ref.option === null) {
-        return { sql: '(SELECT a.value FROM answers a WHERE a.participant_id = p.id AND a.question_id = ?)', params: [question.id] };
+        return { sql: `(SELECT ${dialect.answerValue(question.type)} FROM answers a WHERE a.participant_id = p.id AND a.question_id = ?)`, params: [question.id] };
       }
       const option = canonicalOption(question, ref.option, field);
-      if (question.type === 'ranking') {
-        return {
-          sql: '(SELECT CAST(j.key AS INTEGER) + 1 FROM answers a, json_each(a.value) j WHERE a.participant_id = p.id AND a.question_id = ? AND j.value = ?)',
-          params: [question.id, option],
-        };
-      }
-      if (question.type === 'multiple_choice') {
-        return {
-          sql: '(SELECT EXISTS (SELECT 1 FROM json_each(a.value) j WHERE j.value = ?) FROM answers a WHERE a.participant_id = p.id AND a.question_id = ?)',
-          params: [option, question.id],
-        };
-      }
+      if (question.type === 'ranking') return dialect.rankOf(question.id, option);
+      if (question.type === 'multiple_choice') return dialect.chose(question.id, option);
       throw new UserError(`"${field}": the :option form applies to ranking and multiple_choice questions; "${question.key}" is ${question.type}.`);
     }
     case 'status':
@@ -165,7 +193,7 @@ export function valueExpression(ref: FieldRef, fields: FieldCatalog, field: stri
       const segmentation = needSegmentation(fields);
       const label = segmentLabelSql(fields, 'm.segment_id');
       return {
-        sql: `(SELECT group_concat(${label.sql}, ' | ') FROM segment_members m WHERE m.segmentation_id = ? AND m.participant_id = p.id)`,
+        sql: `(SELECT ${dialect.joined(label.sql)} FROM segment_members m WHERE m.segmentation_id = ? AND m.participant_id = p.id)`,
         params: [...label.params, segmentation],
       };
     }
@@ -180,13 +208,13 @@ export function valueExpression(ref: FieldRef, fields: FieldCatalog, field: stri
   }
 }
 
-export function compileCondition(condition: Condition, fields: FieldCatalog): Sql {
+export function compileCondition(condition: Condition, fields: FieldCatalog, dialect: FieldDialect = sqliteFields): Sql {
   const { field, op, value } = condition;
   const ref = parseField(field);
   switch (ref.kind) {
     case 'attr': {
       const type = resolveAttribute(fields, ref.name, field);
-      const expr = valueExpression(ref, fields, field)!;
+      const expr = valueExpression(ref, fields, field, dialect)!;
       if (type === 'number') {
         allowed(field, op, ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'exists']);
         return compare(field, expr, op, value, (v) => asNumber(field, v));
@@ -200,11 +228,11 @@ export function compileCondition(condition: Condition, fields: FieldCatalog): Sq
         return compare(field, expr, op, value, (v) => String(v));
       }
       allowed(field, op, ['eq', 'neq', 'in', 'contains', 'exists']);
-      return compareText(field, expr, op, value);
+      return compareText(field, expr, op, value, dialect);
     }
     case 'answer': {
       const question = resolveQuestion(fields, ref.key, field);
-      const expr = valueExpression(ref, fields, field)!;
+      const expr = valueExpression(ref, fields, field, dialect)!;
       if (ref.option !== null) {
         if (question.type === 'multiple_choice') {
           allowed(field, op, ['eq', 'neq', 'exists']);
@@ -225,7 +253,7 @@ export function compileCondition(condition: Condition, fields: FieldCatalog): Sq
           return compare(field, expr, op, value, (v) => canonicalOption(question, v, field));
         case 'open_ended':
           allowed(field, op, ['contains', 'exists']);
-          return compareText(field, expr, op, value);
+          return compareText(field, expr, op, value, dialect);
         case 'multiple_choice':
         case 'ranking': {
           allowed(field, op, ['eq', 'neq', 'in', 'contains', 'exists']);
@@ -235,9 +263,7 @@ export function compileCondition(condition: Condition, fields: FieldCatalog): Sq
           const marks = options.map(() => '?').join(', ');
           // For ranking, eq / in / neq look at the first choice; contains means ranked at all.
           const firstChoice = question.type === 'ranking' && op !== 'contains';
-          const test = firstChoice
-            ? `json_extract(a.value, '$[0]') IN (${marks})`
-            : `EXISTS (SELECT 1 FROM json_each(a.value) j WHERE j.value IN (${marks}))`;
+          const test = dialect.listTest(firstChoice, marks);
           const sql = `EXISTS (SELECT 1 FROM answers a WHERE a.participant_id = p.id AND a.question_id = ? AND ${test})`;
           return op === 'neq' ? { sql: `NOT ${sql}`, params: [question.id, ...options] } : { sql, params: [question.id, ...options] };
         }
@@ -257,7 +283,7 @@ export function compileCondition(condition: Condition, fields: FieldCatalog): Sq
       }
       const v = needValue(field, op, value);
       const list = (Array.isArray(v) ? v : [v]).map((x) => String(x).toLowerCase());
-      const test = op === 'contains' ? `instr(lower(${source.col}), ?) > 0` : `lower(${source.col}) IN (${list.map(() => '?').join(', ')})`;
+      const test = op === 'contains' ? dialect.contains(source.col) : `lower(${source.col}) IN (${list.map(() => '?').join(', ')})`;
       const sql = `EXISTS (SELECT 1 FROM ${source.from} WHERE ${source.where} AND ${test})`;
       return { sql: op === 'neq' ? `NOT ${sql}` : sql, params: op === 'contains' ? [list[0]] : list };
     }
@@ -267,7 +293,7 @@ export function compileCondition(condition: Condition, fields: FieldCatalog): Sq
       for (const s of Array.isArray(v) ? v : [v]) {
         if (!STATUS_VALUES.includes(String(s))) throw new UserError(`Condition on "status": ${JSON.stringify(s)} is not one of ${listOf(STATUS_VALUES)}.`);
       }
-      return compare(field, valueExpression(ref, fields, field)!, op, v, (x) => String(x));
+      return compare(field, valueExpression(ref, fields, field, dialect)!, op, v, (x) => String(x));
     }
     case 'segment': {
       // Members of a segment, by number or name (case-insensitive); overlapping segmentations allowed.
@@ -289,7 +315,7 @@ export function compileCondition(condition: Condition, fields: FieldCatalog): Sq
     case 'email':
     case 'name':
       allowed(field, op, ['eq', 'neq', 'in', 'contains', 'exists']);
-      return compareText(field, valueExpression(ref, fields, field)!, op, value);
+      return compareText(field, valueExpression(ref, fields, field, dialect)!, op, value, dialect);
   }
   throw new UserError(`Unsupported condition on "${field}".`);
 }

@@ -9,6 +9,7 @@ import { importParticipants } from '../../src/app/import-participants.js';
 import { codeThemes } from '../../src/app/interviews.js';
 import { updateSegment } from '../../src/app/segment-naming.js';
 import { clusterParticipants } from '../../src/app/clustering.js';
+import { queryParticipants } from '../../src/app/participants.js';
 import type { Store } from '../../src/store/index.js';
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/engine.js';
 import { startPostgres, type PostgresServer } from '../helpers/postgres.js';
@@ -240,5 +241,40 @@ describe('PostgreSQL engine (studies, tokens, audit)', () => {
     };
     const untimed = (value: unknown) => JSON.parse(JSON.stringify(value, (key, v) => (/_ms$/.test(key) ? undefined : v)));
     close(untimed(withoutIds({ made: results[0]!.made, members: results[0]!.members, segments: results[0]!.segments })), untimed(withoutIds({ made: results[1]!.made, members: results[1]!.members, segments: results[1]!.segments })), 'result');
+  });
+
+  it('query_participants finds the same participants with the same values for every kind of condition', async () => {
+    const searches: { where: { field: string; op: string; value?: unknown }[]; text?: string; include?: string[] }[] = [
+      { where: [{ field: 'attr.plan', op: 'eq', value: 'team' }], include: ['attr.mrr', 'attr.signup_date'] },
+      { where: [{ field: 'attr.mrr', op: 'gt', value: 100 }, { field: 'attr.signup_date', op: 'gte', value: '2026-06-01' }] },
+      { where: [{ field: 'attr.plan', op: 'in', value: ['Team', 'Business'] }, { field: 'attr.industry', op: 'neq', value: 'retail' }] },
+      { where: [{ field: 'tag', op: 'eq', value: 'new' }, { field: 'status', op: 'eq', value: 'completed' }] },
+      { where: [{ field: 'answer.core_value_importance', op: 'gte', value: 8 }], include: ['answer.primary_use_case', 'answer.buying_factors', 'answer.team_usage'] },
+      { where: [{ field: 'answer.primary_use_case', op: 'eq', value: 'churn analysis' }] },
+      { where: [{ field: 'answer.buying_factors:Price', op: 'lte', value: 2 }], include: ['answer.buying_factors:Trust'] },
+      { where: [{ field: 'answer.buying_factors', op: 'in', value: ['Price', 'Trust'] }] },
+      { where: [{ field: 'answer.buying_factors', op: 'contains', value: 'Support' }] },
+      { where: [{ field: 'answer.team_usage', op: 'eq', value: 'yes' }, { field: 'answer.discovery_context', op: 'contains', value: 'team' }] },
+      { where: [{ field: 'segment', op: 'eq', value: 2 }], include: ['segment'] },
+      { where: [{ field: 'theme', op: 'exists' }, { field: 'name', op: 'contains', value: 'an' }] },
+      { where: [{ field: 'theme', op: 'exists', value: false }, { field: 'attr.tenure_months', op: 'exists' }] },
+      { where: [], text: 'pricing OR integration' },
+      { where: [{ field: 'status', op: 'neq', value: 'not_interviewed' }], text: '"too expensive" OR cheap*' },
+    ];
+    const results = [];
+    for (const store of [sqlite, asStore(postgres)]) {
+      const studyId = await seedSampleStore(store);
+      await clusterParticipants(store, { studyId, k: 4, bootstraps: 2 });
+      const answers = [];
+      for (const search of searches) {
+        const page = await queryParticipants(store, { studyId, where: search.where as never, text: search.text, include: search.include ?? [], limit: 100 });
+        answers.push({ ...page, participants: page.participants.map(({ snippets, ...p }) => ({ ...p, snippets: snippets.length })), next_cursor: page.next_cursor !== null });
+      }
+      results.push(answers);
+    }
+    for (const [i, search] of searches.entries()) {
+      expect(withoutIds(results[1]![i]), JSON.stringify(search)).toEqual(withoutIds(results[0]![i]));
+    }
+    expect(results[1]!.every((page) => (page as { total: number }).total > 0)).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The PostgreSQL engine behind the app layer's Store (../index.ts). Work in progress: studies,
- * participants (COPY import), interviews, segmentations, facts, tokens and the audit log are ported;
- * the other parts (search, summaries, analysis, erasure, documents, fieldCatalog) are not yet, so
+ * participants (COPY import), interviews, segmentations, facts, search, tokens and the audit log are
+ * ported; the other parts (summaries, analysis, erasure, documents) are not yet, so
  * this is not a Store and --db postgres://… is not wired.
  *
  * Transactions: each one takes a client of its own from the pool (BEGIN … COMMIT) and hands the
@@ -13,14 +13,16 @@ import type { Store } from '../index.js';
 import { openPool } from './connect.js';
 import { PgAuditStore } from './audit.js';
 import { PgFactStore } from './facts.js';
+import { readPgFieldCatalog } from './field-catalog.js';
 import { PgInterviewStore } from './interviews.js';
+import { PgParticipantSearch } from './participant-search.js';
 import { PgParticipantStore } from './participants.js';
 import { clientSql, first, inSavepoint, inTransaction, poolSql, type Sql } from './sql.js';
 import { PgSegmentationStore } from './segmentations.js';
 import { PgStudyStore } from './studies.js';
 import { PgTokenStore } from './tokens.js';
 
-export interface PostgresStore extends Pick<Store, 'studies' | 'participants' | 'interviews' | 'segmentations' | 'facts' | 'tokens' | 'audit' | 'sqliteFile' | 'databaseId' | 'close'> {
+export interface PostgresStore extends Pick<Store, 'studies' | 'participants' | 'interviews' | 'segmentations' | 'facts' | 'search' | 'tokens' | 'audit' | 'sqliteFile' | 'fieldCatalog' | 'databaseId' | 'close'> {
   transaction<T>(fn: (tx: PostgresStore) => Promise<T>): Promise<T>;
 }
 
@@ -37,9 +39,11 @@ function storeOn(pool: pg.Pool, client: pg.PoolClient | null): PostgresStore {
     interviews: new PgInterviewStore(sql),
     segmentations: new PgSegmentationStore(sql),
     facts: new PgFactStore(sql),
+    search: new PgParticipantSearch(sql),
     tokens: new PgTokenStore(sql),
     audit: new PgAuditStore(sql),
     sqliteFile: null,
+    fieldCatalog: (studyId, segmentationId) => readPgFieldCatalog(sql, studyId, segmentationId),
     databaseId: async () => (await first<{ id: string }>(sql, 'SELECT id FROM database_info'))!.id,
     transaction: (fn) => (client ? inSavepoint(client, () => fn(store)) : inTransaction(pool, (own) => fn(storeOn(pool, own)))),
     close: async () => {

@@ -1,0 +1,78 @@
+/** query_participants' search on PostgreSQL (the SQLite store: ../participant-search.ts). */
+import { decodeCursor, encodeCursor } from '../../domain/cursor.js';
+import { parseField } from '../../domain/fields.js';
+import type { Async } from '../async-view.js';
+import { compileCondition, valueExpression, type Condition, type FieldCatalog, type Sql as Compiled } from '../fields-sql.js';
+import { decodeAnswer, type ParticipantSearch, type QueryPage, type QueryRow } from '../participant-search.js';
+import { numbered, postgresFields } from './fields.js';
+import type { Sql } from './sql.js';
+import { toTsQuery } from './text-query.js';
+
+export class PgParticipantSearch implements Async<ParticipantSearch> {
+  constructor(private readonly sql: Sql) {}
+
+  async matchingIds(studyId: number, where: Condition[], fields: FieldCatalog): Promise<number[]> {
+    const clauses = [{ sql: 'p.study_id = ?', params: [studyId] as unknown[] }, ...where.map((c) => compileCondition(c, fields, postgresFields))];
+    const found = await this.sql.query<{ id: number }>(numbered(`SELECT p.id FROM participants p WHERE ${clauses.map((c) => c.sql).join(' AND ')} ORDER BY p.id`), clauses.flatMap((c) => c.params));
+    return found.rows.map((r) => r.id);
+  }
+
+  async search(studyId: number, fields: FieldCatalog, options: { where: Condition[]; text?: string | undefined; include: string[]; limit: number; cursor?: string | undefined }): Promise<QueryPage> {
+    const clauses: Compiled[] = [{ sql: 'p.study_id = ?', params: [studyId] }];
+    for (const condition of options.where) clauses.push(compileCondition(condition, fields, postgresFields));
+    const query = options.text ? toTsQuery(options.text) : null;
+    if (query) clauses.push({ sql: "p.id IN (SELECT s.participant_id FROM said s WHERE s.document @@ to_tsquery('seglab', ?))", params: [query] });
+    const where = clauses.map((c) => c.sql).join(' AND ');
+    const params = clauses.flatMap((c) => c.params);
+    const total = (await this.sql.query<{ n: number }>(numbered(`SELECT count(*) AS n FROM participants p WHERE ${where}`), params)).rows[0]!.n;
+
+    const shownFields = [...new Set([...options.where.map((c) => c.field), ...options.include])];
+    const valueColumns = shownFields
+      .map((field) => ({ field, ref: parseField(field) }))
+      .map(({ field, ref }) => ({ field, ref, expr: valueExpression(ref, fields, field, postgresFields) }))
+      .filter((c): c is typeof c & { expr: Compiled } => c.expr !== null && c.ref.kind !== 'participant_id' && c.ref.kind !== 'email' && c.ref.kind !== 'name' && c.ref.kind !== 'status');
+    const valueSelect = valueColumns.map((c, i) => `, ${c.expr.sql} AS v${i}`).join('');
+    const after = options.cursor ? decodeCursor(options.cursor, 'after') : 0;
+    const rows = (
+      await this.sql.query<{ id: number; external_id: string; name: string | null; email: string | null; status: string; tags: string[] } & Record<string, number | string | null>>(
+        numbered(
+          `SELECT p.id, p.external_id, p.name, p.email,
+                  COALESCE((SELECT i.status FROM interviews i WHERE i.participant_id = p.id), 'not_interviewed') AS status,
+                  COALESCE((SELECT json_agg(tag ORDER BY tag COLLATE "C") FROM participant_tags WHERE participant_id = p.id), '[]') AS tags${valueSelect}
+             FROM participants p WHERE ${where} AND p.id > ? ORDER BY p.id LIMIT ?`,
+        ),
+        [...valueColumns.flatMap((c) => c.expr.params), ...params, after, options.limit + 1],
+      )
+    ).rows;
+    const hasMore = rows.length > options.limit;
+    const page = rows.slice(0, options.limit);
+
+    const snippets = new Map<number, { source: string; text: string }[]>();
+    if (query && page.length > 0) {
+      const found = await this.sql.query<{ participant_id: number; kind: string; text: string }>(
+        `SELECT s.participant_id, s.kind,
+                ts_headline('seglab', s.text, q, 'StartSel=**, StopSel=**, MaxWords=16, MinWords=6, MaxFragments=1, FragmentDelimiter=…') AS text
+           FROM said s, to_tsquery('seglab', $1) AS q
+          WHERE s.document @@ q AND s.participant_id = ANY($2::bigint[]) ORDER BY ts_rank(s.document, q) DESC, s.id`,
+        [query, page.map((r) => r.id)],
+      );
+      for (const row of found.rows) {
+        const list = snippets.get(row.participant_id) ?? [];
+        if (list.length < 2) list.push({ source: row.kind, text: row.text });
+        snippets.set(row.participant_id, list);
+      }
+    }
+
+    const participants: QueryRow[] = page.map((row) => {
+      const values: QueryRow['values'] = {};
+      valueColumns.forEach((c, i) => {
+        const v = row[`v${i}`] ?? null;
+        if (v === null || c.ref.kind !== 'answer' || c.ref.option !== null) values[c.field] = v;
+        else values[c.field] = decodeAnswer(fields.questions.get(c.ref.key)!, v);
+      });
+      return { participant_id: row.external_id, name: row.name, email: row.email, tags: row.tags, status: row.status, values, snippets: snippets.get(row.id) ?? [] };
+    });
+    const last = page[page.length - 1];
+    return { total, participants, next_cursor: hasMore && last ? encodeCursor('after', last.id) : null };
+  }
+}
