@@ -47,14 +47,14 @@ interface Grouping {
   date_unit?: DateUnit;
 }
 
-const ALL = 'all';
+export const ALL = 'all';
 /** The groups added up, when they split the population (no group can have this name). */
-const TOTAL = '\u0000total';
+export const TOTAL = '\u0000total';
 /** Temp tables holding one summary's population and groups (connection-local, dropped after use). */
 const SCOPE = 'summary_scope';
 const GROUPS = 'summary_groups';
 /** Open-ended answers read per group for term counts; above this the terms come from a sample. */
-const TERM_SAMPLE = 1000;
+export const TERM_SAMPLE = 1000;
 
 export class SummaryStore {
   constructor(private readonly db: Db) {}
@@ -251,89 +251,96 @@ export class SummaryStore {
    * With `total` (the groups split the population) the result also holds the groups added up, as TOTAL.
    */
   private questionStats(question: StoredQuestion, groupsSql: string, named: string[], total = false): Map<string, QuestionStats> {
-    const result = new Map<string, QuestionStats>();
     const groups = total ? [...named, TOTAL] : named;
     const cte = `WITH g AS ${groupsSql}`;
     const join = `FROM answers a JOIN g ON g.participant_id = a.participant_id WHERE a.question_id = ?`;
-    const addTotal = <K>(counts: Map<unknown, Map<K, number>>) => {
-      if (!total) return counts;
-      const sum = new Map<K, number>();
-      for (const byValue of counts.values()) for (const [value, n] of byValue) sum.set(value, (sum.get(value) ?? 0) + n);
-      return counts.set(TOTAL, sum);
-    };
+    const addTotal = (counts: Counts) => (total ? withTotal(counts) : counts);
     // Answers counted per group and stored value (a number, an option, or a JSON list: few distinct).
     const counted = () => addTotal(countPairs(this.db, `${cte} SELECT count(tally(g.grp, a.value)) ${join}`, [question.id]));
-    const entriesOf = <V>(counts: Map<unknown, Map<unknown, number>>, grp: string) => [...(counts.get(grp) ?? new Map<unknown, number>())] as [V, number][];
 
-    switch (question.type) {
-      case 'scale': {
-        const counts = counted();
-        for (const grp of groups) result.set(grp, scaleStats(entriesOf<number>(counts, grp), { min: question.scale_min!, max: question.scale_max! }));
-        break;
+    if (question.type !== 'open_ended') return structuredStats(question, groups, counted());
+    const respondents = addTotal(countPairs(this.db, `${cte} SELECT count(tally(g.grp, NULL)) ${join}`, [question.id]));
+    // Terms come from each group's TERM_SAMPLE most recently added respondents: read newest first in
+    // index order, and stop once every group has its sample.
+    const texts = new Map<string, string[]>(groups.map((grp) => [grp, []]));
+    let open = groups.length;
+    for (const [grp, value] of prepared(this.db, `${cte} SELECT g.grp, a.value ${join} ORDER BY a.participant_id DESC`)
+      .raw()
+      .iterate(question.id) as IterableIterator<[string, string]>) {
+      for (const key of total ? [grp, TOTAL] : [grp]) {
+        const sample = texts.get(key);
+        if (sample === undefined || sample.length >= TERM_SAMPLE) continue;
+        sample.push(value);
+        if (sample.length === TERM_SAMPLE) open--;
       }
-      case 'single_choice': {
-        const counts = counted();
-        for (const grp of groups) result.set(grp, singleChoiceStats(question.options!, new Map(entriesOf<string>(counts, grp))));
-        break;
-      }
-      // Multiple choice and ranking are counted by the whole stored list (few distinct
-      // combinations), each parsed once: far cheaper than expanding every answer with json_each.
-      case 'multiple_choice':
-      case 'ranking': {
-        const counts = counted();
-        const parsed = new Map<string, string[]>();
-        const lists = (grp: string) => entriesOf<string>(counts, grp).map(([stored, n]): [string[], number] => [parsed.get(stored) ?? parsed.set(stored, JSON.parse(stored) as string[]).get(stored)!, n]);
-        const stats = question.type === 'ranking' ? rankingStats : multipleChoiceStats;
-        for (const grp of groups) result.set(grp, stats(question.options!, lists(grp)));
-        break;
-      }
-      case 'yes_no': {
-        const counts = counted();
-        for (const grp of groups) {
-          const byValue = new Map(entriesOf<number>(counts, grp));
-          result.set(grp, yesNoStats(byValue.get(1) ?? 0, byValue.get(0) ?? 0));
-        }
-        break;
-      }
-      case 'open_ended': {
-        const respondents = addTotal(countPairs(this.db, `${cte} SELECT count(tally(g.grp, NULL)) ${join}`, [question.id]));
-        // Terms come from each group's TERM_SAMPLE most recently added respondents: read newest first in
-        // index order, and stop once every group has its sample.
-        const texts = new Map<string, string[]>(groups.map((grp) => [grp, []]));
-        let open = groups.length;
-        for (const [grp, value] of prepared(this.db, `${cte} SELECT g.grp, a.value ${join} ORDER BY a.participant_id DESC`)
-          .raw()
-          .iterate(question.id) as IterableIterator<[string, string]>) {
-          for (const key of total ? [grp, TOTAL] : [grp]) {
-            const sample = texts.get(key);
-            if (sample === undefined || sample.length >= TERM_SAMPLE) continue;
-            sample.push(value);
-            if (sample.length === TERM_SAMPLE) open--;
-          }
-          if (open === 0) break;
-        }
-        const themes = prepared(this.db, 
-            `${cte} SELECT g.grp, t.code, COUNT(DISTINCT x.participant_id) AS participants FROM theme_evidence x JOIN themes t ON t.id = x.theme_id
-               JOIN g ON g.participant_id = x.participant_id WHERE x.question_id = ? GROUP BY g.grp, t.id ORDER BY participants DESC, t.code`,
-          )
-          .all(question.id) as { grp: string; code: string; participants: number }[];
-        if (total) {
-          // Disjoint groups: a theme's participants overall are its participants per group added up.
-          const overall = new Map<string, number>();
-          for (const t of themes) overall.set(t.code, (overall.get(t.code) ?? 0) + t.participants);
-          const ranked = [...overall].map(([code, participants]) => ({ grp: TOTAL, code, participants }));
-          themes.push(...ranked.sort((a, b) => b.participants - a.participants || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)));
-        }
-        for (const grp of groups) {
-          result.set(grp, {
-            n: respondents.get(grp)?.get(null) ?? 0,
-            top_terms: topTerms(texts.get(grp)!, 10),
-            themes: themes.filter((t) => t.grp === grp).slice(0, 10).map(({ code, participants }) => ({ code, participants })),
-          });
-        }
-        break;
-      }
+      if (open === 0) break;
     }
-    return result;
+    const themes = prepared(this.db, 
+        `${cte} SELECT g.grp, t.code, COUNT(DISTINCT x.participant_id) AS participants FROM theme_evidence x JOIN themes t ON t.id = x.theme_id
+           JOIN g ON g.participant_id = x.participant_id WHERE x.question_id = ? GROUP BY g.grp, t.id ORDER BY participants DESC, t.code`,
+      )
+      .all(question.id) as { grp: string; code: string; participants: number }[];
+    return openEndedStats(groups, total, respondents, texts, themes);
   }
+}
+
+/** Counts per group, then per stored value (a number, an option, or a list as JSON text). */
+export type Counts = Map<unknown, Map<unknown, number>>;
+
+/** `counts` with the groups added up as TOTAL (they split the population). */
+export function withTotal(counts: Counts): Counts {
+  const sum = new Map<unknown, number>();
+  for (const byValue of counts.values()) for (const [value, n] of byValue) sum.set(value, (sum.get(value) ?? 0) + n);
+  return counts.set(TOTAL, sum);
+}
+
+const entriesOf = <V>(counts: Counts, grp: string) => [...(counts.get(grp) ?? new Map<unknown, number>())] as [V, number][];
+
+/** A structured question's statistics per group from its counted answers (either engine). */
+export function structuredStats(question: StoredQuestion, groups: string[], counts: Counts): Map<string, QuestionStats> {
+  const result = new Map<string, QuestionStats>();
+  switch (question.type) {
+    case 'scale':
+      for (const grp of groups) result.set(grp, scaleStats(entriesOf<number>(counts, grp), { min: question.scale_min!, max: question.scale_max! }));
+      break;
+    case 'single_choice':
+      for (const grp of groups) result.set(grp, singleChoiceStats(question.options!, new Map(entriesOf<string>(counts, grp))));
+      break;
+    // Counted by the whole stored list (few distinct combinations), each parsed once.
+    case 'multiple_choice':
+    case 'ranking': {
+      const parsed = new Map<string, string[]>();
+      const lists = (grp: string) => entriesOf<string>(counts, grp).map(([stored, n]): [string[], number] => [parsed.get(stored) ?? parsed.set(stored, JSON.parse(stored) as string[]).get(stored)!, n]);
+      const stats = question.type === 'ranking' ? rankingStats : multipleChoiceStats;
+      for (const grp of groups) result.set(grp, stats(question.options!, lists(grp)));
+      break;
+    }
+    case 'yes_no':
+      for (const grp of groups) {
+        const byValue = new Map(entriesOf<number>(counts, grp));
+        result.set(grp, yesNoStats(byValue.get(1) ?? 0, byValue.get(0) ?? 0));
+      }
+      break;
+  }
+  return result;
+}
+
+/** An open question's statistics per group: respondents, terms of the sampled texts, themes (either engine). */
+export function openEndedStats(groups: string[], total: boolean, respondents: Counts, texts: Map<string, string[]>, themes: { grp: string; code: string; participants: number }[]): Map<string, QuestionStats> {
+  if (total) {
+    // Disjoint groups: a theme's participants overall are its participants per group added up.
+    const overall = new Map<string, number>();
+    for (const t of themes) overall.set(t.code, (overall.get(t.code) ?? 0) + t.participants);
+    const ranked = [...overall].map(([code, participants]) => ({ grp: TOTAL, code, participants }));
+    themes.push(...ranked.sort((a, b) => b.participants - a.participants || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)));
+  }
+  const result = new Map<string, QuestionStats>();
+  for (const grp of groups) {
+    result.set(grp, {
+      n: respondents.get(grp)?.get(null) ?? 0,
+      top_terms: topTerms(texts.get(grp)!, 10),
+      themes: themes.filter((t) => t.grp === grp).slice(0, 10).map(({ code, participants }) => ({ code, participants })),
+    });
+  }
+  return result;
 }

@@ -10,6 +10,7 @@ import { codeThemes } from '../../src/app/interviews.js';
 import { updateSegment } from '../../src/app/segment-naming.js';
 import { clusterParticipants } from '../../src/app/clustering.js';
 import { queryParticipants } from '../../src/app/participants.js';
+import { summarizeQuestions } from '../../src/app/summaries.js';
 import type { Store } from '../../src/store/index.js';
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/engine.js';
 import { startPostgres, type PostgresServer } from '../helpers/postgres.js';
@@ -37,6 +38,16 @@ afterAll(async () => {
 // Only the ported parts are used: the app calls below touch studies, tokens and audit alone.
 const asStore = (store: PostgresStore) => store as unknown as Store;
 const withoutTimes = (value: unknown) => JSON.parse(JSON.stringify(value, (key, v) => (/_at$/.test(key) ? '<time>' : v)));
+/** Numbers equal to 1e-9 (relative above 1), everything else equal. */
+const close = (a: unknown, b: unknown, path: string): void => {
+  if (typeof a === 'number' && typeof b === 'number') return void expect(Math.abs(a - b), path).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(a)));
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    expect(Object.keys(b).sort(), path).toEqual(Object.keys(a).sort());
+    for (const key of Object.keys(a)) close((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${path}.${key}`);
+    return;
+  }
+  expect(b, path).toEqual(a);
+};
 const withoutIds = (value: unknown) => JSON.parse(JSON.stringify(withoutTimes(value), (key, v) => (['id', 'study_id', 'segmentation_id'].includes(key) ? '<id>' : v)));
 
 async function studyWork(store: Store) {
@@ -230,15 +241,6 @@ describe('PostgreSQL engine (studies, tokens, audit)', () => {
     }
     expect(withoutIds(results[1]!.facts)).toEqual(withoutIds(results[0]!.facts));
     expect(results[1]!.members.map((m) => [m.participant_id, m.segment_id])).toEqual(results[0]!.members.map((m) => [m.participant_id, m.segment_id]));
-    const close = (a: unknown, b: unknown, path: string): void => {
-      if (typeof a === 'number' && typeof b === 'number') return void expect(Math.abs(a - b), path).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(a)));
-      if (a && b && typeof a === 'object' && typeof b === 'object') {
-        expect(Object.keys(b).sort(), path).toEqual(Object.keys(a).sort());
-        for (const key of Object.keys(a)) close((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${path}.${key}`);
-        return;
-      }
-      expect(b, path).toEqual(a);
-    };
     const untimed = (value: unknown) => JSON.parse(JSON.stringify(value, (key, v) => (/_ms$/.test(key) ? undefined : v)));
     close(untimed(withoutIds({ made: results[0]!.made, members: results[0]!.members, segments: results[0]!.segments })), untimed(withoutIds({ made: results[1]!.made, members: results[1]!.members, segments: results[1]!.segments })), 'result');
   });
@@ -276,5 +278,19 @@ describe('PostgreSQL engine (studies, tokens, audit)', () => {
       expect(withoutIds(results[1]![i]), JSON.stringify(search)).toEqual(withoutIds(results[0]![i]));
     }
     expect(results[1]!.every((page) => (page as { total: number }).total > 0)).toBe(true);
+  });
+
+  it('summarize_questions gives the same statistics on both engines (1e-9), overall and by every kind of group', async () => {
+    const bys = [undefined, 'segment', 'attr.plan', 'attr.mrr', 'attr.signup_date', 'tag', 'theme', 'status', 'answer.primary_use_case', 'answer.team_usage', 'answer.core_value_importance', 'answer.buying_factors'];
+    const results = [];
+    for (const store of [sqlite, asStore(postgres)]) {
+      const studyId = await seedSampleStore(store);
+      await clusterParticipants(store, { studyId, k: 4, bootstraps: 2 });
+      const answers = [];
+      for (const by of bys) answers.push(await summarizeQuestions(store, { studyId, by, includePartial: by === 'status' }));
+      results.push(answers);
+    }
+    for (const [i, by] of bys.entries()) close(withoutIds(results[0]![i]), withoutIds(results[1]![i]), `by ${by}`);
+    expect(results[1]![0]!.questions.find((q) => q.key === 'core_value_importance')!.n).toBeGreaterThan(30);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The PostgreSQL engine behind the app layer's Store (../index.ts). Work in progress: studies,
- * participants (COPY import), interviews, segmentations, facts, search, tokens and the audit log are
- * ported; the other parts (summaries, analysis, erasure, documents) are not yet, so
+ * participants (COPY import), interviews, segmentations, facts, search, summaries, tokens and the audit
+ * log are ported; the other parts (analysis, erasure, documents) are not yet, so
  * this is not a Store and --db postgres://… is not wired.
  *
  * Transactions: each one takes a client of its own from the pool (BEGIN … COMMIT) and hands the
@@ -20,9 +20,10 @@ import { PgParticipantStore } from './participants.js';
 import { clientSql, first, inSavepoint, inTransaction, poolSql, type Sql } from './sql.js';
 import { PgSegmentationStore } from './segmentations.js';
 import { PgStudyStore } from './studies.js';
+import { PgSummaryStore } from './summary.js';
 import { PgTokenStore } from './tokens.js';
 
-export interface PostgresStore extends Pick<Store, 'studies' | 'participants' | 'interviews' | 'segmentations' | 'facts' | 'search' | 'tokens' | 'audit' | 'sqliteFile' | 'fieldCatalog' | 'databaseId' | 'close'> {
+export interface PostgresStore extends Pick<Store, 'studies' | 'participants' | 'interviews' | 'segmentations' | 'facts' | 'search' | 'summaries' | 'tokens' | 'audit' | 'sqliteFile' | 'fieldCatalog' | 'databaseId' | 'close'> {
   transaction<T>(fn: (tx: PostgresStore) => Promise<T>): Promise<T>;
 }
 
@@ -40,6 +41,7 @@ function storeOn(pool: pg.Pool, client: pg.PoolClient | null): PostgresStore {
     segmentations: new PgSegmentationStore(sql),
     facts: new PgFactStore(sql),
     search: new PgParticipantSearch(sql),
+    summaries: new PgSummaryStore(sql),
     tokens: new PgTokenStore(sql),
     audit: new PgAuditStore(sql),
     sqliteFile: null,
