@@ -11,6 +11,8 @@ import { updateSegment } from '../../src/app/segment-naming.js';
 import { clusterParticipants } from '../../src/app/clustering.js';
 import { queryParticipants } from '../../src/app/participants.js';
 import { summarizeQuestions } from '../../src/app/summaries.js';
+import { crosstab } from '../../src/app/crosstab.js';
+import { driverAnalysis } from '../../src/app/drivers.js';
 import type { Store } from '../../src/store/index.js';
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/engine.js';
 import { startPostgres, type PostgresServer } from '../helpers/postgres.js';
@@ -292,5 +294,34 @@ describe('PostgreSQL engine (studies, tokens, audit)', () => {
     }
     for (const [i, by] of bys.entries()) close(withoutIds(results[0]![i]), withoutIds(results[1]![i]), `by ${by}`);
     expect(results[1]![0]!.questions.find((q) => q.key === 'core_value_importance')!.n).toBeGreaterThan(30);
+  });
+
+  it('crosstabs and driver analyses are equal on both engines (1e-9): tables, tests, residuals, correlations, relative weights', async () => {
+    const tables = [
+      ['segment', 'answer.primary_use_case'],
+      ['attr.plan', 'answer.team_usage'],
+      ['attr.mrr', 'answer.core_value_importance'],
+      ['tag', 'answer.buying_factors'],
+      ['theme', 'attr.industry'],
+      ['status', 'attr.company_size'],
+      ['answer.buying_factors:Price', 'attr.signup_date'],
+    ] as const;
+    const driverSets = [
+      { outcome: 'answer.core_value_importance' },
+      { outcome: 'answer.core_value_importance', drivers: ['attr.mrr', 'attr.seats', 'attr.signup_date', 'answer.team_usage', 'answer.primary_use_case', 'answer.buying_factors', 'theme'] },
+      { outcome: 'attr.mrr', drivers: ['attr.seats', 'attr.logins_30d', 'answer.buying_factors:Price'] },
+    ];
+    const results = [];
+    for (const store of [sqlite, asStore(postgres)]) {
+      const studyId = await seedSampleStore(store);
+      const { segmentation_id: segmentationId } = await clusterParticipants(store, { studyId, k: 4, bootstraps: 2 });
+      const answers: unknown[] = [];
+      for (const [rows, columns] of tables) answers.push(await crosstab(store, { studyId, rows, columns, includePartial: rows === 'status' }));
+      for (const set of driverSets) answers.push(await driverAnalysis(store, { studyId, ...set, segmentationId }));
+      results.push(answers);
+    }
+    for (const [i, answer] of results[0]!.entries()) close(withoutIds(answer), withoutIds(results[1]![i]), `analysis ${i}`);
+    expect((results[1]![0] as { n: number }).n).toBeGreaterThan(30);
+    expect((results[1]![tables.length + 1] as { overall: { drivers: unknown[] } }).overall.drivers.length).toBeGreaterThan(5);
   });
 });

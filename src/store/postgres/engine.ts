@@ -1,7 +1,7 @@
 /**
  * The PostgreSQL engine behind the app layer's Store (../index.ts). Work in progress: studies,
- * participants (COPY import), interviews, segmentations, facts, search, summaries, tokens and the audit
- * log are ported; the other parts (analysis, erasure, documents) are not yet, so
+ * participants (COPY import), interviews, segmentations, facts, search, summaries, analysis, tokens and
+ * the audit log are ported; the other parts ( erasure, documents) are not yet, so
  * this is not a Store and --db postgres://… is not wired.
  *
  * Transactions: each one takes a client of its own from the pool (BEGIN … COMMIT) and hands the
@@ -11,6 +11,7 @@
 import type pg from 'pg';
 import type { Store } from '../index.js';
 import { openPool } from './connect.js';
+import { PgAnalysisStore } from './analysis.js';
 import { PgAuditStore } from './audit.js';
 import { PgFactStore } from './facts.js';
 import { readPgFieldCatalog } from './field-catalog.js';
@@ -23,7 +24,7 @@ import { PgStudyStore } from './studies.js';
 import { PgSummaryStore } from './summary.js';
 import { PgTokenStore } from './tokens.js';
 
-export interface PostgresStore extends Pick<Store, 'studies' | 'participants' | 'interviews' | 'segmentations' | 'facts' | 'search' | 'summaries' | 'tokens' | 'audit' | 'sqliteFile' | 'fieldCatalog' | 'databaseId' | 'close'> {
+export interface PostgresStore extends Pick<Store, 'studies' | 'participants' | 'interviews' | 'segmentations' | 'facts' | 'search' | 'summaries' | 'analysis' | 'tokens' | 'audit' | 'sqliteFile' | 'fieldCatalog' | 'databaseId' | 'close'> {
   transaction<T>(fn: (tx: PostgresStore) => Promise<T>): Promise<T>;
 }
 
@@ -42,6 +43,7 @@ function storeOn(pool: pg.Pool, client: pg.PoolClient | null): PostgresStore {
     facts: new PgFactStore(sql),
     search: new PgParticipantSearch(sql),
     summaries: new PgSummaryStore(sql),
+    analysis: new PgAnalysisStore(sql),
     tokens: new PgTokenStore(sql),
     audit: new PgAuditStore(sql),
     sqliteFile: null,
