@@ -50,7 +50,7 @@ const close = (a: unknown, b: unknown, path: string): void => {
   }
   expect(b, path).toEqual(a);
 };
-const withoutIds = (value: unknown) => JSON.parse(JSON.stringify(withoutTimes(value), (key, v) => (['id', 'study_id', 'segmentation_id'].includes(key) ? '<id>' : v)));
+const withoutIds = (value: unknown) => JSON.parse(JSON.stringify(withoutTimes(value), (key, v) => (['id', 'study_id', 'segmentation_id'].includes(key) ? '<id>' : typeof v === 'string' ? v.replace(/segmentation \d+/g, 'segmentation <id>') : v)));
 
 async function studyWork(store: Store) {
   const created = await createStudy(store, { mode: 'hybrid', probing_depth: 2, ...sampleStudy.study } as Parameters<typeof createStudy>[1]);
