@@ -31,7 +31,7 @@ export interface DerivedText {
   text: string;
 }
 
-const COLUMNS: Record<DerivedText['table'], { where: string; columns: { name: string; json: boolean }[] }> = {
+export const ERASABLE: Record<DerivedText['table'], { where: string; columns: { name: string; json: boolean }[] }> = {
   segments: { where: 'segmentation_id = ? AND segment_id = ?', columns: [{ name: 'name', json: false }, { name: 'description', json: false }, { name: 'persona', json: false }, { name: 'playbook', json: true }, { name: 'definition', json: true }, { name: 'profile', json: true }] },
   segmentations: { where: 'id = ?', columns: [{ name: 'parameters', json: true }, { name: 'summary', json: true }, { name: 'diagnostics', json: true }, { name: 'prioritization', json: true }] },
   audit_log: { where: 'id = ?', columns: [{ name: 'arguments', json: true }] },
@@ -88,7 +88,7 @@ export class ErasureStore {
     const out: DerivedText[] = [];
     const collect = (table: DerivedText['table'], rows: Record<string, unknown>[], keyOf: (r: Record<string, unknown>) => number[]) => {
       for (const row of rows) {
-        for (const { name, json } of COLUMNS[table].columns) {
+        for (const { name, json } of ERASABLE[table].columns) {
           const text = row[name];
           if (typeof text === 'string') out.push({ table, key: keyOf(row), column: name, json, text });
         }
@@ -101,7 +101,7 @@ export class ErasureStore {
   }
 
   rewrite(text: DerivedText, value: string): void {
-    const spec = COLUMNS[text.table];
+    const spec = ERASABLE[text.table];
     if (!spec.columns.some((c) => c.name === text.column)) throw new Error(`not an erasable column: ${text.table}.${text.column}`);
     prepared(this.db, `UPDATE ${text.table} SET ${text.column} = ? WHERE ${spec.where}`).run(value, ...text.key);
   }

@@ -1,8 +1,6 @@
 /**
- * The PostgreSQL engine behind the app layer's Store (../index.ts). Work in progress: studies,
- * participants (COPY import), interviews, segmentations, facts, search, summaries, analysis, tokens and
- * the audit log are ported; the other parts ( erasure, documents) are not yet, so
- * this is not a Store and --db postgres://… is not wired.
+ * The PostgreSQL engine behind the app layer's Store (../index.ts): every part ported, each with
+ * SQL that suits PostgreSQL and answers as the SQLite engine does.
  *
  * Transactions: each one takes a client of its own from the pool (BEGIN … COMMIT) and hands the
  * callback a store bound to that client; a nested call is a savepoint on it. Other requests keep
@@ -13,6 +11,8 @@ import type { Store } from '../index.js';
 import { openPool } from './connect.js';
 import { PgAnalysisStore } from './analysis.js';
 import { PgAuditStore } from './audit.js';
+import { PgDocumentSearch } from './document-search.js';
+import { PgErasureStore } from './erasure.js';
 import { PgFactStore } from './facts.js';
 import { readPgFieldCatalog } from './field-catalog.js';
 import { PgInterviewStore } from './interviews.js';
@@ -24,18 +24,15 @@ import { PgStudyStore } from './studies.js';
 import { PgSummaryStore } from './summary.js';
 import { PgTokenStore } from './tokens.js';
 
-export interface PostgresStore extends Pick<Store, 'studies' | 'participants' | 'interviews' | 'segmentations' | 'facts' | 'search' | 'summaries' | 'analysis' | 'tokens' | 'audit' | 'sqliteFile' | 'fieldCatalog' | 'databaseId' | 'close'> {
-  transaction<T>(fn: (tx: PostgresStore) => Promise<T>): Promise<T>;
-}
 
-export async function openPostgresStore(url: string): Promise<PostgresStore> {
+export async function openPostgresStore(url: string): Promise<Store> {
   return storeOn(await openPool(url), null);
 }
 
 /** The store over `pool`, or over one transaction's `client`. */
-function storeOn(pool: pg.Pool, client: pg.PoolClient | null): PostgresStore {
+function storeOn(pool: pg.Pool, client: pg.PoolClient | null): Store {
   const sql: Sql = client ? clientSql(client) : poolSql(pool);
-  const store: PostgresStore = {
+  const store: Store = {
     studies: new PgStudyStore(sql),
     participants: new PgParticipantStore(sql),
     interviews: new PgInterviewStore(sql),
@@ -44,6 +41,8 @@ function storeOn(pool: pg.Pool, client: pg.PoolClient | null): PostgresStore {
     search: new PgParticipantSearch(sql),
     summaries: new PgSummaryStore(sql),
     analysis: new PgAnalysisStore(sql),
+    erasure: new PgErasureStore(sql),
+    documents: new PgDocumentSearch(sql),
     tokens: new PgTokenStore(sql),
     audit: new PgAuditStore(sql),
     sqliteFile: null,
