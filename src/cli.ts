@@ -11,7 +11,7 @@ import { LimitedStdioServerTransport } from './transport/stdio.js';
 import { defaultDatabasePath, reportsDirectory } from './config.js';
 import { createLogger } from './log.js';
 import { createServer, version } from './server.js';
-import { openStore } from './store/index.js';
+import { connectStore, describeDatabase } from './store/index.js';
 import type { ToolDeps } from './tools/define.js';
 import { parseToolsets, TOOLSET_NAMES, type Catalog } from './tools/toolsets.js';
 import { ADMIN_COMMANDS, ADMIN_USAGE, runAdminCommand } from './commands/admin.js';
@@ -84,10 +84,10 @@ async function main(argv: string[]): Promise<void> {
   const catalog: Catalog = { toolsets: values.toolsets === undefined ? null : parseToolsets(values.toolsets), readOnly: values['read-only'] };
 
   const dbPath = values.db ?? defaultDatabasePath();
-  const store = openStore(dbPath);
+  const store = await connectStore(dbPath);
   // A folder of this database's own; an in-memory one gets a private temporary folder (mode 0700).
   const outputDir = resolve(reportsDirectory(dbPath, await store.databaseId(), values.reports));
-  log.info(`database ${dbPath}; reports and exports in ${outputDir}`);
+  log.info(`database ${describeDatabase(dbPath)}; reports and exports in ${outputDir}`);
 
   if (!values.http) {
     const deps: ToolDeps = { store, log, catalog, files: { allowAnyPath: true, importRoot: null, outputDir } };

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { privateTemporaryFolder } from './app/output-files.js';
+import { isPostgresUrl } from './store/url.js';
 
 /**
  * A path from the environment, or undefined when it is empty or still holds a `${...}` placeholder:
@@ -37,6 +38,12 @@ export function isMemoryDatabase(dbPath: string): boolean {
  * nothing: a fresh folder only this user can enter, not a shared temp name anyone can plant links in.
  */
 export function reportsDirectory(dbPath: string, databaseId: string, reports?: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (isPostgresUrl(dbPath)) {
+    // No file to sit beside: the folder is named; replicas share it (reports written by one are read by another).
+    const parent = reports ?? pathSetting(env, 'SEGLAB_REPORTS');
+    if (!parent) throw new Error('A PostgreSQL database keeps reports and exports in a folder of files: pass --reports DIR (or SEGLAB_REPORTS), a folder every replica shares.');
+    return join(parent, `postgres-${databaseId}`);
+  }
   const memory = isMemoryDatabase(dbPath);
   const parent = reports ?? pathSetting(env, 'SEGLAB_REPORTS') ?? (memory ? null : join(dirname(dbPath), 'reports'));
   if (parent === null) return privateTemporaryFolder('seglab-reports-');

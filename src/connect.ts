@@ -14,6 +14,7 @@ import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { applyEdits, modify, parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { defaultDatabasePath } from './config.js';
 import { listOf } from './errors.js';
+import { isPostgresUrl } from './store/url.js';
 
 /** Clients whose config file seglab can write. */
 export const FILE_CLIENTS = ['claude-desktop', 'claude-code', 'cursor', 'vscode'] as const;
@@ -82,7 +83,7 @@ export function defaultConfigFile(client: FileClient, place: Place = currentPlac
 export const entryFile = (): string => fileURLToPath(new URL('./cli.js', import.meta.url));
 
 export function localLaunch(options: { db: string; reports?: string | undefined; node?: string; entry?: string }): Launch {
-  const db = options.db === ':memory:' ? options.db : resolve(options.db);
+  const db = options.db === ':memory:' || isPostgresUrl(options.db) ? options.db : resolve(options.db);
   const args = [options.entry ?? entryFile(), 'serve', '--db', db];
   if (options.reports) args.push('--reports', resolve(options.reports));
   return { command: options.node ?? process.execPath, args };

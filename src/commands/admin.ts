@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createToken, revokeToken } from '../app/tokens.js';
 import { UserError } from '../errors.js';
-import { SqliteStore, sqliteEngine, type Store } from '../store/index.js';
+import { connectStore, isPostgresUrl, SqliteStore, type Store } from '../store/index.js';
 
 export const ADMIN_COMMANDS = ['token', 'audit', 'backup'] as const;
 
@@ -100,12 +100,19 @@ export async function runAdminCommand(argv: string[], defaultDb: () => string, o
   if (values.help) return void process.stderr.write(`${ADMIN_USAGE}\n`);
   const [command, sub] = positionals;
   const dbPath = values.db ?? defaultDb();
-  const sqlite = SqliteStore.open(dbPath);
-  const store = sqliteEngine(sqlite);
+  if (command === 'backup') {
+    if (isPostgresUrl(dbPath)) throw new UserError('backup copies a SQLite file; back a PostgreSQL database up with its own tools (pg_dump, or base backups with WAL archiving for point-in-time recovery).');
+    const sqlite = SqliteStore.open(dbPath);
+    try {
+      return await backupCommand(sqlite, dbPath, sub, out);
+    } finally {
+      sqlite.close();
+    }
+  }
+  const store = await connectStore(dbPath);
   try {
     if (command === 'token') return await tokenCommand(store, sub, values, out);
     if (command === 'audit') return await auditCommand(store, values, out);
-    if (command === 'backup') return await backupCommand(sqlite, dbPath, sub, out);
   } finally {
     await store.close();
   }

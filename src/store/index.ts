@@ -15,6 +15,9 @@ import { StudyStore } from './studies.js';
 import { SummaryStore } from './summary.js';
 import { TokenStore } from './tokens.js';
 import { WriteTurns } from './write-turns.js';
+import { isPostgresUrl } from './url.js';
+
+export { describeDatabase, isPostgresUrl } from './url.js';
 
 /** Every SQLite statement lives below this object; its methods run synchronously on one connection. */
 export class SqliteStore {
@@ -98,6 +101,12 @@ export interface Store extends Parts {
    */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/** The store for a --db value: a PostgreSQL URL (postgres://…), else a SQLite file. */
+export async function connectStore(db: string): Promise<Store> {
+  if (isPostgresUrl(db)) return (await import('./postgres/engine.js')).openPostgresStore(db);
+  return openStore(db);
 }
 
 /** Opens the SQLite database at `path` (creating and migrating it) as the app layer's store. */

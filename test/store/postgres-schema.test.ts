@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { latestSchemaVersion } from '../../src/store/migrations.js';
-import { isPostgresUrl, openPool } from '../../src/store/postgres/connect.js';
+import { isPostgresUrl } from '../../src/store/index.js';
+import { openPool } from '../../src/store/postgres/connect.js';
 import { toTsQuery } from '../../src/store/postgres/text-query.js';
 import { startPostgres, type PostgresServer } from '../helpers/postgres.js';
 

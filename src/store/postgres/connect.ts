@@ -10,11 +10,6 @@ import { numberTypes } from './sql.js';
 /** Every replica takes this advisory lock to migrate; the number is arbitrary but fixed. */
 const MIGRATION_LOCK = 0x5e61ab;
 
-/** Whether `db` (a --db value or SEGLAB_DB) names a PostgreSQL database rather than a SQLite file. */
-export function isPostgresUrl(db: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(db);
-}
-
 export async function openPool(url: string, options: { max?: number } = {}): Promise<pg.Pool> {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, application_name: 'seglab', types: numberTypes });
   // An idle client's error (the server restarting) must not end the process; the next query reconnects.

@@ -23,6 +23,7 @@ import { PgSegmentationStore } from './segmentations.js';
 import { PgStudyStore } from './studies.js';
 import { PgSummaryStore } from './summary.js';
 import { PgTokenStore } from './tokens.js';
+import { WriteTurns } from '../write-turns.js';
 
 
 export async function openPostgresStore(url: string): Promise<Store> {
@@ -30,6 +31,8 @@ export async function openPostgresStore(url: string): Promise<Store> {
 }
 
 /** The store over `pool`, or over one transaction's `client`. */
+const writeTurns = new WriteTurns();
+
 function storeOn(pool: pg.Pool, client: pg.PoolClient | null): Store {
   const sql: Sql = client ? clientSql(client) : poolSql(pool);
   const store: Store = {
@@ -45,7 +48,9 @@ function storeOn(pool: pg.Pool, client: pg.PoolClient | null): Store {
     documents: new PgDocumentSearch(sql),
     tokens: new PgTokenStore(sql),
     audit: new PgAuditStore(sql),
-    sqliteFile: null,
+    file: () => null,
+    writeTurns,
+    withSqlite: null,
     fieldCatalog: (studyId, segmentationId) => readPgFieldCatalog(sql, studyId, segmentationId),
     databaseId: async () => (await first<{ id: string }>(sql, 'SELECT id FROM database_info'))!.id,
     transaction: (fn) => (client ? inSavepoint(client, () => fn(store)) : inTransaction(pool, (own) => fn(storeOn(pool, own)))),

@@ -28,12 +28,17 @@ function copyText(value: string | null): string {
   return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 
-/** The rows as COPY text in chunks; counts what it sent. */
-function* copyChunks(rows: Iterable<TypedParticipant>, sent: { rows: number; existing: number }): Generator<string> {
+/** The rows as COPY text in chunks (attributes as a JSON object of the values present); counts what it sent. */
+function* copyChunks(names: readonly string[], rows: Iterable<TypedParticipant>, sent: { rows: number; existing: number }): Generator<string> {
+  const keys = names.map((name) => `${JSON.stringify(name)}:`);
   let chunk = '';
   for (const row of rows) {
+    let attributes = '';
+    row.values.forEach((value, k) => {
+      if (value !== undefined) attributes += `${attributes ? ',' : ''}${keys[k]}${JSON.stringify(value)}`;
+    });
     const stored = row.exists && !row.rekey ? row.key : row.external_id;
-    chunk += `${sent.rows++}\t${row.exists ? 't' : 'f'}\t${copyText(row.key)}\t${copyText(stored)}\t${row.rekey ? 't' : 'f'}\t${copyText(row.external_id)}\t${copyText(row.email)}\t${copyText(row.name)}\t${copyText(row.attributes)}\t${copyText(JSON.stringify(row.tags))}\n`;
+    chunk += `${sent.rows++}\t${row.exists ? 't' : 'f'}\t${copyText(row.key)}\t${copyText(stored)}\t${row.rekey ? 't' : 'f'}\t${copyText(row.external_id)}\t${copyText(row.email)}\t${copyText(row.name)}\t${copyText(`{${attributes}}`)}\t${copyText(JSON.stringify(row.tags))}\n`;
     if (row.exists) sent.existing++;
     if (chunk.length >= COPY_CHUNK) {
       yield chunk;
@@ -106,7 +111,13 @@ export class PgParticipantStore implements Async<ParticipantStore> {
    * inserts the new ones and adds tags from it: one transaction, all or nothing. A per-study
    * advisory lock makes a second import of the study (from any replica) wait for this one.
    */
-  writeParticipants(studyId: number, input: Iterable<TypedParticipant>, attributes: { name: string; type: AttributeType; format: AttributeFormat }[]): Promise<{ inserted: number; updated: number }> {
+  writeParticipants(
+    studyId: number,
+    names: readonly string[],
+    input: Iterable<TypedParticipant>,
+    /** Asked once the rows are written; throwing rolls everything back (as on SQLite). */
+    attributes: () => { name: string; type: AttributeType; format: AttributeFormat }[],
+  ): Promise<{ inserted: number; updated: number }> {
     return this.sql.atomically(async (client) => {
       const at = now();
       await client.query('SELECT pg_advisory_xact_lock($1, $2)', [STUDY_LOCK, studyId]);
@@ -115,7 +126,7 @@ export class PgParticipantStore implements Async<ParticipantStore> {
         `CREATE TEMPORARY TABLE seglab_incoming (n bigint, existing boolean, key text, stored_id text, rekey boolean, external_id text, email text, name text, attributes jsonb, tags jsonb) ON COMMIT DROP`,
       );
       const sent = { rows: 0, existing: 0 };
-      await pipeline(Readable.from(copyChunks(input, sent)), client.query(copyFrom('COPY seglab_incoming FROM STDIN')));
+      await pipeline(Readable.from(copyChunks(names, input, sent)), client.query(copyFrom('COPY seglab_incoming FROM STDIN')));
       await client.query('ANALYZE seglab_incoming');
       let updated: number;
       try {
@@ -159,7 +170,7 @@ export class PgParticipantStore implements Async<ParticipantStore> {
       );
       await client.query('DROP TABLE seglab_incoming');
       const studies = new PgStudyStore(clientSql(client));
-      await studies.saveAttributes(studyId, attributes);
+      await studies.saveAttributes(studyId, attributes());
       await studies.touch(studyId);
       return { inserted, updated };
     });
