@@ -163,7 +163,7 @@ export class ParticipantSearch {
 }
 
 /** Which of a participant's matching texts to quote first: their own chosen words, then answers, then the long texts. */
-const SOURCE_ORDER: Record<string, number> = { quote: 0, answer: 1, transcript: 2, notes: 3 };
+export const SOURCE_ORDER: Record<string, number> = { quote: 0, answer: 1, transcript: 2, notes: 3 };
 
 export function decodeAnswer(question: StoredQuestion, value: number | string): AnswerValue {
   const decoded = fromStored(question.type, value);

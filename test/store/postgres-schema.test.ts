@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { latestSchemaVersion } from '../../src/store/migrations.js';
+import { openDatabase } from '../../src/store/db.js';
 import { isPostgresUrl } from '../../src/store/index.js';
 import { openPool } from '../../src/store/postgres/connect.js';
 import { toTsQuery } from '../../src/store/postgres/text-query.js';
@@ -72,4 +73,52 @@ describe('PostgreSQL schema', () => {
       await pool.end();
     }
   });
+
+  it('cuts long texts into the same snippet windows as SQLite (schema 7) and keeps them in step with the text', async () => {
+    // Words of every length, accents, a 3,000-character run without a space (a window starting
+    // inside it cannot move to a word boundary), and a phrase across the first window's end.
+    const words = ['pricing', 'Zürich', 'onboarding', 'a', 'seats', 'naïve', 'API-limits', 'renewal'];
+    const parts: string[] = [];
+    for (let i = 0; parts.join(' ').length < 1990; i++) parts.push(words[i % words.length]!);
+    const long = `${parts.join(' ')} the pricing page ${'x'.repeat(3000)} ${Array.from({ length: 900 }, (_, i) => words[(i * 7) % words.length]).join(' ')}`;
+    const texts = { transcript: long, notes: 'short notes about pricing' };
+    const at = '2026-11-30T10:00:00.000Z';
+    const sqlite = openDatabase(':memory:');
+    const pool = await openPool(server.createDatabase('windows'));
+    try {
+      const insert = `INSERT INTO interviews (participant_id, status, interviewed_at, transcript, notes, created_at, updated_at) VALUES (1, 'completed', '${at}', $1, $2, '${at}', '${at}')`;
+      sqlite.exec(`INSERT INTO studies (id, name, mode, probing_depth, created_at, updated_at) VALUES (1, 'S', 'hybrid', 2, '${at}', '${at}');
+                   INSERT INTO participants (id, study_id, external_id, created_at, updated_at) VALUES (1, 1, 'p1', '${at}', '${at}')`);
+      sqlite.prepare(insert.replace('$1', '?').replace('$2', '?')).run(texts.transcript, texts.notes);
+      await pool.query(`INSERT INTO studies (id, name, mode, probing_depth, created_at, updated_at) VALUES (1, 'S', 'hybrid', 2, $1, $1)`, [at]);
+      await pool.query(`INSERT INTO participants (id, study_id, external_id, created_at, updated_at) VALUES (1, 1, 'p1', $1, $1)`, [at]);
+      await pool.query(insert, [texts.transcript, texts.notes]);
+      const sqliteWindows = sqlite.prepare('SELECT rowid AS id, text FROM said_chunks ORDER BY rowid').all() as { id: number; text: string }[];
+      const windows = async () => (await pool.query('SELECT id, text FROM said_chunks ORDER BY id')).rows as { id: number; text: string }[];
+      expect(sqliteWindows.length).toBe(Math.floor((long.length - 1) / 2000) + 1);
+      expect(await windows()).toEqual(sqliteWindows);
+      // The window after the run without spaces starts where SQLite's does, inside the run.
+      expect(sqliteWindows.some((w) => w.text.startsWith('xxx'))).toBe(true);
+      // Notes of 25 characters have no windows (a snippet reads them whole).
+      expect(sqliteWindows.every((w) => Math.floor(w.id / 1024) % 4 === 0)).toBe(true);
+      // A new transcript replaces the windows; a short one leaves none; the participant's removal takes them all.
+      await pool.query(`UPDATE interviews SET transcript = $1`, [long.slice(2500)]);
+      expect((await windows()).map((w) => w.text)).toEqual(sqliteWindowsOf(sqlite, long.slice(2500)));
+      await pool.query(`UPDATE interviews SET transcript = 'fine'`);
+      expect(await windows()).toEqual([]);
+      await pool.query(`UPDATE interviews SET notes = $1`, [long]);
+      expect((await windows()).length).toBe(sqliteWindows.length);
+      await pool.query('DELETE FROM participants WHERE id = 1');
+      expect(await windows()).toEqual([]);
+    } finally {
+      sqlite.close();
+      await pool.end();
+    }
+  });
 });
+
+/** The windows SQLite cuts `text` into, as a transcript recorded now. */
+function sqliteWindowsOf(sqlite: ReturnType<typeof openDatabase>, text: string): string[] {
+  sqlite.prepare('UPDATE interviews SET transcript = ?').run(text);
+  return (sqlite.prepare('SELECT text FROM said_chunks WHERE (rowid / 1024) % 4 = 0 ORDER BY rowid').all() as { text: string }[]).map((w) => w.text);
+}

@@ -1,6 +1,7 @@
 /** search/fetch's free-text search on PostgreSQL (the SQLite store: ../document-search.ts). */
 import type { Async } from '../async-view.js';
 import type { DocumentSearch, SearchHit } from '../document-search.js';
+import { saidSnippets } from './said-snippets.js';
 import { first, rows, type Sql } from './sql.js';
 
 const like = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`;
@@ -41,24 +42,32 @@ export class PgDocumentSearch implements Async<DocumentSearch> {
 
     const tsquery = anyWordTsQuery(query);
     if (tsquery) {
-      const said = await rows<{ id: number; kind: string; study_id: number; external_id: string; name: string | null; text: string }>(
+      // Ranked over whole texts; a snippet only for the texts kept, each from one window.
+      const said = await rows<{ id: number; kind: string; study_id: number; external_id: string; name: string | null }>(
         this.sql,
-        `SELECT s.id, s.kind, p.study_id, p.external_id, p.name,
-                ts_headline('seglab', s.text, q, 'StartSel="", StopSel="", MaxWords=12, MinWords=5, MaxFragments=1, FragmentDelimiter=…') AS text
+        `SELECT s.id, s.kind, p.study_id, p.external_id, p.name
            FROM said s JOIN participants p ON p.id = s.participant_id, to_tsquery('seglab', $1) AS q
           WHERE s.document @@ q AND ($2::bigint[] IS NULL OR p.study_id = ANY($2)) ORDER BY ts_rank(s.document, q) DESC, s.id LIMIT $3`,
-        [tsquery, studies, limit * 2],
+        [tsquery, studies, limit * 4],
       );
       const seen = new Set(hits.map((h) => `${h.kind}:${h.study_id}:${h.ref}`));
+      const kept: typeof said = [];
       for (const row of said) {
-        const hit: SearchHit =
-          row.kind === 'quote'
-            ? { kind: 'quote', study_id: row.study_id, ref: String(Math.floor(row.id / 4)), title: `Quote from ${row.external_id}: "${row.text}"` }
-            : { kind: 'participant', study_id: row.study_id, ref: row.external_id, title: `Participant ${row.external_id}${row.name ? ` (${row.name})` : ''}: "${row.text}"` };
-        const key = `${hit.kind}:${hit.study_id}:${hit.ref}`;
+        if (hits.length + kept.length >= limit) break;
+        // id = source id * 4 + kind: a quote's id is id / 4.
+        const key = row.kind === 'quote' ? `quote:${row.study_id}:${Math.floor(row.id / 4)}` : `participant:${row.study_id}:${row.external_id}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        hits.push(hit);
+        kept.push(row);
+      }
+      const texts = await saidSnippets(this.sql, tsquery, kept.map((r) => r.id), 'StartSel="", StopSel="", MaxWords=12, MinWords=5, MaxFragments=1, FragmentDelimiter=…');
+      for (const row of kept) {
+        const text = texts.get(row.id) ?? '';
+        hits.push(
+          row.kind === 'quote'
+            ? { kind: 'quote', study_id: row.study_id, ref: String(Math.floor(row.id / 4)), title: `Quote from ${row.external_id}: "${text}"` }
+            : { kind: 'participant', study_id: row.study_id, ref: row.external_id, title: `Participant ${row.external_id}${row.name ? ` (${row.name})` : ''}: "${text}"` },
+        );
       }
     }
     return hits.slice(0, limit);

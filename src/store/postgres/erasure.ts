@@ -82,7 +82,7 @@ export class PgErasureStore implements Async<ErasureStore> {
   }
 
   async truncateWal(): Promise<boolean> {
-    if (!this.sql.inTransaction) await this.sql.query('VACUUM participants, participant_tags, interviews, answers, quotes, theme_evidence, said, segment_members, segment_predictions, segments, segmentations, audit_log');
+    if (!this.sql.inTransaction) await this.sql.query('VACUUM participants, participant_tags, interviews, answers, quotes, theme_evidence, said, said_chunks, segment_members, segment_predictions, segments, segmentations, audit_log');
     return false;
   }
 }

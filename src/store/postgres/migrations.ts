@@ -2,7 +2,7 @@
  * The PostgreSQL schema, versioned with the same numbers as the SQLite migrations (../migrations.ts):
  * schema N means the same tables on both engines, and a server refuses a database newer than it knows.
  * PostgreSQL support starts at schema 6, so its first migration creates everything up to 6 at once;
- * every later migration is added to both lists under one number.
+ * every later migration is added to both lists under one number (7: said_chunks).
  *
  * Differences from SQLite, each for what PostgreSQL does well: attributes are jsonb (GIN index for
  * containment, ->> for one attribute); answers keep their JSON value (number, text or array) as jsonb;
@@ -257,6 +257,43 @@ CREATE INDEX audit_log_by_time ON audit_log (at);
 
 CREATE TABLE database_info (id text NOT NULL);
 INSERT INTO database_info (id) VALUES (left(replace(gen_random_uuid()::text, '-', ''), 12));
+`,
+  },
+  {
+    version: 7,
+    description: 'what participants said, also in bounded windows for snippets',
+    sql: `
+-- SQLite's schema 7: texts longer than 2,500 characters also cut into windows of 2,000 that overlap
+-- by 500 (a phrase up to 500 characters sits whole in one), so a snippet reads one window: ts_headline
+-- parses the whole text it is given, which for a long transcript with many hits costs as much as the
+-- text. id = the text's id in said * 1024 + the window's number (a text's windows are one id range);
+-- windows start after the first space of their first 64 characters, and a text keeps at most 1024.
+-- No GIN index: a snippet tests at most 1024 windows of one text, found by their id range.
+CREATE TABLE said_chunks (
+  id       bigint PRIMARY KEY,
+  text     text NOT NULL,
+  document tsvector GENERATED ALWAYS AS (to_tsvector('seglab', text)) STORED
+);
+
+CREATE FUNCTION said_windows(doc bigint, body text) RETURNS TABLE (id bigint, text text) LANGUAGE sql IMMUTABLE AS $$
+  SELECT doc * 1024 + n,
+         CASE WHEN n = 0 THEN substr(body, 1, 2500)
+              ELSE substr(body, n * 2000 + 1 + strpos(substr(body, n * 2000 + 1, 64), ' '), 2500) END
+    FROM generate_series(0, least((length(body) - 1) / 2000, 1023)) AS n
+   WHERE length(body) > 2500
+$$;
+
+-- said only changes by INSERT and DELETE (its triggers delete a source's row and insert it again).
+CREATE FUNCTION said_chunks_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'INSERT' THEN DELETE FROM said_chunks WHERE id BETWEEN OLD.id * 1024 AND OLD.id * 1024 + 1023; END IF;
+  IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+  INSERT INTO said_chunks SELECT * FROM said_windows(NEW.id, NEW.text);
+  RETURN NEW;
+END $$;
+CREATE TRIGGER said_chunks_follow AFTER INSERT OR UPDATE OF text OR DELETE ON said FOR EACH ROW EXECUTE FUNCTION said_chunks_follow();
+
+INSERT INTO said_chunks SELECT w.* FROM said s, said_windows(s.id, s.text) w;
 `,
   },
 ];

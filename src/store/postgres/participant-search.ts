@@ -3,13 +3,42 @@ import { decodeCursor, encodeCursor } from '../../domain/cursor.js';
 import { parseField } from '../../domain/fields.js';
 import type { Async } from '../async-view.js';
 import { compileCondition, valueExpression, type Condition, type FieldCatalog, type Sql as Compiled } from '../fields-sql.js';
-import { decodeAnswer, type ParticipantSearch, type QueryPage, type QueryRow } from '../participant-search.js';
+import { decodeAnswer, SOURCE_ORDER, type ParticipantSearch, type QueryPage, type QueryRow } from '../participant-search.js';
 import { numbered, postgresFields } from './fields.js';
-import type { Sql } from './sql.js';
+import { highlightTsQuery, saidSnippets } from './said-snippets.js';
+import { rows, type Sql } from './sql.js';
 import { toTsQuery } from './text-query.js';
 
 export class PgParticipantSearch implements Async<ParticipantSearch> {
   constructor(private readonly sql: Sql) {}
+
+  /**
+   * Up to two highlighted snippets per participant, from their best-placed matching texts (quotes,
+   * answers, transcript, notes, as on SQLite), each from one window (saidSnippets). A participant's
+   * texts are tried in that order until two have a snippet: the first two of each, then the next
+   * of those left short.
+   */
+  private async snippets(tsquery: string, participantIds: number[]): Promise<Map<number, { source: string; text: string }[]>> {
+    const documents = await rows<{ id: number; participant_id: number; kind: string }>(
+      this.sql,
+      `SELECT s.id, s.participant_id, s.kind FROM said s WHERE s.document @@ to_tsquery('seglab', $1) AND s.participant_id = ANY($2::bigint[])`,
+      [tsquery, participantIds],
+    );
+    documents.sort((a, b) => a.participant_id - b.participant_id || SOURCE_ORDER[a.kind]! - SOURCE_ORDER[b.kind]! || a.id - b.id);
+    const waiting = new Map<number, typeof documents>();
+    for (const d of documents) waiting.set(d.participant_id, [...(waiting.get(d.participant_id) ?? []), d]);
+    const highlight = highlightTsQuery(tsquery);
+    const snippets = new Map<number, { source: string; text: string }[]>();
+    for (;;) {
+      const batch = [...waiting].flatMap(([participant, docs]) => docs.splice(0, 2 - (snippets.get(participant)?.length ?? 0)));
+      if (batch.length === 0) return snippets;
+      const texts = await saidSnippets(this.sql, highlight, batch.map((d) => d.id), 'StartSel=**, StopSel=**, MaxWords=16, MinWords=6, MaxFragments=1, FragmentDelimiter=…');
+      for (const d of batch) {
+        const text = texts.get(d.id);
+        if (text !== undefined) snippets.set(d.participant_id, [...(snippets.get(d.participant_id) ?? []), { source: d.kind, text }]);
+      }
+    }
+  }
 
   async matchingIds(studyId: number, where: Condition[], fields: FieldCatalog): Promise<number[]> {
     const clauses = [{ sql: 'p.study_id = ?', params: [studyId] as unknown[] }, ...where.map((c) => compileCondition(c, fields, postgresFields))];
@@ -47,21 +76,7 @@ export class PgParticipantSearch implements Async<ParticipantSearch> {
     const hasMore = rows.length > options.limit;
     const page = rows.slice(0, options.limit);
 
-    const snippets = new Map<number, { source: string; text: string }[]>();
-    if (query && page.length > 0) {
-      const found = await this.sql.query<{ participant_id: number; kind: string; text: string }>(
-        `SELECT s.participant_id, s.kind,
-                ts_headline('seglab', s.text, q, 'StartSel=**, StopSel=**, MaxWords=16, MinWords=6, MaxFragments=1, FragmentDelimiter=…') AS text
-           FROM said s, to_tsquery('seglab', $1) AS q
-          WHERE s.document @@ q AND s.participant_id = ANY($2::bigint[]) ORDER BY ts_rank(s.document, q) DESC, s.id`,
-        [query, page.map((r) => r.id)],
-      );
-      for (const row of found.rows) {
-        const list = snippets.get(row.participant_id) ?? [];
-        if (list.length < 2) list.push({ source: row.kind, text: row.text });
-        snippets.set(row.participant_id, list);
-      }
-    }
+    const snippets = query && page.length > 0 ? await this.snippets(query, page.map((r) => r.id)) : new Map<number, { source: string; text: string }[]>();
 
     const participants: QueryRow[] = page.map((row) => {
       const values: QueryRow['values'] = {};
