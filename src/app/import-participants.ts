@@ -144,7 +144,9 @@ export async function importParticipants(store: Store, files: FileAccess, reques
     const database = store.file();
     // A worker needs its own connection, which an in-memory database cannot give.
     if (database !== null && size >= WORKER_MIN_SIZE) return await importOnWorker(database, store.writeTurns, request, fd, options);
-    return await store.writeTurns.take(() => onSqlite(store, (sqlite) => importOpened(sqlite, request, fd, cancellation(options.signal))));
+    if (!store.withSqlite) return await importInTwoPasses(store, request, fd, cancellation(options.signal));
+    const sqlite = store.withSqlite;
+    return await store.writeTurns.take(() => sqlite((opened) => importOpened(opened, request, fd, cancellation(options.signal))));
   } finally {
     if (fd !== null) closeSync(fd);
   }
@@ -155,16 +157,11 @@ export async function importInThisThread(store: Store, files: FileAccess, reques
   await checkRequest(store, request, undefined);
   const fd = request.path !== undefined ? openCsvFile(request.path, files) : null;
   try {
-    return await onSqlite(store, (sqlite) => importOpened(sqlite, request, fd, cancellation(undefined)));
+    if (!store.withSqlite) return await importInTwoPasses(store, request, fd, cancellation(undefined));
+    return await store.withSqlite((sqlite) => importOpened(sqlite, request, fd, cancellation(undefined)));
   } finally {
     if (fd !== null) closeSync(fd);
   }
-}
-
-/** The import runs as one synchronous better-sqlite3 transaction on the SQLite store (its measured hot path). */
-function onSqlite<T>(store: Store, fn: (sqlite: SqliteStore) => T): Promise<T> {
-  if (!store.withSqlite) throw new Error('importing into this engine is not supported yet');
-  return store.withSqlite(fn);
 }
 
 /** What runs around an import's passes: a check every few thousand records, and one before writing. */
@@ -189,24 +186,14 @@ const catalogueOf = (scan: ParticipantScan) => scan.attributes.map(({ name, type
  */
 export function importOpened(store: SqliteStore, request: ImportRequest, fd: number | null, hooks: ImportHooks): ImportResult {
   const { studyId } = request;
-  const options: CsvOptions = { id_column: request.idColumn, tag_columns: request.tagColumns, column_types: request.columnTypes };
-  const input = request.csv !== undefined ? { csv: request.csv } : { file: fd! };
-  const size = request.csv !== undefined ? request.csv.length : fstatSync(fd!).size;
-  const existingIds = store.participants.externalIds(studyId);
   let emails: Map<string, string | null> | undefined;
-  // Progress counts records over every pass, so it only grows; total is 0 while unknown.
-  let before = 0;
-  let expected = (): number => 0;
-  const context: ImportContext = {
-    catalogue: new Map(store.studies.attributes(studyId).map((a) => [a.name, { type: a.type, format: a.format }])),
+  const reading = startReading(request, fd, hooks, {
+    ids: store.participants.externalIds(studyId),
     // Read once and shared: the line checks and the typing both match people by e-mail.
-    existing: { ids: existingIds, emails: () => (emails ??= store.participants.emailIndex(studyId)) },
-    onDuplicate: request.onDuplicate,
-    checkpoint: (records) => {
-      const total = expected();
-      hooks.checkpoint(before + records, total > 0 ? before + Math.max(total, records + 1) : 0);
-    },
-  };
+    emails: () => (emails ??= store.participants.emailIndex(studyId)),
+    attributes: store.studies.attributes(studyId),
+  });
+  const { options, input, size, context } = reading;
   let scan: ParticipantScan;
   let counts: ImportCounts;
   let values: number[];
@@ -216,7 +203,7 @@ export function importOpened(store: SqliteStore, request: ImportRequest, fd: num
     hooks.beforeWrite();
     const single = readCsv(input, (source) => {
       const pass = checkAndType(source, size, options, context);
-      expected = pass.estimatedRows;
+      reading.expected = pass.estimatedRows;
       let outcome: { scan: ParticipantScan; exact: boolean } | null = null;
       try {
         store.participants.writeParticipants(studyId, pass.names, pass.rows, () => {
@@ -238,26 +225,102 @@ export function importOpened(store: SqliteStore, request: ImportRequest, fd: num
       // Pass 2, with the types the whole file decided (bad lines and stray values left out).
       counts = noCounts();
       values = scan.attributes.map(() => 0);
-      before = scan.rowsRead;
-      expected = () => scan.rowsRead;
-      const rows = typedParticipants(single.source, options, scan, context, counts, values);
+      const rows = secondPass(reading, single.source, scan, counts, values);
       store.participants.writeParticipants(studyId, single.value.pass.names, rows, () => catalogueOf(scan));
     }
   } else {
-    const checked = scanCsv(input, options, context);
-    ({ scan, warning } = checked);
-    blocked = scan.errors.length > 0 && !request.skipInvalid;
-    counts = scan.counts;
-    values = scan.attributes.map((a) => a.values);
-    if (!blocked && !scan.countsExact) {
-      // Counted again as the rows go by: stray values found at the end of pass 1 left lines out.
-      counts = noCounts();
-      values = scan.attributes.map(() => 0);
-      before = scan.rowsRead;
-      expected = () => scan.rowsRead;
-      for (const _ of typedParticipants(checked.source, options, scan, context, counts, values));
-    }
+    ({ scan, warning, counts, values, blocked } = checkOnly(reading));
   }
+  return importResult(request, { scan, counts, values, blocked, warning }, store.studies.counts(studyId).participants);
+}
+
+/**
+ * The import on an engine whose writes are awaited (PostgreSQL): the study's ids, e-mails and
+ * catalogue read first, every line checked (pass 1), then the rows typed as the whole file
+ * decided (pass 2) streamed to the store's writeParticipants in one transaction (COPY). Two
+ * readings of the file instead of SQLite's single pass: the rows reach the database while the
+ * file is read, and a decoding retry (Windows-1252) must happen before the first row is sent.
+ */
+async function importInTwoPasses(store: Store, request: ImportRequest, fd: number | null, hooks: ImportHooks): Promise<ImportResult> {
+  const { studyId } = request;
+  const emails = await store.participants.emailIndex(studyId);
+  const reading = startReading(request, fd, hooks, { ids: await store.participants.externalIds(studyId), emails: () => emails, attributes: await store.studies.attributes(studyId) });
+  const checked = checkOnly(reading, !request.dryRun);
+  let { counts, values } = checked;
+  if (!request.dryRun && !checked.blocked) {
+    counts = noCounts();
+    values = checked.scan.attributes.map(() => 0);
+    const { scan } = checked;
+    hooks.beforeWrite();
+    const names = scan.plan.attributeIndexes.map((i) => scan.plan.headers[i]!);
+    await store.participants.writeParticipants(studyId, names, secondPass(reading, checked.source, scan, counts, values), () => catalogueOf(scan));
+  }
+  return importResult(request, { ...checked, counts, values }, (await store.studies.counts(studyId)).participants);
+}
+
+/** What both engines' imports share while reading: the CSV options, its input, and the context the lines are checked in. */
+interface Reading {
+  options: CsvOptions;
+  input: { csv: string } | { file: number };
+  size: number;
+  context: ImportContext;
+  /** Bad lines are left out rather than refusing the import. */
+  skipInvalid: boolean;
+  /** Records read before the current pass (progress counts over every pass, so it only grows). */
+  before: number;
+  /** The records of the current pass, when known (0: unknown). */
+  expected: () => number;
+}
+
+function startReading(request: ImportRequest, fd: number | null, hooks: ImportHooks, existing: { ids: Set<string>; emails: () => Map<string, string | null>; attributes: { name: string; type: AttributeType; format: AttributeFormat }[] }): Reading {
+  const reading: Reading = {
+    options: { id_column: request.idColumn, tag_columns: request.tagColumns, column_types: request.columnTypes },
+    input: request.csv !== undefined ? { csv: request.csv } : { file: fd! },
+    size: request.csv !== undefined ? request.csv.length : fstatSync(fd!).size,
+    context: {
+      catalogue: new Map(existing.attributes.map((a) => [a.name, { type: a.type, format: a.format }])),
+      existing: { ids: existing.ids, emails: existing.emails },
+      onDuplicate: request.onDuplicate,
+      checkpoint: (records) => {
+        const total = reading.expected();
+        hooks.checkpoint(reading.before + records, total > 0 ? reading.before + Math.max(total, records + 1) : 0);
+      },
+    },
+    skipInvalid: request.skipInvalid,
+    before: 0,
+    expected: () => 0,
+  };
+  return reading;
+}
+
+/** Pass 2's rows, typed as the scan decided, counted into `counts` and `values` as they go by. */
+function secondPass(reading: Reading, source: Parameters<typeof typedParticipants>[0], scan: ParticipantScan, counts: ImportCounts, values: number[]) {
+  reading.before = scan.rowsRead;
+  reading.expected = () => scan.rowsRead;
+  return typedParticipants(source, reading.options, scan, reading.context, counts, values);
+}
+
+/**
+ * Pass 1 over every line. Its counts are exact unless stray values found at the end of the pass
+ * left lines out: then, unless `writing` (pass 2 counts as it writes), the rows are counted again.
+ */
+function checkOnly(reading: Reading, writing = false) {
+  const checked = scanCsv(reading.input, reading.options, reading.context);
+  const { scan } = checked;
+  const blocked = scan.errors.length > 0 && !reading.skipInvalid;
+  let counts = scan.counts;
+  let values = scan.attributes.map((a) => a.values);
+  if (!blocked && !scan.countsExact && !writing) {
+    counts = noCounts();
+    values = scan.attributes.map(() => 0);
+    for (const _ of secondPass(reading, checked.source, scan, counts, values));
+  }
+  return { source: checked.source, scan, warning: checked.warning, counts, values, blocked };
+}
+
+/** The result of an import (or a dry run): what was read, written and decided, fitted to the output budget. */
+function importResult(request: ImportRequest, { scan, counts, values, blocked, warning }: { scan: ParticipantScan; counts: ImportCounts; values: number[]; blocked: boolean; warning?: string | undefined }, participantsTotal: number): ImportResult {
+  const { studyId } = request;
   const warnings = capWarnings([...(warning ? [warning] : []), ...scan.warnings]);
   const badTotal = scan.errors.length;
   const listed = firstLines(scan.errors);
@@ -300,7 +363,7 @@ export function importOpened(store: SqliteStore, request: ImportRequest, fd: num
       tags: scan.columns.tag_columns,
     },
     delimiter: scan.plan.delimiter === '\t' ? 'tab' : scan.plan.delimiter,
-    participants_total: store.studies.counts(studyId).participants,
+    participants_total: participantsTotal,
     warnings,
   };
 }
