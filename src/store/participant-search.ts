@@ -5,7 +5,7 @@
 import { clipJson, countFitting, fitList, jsonChars } from '../domain/budget.js';
 import { decodeCursorWith, encodeCursorWith } from '../domain/cursor.js';
 import type { AttributeValue } from '../domain/attributes.js';
-import { highlightQuery, parseField, toFtsQuery } from '../domain/fields.js';
+import { highlightQuery, parseField, toFtsQuery, type FieldRef } from '../domain/fields.js';
 import type { AnswerValue } from '../domain/questions.js';
 import { UserError } from '../errors.js';
 import type { Db } from './db.js';
@@ -135,31 +135,54 @@ export class ParticipantSearch {
 
     const snippets = fts && page.length > 0 ? this.snippets(fts, page.map((r) => r.id)) : new Map<number, { source: string; text: string }[]>();
 
-    const built: QueryRow[] = page.map((row) => {
-      const values: QueryRow['values'] = {};
-      valueColumns.forEach((c, i) => {
-        const v = row[`v${i}`] ?? null;
-        if (v === null || c.ref.kind !== 'answer') values[c.field] = previewValue(v);
-        else if (c.ref.option !== null) values[c.field] = v;
-        else values[c.field] = previewValue(decodeAnswer(fields.questions.get(c.ref.key)!, v));
-      });
-      return {
-        participant_id: row.external_id,
-        name: row.name === null ? null : clipJson(row.name, ROW_VALUE_CHARS),
-        email: row.email === null ? null : clipJson(row.email, ROW_VALUE_CHARS),
-        tags: fitList(JSON.parse(row.tags) as string[], ROW_TAGS_CHARS).items,
-        status: row.status,
-        values,
-        snippets: (snippets.get(row.id) ?? []).map((snippet) => ({ ...snippet, text: clipJson(snippet.text, ROW_VALUE_CHARS) })),
-      };
-    });
-    // A limit is an upper bound: the page stops where the next row would not fit (the cursor carries the total).
-    const fitting = options.maxChars === undefined ? built.length : countFitting(built, options.maxChars - jsonChars({ total, next_cursor: 'x'.repeat(80) }), 1);
-    const participants = built.slice(0, fitting);
-    const last = page[fitting - 1];
-    const more = hasMore || fitting < page.length;
-    return { total, participants, next_cursor: more && last ? encodeCursorWith('after', last.id, { total }) : null, size_limited: fitting < page.length };
+    const found = page.map((row) => ({ ...row, tags: JSON.parse(row.tags) as string[], values: valueColumns.map((_, i) => row[`v${i}`] ?? null) }));
+    return shapePage(found, { total, hasMore, columns: valueColumns, fields, snippets, maxChars: options.maxChars });
   }
+}
+
+/** A participant of a page as an engine reads it: tags as a list, the shown fields' stored values in column order. */
+export interface FoundParticipant {
+  id: number;
+  external_id: string;
+  name: string | null;
+  email: string | null;
+  status: string;
+  tags: string[];
+  values: (number | string | null)[];
+}
+
+/**
+ * A page as query_participants shows it, on either engine: answers decoded, long texts and lists
+ * as previews, and (a limit is an upper bound) the rows that fit `maxChars`.
+ */
+export function shapePage(
+  page: FoundParticipant[],
+  { total, hasMore, columns, fields, snippets, maxChars }: { total: number; hasMore: boolean; columns: { field: string; ref: FieldRef }[]; fields: FieldCatalog; snippets: Map<number, { source: string; text: string }[]>; maxChars?: number | undefined },
+): QueryPage {
+  const built: QueryRow[] = page.map((row) => {
+    const values: QueryRow['values'] = {};
+    columns.forEach((c, i) => {
+      const v = row.values[i] ?? null;
+      if (v === null || c.ref.kind !== 'answer') values[c.field] = previewValue(v);
+      else if (c.ref.option !== null) values[c.field] = v;
+      else values[c.field] = previewValue(decodeAnswer(fields.questions.get(c.ref.key)!, v));
+    });
+    return {
+      participant_id: row.external_id,
+      name: row.name === null ? null : clipJson(row.name, ROW_VALUE_CHARS),
+      email: row.email === null ? null : clipJson(row.email, ROW_VALUE_CHARS),
+      tags: fitList(row.tags, ROW_TAGS_CHARS).items,
+      status: row.status,
+      values,
+      snippets: (snippets.get(row.id) ?? []).map((snippet) => ({ ...snippet, text: clipJson(snippet.text, ROW_VALUE_CHARS) })),
+    };
+  });
+  // A limit is an upper bound: the page stops where the next row would not fit (the cursor carries the total).
+  const fitting = maxChars === undefined ? built.length : countFitting(built, maxChars - jsonChars({ total, next_cursor: 'x'.repeat(80) }), 1);
+  const participants = built.slice(0, fitting);
+  const last = page[fitting - 1];
+  const more = hasMore || fitting < page.length;
+  return { total, participants, next_cursor: more && last ? encodeCursorWith('after', last.id, { total }) : null, size_limited: fitting < page.length };
 }
 
 /** Which of a participant's matching texts to quote first: their own chosen words, then answers, then the long texts. */

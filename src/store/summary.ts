@@ -85,10 +85,7 @@ export class SummaryStore {
       }
       const folded = fold?.other ?? null;
       const sizes = grouping ? (prepared(this.db, `SELECT grp, COUNT(*) AS n FROM temp.${GROUPS} GROUP BY grp ORDER BY n DESC, grp`).all() as { grp: string; n: number }[]) : [];
-      // Dates in time order, other groupings largest first; "Other" last.
-      const groupSizes = [...sizes.filter((g) => g.grp !== folded), ...sizes.filter((g) => g.grp === folded)];
-      if (grouping?.date_unit) groupSizes.sort((a, b) => (a.grp === folded ? 1 : b.grp === folded ? -1 : a.grp < b.grp ? -1 : a.grp > b.grp ? 1 : 0));
-      const groupsTotal = fold?.groups ?? groupSizes.length;
+      const groupSizes = orderGroups(sizes, folded, grouping?.date_unit);
       const population = (prepared(this.db, `SELECT COUNT(*) AS n FROM temp.${SCOPE}`).get() as { n: number }).n;
       const grouped = `(SELECT participant_id, grp FROM temp.${GROUPS})`;
       const everyone = `(SELECT participant_id, '${ALL}' AS grp FROM temp.${SCOPE})`;
@@ -112,19 +109,9 @@ export class SummaryStore {
         summaries.push(summary);
       }
 
-      const notes = [grouping?.note, folded ? `the ${groupSizes.length - 1} largest of ${groupsTotal} groups, the rest in "${folded}"` : null].filter((n): n is string => !!n);
       return {
         population: { statuses, participants: population },
-        by: grouping
-          ? {
-              field: options.by!,
-              groups: groupSizes.map((g) => ({ group: g.grp, participants: g.n })),
-              groups_total: groupsTotal,
-              overlapping: grouping.overlapping,
-              ...(notes.length ? { note: notes.join('; ') } : {}),
-              ...(grouping.date_unit ? { date_unit: grouping.date_unit } : {}),
-            }
-          : null,
+        by: grouping ? groupingResult(options.by!, grouping, groupSizes, fold) : null,
         questions: summaries,
         stopped_at: stoppedAt,
       };
@@ -288,6 +275,27 @@ export class SummaryStore {
 export type Counts = Map<unknown, Map<unknown, number>>;
 
 /** `counts` with the groups added up as TOTAL (they split the population). */
+/** A summary's groups: dates in time order, other groupings largest first (as read: by size, then name); "Other" last. */
+export function orderGroups(sizes: { grp: string; n: number }[], folded: string | null, dateUnit: DateUnit | undefined): { grp: string; n: number }[] {
+  const ordered = [...sizes.filter((g) => g.grp !== folded), ...sizes.filter((g) => g.grp === folded)];
+  if (dateUnit) ordered.sort((a, b) => (a.grp === folded ? 1 : b.grp === folded ? -1 : a.grp < b.grp ? -1 : a.grp > b.grp ? 1 : 0));
+  return ordered;
+}
+
+/** The `by` part of a summary, with how many groups there were before folding and why the groups are what they are. */
+export function groupingResult(field: string, grouping: { overlapping: boolean; note?: string; date_unit?: DateUnit }, groupSizes: { grp: string; n: number }[], fold: { other: string; groups: number } | null): NonNullable<SummaryResult['by']> {
+  const groupsTotal = fold?.groups ?? groupSizes.length;
+  const notes = [grouping.note, fold ? `the ${groupSizes.length - 1} largest of ${groupsTotal} groups, the rest in "${fold.other}"` : null].filter((n): n is string => !!n);
+  return {
+    field,
+    groups: groupSizes.map((g) => ({ group: g.grp, participants: g.n })),
+    groups_total: groupsTotal,
+    overlapping: grouping.overlapping,
+    ...(notes.length ? { note: notes.join('; ') } : {}),
+    ...(grouping.date_unit ? { date_unit: grouping.date_unit } : {}),
+  };
+}
+
 export function withTotal(counts: Counts): Counts {
   const sum = new Map<unknown, number>();
   for (const byValue of counts.values()) for (const [value, n] of byValue) sum.set(value, (sum.get(value) ?? 0) + n);

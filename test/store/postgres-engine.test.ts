@@ -214,12 +214,24 @@ describe('PostgreSQL engine: the same answers as SQLite', () => {
         count: await store.segmentations.memberCount(id, 2),
         predictions: await store.segmentations.predictions(id),
         of: (await store.segmentations.segmentsOf(everyone[0]!.id)).filter((o) => o.segmentation_id === id),
+        // Export pages (observed members, and with predictions the CRM model's others) and their totals.
+        exported: [await store.segmentations.exportTotals(id), await store.segmentations.exportTotals(id, true), await store.segmentations.hasPredictions(id)],
+        exportPages: [await store.segmentations.exportPage(id, 0, 7), await store.segmentations.exportPage(id, everyone[3]!.id, 5, true), await store.segmentations.exportPage(id, 0, 1000, true)],
+        vocabulary: await store.studies.vocabularySizes(study),
+        quotes: await store.interviews.quoteCount(everyone[0]!.id),
       };
     };
     for (const [store, id, study] of [[sqlite, copy, studyId], [postgres, pgSegmentation, onPostgresStudy]] as const) {
       await updateSegment(store, { segmentationId: id, segment: 1, name: 'The Pragmatist', playbook: { product: 'Ship the basics' } });
       const everyone = await store.segmentations.members(id);
-      await store.segmentations.savePredictions(id, everyone.slice(0, 5).map((m, i) => ({ participant: m.id, segment_id: m.segment_id, confidence: 0.5 + i / 10 })), true);
+      const outside = (await store.participants.externalIds(study)).size - new Set(everyone.map((m) => m.id)).size;
+      expect(outside).toBeGreaterThan(0);
+      const others = [];
+      for (const external of [...(await store.participants.externalIds(study))].sort()) {
+        const p = await store.participants.get(study, external);
+        if (!everyone.some((m) => m.id === p.id)) others.push(p.id);
+      }
+      await store.segmentations.savePredictions(id, [...everyone.slice(0, 5).map((m) => m.id), ...others.slice(0, 4)].map((participant, i) => ({ participant, segment_id: (i % 3) + 1, confidence: 0.5 + i / 20 })), true);
       await store.segmentations.assign(id, everyone.slice(0, 2).map((m) => ({ participant: m.id, segment_id: 2, distance: 1.25, detail: null })));
       results.push(await readBack(store, id, study));
     }
@@ -228,6 +240,10 @@ describe('PostgreSQL engine: the same answers as SQLite', () => {
     // Numbers through json come back exactly (distances, centres, diagnostics).
     expect(results[1]!.members.map((m) => m.distance)).toEqual(results[0]!.members.map((m) => m.distance));
     expect(results[1]!.segments[0]).toMatchObject({ name: 'The Pragmatist', playbook: { product: 'Ship the basics' } });
+    // The export holds predicted participants besides the members, and pages stop at their limit.
+    expect(results[1]!.exportPages[2]!.some((row) => row.source === 'predicted')).toBe(true);
+    expect(results[1]!.exportPages[0]).toHaveLength(7);
+    expect((results[1]!.exported[1] as { participants: number }).participants).toBeGreaterThan((results[1]!.exported[0] as { participants: number }).participants);
   });
 
   it('clusters the sample study into the same segments with the same members, centres and diagnostics (1e-9) as SQLite', async () => {
@@ -288,9 +304,19 @@ describe('PostgreSQL engine: the same answers as SQLite', () => {
       await clusterParticipants(store, { studyId, k: 4, bootstraps: 2 });
       const answers = [];
       for (const by of bys) answers.push(await summarizeQuestions(store, { studyId, by, includePartial: by === 'status' }));
+      // Dates by the unit asked for; a grouping of more values than shown folds the rest into "Other"; a page of two questions.
+      for (const dateUnit of ['quarter', 'year'] as const) answers.push(await summarizeQuestions(store, { studyId, by: 'attr.signup_date', dateUnit, includePartial: false }));
+      answers.push(await summarizeQuestions(store, { studyId, by: 'attr.company', includePartial: false }));
+      const first = await summarizeQuestions(store, { studyId, questions: ['primary_use_case', 'team_usage', 'buying_factors'], by: 'segment', includePartial: false });
+      answers.push(first);
       results.push(answers);
     }
     for (const [i, by] of bys.entries()) close(withoutIds(results[0]![i]), withoutIds(results[1]![i]), `by ${by}`);
+    for (let i = bys.length; i < results[0]!.length; i++) close(withoutIds(results[0]![i]), withoutIds(results[1]![i]), `summary ${i}`);
+    const folded = results[1]![bys.length + 2] as { by: { groups: unknown[]; groups_total: number; note: string } };
+    expect(folded.by.groups_total).toBeGreaterThan(folded.by.groups.length);
+    expect(folded.by.note).toMatch(/the rest in "Other/);
+    expect((results[1]![bys.length] as { by: { date_unit: string } }).by.date_unit).toBe('quarter');
     expect(results[1]![0]!.questions.find((q) => q.key === 'core_value_importance')!.n).toBeGreaterThan(30);
   });
 
@@ -315,11 +341,14 @@ describe('PostgreSQL engine: the same answers as SQLite', () => {
       const { segmentation_id: segmentationId } = await clusterParticipants(store, { studyId, k: 4, bootstraps: 2 });
       const answers: unknown[] = [];
       for (const [rows, columns] of tables) answers.push(await crosstab(store, { studyId, rows, columns, includePartial: rows === 'status' }));
+      answers.push(await crosstab(store, { studyId, rows: 'attr.signup_date', columns: 'attr.plan', dateUnit: 'quarter' }));
+      answers.push(await crosstab(store, { studyId, rows: 'attr.company', columns: 'attr.industry' }));
       for (const set of driverSets) answers.push(await driverAnalysis(store, { studyId, ...set, segmentationId }));
       results.push(answers);
     }
     for (const [i, answer] of results[0]!.entries()) close(withoutIds(answer), withoutIds(results[1]![i]), `analysis ${i}`);
     expect((results[1]![0] as { n: number }).n).toBeGreaterThan(30);
-    expect((results[1]![tables.length + 1] as { overall: { drivers: unknown[] } }).overall.drivers.length).toBeGreaterThan(5);
+    expect((results[1]![tables.length + 3] as { overall: { drivers: unknown[] } }).overall.drivers.length).toBeGreaterThan(5);
+    expect((results[1]![tables.length] as { rows: { date_unit: string } }).rows.date_unit).toBe('quarter');
   });
 });

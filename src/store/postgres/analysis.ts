@@ -11,7 +11,8 @@ import type { ScaleBins } from '../../domain/crosstab.js';
 import type { PopulationRule } from '../../domain/population.js';
 import type { AnalysisStore, CategorySide, NumericColumn } from '../analysis.js';
 import type { Async } from '../async-view.js';
-import { resolveAttribute, resolveQuestion, segmentLabelSql, type FieldCatalog } from '../fields-sql.js';
+import { dateGroupSql, resolveAttribute, resolveQuestion, segmentLabelSql, type FieldCatalog } from '../fields-sql.js';
+import { chooseDateUnit, MAX_DATE_GROUPS, type DateUnitRequest } from '../../domain/grouping.js';
 import { populationSql } from '../population.js';
 import { numbered } from './fields.js';
 import { first, rows, type Sql } from './sql.js';
@@ -28,7 +29,7 @@ export class PgAnalysisStore implements Async<AnalysisStore> {
     return (await this.sql.query<R>(numbered(text), params)).rows;
   }
 
-  async categories(studyId: number, field: string, context: FieldCatalog, bins: ScaleBins = 'auto'): Promise<CategorySide> {
+  async categories(studyId: number, field: string, context: FieldCatalog, bins: ScaleBins = 'auto', dates: { unit: DateUnitRequest; maxGroups: number } = { unit: 'auto', maxGroups: MAX_DATE_GROUPS }): Promise<CategorySide> {
     const ref = parseField(field);
     const inStudy = 'p.study_id = ?';
     const base = { field, multi: false, order: null as string[] | null, note: null as string | null };
@@ -124,7 +125,11 @@ export class PgAnalysisStore implements Async<AnalysisStore> {
             note: `${field} is numeric: binned into quartiles`,
           };
         }
-        if (type === 'date') return { ...base, sql: `SELECT p.id AS pid, substr(p.attributes ->> ?, 1, 7) AS cat ${present}`, params: [name, studyId, name, name], note: `${field} is a date: grouped by month` };
+        if (type === 'date') {
+          const span = (await this.run<{ first: string | null; last: string | null }>(`SELECT min(p.attributes ->> ?) AS first, max(p.attributes ->> ?) AS last FROM participants p WHERE ${inStudy}`, [name, name, studyId]))[0]!;
+          const unit = chooseDateUnit(span.first, span.last, dates.unit, dates.maxGroups);
+          return { ...base, sql: `SELECT pid, ${dateGroupSql('d', unit)} AS cat FROM (SELECT p.id AS pid, p.attributes ->> ? AS d ${present}) x`, params: [name, studyId, name, name], note: `${field} is a date: grouped by ${unit}`, date_unit: unit };
+        }
         const expr = type === 'boolean' ? `CASE p.attributes -> ? WHEN 'true'::jsonb THEN 'true' ELSE 'false' END` : `p.attributes ->> ?`;
         return { ...base, sql: `SELECT p.id AS pid, ${expr} AS cat ${present}`, params: [name, studyId, name, name], order: type === 'boolean' ? ['true', 'false'] : null };
       }

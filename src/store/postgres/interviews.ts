@@ -8,6 +8,10 @@ import { PgStudyStore } from './studies.js';
 export class PgInterviewStore implements Async<InterviewStore> {
   constructor(private readonly sql: Sql) {}
 
+  async quoteCount(participantId: number): Promise<number> {
+    return (await first<{ n: number }>(this.sql, 'SELECT count(*) AS n FROM quotes WHERE participant_id = $1', [participantId]))!.n;
+  }
+
   /** Writes one interview. Call inside a transaction (the use case wraps participant creation too). */
   async record(write: InterviewWrite): Promise<{ answers_recorded: number; quotes_added: number; themes_added: number }> {
     const at = now();

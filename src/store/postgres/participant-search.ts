@@ -3,7 +3,7 @@ import { decodeCursor, encodeCursor } from '../../domain/cursor.js';
 import { parseField } from '../../domain/fields.js';
 import type { Async } from '../async-view.js';
 import { compileCondition, valueExpression, type Condition, type FieldCatalog, type Sql as Compiled } from '../fields-sql.js';
-import { decodeAnswer, SOURCE_ORDER, type ParticipantSearch, type QueryPage, type QueryRow } from '../participant-search.js';
+import { shapePage, SOURCE_ORDER, type ParticipantSearch, type QueryPage } from '../participant-search.js';
 import { numbered, postgresFields } from './fields.js';
 import { highlightTsQuery, saidSnippets } from './said-snippets.js';
 import { rows, type Sql } from './sql.js';
@@ -46,7 +46,7 @@ export class PgParticipantSearch implements Async<ParticipantSearch> {
     return found.rows.map((r) => r.id);
   }
 
-  async search(studyId: number, fields: FieldCatalog, options: { where: Condition[]; text?: string | undefined; include: string[]; limit: number; cursor?: string | undefined }): Promise<QueryPage> {
+  async search(studyId: number, fields: FieldCatalog, options: { where: Condition[]; text?: string | undefined; include: string[]; limit: number; cursor?: string | undefined; maxChars?: number }): Promise<QueryPage> {
     const clauses: Compiled[] = [{ sql: 'p.study_id = ?', params: [studyId] }];
     for (const condition of options.where) clauses.push(compileCondition(condition, fields, postgresFields));
     const query = options.text ? toTsQuery(options.text) : null;
@@ -78,16 +78,7 @@ export class PgParticipantSearch implements Async<ParticipantSearch> {
 
     const snippets = query && page.length > 0 ? await this.snippets(query, page.map((r) => r.id)) : new Map<number, { source: string; text: string }[]>();
 
-    const participants: QueryRow[] = page.map((row) => {
-      const values: QueryRow['values'] = {};
-      valueColumns.forEach((c, i) => {
-        const v = row[`v${i}`] ?? null;
-        if (v === null || c.ref.kind !== 'answer' || c.ref.option !== null) values[c.field] = v;
-        else values[c.field] = decodeAnswer(fields.questions.get(c.ref.key)!, v);
-      });
-      return { participant_id: row.external_id, name: row.name, email: row.email, tags: row.tags, status: row.status, values, snippets: snippets.get(row.id) ?? [] };
-    });
-    const last = page[page.length - 1];
-    return { total, participants, next_cursor: hasMore && last ? encodeCursor('after', last.id) : null };
+    const found = page.map((row) => ({ ...row, values: valueColumns.map((_, i) => row[`v${i}`] ?? null) }));
+    return shapePage(found, { total, hasMore, columns: valueColumns, fields, snippets, maxChars: options.maxChars });
   }
 }

@@ -15,7 +15,7 @@ import {
   type Playbook,
   type PrioritizationMatrix,
 } from '../segmentation-json.js';
-import type { MemberRow, NewSegmentation, SegmentationMethod, SegmentationRow, SegmentationStore, SegmentRow } from '../segmentations.js';
+import type { ExportRow, MemberRow, NewSegmentation, SegmentationMethod, SegmentationRow, SegmentationStore, SegmentRow } from '../segmentations.js';
 import { now } from '../studies.js';
 import { clientSql, first, rows, type Sql } from './sql.js';
 import { PgStudyStore } from './studies.js';
@@ -26,6 +26,45 @@ const checked = <T>(schema: { parse(value: unknown): T }, value: unknown): T | n
 
 export class PgSegmentationStore implements Async<SegmentationStore> {
   constructor(private readonly sql: Sql) {}
+
+  /** One page of an export (as SQLite's exportPage: members, and with `withPredicted` the CRM typing model's predictions, each source read through its key up to `limit`). */
+  async exportPage(segmentationId: number, after: number, limit: number, withPredicted = false): Promise<ExportRow[]> {
+    const predicted = withPredicted
+      ? ' UNION SELECT id FROM (SELECT participant_id AS id FROM segment_predictions WHERE segmentation_id = $1 AND participant_id > $2 ORDER BY participant_id LIMIT $3) r'
+      : '';
+    const found = await rows<{ id: number; participant_id: string; email: string | null; name: string | null; segment_ids: number[]; predicted_segment_id: number | null; confidence: number | null }>(
+      this.sql,
+      `SELECT p.id, p.external_id AS participant_id, p.email, p.name,
+              COALESCE((SELECT json_agg(m.segment_id ORDER BY m.segment_id) FROM segment_members m WHERE m.segmentation_id = $1 AND m.participant_id = x.id), '[]') AS segment_ids,
+              r.segment_id AS predicted_segment_id, r.confidence
+         FROM (SELECT id FROM (SELECT DISTINCT participant_id AS id FROM segment_members WHERE segmentation_id = $1 AND participant_id > $2 ORDER BY participant_id LIMIT $3) m${predicted}
+               ORDER BY id LIMIT $3) x
+         JOIN participants p ON p.id = x.id
+         LEFT JOIN segment_predictions r ON r.segmentation_id = $1 AND r.participant_id = x.id
+        ORDER BY p.id`,
+      [segmentationId, after, limit],
+    );
+    return found.map(({ segment_ids, predicted_segment_id, confidence, ...r }) =>
+      segment_ids.length > 0 || predicted_segment_id === null
+        ? { ...r, segment_ids, source: 'observed' as const, confidence: 1 }
+        : { ...r, segment_ids: [predicted_segment_id], source: 'predicted' as const, confidence: confidence ?? 0 },
+    );
+  }
+
+  /** Participants an export holds, and how many have no e-mail. */
+  async exportTotals(segmentationId: number, withPredicted = false): Promise<{ participants: number; without_email: number }> {
+    const predicted = withPredicted ? ' UNION SELECT participant_id FROM segment_predictions WHERE segmentation_id = $1' : '';
+    return (await first<{ participants: number; without_email: number }>(
+      this.sql,
+      `SELECT count(*) AS participants, count(*) FILTER (WHERE p.email IS NULL OR p.email = '') AS without_email
+         FROM (SELECT participant_id AS id FROM segment_members WHERE segmentation_id = $1${predicted}) x JOIN participants p ON p.id = x.id`,
+      [segmentationId],
+    ))!;
+  }
+
+  async hasPredictions(segmentationId: number): Promise<boolean> {
+    return (await first(this.sql, 'SELECT 1 FROM segment_predictions WHERE segmentation_id = $1 LIMIT 1', [segmentationId])) !== undefined;
+  }
 
   create(s: NewSegmentation): Promise<number> {
     return this.sql.atomically(async (client) => {

@@ -9,6 +9,16 @@ import { first, rows, type Sql } from './sql.js';
 export class PgStudyStore implements Async<StudyStore> {
   constructor(private readonly sql: Sql) {}
 
+  /** How many distinct tags and theme codes the study uses (the lists are cut at their limit). */
+  async vocabularySizes(studyId: number): Promise<{ tags: number; themes: number }> {
+    return (await first<{ tags: number; themes: number }>(
+      this.sql,
+      `SELECT (SELECT count(DISTINCT t.tag) FROM participant_tags t JOIN participants p ON p.id = t.participant_id WHERE p.study_id = $1) AS tags,
+              (SELECT count(*) FROM themes t WHERE t.study_id = $1 AND EXISTS (SELECT 1 FROM theme_evidence e WHERE e.theme_id = t.id)) AS themes`,
+      [studyId],
+    ))!;
+  }
+
   async create(study: NewStudy): Promise<StudyRow> {
     const at = now();
     const row = await first<StudyRow>(

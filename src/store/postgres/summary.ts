@@ -10,10 +10,11 @@ import type { QuestionStats, QuestionSummary } from '../../domain/question-stats
 import { populationRule } from '../../domain/population.js';
 import { quartileBins } from '../../domain/stats.js';
 import type { Async } from '../async-view.js';
-import { resolveAttribute, resolveQuestion, segmentLabelSql, type FieldCatalog } from '../fields-sql.js';
+import { dateGroupSql, resolveAttribute, resolveQuestion, segmentLabelSql, type FieldCatalog } from '../fields-sql.js';
 import { populationSql } from '../population.js';
 import type { StoredQuestion } from '../studies.js';
-import { ALL, openEndedStats, structuredStats, TERM_SAMPLE, TOTAL, withTotal, type Counts, type SummaryResult, type SummaryStore } from '../summary.js';
+import { ALL, groupingResult, openEndedStats, orderGroups, structuredStats, TERM_SAMPLE, TOTAL, withTotal, type Counts, type SummaryOptions, type SummaryResult, type SummaryStore } from '../summary.js';
+import { chooseDateUnit, largestGroups, MAX_DATE_GROUPS, MAX_GROUPS, type DateUnit, type DateUnitRequest } from '../../domain/grouping.js';
 import { numbered } from './fields.js';
 import { clientSql, type Sql } from './sql.js';
 
@@ -22,53 +23,75 @@ interface Grouping {
   params: unknown[];
   overlapping: boolean;
   note?: string;
+  date_unit?: DateUnit;
 }
 
 export class PgSummaryStore implements Async<SummaryStore> {
   constructor(private readonly sql: Sql) {}
 
-  summarize(studyId: number, context: FieldCatalog, options: { questions?: string[] | undefined; by?: string | undefined; include_partial: boolean }): Promise<SummaryResult> {
+  summarize(studyId: number, context: FieldCatalog, options: SummaryOptions): Promise<SummaryResult> {
     return this.sql.atomically(async (client) => {
       const sql = clientSql(client);
       const run = async <R extends Record<string, unknown>>(text: string, params: unknown[] = []) => (await sql.query<R>(numbered(text), params)).rows;
       const all = [...context.questions.values()];
-      const questions = options.questions?.length ? options.questions.map((key) => resolveQuestion(context, key, `questions`)) : all;
+      const questions = options.questions !== undefined ? options.questions.map((key) => resolveQuestion(context, key, `questions`)) : all;
       const rule = populationRule(options.include_partial, true);
       await client.query(`DROP TABLE IF EXISTS summary_scope; DROP TABLE IF EXISTS summary_groups;
         CREATE TEMPORARY TABLE summary_scope (participant_id bigint PRIMARY KEY) ON COMMIT DROP;
         CREATE TEMPORARY TABLE summary_groups (participant_id bigint NOT NULL, grp text NOT NULL) ON COMMIT DROP;`);
       const counted = populationSql(studyId, rule);
       await run(`INSERT INTO summary_scope SELECT pid FROM (${counted.sql}) x`, counted.params);
-      const grouping = options.by ? await this.grouping(run, options.by, context) : null;
+      const grouping = options.by ? await this.grouping(run, options.by, context, options.date_unit ?? 'auto') : null;
+      let fold: { other: string; groups: number } | null = null;
       if (grouping) {
         await run(`INSERT INTO summary_groups (participant_id, grp) WITH e AS (SELECT s.participant_id, p.attributes FROM summary_scope s JOIN participants p ON p.id = s.participant_id) ${grouping.sql}`, grouping.params);
+        fold = await this.foldSmallGroups(run, grouping.date_unit ? MAX_DATE_GROUPS : MAX_GROUPS);
         await client.query('CREATE INDEX ON summary_groups (participant_id, grp); ANALYZE summary_groups; ANALYZE summary_scope');
       }
-      const groupSizes = grouping ? await run<{ grp: string; n: number }>('SELECT grp, count(*) AS n FROM summary_groups GROUP BY grp ORDER BY n DESC, grp COLLATE "C"') : [];
+      const sizes = grouping ? await run<{ grp: string; n: number }>('SELECT grp, count(*) AS n FROM summary_groups GROUP BY grp ORDER BY n DESC, grp COLLATE "C"') : [];
+      const groupSizes = orderGroups(sizes, fold?.other ?? null, grouping?.date_unit);
       const population = (await run<{ n: number }>('SELECT count(*) AS n FROM summary_scope'))[0]!.n;
       const partition =
         grouping !== null && groupSizes.reduce((sum, g) => sum + g.n, 0) === population && (await run<{ n: number }>('SELECT count(DISTINCT participant_id) AS n FROM summary_groups'))[0]!.n === population;
       const grouped = '(SELECT participant_id, grp FROM summary_groups)';
       const everyone = `(SELECT participant_id, '${ALL}'::text AS grp FROM summary_scope)`;
       const summaries: QuestionSummary[] = [];
+      let stoppedAt: number | null = null;
       for (const question of questions) {
         const perGroup = grouping ? await this.questionStats(run, question, grouped, groupSizes.map((g) => g.grp), partition) : null;
         const overall = partition ? perGroup!.get(TOTAL)! : (await this.questionStats(run, question, everyone, [ALL])).get(ALL)!;
         const summary: QuestionSummary = { key: question.key, type: question.type, text: question.text, ...overall };
         if (perGroup) summary.groups = groupSizes.map((g) => ({ group: g.grp, ...perGroup.get(g.grp)! }));
+        if (options.accept && !options.accept(summary)) {
+          stoppedAt = summaries.length;
+          break;
+        }
         summaries.push(summary);
       }
       await client.query('DROP TABLE summary_scope; DROP TABLE summary_groups');
       return {
         population: { statuses: rule.statuses, participants: population },
-        by: grouping ? { field: options.by!, groups: groupSizes.map((g) => ({ group: g.grp, participants: g.n })), overlapping: grouping.overlapping, ...(grouping.note ? { note: grouping.note } : {}) } : null,
+        by: grouping ? groupingResult(options.by!, grouping, groupSizes, fold) : null,
         questions: summaries,
+        stopped_at: stoppedAt,
       };
     });
   }
 
+  /** As the SQLite store's foldSmallGroups: the groups beyond the `max − 1` largest become one "Other" group. */
+  private async foldSmallGroups(run: <R extends Record<string, unknown>>(text: string, params?: unknown[]) => Promise<R[]>, max: number): Promise<{ other: string; groups: number } | null> {
+    const sizes = new Map((await run<{ grp: string; n: number }>('SELECT grp, count(*) AS n FROM summary_groups GROUP BY grp')).map((g) => [g.grp, g.n]));
+    const fold = largestGroups(sizes, max);
+    if (!fold) return null;
+    await run('CREATE TEMPORARY TABLE summary_groups_folded ON COMMIT DROP AS SELECT DISTINCT participant_id, CASE WHEN grp = ANY(?::text[]) THEN grp ELSE ? END AS grp FROM summary_groups', [[...fold.kept], fold.other]);
+    await run('DELETE FROM summary_groups');
+    await run('INSERT INTO summary_groups SELECT * FROM summary_groups_folded');
+    await run('DROP TABLE summary_groups_folded');
+    return { other: fold.other, groups: sizes.size };
+  }
+
   /** As the SQLite store's grouping, with values in SQLite's text forms so the group names match. */
-  private async grouping(run: <R extends Record<string, unknown>>(text: string, params?: unknown[]) => Promise<R[]>, by: string, context: FieldCatalog): Promise<Grouping> {
+  private async grouping(run: <R extends Record<string, unknown>>(text: string, params?: unknown[]) => Promise<R[]>, by: string, context: FieldCatalog, dateUnit: DateUnitRequest): Promise<Grouping> {
     const ref = parseField(by);
     switch (ref.kind) {
       case 'attr': {
@@ -87,7 +110,11 @@ export class PgSummaryStore implements Async<SummaryStore> {
             note: `attr.${ref.name} is numeric: grouped into quartiles`,
           };
         }
-        if (type === 'date') return { sql: `SELECT participant_id, COALESCE(substr(attributes ->> ?, 1, 7), '(missing)') AS grp FROM e`, params: [name], overlapping: false, note: `attr.${ref.name} is a date: grouped by month` };
+        if (type === 'date') {
+          const span = (await run<{ first: string | null; last: string | null }>('SELECT min(p.attributes ->> ?) AS first, max(p.attributes ->> ?) AS last FROM summary_scope s JOIN participants p ON p.id = s.participant_id', [name, name]))[0]!;
+          const unit = chooseDateUnit(span.first, span.last, dateUnit);
+          return { sql: `SELECT participant_id, COALESCE(${dateGroupSql('d', unit)}, '(missing)') AS grp FROM (SELECT participant_id, attributes ->> ? AS d FROM e) x`, params: [name], overlapping: false, note: `attr.${ref.name} is a date: grouped by ${unit}`, date_unit: unit };
+        }
         if (type === 'boolean') return { sql: `SELECT participant_id, CASE attributes -> ? WHEN 'true'::jsonb THEN 'true' WHEN 'false'::jsonb THEN 'false' ELSE '(missing)' END AS grp FROM e`, params: [name], overlapping: false };
         return { sql: `SELECT participant_id, COALESCE(attributes ->> ?, '(missing)') AS grp FROM e`, params: [name], overlapping: false };
       }
