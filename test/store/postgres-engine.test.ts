@@ -251,9 +251,21 @@ describe('PostgreSQL engine: the same answers as SQLite', () => {
     for (const store of [sqlite, postgres]) {
       const studyId = await seedSampleStore(store);
       const facts = await store.facts.facts(studyId);
+      const catalog = await store.facts.catalog(studyId);
+      // Each participant's facts read through the table's view: every attribute, structured answer, theme and tag.
+      const view = facts.map((f) => ({
+        participant_id: f.participant_id,
+        email: f.email,
+        name: f.name,
+        status: f.status,
+        tags: f.tags,
+        attributes: Object.fromEntries(catalog.attributes.map((a) => [a.name, f.attribute(a.name) ?? null])),
+        answers: Object.fromEntries(catalog.questions.map((q) => [q.key, f.answer(q.key) ?? null])),
+        themes: catalog.themes.filter((code) => f.hasTheme(code)),
+      }));
       const made = await clusterParticipants(store, { studyId, k: 4, bootstraps: 5 });
       const members = await store.segmentations.members(made.segmentation_id, { limit: 1000 });
-      results.push({ facts: facts.map(({ id: _id, ...f }) => ({ ...f, answers: [...f.answers], themes: [...f.themes] })), made, members: members.map(({ id: _id, ...m }) => m), segments: await store.segmentations.segments(made.segmentation_id) });
+      results.push({ facts: view, made, members: members.map(({ id: _id, ...m }) => m), segments: await store.segmentations.segments(made.segmentation_id) });
     }
     expect(withoutIds(results[1]!.facts)).toEqual(withoutIds(results[0]!.facts));
     expect(results[1]!.members.map((m) => [m.participant_id, m.segment_id])).toEqual(results[0]!.members.map((m) => [m.participant_id, m.segment_id]));

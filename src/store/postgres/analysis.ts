@@ -14,6 +14,7 @@ import type { Async } from '../async-view.js';
 import { dateGroupSql, resolveAttribute, resolveQuestion, segmentLabelSql, type FieldCatalog } from '../fields-sql.js';
 import { chooseDateUnit, MAX_DATE_GROUPS, type DateUnitRequest } from '../../domain/grouping.js';
 import { populationSql } from '../population.js';
+import { IdNumbers } from '../../domain/id-numbers.js';
 import { numbered } from './fields.js';
 import { first, rows, type Sql } from './sql.js';
 
@@ -193,7 +194,10 @@ export class PgAnalysisStore implements Async<AnalysisStore> {
 
   async numeric(studyId: number, field: string, context: FieldCatalog): Promise<NumericColumn[]> {
     const ref = parseField(field);
-    const read = async (sql: string, params: unknown[]) => new Map((await this.run<{ pid: number; v: number }>(sql, params)).map((r) => [r.pid, r.v] as const));
+    const read = async (sql: string, params: unknown[]) => {
+      const found = await this.run<{ pid: number; v: number }>(sql, params);
+      return new IdNumbers(found.map((r) => r.pid), found.map((r) => r.v));
+    };
     if (ref.kind === 'answer') {
       const q = resolveQuestion(context, ref.key, field);
       if (q.type === 'open_ended') throw new UserError(`"${field}" is open-ended: use its coded themes (field "theme") as drivers.`);
@@ -202,7 +206,7 @@ export class PgAnalysisStore implements Async<AnalysisStore> {
         return [{ name: field, field, values: await read(`SELECT a.participant_id AS pid, ${SCALE} AS v FROM answers a WHERE a.question_id = ? ORDER BY a.participant_id`, [q.id]) }];
       }
       const answers = (await rows<{ pid: number; value: string | string[] }>(this.sql, 'SELECT participant_id AS pid, value FROM answers WHERE question_id = $1 ORDER BY participant_id', [q.id])).map((r) => [r.pid, r.value] as const);
-      const column = (name: string, valueOf: (stored: string | string[]) => number): NumericColumn => ({ name, field, values: new Map(answers.map(([pid, stored]) => [pid, valueOf(stored)])) });
+      const column = (name: string, valueOf: (stored: string | string[]) => number): NumericColumn => ({ name, field, values: new IdNumbers(answers.map(([pid]) => pid), answers.map(([, stored]) => valueOf(stored))) });
       const rankPoints = (option: string) => (stored: string | string[]) => {
         const at = (stored as string[]).indexOf(option);
         return at < 0 ? 0 : q.options!.length - at;

@@ -4,7 +4,7 @@
  */
 import type { AttributeValue } from '../../domain/attributes.js';
 import type { AnswerValue } from '../../domain/questions.js';
-import type { ParticipantFacts, StudyCatalog } from '../../domain/segments/facts.js';
+import { FactTable, type InterviewStatus, type ParticipantFacts, type StudyCatalog } from '../../domain/segments/facts.js';
 import type { Async } from '../async-view.js';
 import type { FactStore } from '../facts.js';
 import { rows, type Sql } from './sql.js';
@@ -36,7 +36,20 @@ export class PgFactStore implements Async<FactStore> {
     return { questions: await this.studies.questions(studyId), attributes: await this.studies.attributes(studyId), themes };
   }
 
+  async participantCount(studyId: number): Promise<number> {
+    return (await rows<{ n: number }>(this.sql, 'SELECT count(*) AS n FROM participants WHERE study_id = $1', [studyId]))[0]!.n;
+  }
+
+  /** Everything the segmentation code reads about participants, in id order (optionally only some). */
   async facts(studyId: number, only?: number[]): Promise<ParticipantFacts[]> {
+    return (await this.table(studyId, only)).rows();
+  }
+
+  /**
+   * The same as columns (a FactTable, as SQLite's store builds it): each column read whole with
+   * json_agg and copied into the table's typed columns.
+   */
+  async table(studyId: number, only?: number[]): Promise<FactTable> {
     const filter = idFilter(only, 2);
     const [ids, externalIds, emails, names, attributes] = await columns<[number, string, string | null, string | null, Record<string, AttributeValue>]>(
       this.sql,
@@ -44,54 +57,90 @@ export class PgFactStore implements Async<FactStore> {
          FROM participants p WHERE p.study_id = $1${filter.sql('p.id')}`,
       [studyId, ...filter.values],
     );
-    const byId = new Map<number, ParticipantFacts>();
-    const facts = ids.map((id, i) => {
-      const f: ParticipantFacts = { id, participant_id: externalIds[i]!, email: emails[i]!, name: names[i]!, attributes: attributes[i]!, answers: new Map(), themes: new Set(), tags: [], status: 'not_interviewed' };
-      byId.set(id, f);
-      return f;
-    });
-    const [interviewed, statuses] = await columns<[number, ParticipantFacts['status']]>(
+    const table = new FactTable(ids, externalIds, emails, names);
+    const [interviewed, statuses] = await columns<[number, InterviewStatus]>(
       this.sql,
       `SELECT json_agg(i.participant_id), json_agg(i.status) FROM interviews i JOIN participants p ON p.id = i.participant_id WHERE p.study_id = $1${filter.sql('p.id')}`,
       [studyId, ...filter.values],
     );
     interviewed.forEach((id, i) => {
-      const f = byId.get(id);
-      if (f) f.status = statuses[i]!;
+      const row = table.rowOf(id);
+      if (row >= 0) table.setStatus(row, statuses[i]!);
     });
-    const answerFilter = idFilter(only, 2);
+    const attributeNames = (await this.studies.attributes(studyId)).map((a) => a.name);
+    const attributeColumns = attributeNames.map((name) => table.attributeColumn(name));
+    ids.forEach((id, i) => {
+      const row = table.rowOf(id);
+      for (let c = 0; c < attributeNames.length; c++) attributeColumns[c]!.set(row, attributes[i]![attributeNames[c]!]);
+    });
+    // Lists are shared per distinct list (frozen: readers never change them), as on SQLite.
     for (const q of await this.studies.questions(studyId)) {
       if (q.type === 'open_ended') continue;
-      const [participants, values] = await columns<[number, AnswerValue]>(this.sql, `SELECT json_agg(participant_id), json_agg(value) FROM answers WHERE question_id = $1${answerFilter.sql('participant_id')}`, [q.id, ...answerFilter.values]);
+      const column = table.answerColumn(q.key);
+      const lists = new Map<string, AnswerValue>();
+      const [participants, values] = await columns<[number, AnswerValue]>(this.sql, `SELECT json_agg(participant_id), json_agg(value) FROM answers WHERE question_id = $1${filter.sql('participant_id')}`, [q.id, ...filter.values]);
       participants.forEach((id, i) => {
+        const row = table.rowOf(id);
+        if (row < 0) return;
         const value = values[i]!;
-        byId.get(id)?.answers.set(q.key, Array.isArray(value) ? (Object.freeze(value) as AnswerValue) : value);
+        if (!Array.isArray(value)) return column.set(row, value);
+        const key = JSON.stringify(value);
+        let list = lists.get(key);
+        if (list === undefined) lists.set(key, (list = Object.freeze(value) as AnswerValue));
+        column.set(row, list, key);
       });
     }
     const [themed, codes] = await columns<[number, string]>(
       this.sql,
-      `SELECT json_agg(e.participant_id ORDER BY t.code COLLATE "C", e.participant_id, e.evidence COLLATE "C"), json_agg(t.code ORDER BY t.code COLLATE "C", e.participant_id, e.evidence COLLATE "C") FROM theme_evidence e JOIN themes t ON t.id = e.theme_id WHERE t.study_id = $1${filter.sql('e.participant_id')}`,
+      `SELECT json_agg(e.participant_id), json_agg(t.code) FROM theme_evidence e JOIN themes t ON t.id = e.theme_id WHERE t.study_id = $1${filter.sql('e.participant_id')}`,
       [studyId, ...filter.values],
     );
-    themed.forEach((id, i) => byId.get(id)?.themes.add(codes[i]!));
+    themed.forEach((id, i) => {
+      const row = table.rowOf(id);
+      if (row >= 0) table.themeColumn(codes[i]!)[row] = 1;
+    });
     const [tagged, tags] = await columns<[number, string]>(
       this.sql,
       `SELECT json_agg(t.participant_id ORDER BY t.participant_id, t.tag COLLATE "C"), json_agg(t.tag ORDER BY t.participant_id, t.tag COLLATE "C")
          FROM participant_tags t JOIN participants p ON p.id = t.participant_id WHERE p.study_id = $1${filter.sql('t.participant_id')}`,
       [studyId, ...filter.values],
     );
-    tagged.forEach((id, i) => byId.get(id)?.tags.push(tags[i]!));
-    return facts;
+    const tagRows: number[] = [];
+    const tagNames: string[] = [];
+    tagged.forEach((id, i) => {
+      const row = table.rowOf(id);
+      if (row < 0) return;
+      tagRows.push(row);
+      tagNames.push(tags[i]!);
+    });
+    table.setTags(tagRows, tagNames);
+    return table.seal();
   }
 
-  async texts(studyId: number, participantIds: number[]): Promise<{ participant: number; kind: 'answer' | 'quote'; question: string | null; text: string }[]> {
+  /** Theme evidence of the study in recording order, a chunk at a time, until `visit` returns false. */
+  async eachThemeEvidence(studyId: number, visit: (participant: number, code: string, evidence: string) => boolean): Promise<void> {
+    for (let after = 0; ; ) {
+      const chunk = await rows<{ id: number; participant: number; code: string; evidence: string }>(
+        this.sql,
+        'SELECT e.id, e.participant_id AS participant, t.code, e.evidence FROM theme_evidence e JOIN themes t ON t.id = e.theme_id WHERE t.study_id = $1 AND e.id > $2 ORDER BY e.id LIMIT 5000',
+        [studyId, after],
+      );
+      for (const e of chunk) if (!visit(e.participant, e.code, e.evidence)) return;
+      if (chunk.length < 5000) return;
+      after = chunk[chunk.length - 1]!.id;
+    }
+  }
+
+  async texts(studyId: number, participantIds: number[], only?: { question: string }): Promise<{ participant: number; kind: 'answer' | 'quote'; question: string | null; text: string }[]> {
     if (participantIds.length === 0) return [];
     const out: { participant: number; kind: 'answer' | 'quote'; question: string | null; text: string }[] = [];
     for (const q of await this.studies.questions(studyId)) {
-      if (q.type !== 'open_ended') continue;
+      if (q.type !== 'open_ended' || (only && q.key !== only.question)) continue;
       const [ids, values] = await columns<[number, string]>(this.sql, 'SELECT json_agg(participant_id ORDER BY participant_id), json_agg(value ORDER BY participant_id) FROM answers WHERE question_id = $1 AND participant_id = ANY($2::bigint[])', [q.id, participantIds]);
       ids.forEach((id, i) => out.push({ participant: id, kind: 'answer', question: q.key, text: values[i]! }));
     }
+    // `only` a question's answers: no quotes.
+    if (only) return out;
     const [ids, keys, texts] = await columns<[number, string | null, string]>(
       this.sql,
       `SELECT json_agg(qu.participant_id ORDER BY qu.id), json_agg(q.key ORDER BY qu.id), json_agg(qu.text ORDER BY qu.id)
@@ -101,15 +150,5 @@ export class PgFactStore implements Async<FactStore> {
     );
     ids.forEach((id, i) => out.push({ participant: id, kind: 'quote', question: keys[i]!, text: texts[i]! }));
     return out;
-  }
-
-  async themeEvidence(studyId: number, participantIds: number[]): Promise<{ participant: number; code: string; evidence: string }[]> {
-    if (participantIds.length === 0) return [];
-    return rows(
-      this.sql,
-      `SELECT e.participant_id AS participant, t.code, e.evidence FROM theme_evidence e JOIN themes t ON t.id = e.theme_id
-        WHERE t.study_id = $1 AND e.participant_id = ANY($2::bigint[]) ORDER BY e.id`,
-      [studyId, participantIds],
-    );
   }
 }

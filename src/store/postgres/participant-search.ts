@@ -1,5 +1,5 @@
 /** query_participants' search on PostgreSQL (the SQLite store: ../participant-search.ts). */
-import { decodeCursor, encodeCursor } from '../../domain/cursor.js';
+import { decodeCursorWith } from '../../domain/cursor.js';
 import { parseField } from '../../domain/fields.js';
 import type { Async } from '../async-view.js';
 import { compileCondition, valueExpression, type Condition, type FieldCatalog, type Sql as Compiled } from '../fields-sql.js';
@@ -53,7 +53,9 @@ export class PgParticipantSearch implements Async<ParticipantSearch> {
     if (query) clauses.push({ sql: "p.id IN (SELECT s.participant_id FROM said s WHERE s.document @@ to_tsquery('seglab', ?))", params: [query] });
     const where = clauses.map((c) => c.sql).join(' AND ');
     const params = clauses.flatMap((c) => c.params);
-    const total = (await this.sql.query<{ n: number }>(numbered(`SELECT count(*) AS n FROM participants p WHERE ${where}`), params)).rows[0]!.n;
+    // Later pages carry the first page's total in their cursor (as on SQLite) and read only their rows.
+    const resumed = options.cursor ? decodeCursorWith(options.cursor, 'after', ['total'] as const) : null;
+    const total = resumed ? resumed.carried.total : (await this.sql.query<{ n: number }>(numbered(`SELECT count(*) AS n FROM participants p WHERE ${where}`), params)).rows[0]!.n;
 
     const shownFields = [...new Set([...options.where.map((c) => c.field), ...options.include])];
     const valueColumns = shownFields
@@ -61,7 +63,7 @@ export class PgParticipantSearch implements Async<ParticipantSearch> {
       .map(({ field, ref }) => ({ field, ref, expr: valueExpression(ref, fields, field, postgresFields) }))
       .filter((c): c is typeof c & { expr: Compiled } => c.expr !== null && c.ref.kind !== 'participant_id' && c.ref.kind !== 'email' && c.ref.kind !== 'name' && c.ref.kind !== 'status');
     const valueSelect = valueColumns.map((c, i) => `, ${c.expr.sql} AS v${i}`).join('');
-    const after = options.cursor ? decodeCursor(options.cursor, 'after') : 0;
+    const after = resumed ? resumed.after : 0;
     const rows = (
       await this.sql.query<{ id: number; external_id: string; name: string | null; email: string | null; status: string; tags: string[] } & Record<string, number | string | null>>(
         numbered(

@@ -167,11 +167,19 @@ export class PgSegmentationStore implements Async<SegmentationStore> {
   }
 
   async memberships(segmentationId: number, segmentId?: number): Promise<{ id: number; segment_id: number }[]> {
-    return rows(
-      this.sql,
-      'SELECT participant_id AS id, segment_id FROM segment_members WHERE segmentation_id = $1 AND ($2::int IS NULL OR segment_id = $2) ORDER BY participant_id, segment_id',
+    const { ids, segments } = await this.membershipColumns(segmentationId, segmentId);
+    return ids.map((id, i) => ({ id, segment_id: segments[i]! }));
+  }
+
+  /** The same as two columns (participant ids, segment numbers): no object per member. */
+  async membershipColumns(segmentationId: number, segmentId?: number): Promise<{ ids: number[]; segments: number[] }> {
+    const [row] = await this.sql.arrays(
+      `SELECT COALESCE(json_agg(participant_id ORDER BY participant_id, segment_id), '[]'), COALESCE(json_agg(segment_id ORDER BY participant_id, segment_id), '[]')
+         FROM segment_members WHERE segmentation_id = $1 AND ($2::int IS NULL OR segment_id = $2)`,
       [segmentationId, segmentId ?? null],
     );
+    const [ids, segments] = row as [number[], number[]];
+    return { ids, segments };
   }
 
   async memberCount(segmentationId: number, segmentId?: number): Promise<number> {
