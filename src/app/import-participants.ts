@@ -13,6 +13,7 @@ import type { StatedType } from '../domain/attributes.js';
 import { checkAndType, noCounts, typedParticipants, type CsvOptions, type ImportContext, type ImportCounts, type LineError, type OnDuplicate, type ParticipantScan } from '../ingest/csv.js';
 import { readCsv, scanCsv } from '../ingest/scan.js';
 import type { SqliteStore, Store } from '../store/index.js';
+import { ChangedUnderneath } from '../store/participants.js';
 import { throwIfCancelled, type CallOptions } from './call-options.js';
 import type { FileAccess } from './files.js';
 import { importOnWorker } from './import-thread.js';
@@ -242,6 +243,24 @@ export function importOpened(store: SqliteStore, request: ImportRequest, fd: num
  * file is read, and a decoding retry (Windows-1252) must happen before the first row is sent.
  */
 async function importInTwoPasses(store: Store, request: ImportRequest, fd: number | null, hooks: ImportHooks): Promise<ImportResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readCheckAndWrite(store, request, fd, hooks);
+    } catch (error) {
+      if (!(error instanceof ChangedUnderneath) || attempt === TWO_PASS_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/**
+ * How often the two passes run before a conflict is reported: another server on the same database
+ * (a replica) may import into the study between pass 1 reading its ids and pass 2 writing, which
+ * rolls pass 2 back; reading again after that import committed gives what running one after the
+ * other would have given. A file that keeps changing fails every attempt and gets the error.
+ */
+const TWO_PASS_ATTEMPTS = 3;
+
+async function readCheckAndWrite(store: Store, request: ImportRequest, fd: number | null, hooks: ImportHooks): Promise<ImportResult> {
   const { studyId } = request;
   const emails = await store.participants.emailIndex(studyId);
   const reading = startReading(request, fd, hooks, { ids: await store.participants.externalIds(studyId), emails: () => emails, attributes: await store.studies.attributes(studyId) });

@@ -85,8 +85,7 @@ export async function recordInterview(store: Store, input: InterviewRecord) {
           `No participant "${input.participantId}" in study ${input.studyId}. Import them with import_participants, or call again with \`participant\` details (email, name, attributes, tags) to create them.`,
         );
       }
-      participant = await tx.participants.create(input.studyId, { external_id: input.participantId, ...input.participant });
-      created = true;
+      ({ participant, created } = await tx.participants.create(input.studyId, { external_id: input.participantId, ...input.participant }));
     }
     const written = await tx.interviews.record({
       participantId: participant.id,

@@ -13,8 +13,12 @@ import { now, type StudyStore } from './studies.js';
  * before pass 2 wrote means the file changed between the passes or another import ran at the
  * same time. The transaction is rolled back, and the message says so.
  */
-export function changedUnderneath(externalId: string): UserError {
-  return new UserError(
+export class ChangedUnderneath extends UserError {
+  override name = 'ChangedUnderneath';
+}
+
+export function changedUnderneath(externalId: string): ChangedUnderneath {
+  return new ChangedUnderneath(
     `Nothing was imported: participant "${externalId}" appeared twice or changed between checking the file and writing it — the file was modified during the import, or another import of this study ran at the same time. Call again once the file is stable.`,
   );
 }
@@ -73,8 +77,14 @@ export class ParticipantStore {
     return (prepared(this.db, 'SELECT tag FROM participant_tags WHERE participant_id = ? ORDER BY tag').all(participantId) as { tag: string }[]).map((r) => r.tag);
   }
 
-  /** Creates a participant (used when an interview arrives for someone not yet imported). Call inside a transaction. */
-  create(studyId: number, participant: NewParticipant): ParticipantRow {
+  /**
+   * Creates a participant (used when an interview arrives for someone not yet imported), or returns
+   * the one with that id when it exists: on an engine with concurrent writers (PostgreSQL replicas),
+   * another may have created it since the caller looked. Call inside a transaction.
+   */
+  create(studyId: number, participant: NewParticipant): { participant: ParticipantRow; created: boolean } {
+    const existing = this.find(studyId, participant.external_id);
+    if (existing) return { participant: existing, created: false };
     const at = now();
     const attributes = participant.attributes ?? {};
     const info = prepared(this.db, 'INSERT INTO participants (study_id, external_id, email, name, attributes, created_at, updated_at) VALUES (?, ?, ?, ?, jsonb(?), ?, ?)')
@@ -87,7 +97,7 @@ export class ParticipantStore {
       .filter(([name]) => !catalogue.has(name))
       .map(([name, value]) => ({ name, type: typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'boolean' : 'text' }) as const);
     if (fresh.length > 0) this.studies.saveAttributes(studyId, fresh);
-    return this.get(studyId, participant.external_id);
+    return { participant: this.get(studyId, participant.external_id), created: true };
   }
 
   /**

@@ -11,9 +11,9 @@ export function tempDbPath(): string {
   return join(mkdtempSync(join(tmpdir(), 'seglab-test-')), 'seglab.db');
 }
 
-/** Starts `seglab serve --http --port 0` and resolves with the URL it prints on stderr. */
-export async function startHttpProcess(args: string[] = []): Promise<{ url: string; child: ChildProcess; stderr: () => string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [cliPath, 'serve', '--http', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `seglab serve --http --port 0` (with `env` added to this process's) and resolves with the URL it prints on stderr. */
+export async function startHttpProcess(args: string[] = [], env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess; stderr: () => string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [cliPath, 'serve', '--http', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stderr = '';
   let stdout = '';
   child.stdout!.on('data', (d) => (stdout += d));

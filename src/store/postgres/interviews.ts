@@ -33,6 +33,10 @@ export class PgInterviewStore implements Async<InterviewStore> {
         [write.participantId, JSON.stringify(write.answers.map((a) => ({ question_id: a.questionId, value: a.value }))), at],
       );
     }
+    // Every theme of the interview created up front, in one order for every writer: two interviews
+    // creating the same new themes in opposite orders would otherwise each wait for the other.
+    const codes = [...new Set([...write.quotes.flatMap((q) => q.themes), ...write.themes.map((t) => t.code)])].sort();
+    if (codes.length > 0) await this.createThemes(write.studyId, codes, at);
     let quotesAdded = 0;
     let themesAdded = 0;
     for (const quote of write.quotes) {
@@ -52,8 +56,15 @@ export class PgInterviewStore implements Async<InterviewStore> {
     return { answers_recorded: write.answers.length, quotes_added: quotesAdded, themes_added: themesAdded };
   }
 
+  private async createThemes(studyId: number, codes: string[], at: string): Promise<void> {
+    await this.sql.query(
+      'INSERT INTO themes (study_id, code, created_at) SELECT $1, code, $3 FROM unnest($2::text[]) WITH ORDINALITY AS c(code, n) ORDER BY n ON CONFLICT DO NOTHING',
+      [studyId, codes, at],
+    );
+  }
+
   private async addEvidence(studyId: number, participantId: number, code: string, evidence: string, questionId: number | null, quoteId: number | null, at: string): Promise<number> {
-    await this.sql.query('INSERT INTO themes (study_id, code, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [studyId, code, at]);
+    await this.createThemes(studyId, [code], at);
     const result = await this.sql.query(
       `INSERT INTO theme_evidence (theme_id, participant_id, question_id, quote_id, evidence, created_at)
        VALUES ((SELECT id FROM themes WHERE study_id = $1 AND code = $2), $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,

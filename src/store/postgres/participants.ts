@@ -70,19 +70,23 @@ export class PgParticipantStore implements Async<ParticipantStore> {
     return (await rows<{ tag: string }>(this.sql, 'SELECT tag FROM participant_tags WHERE participant_id = $1 ORDER BY tag COLLATE "C"', [participantId])).map((r) => r.tag);
   }
 
-  create(studyId: number, participant: NewParticipant): Promise<ParticipantRow> {
+  /**
+   * As the SQLite store's: the participant is created, or the one with that id returned when it
+   * exists. Another replica may be creating it at this moment: the insert waits for that
+   * transaction and, once it commits, does nothing, and the row it made is returned.
+   */
+  create(studyId: number, participant: NewParticipant): Promise<{ participant: ParticipantRow; created: boolean }> {
     return this.sql.atomically(async (client) => {
       const at = now();
       const attributes = participant.attributes ?? {};
       const sql = clientSql(client);
-      const row = (await first<ParticipantRow>(sql, `INSERT INTO participants (study_id, external_id, email, name, attributes, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING ${COLUMNS}`, [
-        studyId,
-        participant.external_id,
-        participant.email ?? null,
-        participant.name ?? null,
-        JSON.stringify(attributes),
-        at,
-      ]))!;
+      const row = await first<ParticipantRow>(
+        sql,
+        `INSERT INTO participants (study_id, external_id, email, name, attributes, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)
+         ON CONFLICT (study_id, external_id) DO NOTHING RETURNING ${COLUMNS}`,
+        [studyId, participant.external_id, participant.email ?? null, participant.name ?? null, JSON.stringify(attributes), at],
+      );
+      if (!row) return { participant: await this.get(studyId, participant.external_id), created: false };
       await sql.query('INSERT INTO participant_tags (participant_id, tag) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING', [row.id, participant.tags ?? []]);
       const studies = new PgStudyStore(sql);
       const catalogue = new Set((await studies.attributes(studyId)).map((a) => a.name));
@@ -90,7 +94,7 @@ export class PgParticipantStore implements Async<ParticipantStore> {
         .filter(([name]) => !catalogue.has(name))
         .map(([name, value]) => ({ name, type: typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'boolean' : 'text' }) as const);
       if (fresh.length > 0) await studies.saveAttributes(studyId, fresh);
-      return row;
+      return { participant: row, created: true };
     });
   }
 
