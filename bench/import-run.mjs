@@ -1,12 +1,12 @@
 // One import of a CRM CSV into a fresh study through import_participants (in-process MCP client).
-// Usage: node bench/import-run.mjs file.csv db  → JSON on stdout.
+// Usage: node bench/import-run.mjs file.csv db  → JSON on stdout (db: a SQLite file or a postgres:// URL).
 import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { createServer } from '../dist/server.js';
 import { silentLogger } from '../dist/log.js';
-import { openStore } from '../dist/store/index.js';
+import { connectStore } from '../dist/store/index.js';
 
 const [file, db] = process.argv.slice(2);
-const store = openStore(db);
+const store = await connectStore(db);
 const server = createServer({ store, log: silentLogger, files: { allowAnyPath: true, importRoot: null, outputDir: '/tmp' } });
 const [a, b] = InMemoryTransport.createLinkedPair();
 const client = new Client({ name: 'bench', version: '1' });

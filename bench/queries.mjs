@@ -3,12 +3,10 @@
 // Each figure is the median of several calls through an in-process MCP client, next to its target.
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
-import { createServer } from '../dist/server.js';
-import { silentLogger } from '../dist/log.js';
 import { openStore } from '../dist/store/index.js';
 import { closePool } from '../dist/compute/kmeans-pool.js';
-import { fmt, median, quick, row, run, workDir } from './lib.mjs';
+import { fmt, quick, row, run, workDir } from './lib.mjs';
+import { measureStudyCalls } from './study-calls.mjs';
 
 const n = quick ? 20_000 : 100_000;
 const source = join(workDir, `study-${n}.db`);
@@ -18,49 +16,8 @@ for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
 copyFileSync(source, db);
 
 const store = openStore(db);
-const server = createServer({ store, log: silentLogger, files: { allowAnyPath: true, importRoot: null, outputDir: join(workDir, 'reports') } });
-const [a, b] = InMemoryTransport.createLinkedPair();
-const client = new Client({ name: 'bench', version: '1' });
-await Promise.all([server.connect(b), client.connect(a)]);
-const call = async (name, args) => {
-  const r = await client.callTool({ name, arguments: args });
-  if (r.isError) throw new Error(`${name}: ${r.content[0].text}`);
-  return r.structuredContent;
-};
-const time = async (name, args, times = 5) => {
-  const ms = [];
-  let result;
-  for (let i = 0; i < times; i++) {
-    const t = performance.now();
-    result = await call(name, args);
-    ms.push(performance.now() - t);
-  }
-  return { ms: median(ms), result };
-};
-
-const results = [];
-const summarize = await time('summarize_questions', { study_id: 1 });
-results.push(['summarize_questions, 10 questions', summarize.ms, 500]);
-results.push(['summarize_questions by tag', (await time('summarize_questions', { study_id: 1, by: 'tag' })).ms, null]);
-results.push(['crosstab attr.plan × answer.use_case', (await time('crosstab', { study_id: 1, rows: 'attr.plan', columns: 'answer.use_case' })).ms, 150]);
-const search = await time('query_participants', { study_id: 1, text: 'security', limit: 20 });
-results.push([`query_participants, text search "security" (${search.result.total.toLocaleString('en')} participants match)`, search.ms, 50]);
-const broad = await time('query_participants', { study_id: 1, text: 'price', limit: 20 });
-results.push([`query_participants, text search "price" (${broad.result.total.toLocaleString('en')} match)`, broad.ms, null]);
-results.push(['query_participants, two conditions', (await time('query_participants', { study_id: 1, where: [{ field: 'attr.plan', op: 'eq', value: 'Business' }, { field: 'answer.satisfaction', op: 'gte', value: 9 }], limit: 20 })).ms, null]);
-const updates = [];
-let t = performance.now();
-// Behavioural segmentation over the CRM base: the planted usage and revenue attributes, k = auto (2–8).
-const features = ['attr.mrr', 'attr.seats', 'attr.logins_30d', 'attr.pricing_page_visits_7d', 'attr.support_tickets_90d', 'attr.orders_12m'];
-const clustered = await client.callTool({ name: 'cluster_participants', arguments: { study_id: 1, features } }, { onprogress: (p) => updates.push(p.progress), timeout: 3_600_000, resetTimeoutOnProgress: true });
-const clusterMs = performance.now() - t;
-if (clustered.isError) throw new Error(clustered.content[0].text);
-results.push([`cluster_participants, 6 CRM features, k = auto (${clustered.structuredContent.diagnostics[0].k}–${clustered.structuredContent.diagnostics.at(-1).k} → ${clustered.structuredContent.k}), 10 restarts, 20 bootstraps`, clusterMs, 30_000]);
-results.push(['crosstab segment × answer.use_case', (await time('crosstab', { study_id: 1, rows: 'segment', columns: 'answer.use_case' })).ms, 150]);
-const report = await time('generate_report', { study_id: 1, format: 'html' }, 3);
-results.push(['generate_report (all formats written)', report.ms, 5000]);
+const { results, progressUpdates, reportBytes } = await measureStudyCalls(store, join(workDir, 'reports'));
 await closePool();
-await client.close();
 await store.close();
 
 console.log(`\n### Reads and analysis: ${n.toLocaleString('en')} participants × 10 questions (median of 5; report of 3; clustering once)\n`);
@@ -68,4 +25,4 @@ console.log(row(['call', 'time', 'target', 'met']));
 console.log(row(['---', '---', '---', '---']));
 // Targets are for 100,000 participants: the quick run shows them but does not judge.
 for (const [name, ms, target] of results) console.log(row([name, fmt.ms(ms), target ? `< ${fmt.ms(target)}${quick ? ' (at 100k)' : ''}` : '–', target && !quick ? (ms < target ? 'yes' : 'no') : '–']));
-console.log(`\nclustering sent ${updates.length} progress notifications; report: HTML ${Math.round(report.result.bytes.html / 1024)} kB, Markdown ${Math.round(report.result.bytes.markdown / 1024)} kB.`);
+console.log(`\nclustering sent ${progressUpdates} progress notifications; report: HTML ${Math.round(reportBytes.html / 1024)} kB, Markdown ${Math.round(reportBytes.markdown / 1024)} kB.`);
