@@ -175,6 +175,32 @@ describe('two replicas on one PostgreSQL database', () => {
     expect((await ok(a!, 'get_study', { study_id })).counts).toMatchObject({ participants: 991, interviews_completed: 41, interviews_partial: 20 });
   }, 240_000);
 
+  it('create new themes from both replicas in opposite orders without a deadlock', async () => {
+    const [a, b] = await Promise.all(replicas.map((r) => signIn(localUrl(r))));
+    const { study_id } = await ok(a!, 'create_study', { name: 'Theme race' });
+    await ok(a!, 'add_questions', { study_id, questions: tinyQuestions });
+    // Each pair of interviews creates three themes nobody has coded yet, one replica in each order.
+    const pairs = range('pair', 16);
+    await Promise.all(
+      pairs.flatMap((pair, i) => {
+        const codes = [`${pair}_first`, `${pair}_second`, `${pair}_third`];
+        return [ok(a!, 'record_interview', interview(study_id, `${pair}a`, i, codes)), ok(b!, 'record_interview', interview(study_id, `${pair}b`, i, [...codes].reverse()))];
+      }),
+    );
+    // code_themes likewise: each pair of calls codes two new themes, one replica in each order.
+    await Promise.all(
+      pairs.slice(0, 8).flatMap((pair) => {
+        const codes = [`${pair}_fourth`, `${pair}_fifth`];
+        const coded = (participant: string, order: string[]) => order.map((theme) => ({ participant_id: participant, theme }));
+        return [ok(a!, 'code_themes', { study_id, codes: coded(`${pair}a`, codes) }), ok(b!, 'code_themes', { study_id, codes: coded(`${pair}b`, [...codes].reverse()) })];
+      }),
+    );
+    const study = await ok(b!, 'get_study', { study_id });
+    expect(study.counts).toMatchObject({ participants: 32, interviews_completed: 32 });
+    expect(study.themes_total).toBe(48 + 16);
+    expect(study.themes.every((t: any) => t.participants === 2)).toBe(true);
+  }, 120_000);
+
   it('write reports to the shared folder: one replica writes, the other serves it', async () => {
     const [a, b] = await Promise.all(replicas.map((r) => signIn(localUrl(r))));
     const { study_id } = (await ok(a!, 'list_studies', {})).studies.find((s: any) => s.name === 'Replicated study');

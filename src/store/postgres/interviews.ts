@@ -2,7 +2,7 @@
 import type { Async } from '../async-view.js';
 import { normalizeSpeech, type InterviewRow, type InterviewStore, type InterviewWrite, type ProfileAnswer } from '../interviews.js';
 import { now } from '../studies.js';
-import { first, rows, type Sql } from './sql.js';
+import { first, lockStudy, rows, type Sql } from './sql.js';
 import { PgStudyStore } from './studies.js';
 
 export class PgInterviewStore implements Async<InterviewStore> {
@@ -33,8 +33,7 @@ export class PgInterviewStore implements Async<InterviewStore> {
         [write.participantId, JSON.stringify(write.answers.map((a) => ({ question_id: a.questionId, value: a.value }))), at],
       );
     }
-    // Every theme of the interview created up front, in one order for every writer: two interviews
-    // creating the same new themes in opposite orders would otherwise each wait for the other.
+    // Every new theme of the interview created up front, in one turn (sql.ts lockStudy).
     const codes = [...new Set([...write.quotes.flatMap((q) => q.themes), ...write.themes.map((t) => t.code)])].sort();
     if (codes.length > 0) await this.createThemes(write.studyId, codes, at);
     let quotesAdded = 0;
@@ -56,7 +55,11 @@ export class PgInterviewStore implements Async<InterviewStore> {
     return { answers_recorded: write.answers.length, quotes_added: quotesAdded, themes_added: themesAdded };
   }
 
+  /** Creates the themes not in the study yet, taking the study's turn to create themes first. */
   private async createThemes(studyId: number, codes: string[], at: string): Promise<void> {
+    const known = await rows<{ code: string }>(this.sql, 'SELECT code FROM themes WHERE study_id = $1 AND code = ANY($2::text[])', [studyId, codes]);
+    if (known.length === codes.length) return;
+    await lockStudy(this.sql, 'themes', studyId);
     await this.sql.query(
       'INSERT INTO themes (study_id, code, created_at) SELECT $1, code, $3 FROM unnest($2::text[]) WITH ORDINALITY AS c(code, n) ORDER BY n ON CONFLICT DO NOTHING',
       [studyId, codes, at],

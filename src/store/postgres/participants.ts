@@ -12,11 +12,9 @@ import type { TypedParticipant } from '../../ingest/csv.js';
 import type { Async } from '../async-view.js';
 import { changedUnderneath, type NewParticipant, type ParticipantRow, type ParticipantStore } from '../participants.js';
 import { now } from '../studies.js';
-import { clientSql, first, isUniqueViolation, rows, type Sql } from './sql.js';
+import { clientSql, first, isUniqueViolation, lockStudy, rows, type Sql } from './sql.js';
 import { PgStudyStore } from './studies.js';
 
-/** The first argument of every per-study advisory lock (the second is the study id). */
-const STUDY_LOCK = 0x5e61ab;
 /** Bytes of COPY text sent per write. */
 const COPY_CHUNK = 1 << 18;
 
@@ -124,7 +122,7 @@ export class PgParticipantStore implements Async<ParticipantStore> {
   ): Promise<{ inserted: number; updated: number }> {
     return this.sql.atomically(async (client) => {
       const at = now();
-      await client.query('SELECT pg_advisory_xact_lock($1, $2)', [STUDY_LOCK, studyId]);
+      await lockStudy(client, 'imports', studyId);
       await client.query('DROP TABLE IF EXISTS seglab_incoming');
       await client.query(
         `CREATE TEMPORARY TABLE seglab_incoming (n bigint, existing boolean, key text, stored_id text, rekey boolean, external_id text, email text, name text, attributes jsonb, tags jsonb) ON COMMIT DROP`,

@@ -82,5 +82,16 @@ export const numberTypes = {
   },
 } as pg.CustomTypesConfig;
 
+/**
+ * Advisory locks of one study, held until the transaction ends, so writers on every replica take
+ * turns: `imports` (one import of the study at a time), `themes` (one transaction at a time creates
+ * themes: two creating new themes in opposite orders would each wait for the other's).
+ */
+const STUDY_LOCKS = { imports: 0x5e61ab, themes: 0x5e61ac } as const;
+
+export async function lockStudy(sql: { query(text: string, values: unknown[]): Promise<unknown> }, turn: keyof typeof STUDY_LOCKS, studyId: number): Promise<void> {
+  await sql.query('SELECT pg_advisory_xact_lock($1, $2)', [STUDY_LOCKS[turn], studyId]);
+}
+
 /** PostgreSQL's unique_violation. */
 export const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
