@@ -6,7 +6,7 @@
 //     on SQLite and once on PostgreSQL holding the same rows.
 // Usage: node bench/postgres.mjs [--quick] [--rounds N]   (npm run build first)
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
@@ -17,7 +17,7 @@ import { Readable } from 'node:stream';
 import { connectStore, openStore } from '../dist/store/index.js';
 import { closePool } from '../dist/compute/kmeans-pool.js';
 import { fmt, median, quick, rounds, row, run, workDir } from './lib.mjs';
-import { measureStudyCalls } from './study-calls.mjs';
+import { freshStudyDb, measureStudyCalls } from './study-calls.mjs';
 
 /** test/helpers/postgres.ts compiled by tsc (with whatever it imports) into node_modules/.cache, and loaded. */
 async function postgresHelper() {
@@ -93,11 +93,7 @@ try {
 
   // 2. Reads and analysis at 100k on both engines.
   const m = quick ? 20_000 : 100_000;
-  const source = join(workDir, `study-${m}.db`);
-  if (!existsSync(source)) run(process.execPath, ['bench/study-data.mjs', String(m), source]);
-  const db = join(workDir, `study-${m}-run.db`);
-  for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
-  copyFileSync(source, db);
+  const db = freshStudyDb(m);
   const reports = join(workDir, 'reports');
   mkdirSync(reports, { recursive: true });
   const sqliteStore = openStore(db);

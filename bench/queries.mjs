@@ -1,20 +1,14 @@
 // Reads and analysis on a study of n participants × 10 questions: summarize_questions, crosstab,
 // query_participants (text search), cluster_participants (k = auto), generate_report.
 // Each figure is the median of several calls through an in-process MCP client, next to its target.
-import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from '../dist/store/index.js';
 import { closePool } from '../dist/compute/kmeans-pool.js';
-import { fmt, quick, row, run, workDir } from './lib.mjs';
-import { measureStudyCalls } from './study-calls.mjs';
+import { fmt, quick, row, workDir } from './lib.mjs';
+import { freshStudyDb, measureStudyCalls } from './study-calls.mjs';
 
 const n = quick ? 20_000 : 100_000;
-const source = join(workDir, `study-${n}.db`);
-if (!existsSync(source)) run(process.execPath, ['bench/study-data.mjs', String(n), source]);
-const db = join(workDir, `study-${n}-run.db`);
-for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
-copyFileSync(source, db);
-
+const db = freshStudyDb(n);
 const store = openStore(db);
 const { results, progressUpdates, reportBytes } = await measureStudyCalls(store, join(workDir, 'reports'));
 await closePool();

@@ -2,10 +2,22 @@
 // in-process MCP client on a given store: summarize_questions, crosstab, query_participants (text
 // search), cluster_participants (k = auto), generate_report. Shared by bench/queries.mjs (SQLite)
 // and bench/postgres.mjs (both engines side by side).
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { createServer } from '../dist/server.js';
 import { silentLogger } from '../dist/log.js';
-import { median } from './lib.mjs';
+import { median, run, workDir } from './lib.mjs';
+
+/** A fresh copy of the benchmark study of n participants (built once by bench/study-data.mjs), to run the calls on. */
+export function freshStudyDb(n) {
+  const source = join(workDir, `study-${n}.db`);
+  if (!existsSync(source)) run(process.execPath, ['bench/study-data.mjs', String(n), source]);
+  const db = join(workDir, `study-${n}-run.db`);
+  for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
+  copyFileSync(source, db);
+  return db;
+}
 
 /** Each call's median time: [name, ms, target at 100k or null], plus what the report and clustering said. */
 export async function measureStudyCalls(store, outputDir) {

@@ -15,7 +15,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { latestSchemaVersion } from '../../src/store/migrations.js';
 import { tinyQuestions } from '../helpers/fixtures.js';
 import { startPostgres, type PostgresServer } from '../helpers/postgres.js';
 import { cliPath, startHttpProcess } from '../helpers/processes.js';
@@ -105,6 +107,14 @@ afterAll(async () => {
 
 describe('two replicas on one PostgreSQL database', () => {
   it('start together on an empty database, migrating it once', async () => {
+    const db = new pg.Client({ connectionString: env.SEGLAB_DB });
+    await db.connect();
+    try {
+      expect((await db.query('SELECT version FROM seglab_schema')).rows).toEqual([{ version: latestSchemaVersion }]);
+      expect((await db.query('SELECT count(*)::int AS n FROM database_info')).rows).toEqual([{ n: 1 }]);
+    } finally {
+      await db.end();
+    }
     for (const replica of replicas) {
       expect(replica.stderr()).toMatch(/database postgres:\/\/seglab@127\.0\.0\.1:\d+\/seglab/);
       expect(replica.stderr()).not.toMatch(/error|failed/i);
