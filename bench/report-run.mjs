@@ -5,12 +5,12 @@
 // Usage: node bench/report-run.mjs segmented.db [report.json]  → JSON on stdout: time, CPU time (all
 // threads, as the machine may be busy), peak RSS, longest list_studies call.
 // Prepare: node bench/report-run.mjs --prepare study.db segmented.db  (k-means on six CRM features, k = 4).
-import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { createServer } from '../dist/server.js';
 import { silentLogger } from '../dist/log.js';
-import { Store } from '../dist/store/index.js';
+import { openStore } from '../dist/store/index.js';
 import { closePool } from '../dist/compute/kmeans-pool.js';
 import { peakMb, stallProbe, workDir } from './lib.mjs';
 
@@ -22,7 +22,7 @@ const prepare = process.argv[2] === '--prepare';
 const [source, out] = prepare ? process.argv.slice(3) : process.argv.slice(2);
 const db = prepare ? out : `${source}.report-run`;
 copy(source, db);
-const store = Store.open(db);
+const store = openStore(db);
 const files = { allowAnyPath: true, importRoot: null, outputDir: join(workDir, 'reports') };
 const connect = async () => {
   const server = createServer({ store, log: silentLogger, files });
@@ -52,8 +52,8 @@ if (prepare) {
   const used = process.cpuUsage(cpu);
   const stall = await probe.stop();
   if (out) {
-    // The report without its clock fields, to compare reports across versions.
-    const { generated_at, ...rest } = report.report;
+    // The report (the JSON file written; too large to come inline) without its clock field, to compare reports across versions.
+    const { generated_at, ...rest } = JSON.parse(readFileSync(report.files.json, 'utf8'));
     writeFileSync(out, JSON.stringify(rest, null, 1));
   }
   process.stdout.write(JSON.stringify({ ms, cpu_ms: (used.user + used.system) / 1000, peak: peakMb(), list_studies_idle_ms: stall.idle_ms, list_studies_longest_ms: stall.longest_ms, probes: stall.probes, failed_sections: report.failed_sections }) + '\n');
@@ -61,5 +61,5 @@ if (prepare) {
 }
 await closePool();
 await client.close();
-store.close();
+await store.close();
 for (const suffix of ['', '-wal', '-shm']) if (!prepare) rmSync(db + suffix, { force: true });

@@ -2,7 +2,7 @@
 import { clipJson, countFitting, fitList, fitMessages, jsonChars, STRUCTURED_BUDGET } from '../domain/budget.js';
 import { decodeCursor, encodeCursor } from '../domain/cursor.js';
 import { segmentName } from '../domain/segments/labels.js';
-import { outcomeQuestion, personaCard } from '../domain/segments/persona.js';
+import { CommonAnswers, outcomeQuestion, personaCard, type Claim } from '../domain/segments/persona.js';
 import type { Store } from '../store/index.js';
 import { definitionText, fitSegments, loadSegmentation, resolveSegment, type LoadedSegmentation } from './segmentations.js';
 
@@ -18,16 +18,13 @@ export interface SegmentationViewRequest {
 export async function segmentViews(store: Store, loaded: LoadedSegmentation, focus: number | null = null) {
   const { segmentation } = loaded;
   const stability = segmentation.diagnostics?.stability ?? null;
-  const memberIds = loaded.facts.map((f) => f.id);
   const masks = loaded.groups.map((rows) => {
     const mask = new Uint8Array(loaded.table.size);
     for (const row of rows) mask[row] = 1;
     return mask;
   });
   const evidence = await personaEvidence(store, loaded, masks);
-  // Personas quote the outcome question's answers only.
-  const outcome = outcomeQuestion(loaded.catalog);
-  const texts = outcome ? await store.facts.texts(segmentation.study_id, memberIds, { question: outcome.key }) : [];
+  const answers = await outcomeAnswers(store, loaded, masks);
   return loaded.segments
     .map((s, g) => ({ s, g }))
     .filter(({ s }) => focus === null || s.segment_id === focus)
@@ -56,7 +53,7 @@ export async function segmentViews(store: Store, loaded: LoadedSegmentation, foc
           catalog: loaded.catalog,
           distinguishing: stored.distinguishing,
           evidence,
-          texts,
+          answers: answers[g]!,
           quote: stored.quotes[0] ?? null,
         }),
       };
@@ -120,6 +117,29 @@ function compactView(view: SegmentView, limits: ViewLimits) {
     }),
     shortened,
   };
+}
+
+/** Members whose answers one read asks for (what a texts read still filters in SQL). */
+const ANSWERS_READ = 5000;
+
+/**
+ * Per segment, the outcome question's answers its members gave most (personas quote these only),
+ * read a few thousand members at a time and counted: never every member's answer at once.
+ */
+async function outcomeAnswers(store: Store, loaded: LoadedSegmentation, masks: Uint8Array[]): Promise<Claim[][]> {
+  const outcome = outcomeQuestion(loaded.catalog);
+  const common = masks.map(() => new CommonAnswers());
+  const { table } = loaded;
+  for (let start = 0; outcome && start < table.size; start += ANSWERS_READ) {
+    const ids = Array.from(table.ids.subarray(start, start + ANSWERS_READ));
+    // In participant order, as one read of them all would give them.
+    const answers = (await store.facts.texts(loaded.segmentation.study_id, ids, { question: outcome.key })).sort((a, b) => a.participant - b.participant);
+    for (const a of answers) {
+      const row = table.rowOf(a.participant);
+      if (row >= 0) masks.forEach((mask, g) => mask[row] === 1 && common[g]!.add(a.text, table.participantIds[row]!));
+    }
+  }
+  return common.map((c) => c.claims());
 }
 
 /**

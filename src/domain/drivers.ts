@@ -179,7 +179,9 @@ export function analyzeDrivers(outcome: IdNumbers, inputs: DriverInput[], member
   for (let i = 0; i < ids.length; i++) if (usable.every((d) => !Number.isNaN(d.aligned[i]!))) complete.push(i);
   let r2: number | null = null;
   if (usable.length > 0 && complete.length >= usable.length + 10) {
-    const rw = relativeWeights(usable.map((d) => Float64Array.from(complete, (i) => d.aligned[i]!)), Float64Array.from(complete, (i) => y[i]!));
+    // When every participant has every driver, the aligned columns are the complete cases: no copies.
+    const all = complete.length === ids.length;
+    const rw = relativeWeights(usable.map((d) => (all ? d.aligned : Float64Array.from(complete, (i) => d.aligned[i]!))), all ? y : Float64Array.from(complete, (i) => y[i]!));
     if (rw) {
       r2 = rw.r_squared;
       rw.weights.forEach((w, j) => {

@@ -23,10 +23,18 @@ const METHOD_NAMES: Record<string, string> = { kmeans: 'k-means', rules: 'rules'
  * beside the segmentation section on this one (each takes seconds at 100,000 participants).
  */
 export const PARALLEL_REPORT_FROM = 20_000;
+/**
+ * From this many participants the two workers run one after the other: each part holds its own
+ * copy of the members' facts (near 1 GB each at 1,000,000 participants), so at once they would
+ * double the peak; in turn the report takes longer by the shorter part.
+ */
+export const SEQUENTIAL_REPORT_FROM = 250_000;
 
 export interface BuildOptions {
   /** From this many participants the report is built on workers (default PARALLEL_REPORT_FROM). */
   parallelFrom?: number;
+  /** From this many participants the workers run one after the other (default SEQUENTIAL_REPORT_FROM). */
+  sequentialFrom?: number;
   /** Where failed sections are logged with their ref. */
   log?: Logger;
   /** The population rule: count partial interviews too (default: completed only). */
@@ -52,15 +60,21 @@ export async function buildReport(store: Store, studyId: number, segmentationId?
   let seg: Report['segmentation'];
   let analyses: ReportAnalyses;
   if (workerFile !== null) {
-    // Both parts at once on workers; a failed or cancelled part stops the other.
+    // Both parts on workers, at once or (large studies) in turn; a failed or cancelled part stops the other.
     const stop = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-    const parts = [
-      segmentation === undefined ? Promise.resolve(null) : segmentationOnWorker(workerFile, segmentation, options.revenueAttribute, signal),
-      analysesOnWorker(workerFile, studyId, segmentation, interviewed, rule.include_partial, signal),
-    ] as const;
-    for (const part of parts) part.catch(() => stop.abort());
-    const [segmented, analysed] = await Promise.all(parts);
+    const segmentationPart = () => (segmentation === undefined ? Promise.resolve(null) : segmentationOnWorker(workerFile, segmentation, options.revenueAttribute, signal));
+    const analysesPart = () => analysesOnWorker(workerFile, studyId, segmentation, interviewed, rule.include_partial, signal);
+    let segmented: Awaited<ReturnType<typeof segmentationPart>>;
+    let analysed: ReportAnalyses;
+    if (counts.participants >= (options.sequentialFrom ?? SEQUENTIAL_REPORT_FROM)) {
+      segmented = await segmentationPart();
+      analysed = await analysesPart();
+    } else {
+      const parts = [segmentationPart(), analysesPart()] as const;
+      for (const part of parts) part.catch(() => stop.abort());
+      [segmented, analysed] = await Promise.all(parts);
+    }
     if (segmented) sections.merge(segmented.sections);
     seg = segmented?.segmentation ?? null;
     analyses = analysed;

@@ -18,6 +18,8 @@ import { populationIds } from './population.js';
 import { chooseDateUnit, MAX_DATE_GROUPS, type DateUnit, type DateUnitRequest } from '../domain/grouping.js';
 import { attributePath, dateGroupSql, resolveAttribute, resolveQuestion, segmentLabelSql, type FieldCatalog } from './fields-sql.js';
 
+/** Participants whose number attributes one read takes. */
+const NUMBERS_CHUNK = 8192;
 
 export interface CategorySide {
   field: string;
@@ -224,24 +226,34 @@ export class AnalysisStore {
     });
   }
 
-  /** Number and boolean (1/0) attributes per participant, in one pass over the study; other values are left out. */
+  /**
+   * Number and boolean (1/0) attributes per participant, in one pass over the study a chunk of
+   * participants at a time (in the order of the study's external-id index, as one read gives them:
+   * never a whole column as JSON); other values are left out.
+   */
   private attributeNumbers(studyId: number, names: string[]): IdNumbers[] {
     if (names.length === 0) return [];
-    const [ids, ...columns] = readColumns<number[]>(
-      this.db,
-      `SELECT json_group_array(id), ${names.map(() => 'json_group_array(attributes ->> ?)').join(', ')} FROM participants WHERE study_id = ?`,
-      [...names.map(attributePath), studyId],
-    );
-    return columns.map((column) => {
-      const kept: number[] = [];
-      const values: number[] = [];
-      column.forEach((v, i) => {
-        if (typeof v !== 'number') return;
-        kept.push(ids![i]!);
-        values.push(v);
+    const select = `SELECT max(external_id), json_group_array(id), ${names.map(() => 'json_group_array(attributes ->> ?)').join(', ')}`;
+    const read = (after: string | null) => {
+      const sql = `${select} FROM (SELECT id, external_id, attributes FROM participants WHERE study_id = ?${after === null ? '' : ' AND external_id > ?'} ORDER BY external_id LIMIT ${NUMBERS_CHUNK})`;
+      return prepared(this.db, sql).raw().get(...names.map(attributePath), studyId, ...(after === null ? [] : [after])) as (string | null)[];
+    };
+    const kept = names.map((): number[] => []);
+    const values = names.map((): number[] => []);
+    for (let after: string | null = null, last: string | null = null; ; after = last) {
+      const [lastId, ids, ...columns] = read(after);
+      if (lastId === null) break;
+      last = lastId!;
+      const chunkIds = JSON.parse(ids!) as number[];
+      columns.forEach((column, c) => {
+        (JSON.parse(column!) as unknown[]).forEach((v, i) => {
+          if (typeof v !== 'number') return;
+          kept[c]!.push(chunkIds[i]!);
+          values[c]!.push(v);
+        });
       });
-      return new IdNumbers(kept, values);
-    });
+    }
+    return names.map((_, c) => new IdNumbers(kept[c]!, values[c]!));
   }
 
   /** Numbers per participant for driver analysis; choices and themes expand into 0/1 columns. */

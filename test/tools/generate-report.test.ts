@@ -49,16 +49,20 @@ describe('generate_report', () => {
     expect(resourceTemplates.map((t) => t.uriTemplate)).toEqual(expect.arrayContaining(['seglab://studies/{study_id}/report.md', 'seglab://studies/{study_id}/report.html', 'seglab://studies/{study_id}/report.json']));
   });
 
-  it('computes the analyses on a worker thread for a file database, with the same report as on one thread', async () => {
+  it('computes the report on worker threads for a file database, at once or in turn, with the same report as on one thread', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'seglab-report-')), 'copy.db');
     h.store.db.exec(`VACUUM INTO '${path}'`);
     const copy = openTestStore(path);
     try {
       const serial = await buildReport(copy, study_id, seg, { parallelFrom: Infinity });
-      const parallel = await buildReport(copy, study_id, seg, { parallelFrom: 0 });
+      const parallel = await buildReport(copy, study_id, seg, { parallelFrom: 0, sequentialFrom: Infinity });
+      // Large studies run the two workers in turn: the same report.
+      const inTurn = await buildReport(copy, study_id, seg, { parallelFrom: 0, sequentialFrom: 0 });
       const { generated_at: _a, ...one } = serial;
       const { generated_at: _b, ...two } = parallel;
+      const { generated_at: _c, ...three } = inTurn;
       expect(two).toEqual(one);
+      expect(three).toEqual(one);
       expect(one.drivers).not.toBeNull();
       expect(one.questions.length).toBeGreaterThan(0);
       // A worker that cannot open the file reports why instead of hanging.
@@ -86,13 +90,16 @@ describe('generate_report', () => {
     h.store.db.exec(`VACUUM INTO '${path}'`);
     const copy = openTestStore(path);
     try {
-      const cancel = new AbortController();
-      const started = performance.now();
-      const built = buildReport(copy, study_id, seg, { parallelFrom: 0, signal: cancel.signal });
-      setTimeout(() => cancel.abort(), 20);
-      await expect(built).rejects.toBeInstanceOf(CancelledError);
-      // Answered at the cancellation, not when the workers would have finished.
-      expect(performance.now() - started).toBeLessThan(1000);
+      // Workers at once, and in turn (the second never starts).
+      for (const sequentialFrom of [Infinity, 0]) {
+        const cancel = new AbortController();
+        const started = performance.now();
+        const built = buildReport(copy, study_id, seg, { parallelFrom: 0, sequentialFrom, signal: cancel.signal });
+        setTimeout(() => cancel.abort(), 20);
+        await expect(built).rejects.toBeInstanceOf(CancelledError);
+        // Answered at the cancellation, not when the workers would have finished.
+        expect(performance.now() - started).toBeLessThan(1000);
+      }
     } finally {
       await copy.close();
     }

@@ -9,7 +9,6 @@
  */
 import type { ParticipantFacts, StudyCatalog } from './facts.js';
 import type { FeatureComparison } from './profile.js';
-import { pushTo } from '../collections.js';
 import { percent } from '../format.js';
 
 export interface Claim {
@@ -45,8 +44,8 @@ export interface PersonaInput {
   catalog: StudyCatalog;
   distinguishing: FeatureComparison[];
   evidence: { participant: number; code: string; evidence: string }[];
-  /** Answers to the outcome question (outcomeQuestion) at least; other texts are ignored. */
-  texts: { participant: number; kind: 'answer' | 'quote'; question: string | null; text: string }[];
+  /** The outcome question's answers (outcomeQuestion) members gave most (CommonAnswers). */
+  answers: Claim[];
   quote: { text: string; participant_id: string } | null;
 }
 
@@ -59,29 +58,29 @@ export function personaCard(input: PersonaInput): PersonaCard {
   const { members, rest, catalog } = input;
   const n = members.length;
   const mostCommon = (name: string) => {
-    const counts = new Map<string, ParticipantFacts[]>();
+    const counts = new Map<string, Holders<ParticipantFacts>>();
     for (const f of members) {
       const v = f.attribute(name);
-      if (typeof v === 'string' || typeof v === 'boolean') pushTo(counts, String(v), f);
+      if (typeof v === 'string' || typeof v === 'boolean') hold(counts, String(v), f);
     }
-    const [value, who] = [...counts.entries()].sort((a, b) => b[1].length - a[1].length)[0] ?? [null, []];
+    const [value, who] = mostHeld(counts)[0] ?? [null, null];
     return value === null ? null : { value, who };
   };
 
   const roleAttribute = catalog.attributes.find((a) => ROLE_ATTRIBUTE.test(a.name) && (a.type === 'category' || a.type === 'text'));
   const roleTop = roleAttribute ? mostCommon(roleAttribute.name) : null;
-  const role = roleTop ? { text: `${roleTop.value} (${roleTop.who.length} of ${n})`, participant_ids: cite(roleTop.who) } : null;
+  const role = roleTop ? { text: `${roleTop.value} (${roleTop.who.n} of ${n})`, participant_ids: cite(roleTop.who.first) } : null;
 
   const context: Claim[] = [];
   for (const a of catalog.attributes) {
     if (a.type !== 'category' || a === roleAttribute) continue;
     const top = mostCommon(a.name);
-    if (top && top.who.length / n >= 0.4) context.push({ text: `${a.name}: ${top.value} (${percent(top.who.length / n)})`, participant_ids: cite(top.who) });
+    if (top && top.who.n / n >= 0.4) context.push({ text: `${a.name}: ${top.value} (${percent(top.who.n / n)})`, participant_ids: cite(top.who.first) });
   }
-  const tagCounts = new Map<string, ParticipantFacts[]>();
-  for (const f of members) for (const t of f.tags) pushTo(tagCounts, t, f);
-  for (const [tag, who] of [...tagCounts.entries()].sort((a, b) => b[1].length - a[1].length).slice(0, 2)) {
-    if (who.length / n >= 0.3) context.push({ text: `tagged ${tag} (${percent(who.length / n)})`, participant_ids: cite(who) });
+  const tagCounts = new Map<string, Holders<ParticipantFacts>>();
+  for (const f of members) for (const t of f.tags) hold(tagCounts, t, f);
+  for (const [tag, who] of mostHeld(tagCounts).slice(0, 2)) {
+    if (who.n / n >= 0.3) context.push({ text: `tagged ${tag} (${percent(who.n / n)})`, participant_ids: cite(who.first) });
   }
 
   // Themes over-represented among members: share ≥ 25% and at least 1.5× the rest's share.
@@ -92,10 +91,15 @@ export function personaCard(input: PersonaInput): PersonaCard {
   let memberIds: Set<number> | null = null;
   for (const code of catalog.themes) {
     const who: ParticipantFacts[] = [];
-    for (const f of members) if (f.hasTheme(code)) who.push(f);
+    let count = 0;
+    for (const f of members) {
+      if (!f.hasTheme(code)) continue;
+      if (count < CITE) who.push(f);
+      count++;
+    }
     let restCount = 0;
     for (const f of rest) if (f.hasTheme(code)) restCount++;
-    const share = who.length / n;
+    const share = count / n;
     const restShare = restCount / interviewedRest;
     if (share < 0.25 || share < 1.5 * restShare) continue;
     // Evidence for a code comes from participants coded with it: a member's evidence is theirs.
@@ -104,15 +108,7 @@ export function personaCard(input: PersonaInput): PersonaCard {
     const text = `${code.replace(/_/g, ' ')} (${percent(share)} vs ${percent(restShare)} elsewhere)${example ? `: "${example.evidence}"` : ''}`;
     (PAIN.test(code.replace(/_/g, ' ')) || (example && PAIN.test(example.evidence)) ? frustrations : goals).push({ text, participant_ids: cite(who) });
   }
-  const outcome = outcomeQuestion(catalog);
-  if (outcome) {
-    const ids = new Map(members.map((f) => [f.id, f]));
-    const answers = input.texts.filter((t) => t.kind === 'answer' && t.question === outcome.key && ids.has(t.participant));
-    // The same words from several people are one claim citing all of them.
-    const byText = new Map<string, string[]>();
-    for (const a of answers) pushTo(byText, a.text, ids.get(a.participant)!.participant_id);
-    for (const [text, who] of [...byText.entries()].sort((x, y) => y[1].length - x[1].length).slice(0, 2)) goals.push({ text: `"${text}"`, participant_ids: who.slice(0, CITE) });
-  }
+  goals.push(...input.answers);
 
   const behaviours: Claim[] = input.distinguishing.slice(0, 5).map((c) => {
     // Cite the members who show the behaviour: chose the option, or sit on the segment's side of the rest's mean.
@@ -121,6 +117,40 @@ export function personaCard(input: PersonaInput): PersonaCard {
   });
 
   return { name: input.name, role, context, goals: goals.slice(0, 4), frustrations: frustrations.slice(0, 4), behaviours, quote: input.quote, narrative: input.narrative };
+}
+
+/** Per value, how many hold it and the first CITE of them (not all: a segment can have 100,000 members). */
+interface Holders<T> {
+  n: number;
+  first: T[];
+}
+
+function hold<T>(map: Map<string, Holders<T>>, key: string, who: T): void {
+  const held = map.get(key);
+  if (!held) map.set(key, { n: 1, first: [who] });
+  else if (held.n++ < CITE) held.first.push(who);
+}
+
+/** Values held by most first; ties in the order first seen. */
+function mostHeld<T>(map: Map<string, Holders<T>>): [string, Holders<T>][] {
+  return [...map.entries()].sort((a, b) => b[1].n - a[1].n);
+}
+
+/**
+ * The answers that most members of a segment gave word for word, fed one at a time in reading
+ * order: a count and the first CITE who gave each, not a list of everyone.
+ */
+export class CommonAnswers {
+  private readonly byText = new Map<string, Holders<string>>();
+
+  add(text: string, participantId: string): void {
+    hold(this.byText, text, participantId);
+  }
+
+  /** The `top` answers given most (ties in reading order), each a claim citing who gave it. */
+  claims(top = 2): Claim[] {
+    return mostHeld(this.byText).slice(0, top).map(([text, who]) => ({ text: `"${text}"`, participant_ids: who.first }));
+  }
 }
 
 /** The first CITE participants that meet `test` (stops there: segments can have 100,000 members). */

@@ -1,6 +1,6 @@
 /** Persona cards built from data only: every claim with the participants it rests on. */
 import { describe, expect, it } from 'vitest';
-import { personaCard } from '../../../src/domain/segments/persona.js';
+import { CommonAnswers, personaCard, type Claim } from '../../../src/domain/segments/persona.js';
 import type { FeatureComparison } from '../../../src/domain/segments/profile.js';
 import { catalog, fact } from '../../helpers/facts.js';
 
@@ -14,6 +14,16 @@ const members = [
 const rest = [fact(5, {}, { tier: 'silver' }, ['pricing']), fact(6, {}), fact(7, {}), fact(8, {})];
 const higherMrr: FeatureComparison = { column: 'attr.mrr', field: 'attr.mrr', option: null, measure: 'mean', a: 165, b: 100, n_a: 4, n_b: 4, difference: 65, effect_size: 1.2, effect_measure: 'cohen_d', test: 'welch_t', p: 0.01, q: 0.02, significant: true, description: 'mrr: 165 in segment vs 100 elsewhere' };
 
+/** The claims of answers read in this order, counting members' only. */
+function commonAnswers(answers: { participant: number; text: string }[], memberId: (participant: number) => string | undefined): Claim[] {
+  const common = new CommonAnswers();
+  for (const a of answers) {
+    const id = memberId(a.participant);
+    if (id !== undefined) common.add(a.text, id);
+  }
+  return common.claims();
+}
+
 const card = personaCard({
   name: 'The Admin',
   narrative: null,
@@ -22,11 +32,16 @@ const card = personaCard({
   catalog: study,
   distinguishing: [higherMrr],
   evidence: [{ participant: 2, code: 'pricing', evidence: 'Too expensive for us' }],
-  texts: [
-    { participant: 1, kind: 'answer', question: 'ideal_outcome', text: 'Everything in one place' },
-    { participant: 3, kind: 'answer', question: 'ideal_outcome', text: 'Everything in one place' },
-    { participant: 5, kind: 'answer', question: 'ideal_outcome', text: 'Not a member' },
-  ],
+  answers: commonAnswers(
+    [
+      { participant: 5, text: 'Not a member' },
+      { participant: 4, text: 'Fewer clicks' },
+      { participant: 1, text: 'Everything in one place' },
+      { participant: 3, text: 'Everything in one place' },
+      { participant: 2, text: 'Reports my boss reads' },
+    ],
+    (participant) => members.find((f) => f.id === participant)?.participant_id,
+  ),
   quote: { text: 'Too expensive for us', participant_id: 'p2' },
 });
 
@@ -44,7 +59,24 @@ describe('personaCard', () => {
     expect(card.frustrations).toEqual([{ text: 'pricing (75% vs 25% elsewhere): "Too expensive for us"', participant_ids: ['p1', 'p2', 'p3'] }]);
     expect(card.goals).toEqual([
       { text: 'fast setup (50% vs 0% elsewhere)', participant_ids: ['p1', 'p3'] },
-      { text: '"Everything in one place"', participant_ids: ['p1', 'p3'] }, // said by two members: one claim
+      { text: '"Everything in one place"', participant_ids: ['p1', 'p3'] }, // said by two members: one claim, first
+      { text: '"Fewer clicks"', participant_ids: ['p4'] }, // of the answers given once, the first read; never a non-member's
+    ]);
+  });
+
+  it('cites at most six members of a claim however many hold it, with the count over all of them', () => {
+    const many = Array.from({ length: 40 }, (_, i) => fact(100 + i, {}, { role: 'admin', tier: i < 30 ? 'gold' : 'silver' }, i < 20 ? ['pricing'] : [], ['churned']));
+    const big = personaCard({ name: 'Many', narrative: null, members: many, rest, catalog: study, distinguishing: [], evidence: [], answers: commonAnswers(many.map((f) => ({ participant: f.id, text: 'Same words' })), (p) => `p${p}`), quote: null });
+    const six = ['p100', 'p101', 'p102', 'p103', 'p104', 'p105'];
+    expect(big.role).toEqual({ text: 'admin (40 of 40)', participant_ids: six });
+    expect(big.context).toEqual([
+      { text: 'tier: gold (75%)', participant_ids: six },
+      { text: 'tagged churned (100%)', participant_ids: six },
+    ]);
+    // pricing without evidence of a pain reads as an aim.
+    expect(big.goals).toEqual([
+      { text: 'pricing (50% vs 25% elsewhere)', participant_ids: six },
+      { text: '"Same words"', participant_ids: six },
     ]);
   });
 
