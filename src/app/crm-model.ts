@@ -101,20 +101,30 @@ export interface BasePrediction {
 
 /** Every participant of the study (or `only`): members keep their observed segment; the others get the predicted one. */
 export async function applyCrmModel(store: Store, model: CrmModel, only?: ParticipantFacts[]): Promise<BasePrediction[]> {
+  return [...(await crmPlacements(store, model, only))];
+}
+
+/** The same, made one at a time as they are read: nothing is kept per participant (sizing a base of a million). */
+export async function crmPlacements(store: Store, model: CrmModel, only?: ParticipantFacts[]): Promise<Iterable<BasePrediction>> {
   const { loaded, typing } = model;
-  const observed = new Map<number, number>();
-  loaded.groups.forEach((rows, g) => rows.forEach((i) => observed.set(loaded.facts[i]!.id, loaded.segments[g]!.segment_id)));
+  const { table } = loaded;
+  // Each member's observed segment by row of the members' table.
+  const observed = new Float64Array(table.size).fill(NaN);
+  loaded.groups.forEach((rows, g) => rows.forEach((i) => (observed[loaded.facts[i]!.row] = loaded.segments[g]!.segment_id)));
   const studyId = loaded.segmentation.study_id;
   // Members are often the whole study (a segmentation of the CRM base): their facts serve as everyone's.
   const everyone = only ?? (loaded.facts.length === (await store.facts.participantCount(studyId)) ? loaded.facts : await store.facts.facts(studyId));
-  return everyone.map((f) => {
-    const p = predictWithConfidence(typing.tree, f);
-    const predicted = loaded.segments[p.label]!.segment_id;
-    const own = observed.get(f.id);
-    return own === undefined
-      ? { facts: f, segment_id: predicted, observed: false, confidence: p.confidence, predicted_segment_id: predicted }
-      : { facts: f, segment_id: own, observed: true, confidence: 1, predicted_segment_id: predicted };
-  });
+  return (function* () {
+    for (const f of everyone) {
+      const p = predictWithConfidence(typing.tree, f);
+      const predicted = loaded.segments[p.label]!.segment_id;
+      const row = f.table === table ? f.row : table.rowOf(f.id);
+      const own = row >= 0 ? observed[row]! : NaN;
+      yield Number.isNaN(own)
+        ? { facts: f, segment_id: predicted, observed: false, confidence: p.confidence, predicted_segment_id: predicted }
+        : { facts: f, segment_id: own, observed: true, confidence: 1, predicted_segment_id: predicted };
+    }
+  })();
 }
 
 /** The revenue attribute segments are sized by: the one named, else the first number attribute named like revenue. */
@@ -128,28 +138,38 @@ export async function revenueAttribute(store: Store, studyId: number, named?: st
   return numbers.find((a) => REVENUE_NAME.test(a.name))?.name ?? null;
 }
 
-/** Each segment's size across the whole base (observed members + predicted others), with its share of revenue. */
-export function sizeAcrossBase(placed: BasePrediction[], segments: SegmentRow[], revenue: string | null) {
-  const total = placed.length;
+/** Each segment's size across the whole base (observed members + predicted others), with its share of revenue, counted in one pass. */
+export function sizeAcrossBase(placed: Iterable<BasePrediction>, segments: SegmentRow[], revenue: string | null) {
   const money = (f: ParticipantFacts) => (revenue !== null && typeof f.attribute(revenue) === 'number' ? (f.attribute(revenue) as number) : 0);
-  const totalRevenue = placed.reduce((s, p) => s + money(p.facts), 0);
+  const slot = new Map(segments.map((s, i) => [s.segment_id, i]));
+  const count = segments.map(() => 0);
+  const observed = segments.map(() => 0);
+  const revenueSum = segments.map(() => 0);
+  let total = 0;
+  let totalRevenue = 0;
+  // Sums in the order placed, as a sum over each segment's list would add them.
+  for (const p of placed) {
+    const m = money(p.facts);
+    total++;
+    totalRevenue += m;
+    const i = slot.get(p.segment_id);
+    if (i === undefined) continue;
+    count[i]!++;
+    if (p.observed) observed[i]!++;
+    revenueSum[i]! += m;
+  }
   return {
     participants: total,
     revenue_attribute: revenue,
-    segments: segments.map((s) => {
-      const mine = placed.filter((p) => p.segment_id === s.segment_id);
-      const observed = mine.filter((p) => p.observed).length;
-      const revenueSum = mine.reduce((sum, p) => sum + money(p.facts), 0);
-      return {
-        segment_id: s.segment_id,
-        name: segmentName(s),
-        observed,
-        predicted: mine.length - observed,
-        count: mine.length,
-        share: total ? mine.length / total : 0,
-        revenue: revenue === null ? null : revenueSum,
-        revenue_share: revenue === null || totalRevenue === 0 ? null : revenueSum / totalRevenue,
-      };
-    }),
+    segments: segments.map((s, i) => ({
+      segment_id: s.segment_id,
+      name: segmentName(s),
+      observed: observed[i]!,
+      predicted: count[i]! - observed[i]!,
+      count: count[i]!,
+      share: total ? count[i]! / total : 0,
+      revenue: revenue === null ? null : revenueSum[i]!,
+      revenue_share: revenue === null || totalRevenue === 0 ? null : revenueSum[i]! / totalRevenue,
+    })),
   };
 }

@@ -2,7 +2,7 @@
 import { clipJson, countFitting, fitList, fitMessages, jsonChars, STRUCTURED_BUDGET } from '../domain/budget.js';
 import { decodeCursor, encodeCursor } from '../domain/cursor.js';
 import { segmentName } from '../domain/segments/labels.js';
-import { CommonAnswers, outcomeQuestion, personaCard, type Claim } from '../domain/segments/persona.js';
+import { CommonAnswers, outcomeQuestion, repeatedHashes, textHash, personaCard, type Claim } from '../domain/segments/persona.js';
 import type { Store } from '../store/index.js';
 import { definitionText, fitSegments, loadSegmentation, resolveSegment, type LoadedSegmentation } from './segmentations.js';
 
@@ -120,25 +120,34 @@ function compactView(view: SegmentView, limits: ViewLimits) {
 }
 
 /** Members whose answers one read asks for (what a texts read still filters in SQL). */
-const ANSWERS_READ = 5000;
+const ANSWERS_READ = 1000;
 
 /**
  * Per segment, the outcome question's answers its members gave most (personas quote these only),
- * read a few thousand members at a time and counted: never every member's answer at once.
+ * read a few thousand members at a time, twice: first each answer's hash, to know which answers
+ * were given once, then counted, keeping in full only the answers that may repeat (never every
+ * member's answer at once, nor every distinct answer when all are distinct).
  */
 async function outcomeAnswers(store: Store, loaded: LoadedSegmentation, masks: Uint8Array[]): Promise<Claim[][]> {
   const outcome = outcomeQuestion(loaded.catalog);
-  const common = masks.map(() => new CommonAnswers());
+  if (!outcome) return masks.map(() => []);
   const { table } = loaded;
-  for (let start = 0; outcome && start < table.size; start += ANSWERS_READ) {
-    const ids = Array.from(table.ids.subarray(start, start + ANSWERS_READ));
-    // In participant order, as one read of them all would give them.
-    const answers = (await store.facts.texts(loaded.segmentation.study_id, ids, { question: outcome.key })).sort((a, b) => a.participant - b.participant);
-    for (const a of answers) {
-      const row = table.rowOf(a.participant);
-      if (row >= 0) masks.forEach((mask, g) => mask[row] === 1 && common[g]!.add(a.text, table.participantIds[row]!));
+  const eachAnswer = async (visit: (row: number, text: string) => void) => {
+    for (let start = 0; start < table.size; start += ANSWERS_READ) {
+      const ids = Array.from(table.ids.subarray(start, start + ANSWERS_READ));
+      // In participant order, as one read of them all would give them.
+      const answers = (await store.facts.texts(loaded.segmentation.study_id, ids, { question: outcome.key })).sort((a, b) => a.participant - b.participant);
+      for (const a of answers) {
+        const row = table.rowOf(a.participant);
+        if (row >= 0) visit(row, a.text);
+      }
     }
-  }
+  };
+  const hashes: number[] = [];
+  await eachAnswer((_, text) => hashes.push(textHash(text)));
+  const repeated = repeatedHashes(hashes);
+  const common = masks.map(() => new CommonAnswers((text) => !repeated.has(textHash(text))));
+  await eachAnswer((row, text) => masks.forEach((mask, g) => mask[row] === 1 && common[g]!.add(text, table.participantIds[row]!)));
   return common.map((c) => c.claims());
 }
 

@@ -52,18 +52,29 @@ export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): Correlation
 
 /** Ranks with ties given their average rank (1-based). */
 export function averageRanks(values: ArrayLike<number>): number[] {
-  // A typed-array sort (native, no comparator), then each distinct value's rank once: no objects,
-  // which matters at 100,000 participants × a dozen drivers.
+  // A typed-array sort (native, no comparator), then each value's run of ties found by binary
+  // search: no objects and no map of distinct values (tens of MB per driver at a million
+  // participants with as many distinct values).
   const sorted = Float64Array.from(values).sort();
-  const rankOf = new Map<number, number>();
-  for (let start = 0; start < sorted.length; ) {
-    let end = start + 1;
-    while (end < sorted.length && sorted[end] === sorted[start]) end++;
+  const n = sorted.length;
+  return Array.from(values, (v) => {
+    // NaNs sort last and never equal each other: each is a run of its own, the last rank.
+    if (Number.isNaN(v)) return n;
+    let start = 0;
+    for (let hi = n; start < hi; ) {
+      const mid = (start + hi) >>> 1;
+      if (sorted[mid]! < v) start = mid + 1;
+      else hi = mid;
+    }
+    let end = start;
+    for (let hi = n; end < hi; ) {
+      const mid = (end + hi) >>> 1;
+      if (sorted[mid]! <= v) end = mid + 1;
+      else hi = mid;
+    }
     // Positions start … end − 1 hold ranks start + 1 … end, whose average is (start + end + 1) / 2.
-    rankOf.set(sorted[start]!, (start + end + 1) / 2);
-    start = end;
-  }
-  return Array.from(values, (v) => rankOf.get(v)!);
+    return (start + end + 1) / 2;
+  });
 }
 
 /** Spearman's ρ: Pearson's r of average ranks, same p-value approximation as scipy.stats.spearmanr. */

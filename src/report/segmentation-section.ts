@@ -4,7 +4,7 @@ import { segmentViews } from '../app/segmentation-view.js';
 import { describeConditions, segmentName } from '../domain/segments/labels.js';
 import { validateSegmentation } from '../app/validation.js';
 import { loadSegmentation } from '../app/segmentations.js';
-import { applyCrmModel, CRM_MODEL_METHOD, crmModelApplies, crmRules, revenueAttribute, sizeAcrossBase, trainCrmModel } from '../app/crm-model.js';
+import { crmPlacements, CRM_MODEL_METHOD, crmModelApplies, crmRules, revenueAttribute, sizeAcrossBase, trainCrmModel } from '../app/crm-model.js';
 import { decimal, percent } from '../domain/format.js';
 import type { Store } from '../store/index.js';
 import type { Report, ReportSegment } from './model.js';
@@ -55,7 +55,7 @@ export async function segmentationSection(store: Store, segmentationId: number, 
   const v = await validateSegmentation(store, segmentationId, loaded, model);
   const base = model
     ? await sections.attempt('base sizes', async () => ({
-        ...sizeAcrossBase(await applyCrmModel(store, model), loaded.segments, await revenueAttribute(store, row.study_id, revenueName)),
+        ...sizeAcrossBase(await crmPlacements(store, model), loaded.segments, await revenueAttribute(store, row.study_id, revenueName)),
         method: CRM_MODEL_METHOD,
         cross_validated_accuracy: model.typing.cross_validated_accuracy,
         majority_share: model.typing.majority_share,

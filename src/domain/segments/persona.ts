@@ -136,21 +136,56 @@ function mostHeld<T>(map: Map<string, Holders<T>>): [string, Holders<T>][] {
   return [...map.entries()].sort((a, b) => b[1].n - a[1].n);
 }
 
+/** Answers quoted per persona: the two given most. */
+const COMMON_ANSWERS = 2;
+
 /**
  * The answers that most members of a segment gave word for word, fed one at a time in reading
- * order: a count and the first CITE who gave each, not a list of everyone.
+ * order: a count and the first CITE who gave each, not a list of everyone. `givenOnce` tells a text
+ * nobody else in the study gave (repeatedHashes): of those only the first COMMON_ANSWERS are kept,
+ * as nothing given once can outrank them, so memory grows with the repeated texts only.
  */
 export class CommonAnswers {
-  private readonly byText = new Map<string, Holders<string>>();
+  private readonly byText = new Map<string, { n: number; first: string[]; at: number }>();
+  private readonly once: { text: string; n: number; first: string[]; at: number }[] = [];
+  private read = 0;
+
+  constructor(private readonly givenOnce: (text: string) => boolean = () => false) {}
 
   add(text: string, participantId: string): void {
-    hold(this.byText, text, participantId);
+    const at = this.read++;
+    if (this.givenOnce(text)) {
+      if (this.once.length < COMMON_ANSWERS) this.once.push({ text, n: 1, first: [participantId], at });
+      return;
+    }
+    const held = this.byText.get(text);
+    if (!held) this.byText.set(text, { n: 1, first: [participantId], at });
+    else if (held.n++ < CITE) held.first.push(participantId);
   }
 
-  /** The `top` answers given most (ties in reading order), each a claim citing who gave it. */
-  claims(top = 2): Claim[] {
-    return mostHeld(this.byText).slice(0, top).map(([text, who]) => ({ text: `"${text}"`, participant_ids: who.first }));
+  /** The answers given most (ties in reading order), each a claim citing who gave it. */
+  claims(): Claim[] {
+    const all = [...[...this.byText].map(([text, held]) => ({ text, ...held })), ...this.once];
+    return all
+      .sort((a, b) => b.n - a.n || a.at - b.at)
+      .slice(0, COMMON_ANSWERS)
+      .map((a) => ({ text: `"${a.text}"`, participant_ids: a.first }));
   }
+}
+
+/** A text's 32-bit FNV-1a hash (over its UTF-16 code units). */
+export function textHash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** The hashes seen more than once: a text whose hash is not among them was given once (equal texts hash equally). */
+export function repeatedHashes(hashes: ArrayLike<number>): Set<number> {
+  const sorted = Uint32Array.from(hashes).sort();
+  const repeated = new Set<number>();
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) repeated.add(sorted[i]!);
+  return repeated;
 }
 
 /** The first CITE participants that meet `test` (stops there: segments can have 100,000 members). */

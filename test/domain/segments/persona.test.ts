@@ -1,6 +1,6 @@
 /** Persona cards built from data only: every claim with the participants it rests on. */
 import { describe, expect, it } from 'vitest';
-import { CommonAnswers, personaCard, type Claim } from '../../../src/domain/segments/persona.js';
+import { CommonAnswers, personaCard, repeatedHashes, textHash, type Claim } from '../../../src/domain/segments/persona.js';
 import type { FeatureComparison } from '../../../src/domain/segments/profile.js';
 import { catalog, fact } from '../../helpers/facts.js';
 
@@ -78,6 +78,36 @@ describe('personaCard', () => {
       { text: 'pricing (50% vs 25% elsewhere)', participant_ids: six },
       { text: '"Same words"', participant_ids: six },
     ]);
+  });
+
+  it('keeps in full only the answers that may repeat, with the same claims as counting every answer', () => {
+    const said = ['Unique first', 'Twice', 'Unique second', 'Three times', 'Twice', 'Three times', 'Unique third', 'Three times', 'Once more'];
+    const repeated = repeatedHashes(said.map(textHash));
+    expect(repeated).toEqual(new Set([textHash('Twice'), textHash('Three times')]));
+    const count = (givenOnce?: (text: string) => boolean) => {
+      const common = new CommonAnswers(givenOnce);
+      said.forEach((text, i) => common.add(text, `p${i}`));
+      return common.claims();
+    };
+    const lean = count((text) => !repeated.has(textHash(text)));
+    expect(lean).toEqual(count());
+    expect(lean).toEqual([
+      { text: '"Three times"', participant_ids: ['p3', 'p5', 'p7'] },
+      { text: '"Twice"', participant_ids: ['p1', 'p4'] },
+    ]);
+    // Everything said once: the first two read, whether kept in full or not.
+    const once = new CommonAnswers(() => true);
+    ['a', 'b', 'c'].forEach((text, i) => once.add(text, `p${i}`));
+    expect(once.claims()).toEqual([
+      { text: '"a"', participant_ids: ['p0'] },
+      { text: '"b"', participant_ids: ['p1'] },
+    ]);
+    // A repeated answer outranks earlier ones given once; ties keep reading order across both kinds.
+    const mixed = new CommonAnswers((text) => text !== 'r');
+    ['u1', 'r', 'u2', 'r'].forEach((text, i) => mixed.add(text, `p${i}`));
+    expect(mixed.claims().map((c) => c.text)).toEqual(['"r"', '"u1"']);
+    expect(textHash('héllo ✓')).toBe(textHash('héllo ✓'));
+    expect(textHash('ab')).not.toBe(textHash('ba'));
   });
 
   it('behaviours cite the members on the segment\'s side of the rest\'s mean', () => {
