@@ -5,21 +5,12 @@
  * calling thread only gathers, renders and writes, so other sessions of the process are answered
  * while a large report is built; a cancelled call ends the workers and nothing is written.
  */
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { CancelledError } from '../errors.js';
 import { workerScript } from '../compute/worker-path.js';
 import type { ReportAnalyses } from './analyses.js';
 import type { Omission, Report } from './model.js';
 import type { SectionError } from './sections.js';
-
-/**
- * The segmentation worker's young generation (V8's default gives 16 MB semi-spaces): it reads
- * members' facts and answers in chunks whose short-lived values a small one promotes to the old
- * generation, where they wait for a full collection. At 1,000,000 participants 64 MB semi-spaces
- * took the part's peak from 1.03 GB to 0.87 GB in the same time. The analyses keep the default:
- * with it their driver columns (arrays of a million) peaked higher (1.1 GB against 0.84 GB).
- */
-const YOUNG_GENERATION_MB: Partial<Record<ReportPart['part'], number>> = { segmentation: 192 };
 
 export type ReportPart =
   | { part: 'analyses'; studyId: number; segmentationId: number | undefined; interviewed: number; includePartial: boolean }
@@ -40,14 +31,14 @@ export function analysesOnWorker(path: string, studyId: number, segmentationId: 
   return onWorker(path, { part: 'analyses', studyId, segmentationId, interviewed, includePartial }, signal);
 }
 
-export function segmentationOnWorker(path: string, segmentationId: number, revenueAttribute: string | undefined, signal?: AbortSignal): Promise<SegmentationPart> {
-  return onWorker(path, { part: 'segmentation', segmentationId, revenueAttribute }, signal);
+export function segmentationOnWorker(path: string, segmentationId: number, revenueAttribute: string | undefined, signal?: AbortSignal, limits?: ResourceLimits): Promise<SegmentationPart> {
+  return onWorker(path, { part: 'segmentation', segmentationId, revenueAttribute }, signal, limits);
 }
 
-function onWorker<T>(path: string, request: ReportPart, signal: AbortSignal | undefined): Promise<T> {
+function onWorker<T>(path: string, request: ReportPart, signal: AbortSignal | undefined, resourceLimits: ResourceLimits = {}): Promise<T> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new CancelledError());
-    const worker = new Worker(workerScript(import.meta.url, 'report-worker'), { workerData: { path, request } satisfies WorkerRequest, resourceLimits: YOUNG_GENERATION_MB[request.part] ? { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB[request.part] } : {} });
+    const worker = new Worker(workerScript(import.meta.url, 'report-worker'), { workerData: { path, request } satisfies WorkerRequest, resourceLimits });
     let settled = false;
     const settle = (finish: () => void) => {
       if (settled) return;
