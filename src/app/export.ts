@@ -14,6 +14,7 @@ import type { ExportRow } from '../store/segmentations.js';
 import type { FileAccess } from './files.js';
 import { listOutputFiles, outputFileSize, readOutputFile, readOutputFileRanges, removeOutputFile, writeOutputFile, writeOutputFileInChunks } from './output-files.js';
 import { exportPartUri, exportUri } from './uris.js';
+import { keepWhenIdle } from './kept.js';
 
 /** A CSV of at most this many characters comes back inline as well as in the file. */
 export const INLINE_CSV_CHARS = 6000;
@@ -100,13 +101,29 @@ export async function exportSegments(store: Store, files: FileAccess, request: E
 }
 
 /**
+ * The export's totals, counted over every member (1.2 s at 1M members) once per data version: kept
+ * with the segmentation at the study's data version (see segment-cards.ts), counted again when the
+ * data changed since (or, with predictions, when they were saved again).
+ */
+async function keptExportTotals(store: Store, segmentationId: number, includePredicted: boolean): Promise<{ participants: number; without_email: number }> {
+  const variant = includePredicted ? 'with_predicted' : 'members';
+  const version = await store.studies.dataVersion((await store.segmentations.get(segmentationId)).study_id);
+  const kept = await store.segmentations.storedExportTotals(segmentationId);
+  const known = kept?.version === version ? kept[variant] : undefined;
+  if (known) return known;
+  const counted = await store.segmentations.exportTotals(segmentationId, includePredicted);
+  await keepWhenIdle(store, (s) => s.segmentations.saveExportTotals(segmentationId, { ...(kept?.version === version ? kept : {}), version, [variant]: counted }));
+  return counted;
+}
+
+/**
  * One page of JSON rows: at most `limit`, fewer when the next row would not fit the output budget
  * (size_limited says so); the cursor carries the last participant's id and the totals counted on
  * the first page, so later pages cost only their rows.
  */
 async function jsonPage(store: Store, { segmentationId: segmentation_id, crm, limit, cursor, includePredicted = false }: ExportRequest, nameOf: (s: number) => string): Promise<ExportResult> {
   const { after, carried } = cursor ? decodeCursorWith(cursor, 'export', ['total', 'without_email'] as const) : { after: 0, carried: null };
-  const totals = carried ? { participants: carried.total, without_email: carried.without_email } : await store.segmentations.exportTotals(segmentation_id, includePredicted);
+  const totals = carried ? { participants: carried.total, without_email: carried.without_email } : await keptExportTotals(store, segmentation_id, includePredicted);
   const rows = await store.segmentations.exportPage(segmentation_id, after, limit + 1, includePredicted);
   const shown = rows.slice(0, limit).map((p) => {
     const row: ExportJsonRow = { participant_id: p.participant_id, email: p.email, name: p.name === null ? null : clipJson(p.name, 300), segment_ids: p.segment_ids, segment_names: p.segment_ids.map(nameOf) };

@@ -1,10 +1,11 @@
 /** get_segmentation: a stored segmentation's segments with profiles and data-built personas, and a page of members. */
 import { clipJson, countFitting, fitList, fitMessages, jsonChars, STRUCTURED_BUDGET } from '../domain/budget.js';
 import { decodeCursor, encodeCursor } from '../domain/cursor.js';
-import { segmentName } from '../domain/segments/labels.js';
-import { CommonAnswers, outcomeQuestion, repeatedHashes, textHash, personaCard, type Claim } from '../domain/segments/persona.js';
 import type { Store } from '../store/index.js';
-import { definitionText, fitSegments, loadSegmentation, resolveSegment, type LoadedSegmentation } from './segmentations.js';
+import type { SegmentCard } from '../store/segmentation-json.js';
+import type { SegmentationRow, SegmentRow } from '../store/segmentations.js';
+import { buildCards, currentCards, loadedSources, shownCard } from './segment-cards.js';
+import { definitionText, fitSegments, resolveSegment, type LoadedSegmentation } from './segmentations.js';
 
 export interface SegmentationViewRequest {
   segmentationId: number;
@@ -14,29 +15,20 @@ export interface SegmentationViewRequest {
   cursor?: string | undefined;
 }
 
-/** The segments of a loaded segmentation as get_segmentation and the report describe them. */
-export async function segmentViews(store: Store, loaded: LoadedSegmentation, focus: number | null = null) {
-  const { segmentation } = loaded;
+/** The segments of a segmentation as get_segmentation and the report describe them, each with its persona card. */
+export function segmentViews(segmentation: SegmentationRow, segments: SegmentRow[], cards: Map<number, SegmentCard>, population: number, focus: number | null = null) {
   const stability = segmentation.diagnostics?.stability ?? null;
-  const masks = loaded.groups.map((rows) => {
-    const mask = new Uint8Array(loaded.table.size);
-    for (const row of rows) mask[row] = 1;
-    return mask;
-  });
-  const evidence = await personaEvidence(store, loaded, masks);
-  const answers = await outcomeAnswers(store, loaded, masks);
-  return loaded.segments
+  return segments
     .map((s, g) => ({ s, g }))
     .filter(({ s }) => focus === null || s.segment_id === focus)
     .map(({ s, g }) => {
-      const inSegment = masks[g]!;
       const stored = s.profile;
       return {
         segment_id: s.segment_id,
         name: s.name,
         description: s.description,
         size: s.size,
-        share: s.size / loaded.population,
+        share: s.size / population,
         stability: stability?.[g] ?? null,
         definition: definitionText(segmentation.method, s.definition),
         profile: stored.profile,
@@ -45,22 +37,18 @@ export async function segmentViews(store: Store, loaded: LoadedSegmentation, foc
         quotes: stored.quotes,
         distinctive_words: stored.distinctive_words,
         playbook: s.playbook,
-        persona: personaCard({
-          name: segmentName(s),
-          narrative: s.persona,
-          members: loaded.groups[g]!.map((i) => loaded.facts[i]!),
-          rest: loaded.facts.filter((_, i) => inSegment[i] === 0),
-          catalog: loaded.catalog,
-          distinguishing: stored.distinguishing,
-          evidence,
-          answers: answers[g]!,
-          quote: stored.quotes[0] ?? null,
-        }),
+        persona: shownCard(s, cards.get(s.segment_id)!),
       };
     });
 }
 
-type SegmentView = Awaited<ReturnType<typeof segmentViews>>[number];
+/** The segment views of a loaded segmentation, their cards built from the loaded data (the report's). */
+export async function loadedSegmentViews(store: Store, loaded: LoadedSegmentation) {
+  const built = await buildCards(store, loadedSources(loaded));
+  return segmentViews(loaded.segmentation, loaded.segments, new Map(loaded.segments.map((s, g) => [s.segment_id, built[g]!])), loaded.population);
+}
+
+type SegmentView = ReturnType<typeof segmentViews>[number];
 
 /**
  * How much of a segment view get_segmentation shows: all segments share the budget (their longest
@@ -119,69 +107,14 @@ function compactView(view: SegmentView, limits: ViewLimits) {
   };
 }
 
-/** Members whose answers one read asks for (what a texts read still filters in SQL). */
-const ANSWERS_READ = 1000;
-
-/**
- * Per segment, the outcome question's answers its members gave most (personas quote these only),
- * read a few thousand members at a time, twice: first each answer's hash, to know which answers
- * were given once, then counted, keeping in full only the answers that may repeat (never every
- * member's answer at once, nor every distinct answer when all are distinct).
- */
-async function outcomeAnswers(store: Store, loaded: LoadedSegmentation, masks: Uint8Array[]): Promise<Claim[][]> {
-  const outcome = outcomeQuestion(loaded.catalog);
-  if (!outcome) return masks.map(() => []);
-  const { table } = loaded;
-  const eachAnswer = async (visit: (row: number, text: string) => void) => {
-    for (let start = 0; start < table.size; start += ANSWERS_READ) {
-      const ids = Array.from(table.ids.subarray(start, start + ANSWERS_READ));
-      // In participant order, as one read of them all would give them.
-      const answers = (await store.facts.texts(loaded.segmentation.study_id, ids, { question: outcome.key })).sort((a, b) => a.participant - b.participant);
-      for (const a of answers) {
-        const row = table.rowOf(a.participant);
-        if (row >= 0) visit(row, a.text);
-      }
-    }
-  };
-  const hashes: number[] = [];
-  await eachAnswer((_, text) => hashes.push(textHash(text)));
-  const repeated = repeatedHashes(hashes);
-  const common = masks.map(() => new CommonAnswers((text) => !repeated.has(textHash(text))));
-  await eachAnswer((row, text) => masks.forEach((mask, g) => mask[row] === 1 && common[g]!.add(text, table.participantIds[row]!)));
-  return common.map((c) => c.claims());
-}
-
-/**
- * The theme evidence personas cite: for each segment and theme, the first non-empty evidence (in
- * recording order) of a member, read until each is found rather than every member's evidence.
- */
-async function personaEvidence(store: Store, loaded: LoadedSegmentation, masks: Uint8Array[]): Promise<{ participant: number; code: string; evidence: string }[]> {
-  const found = new Set<string>();
-  const wanted = loaded.catalog.themes.length * masks.length;
-  const out: { participant: number; code: string; evidence: string }[] = [];
-  if (wanted === 0) return out;
-  await store.facts.eachThemeEvidence(loaded.segmentation.study_id, (participant, code, evidence) => {
-    const row = evidence.trim() === '' ? -1 : loaded.table.rowOf(participant);
-    if (row < 0) return true;
-    let cited = false;
-    masks.forEach((mask, g) => {
-      const key = `${g}:${code}`;
-      if (mask[row] === 1 && !found.has(key)) {
-        found.add(key);
-        cited = true;
-      }
-    });
-    if (cited) out.push({ participant, code, evidence });
-    return found.size < wanted;
-  });
-  return out;
-}
-
 export async function segmentationView(store: Store, request: SegmentationViewRequest) {
-  const loaded = await loadSegmentation(store, request.segmentationId);
-  const { segmentation } = loaded;
-  const focus = request.segment === undefined ? null : resolveSegment(loaded.segments, request.segment);
-  const views = await segmentViews(store, loaded, focus?.segment_id ?? null);
+  const segmentation = await store.segmentations.get(request.segmentationId);
+  const unsized = await store.segmentations.segments(request.segmentationId, false);
+  const focus = request.segment === undefined ? null : resolveSegment(unsized, request.segment);
+  // Cards and sizes stored with the segmentation (rebuilt first when the data changed since): a page reads no member's data.
+  const { cards, population } = await currentCards(store, request.segmentationId, segmentation.study_id, unsized);
+  const rows = unsized.map((s) => ({ ...s, size: cards.get(s.segment_id)!.size }));
+  const views = segmentViews(segmentation, rows, new Map([...cards].map(([id, c]) => [id, c.card])), population, focus?.segment_id ?? null);
   // The first level of detail at which every segment fits; at the last, the largest fit and the rest are headlines.
   const levels = focus ? [ONE_SEGMENT, ...ALL_SEGMENTS] : ALL_SEGMENTS;
   let compacted = views.map((v) => compactView(v, levels[0]!));
@@ -204,19 +137,19 @@ export async function segmentationView(store: Store, request: SegmentationViewRe
   };
   // Members: a page of at most `limit` rows, fewer when they would not fit what the segments leave.
   const after = request.cursor ? decodeCursor(request.cursor, 'member') : 0;
-  const rows = await store.segmentations.members(request.segmentationId, { segmentId: focus?.segment_id, after: { participant: Math.floor(after / 100), segment: after % 100 }, limit: request.limit + 1 });
-  const shown = rows.slice(0, request.limit).map((m) => ({
+  const members = await store.segmentations.members(request.segmentationId, { segmentId: focus?.segment_id, after: { participant: Math.floor(after / 100), segment: after % 100 }, limit: request.limit + 1 });
+  const shown = members.slice(0, request.limit).map((m) => ({
     id: m.id,
     row: { participant_id: m.participant_id, name: m.name === null ? null : clipJson(m.name, 200), email: m.email === null ? null : clipJson(m.email, 200), segment_id: m.segment_id, distance: m.distance, assigned_by: m.assigned_by },
   }));
   const fitting = countFitting(shown.map((m) => m.row), STRUCTURED_BUDGET - jsonChars(head) - 200, 1);
   const page = shown.slice(0, fitting);
   const last = page[page.length - 1];
-  const more = rows.length > request.limit || fitting < shown.length;
+  const more = members.length > request.limit || fitting < shown.length;
   return {
     ...head,
     members: {
-      total: await store.segmentations.memberCount(request.segmentationId, focus?.segment_id),
+      total: rows.filter((s) => focus === null || s.segment_id === focus.segment_id).reduce((sum, s) => sum + s.size, 0),
       participants: page.map((m) => m.row),
       next_cursor: more && last ? encodeCursor('member', last.id * 100 + last.row.segment_id) : null,
       size_limited: fitting < shown.length,
@@ -228,7 +161,7 @@ export async function segmentationView(store: Store, request: SegmentationViewRe
  * The parameters a segmentation was made with, within the budget: the rules' long texts become their
  * number (each segment shows its rule), long lists (a hundred features) their first items and total.
  */
-function compactParameters(parameters: LoadedSegmentation['segmentation']['parameters']): Record<string, unknown> {
+function compactParameters(parameters: SegmentationRow['parameters']): Record<string, unknown> {
   const { segments, ...rest } = parameters as Record<string, unknown> & { segments?: unknown[] };
   const out: Record<string, unknown> = segments ? { ...rest, rules: segments.length } : { ...rest };
   for (const [key, value] of Object.entries(out)) {

@@ -11,6 +11,7 @@ import type { Matrix } from '../domain/matrix.js';
 import { clipJson, countFitting, fitList, jsonChars } from '../domain/budget.js';
 import { UserError } from '../errors.js';
 import type { Store } from '../store/index.js';
+import { storeCards } from './segment-cards.js';
 import type { MemberDetail, NewSegmentationSummary, SegmentationDiagnostics, SegmentationParameters, SegmentDefinition } from '../store/segmentation-json.js';
 import type { SegmentationMethod, SegmentationRow, SegmentRow } from '../store/segmentations.js';
 
@@ -141,7 +142,24 @@ export async function saveSegmentation(store: Store, input: NewSegmentationInput
       members: input.groups.flatMap((rows, g) => rows.map((i) => ({ participant: input.facts[i]!.id, segment_id: g + 1, distance: input.distance?.(i) ?? null, detail: input.detail?.(i) ?? null }))),
     }),
   );
+  await storeCards(store, id, { ...cardSources(input, descriptions), segmentIds: descriptions.map((d) => d.segment_id) });
   return { id, descriptions };
+}
+
+/** A new segmentation's members as its cards are built from them once stored: each once, in participant order. */
+function cardSources(input: NewSegmentationInput, descriptions: SegmentDescription[]) {
+  const byId = (a: ParticipantFacts, b: ParticipantFacts) => a.id - b.id;
+  const groups = input.groups.map((rows) => rows.map((i) => input.facts[i]!).sort(byId));
+  const members = [...new Set(groups.flat())].sort(byId);
+  const rowOf = new Map(members.map((f, i) => [f.id, i]));
+  return {
+    studyId: input.studyId,
+    members,
+    groups,
+    rowOf: (participant: number) => rowOf.get(participant) ?? -1,
+    profiles: descriptions.map(storedProfile),
+    population: input.summary.participants_clustered ?? members.length,
+  };
 }
 
 /** A stored segmentation with its members' current data, as the analyses of it read it. */

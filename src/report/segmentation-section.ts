@@ -1,6 +1,6 @@
 /** The report's segmentation section: segments with personas, how they compare, validation, prioritization, migration, method appendix. */
 import { segmentMigration } from '../app/migration.js';
-import { segmentViews } from '../app/segmentation-view.js';
+import { loadedSegmentViews } from '../app/segmentation-view.js';
 import { describeConditions, segmentName } from '../domain/segments/labels.js';
 import { validateSegmentation } from '../app/validation.js';
 import { loadSegmentation } from '../app/segmentations.js';
@@ -19,7 +19,7 @@ export async function segmentationSection(store: Store, segmentationId: number, 
   // Members' data is loaded once for the views, personas and validation below.
   const loaded = await loadSegmentation(store, segmentationId);
   const row = loaded.segmentation;
-  const views = await segmentViews(store, loaded);
+  const views = await loadedSegmentViews(store, loaded);
   const segments: ReportSegment[] = views.map((s) => ({
     segment_id: s.segment_id,
     name: segmentName(s),

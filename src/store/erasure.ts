@@ -107,7 +107,8 @@ export class ErasureStore {
   }
 
   replaceProfile(segmentationId: number, segmentId: number, profile: unknown): void {
-    prepared(this.db, 'UPDATE segments SET profile = ? WHERE segmentation_id = ? AND segment_id = ?').run(JSON.stringify(profile), segmentationId, segmentId);
+    // The card is built from the profile (and may cite the erased person): it goes with it, rebuilt when next read.
+    prepared(this.db, 'UPDATE segments SET profile = ?, card = NULL WHERE segmentation_id = ? AND segment_id = ?').run(JSON.stringify(profile), segmentationId, segmentId);
   }
 
   replaceSummary(segmentationId: number, summary: unknown): void {

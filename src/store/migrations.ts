@@ -307,9 +307,35 @@ INSERT INTO database_info (id) VALUES (lower(hex(randomblob(6))));
     description: 'what participants said, also indexed in bounded chunks for snippets',
     sql: saidChunksMigration(),
   },
+  {
+    version: 8,
+    description: 'segment cards stored with their segmentation, and a data version per study telling when they are stale',
+    sql: segmentCardsMigration(),
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version;
+
+/**
+ * Version 8. get_segmentation showed each segment's persona card rebuilt from every member's data on
+ * every page (27–30 s a page at 1M members); the cards are now built when a segmentation is saved and
+ * kept with it. A card depends on the members' current data, so each study counts its data changes
+ * (data_version, raised by every write that touches participants, answers, themes, questions,
+ * attributes or memberships) and a segmentation records the count its cards were built at
+ * (cards_version): cards built at an older count are rebuilt on the next read. export_segments' totals
+ * (participants, without an e-mail), counted over every member on the first page, are kept the same way,
+ * and so are the counts list_studies shows per study (participants, interviews, tags).
+ */
+function segmentCardsMigration(): string {
+  return `
+ALTER TABLE studies ADD COLUMN data_version INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE segmentations ADD COLUMN cards_version INTEGER;     -- the study's data_version the cards were built at
+ALTER TABLE segmentations ADD COLUMN cards_population INTEGER;  -- participants the cards' shares are of
+ALTER TABLE segments ADD COLUMN card TEXT;                      -- JSON persona card without name and narrative (those are read live)
+ALTER TABLE segmentations ADD COLUMN export_totals TEXT;        -- JSON {version, members, with_predicted}: export totals at a data version
+ALTER TABLE studies ADD COLUMN list_facts TEXT;                 -- JSON {version, counts, tags}: list_studies' counts at a data version
+`;
+}
 
 /**
  * Version 7. FTS5's snippet() scores every window of a row against every hit in it, so its cost grows

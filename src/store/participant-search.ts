@@ -27,10 +27,46 @@ export interface QueryRow {
 
 export interface QueryPage {
   total: number;
+  /** False while the total is an estimate (see MatchCounting). */
+  total_exact: boolean;
   participants: QueryRow[];
   next_cursor: string | null;
   /** True when the page holds fewer rows than the limit to stay within `maxChars`. */
   size_limited: boolean;
+}
+
+/**
+ * Counting a query's matches without a text search reads every participant of the study (0.6–1 s at
+ * 1M), so a page counts at most COUNT_SLICE more participants (in id order) and its cursor carries
+ * how far it got: until every participant is counted, the total is the share matched among those
+ * counted times the study's participants, with total_exact false. The last page makes it exact too
+ * (every match has then been shown). A study of up to COUNT_SLICE participants is counted at once.
+ */
+export interface MatchCounting {
+  /** The last participant id counted. */
+  counted_to: number;
+  matched: number;
+  scanned: number;
+  /** The study's participants. */
+  participants: number;
+  /** Rows shown by the earlier pages. */
+  seen: number;
+}
+export const COUNT_SLICE = 50_000;
+const COUNTING_KEYS = ['counted_to', 'matched', 'scanned', 'participants', 'seen'] as const;
+
+/** The counting state a cursor carries, or null when its total is exact. */
+export function cursorCounting(cursor: string): MatchCounting | null {
+  decodeCursorWith(cursor, 'after', [] as const); // a cursor that is not one is refused here
+  const state = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+  return 'counted_to' in state ? decodeCursorWith(cursor, 'after', COUNTING_KEYS).carried : null;
+}
+
+/** The counting after one more slice of `slice.scanned` participants (done when it was short). */
+export function countedOn(from: MatchCounting, slice: { scanned: number; matched: number; last: number | null }): { counting: MatchCounting | null; total: number } {
+  const next = { ...from, counted_to: slice.last ?? from.counted_to, matched: from.matched + slice.matched, scanned: from.scanned + slice.scanned };
+  if (slice.scanned < COUNT_SLICE) return { counting: null, total: next.matched };
+  return { counting: next, total: Math.round((next.matched / Math.max(1, next.scanned)) * next.participants) };
 }
 
 /** A row's texts and lists at most this long (as JSON): a listing shows previews; get_participant has the whole. */
@@ -90,14 +126,32 @@ export class ParticipantSearch {
 
     const where = clauses.map((c) => c.sql).join(' AND ');
     const params = clauses.flatMap((c) => c.params);
-    // The first page counts the matches (and finds where they start) in one pass; later pages carry
-    // the total in their cursor and read only their rows.
+    // With a text search the first page counts the matches (and finds where they start) in one pass,
+    // the matching texts driving; without one it counts a slice of the study (MatchCounting). Later
+    // pages carry the total (and the counting so far) in their cursor.
     const resumed = options.cursor ? decodeCursorWith(options.cursor, 'after', ['total'] as const) : null;
+    let counting = options.cursor ? cursorCounting(options.cursor) : null;
     let total: number;
     let first: number | null = null;
     try {
-      if (resumed) total = resumed.carried.total;
-      else ({ n: total, first } = prepared(this.db, `SELECT COUNT(*) AS n, MIN(p.id) AS first FROM participants p WHERE ${where}`).get(...params) as { n: number; first: number | null });
+      if (resumed && counting === null) total = resumed.carried.total;
+      else if (fts) ({ n: total, first } = prepared(this.db, `SELECT COUNT(*) AS n, MIN(p.id) AS first FROM participants p WHERE ${where}`).get(...params) as { n: number; first: number | null });
+      else {
+        if (!counting) {
+          const study = prepared(this.db, 'SELECT COUNT(*) AS n, MIN(id) AS first FROM participants WHERE study_id = ?').get(studyId) as { n: number; first: number | null };
+          first = study.first;
+          counting = { counted_to: (study.first ?? 1) - 1, matched: 0, scanned: 0, participants: study.n, seen: 0 };
+        }
+        const conditions = clauses.slice(1);
+        if (conditions.length === 0) ({ counting, total } = { counting: null, total: counting.participants }); // every participant matches
+        else {
+          const slice = prepared(this.db,
+              `SELECT COUNT(*) AS scanned, COUNT(CASE WHEN ${conditions.map((c) => c.sql).join(' AND ')} THEN 1 END) AS matched, MAX(p.id) AS last
+                 FROM (SELECT * FROM participants WHERE +study_id = ? AND id > ? ORDER BY id LIMIT ?) p`,
+            ).get(...conditions.flatMap((c) => c.params), studyId, counting.counted_to, COUNT_SLICE) as { scanned: number; matched: number; last: number | null };
+          ({ counting, total } = countedOn(counting, slice));
+        }
+      }
     } catch (error) {
       if (fts && /fts5|syntax/i.test(String(error))) throw new UserError(`The text search "${options.text}" could not be run; use plain words or "quoted phrases".`);
       throw error;
@@ -136,7 +190,7 @@ export class ParticipantSearch {
     const snippets = fts && page.length > 0 ? this.snippets(fts, page.map((r) => r.id)) : new Map<number, { source: string; text: string }[]>();
 
     const found = page.map((row) => ({ ...row, tags: JSON.parse(row.tags) as string[], values: valueColumns.map((_, i) => row[`v${i}`] ?? null) }));
-    return shapePage(found, { total, hasMore, columns: valueColumns, fields, snippets, maxChars: options.maxChars });
+    return shapePage(found, { total, counting, hasMore, columns: valueColumns, fields, snippets, maxChars: options.maxChars });
   }
 }
 
@@ -157,7 +211,7 @@ export interface FoundParticipant {
  */
 export function shapePage(
   page: FoundParticipant[],
-  { total, hasMore, columns, fields, snippets, maxChars }: { total: number; hasMore: boolean; columns: { field: string; ref: FieldRef }[]; fields: FieldCatalog; snippets: Map<number, { source: string; text: string }[]>; maxChars?: number | undefined },
+  { total, counting = null, hasMore, columns, fields, snippets, maxChars }: { total: number; counting?: MatchCounting | null; hasMore: boolean; columns: { field: string; ref: FieldRef }[]; fields: FieldCatalog; snippets: Map<number, { source: string; text: string }[]>; maxChars?: number | undefined },
 ): QueryPage {
   const built: QueryRow[] = page.map((row) => {
     const values: QueryRow['values'] = {};
@@ -178,11 +232,14 @@ export function shapePage(
     };
   });
   // A limit is an upper bound: the page stops where the next row would not fit (the cursor carries the total).
-  const fitting = maxChars === undefined ? built.length : countFitting(built, maxChars - jsonChars({ total, next_cursor: 'x'.repeat(80) }), 1);
+  const fitting = maxChars === undefined ? built.length : countFitting(built, maxChars - jsonChars({ total, next_cursor: 'x'.repeat(200) }), 1);
   const participants = built.slice(0, fitting);
   const last = page[fitting - 1];
   const more = hasMore || fitting < page.length;
-  return { total, participants, next_cursor: more && last ? encodeCursorWith('after', last.id, { total }) : null, size_limited: fitting < page.length };
+  // The last page has shown every match: an estimated total becomes the exact count.
+  const shownTotal = !counting ? total : more ? Math.max(total, counting.seen + participants.length + 1) : counting.seen + participants.length;
+  const carried = counting && more ? { total: shownTotal, ...counting, seen: counting.seen + participants.length } : { total };
+  return { total: shownTotal, total_exact: counting === null || !more, participants, next_cursor: more && last ? encodeCursorWith('after', last.id, carried) : null, size_limited: fitting < page.length };
 }
 
 /** Which of a participant's matching texts to quote first: their own chosen words, then answers, then the long texts. */

@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { OPERATORS } from '../domain/fields.js';
 import type { Encoding } from '../domain/segments/encoding.js';
+import type { PersonaCard } from '../domain/segments/persona.js';
 import type { FeatureComparison, FeatureProfile } from '../domain/segments/profile.js';
 
 const conditionValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()]))]);
@@ -135,6 +136,23 @@ export const segmentProfile = z.object({
 
 export const playbook = z.object({ product: z.string().optional(), marketing: z.string().optional(), sales: z.string().optional(), customer_success: z.string().optional() });
 
+const claim = z.object({ text: z.string(), participant_ids: z.array(z.string()) });
+/** A segment's persona card as built from its members' data; its name and narrative are read from the segment when shown. */
+export const segmentCard = z.object({
+  role: claim.nullable(),
+  context: z.array(claim),
+  goals: z.array(claim),
+  frustrations: z.array(claim),
+  behaviours: z.array(claim),
+  quote: z.object({ text: z.string(), participant_id: z.string() }).nullable(),
+}) satisfies z.ZodType<Omit<PersonaCard, 'name' | 'narrative'>>;
+/** A segment's card as stored, with the segment's size (memberships) when it was built. */
+export const storedCard = z.object({ size: z.number(), card: segmentCard });
+
+const totals = z.object({ participants: z.number(), without_email: z.number() });
+/** export_segments' totals as counted at the study's data version `version`: of the members, and with the predicted participants. */
+export const exportTotals = z.object({ version: z.number(), members: totals.optional(), with_predicted: totals.optional() });
+
 /** Per member: RFM scores and code. */
 export const memberDetail = z.looseObject({ r: z.number(), f: z.number(), m: z.number(), code: z.string() });
 
@@ -148,6 +166,9 @@ export type SegmentDefinition = z.infer<typeof segmentDefinition>;
 export type SegmentProfile = z.infer<typeof segmentProfile>;
 export type Playbook = z.infer<typeof playbook>;
 export type MemberDetail = z.infer<typeof memberDetail>;
+export type SegmentCard = z.infer<typeof segmentCard>;
+export type StoredCard = z.infer<typeof storedCard>;
+export type ExportTotals = z.infer<typeof exportTotals>;
 
 /** Parses a JSON column with its schema; NULL stays null. */
 export function parseJson<S extends z.ZodType>(schema: S, text: string | null): z.output<S> | null {

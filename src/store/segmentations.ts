@@ -13,6 +13,8 @@ import {
   segmentationParameters,
   segmentationSummary,
   segmentDefinition,
+  exportTotals,
+  storedCard,
   segmentProfile,
   type MemberDetail,
   type NewSegmentationSummary,
@@ -21,6 +23,8 @@ import {
   type SegmentationDiagnostics,
   type SegmentationParameters,
   type SegmentationSummary,
+  type ExportTotals,
+  type StoredCard,
   type SegmentDefinition,
   type SegmentProfile,
 } from './segmentation-json.js';
@@ -63,6 +67,14 @@ export interface NewSegmentation extends Omit<SegmentationRow, 'id' | 'study_id'
   segments: Pick<SegmentRow, 'segment_id' | 'name' | 'description' | 'definition' | 'profile'>[];
   /** Internal participant ids with their segment. */
   members: { participant: number; segment_id: number; distance: number | null; detail: MemberDetail | null }[];
+}
+
+/** The segment cards stored with a segmentation: built at the study's data version `version` (null: none stored). */
+export interface StoredCards {
+  version: number | null;
+  /** The participants the segments' shares are of. */
+  population: number | null;
+  cards: Map<number, StoredCard>;
 }
 
 export interface MemberRow {
@@ -111,17 +123,33 @@ export class SegmentationStore {
     for (const x of s.segments) segment.run(id, x.segment_id, x.name, x.description, json(x.definition) ?? 'null', json(x.profile) ?? '{}', at);
     const member = prepared(this.db, `INSERT INTO segment_members (segmentation_id, participant_id, segment_id, distance, detail) VALUES (?, ?, ?, ?, ?)`);
     for (const m of s.members) member.run(id, m.participant, m.segment_id, m.distance, json(m.detail));
-    this.studies.touch(s.studyId);
+    // A new segmentation changes no participant's data: other segmentations' cards stay valid.
+    this.studies.touch(s.studyId, false);
     return id;
+  }
+
+  /** The segment cards stored with a segmentation and the data version they were built at. */
+  cards(segmentationId: number): StoredCards {
+    const head = prepared(this.db, 'SELECT cards_version, cards_population FROM segmentations WHERE id = ?').get(segmentationId) as { cards_version: number | null; cards_population: number | null } | undefined;
+    const rows = prepared(this.db, 'SELECT segment_id, card FROM segments WHERE segmentation_id = ? AND card IS NOT NULL').all(segmentationId) as { segment_id: number; card: string }[];
+    return { version: head?.cards_version ?? null, population: head?.cards_population ?? null, cards: new Map(rows.map((r) => [r.segment_id, storedCard.parse(JSON.parse(r.card))])) };
+  }
+
+  /** Stores every segment's card, built at the study's data version `version`. */
+  saveCards(segmentationId: number, version: number, population: number, cards: ({ segment_id: number } & StoredCard)[]): void {
+    const card = prepared(this.db, 'UPDATE segments SET card = ? WHERE segmentation_id = ? AND segment_id = ?');
+    for (const { segment_id, ...c } of cards) card.run(JSON.stringify(c), segmentationId, segment_id);
+    prepared(this.db, 'UPDATE segmentations SET cards_version = ?, cards_population = ? WHERE id = ?').run(version, population, segmentationId);
   }
 
   get(id: number): SegmentationRow {
     const row = prepared(this.db, 'SELECT * FROM segmentations WHERE id = ?').get(id) as
-      | { id: number; study_id: number; method: SegmentationMethod; k: number; overlapping: number; parameters: string; encoding: string; diagnostics: string | null; summary: string; prioritization: string | null; created_at: string }
+      | { id: number; study_id: number; method: SegmentationMethod; k: number; overlapping: number; parameters: string; encoding: string; diagnostics: string | null; summary: string; prioritization: string | null; created_at: string; cards_version: unknown; cards_population: unknown; export_totals: unknown }
       | undefined;
     if (!row) throw new NotFoundError(`No segmentation with id ${id}; cluster_participants or segment_by_rules create one, and get_study lists a study's segmentations.`);
+    const { cards_version: _version, cards_population: _population, export_totals: _totals, ...fields } = row;
     return {
-      ...row,
+      ...fields,
       overlapping: row.overlapping === 1,
       parameters: segmentationParameters.parse(JSON.parse(row.parameters)),
       encoding: encoding.parse(JSON.parse(row.encoding)),
@@ -155,10 +183,11 @@ export class SegmentationStore {
       .all(participant, limit) as { segmentation_id: number; method: string; segment_id: number; name: string | null }[];
   }
 
-  segments(segmentationId: number): SegmentRow[] {
+  /** @param counted false: sizes are not counted (0), for a caller that has them (stored with the cards). */
+  segments(segmentationId: number, counted = true): SegmentRow[] {
+    const size = counted ? '(SELECT COUNT(*) FROM segment_members m WHERE m.segmentation_id = g.segmentation_id AND m.segment_id = g.segment_id)' : '0';
     const rows = prepared(this.db, 
-        `SELECT g.segment_id, g.name, g.description, g.persona, g.playbook, g.definition, g.profile, g.updated_at,
-                (SELECT COUNT(*) FROM segment_members m WHERE m.segmentation_id = g.segmentation_id AND m.segment_id = g.segment_id) AS size
+        `SELECT g.segment_id, g.name, g.description, g.persona, g.playbook, g.definition, g.profile, g.updated_at, ${size} AS size
            FROM segments g WHERE g.segmentation_id = ? ORDER BY g.segment_id`,
       )
       .all(segmentationId) as (Omit<SegmentRow, 'playbook' | 'definition' | 'profile'> & { playbook: string | null; definition: string; profile: string })[];
@@ -189,10 +218,10 @@ export class SegmentationStore {
     const rows = prepared(this.db, 
         `SELECT p.id, p.external_id AS participant_id, p.name, p.email, m.segment_id, m.distance, m.detail, m.assigned_by
            FROM segment_members m JOIN participants p ON p.id = m.participant_id
-          WHERE m.segmentation_id = ? AND (? IS NULL OR m.segment_id = ?) AND (p.id > ? OR (p.id = ? AND m.segment_id > ?))
-          ORDER BY p.id, m.segment_id LIMIT ?`,
+          WHERE m.segmentation_id = ? AND (? IS NULL OR m.segment_id = ?) AND (m.participant_id, m.segment_id) > (?, ?)
+          ORDER BY m.participant_id, m.segment_id LIMIT ?`,
       )
-      .all(segmentationId, options.segmentId ?? null, options.segmentId ?? null, after.participant, after.participant, after.segment, options.limit ?? -1) as (Omit<MemberRow, 'detail'> & { detail: string | null })[];
+      .all(segmentationId, options.segmentId ?? null, options.segmentId ?? null, after.participant, after.segment, options.limit ?? -1) as (Omit<MemberRow, 'detail'> & { detail: string | null })[];
     return rows.map((r) => ({ ...r, detail: parseJson(memberDetail, r.detail) }));
   }
 
@@ -251,6 +280,15 @@ export class SegmentationStore {
       .get({ s: segmentationId }) as { participants: number; without_email: number };
   }
 
+  /** The export totals kept with a segmentation (null: none). */
+  storedExportTotals(segmentationId: number): ExportTotals | null {
+    return parseJson(exportTotals, (prepared(this.db, 'SELECT export_totals FROM segmentations WHERE id = ?').pluck().get(segmentationId) as string | null | undefined) ?? null);
+  }
+
+  saveExportTotals(segmentationId: number, totals: ExportTotals): void {
+    prepared(this.db, 'UPDATE segmentations SET export_totals = ? WHERE id = ?').run(JSON.stringify(totals), segmentationId);
+  }
+
   memberCount(segmentationId: number, segmentId?: number): number {
     return (prepared(this.db, 'SELECT COUNT(*) AS n FROM segment_members WHERE segmentation_id = ? AND (? IS NULL OR segment_id = ?)').get(segmentationId, segmentId ?? null, segmentId ?? null) as { n: number }).n;
   }
@@ -258,6 +296,8 @@ export class SegmentationStore {
   /** The CRM typing model's predictions (internal participant ids) replace earlier ones: all of them, or those of the same participants. */
   savePredictions(segmentationId: number, predictions: { participant: number; segment_id: number; confidence: number }[], replaceAll: boolean): void {
     if (replaceAll) prepared(this.db, 'DELETE FROM segment_predictions WHERE segmentation_id = ?').run(segmentationId);
+    // The export totals with predictions are counted again.
+    prepared(this.db, 'UPDATE segmentations SET export_totals = NULL WHERE id = ?').run(segmentationId);
     const insert = prepared(this.db, 'INSERT OR REPLACE INTO segment_predictions (segmentation_id, participant_id, segment_id, confidence) VALUES (?, ?, ?, ?)');
     for (const p of predictions) insert.run(segmentationId, p.participant, p.segment_id, p.confidence);
   }
@@ -282,5 +322,7 @@ export class SegmentationStore {
     const insert = prepared(this.db, `INSERT INTO segment_members (segmentation_id, participant_id, segment_id, distance, detail, assigned_by) VALUES (?, ?, ?, ?, ?, 'assign')`);
     for (const m of members) clear.run(segmentationId, m.participant);
     for (const m of members) insert.run(segmentationId, m.participant, m.segment_id, m.distance, json(m.detail));
+    // Members changed: the segments' cards are stale.
+    this.studies.touch((prepared(this.db, 'SELECT study_id FROM segmentations WHERE id = ?').pluck().get(segmentationId) as number));
   }
 }

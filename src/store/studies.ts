@@ -18,6 +18,16 @@ export interface StudyRow {
   updated_at: string;
 }
 
+/** The columns of a StudyRow (studies also keeps data_version, which is the store's business). */
+export const STUDY_COLUMNS = 'id, name, decision, description, mode, probing_depth, participant_criteria, created_at, updated_at';
+
+/** What list_studies shows of a study, counted at the study's data version `version`. */
+export interface ListFacts {
+  version: number;
+  counts: StudyCounts;
+  tags: { tag: string; count: number }[];
+}
+
 export interface StudyCounts {
   participants: number;
   interviews_completed: number;
@@ -87,14 +97,14 @@ export class StudyStore {
   }
 
   get(id: number): StudyRow {
-    const row = prepared(this.db, 'SELECT * FROM studies WHERE id = ?').get(id) as StudyRow | undefined;
+    const row = prepared(this.db, `SELECT ${STUDY_COLUMNS} FROM studies WHERE id = ?`).get(id) as StudyRow | undefined;
     if (!row) throw new NotFoundError(`No study with id ${id}. Call list_studies to see the studies, or create_study to make one.`);
     return row;
   }
 
   /** @param only the studies a caller may see (null: all) */
   list(limit: number, afterId: number, only: number[] | null = null): StudyRow[] {
-    return prepared(this.db, 'SELECT * FROM studies WHERE id > ? AND (? IS NULL OR id IN (SELECT value FROM json_each(?))) ORDER BY id LIMIT ?').all(afterId, only && 1, JSON.stringify(only), limit) as StudyRow[];
+    return prepared(this.db, `SELECT ${STUDY_COLUMNS} FROM studies WHERE id > ? AND (? IS NULL OR id IN (SELECT value FROM json_each(?))) ORDER BY id LIMIT ?`).all(afterId, only && 1, JSON.stringify(only), limit) as StudyRow[];
   }
 
   countAll(only: number[] | null = null): number {
@@ -132,8 +142,27 @@ export class StudyStore {
       .get(studyId, studyId) as { tags: number; themes: number };
   }
 
-  touch(studyId: number): void {
-    prepared(this.db, 'UPDATE studies SET updated_at = ? WHERE id = ?').run(now(), studyId);
+  /**
+   * Marks the study as changed now. `dataChanged` (the default) also raises its data version: a write
+   * that changes what participants are, said or belong to (what stored segment cards are built from).
+   */
+  touch(studyId: number, dataChanged = true): void {
+    prepared(this.db, 'UPDATE studies SET updated_at = ?, data_version = data_version + ? WHERE id = ?').run(now(), dataChanged ? 1 : 0, studyId);
+  }
+
+  /** list_studies' counts of the study as kept at a data version (null: none kept). */
+  keptListFacts(studyId: number): ListFacts | null {
+    const text = prepared(this.db, 'SELECT list_facts FROM studies WHERE id = ?').pluck().get(studyId) as string | null | undefined;
+    return text ? (JSON.parse(text) as ListFacts) : null;
+  }
+
+  keepListFacts(studyId: number, facts: ListFacts): void {
+    prepared(this.db, 'UPDATE studies SET list_facts = ? WHERE id = ?').run(JSON.stringify(facts), studyId);
+  }
+
+  /** How many data changes the study has had (see touch); stored segment cards name the count they were built at. */
+  dataVersion(studyId: number): number {
+    return (prepared(this.db, 'SELECT data_version FROM studies WHERE id = ?').pluck().get(studyId) as number | undefined) ?? 0;
   }
 
   questions(studyId: number): StoredQuestion[] {

@@ -20,6 +20,11 @@ export class WriteTurns {
     return turn;
   }
 
+  /** Whether a turn is taken or waiting (an import may hold the write lock on a worker). */
+  busy(): boolean {
+    return this.waiting > 0;
+  }
+
   /** Resolves once every turn taken so far is over (at once when none is). */
   idle(): Promise<void> {
     return this.waiting === 0 ? Promise.resolve() : this.tail;

@@ -6,8 +6,8 @@ import { cursor, limit } from './params.js';
 import { comparisonOut, formatQ, otherSegmentsOut, segmentationId, segmentRef } from './segmentation-params.js';
 import { clip, takeLines } from '../domain/budget.js';
 import { capList } from '../domain/format.js';
+import { segmentCard } from '../store/segmentation-json.js';
 
-const claim = z.object({ text: z.string(), participant_ids: z.array(z.string()) });
 const playbookOut = z.object({ product: z.string().optional(), marketing: z.string().optional(), sales: z.string().optional(), customer_success: z.string().optional() });
 
 const input = z.object({
@@ -47,16 +47,7 @@ Use this tool when you need to: read or present segments.`,
         quotes: z.array(z.object({ participant_id: z.string(), text: z.string() })),
         distinctive_words: z.array(z.object({ word: z.string(), z: z.number(), count: z.number() })),
         playbook: playbookOut.nullable(),
-        persona: z.object({
-          name: z.string(),
-          role: claim.nullable(),
-          context: z.array(claim),
-          goals: z.array(claim),
-          frustrations: z.array(claim),
-          behaviours: z.array(claim),
-          quote: z.object({ text: z.string(), participant_id: z.string() }).nullable(),
-          narrative: z.string().nullable(),
-        }),
+        persona: z.object({ name: z.string(), ...segmentCard.shape, narrative: z.string().nullable() }),
         shortened: z.array(z.string()).describe('Parts cut to fit the output budget (segment_id shows one segment with more room).'),
       }),
     ),

@@ -23,6 +23,7 @@ Use this tool when you need to: list or count who matches, e.g. where [{field: "
   }),
   output: z.object({
     total: z.number().describe('Participants matching, across all pages.'),
+    total_exact: z.boolean().describe('false: total is estimated from the participants counted so far; each page counts more.'),
     returned: z.number(),
     participants: z.array(
       z.object({
@@ -42,7 +43,7 @@ Use this tool when you need to: list or count who matches, e.g. where [{field: "
   run: ({ study_id, where, text, include, limit, cursor, segmentation_id }, { store }) => queryParticipants(store, { studyId: study_id, where, text, include, limit, cursor, segmentationId: segmentation_id }),
   render: (r) => {
     if (r.total === 0) return 'No participants match.';
-    const lines = [`${r.total} participant(s) match${r.next_cursor ? ` (${r.returned} in this page${r.size_limited ? ', fewer than limit to fit the output budget' : ''}; more with next_cursor)` : ''}:`];
+    const lines = [`${r.total_exact ? '' : 'About '}${r.total} participant(s) match${r.next_cursor ? ` (${r.returned} in this page${r.size_limited ? ', fewer than limit to fit the output budget' : ''}; more with next_cursor)` : ''}:`];
     for (const p of r.participants.slice(0, TEXT_ROWS)) {
       const values = Object.entries(p.values).map(([k, v]) => `${k}=${clip(Array.isArray(v) ? v.join(' > ') : String(v), 60)}`);
       lines.push(clip(`- ${p.participant_id}${p.name ? ` (${p.name})` : ''} [${p.status}]${p.tags.length ? ` tags: ${p.tags.join(', ')}` : ''}${values.length ? `; ${values.join('; ')}` : ''}`, 300));

@@ -39,4 +39,17 @@ describe('export_segments', () => {
     expect(page2.next_cursor).toBeNull();
     expect(new Set([...page1.rows, ...page2.rows].map((r: any) => r.participant_id)).size).toBe(44);
   });
+
+  it('keeps the totals of the first page until the data changes, then counts them again', async () => {
+    const first = await h.ok('export_segments', { segmentation_id: seg, format: 'json', limit: 5 });
+    const kept = await h.store.segmentations.storedExportTotals(seg);
+    expect(kept).toMatchObject({ version: await h.store.studies.dataVersion(study_id), members: { participants: first.total, without_email: first.without_email } });
+    // A member is deleted: the next first page counts again.
+    const b = first.rows[1].participant_id;
+    expect((await h.ok('export_segments', { segmentation_id: seg, format: 'json', limit: 5 })).total).toBe(first.total);
+    await h.ok('delete_participant', { study_id, participant_id: b, confirm: true });
+    const again = await h.ok('export_segments', { segmentation_id: seg, format: 'json', limit: 5 });
+    expect(again.total).toBe(first.total - 1);
+    expect((await h.store.segmentations.storedExportTotals(seg))?.members?.participants).toBe(first.total - 1);
+  });
 });

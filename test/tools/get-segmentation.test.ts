@@ -1,7 +1,9 @@
 /** get_segmentation through the MCP client, and segments shown by get_study and get_participant. */
-import { describe, expect, it } from 'vitest';
-import type { Harness } from '../helpers/harness.js';
-import { sampleArchetypes, useSampleSegmentation } from '../helpers/fixtures.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCards, loadedSources } from '../../src/app/segment-cards.js';
+import { loadSegmentation } from '../../src/app/segmentations.js';
+import { connect, type Harness } from '../helpers/harness.js';
+import { sampleArchetypes, seedSampleStudy, useSampleSegmentation } from '../helpers/fixtures.js';
 
 let h: Harness;
 let study_id: number;
@@ -61,5 +63,99 @@ describe('get_segmentation', () => {
     expect(study.segmentations.some((s: any) => s.segmentation_id === seg && s.method === 'kmeans' && s.k === 4)).toBe(true);
     const p = await h.ok('get_participant', { study_id, participant_id: 'C1023' });
     expect(p.segments.find((s: any) => s.segmentation_id === seg)).toMatchObject({ name: 'The Pragmatist' });
+  });
+});
+
+/**
+ * Segment cards are stored with the segmentation and shown from there; every data change after the
+ * segmentation was saved makes the next get_segmentation rebuild them, so a page always shows what
+ * building the cards from the current data gives.
+ */
+describe('get_segmentation: stored segment cards follow the data', () => {
+  let c: Harness;
+  let study: number;
+  let segmentation: number;
+  let struggler: number;
+  beforeAll(async () => {
+    c = await connect();
+    study = await seedSampleStudy(c);
+    segmentation = (await c.ok('cluster_participants', { study_id: study, k: 4, bootstraps: 5 })).segmentation_id;
+    const members = await c.store.segmentations.members(segmentation);
+    struggler = members.find((m) => sampleArchetypes[m.participant_id] === 'The Struggler')!.segment_id;
+  }, 60_000);
+  afterAll(() => c.close());
+
+  /** The cards (with the segments' sizes) as building them from the data now gives (what every page showed before cards were stored). */
+  const builtNow = async () => {
+    const loaded = await loadSegmentation(c.store, segmentation);
+    const cards = await buildCards(c.store, loadedSources(loaded));
+    return new Map(loaded.segments.map((s, g) => [s.segment_id, { size: s.size, card: cards[g]! }]));
+  };
+  const shown = async (segment_id: number) => (await c.ok('get_segmentation', { segmentation_id: segmentation, segment_id, limit: 1 })).segments[0].persona;
+  const texts = (persona: any) => [persona.role, ...persona.context, ...persona.goals, ...persona.frustrations, ...persona.behaviours].filter(Boolean).map((x: any) => x.text);
+  const storedVersion = async () => (await c.store.segmentations.cards(segmentation)).version;
+
+  it('are stored when the segmentation is saved, equal to cards built from the data, and shown as stored', async () => {
+    const stored = await c.store.segmentations.cards(segmentation);
+    expect(stored.version).toBe(await c.store.studies.dataVersion(study));
+    expect(stored.cards).toEqual(await builtNow());
+    for (const [segment_id, { card }] of stored.cards) {
+      const persona = await shown(segment_id);
+      expect(texts(persona)).toEqual(texts(card));
+      expect(persona.quote).toEqual(card.quote);
+    }
+    // Reading does not rebuild fresh cards.
+    expect(await storedVersion()).toBe(stored.version);
+  });
+
+  it('a renamed segment keeps its card and shows its new name and narrative', async () => {
+    const before = await storedVersion();
+    await c.ok('update_segment', { segmentation_id: segmentation, segment_id: struggler, name: 'Lost Souls', persona: 'Needs a guide.' });
+    const persona = await shown(struggler);
+    expect(persona.name).toBe('Lost Souls');
+    expect(persona.narrative).toBe('Needs a guide.');
+    expect(await storedVersion()).toBe(before);
+  });
+
+  it('themes coded after the segmentation show on the next page: the stale cards are rebuilt', async () => {
+    const members = (await c.store.segmentations.members(segmentation, { segmentId: struggler })).map((m) => m.participant_id);
+    expect(texts(await shown(struggler)).join(' ')).not.toMatch(/invoice confusion/);
+    await c.ok('code_themes', { study_id: study, codes: members.map((participant_id) => ({ participant_id, theme: 'invoice_confusion', quote: 'The invoice is unclear to me.' })) });
+    const stale = await storedVersion();
+    expect(stale).toBeLessThan(await c.store.studies.dataVersion(study));
+    const persona = await shown(struggler);
+    expect(persona.frustrations.map((x: any) => x.text).join(' ')).toMatch(/invoice confusion \(100% vs 0% elsewhere\): "The invoice is unclear to me\."/);
+    expect(await storedVersion()).toBe(await c.store.studies.dataVersion(study));
+    expect((await c.store.segmentations.cards(segmentation)).cards).toEqual(await builtNow());
+  });
+
+  it('re-imported attributes show on the next page', async () => {
+    const members = (await c.store.segmentations.members(segmentation, { segmentId: struggler })).map((m) => m.participant_id);
+    await c.ok('import_participants', { study_id: study, csv: `participant_id,industry\n${members.map((id) => `${id},Aerospace`).join('\n')}\n` });
+    expect(texts(await shown(struggler))).toContain('industry: Aerospace (100%)');
+    expect((await c.store.segmentations.cards(segmentation)).cards).toEqual(await builtNow());
+  });
+
+  it('a deleted participant is cited by no card, stored or shown', async () => {
+    const cited = (await shown(struggler)).context[0].participant_ids[0] as string;
+    await c.ok('delete_participant', { study_id: study, participant_id: cited, confirm: true });
+    const persona = await shown(struggler);
+    expect(JSON.stringify(persona)).not.toContain(`"${cited}"`);
+    const stored = await c.store.segmentations.cards(segmentation);
+    expect(JSON.stringify([...stored.cards.values()])).not.toContain(`"${cited}"`);
+    expect(stored.cards).toEqual(await builtNow());
+    // Sizes and the members' total come from the rebuilt cards: one member fewer.
+    const page = await c.ok('get_segmentation', { segmentation_id: segmentation, limit: 1 });
+    expect(page.members.total).toBe(43);
+    expect(page.segments.reduce((n: number, s: any) => n + s.size, 0)).toBe(43);
+  });
+
+  it('an answer recorded after the segmentation counts too', async () => {
+    const before = await c.store.studies.dataVersion(study);
+    const member = (await c.store.segmentations.members(segmentation, { segmentId: struggler }))[0]!.participant_id;
+    await c.ok('record_interview', { study_id: study, participant_id: member, status: 'completed', themes: [{ code: 'wants_training', quote: 'A training day would help.' }] });
+    expect(await c.store.studies.dataVersion(study)).toBeGreaterThan(before);
+    await shown(struggler);
+    expect((await c.store.segmentations.cards(segmentation)).cards).toEqual(await builtNow());
   });
 });

@@ -22,4 +22,20 @@ describe('list_studies', () => {
     const people = await h.ok('query_participants', { study_id: 1, limit: 1 });
     expect(await h.fail('list_studies', { cursor: people.next_cursor })).toMatch(/cursor is not valid/);
   });
+
+  it('keeps the counts of each study until its data changes, then counts again', async () => {
+    const study_id = await seedTinyStudy(h);
+    const listed = async () => (await h.ok('list_studies', {})).studies[0];
+    expect(await listed()).toMatchObject({ participants: 6, interviews_completed: 4, interviews_partial: 1 });
+    const kept = await h.store.studies.keptListFacts(study_id);
+    expect(kept).toMatchObject({ version: await h.store.studies.dataVersion(study_id), counts: { participants: 6, interviews_completed: 4 } });
+    await h.ok('import_participants', { study_id, csv: 'participant_id,tags\nn1,new\nn2,churned;long-tenure\n' });
+    expect(await listed()).toMatchObject({ participants: 8, interviews_completed: 4 });
+    await h.ok('record_interview', { study_id, participant_id: 'n1', status: 'partial', answers: [] });
+    expect(await listed()).toMatchObject({ participants: 8, interviews_completed: 4, interviews_partial: 2 });
+    expect((await h.store.studies.keptListFacts(study_id))?.tags.map((t) => t.tag)).toEqual(expect.arrayContaining(['new', 'churned', 'long-tenure']));
+    await h.ok('delete_participant', { study_id, participant_id: 'n2', confirm: true });
+    expect(await listed()).toMatchObject({ participants: 7, interviews_partial: 2 });
+    expect((await h.store.studies.keptListFacts(study_id))?.tags.map((t) => t.tag)).not.toContain('long-tenure');
+  });
 });

@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import type { Harness } from '../helpers/harness.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COUNT_SLICE } from '../../src/store/participant-search.js';
+import { connect, type Harness } from '../helpers/harness.js';
+import { tempDir } from '../helpers/stores.js';
 import { useSampleSegmentation, useTinyStudy } from '../helpers/fixtures.js';
 
 let h: Harness;
@@ -106,5 +110,54 @@ describe('query_participants: the segment field', () => {
     expect(await h.fail('query_participants', { study_id, segmentation_id: 12345, where: [{ field: 'segment', op: 'eq', value: 1 }] })).toMatch(/no segmentation 12345/);
     const fresh = await h.ok('create_study', { name: 'No segments yet' });
     expect(await h.fail('query_participants', { study_id: fresh.study_id, where: [{ field: 'segment', op: 'eq', value: 1 }] })).toMatch(/needs a segmentation/);
+  });
+});
+
+/**
+ * Without a text search each page counts at most COUNT_SLICE more participants: the first page of a
+ * large study answers at once with an estimate (total_exact false), later pages refine it, and the
+ * total is exact once every participant was counted.
+ */
+describe('query_participants on a study larger than one counting slice', () => {
+  let big: Harness;
+  let study: number;
+  beforeAll(async () => {
+    big = await connect();
+    study = (await big.ok('create_study', { name: 'Large', mode: 'structured', probing_depth: 0 })).study_id;
+    // 120,000 customers: the first 10,000 on Business, then every tenth (21,000 in all).
+    const lines = ['customer_id,plan'];
+    for (let i = 0; i < 120_000; i++) lines.push(`C${i},${i < 10_000 || i % 10 === 0 ? 'Business' : 'Team'}`);
+    const path = join(tempDir(), 'large.csv');
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    await big.ok('import_participants', { study_id: study, path });
+  }, 120_000);
+  afterAll(() => big.close());
+
+  it('estimates the total from the participants counted so far, and counts on with each page', async () => {
+    expect(COUNT_SLICE).toBe(50_000);
+    const where = [{ field: 'attr.plan', op: 'eq', value: 'Business' }];
+    const first = await big.call('query_participants', { study_id: study, where, limit: 50 });
+    // 14,000 of the first 50,000 match: 28% of 120,000.
+    expect(first.structuredContent).toMatchObject({ total: 33_600, total_exact: false, returned: 50 });
+    expect(first.content[0].text).toMatch(/^About 33600 participant/);
+    const second = await big.ok('query_participants', { study_id: study, where, limit: 50, cursor: first.structuredContent.next_cursor });
+    expect(second).toMatchObject({ total: 22_800, total_exact: false }); // 19,000 of 100,000
+    expect(second.participants[0].participant_id).toBe('C50');
+    const third = await big.ok('query_participants', { study_id: study, where, limit: 50, cursor: second.next_cursor });
+    expect(third).toMatchObject({ total: 21_000, total_exact: true });
+    const fourth = await big.ok('query_participants', { study_id: study, where, limit: 50, cursor: third.next_cursor });
+    expect(fourth).toMatchObject({ total: 21_000, total_exact: true });
+    expect(fourth.participants[0].participant_id).toBe('C150');
+    // Without conditions every participant matches: exact at once.
+    expect(await big.ok('query_participants', { study_id: study, limit: 1 })).toMatchObject({ total: 120_000, total_exact: true });
+  });
+
+  it('makes the total exact on the last page', async () => {
+    // The first 150 customers: the last page comes before the counting has reached the end.
+    const where = [{ field: 'participant_id', op: 'in', value: Array.from({ length: 150 }, (_, i) => `C${i}`) }];
+    const first = await big.ok('query_participants', { study_id: study, where, limit: 100 });
+    expect(first).toMatchObject({ total: 360, total_exact: false, returned: 100 }); // 150 of 50,000 counted
+    const last = await big.ok('query_participants', { study_id: study, where, limit: 100, cursor: first.next_cursor });
+    expect(last).toMatchObject({ total: 150, total_exact: true, returned: 50, next_cursor: null });
   });
 });

@@ -70,7 +70,8 @@ export class PgErasureStore implements Async<ErasureStore> {
   }
 
   async replaceProfile(segmentationId: number, segmentId: number, profile: unknown): Promise<void> {
-    await this.sql.query('UPDATE segments SET profile = $1 WHERE segmentation_id = $2 AND segment_id = $3', [JSON.stringify(profile), segmentationId, segmentId]);
+    // The card is built from the profile (and may cite the erased person): it goes with it, rebuilt when next read.
+    await this.sql.query('UPDATE segments SET profile = $1, card = NULL WHERE segmentation_id = $2 AND segment_id = $3', [JSON.stringify(profile), segmentationId, segmentId]);
   }
 
   async replaceSummary(segmentationId: number, summary: unknown): Promise<void> {

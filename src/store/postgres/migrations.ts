@@ -2,7 +2,7 @@
  * The PostgreSQL schema, versioned with the same numbers as the SQLite migrations (../migrations.ts):
  * schema N means the same tables on both engines, and a server refuses a database newer than it knows.
  * PostgreSQL support starts at schema 6, so its first migration creates everything up to 6 at once;
- * every later migration is added to both lists under one number (7: said_chunks).
+ * every later migration is added to both lists under one number (7: said_chunks, 8: segment cards).
  *
  * Differences from SQLite, each for what PostgreSQL does well: attributes are jsonb (GIN index for
  * containment, ->> for one attribute); answers keep their JSON value (number, text or array) as jsonb;
@@ -294,6 +294,19 @@ END $$;
 CREATE TRIGGER said_chunks_follow AFTER INSERT OR UPDATE OF text OR DELETE ON said FOR EACH ROW EXECUTE FUNCTION said_chunks_follow();
 
 INSERT INTO said_chunks SELECT w.* FROM said s, said_windows(s.id, s.text) w;
+`,
+  },
+  {
+    // As SQLite's version 8 (see segmentCardsMigration there).
+    version: 8,
+    description: 'segment cards stored with their segmentation, and a data version per study telling when they are stale',
+    sql: `
+ALTER TABLE studies ADD COLUMN data_version bigint NOT NULL DEFAULT 0;
+ALTER TABLE segmentations ADD COLUMN cards_version bigint;
+ALTER TABLE segmentations ADD COLUMN cards_population bigint;
+ALTER TABLE segments ADD COLUMN card json;
+ALTER TABLE segmentations ADD COLUMN export_totals json;
+ALTER TABLE studies ADD COLUMN list_facts json;
 `,
   },
 ];

@@ -3,7 +3,7 @@ import { decodeCursorWith } from '../../domain/cursor.js';
 import { parseField } from '../../domain/fields.js';
 import type { Async } from '../async-view.js';
 import { compileCondition, valueExpression, type Condition, type FieldCatalog, type Sql as Compiled } from '../fields-sql.js';
-import { shapePage, SOURCE_ORDER, type ParticipantSearch, type QueryPage } from '../participant-search.js';
+import { COUNT_SLICE, countedOn, cursorCounting, shapePage, SOURCE_ORDER, type ParticipantSearch, type QueryPage } from '../participant-search.js';
 import { numbered, postgresFields } from './fields.js';
 import { highlightTsQuery, saidSnippets } from './said-snippets.js';
 import { rows, type Sql } from './sql.js';
@@ -53,9 +53,31 @@ export class PgParticipantSearch implements Async<ParticipantSearch> {
     if (query) clauses.push({ sql: "p.id IN (SELECT s.participant_id FROM said s WHERE s.document @@ to_tsquery('seglab', ?))", params: [query] });
     const where = clauses.map((c) => c.sql).join(' AND ');
     const params = clauses.flatMap((c) => c.params);
-    // Later pages carry the first page's total in their cursor (as on SQLite) and read only their rows.
+    // As on SQLite: a text search counts its matches on the first page; otherwise each page counts a
+    // slice of the study (MatchCounting). Later pages carry the total and the counting in their cursor.
     const resumed = options.cursor ? decodeCursorWith(options.cursor, 'after', ['total'] as const) : null;
-    const total = resumed ? resumed.carried.total : (await this.sql.query<{ n: number }>(numbered(`SELECT count(*) AS n FROM participants p WHERE ${where}`), params)).rows[0]!.n;
+    let counting = options.cursor ? cursorCounting(options.cursor) : null;
+    let total: number;
+    if (resumed && counting === null) total = resumed.carried.total;
+    else if (query) total = (await this.sql.query<{ n: number }>(numbered(`SELECT count(*) AS n FROM participants p WHERE ${where}`), params)).rows[0]!.n;
+    else {
+      if (!counting) {
+        const study = (await this.sql.query<{ n: number; first: number | null }>('SELECT count(*) AS n, min(id) AS first FROM participants WHERE study_id = $1', [studyId])).rows[0]!;
+        counting = { counted_to: (study.first ?? 1) - 1, matched: 0, scanned: 0, participants: study.n, seen: 0 };
+      }
+      const conditions = clauses.slice(1);
+      if (conditions.length === 0) ({ counting, total } = { counting: null, total: counting.participants }); // every participant matches
+      else {
+        const slice = (await this.sql.query<{ scanned: number; matched: number; last: number | null }>(
+          numbered(
+            `SELECT count(*) AS scanned, count(*) FILTER (WHERE ${conditions.map((c) => c.sql).join(' AND ')}) AS matched, max(p.id) AS last
+               FROM (SELECT * FROM participants WHERE study_id = ? AND id > ? ORDER BY id LIMIT ?) p`,
+          ),
+          [...conditions.flatMap((c) => c.params), studyId, counting.counted_to, COUNT_SLICE],
+        )).rows[0]!;
+        ({ counting, total } = countedOn(counting, slice));
+      }
+    }
 
     const shownFields = [...new Set([...options.where.map((c) => c.field), ...options.include])];
     const valueColumns = shownFields
@@ -81,6 +103,6 @@ export class PgParticipantSearch implements Async<ParticipantSearch> {
     const snippets = query && page.length > 0 ? await this.snippets(query, page.map((r) => r.id)) : new Map<number, { source: string; text: string }[]>();
 
     const found = page.map((row) => ({ ...row, values: valueColumns.map((_, i) => row[`v${i}`] ?? null) }));
-    return shapePage(found, { total, hasMore, columns: valueColumns, fields, snippets, maxChars: options.maxChars });
+    return shapePage(found, { total, counting, hasMore, columns: valueColumns, fields, snippets, maxChars: options.maxChars });
   }
 }

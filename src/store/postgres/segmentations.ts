@@ -9,13 +9,17 @@ import {
   segmentationDiagnostics,
   segmentationParameters,
   segmentationSummary,
+  exportTotals,
+  storedCard,
   segmentDefinition,
   segmentProfile,
   type MemberDetail,
   type Playbook,
   type PrioritizationMatrix,
+  type ExportTotals,
+  type StoredCard,
 } from '../segmentation-json.js';
-import type { ExportRow, MemberRow, NewSegmentation, SegmentationMethod, SegmentationRow, SegmentationStore, SegmentRow } from '../segmentations.js';
+import type { StoredCards, ExportRow, MemberRow, NewSegmentation, SegmentationMethod, SegmentationRow, SegmentationStore, SegmentRow } from '../segmentations.js';
 import { now } from '../studies.js';
 import { clientSql, first, rows, type Sql } from './sql.js';
 import { PgStudyStore } from './studies.js';
@@ -62,6 +66,14 @@ export class PgSegmentationStore implements Async<SegmentationStore> {
     ))!;
   }
 
+  async storedExportTotals(segmentationId: number): Promise<ExportTotals | null> {
+    return checked(exportTotals, (await first<{ t: unknown }>(this.sql, 'SELECT export_totals AS t FROM segmentations WHERE id = $1', [segmentationId]))?.t ?? null);
+  }
+
+  async saveExportTotals(segmentationId: number, totals: ExportTotals): Promise<void> {
+    await this.sql.query('UPDATE segmentations SET export_totals = $2 WHERE id = $1', [segmentationId, JSON.stringify(totals)]);
+  }
+
   async hasPredictions(segmentationId: number): Promise<boolean> {
     return (await first(this.sql, 'SELECT 1 FROM segment_predictions WHERE segmentation_id = $1 LIMIT 1', [segmentationId])) !== undefined;
   }
@@ -86,16 +98,35 @@ export class PgSegmentationStore implements Async<SegmentationStore> {
          SELECT $1, m.participant, m.segment_id, m.distance, m.detail FROM json_to_recordset($2::json) AS m(participant bigint, segment_id int, distance float8, detail json)`,
         [id, JSON.stringify(s.members)],
       );
-      await new PgStudyStore(clientSql(client)).touch(s.studyId);
+      // A new segmentation changes no participant's data: other segmentations' cards stay valid.
+      await new PgStudyStore(clientSql(client)).touch(s.studyId, false);
       return id;
+    });
+  }
+
+  async cards(segmentationId: number): Promise<StoredCards> {
+    const head = await first<{ cards_version: number | null; cards_population: number | null }>(this.sql, 'SELECT cards_version, cards_population FROM segmentations WHERE id = $1', [segmentationId]);
+    const found = await rows<{ segment_id: number; card: unknown }>(this.sql, 'SELECT segment_id, card FROM segments WHERE segmentation_id = $1 AND card IS NOT NULL', [segmentationId]);
+    return { version: head?.cards_version ?? null, population: head?.cards_population ?? null, cards: new Map(found.map((r) => [r.segment_id, storedCard.parse(r.card)])) };
+  }
+
+  saveCards(segmentationId: number, version: number, population: number, cards: ({ segment_id: number } & StoredCard)[]): Promise<void> {
+    return this.sql.atomically(async (client) => {
+      await client.query(
+        `UPDATE segments g SET card = x.card FROM json_to_recordset($2::json) AS x(segment_id int, card json)
+          WHERE g.segmentation_id = $1 AND g.segment_id = x.segment_id`,
+        [segmentationId, JSON.stringify(cards.map(({ segment_id, ...card }) => ({ segment_id, card })))],
+      );
+      await client.query('UPDATE segmentations SET cards_version = $2, cards_population = $3 WHERE id = $1', [segmentationId, version, population]);
     });
   }
 
   async get(id: number): Promise<SegmentationRow> {
     const row = await first<Record<string, unknown> & { id: number; study_id: number; method: SegmentationMethod; k: number; overlapping: boolean; created_at: string }>(this.sql, 'SELECT * FROM segmentations WHERE id = $1', [id]);
     if (!row) throw new NotFoundError(`No segmentation with id ${id}; cluster_participants or segment_by_rules create one, and get_study lists a study's segmentations.`);
+    const { cards_version: _version, cards_population: _population, export_totals: _totals, ...fields } = row;
     return {
-      ...row,
+      ...fields,
       parameters: segmentationParameters.parse(row.parameters),
       encoding: encoding.parse(row.encoding),
       diagnostics: checked(segmentationDiagnostics, row.diagnostics),
@@ -128,11 +159,11 @@ export class PgSegmentationStore implements Async<SegmentationStore> {
     );
   }
 
-  async segments(segmentationId: number): Promise<SegmentRow[]> {
+  async segments(segmentationId: number, counted = true): Promise<SegmentRow[]> {
+    const size = counted ? '(SELECT count(*) FROM segment_members m WHERE m.segmentation_id = g.segmentation_id AND m.segment_id = g.segment_id)' : '0';
     const found = await rows<SegmentRow & { playbook: unknown; definition: unknown; profile: unknown }>(
       this.sql,
-      `SELECT g.segment_id, g.name, g.description, g.persona, g.playbook, g.definition, g.profile, g.updated_at,
-              (SELECT count(*) FROM segment_members m WHERE m.segmentation_id = g.segmentation_id AND m.segment_id = g.segment_id) AS size
+      `SELECT g.segment_id, g.name, g.description, g.persona, g.playbook, g.definition, g.profile, g.updated_at, ${size} AS size
          FROM segments g WHERE g.segmentation_id = $1 ORDER BY g.segment_id`,
       [segmentationId],
     );
@@ -159,8 +190,8 @@ export class PgSegmentationStore implements Async<SegmentationStore> {
       this.sql,
       `SELECT p.id, p.external_id AS participant_id, p.name, p.email, m.segment_id, m.distance, m.detail, m.assigned_by
          FROM segment_members m JOIN participants p ON p.id = m.participant_id
-        WHERE m.segmentation_id = $1 AND ($2::int IS NULL OR m.segment_id = $2) AND (p.id > $3 OR (p.id = $3 AND m.segment_id > $4))
-        ORDER BY p.id, m.segment_id LIMIT $5`,
+        WHERE m.segmentation_id = $1 AND ($2::int IS NULL OR m.segment_id = $2) AND (m.participant_id, m.segment_id) > ($3::bigint, $4::int)
+        ORDER BY m.participant_id, m.segment_id LIMIT $5`,
       [segmentationId, options.segmentId ?? null, after.participant, after.segment, options.limit ?? null],
     );
     return found.map((r) => ({ ...r, detail: checked(memberDetail, r.detail) as MemberDetail | null }));
@@ -195,6 +226,8 @@ export class PgSegmentationStore implements Async<SegmentationStore> {
          ON CONFLICT (segmentation_id, participant_id) DO UPDATE SET segment_id = excluded.segment_id, confidence = excluded.confidence`,
         [segmentationId, JSON.stringify(predictions)],
       );
+      // The export totals with predictions are counted again.
+      await client.query('UPDATE segmentations SET export_totals = NULL WHERE id = $1', [segmentationId]);
     });
   }
 
@@ -216,6 +249,8 @@ export class PgSegmentationStore implements Async<SegmentationStore> {
          SELECT $1, x.participant, x.segment_id, x.distance, x.detail, 'assign' FROM json_to_recordset($2::json) AS x(participant bigint, segment_id int, distance float8, detail json)`,
         [segmentationId, incoming],
       );
+      // Members changed: the segments' cards are stale.
+      await client.query('UPDATE studies SET updated_at = $2, data_version = data_version + 1 WHERE id = (SELECT study_id FROM segmentations WHERE id = $1)', [segmentationId, now()]);
     });
   }
 }

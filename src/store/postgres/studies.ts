@@ -3,7 +3,7 @@ import { NotFoundError } from '../../errors.js';
 import type { Question } from '../../domain/questions.js';
 import type { AttributeFormat, AttributeType } from '../../domain/attributes.js';
 import type { Async } from '../async-view.js';
-import { now, type NewStudy, type StoredQuestion, type StudyAttribute, type StudyCounts, type StudyRow, type StudyStore } from '../studies.js';
+import { now, STUDY_COLUMNS, type ListFacts, type NewStudy, type StoredQuestion, type StudyAttribute, type StudyCounts, type StudyRow, type StudyStore } from '../studies.js';
 import { first, rows, type Sql } from './sql.js';
 
 export class PgStudyStore implements Async<StudyStore> {
@@ -24,20 +24,20 @@ export class PgStudyStore implements Async<StudyStore> {
     const row = await first<StudyRow>(
       this.sql,
       `INSERT INTO studies (name, decision, description, mode, probing_depth, participant_criteria, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING *`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING ${STUDY_COLUMNS}`,
       [study.name, study.decision ?? null, study.description ?? null, study.mode, study.probing_depth, study.participant_criteria ?? null, at],
     );
     return row!;
   }
 
   async get(id: number): Promise<StudyRow> {
-    const row = await first<StudyRow>(this.sql, 'SELECT * FROM studies WHERE id = $1', [id]);
+    const row = await first<StudyRow>(this.sql, `SELECT ${STUDY_COLUMNS} FROM studies WHERE id = $1`, [id]);
     if (!row) throw new NotFoundError(`No study with id ${id}. Call list_studies to see the studies, or create_study to make one.`);
     return row;
   }
 
   list(limit: number, afterId: number, only: number[] | null = null): Promise<StudyRow[]> {
-    return rows<StudyRow>(this.sql, 'SELECT * FROM studies WHERE id > $1 AND ($2::bigint[] IS NULL OR id = ANY($2)) ORDER BY id LIMIT $3', [afterId, only, limit]);
+    return rows<StudyRow>(this.sql, `SELECT ${STUDY_COLUMNS} FROM studies WHERE id > $1 AND ($2::bigint[] IS NULL OR id = ANY($2)) ORDER BY id LIMIT $3`, [afterId, only, limit]);
   }
 
   async countAll(only: number[] | null = null): Promise<number> {
@@ -66,8 +66,20 @@ export class PgStudyStore implements Async<StudyStore> {
     );
   }
 
-  async touch(studyId: number): Promise<void> {
-    await this.sql.query('UPDATE studies SET updated_at = $1 WHERE id = $2', [now(), studyId]);
+  async touch(studyId: number, dataChanged = true): Promise<void> {
+    await this.sql.query('UPDATE studies SET updated_at = $1, data_version = data_version + $3 WHERE id = $2', [now(), studyId, dataChanged ? 1 : 0]);
+  }
+
+  async keptListFacts(studyId: number): Promise<ListFacts | null> {
+    return ((await first<{ f: ListFacts | null }>(this.sql, 'SELECT list_facts AS f FROM studies WHERE id = $1', [studyId]))?.f ?? null);
+  }
+
+  async keepListFacts(studyId: number, facts: ListFacts): Promise<void> {
+    await this.sql.query('UPDATE studies SET list_facts = $2 WHERE id = $1', [studyId, JSON.stringify(facts)]);
+  }
+
+  async dataVersion(studyId: number): Promise<number> {
+    return (await first<{ v: number }>(this.sql, 'SELECT data_version AS v FROM studies WHERE id = $1', [studyId]))?.v ?? 0;
   }
 
   questions(studyId: number): Promise<StoredQuestion[]> {
@@ -86,7 +98,7 @@ export class PgStudyStore implements Async<StudyStore> {
            FROM jsonb_to_recordset($2::jsonb) AS q(key text, type text, text text, options jsonb, scale_min float8, scale_max float8,
                 min_label text, max_label text, max_selections int, min_selections int, required boolean, probing_depth int, position int)
          RETURNING 1)
-       UPDATE studies SET updated_at = $3 WHERE id = $1`,
+       UPDATE studies SET updated_at = $3, data_version = data_version + 1 WHERE id = $1`,
       [studyId, JSON.stringify(questions), at],
     );
   }

@@ -1,0 +1,157 @@
+/**
+ * Segment cards: the persona card each segment shows (get_segmentation, the report), built only from
+ * its members' data. Building them reads every member (27–30 s at 1M members), so they are built when
+ * a segmentation is saved and stored with it, with the study's data version at that moment. Every
+ * write that changes participants, what they said, the catalogue or memberships raises the version
+ * (StudyStore.touch); a read that finds older cards rebuilds and stores them first, so a card is always
+ * what building it from the current data gives. A segment's name and narrative are not part of the
+ * stored card: they are read from the segment when shown, so naming a segment keeps its card.
+ */
+import { segmentName } from '../domain/segments/labels.js';
+import { CommonAnswers, outcomeQuestion, personaCard, repeatedHashes, textHash, type Claim, type PersonaCard } from '../domain/segments/persona.js';
+import type { ParticipantFacts, StudyCatalog } from '../domain/segments/facts.js';
+import type { Store } from '../store/index.js';
+import type { SegmentCard, SegmentProfile, StoredCard } from '../store/segmentation-json.js';
+import type { SegmentRow } from '../store/segmentations.js';
+import { keepWhenIdle } from './kept.js';
+import { loadSegmentation, type LoadedSegmentation } from './segmentations.js';
+
+/** What cards are built from: every member once and each segment's members, both in participant order. */
+export interface CardSources {
+  studyId: number;
+  catalog: StudyCatalog;
+  members: ParticipantFacts[];
+  groups: ParticipantFacts[][];
+  /** A participant's index in `members` (-1: not a member). */
+  rowOf: (participant: number) => number;
+  /** Each segment's stored description (its distinguishing features and first quote feed the card). */
+  profiles: Pick<SegmentProfile, 'distinguishing' | 'quotes'>[];
+}
+
+/** A loaded segmentation as card sources. */
+export function loadedSources(loaded: LoadedSegmentation): CardSources {
+  return {
+    studyId: loaded.segmentation.study_id,
+    catalog: loaded.catalog,
+    members: loaded.facts,
+    groups: loaded.groups.map((rows) => rows.map((i) => loaded.facts[i]!)),
+    rowOf: (participant) => loaded.table.rowOf(participant),
+    profiles: loaded.segments.map((s) => s.profile),
+  };
+}
+
+/** One card per segment (in segment order), built from the members' current data. */
+export async function buildCards(store: Store, sources: CardSources): Promise<SegmentCard[]> {
+  const masks = sources.groups.map((members) => {
+    const mask = new Uint8Array(sources.members.length);
+    for (const f of members) mask[sources.rowOf(f.id)] = 1;
+    return mask;
+  });
+  const evidence = await personaEvidence(store, sources, masks);
+  const answers = await outcomeAnswers(store, sources, masks);
+  return sources.groups.map((members, g) => {
+    const inSegment = masks[g]!;
+    const { name: _name, narrative: _narrative, ...card } = personaCard({
+      name: '',
+      narrative: null,
+      members,
+      rest: sources.members.filter((_, i) => inSegment[i] === 0),
+      catalog: sources.catalog,
+      distinguishing: sources.profiles[g]!.distinguishing,
+      evidence,
+      answers: answers[g]!,
+      quote: sources.profiles[g]!.quotes[0] ?? null,
+    });
+    return card;
+  });
+}
+
+/** A stored card as the segment shows it: with the segment's current name and narrative. */
+export function shownCard(segment: SegmentRow, card: SegmentCard): PersonaCard {
+  return { name: segmentName(segment), role: card.role, context: card.context, goals: card.goals, frustrations: card.frustrations, behaviours: card.behaviours, quote: card.quote, narrative: segment.persona };
+}
+
+/** Builds a new segmentation's cards and stores them with it, at the data version read before building. */
+export async function storeCards(store: Store, segmentationId: number, input: Omit<CardSources, 'catalog'> & { population: number; segmentIds: number[] }): Promise<void> {
+  const version = await store.studies.dataVersion(input.studyId);
+  const sources = { ...input, catalog: await store.facts.catalog(input.studyId) };
+  const cards = await buildCards(store, sources);
+  const stored = cards.map((card, g) => ({ segment_id: input.segmentIds[g]!, size: input.groups[g]!.length, card }));
+  await store.transaction(async (tx) => await tx.segmentations.saveCards(segmentationId, version, input.population, stored));
+}
+
+/**
+ * A segmentation's cards and sizes by segment id, with the population its shares are of: the stored
+ * ones when they were built at the study's current data version (memberships too raise it), else
+ * rebuilt from the current data and stored.
+ * @param segments the segmentation's segments (their sizes need not be counted)
+ */
+export async function currentCards(store: Store, segmentationId: number, studyId: number, segments: SegmentRow[]): Promise<{ cards: Map<number, StoredCard>; population: number }> {
+  // The version is read before the data: a write in between leaves the stored cards older than it, so they are rebuilt next time.
+  const version = await store.studies.dataVersion(studyId);
+  const stored = await store.segmentations.cards(segmentationId);
+  if (stored.version === version && stored.population !== null && segments.every((s) => stored.cards.has(s.segment_id))) return { cards: stored.cards, population: stored.population };
+  const loaded = await loadSegmentation(store, segmentationId);
+  const built = await buildCards(store, loadedSources(loaded));
+  const cards = loaded.segments.map((s, g) => ({ segment_id: s.segment_id, size: s.size, card: built[g]! }));
+  await keepWhenIdle(store, (s) => s.transaction(async (tx) => await tx.segmentations.saveCards(segmentationId, version, loaded.population, cards)));
+  return { cards: new Map(cards.map(({ segment_id, ...c }) => [segment_id, c])), population: loaded.population };
+}
+
+/** Members whose answers one read asks for (what a texts read still filters in SQL). */
+const ANSWERS_READ = 1000;
+
+/**
+ * Per segment, the outcome question's answers its members gave most (personas quote these only),
+ * read a few thousand members at a time, twice: first each answer's hash, to know which answers
+ * were given once, then counted, keeping in full only the answers that may repeat (never every
+ * member's answer at once, nor every distinct answer when all are distinct).
+ */
+async function outcomeAnswers(store: Store, sources: CardSources, masks: Uint8Array[]): Promise<Claim[][]> {
+  const outcome = outcomeQuestion(sources.catalog);
+  if (!outcome) return masks.map(() => []);
+  const { members } = sources;
+  const eachAnswer = async (visit: (row: number, text: string) => void) => {
+    for (let start = 0; start < members.length; start += ANSWERS_READ) {
+      const ids = members.slice(start, start + ANSWERS_READ).map((f) => f.id);
+      // In participant order, as one read of them all would give them.
+      const answers = (await store.facts.texts(sources.studyId, ids, { question: outcome.key })).sort((a, b) => a.participant - b.participant);
+      for (const a of answers) {
+        const row = sources.rowOf(a.participant);
+        if (row >= 0) visit(row, a.text);
+      }
+    }
+  };
+  const hashes: number[] = [];
+  await eachAnswer((_, text) => hashes.push(textHash(text)));
+  const repeated = repeatedHashes(hashes);
+  const common = masks.map(() => new CommonAnswers((text) => !repeated.has(textHash(text))));
+  await eachAnswer((row, text) => masks.forEach((mask, g) => mask[row] === 1 && common[g]!.add(text, members[row]!.participant_id)));
+  return common.map((c) => c.claims());
+}
+
+/**
+ * The theme evidence personas cite: for each segment and theme, the first non-empty evidence (in
+ * recording order) of a member, read until each is found rather than every member's evidence.
+ */
+async function personaEvidence(store: Store, sources: CardSources, masks: Uint8Array[]): Promise<{ participant: number; code: string; evidence: string }[]> {
+  const found = new Set<string>();
+  const wanted = sources.catalog.themes.length * masks.length;
+  const out: { participant: number; code: string; evidence: string }[] = [];
+  if (wanted === 0) return out;
+  await store.facts.eachThemeEvidence(sources.studyId, (participant, code, evidence) => {
+    const row = evidence.trim() === '' ? -1 : sources.rowOf(participant);
+    if (row < 0) return true;
+    let cited = false;
+    masks.forEach((mask, g) => {
+      const key = `${g}:${code}`;
+      if (mask[row] === 1 && !found.has(key)) {
+        found.add(key);
+        cited = true;
+      }
+    });
+    if (cited) out.push({ participant, code, evidence });
+    return found.size < wanted;
+  });
+  return out;
+}
