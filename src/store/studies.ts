@@ -147,7 +147,8 @@ export class StudyStore {
    * that changes what participants are, said or belong to (what stored segment cards are built from).
    */
   touch(studyId: number, dataChanged = true): void {
-    prepared(this.db, 'UPDATE studies SET updated_at = ?, data_version = data_version + ? WHERE id = ?').run(now(), dataChanged ? 1 : 0, studyId);
+    // The kept list counts go at once (they may name tags of a participant being erased).
+    prepared(this.db, `UPDATE studies SET updated_at = ?${dataChanged ? ', data_version = data_version + 1, list_facts = NULL' : ''} WHERE id = ?`).run(now(), studyId);
   }
 
   /** list_studies' counts of the study as kept at a data version (null: none kept). */

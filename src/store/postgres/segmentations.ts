@@ -250,7 +250,7 @@ export class PgSegmentationStore implements Async<SegmentationStore> {
         [segmentationId, incoming],
       );
       // Members changed: the segments' cards are stale.
-      await client.query('UPDATE studies SET updated_at = $2, data_version = data_version + 1 WHERE id = (SELECT study_id FROM segmentations WHERE id = $1)', [segmentationId, now()]);
+      await client.query('UPDATE studies SET updated_at = $2, data_version = data_version + 1, list_facts = NULL WHERE id = (SELECT study_id FROM segmentations WHERE id = $1)', [segmentationId, now()]);
     });
   }
 }

@@ -67,7 +67,8 @@ export class PgStudyStore implements Async<StudyStore> {
   }
 
   async touch(studyId: number, dataChanged = true): Promise<void> {
-    await this.sql.query('UPDATE studies SET updated_at = $1, data_version = data_version + $3 WHERE id = $2', [now(), studyId, dataChanged ? 1 : 0]);
+    // The kept list counts go at once (they may name tags of a participant being erased).
+    await this.sql.query(`UPDATE studies SET updated_at = $1${dataChanged ? ', data_version = data_version + 1, list_facts = NULL' : ''} WHERE id = $2`, [now(), studyId]);
   }
 
   async keptListFacts(studyId: number): Promise<ListFacts | null> {
@@ -98,7 +99,7 @@ export class PgStudyStore implements Async<StudyStore> {
            FROM jsonb_to_recordset($2::jsonb) AS q(key text, type text, text text, options jsonb, scale_min float8, scale_max float8,
                 min_label text, max_label text, max_selections int, min_selections int, required boolean, probing_depth int, position int)
          RETURNING 1)
-       UPDATE studies SET updated_at = $3, data_version = data_version + 1 WHERE id = $1`,
+       UPDATE studies SET updated_at = $3, data_version = data_version + 1, list_facts = NULL WHERE id = $1`,
       [studyId, JSON.stringify(questions), at],
     );
   }
