@@ -49,7 +49,10 @@ export async function buildCards(store: Store, sources: CardSources): Promise<Se
   });
   const evidence = await personaEvidence(store, sources, masks);
   const answers = await outcomeAnswers(store, sources, masks);
-  return sources.groups.map((members, g) => {
+  const cards: SegmentCard[] = [];
+  for (const [g, members] of sources.groups.entries()) {
+    // Other sessions' calls run between segments (one segment's card reads all members: ~0.3 s at 100k).
+    if (g > 0) await new Promise((resolve) => setImmediate(resolve));
     const inSegment = masks[g]!;
     const { name: _name, narrative: _narrative, ...card } = personaCard({
       name: '',
@@ -62,8 +65,9 @@ export async function buildCards(store: Store, sources: CardSources): Promise<Se
       answers: answers[g]!,
       quote: sources.profiles[g]!.quotes[0] ?? null,
     });
-    return card;
-  });
+    cards.push(card);
+  }
+  return cards;
 }
 
 /** A stored card as the segment shows it: with the segment's current name and narrative. */
