@@ -54,3 +54,23 @@ export function migrate(db: Db): { from: number; to: number } {
   }
   return { from, to: latestSchemaVersion };
 }
+
+/** How long a worker keeps trying to checkpoint its pages while other connections read. */
+const CHECKPOINT_MS = 10_000;
+
+/**
+ * Copies a worker's large write from the write-ahead log into the database file, before its
+ * turn to write is handed back: otherwise the next small write on the main thread would do it
+ * (SQLite checkpoints when a commit leaves a large log) and block every session meanwhile. A
+ * reader still on the snapshot before the write holds pages back, so it is tried again until the
+ * log is copied (readers are short) or the time is up. Blocks: for worker threads only.
+ */
+export function checkpointWal(db: Db): void {
+  const until = Date.now() + CHECKPOINT_MS;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    const [state] = db.pragma('wal_checkpoint(PASSIVE)') as { log: number; checkpointed: number }[];
+    if (!state || state.log <= state.checkpointed || Date.now() > until) return;
+    Atomics.wait(pause, 0, 0, 10);
+  }
+}
