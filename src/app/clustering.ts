@@ -14,6 +14,7 @@ import { fitSegmentSummaries, saveSegmentation, segmentSummary } from './segment
 import { capList } from '../domain/format.js';
 import { throwIfCancelled, type CallOptions } from './call-options.js';
 import { fitList, fitMessages } from '../domain/budget.js';
+import { callOnWorker } from './worker-call.js';
 
 /** Output budget shares of a clustering result's lists (the diagnostics table, at most 19 rows, takes ~5,000). */
 const RESULT_CHARS = { segments: 5000, features: 1200, excluded: 600, warnings: 1000, notes: 800 } as const;
@@ -33,8 +34,36 @@ export interface ClusterRequest {
   includePartial?: boolean | undefined;
 }
 
-/** Cancelling (options.signal) stops the work at the next job or phase; nothing is saved then. */
-export async function clusterParticipants(store: Store, args: ClusterRequest, options: CallOptions = {}) {
+/** From this many participants in the study, a clustering runs on a worker thread (cluster-worker.ts) unless the database is in memory. */
+export const CLUSTER_WORKER_FROM = 5_000;
+
+export interface ClusterOptions extends CallOptions {
+  /** From this many participants on a worker thread (default CLUSTER_WORKER_FROM); Infinity keeps it on this thread. */
+  workerFrom?: number | undefined;
+}
+
+export type ClusterResult = Awaited<ReturnType<typeof clusterInThisThread>>;
+
+/**
+ * Cancelling (options.signal) stops the work at the next job or phase; nothing is saved then.
+ * A large study's clustering runs on a worker thread with its own connection (reading, encoding,
+ * the diagnostics, describing and saving are seconds of work at 100,000 participants), so other
+ * sessions of the process keep being answered; the result is the same.
+ */
+export async function clusterParticipants(store: Store, args: ClusterRequest, options: ClusterOptions = {}): Promise<ClusterResult> {
+  const started = Date.now();
+  const connection = store.connection();
+  if (connection !== null && (await store.facts.participantCount(args.studyId)) >= (options.workerFrom ?? CLUSTER_WORKER_FROM)) {
+    const result = await callOnWorker<ClusterRequest, ClusterResult>('cluster-worker', connection, args, store.writeTurns, options);
+    return { ...result, elapsed_ms: Date.now() - started };
+  }
+  // The clustering awaited its jobs: a worker (an import) may hold the write lock now; wait for it
+  // here rather than block this thread in busy_timeout.
+  return clusterInThisThread(store, args, options, () => store.writeTurns.idle());
+}
+
+/** The clustering on this thread; `beforeSave` waits until this thread may write. */
+export async function clusterInThisThread(store: Store, args: ClusterRequest, options: CallOptions, beforeSave: () => Promise<void>) {
   const { signal } = options;
   const progress = async (done: number, total: number, message: string) => {
     await options.progress?.(done, total, message);
@@ -96,9 +125,7 @@ export async function clusterParticipants(store: Store, args: ClusterRequest, op
   const parameters = { features: fields, weights: args.weights ?? {}, include_partial: rule.include_partial, k: args.k, k_min: lo, k_max: hi, seed: run.seed, restarts: run.restarts, bootstraps: run.bootstraps };
   const centres = run.fit.centres;
   await progress(total, total, `describing and saving ${run.k} segments`);
-  // The clustering awaited its jobs: a worker (an import) may hold the write lock now; wait for it
-  // here rather than block this thread in busy_timeout.
-  await store.writeTurns.idle();
+  await beforeSave();
   throwIfCancelled(signal);
   const { id, descriptions } = await saveSegmentation(store, {
     studyId: args.studyId,

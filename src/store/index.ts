@@ -86,6 +86,11 @@ type Parts = { readonly [K in (typeof PARTS)[number]]: Async<SqliteStore[K]> };
 export interface Store extends Parts {
   /** The SQLite file behind the store, for what only a file allows (worker threads with their own connection); null in memory and on PostgreSQL. */
   file(): string | null;
+  /**
+   * What a worker thread of this process opens (connectStore) to reach the same database with a
+   * connection of its own: the SQLite file or the PostgreSQL URL; null in memory.
+   */
+  connection(): string | null;
   /** Turns between this thread's writes and those of the workers it starts (a large SQLite import's). */
   readonly writeTurns: WriteTurns;
   /**
@@ -130,6 +135,7 @@ function engineOver(sqlite: SqliteStore, gate: TransactionGate, inTransaction: b
   const store: Store = {
     ...parts,
     file: () => sqlite.file(),
+    connection: () => sqlite.file(),
     writeTurns: sqlite.writeTurns,
     withSqlite: (fn) => (inTransaction ? Promise.resolve(fn(sqlite)) : gate.outside(() => fn(sqlite))),
     fieldCatalog: (studyId, segmentationId) => root.fieldCatalog(studyId, segmentationId),

@@ -1,4 +1,4 @@
-/** clusterParticipants: the sample's planted archetypes recovered, stored, reproducible; progress and cancellation. */
+/** clusterParticipants: the sample's planted archetypes recovered, stored, reproducible; progress and cancellation; the same on a worker thread. */
 import { afterAll, describe, expect, it } from 'vitest';
 import { clusterParticipants } from '../../src/app/clustering.js';
 import { adjustedRandIndex } from '../../src/domain/clustering/agreement.js';
@@ -63,5 +63,45 @@ describe('clusterParticipants', () => {
     await expect(clusterParticipants(store, { studyId, k: 'auto', kMin: 5, kMax: 3 })).rejects.toThrow('k_min (5) is larger than k_max (3).');
     await expect(clusterParticipants(store, { studyId, k: 48 })).rejects.toThrow(/k = 48 needs more than 48 participants/);
     await expect(clusterParticipants(store, { studyId, k: 2, features: ['attr.company'] })).rejects.toThrow(/free-text attribute/);
+  });
+  describe('on a worker thread (a large study of a database file)', () => {
+    const stored = async (id: number) => ({
+      segmentation: (({ id: _id, created_at: _c, ...rest }) => rest)(await store.segmentations.get(id) as any),
+      segments: (await store.segmentations.segments(id)).map(({ updated_at: _u, ...segment }) => segment),
+      members: await store.segmentations.members(id),
+    });
+
+    it('gives the same result, stored the same, as on this thread', async () => {
+      for (const args of [{ studyId, k: 'auto' as const, bootstraps: 4 }, { studyId, k: 3, features: ['answer.buying_factors', 'attr.logins_30d', 'theme'], weights: { 'attr.logins_30d': 2 }, includePartial: true, seed: 5, bootstraps: 3 }]) {
+        const steps: string[] = [];
+        const here = await clusterParticipants(store, args, { workerFrom: Infinity });
+        const there = await clusterParticipants(store, args, { workerFrom: 0, progress: async (done, total, message) => void steps.push(`${done}/${total} ${message}`) });
+        const { segmentation_id: a, elapsed_ms: _a, ...one } = here;
+        const { segmentation_id: b, elapsed_ms: _b, ...two } = there;
+        expect(b).toBeGreaterThan(a);
+        expect(two).toEqual(one);
+        expect(await stored(b)).toEqual(await stored(a));
+        // Progress came from the worker, to the end.
+        expect(steps[0]).toMatch(/^1\/\d+ \d+ participants read and encoded$/);
+        expect(steps.at(-1)).toMatch(/^(\d+)\/\1 describing and saving \d segments$/);
+      }
+    });
+
+    it('stops when cancelled or when the progress reporter fails, saves nothing, and passes on errors as they are', async () => {
+      const before = (await store.segmentations.list(studyId)).length;
+      const controller = new AbortController();
+      let jobs = 0;
+      const progress = async () => {
+        if (++jobs === 3) controller.abort();
+      };
+      await expect(clusterParticipants(store, { studyId, k: 'auto', bootstraps: 2 }, { workerFrom: 0, signal: controller.signal, progress })).rejects.toThrow('Cancelled by the client; nothing was saved.');
+      const failing = async (done: number) => {
+        if (done > 1) throw new Error('client gone');
+      };
+      await expect(clusterParticipants(store, { studyId, k: 'auto', bootstraps: 2 }, { workerFrom: 0, progress: failing })).rejects.toThrow('client gone');
+      await expect(clusterParticipants(store, { studyId, k: 48 }, { workerFrom: 0 })).rejects.toThrow(/^k = 48 needs more than 48 participants/);
+      await expect(clusterParticipants(store, { studyId: 999, k: 2 }, { workerFrom: 0 })).rejects.toThrow(/study/i);
+      expect(await store.segmentations.list(studyId)).toHaveLength(before);
+    });
   });
 });

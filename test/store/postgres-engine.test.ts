@@ -246,8 +246,9 @@ describe('PostgreSQL engine: the same answers as SQLite', () => {
     expect((results[1]!.exported[1] as { participants: number }).participants).toBeGreaterThan((results[1]!.exported[0] as { participants: number }).participants);
   });
 
-  it('clusters the sample study into the same segments with the same members, centres and diagnostics (1e-9) as SQLite', async () => {
+  it('clusters the sample study into the same segments with the same members, centres and diagnostics (1e-9) as SQLite, also on a worker thread', async () => {
     const results = [];
+    let postgresStudy = 0;
     for (const store of [sqlite, postgres]) {
       const studyId = await seedSampleStore(store);
       const facts = await store.facts.facts(studyId);
@@ -266,11 +267,16 @@ describe('PostgreSQL engine: the same answers as SQLite', () => {
       const made = await clusterParticipants(store, { studyId, k: 4, bootstraps: 5 });
       const members = await store.segmentations.members(made.segmentation_id, { limit: 1000 });
       results.push({ facts: view, made, members: members.map(({ id: _id, ...m }) => m), segments: await store.segmentations.segments(made.segmentation_id) });
+      postgresStudy = studyId;
     }
+    // On PostgreSQL, a large study's clustering runs on a worker thread with a pool of its own (forced here): the same result.
+    const onWorker = await clusterParticipants(postgres, { studyId: postgresStudy, k: 4, bootstraps: 5 }, { workerFrom: 0 });
+    expect(onWorker.segmentation_id).toBeGreaterThan(results[1]!.made.segmentation_id);
+    results.push({ facts: results[1]!.facts, made: onWorker, members: (await postgres.segmentations.members(onWorker.segmentation_id, { limit: 1000 })).map(({ id: _id, ...m }) => m), segments: await postgres.segmentations.segments(onWorker.segmentation_id) });
     expect(withoutIds(results[1]!.facts)).toEqual(withoutIds(results[0]!.facts));
     expect(results[1]!.members.map((m) => [m.participant_id, m.segment_id])).toEqual(results[0]!.members.map((m) => [m.participant_id, m.segment_id]));
     const untimed = (value: unknown) => JSON.parse(JSON.stringify(value, (key, v) => (/_ms$/.test(key) ? undefined : v)));
-    close(untimed(withoutIds({ made: results[0]!.made, members: results[0]!.members, segments: results[0]!.segments })), untimed(withoutIds({ made: results[1]!.made, members: results[1]!.members, segments: results[1]!.segments })), 'result');
+    for (const other of results.slice(1)) close(untimed(withoutIds({ made: results[0]!.made, members: results[0]!.members, segments: results[0]!.segments })), untimed(withoutIds({ made: other.made, members: other.members, segments: other.segments })), 'result');
   });
 
   it('query_participants finds the same participants with the same values for every kind of condition', async () => {

@@ -27,13 +27,13 @@ import { WriteTurns } from '../write-turns.js';
 
 
 export async function openPostgresStore(url: string): Promise<Store> {
-  return storeOn(await openPool(url), null);
+  return storeOn(await openPool(url), null, url);
 }
 
 /** The store over `pool`, or over one transaction's `client`. */
 const writeTurns = new WriteTurns();
 
-function storeOn(pool: pg.Pool, client: pg.PoolClient | null): Store {
+function storeOn(pool: pg.Pool, client: pg.PoolClient | null, url: string): Store {
   const sql: Sql = client ? clientSql(client) : poolSql(pool);
   const store: Store = {
     studies: new PgStudyStore(sql),
@@ -49,11 +49,12 @@ function storeOn(pool: pg.Pool, client: pg.PoolClient | null): Store {
     tokens: new PgTokenStore(sql),
     audit: new PgAuditStore(sql),
     file: () => null,
+    connection: () => url,
     writeTurns,
     withSqlite: null,
     fieldCatalog: (studyId, segmentationId) => readPgFieldCatalog(sql, studyId, segmentationId),
     databaseId: async () => (await first<{ id: string }>(sql, 'SELECT id FROM database_info'))!.id,
-    transaction: (fn) => (client ? inSavepoint(client, () => fn(store)) : inTransaction(pool, (own) => fn(storeOn(pool, own)))),
+    transaction: (fn) => (client ? inSavepoint(client, () => fn(store)) : inTransaction(pool, (own) => fn(storeOn(pool, own, url)))),
     close: async () => {
       if (!client) await pool.end();
     },
