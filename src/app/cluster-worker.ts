@@ -13,10 +13,20 @@ import { workerSide } from './worker-call.js';
 const side = workerSide<ClusterRequest, ClusterResult>();
 let store: Store | null = null;
 try {
-  store = await connectStore(side.job.database);
+  const opened = await connectStore(side.job.database);
+  store = opened;
+  // The save's transaction waits for the calling thread's turn to write (held until this worker has closed its connection).
+  const writer: Store = {
+    ...opened,
+    transaction: (fn) => {
+      side.waitForTurn();
+      return opened.transaction(fn);
+    },
+  };
   const progress = async (done: number, total: number, message: string) => side.progress(done, total, message, true);
-  const result = await clusterInThisThread(store, side.job.request, { progress }, async () => side.waitForTurn());
-  await store.withSqlite?.((sqlite) => checkpointWal(sqlite.db));
+  // The k-means jobs are over: the pool's threads go before the segments are described.
+  const result = await clusterInThisThread(writer, side.job.request, { progress }, () => closePool());
+  await opened.withSqlite?.((sqlite) => checkpointWal(sqlite.db));
   side.done(result);
 } catch (error) {
   side.failed(error);
