@@ -93,6 +93,8 @@ export const fmt = {
  * Another session's view of a long call: `call()` (e.g. list_studies from a second client of the
  * same server) timed with nothing else running, then repeated every 20 ms until stop(). The
  * longest call during the work, less its idle cost, is how long the work stalls other sessions.
+ * Each call is timed from when it was due (20 ms after the previous answer), not from when the
+ * timer got to run: a request from outside would have waited for a blocked event loop too.
  */
 export async function stallProbe(call) {
   const idle = [];
@@ -104,10 +106,11 @@ export async function stallProbe(call) {
   const during = [];
   let running = true;
   const loop = (async () => {
+    let due = performance.now();
     while (running) {
-      const t = performance.now();
       await call();
-      during.push(performance.now() - t);
+      during.push(performance.now() - due);
+      due = performance.now() + 20;
       await new Promise((r) => setTimeout(r, 20));
     }
   })();
@@ -115,7 +118,8 @@ export async function stallProbe(call) {
     async stop() {
       running = false;
       await loop;
-      return { idle_ms: median(idle.slice(1)), longest_ms: Math.max(...during), probes: during.length };
+      const sorted = [...during].sort((a, b) => a - b);
+      return { idle_ms: median(idle.slice(1)), longest_ms: sorted.at(-1), p99_ms: sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))], median_ms: median(during), probes: during.length };
     },
   };
 }

@@ -1,7 +1,7 @@
 // generate_report at 100,000 and 1,000,000 participants (issue 15: linear from 100k, ≤ 12× its
 // time, ≤ 1 GB at 1M), each in a process of its own (bench/report-run.mjs) on a study segmented
 // once (k-means on six CRM features, k = 4), with the stall of a second session's list_studies
-// meanwhile; then the same stall during cluster_participants at 100k (issue 12 item 6: ≤ ~200 ms).
+// meanwhile (issue 12 item 6: ≤ ~200 ms; the same during cluster_participants: bench/cluster-stall.mjs).
 // Usage: node bench/report.mjs [--quick] [--rounds N]
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,9 +34,7 @@ for (const [n, r] of results) console.log(row([n.toLocaleString('en'), fmt.s(r.m
 if (!quick) console.log('\nTarget at 1M: ≤ 12× the 100k time, ≤ 1 GB.');
 
 const n = sizes[0];
-const cluster = JSON.parse(run(process.execPath, ['bench/cluster-run.mjs', join(workDir, `study-${n}.db`), '--probe']).stdout);
 console.log(`\n### Other sessions during long calls: list_studies from a second session every 20 ms, ${n.toLocaleString('en')} participants\n`);
 console.log(row(['during', 'list_studies idle', 'longest list_studies during', 'target']));
 console.log(row(['---', '---', '---', '---']));
 console.log(row(['generate_report', fmt.ms(results.get(n).idle), fmt.ms(results.get(n).stall), 'idle + ~200 ms']));
-console.log(row([`cluster_participants (default features, k = auto; ${fmt.s(cluster.ms)})`, fmt.ms(cluster.list_studies_idle_ms), fmt.ms(cluster.list_studies_longest_ms), 'idle + ~200 ms']));

@@ -9,7 +9,7 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 console.log(`# seglab benchmarks${quick ? ' (--quick)' : ''}`);
 console.log(`Node ${process.version}; ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown CPU'}); ${Math.round(totalmem() / 2 ** 30)} GiB; ${new Date().toISOString().slice(0, 10)}`);
 const started = performance.now();
-for (const script of ['startup', 'kmeans', 'cluster', 'import', 'import-stall', 'queries', 'search', 'report']) {
+for (const script of ['startup', 'kmeans', 'cluster', 'import', 'import-stall', 'cluster-stall', 'queries', 'search', 'report']) {
   const t = performance.now();
   const r = spawnSync(process.execPath, [`bench/${script}.mjs`, ...process.argv.slice(2)], { stdio: 'inherit' });
   if (r.status !== 0) {
