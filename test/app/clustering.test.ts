@@ -9,6 +9,16 @@ const store = tempStore();
 const studyId = await seedSampleStore(store);
 afterAll(() => store.close());
 
+/** A controller aborted at the n-th progress step, and the reporter that counts the steps. */
+function abortedAt(n: number) {
+  const controller = new AbortController();
+  let steps = 0;
+  const progress = async () => {
+    if (++steps === n) controller.abort();
+  };
+  return { controller, progress, steps: () => steps };
+}
+
 describe('clusterParticipants', () => {
   it('k = auto picks 4 and recovers the four planted archetypes exactly (ARI 1), stored with centres', async () => {
     const r = await clusterParticipants(store, { studyId, k: 'auto' });
@@ -47,13 +57,9 @@ describe('clusterParticipants', () => {
 
   it('an aborted signal stops the run at the next job, without a progress reporter, and saves nothing', async () => {
     const before = (await store.segmentations.list(studyId)).length;
-    const controller = new AbortController();
-    let jobs = 0;
-    const progress = async () => {
-      if (++jobs === 3) controller.abort();
-    };
+    const { controller, progress, steps } = abortedAt(3);
     await expect(clusterParticipants(store, { studyId, k: 'auto', bootstraps: 2 }, { signal: controller.signal, progress })).rejects.toThrow('Cancelled by the client; nothing was saved.');
-    expect(jobs).toBe(3);
+    expect(steps()).toBe(3);
     controller.abort();
     await expect(clusterParticipants(store, { studyId, k: 2 }, { signal: controller.signal })).rejects.toThrow('Cancelled by the client; nothing was saved.');
     expect(await store.segmentations.list(studyId)).toHaveLength(before);
@@ -89,11 +95,7 @@ describe('clusterParticipants', () => {
 
     it('stops when cancelled or when the progress reporter fails, saves nothing, and passes on errors as they are', async () => {
       const before = (await store.segmentations.list(studyId)).length;
-      const controller = new AbortController();
-      let jobs = 0;
-      const progress = async () => {
-        if (++jobs === 3) controller.abort();
-      };
+      const { controller, progress } = abortedAt(3);
       await expect(clusterParticipants(store, { studyId, k: 'auto', bootstraps: 2 }, { workerFrom: 0, signal: controller.signal, progress })).rejects.toThrow('Cancelled by the client; nothing was saved.');
       const failing = async (done: number) => {
         if (done > 1) throw new Error('client gone');
