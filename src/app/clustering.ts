@@ -62,7 +62,7 @@ export async function clusterParticipants(store: Store, args: ClusterRequest, op
   return clusterInThisThread(store, args, options, () => store.writeTurns.idle());
 }
 
-/** The clustering on this thread; `beforeSave` waits until this thread may write. */
+/** The clustering on this thread; `beforeSave` runs once the k-means jobs are over, before the segments are described and saved. */
 export async function clusterInThisThread(store: Store, args: ClusterRequest, options: CallOptions, beforeSave: () => Promise<void>) {
   const { signal } = options;
   const progress = async (done: number, total: number, message: string) => {
