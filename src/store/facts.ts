@@ -54,7 +54,9 @@ export class FactStore {
     return { questions: this.studies.questions(studyId), attributes: this.studies.attributes(studyId), themes };
   }
 
-  participantCount(studyId: number): number {
+  /** The study's participants, or `upTo` when it has at least that many (counting stops there: a cheap size check at a million). */
+  participantCount(studyId: number, upTo?: number): number {
+    if (upTo !== undefined) return (prepared(this.db, 'SELECT count(*) AS n FROM (SELECT 1 FROM participants WHERE study_id = ? LIMIT ?)').get(studyId, upTo) as { n: number }).n;
     return (prepared(this.db, 'SELECT count(*) AS n FROM participants WHERE study_id = ?').get(studyId) as { n: number }).n;
   }
 

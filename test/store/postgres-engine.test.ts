@@ -264,6 +264,8 @@ describe('PostgreSQL engine: the same answers as SQLite', () => {
         answers: Object.fromEntries(catalog.questions.map((q) => [q.key, f.answer(q.key) ?? null])),
         themes: catalog.themes.filter((code) => f.hasTheme(code)),
       }));
+      // The size check that sends a large study's clustering to a worker counts up to its bound only.
+      expect([await store.facts.participantCount(studyId, 10), await store.facts.participantCount(studyId, 1000)]).toEqual([10, await store.facts.participantCount(studyId)]);
       const made = await clusterParticipants(store, { studyId, k: 4, bootstraps: 5 });
       const members = await store.segmentations.members(made.segmentation_id, { limit: 1000 });
       results.push({ facts: view, made, members: members.map(({ id: _id, ...m }) => m), segments: await store.segmentations.segments(made.segmentation_id) });

@@ -36,7 +36,8 @@ export class PgFactStore implements Async<FactStore> {
     return { questions: await this.studies.questions(studyId), attributes: await this.studies.attributes(studyId), themes };
   }
 
-  async participantCount(studyId: number): Promise<number> {
+  async participantCount(studyId: number, upTo?: number): Promise<number> {
+    if (upTo !== undefined) return (await rows<{ n: number }>(this.sql, 'SELECT count(*) AS n FROM (SELECT 1 FROM participants WHERE study_id = $1 LIMIT $2) AS counted', [studyId, upTo]))[0]!.n;
     return (await rows<{ n: number }>(this.sql, 'SELECT count(*) AS n FROM participants WHERE study_id = $1', [studyId]))[0]!.n;
   }
 
