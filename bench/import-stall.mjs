@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { createServer } from '../dist/server.js';
 import { silentLogger } from '../dist/log.js';
-import { Store } from '../dist/store/index.js';
+import { openStore } from '../dist/store/index.js';
 import { fmt, quick, row, run, workDir } from './lib.mjs';
 
 const n = quick ? 100_000 : 1_000_000;
@@ -20,7 +20,7 @@ if (!existsSync(csv)) run(process.execPath, ['bench/crm-data.mjs', String(n), cs
 const db = join(workDir, 'import-stall.db');
 for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
 
-const store = Store.open(db);
+const store = openStore(db);
 const files = { allowAnyPath: true, importRoot: null, outputDir: join(workDir, 'reports') };
 /** A session: its own server over the shared store, as each HTTP session has. */
 async function session() {
@@ -75,7 +75,7 @@ for (let i = 0; i < 3; i++) {
   await other('list_studies', {});
   alone.push(performance.now() - t);
 }
-store.close();
+await store.close();
 
 const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);

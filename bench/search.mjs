@@ -17,11 +17,13 @@ const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf
 const load = (module) => import(pathToFileURL(join(dist, module)).href);
 const { createServer } = await load('server.js');
 const { silentLogger } = await load('log.js');
-const { Store } = await load('store/index.js');
+const storeModule = await load('store/index.js');
+/** This build's store (openStore since the engine seam; Store.open in builds before it, for before/after runs). */
+const openStore = (path) => (storeModule.openStore ? storeModule.openStore(path) : storeModule.Store.open(path));
 const { latestSchemaVersion } = await load('store/migrations.js');
 
 async function connect(path) {
-  const store = Store.open(path);
+  const store = openStore(path);
   const server = createServer({ store, log: silentLogger, files: { allowAnyPath: true, importRoot: null, outputDir: join(workDir, 'reports') } });
   const [a, b] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: 'bench', version: '1' });
@@ -31,7 +33,7 @@ async function connect(path) {
     if (r.isError) throw new Error(`${name}: ${r.content[0].text}`);
     return r.structuredContent;
   };
-  return { call, close: async () => (await client.close(), store.close()) };
+  return { call, close: async () => (await client.close(), await store.close()) };
 }
 
 async function timed(fn, times) {
@@ -54,9 +56,9 @@ const sentences = (seed) => {
 };
 
 /** A study of n participants with one interview each (transcript from `transcriptOf(i)`), written in one transaction. */
-function buildStudy(path, n, transcriptOf) {
+async function buildStudy(path, n, transcriptOf) {
   for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
-  Store.open(path).close(); // this build's schema
+  await openStore(path).close(); // this build's schema
   const sql = new Database(path);
   const now = new Date().toISOString();
   sql.prepare("INSERT INTO studies (id, name, mode, probing_depth, created_at, updated_at) VALUES (1, 'Search bench', 'hybrid', 1, ?, ?)").run(now, now);
@@ -80,7 +82,7 @@ for (const hits of only === 'scale' ? [] : quick ? [10_000, 50_000] : [10_000, 5
   const path = join(workDir, `search-hits-${hits}-v${latestSchemaVersion}.db`);
   const crowded = Array.from({ length: hits }, () => 'word').join(' ');
   const sentence = sentences(7);
-  buildStudy(path, 1_001, (i) => (i === 1 ? crowded : `Customer: ${sentence(30)} word.`));
+  await buildStudy(path, 1_001, (i) => (i === 1 ? crowded : `Customer: ${sentence(30)} word.`));
   const { call, close } = await connect(path);
   const r = await timed(() => call('query_participants', { study_id: 1, text: 'word', limit: 20 }), 1);
   console.log(row([`query_participants "word", one transcript with ${hits.toLocaleString('en')} hits (${(crowded.length / 1e6).toFixed(2)} M characters)`, fmt.ms(r.ms), r.result.total.toLocaleString('en')]));
@@ -92,7 +94,7 @@ for (const hits of only === 'scale' ? [] : quick ? [10_000, 50_000] : [10_000, 5
 for (const n of only === 'hits' ? [] : quick ? [100_000] : [100_000, 1_000_000]) {
   const path = join(workDir, `search-${n}-v${latestSchemaVersion}.db`);
   const sentence = sentences(11);
-  if (!existsSync(path)) buildStudy(path, n, (i) => `Interviewer: Why? Customer: ${sentence(20)}${i % 5000 === 17 ? ' escrow' : ''} ${sentence(10)}.`);
+  if (!existsSync(path)) await buildStudy(path, n, (i) => `Interviewer: Why? Customer: ${sentence(20)}${i % 5000 === 17 ? ' escrow' : ''} ${sentence(10)}.`);
   const { call, close } = await connect(path);
   const rare = await timed(() => call('query_participants', { study_id: 1, text: 'escrow', limit: 20 }), 5);
   console.log(row([`query_participants "escrow" at ${n.toLocaleString('en')} participants`, fmt.ms(rare.ms), rare.result.total.toLocaleString('en')]));
