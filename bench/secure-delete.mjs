@@ -12,7 +12,7 @@ if (process.argv[2] === 'child') {
   const store = SqliteStore.open(join(mkdtempSync(join(tmpdir(), 'seglab-sd-')), 'bench.db'));
   store.db.pragma(`secure_delete = ${process.argv[3]}`);
   const study = store.studies.create({ name: 'bench', mode: 'hybrid', probing_depth: 2 });
-  const rows = (exists, k) => Array.from({ length: 100_000 }, (_, i) => ({ exists, external_id: `c${i}`, email: `c${i}@x.example`, name: `Name ${i}`, values: [i % 3 ? 'pro' : 'free', i * k, 'x'.repeat(40 + ((i * k) % 50))], tags: [] }));
+  const rows = (exists, k) => Array.from({ length: 100_000 }, (_, i) => ({ line: i + 2, exists, rekey: false, key: `c${i}`, external_id: `c${i}`, email: `c${i}@x.example`, name: `Name ${i}`, values: [i % 3 ? 'pro' : 'free', i * k, 'x'.repeat(40 + ((i * k) % 50))], tags: [] }));
   const attributes = [{ name: 'plan', type: 'category' }, { name: 'mrr', type: 'number' }, { name: 'note', type: 'text' }];
   const time = (fn) => { const t = performance.now(); fn(); return performance.now() - t; };
   const out = {
