@@ -2,8 +2,9 @@
 // reference measured in the same run. Builds first so dist/ is current.
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, cpus, totalmem } from 'node:os';
-import { quick } from './lib.mjs';
 
+// Not from lib.mjs: it imports dist/, which this script builds first.
+const quick = process.argv.includes('--quick');
 const build = spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 console.log(`# seglab benchmarks${quick ? ' (--quick)' : ''}`);
