@@ -1,13 +1,25 @@
 import { defineConfig } from 'vitest/config';
 
+// dist/ is built first: workers and the spawned servers run it (test/helpers/build-dist.ts).
+const buildDist = './test/helpers/build-dist.ts';
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // dist/ is built first: workers and the spawned servers run it (test/helpers/build-dist.ts).
-    globalSetup: ['./test/helpers/build-dist.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    // The default reporter for people, plus one line CI can read: "N passed, N failed".
+    // The default reporter for people, plus one line CI can read: "N passed, N failed" (both projects).
     reporters: ['default', './test/helpers/totals-reporter.ts'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'sqlite', include: ['test/**/*.test.ts'], globalSetup: [buildDist] },
+      },
+      {
+        // The tool and app suites again, on one PostgreSQL server started for the run (issue 16:
+        // the same answers on both engines); every harness and app store gets a fresh database there.
+        extends: true,
+        test: { name: 'postgres', include: ['test/tools/**/*.test.ts', 'test/app/**/*.test.ts'], globalSetup: [buildDist, './test/helpers/postgres-server.ts'] },
+      },
+    ],
   },
 });

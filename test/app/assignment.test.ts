@@ -5,9 +5,9 @@ import { importInThisThread } from '../../src/app/import-participants.js';
 import { recordInterview } from '../../src/app/interviews.js';
 import { segmentByRules } from '../../src/app/rule-segments.js';
 import { sampleRows, sampleStudy } from '../helpers/fixtures.js';
-import { localFiles, seedSampleSegmentation, tempStore } from '../helpers/stores.js';
+import { localFiles, seedSampleSegmentation, testStore } from '../helpers/stores.js';
 
-const store = tempStore();
+const store = await testStore();
 let studyId: number;
 let segmentationId: number;
 let segmentOf: Record<string, number>;

@@ -3,9 +3,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { clusterParticipants } from '../../src/app/clustering.js';
 import { adjustedRandIndex } from '../../src/domain/clustering/agreement.js';
 import { ARCHETYPES, sampleArchetypes } from '../helpers/fixtures.js';
-import { seedSampleStore, tempStore } from '../helpers/stores.js';
+import { seedSampleStore, testStore } from '../helpers/stores.js';
 
-const store = tempStore();
+const store = await testStore();
 const studyId = await seedSampleStore(store);
 afterAll(() => store.close());
 

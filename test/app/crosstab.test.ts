@@ -2,10 +2,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crosstab } from '../../src/app/crosstab.js';
 import { sampleReference } from '../helpers/fixtures.js';
-import { seedSampleSegmentation, tempStore } from '../helpers/stores.js';
+import { seedSampleSegmentation, testStore } from '../helpers/stores.js';
 
 const ref = sampleReference.archetype_by_use_case;
-const store = tempStore();
+const store = await testStore();
 let studyId: number;
 let segmentationId: number;
 beforeAll(async () => ({ studyId, segmentationId } = await seedSampleSegmentation(store)));

@@ -2,10 +2,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { driverAnalysis } from '../../src/app/drivers.js';
 import { sampleReference } from '../helpers/fixtures.js';
-import { seedSampleSegmentation, tempStore } from '../helpers/stores.js';
+import { seedSampleSegmentation, testStore } from '../helpers/stores.js';
 
 const ref = sampleReference.drivers;
-const store = tempStore();
+const store = await testStore();
 let studyId: number;
 let segmentationId: number;
 beforeAll(async () => ({ studyId, segmentationId } = await seedSampleSegmentation(store)));

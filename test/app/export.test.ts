@@ -7,9 +7,9 @@ import { exportSegments } from '../../src/app/export.js';
 import { importInThisThread } from '../../src/app/import-participants.js';
 import { segmentByRules } from '../../src/app/rule-segments.js';
 import { sampleArchetypes, sampleRows } from '../helpers/fixtures.js';
-import { localFiles, seedSampleSegmentation, tempStore } from '../helpers/stores.js';
+import { localFiles, seedSampleSegmentation, testStore } from '../helpers/stores.js';
 
-const store = tempStore();
+const store = await testStore();
 const files = localFiles();
 let studyId: number;
 let segmentationId: number;

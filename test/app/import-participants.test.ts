@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importParticipants, type ImportRequest } from '../../src/app/import-participants.js';
 import { createStudy } from '../../src/app/studies.js';
-import { localFiles, tempDir, tempStore } from '../helpers/stores.js';
+import { localFiles, tempDir, testStore } from '../helpers/stores.js';
 
-const store = tempStore();
+const store = await testStore();
 afterAll(() => store.close());
 const newStudy = async () => (await createStudy(store, { name: 'Imports', mode: 'hybrid', probing_depth: 2 })).study_id;
 const request = (studyId: number, more: Partial<ImportRequest>): ImportRequest => ({ studyId, onDuplicate: 'update', skipInvalid: false, dryRun: false, ...more });

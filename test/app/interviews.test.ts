@@ -4,9 +4,9 @@ import { codeThemes, recordInterview, type InterviewRecord } from '../../src/app
 import { participantProfile } from '../../src/app/participants.js';
 import { studyDetail } from '../../src/app/studies.js';
 import { answerList } from '../helpers/fixtures.js';
-import { seedTinyStore, tempStore } from '../helpers/stores.js';
+import { seedTinyStore, testStore } from '../helpers/stores.js';
 
-const store = tempStore();
+const store = await testStore();
 const studyId = await seedTinyStore(store);
 afterAll(() => store.close());
 const record = async (participantId: string, more: Partial<InterviewRecord>) => await recordInterview(store, { studyId, participantId, answers: [], quotes: [], themes: [], status: 'completed', ...more });

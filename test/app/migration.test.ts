@@ -4,9 +4,9 @@ import { clusterParticipants } from '../../src/app/clustering.js';
 import { segmentMigration } from '../../src/app/migration.js';
 import { segmentByRules } from '../../src/app/rule-segments.js';
 import { sampleRows } from '../helpers/fixtures.js';
-import { seedSampleSegmentation, tempStore } from '../helpers/stores.js';
+import { seedSampleSegmentation, testStore } from '../helpers/stores.js';
 
-const store = tempStore();
+const store = await testStore();
 let studyId: number;
 let segmentationId: number;
 beforeAll(async () => ({ studyId, segmentationId } = await seedSampleSegmentation(store)));

@@ -2,9 +2,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { recordInterview } from '../../src/app/interviews.js';
 import { participantProfile, queryParticipants, TRANSCRIPT_PREVIEW } from '../../src/app/participants.js';
-import { seedTinyStore, tempStore } from '../helpers/stores.js';
+import { seedTinyStore, testStore } from '../helpers/stores.js';
 
-const store = tempStore();
+const store = await testStore();
 const studyId = await seedTinyStore(store);
 afterAll(() => store.close());
 

@@ -2,9 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prioritizeSegments } from '../../src/app/prioritization.js';
 import { ARCHETYPES, sampleReference as ref } from '../helpers/fixtures.js';
-import { seedSampleSegmentation, tempStore } from '../helpers/stores.js';
+import { seedSampleSegmentation, testStore } from '../helpers/stores.js';
 
-const store = tempStore();
+const store = await testStore();
 let segmentationId: number;
 beforeAll(async () => ({ segmentationId } = await seedSampleSegmentation(store)));
 afterAll(() => store.close());

@@ -3,9 +3,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { segmentByRules } from '../../src/app/rule-segments.js';
 import { quintileScores } from '../../src/domain/segments/rfm.js';
 import { sampleRows } from '../helpers/fixtures.js';
-import { seedSampleStore, tempStore } from '../helpers/stores.js';
+import { seedSampleStore, testStore } from '../helpers/stores.js';
 
-const store = tempStore();
+const store = await testStore();
 const studyId = await seedSampleStore(store);
 afterAll(() => store.close());
 

@@ -1,9 +1,9 @@
 /** updateSegment: names unique within a segmentation, playbooks merged, demographic names warned about. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updateSegment } from '../../src/app/segment-naming.js';
-import { seedSampleSegmentation, tempStore } from '../helpers/stores.js';
+import { seedSampleSegmentation, testStore } from '../helpers/stores.js';
 
-const store = tempStore();
+const store = await testStore();
 let segmentationId: number;
 let segmentOf: Record<string, number>;
 beforeAll(async () => ({ segmentationId, segmentOf } = await seedSampleSegmentation(store)));

@@ -2,9 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { segmentationView } from '../../src/app/segmentation-view.js';
 import { sampleArchetypes } from '../helpers/fixtures.js';
-import { seedSampleSegmentation, tempStore } from '../helpers/stores.js';
+import { seedSampleSegmentation, testStore } from '../helpers/stores.js';
 
-const store = tempStore();
+const store = await testStore();
 let segmentationId: number;
 beforeAll(async () => ({ segmentationId } = await seedSampleSegmentation(store)));
 afterAll(() => store.close());

@@ -2,9 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { definitionText, loadSegmentation, resolveSegment } from '../../src/app/segmentations.js';
 import { sampleArchetypes } from '../helpers/fixtures.js';
-import { seedSampleSegmentation, tempStore } from '../helpers/stores.js';
+import { seedSampleSegmentation, testStore } from '../helpers/stores.js';
 
-const store = tempStore();
+const store = await testStore();
 let segmentationId: number;
 let segmentOf: Record<string, number>;
 beforeAll(async () => ({ segmentationId, segmentOf } = await seedSampleSegmentation(store)));

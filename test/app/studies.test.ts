@@ -1,9 +1,9 @@
 /** Studies: create, list (paged), the study detail and its readiness checklist, questions all or none. */
 import { afterAll, describe, expect, it } from 'vitest';
 import { addQuestions, createStudy, listStudies, studyDetail } from '../../src/app/studies.js';
-import { seedTinyStore, tempStore } from '../helpers/stores.js';
+import { seedTinyStore, testStore } from '../helpers/stores.js';
 
-const store = tempStore();
+const store = await testStore();
 const tiny = await seedTinyStore(store);
 afterAll(() => store.close());
 

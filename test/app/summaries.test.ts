@@ -2,9 +2,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { summarizeQuestions } from '../../src/app/summaries.js';
 import { sampleReference as ref } from '../helpers/fixtures.js';
-import { seedSampleStore, seedTinyStore, tempStore } from '../helpers/stores.js';
+import { seedSampleStore, seedTinyStore, testStore } from '../helpers/stores.js';
 
-const store = tempStore();
+const store = await testStore();
 const sample = await seedSampleStore(store);
 const tiny = await seedTinyStore(store);
 afterAll(() => store.close());
@@ -34,7 +34,7 @@ describe('summarizeQuestions', () => {
     const r = await summarizeQuestions(store, { studyId: tiny, questions: ['importance'], by: 'tag', includePartial: false });
     expect(r.by!.groups).toEqual([{ group: 'churned', participants: 2 }, { group: 'expanded', participants: 1 }, { group: 'new', participants: 1 }]);
     expect(r.warnings).toEqual(['Groups with fewer than 5 participants (read their numbers as anecdotes): churned, expanded, new.']);
-    const empty = tempStore();
+    const empty = await testStore();
     const { study_id } = { study_id: (await empty.studies.create({ name: 'Empty', mode: 'hybrid', probing_depth: 2 })).id };
     expect((await summarizeQuestions(empty, { studyId: study_id, includePartial: true })).warnings).toEqual(['No completed or partial interviews yet.']);
     await empty.close();

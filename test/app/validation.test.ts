@@ -5,9 +5,9 @@ import { queryParticipants } from '../../src/app/participants.js';
 import { updateSegment } from '../../src/app/segment-naming.js';
 import { validateSegmentation } from '../../src/app/validation.js';
 import { sampleArchetypes } from '../helpers/fixtures.js';
-import { seedSampleSegmentation, tempStore } from '../helpers/stores.js';
+import { seedSampleSegmentation, testStore } from '../helpers/stores.js';
 
-const store = tempStore();
+const store = await testStore();
 let studyId: number;
 let segmentationId: number;
 let segmentOf: Record<string, number>;

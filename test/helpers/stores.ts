@@ -1,7 +1,9 @@
 /**
- * Stores for the app/ and store/ tests: a real SQLite file in a temporary folder, seeded through
- * the app use cases (the same calls the tools make, without the protocol).
+ * Stores for the app/ and store/ tests: a real SQLite file in a temporary folder, or in the
+ * `postgres` project (vitest.config.ts) a fresh PostgreSQL database; seeded through the app use
+ * cases (the same calls the tools make, without the protocol).
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,17 +14,65 @@ import { clusterParticipants } from '../../src/app/clustering.js';
 import { updateSegment } from '../../src/app/segment-naming.js';
 import { addQuestions, createStudy } from '../../src/app/studies.js';
 import type { Db } from '../../src/store/db.js';
-import { SqliteStore, sqliteEngine, type Store } from '../../src/store/index.js';
+import { connectStore, SqliteStore, sqliteEngine, type Store } from '../../src/store/index.js';
+import pg from 'pg';
+import { inject } from 'vitest';
 import { answerList, sampleArchetypes, sampleStudy, tinyCsv, tinyInterviews, tinyQuestions } from './fixtures.js';
 
 /** A fresh folder for one test's database or output files. */
 export const tempDir = (prefix = 'seglab-test-') => mkdtempSync(join(tmpdir(), prefix));
 
+/** The app layer's store, with a way to read what the database holds for checks no tool shows. */
+export type TestStore = Store & {
+  /** SQLite's connection, for checks only a SQLite file allows (PRAGMAs, WAL, bytes); throws on PostgreSQL. */
+  readonly db: Db;
+  /** Every row of `table` as stored (e.g. to show a secret is kept only as a hash), on either engine. */
+  tableRows(table: string): Promise<Record<string, unknown>[]>;
+};
+
 /** The app layer's store on the SQLite file at `path`, with the connection below it for checks in raw SQL. */
-export type TestStore = Store & { readonly db: Db };
 export function openTestStore(path: string): TestStore {
   const sqlite = SqliteStore.open(path);
-  return Object.assign(sqliteEngine(sqlite), { db: sqlite.db });
+  const tableRows = async (table: string) => sqlite.db.prepare(`SELECT * FROM ${table}`).all() as Record<string, unknown>[];
+  return Object.assign(sqliteEngine(sqlite), { db: sqlite.db, tableRows });
+}
+
+/** The PostgreSQL server (postgres://user@host:port) the tool and app tests run on: SEGLAB_TEST_POSTGRES, or the `postgres` project's; null for SQLite. */
+export function testPostgresServer(): string | null {
+  return process.env.SEGLAB_TEST_POSTGRES || inject('seglabTestPostgres') || null;
+}
+
+/** A store on a fresh database of the PostgreSQL server at `server`. */
+export async function postgresTestStore(server: string): Promise<TestStore> {
+  const name = `seglab_${randomUUID().replace(/-/g, '')}`;
+  await onDatabase(`${server}/postgres`, (client) => client.query(`CREATE DATABASE ${name}`));
+  const url = `${server}/${name}`;
+  const store = await connectStore(url);
+  const tableRows = (table: string) => onDatabase(url, async (client) => (await client.query(`SELECT * FROM ${table}`)).rows as Record<string, unknown>[]);
+  return Object.defineProperties(store, {
+    tableRows: { value: tableRows },
+    db: {
+      get() {
+        throw new Error('This check reads SQLite directly: give the harness a file (connect({ dbPath })) or check through the Store or tableRows.');
+      },
+    },
+  }) as TestStore;
+}
+
+async function onDatabase<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A store on a fresh database of the engine under test (close it after the file's tests). */
+export async function testStore(): Promise<TestStore> {
+  const server = testPostgresServer();
+  return server ? postgresTestStore(server) : tempStore();
 }
 
 /** A store on a new database file. */

@@ -1,16 +1,10 @@
-/** generate_report and the report resources through the MCP client; the report worker for a file database. */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buildReport } from '../../src/report/build.js';
-import { analysesOnWorker } from '../../src/report/parallel.js';
+/** generate_report and the report resources through the MCP client (its worker threads for a SQLite file: test/report/workers.test.ts). */
+import { existsSync, readFileSync } from 'node:fs';
 import { readOutputFile } from '../../src/app/output-files.js';
 import { reportFile } from '../../src/report/write.js';
-import { CancelledError } from '../../src/errors.js';
 import { describe, expect, it } from 'vitest';
 import type { Harness } from '../helpers/harness.js';
 import { useSampleSegmentation } from '../helpers/fixtures.js';
-import { openTestStore } from '../helpers/stores.js';
 
 let h: Harness;
 let study_id: number;
@@ -49,29 +43,6 @@ describe('generate_report', () => {
     expect(resourceTemplates.map((t) => t.uriTemplate)).toEqual(expect.arrayContaining(['seglab://studies/{study_id}/report.md', 'seglab://studies/{study_id}/report.html', 'seglab://studies/{study_id}/report.json']));
   });
 
-  it('computes the report on worker threads for a file database, at once or in turn, with the same report as on one thread', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'seglab-report-')), 'copy.db');
-    h.store.db.exec(`VACUUM INTO '${path}'`);
-    const copy = openTestStore(path);
-    try {
-      const serial = await buildReport(copy, study_id, seg, { parallelFrom: Infinity });
-      const parallel = await buildReport(copy, study_id, seg, { parallelFrom: 0, sequentialFrom: Infinity });
-      // Large studies run the two workers in turn: the same report.
-      const inTurn = await buildReport(copy, study_id, seg, { parallelFrom: 0, sequentialFrom: 0 });
-      const { generated_at: _a, ...one } = serial;
-      const { generated_at: _b, ...two } = parallel;
-      const { generated_at: _c, ...three } = inTurn;
-      expect(two).toEqual(one);
-      expect(three).toEqual(one);
-      expect(one.drivers).not.toBeNull();
-      expect(one.questions.length).toBeGreaterThan(0);
-      // A worker that cannot open the file reports why instead of hanging.
-      await expect(analysesOnWorker(join(tmpdir(), 'no-such-seglab.db'), study_id, seg, 0, false)).rejects.toThrow(/report analyses: .*(unable to open|does not exist|no such file)/i);
-    } finally {
-      await copy.close();
-    }
-  });
-
   it('stops when the client cancels (notifications/cancelled) and writes nothing', async () => {
     const before = readOutputFile(h.outputDir, reportFile(study_id, 'json'));
     const cancel = new AbortController();
@@ -83,26 +54,6 @@ describe('generate_report', () => {
     // The server goes on: the next call writes the report.
     await h.ok('generate_report', { study_id, segmentation_id: seg });
     expect(readOutputFile(h.outputDir, reportFile(study_id, 'json'))).not.toBe(before);
-  });
-
-  it('ends the report workers when cancelled while they build', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'seglab-report-')), 'copy.db');
-    h.store.db.exec(`VACUUM INTO '${path}'`);
-    const copy = openTestStore(path);
-    try {
-      // Workers at once, and in turn (the second never starts).
-      for (const sequentialFrom of [Infinity, 0]) {
-        const cancel = new AbortController();
-        const started = performance.now();
-        const built = buildReport(copy, study_id, seg, { parallelFrom: 0, sequentialFrom, signal: cancel.signal });
-        setTimeout(() => cancel.abort(), 20);
-        await expect(built).rejects.toBeInstanceOf(CancelledError);
-        // Answered at the cancellation, not when the workers would have finished.
-        expect(performance.now() - started).toBeLessThan(1000);
-      }
-    } finally {
-      await copy.close();
-    }
   });
 
   it('returns JSON, an HTML link, or PNG charts', async () => {

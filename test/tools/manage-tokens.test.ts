@@ -14,7 +14,9 @@ describe('manage_tokens', () => {
     expect(made.secret).toMatch(/^seglab_[A-Za-z0-9_-]{43}$/);
     expect(made.tokens).toEqual([{ name: 'nightly-agent', role: 'editor', studies: [study_id], created_at: expect.any(String), last_used_at: null, revoked_at: null }]);
     expect(await h.store.tokens.verify(made.secret)).toMatchObject({ name: 'nightly-agent', role: 'editor' });
-    expect(JSON.stringify(h.store.db.prepare('SELECT * FROM api_tokens').all())).not.toContain(made.secret.slice(7));
+    const stored = await h.store.tableRows('api_tokens');
+    expect(stored).toHaveLength(1);
+    expect(JSON.stringify(stored)).not.toContain(made.secret.slice(7));
     // The audit log records the call, never the secret.
     expect(JSON.stringify(await h.store.audit.list())).not.toContain(made.secret);
 
