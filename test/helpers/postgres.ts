@@ -122,6 +122,10 @@ export async function startPostgres(): Promise<PostgresServer> {
   return {
     url,
     createDatabase(name) {
+      if (existsSync(join(bin, 'createdb'))) {
+        run('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'seglab', name]);
+        return url(name);
+      }
       // The embedded package ships no createdb: a client in a child process keeps this call synchronous.
       const script = `const pg = require('pg'); const c = new pg.Client(process.argv[1]); c.connect().then(() => c.query('CREATE DATABASE "' + process.argv[2] + '"')).then(() => c.end(), (e) => { console.error(e.message); process.exit(1); });`;
       execFileSync(process.execPath, ['-e', script, url(), name], { cwd: dirname(createRequire(import.meta.url).resolve('pg/package.json')), stdio: ['ignore', 'ignore', 'pipe'] });

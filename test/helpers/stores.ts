@@ -37,9 +37,9 @@ export function openTestStore(path: string): TestStore {
   return Object.assign(sqliteEngine(sqlite), { db: sqlite.db, tableRows });
 }
 
-/** The PostgreSQL server (postgres://user@host:port) the tool and app tests run on: SEGLAB_TEST_POSTGRES, or the `postgres` project's; null for SQLite. */
+/** The PostgreSQL server (postgres://user@host:port) of the `postgres` project (test/helpers/postgres-server.ts); null in the `sqlite` project. */
 export function testPostgresServer(): string | null {
-  return process.env.SEGLAB_TEST_POSTGRES || inject('seglabTestPostgres') || null;
+  return inject('seglabTestPostgres') || null;
 }
 
 /** A store on a fresh database of the PostgreSQL server at `server`. */

@@ -1,8 +1,8 @@
-import type { Reporter, TestModule } from 'vitest/node';
+import type { Reporter, TestModule, TestRunEndReason } from 'vitest/node';
 
 /** Prints the run's totals as `N passed, N failed` on a line of its own (the line CI reads). */
 export default class TotalsReporter implements Reporter {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>, reason: TestRunEndReason): void {
     let passed = 0;
     let failed = 0;
     let skipped = 0;
@@ -19,6 +19,8 @@ export default class TotalsReporter implements Reporter {
       failed += moduleFailures;
     }
     failed += unhandledErrors.length;
+    // A run that failed before any test (a global setup that could not start PostgreSQL) is a failure too.
+    if (reason === 'failed' && failed === 0) failed = 1;
     process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
   }
 }

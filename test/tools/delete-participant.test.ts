@@ -77,7 +77,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => h.close());
 
-describe('delete_participant', () => {
+describe('delete_participant on a SQLite file (no bytes left in the file or its WAL)', () => {
   it('starts with the person everywhere: database, log and report', async () => {
     h.store.db.pragma('wal_checkpoint(PASSIVE)');
     const everywhere = [dbPath, `${dbPath}-wal`];

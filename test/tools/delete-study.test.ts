@@ -15,7 +15,7 @@ afterAll(async () => h.close());
 
 const bytesHave = (path: string, needle: string) => existsSync(path) && readFileSync(path).includes(Buffer.from(needle, 'utf8'));
 
-describe('delete_study', () => {
+describe('delete_study on a SQLite file (no bytes left in the file or its WAL)', () => {
   it('refuses without confirm: true', async () => {
     const { study_id } = await h.ok('create_study', { name: 'Kept' });
     expect(await h.fail('delete_study', { study_id })).toMatch(/confirm/);

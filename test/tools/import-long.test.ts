@@ -37,7 +37,7 @@ afterAll(async () => h.close());
 
 const participants = async (studyId: number) => (await h.ok('get_study', { study_id: studyId })).counts.participants as number;
 
-describe('a long import', () => {
+describe('a long import into a SQLite file (on a worker thread)', () => {
   it('leaves other calls answered while it runs, and a write during it waits and succeeds', async () => {
     const { study_id } = await h.ok('create_study', { name: 'Big import' });
     const { study_id: other } = await h.ok('create_study', { name: 'Interviews meanwhile' });
