@@ -15,7 +15,7 @@ declare module 'vitest' {
   }
 }
 
-export default async function setup(project: TestProject): Promise<(() => void) | undefined> {
+export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   // A server of yours (postgres://user@host:port, a user that may create databases) instead of a new one.
   const given = process.env.SEGLAB_TEST_POSTGRES;
   if (given) {
@@ -24,5 +24,5 @@ export default async function setup(project: TestProject): Promise<(() => void) 
   }
   const server = await startPostgres();
   project.provide('seglabTestPostgres', server.url('').replace(/\/$/, ''));
-  return () => server.stop();
+  return () => server.close();
 }

