@@ -13,7 +13,7 @@ const client = new Client({ name: 'bench', version: '1' });
 await Promise.all([server.connect(b), client.connect(a)]);
 const study = (await client.callTool({ name: 'create_study', arguments: { name: 'Import bench' } })).structuredContent;
 const t = performance.now();
-// No 60 s request timeout: on PostgreSQL the import sends no progress (SQLite's worker does).
+// No 60 s request timeout: a client that does not reset it on progress (this one) would cut off a 1M-row import.
 const result = await client.callTool({ name: 'import_participants', arguments: { study_id: study.study_id, path: file } }, { timeout: 3_600_000 });
 const ms = performance.now() - t;
 if (result.isError) throw new Error(result.content[0].text);

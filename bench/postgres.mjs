@@ -4,7 +4,7 @@
 //     `psql \copy` of the same file into a plain table of text columns, alternated round by round;
 //  2. the reads and analysis of bench/queries.mjs on the 100k study (bench/study-data.mjs), once
 //     on SQLite and once on PostgreSQL holding the same rows.
-// Usage: node bench/postgres.mjs [--quick] [--rounds N]   (npm run build first)
+// Usage: node bench/postgres.mjs [--quick] [--rounds N] [--import-only] [--rows N]   (npm run build first)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -62,7 +62,8 @@ const server = await startPostgres();
 const out = [];
 try {
   // 1. Import.
-  const n = quick ? 100_000 : 1_000_000;
+  const rowsAt = process.argv.indexOf('--rows');
+  const n = rowsAt >= 0 ? Number(process.argv[rowsAt + 1]) : quick ? 100_000 : 1_000_000;
   const csv = join(workDir, `crm-${n}.csv`);
   if (!existsSync(csv)) run(process.execPath, ['bench/crm-data.mjs', String(n), csv]);
   const header = readFileSync(csv, 'utf8').slice(0, 4096).split('\n')[0].split(',');
@@ -90,6 +91,7 @@ try {
   out.push(line('psql \\copy (all text, no index)', ref));
   out.push('\n(CPU time and memory are the client process\'s: seglab, or psql; the server\'s work is in the wall time.)');
   console.log(out.join('\n'));
+  if (!process.argv.includes('--import-only')) {
 
   // 2. Reads and analysis at 100k on both engines.
   const m = quick ? 20_000 : 100_000;
@@ -118,6 +120,7 @@ try {
   });
   table.push(`\n(The study copied into PostgreSQL with its ids in ${fmt.s(loadMs)}, full-text rows made by the triggers.)`);
   console.log(table.join('\n'));
+  }
 } finally {
   server.stop();
 }

@@ -17,6 +17,7 @@ import { ChangedUnderneath } from '../store/participants.js';
 import { throwIfCancelled, type CallOptions } from './call-options.js';
 import type { FileAccess } from './files.js';
 import { importOnWorker } from './import-thread.js';
+import { PROGRESS_MS } from './worker-call.js';
 
 /** Most bad lines listed in one result (fewer when their messages are long); the count says how many there were in all. */
 const MAX_LINES_LISTED = 200;
@@ -136,6 +137,24 @@ const cancellation = (signal: AbortSignal | undefined): ImportHooks => {
   return { checkpoint: check, beforeWrite: check };
 };
 
+/** An import in this thread that reports its writing pass's progress (PostgreSQL: the rows stream out while the client is told). */
+const reporting = (options: CallOptions): ImportHooks => {
+  let last = 0;
+  return {
+    checkpoint(done, total) {
+      throwIfCancelled(options.signal);
+      const now = Date.now();
+      if (total > 0 && now - last >= PROGRESS_MS) {
+        last = now;
+        // Best effort: the import goes on whether or not the client hears.
+        options.progress?.(done, total, 'writing participants').catch(() => undefined);
+      }
+    },
+    beforeWrite: () => throwIfCancelled(options.signal),
+  };
+};
+};
+
 /** An import: on a worker thread when it is large and the database is a file, else in this thread. */
 export async function importParticipants(store: Store, files: FileAccess, request: ImportRequest, options: CallOptions = {}): Promise<ImportResult> {
   await checkRequest(store, request, options.signal);
@@ -145,7 +164,7 @@ export async function importParticipants(store: Store, files: FileAccess, reques
     const database = store.file();
     // A worker needs its own connection, which an in-memory database cannot give.
     if (database !== null && size >= WORKER_MIN_SIZE) return await importOnWorker(database, store.writeTurns, request, fd, options);
-    if (!store.withSqlite) return await importInTwoPasses(store, request, fd, cancellation(options.signal));
+    if (!store.withSqlite) return await importInTwoPasses(store, request, fd, reporting(options));
     const sqlite = store.withSqlite;
     return await store.writeTurns.take(() => sqlite((opened) => importOpened(opened, request, fd, cancellation(options.signal))));
   } finally {

@@ -93,7 +93,7 @@ export function callOnWorker<Request, Result>(name: string, database: string, re
 }
 
 /** Progress messages at most this often. */
-const PROGRESS_MS = 100;
+export const PROGRESS_MS = 100;
 
 /** The worker's end: its job, and how it reports, checks for a cancellation, waits for its turn and answers. */
 export function workerSide<Request, Result>() {

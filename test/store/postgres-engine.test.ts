@@ -133,6 +133,33 @@ describe('PostgreSQL engine: the same answers as SQLite', () => {
     expect(results[1]!.refused).toMatchObject({ written: false, inserted: 0, updated: 0 });
   });
 
+  it('reports the writing pass\'s progress while an import streams to PostgreSQL, and a cancellation then saves nothing', async () => {
+    const importOptions = { onDuplicate: 'update', skipInvalid: false, dryRun: false } as const;
+    const rows = 12_000;
+    const lines = ['Record ID,Email,Plan,MRR,Create Date,Tags'];
+    for (let i = 0; i < rows; i++) lines.push(`${5000 + i},user${i}@example.com,${['Starter', 'Pro'][i % 2]},"$${(i % 900) + 0.5}",${1 + (i % 12)}/${1 + (i % 28)}/2024,${i % 3 ? 'new' : 'churned;at-risk'}`);
+    const csv = lines.join('\n') + '\n';
+    const { study_id: studyId } = await createStudy(postgres, { name: 'Progress', mode: 'hybrid', probing_depth: 2 });
+    const reports: { done: number; total: number; message: string }[] = [];
+    const progress = async (done: number, total: number, message: string) => void reports.push({ done, total, message });
+    const result = await importParticipants(postgres, localFiles(), { studyId, csv, ...importOptions }, { progress });
+    expect(result).toMatchObject({ written: true, inserted: rows, participants_total: rows });
+    // Pass 1 checks (total unknown), pass 2 writes: progress counts both passes' records.
+    expect(reports.length).toBeGreaterThanOrEqual(1);
+    for (const report of reports) {
+      expect(report).toMatchObject({ total: 2 * rows, message: 'writing participants' });
+      expect(report.done).toBeGreaterThan(rows);
+      expect(report.done).toBeLessThan(2 * rows);
+    }
+
+    const { study_id: cancelledId } = await createStudy(postgres, { name: 'Cancelled', mode: 'hybrid', probing_depth: 2 });
+    const controller = new AbortController();
+    const cancelled = await importParticipants(postgres, localFiles(), { studyId: cancelledId, csv, ...importOptions }, { signal: controller.signal, progress: async () => controller.abort() }).catch((e: Error) => e);
+    expect(cancelled).toBeInstanceOf(Error);
+    expect((cancelled as Error).name).toBe('CancelledError');
+    expect((await postgres.studies.counts(cancelledId)).participants).toBe(0);
+  });
+
   it('records the sample study\'s interviews and codes themes with the same stored answers, quotes, themes and evidence as SQLite', async () => {
     const results = [];
     for (const store of [sqlite, postgres]) {
