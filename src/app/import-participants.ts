@@ -153,7 +153,6 @@ const reporting = (options: CallOptions): ImportHooks => {
     beforeWrite: () => throwIfCancelled(options.signal),
   };
 };
-};
 
 /** An import: on a worker thread when it is large and the database is a file, else in this thread. */
 export async function importParticipants(store: Store, files: FileAccess, request: ImportRequest, options: CallOptions = {}): Promise<ImportResult> {
