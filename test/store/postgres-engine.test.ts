@@ -15,6 +15,7 @@ import { crosstab } from '../../src/app/crosstab.js';
 import { driverAnalysis } from '../../src/app/drivers.js';
 import type { Store } from '../../src/store/index.js';
 import { openPostgresStore } from '../../src/store/postgres/engine.js';
+import { expectClose } from '../helpers/engines.js';
 import { startPostgres, type PostgresServer } from '../helpers/postgres.js';
 import { toFtsQuery } from '../../src/domain/fields.js';
 import { toTsQuery } from '../../src/store/postgres/text-query.js';
@@ -38,16 +39,6 @@ afterAll(async () => {
 });
 
 const withoutTimes = (value: unknown) => JSON.parse(JSON.stringify(value, (key, v) => (/_at$/.test(key) ? '<time>' : v)));
-/** Numbers equal to 1e-9 (relative above 1), everything else equal. */
-const close = (a: unknown, b: unknown, path: string): void => {
-  if (typeof a === 'number' && typeof b === 'number') return void expect(Math.abs(a - b), path).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(a)));
-  if (a && b && typeof a === 'object' && typeof b === 'object') {
-    expect(Object.keys(b).sort(), path).toEqual(Object.keys(a).sort());
-    for (const key of Object.keys(a)) close((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${path}.${key}`);
-    return;
-  }
-  expect(b, path).toEqual(a);
-};
 const withoutIds = (value: unknown) => JSON.parse(JSON.stringify(withoutTimes(value), (key, v) => (['id', 'study_id', 'segmentation_id'].includes(key) ? '<id>' : typeof v === 'string' ? v.replace(/segmentation \d+/g, 'segmentation <id>') : v)));
 
 async function studyWork(store: Store) {
@@ -305,7 +296,7 @@ describe('PostgreSQL engine: the same answers as SQLite', () => {
     expect(withoutIds(results[1]!.facts)).toEqual(withoutIds(results[0]!.facts));
     expect(results[1]!.members.map((m) => [m.participant_id, m.segment_id])).toEqual(results[0]!.members.map((m) => [m.participant_id, m.segment_id]));
     const untimed = (value: unknown) => JSON.parse(JSON.stringify(value, (key, v) => (/_ms$/.test(key) ? undefined : v)));
-    for (const other of results.slice(1)) close(untimed(withoutIds({ made: results[0]!.made, members: results[0]!.members, segments: results[0]!.segments })), untimed(withoutIds({ made: other.made, members: other.members, segments: other.segments })), 'result');
+    for (const other of results.slice(1)) expectClose(untimed(withoutIds({ made: results[0]!.made, members: results[0]!.members, segments: results[0]!.segments })), untimed(withoutIds({ made: other.made, members: other.members, segments: other.segments })), 'result');
   });
 
   it('query_participants finds the same participants with the same values for every kind of condition', async () => {
@@ -358,8 +349,8 @@ describe('PostgreSQL engine: the same answers as SQLite', () => {
       answers.push(first);
       results.push(answers);
     }
-    for (const [i, by] of bys.entries()) close(withoutIds(results[0]![i]), withoutIds(results[1]![i]), `by ${by}`);
-    for (let i = bys.length; i < results[0]!.length; i++) close(withoutIds(results[0]![i]), withoutIds(results[1]![i]), `summary ${i}`);
+    for (const [i, by] of bys.entries()) expectClose(withoutIds(results[0]![i]), withoutIds(results[1]![i]), `by ${by}`);
+    for (let i = bys.length; i < results[0]!.length; i++) expectClose(withoutIds(results[0]![i]), withoutIds(results[1]![i]), `summary ${i}`);
     const folded = results[1]![bys.length + 2] as { by: { groups: unknown[]; groups_total: number; note: string } };
     expect(folded.by.groups_total).toBeGreaterThan(folded.by.groups.length);
     expect(folded.by.note).toMatch(/the rest in "Other/);
@@ -393,7 +384,7 @@ describe('PostgreSQL engine: the same answers as SQLite', () => {
       for (const set of driverSets) answers.push(await driverAnalysis(store, { studyId, ...set, segmentationId }));
       results.push(answers);
     }
-    for (const [i, answer] of results[0]!.entries()) close(withoutIds(answer), withoutIds(results[1]![i]), `analysis ${i}`);
+    for (const [i, answer] of results[0]!.entries()) expectClose(withoutIds(answer), withoutIds(results[1]![i]), `analysis ${i}`);
     expect((results[1]![0] as { n: number }).n).toBeGreaterThan(30);
     expect((results[1]![tables.length + 3] as { overall: { drivers: unknown[] } }).overall.drivers.length).toBeGreaterThan(5);
     expect((results[1]![tables.length] as { rows: { date_unit: string } }).rows.date_unit).toBe('quarter');

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generateReport } from '../../src/report/generate.js';
 import type { Store } from '../../src/store/index.js';
 import { openPostgresStore } from '../../src/store/postgres/engine.js';
+import { expectClose } from '../helpers/engines.js';
 import { startPostgres, type PostgresServer } from '../helpers/postgres.js';
 import { seedSampleSegmentation, tempStore } from '../helpers/stores.js';
 
@@ -37,16 +38,6 @@ const comparable = (value: unknown) =>
       return typeof v === 'string' ? v.replace(/(segmentation|study|segment) \d+/g, '$1 <id>').replace(/seglab:\/\/[^\s)"]+/g, '<uri>') : v;
     }),
   );
-/** Numbers equal to 1e-9 (relative above 1), everything else equal. */
-const close = (a: unknown, b: unknown, path: string): void => {
-  if (typeof a === 'number' && typeof b === 'number') return void expect(Math.abs(a - b), path).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(a)));
-  if (a && b && typeof a === 'object' && typeof b === 'object') {
-    expect(Object.keys(b).sort(), path).toEqual(Object.keys(a).sort());
-    for (const key of Object.keys(a)) close((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${path}.${key}`);
-    return;
-  }
-  expect(b, path).toEqual(a);
-};
 
 it('the sample study gives the same report on SQLite and PostgreSQL: every section, numbers to 1e-9, the same members and texts', async () => {
   const reports = [];
@@ -60,5 +51,5 @@ it('the sample study gives the same report on SQLite and PostgreSQL: every secti
   }
   const [onSqlite, onPostgres] = reports.map(comparable);
   expect(onSqlite.sections).toEqual(expect.arrayContaining(['questions', 'themes', 'segments', 'comparison', 'validation', 'crosstabs_and_drivers']));
-  close(onSqlite, onPostgres, 'report');
+  expectClose(onSqlite, onPostgres, 'report');
 }, 120_000);
