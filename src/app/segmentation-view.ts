@@ -42,10 +42,22 @@ export function segmentViews(segmentation: SegmentationRow, segments: SegmentRow
     });
 }
 
-/** The segment views of a loaded segmentation, their cards built from the loaded data (the report's). */
+/**
+ * The segment views of a loaded segmentation (the report's): the stored cards when they were built at
+ * the study's current data version, else cards built from the loaded data (not stored: a report reads).
+ */
 export async function loadedSegmentViews(store: Store, loaded: LoadedSegmentation) {
+  const { segmentation, segments } = loaded;
+  const version = await store.studies.dataVersion(segmentation.study_id);
+  const stored = await store.segmentations.cards(segmentation.id);
+  const current = stored.version === version && segments.every((s) => stored.cards.has(s.segment_id));
+  const cards = current ? new Map([...stored.cards].map(([id, c]) => [id, c.card])) : await builtCards(store, loaded);
+  return segmentViews(segmentation, segments, cards, loaded.population);
+}
+
+async function builtCards(store: Store, loaded: LoadedSegmentation): Promise<Map<number, SegmentCard>> {
   const built = await buildCards(store, loadedSources(loaded));
-  return segmentViews(loaded.segmentation, loaded.segments, new Map(loaded.segments.map((s, g) => [s.segment_id, built[g]!])), loaded.population);
+  return new Map(loaded.segments.map((s, g) => [s.segment_id, built[g]!]));
 }
 
 type SegmentView = ReturnType<typeof segmentViews>[number];
