@@ -1,20 +1,25 @@
 /**
  * Segment cards: the persona card each segment shows (get_segmentation, the report), built only from
- * its members' data. Building them reads every member (27–30 s at 1M members), so they are built when
- * a segmentation is saved and stored with it, with the study's data version at that moment. Every
- * write that changes participants, what they said, the catalogue or memberships raises the version
- * (StudyStore.touch); a read that finds older cards rebuilds and stores them first, so a card is always
- * what building it from the current data gives. A segment's name and narrative are not part of the
- * stored card: they are read from the segment when shown, so naming a segment keeps its card.
+ * its members' data. Building them reads every member (~70 µs a member: 72 s at 1M members), so they
+ * are built when a segmentation is saved and stored with it, with the study's data version at that
+ * moment. Every write that changes participants, what they said, the catalogue or memberships raises
+ * the version (StudyStore.touch). A read that finds older cards rebuilds them first while the
+ * segmentation is small (up to cardsInlineMax() members, a build well under 100 ms); a larger one's
+ * read shows the stored cards marked as built at an older version, with current sizes, and starts one
+ * rebuild on a worker thread with its own connection (cards-worker.ts), so no read holds the event
+ * loop for a build. A segment's name and narrative are not part of the stored card: they are read
+ * from the segment when shown, so naming a segment keeps its card.
  */
 import { segmentName } from '../domain/segments/labels.js';
 import { CommonAnswers, outcomeQuestion, personaCard, repeatedHashes, textHash, type Claim, type PersonaCard } from '../domain/segments/persona.js';
 import type { ParticipantFacts, StudyCatalog } from '../domain/segments/facts.js';
 import type { Store } from '../store/index.js';
 import type { SegmentCard, SegmentProfile, StoredCard } from '../store/segmentation-json.js';
-import type { SegmentRow } from '../store/segmentations.js';
+import type { SegmentationRow, SegmentRow } from '../store/segmentations.js';
+import type { WriteTurns } from '../store/write-turns.js';
 import { keepWhenIdle } from './kept.js';
 import { loadSegmentation, type LoadedSegmentation } from './segmentations.js';
+import { callOnWorker } from './worker-call.js';
 
 /** What cards are built from: every member once and each segment's members, both in participant order. */
 export interface CardSources {
@@ -85,21 +90,99 @@ export async function storeCards(store: Store, segmentationId: number, input: Om
 }
 
 /**
+ * Up to this many members a read rebuilds stale cards itself (a build costs ~50–75 µs a member: about
+ * 100 ms at 1,500); larger segmentations' cards are rebuilt on a worker. SEGLAB_CARDS_INLINE_MAX
+ * sets another bound (0: every rebuild on a worker, where the database is not in memory).
+ */
+export const CARDS_INLINE_MAX = 1500;
+
+export function cardsInlineMax(): number {
+  const set = process.env.SEGLAB_CARDS_INLINE_MAX;
+  const value = set === undefined || set.trim() === '' ? NaN : Number(set);
+  return Number.isFinite(value) && value >= 0 ? value : CARDS_INLINE_MAX;
+}
+
+/** The cards a read shows: current (built at the study's data version) or the stored ones built at `version`. */
+export interface ShownCards {
+  /** Each segment's card, with its current size. */
+  cards: Map<number, StoredCard>;
+  population: number;
+  current: boolean;
+  /** The data version the cards were built at. */
+  version: number;
+}
+
+/**
  * A segmentation's cards and sizes by segment id, with the population its shares are of: the stored
- * ones when they were built at the study's current data version (memberships too raise it), else
- * rebuilt from the current data and stored.
+ * ones when they were built at the study's current data version (memberships too raise it); else,
+ * for a small segmentation, rebuilt and stored; else the stored ones (not current, with sizes counted
+ * now) while a worker rebuilds them. A large segmentation without stored cards waits for the worker.
  * @param segments the segmentation's segments (their sizes need not be counted)
  */
-export async function currentCards(store: Store, segmentationId: number, studyId: number, segments: SegmentRow[]): Promise<{ cards: Map<number, StoredCard>; population: number }> {
+export async function currentCards(store: Store, segmentation: SegmentationRow, segments: SegmentRow[]): Promise<ShownCards> {
+  const segmentationId = segmentation.id;
   // The version is read before the data: a write in between leaves the stored cards older than it, so they are rebuilt next time.
-  const version = await store.studies.dataVersion(studyId);
+  const version = await store.studies.dataVersion(segmentation.study_id);
   const stored = await store.segmentations.cards(segmentationId);
-  if (stored.version === version && stored.population !== null && segments.every((s) => stored.cards.has(s.segment_id))) return { cards: stored.cards, population: stored.population };
+  const complete = stored.version !== null && stored.population !== null && segments.every((s) => stored.cards.has(s.segment_id));
+  if (complete && stored.version === version) return { cards: stored.cards, population: stored.population!, current: true, version };
+  const connection = store.connection();
+  // Counted through the members' index (~45 ms at 1M members): sizes stay right while cards are stale.
+  const counted = connection === null ? [] : await store.segmentations.segments(segmentationId, true);
+  const members = counted.reduce((sum, s) => sum + s.size, 0);
+  if (connection === null || members <= cardsInlineMax()) return await rebuildCards(store, segmentationId, version, async (save) => await keepWhenIdle(store, save));
+  const refresh = refreshOnWorker(connection, store.writeTurns, segmentationId);
+  if (!complete) {
+    // Nothing stored to show: this call waits for the worker (other sessions' calls go on meanwhile).
+    await refresh;
+    return await currentCards(store, segmentation, segments);
+  }
+  // A failed rebuild leaves the stored cards; the next read starts another.
+  refresh.catch(() => undefined);
+  const sizes = new Map(counted.map((s) => [s.segment_id, s.size]));
+  const cards = new Map([...stored.cards].map(([id, c]) => [id, { ...c, size: sizes.get(id) ?? 0 }]));
+  // Shares are of the clustered population; a segmentation without one counts its members (each in one segment unless overlapping).
+  const population = segmentation.summary.participants_clustered ?? (segmentation.overlapping ? stored.population! : members);
+  return { cards, population, current: false, version: stored.version! };
+}
+
+/**
+ * Builds a segmentation's cards from the current data and stores them through `keep` at `version`
+ * (the study's data version read before reading the data).
+ */
+export async function rebuildCards(store: Store, segmentationId: number, version: number, keep: (save: (store: Store) => Promise<void>) => Promise<void>): Promise<ShownCards> {
   const loaded = await loadSegmentation(store, segmentationId);
   const built = await buildCards(store, loadedSources(loaded));
   const cards = loaded.segments.map((s, g) => ({ segment_id: s.segment_id, size: s.size, card: built[g]! }));
-  await keepWhenIdle(store, (s) => s.transaction(async (tx) => await tx.segmentations.saveCards(segmentationId, version, loaded.population, cards)));
-  return { cards: new Map(cards.map(({ segment_id, ...c }) => [segment_id, c])), population: loaded.population };
+  await keep(async (s) => await s.transaction(async (tx) => await tx.segmentations.saveCards(segmentationId, version, loaded.population, cards)));
+  return { cards: new Map(cards.map(({ segment_id, ...c }) => [segment_id, c])), population: loaded.population, current: true, version };
+}
+
+/** What cards-worker.ts is asked: rebuild one segmentation's cards. */
+export interface CardsRequest {
+  segmentationId: number;
+}
+
+/** Card rebuilds on a worker under way or waiting, by database and segmentation. */
+const refreshes = new Map<string, Promise<void>>();
+/** The last rebuild asked for: each starts after it, so one runs at a time in this process. */
+let lastRefresh: Promise<void> = Promise.resolve();
+
+/** Starts a rebuild of a segmentation's cards on a worker, unless one is under way or waiting (that one is returned). */
+function refreshOnWorker(connection: string, turns: WriteTurns, segmentationId: number): Promise<void> {
+  const key = `${connection}\n${segmentationId}`;
+  const known = refreshes.get(key);
+  if (known) return known;
+  const run = lastRefresh.then(async () => await callOnWorker<CardsRequest, null>('cards-worker', connection, { segmentationId }, turns, {})).then(() => undefined);
+  const done = run.finally(() => refreshes.delete(key));
+  refreshes.set(key, done);
+  lastRefresh = done.catch(() => undefined);
+  return done;
+}
+
+/** Resolves once no card rebuild is under way or waiting in this process (tests, and a server closing its store). */
+export async function cardRefreshesSettled(): Promise<void> {
+  while (refreshes.size > 0) await Promise.allSettled([...refreshes.values()]);
 }
 
 /** Members whose answers one read asks for (what a texts read still filters in SQL). */

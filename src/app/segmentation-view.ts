@@ -123,8 +123,8 @@ export async function segmentationView(store: Store, request: SegmentationViewRe
   const segmentation = await store.segmentations.get(request.segmentationId);
   const unsized = await store.segmentations.segments(request.segmentationId, false);
   const focus = request.segment === undefined ? null : resolveSegment(unsized, request.segment);
-  // Cards and sizes stored with the segmentation (rebuilt first when the data changed since): a page reads no member's data.
-  const { cards, population } = await currentCards(store, request.segmentationId, segmentation.study_id, unsized);
+  // Cards and sizes stored with the segmentation (a large one's being rebuilt on a worker when the data changed since): a page reads no member's data.
+  const { cards, population, current, version } = await currentCards(store, segmentation, unsized);
   const rows = unsized.map((s) => ({ ...s, size: cards.get(s.segment_id)!.size }));
   const views = segmentViews(segmentation, rows, new Map([...cards].map(([id, c]) => [id, c.card])), population, focus?.segment_id ?? null);
   // The first level of detail at which every segment fits; at the last, the largest fit and the rest are headlines.
@@ -144,6 +144,8 @@ export async function segmentationView(store: Store, request: SegmentationViewRe
     created_at: segmentation.created_at,
     parameters: compactParameters(segmentation.parameters),
     warnings: fitMessages(segmentation.summary.warnings, 1000),
+    cards_current: current,
+    cards_data_version: version,
     segments,
     other_segments,
   };

@@ -32,6 +32,8 @@ Use this tool when you need to: read or present segments.`,
     created_at: z.string(),
     parameters: z.record(z.string(), z.unknown()),
     warnings: z.array(z.string()),
+    cards_current: z.boolean().describe('false: the persona cards were built before the latest data changes and are being rebuilt (sizes and shares are current).'),
+    cards_data_version: z.number().describe("The study's data version the persona cards were built at."),
     segments: z.array(
       z.object({
         segment_id: z.number(),
@@ -63,6 +65,7 @@ Use this tool when you need to: read or present segments.`,
   run: ({ segmentation_id, segment_id, limit, cursor }, { store }) => segmentationView(store, { segmentationId: segmentation_id, segment: segment_id, limit, cursor }),
   render: (r) => {
     const lines = [`Segmentation ${r.segmentation_id} (${r.method}, ${r.k} segments${r.overlapping ? ', overlapping' : ''}) of study ${r.study_id}:`];
+    if (!r.cards_current) lines.push('The persona cards are from before the latest data changes and are being refreshed (sizes and shares are current); call again later for refreshed cards.');
     for (const s of r.segments) {
       lines.push(`\n${segmentLabel(s)} — ${s.size} (${Math.round(s.share * 100)}%)${s.stability ? `, ${s.stability.verdict}` : ''}${s.definition ? `; rule: ${s.definition}` : ''}`);
       if (s.description) lines.push(`  ${s.description}`);

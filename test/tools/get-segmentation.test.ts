@@ -1,8 +1,12 @@
 /** get_segmentation through the MCP client, and segments shown by get_study and get_participant. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCards, loadedSources } from '../../src/app/segment-cards.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildCards, cardRefreshesSettled, loadedSources } from '../../src/app/segment-cards.js';
 import { loadSegmentation } from '../../src/app/segmentations.js';
 import { connect, type Harness } from '../helpers/harness.js';
+import { testPostgresServer } from '../helpers/stores.js';
 import { sampleArchetypes, seedSampleStudy, useSampleSegmentation } from '../helpers/fixtures.js';
 
 let h: Harness;
@@ -158,4 +162,104 @@ describe('get_segmentation: stored segment cards follow the data', () => {
     await shown(struggler);
     expect((await c.store.segmentations.cards(segmentation)).cards).toEqual(await builtNow());
   });
+});
+
+/**
+ * A large segmentation's stale cards are not rebuilt by the read (a build reads every member: 72 s at
+ * 1M): the page shows the stored cards marked as built before the latest changes, with current sizes,
+ * while a worker thread with its own connection rebuilds them. SEGLAB_CARDS_INLINE_MAX=0 makes this
+ * small study "large"; the database is a file (or PostgreSQL) so that a worker can open it.
+ */
+describe('get_segmentation: a large segmentation\'s stale cards are rebuilt on a worker', () => {
+  let c: Harness;
+  let study: number;
+  let segmentation: number;
+  let struggler: number;
+  const inlineMax = process.env.SEGLAB_CARDS_INLINE_MAX;
+  beforeAll(async () => {
+    process.env.SEGLAB_CARDS_INLINE_MAX = '0';
+    c = await connect(testPostgresServer() ? {} : { dbPath: join(mkdtempSync(join(tmpdir(), 'seglab-cards-')), 'cards.db') });
+    study = await seedSampleStudy(c);
+    segmentation = (await c.ok('cluster_participants', { study_id: study, k: 4, bootstraps: 5 })).segmentation_id;
+    struggler = (await c.store.segmentations.members(segmentation)).find((m) => sampleArchetypes[m.participant_id] === 'The Struggler')!.segment_id;
+  }, 60_000);
+  afterAll(async () => {
+    await cardRefreshesSettled();
+    await c.close();
+    if (inlineMax === undefined) delete process.env.SEGLAB_CARDS_INLINE_MAX;
+    else process.env.SEGLAB_CARDS_INLINE_MAX = inlineMax;
+  });
+
+  const builtNow = async () => {
+    const loaded = await loadSegmentation(c.store, segmentation);
+    const cards = await buildCards(c.store, loadedSources(loaded));
+    return new Map(loaded.segments.map((s, g) => [s.segment_id, { size: s.size, card: cards[g]! }]));
+  };
+  const page = () => c.call('get_segmentation', { segmentation_id: segmentation, limit: 5 });
+  const frustrations = (r: any) => r.structuredContent.segments.find((s: any) => s.segment_id === struggler).persona.frustrations.map((x: any) => x.text).join(' ');
+
+  it('a page after a write shows the stored cards marked not current, then the rebuilt ones', async () => {
+    const fresh = await page();
+    expect(fresh.structuredContent.cards_current).toBe(true);
+    const built = fresh.structuredContent.cards_data_version;
+    expect(built).toBe(await c.store.studies.dataVersion(study));
+    expect(fresh.content[0].text).not.toMatch(/being refreshed/);
+    const before = await c.store.segmentations.cards(segmentation);
+
+    const members = (await c.store.segmentations.members(segmentation, { segmentId: struggler })).map((m) => m.participant_id);
+    await c.ok('code_themes', { study_id: study, codes: members.map((participant_id) => ({ participant_id, theme: 'invoice_confusion', quote: 'The invoice is unclear to me.' })) });
+    const version = await c.store.studies.dataVersion(study);
+    expect(version).toBeGreaterThan(built);
+
+    // At once: the cards stored before the changes, marked so, with the sizes counted now.
+    const stale = await page();
+    expect(stale.structuredContent.cards_current).toBe(false);
+    expect(stale.structuredContent.cards_data_version).toBe(built);
+    expect(stale.content[0].text).toMatch(/persona cards are from before the latest data changes and are being refreshed/);
+    expect(frustrations(stale)).not.toMatch(/invoice confusion/);
+    const sizes = Object.fromEntries((await c.store.segmentations.segments(segmentation, true)).map((s) => [s.segment_id, s.size]));
+    expect(Object.fromEntries(stale.structuredContent.segments.map((s: any) => [s.segment_id, s.size]))).toEqual(sizes);
+    expect(stale.structuredContent.segments.reduce((n: number, s: any) => n + s.size, 0)).toBe(44);
+    expect(stale.structuredContent.members.total).toBe(44);
+    for (const s of stale.structuredContent.segments) expect(s.share).toBeCloseTo(s.size / 44, 12); // of the 44 clustered
+    // Nothing was built by the read: the stored cards are those from before.
+    expect((await c.store.segmentations.cards(segmentation)).version).toBe(before.version);
+
+    // The worker's rebuild, awaited: stored at the version read before building, equal to a build from the data now.
+    await cardRefreshesSettled();
+    const after = await c.store.segmentations.cards(segmentation);
+    expect(after.version).toBe(version);
+    expect(after.cards).toEqual(await builtNow());
+    const current = await page();
+    expect(current.structuredContent.cards_current).toBe(true);
+    expect(current.structuredContent.cards_data_version).toBe(version);
+    expect(frustrations(current)).toMatch(/invoice confusion \(100% vs 0% elsewhere\)/);
+  }, 60_000);
+
+  it('after a deletion the page waits for the rebuild (the erased person\'s cards are gone), without holding other calls', async () => {
+    const gone = (await c.store.segmentations.members(segmentation, { segmentId: struggler }))[2]!.participant_id;
+    await c.ok('delete_participant', { study_id: study, participant_id: gone, confirm: true });
+    const waiting = page();
+    // Another session's call is answered while the rebuild runs on the worker.
+    const other = await c.ok('list_studies', {});
+    expect(other.studies.find((x: any) => x.study_id === study).participants).toBe(47);
+    const r = await waiting;
+    expect(r.structuredContent.cards_current).toBe(true);
+    expect(r.structuredContent.cards_data_version).toBe(await c.store.studies.dataVersion(study));
+    expect(JSON.stringify(r.structuredContent.segments.map((s: any) => s.persona))).not.toContain(`"${gone}"`);
+    expect(r.structuredContent.members.total).toBe(43);
+    expect((await c.store.segmentations.cards(segmentation)).cards).toEqual(await builtNow());
+  }, 60_000);
+
+  it('many pages during one change start one rebuild, and a later change another', async () => {
+    const member = (await c.store.segmentations.members(segmentation, { segmentId: struggler }))[1]!.participant_id;
+    await c.ok('record_interview', { study_id: study, participant_id: member, status: 'completed', themes: [{ code: 'wants_training', quote: 'A training day would help.' }] });
+    const version = await c.store.studies.dataVersion(study);
+    const pages = await Promise.all([page(), page(), page()]);
+    for (const p of pages) expect(p.structuredContent.cards_current).toBe(false);
+    await cardRefreshesSettled();
+    expect((await c.store.segmentations.cards(segmentation)).version).toBe(version);
+    expect((await c.store.segmentations.cards(segmentation)).cards).toEqual(await builtNow());
+    expect((await page()).structuredContent.cards_current).toBe(true);
+  }, 60_000);
 });
