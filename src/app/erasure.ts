@@ -11,6 +11,7 @@ import { ERASED, personMarks, scrub, scrubJsonText, type PersonMarks } from '../
 import { reportFile, writeReport } from '../report/write.js';
 import { readOutputFile } from './output-files.js';
 import type { Store } from '../store/index.js';
+import { removedParticipantChange } from '../store/studies.js';
 import { loadSegmentation, storedProfile } from './segmentations.js';
 
 export interface ParticipantErasure {
@@ -82,10 +83,13 @@ export async function eraseParticipant(store: Store, outputDir: string, studyId:
   const traces = await store.erasure.traces(person.id);
   const marks = personMarks([traces.external_id, traces.email, traces.name], traces.texts);
   const rewritten = await store.transaction(async (tx) => {
+    // list_studies' kept counts lose the person (their interview and tags), read before they go.
+    const gone = removedParticipantChange((await tx.interviews.get(person.id))?.status ?? null, await tx.participants.tags(person.id));
     await tx.erasure.deleteParticipant(person.id);
     for (const id of traces.segmentations) await redescribe(tx, id);
     const count = await scrubDerivedTexts(tx, studyId, marks);
-    await tx.studies.touch(studyId);
+    await tx.studies.touch(studyId, true, false);
+    await tx.studies.adjustListFacts(studyId, gone);
     return count;
   });
 

@@ -160,7 +160,7 @@ export async function codeThemes(store: Store, studyId: number, codes: ThemeCode
   let added = 0;
   await store.transaction(async (tx) => {
     for (const r of resolved) added += await tx.interviews.codeTheme(studyId, r.participant!.id, r.code, r.quote, r.question?.id ?? null);
-    await tx.studies.touch(studyId);
+    await tx.studies.touch(studyId, true, false);
   });
   const created = [...new Set(resolved.map((r) => r.code))].filter((c) => !before.has(c));
   const catalogue = await store.studies.themeCounts(studyId, 100);

@@ -2,7 +2,7 @@ import type { AnswerValue, QuestionType } from '../domain/questions.js';
 import { readColumns } from './columns.js';
 import type { Db } from './db.js';
 import { prepared } from './statements.js';
-import { now, type StudyStore } from './studies.js';
+import { interviewCountsChange, now, type StudyStore } from './studies.js';
 
 export type InterviewStatus = 'completed' | 'partial';
 
@@ -105,7 +105,9 @@ export class InterviewStore {
     for (const theme of write.themes) {
       themesAdded += this.addEvidence(write.studyId, write.participantId, theme.code, theme.evidence, theme.questionId, null, at);
     }
-    this.studies.touch(write.studyId);
+    // The interview counts are adjusted, not counted again at the next list_studies.
+    this.studies.touch(write.studyId, true, false);
+    this.studies.adjustListFacts(write.studyId, interviewCountsChange(existing?.status ?? null, write.status));
     return { answers_recorded: write.answers.length, quotes_added: quotesAdded, themes_added: themesAdded };
   }
 

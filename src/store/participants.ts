@@ -6,7 +6,7 @@ import type { Db } from './db.js';
 import { attributePath } from './fields-sql.js';
 import { JsonbObjects } from './jsonb.js';
 import { prepared } from './statements.js';
-import { now, type StudyStore } from './studies.js';
+import { newParticipantChange, now, type StudyStore } from './studies.js';
 
 /**
  * Pass 1 decided insert or update from the ids it saw; a participant that appeared (or went)
@@ -91,7 +91,9 @@ export class ParticipantStore {
       .run(studyId, participant.external_id, participant.email ?? null, participant.name ?? null, JSON.stringify(attributes), at, at);
     const id = Number(info.lastInsertRowid);
     const addTag = prepared(this.db, 'INSERT OR IGNORE INTO participant_tags (participant_id, tag) VALUES (?, ?)');
-    for (const tag of participant.tags ?? []) addTag.run(id, tag);
+    const tags = [...new Set(participant.tags ?? [])];
+    for (const tag of tags) addTag.run(id, tag);
+    this.studies.adjustListFacts(studyId, newParticipantChange(tags));
     const catalogue = new Map(this.studies.attributes(studyId).map((a) => [a.name, a.type]));
     const fresh = Object.entries(attributes)
       .filter(([name]) => !catalogue.has(name))
@@ -216,7 +218,7 @@ export class ParticipantStore {
           written++;
         }
         this.studies.saveAttributes(studyId, [attribute]);
-        this.studies.touch(studyId);
+        this.studies.touch(studyId, true, false);
       })
       .immediate();
     return written;

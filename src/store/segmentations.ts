@@ -323,6 +323,6 @@ export class SegmentationStore {
     for (const m of members) clear.run(segmentationId, m.participant);
     for (const m of members) insert.run(segmentationId, m.participant, m.segment_id, m.distance, json(m.detail));
     // Members changed: the segments' cards are stale.
-    this.studies.touch((prepared(this.db, 'SELECT study_id FROM segmentations WHERE id = ?').pluck().get(segmentationId) as number));
+    this.studies.touch(prepared(this.db, 'SELECT study_id FROM segmentations WHERE id = ?').pluck().get(segmentationId) as number, true, false);
   }
 }

@@ -35,6 +35,56 @@ export interface StudyCounts {
   not_interviewed: number;
 }
 
+/** How a write changes list_studies' counts: added to each count, and per tag to its participants. */
+export interface CountsChange {
+  counts: Partial<StudyCounts>;
+  tags?: Record<string, number>;
+}
+
+/** The tags list_studies keeps and checks (most common first). */
+export const LISTED_TAGS = 50;
+
+/** The counts change of one participant's interview going from `before` to `after` (null: none). */
+export function interviewCountsChange(before: 'completed' | 'partial' | null, after: 'completed' | 'partial' | null): CountsChange {
+  const bucket = (status: 'completed' | 'partial' | null) => (status === null ? 'not_interviewed' : (`interviews_${status}` as const));
+  const counts: Partial<StudyCounts> = {};
+  counts[bucket(before)] = (counts[bucket(before)] ?? 0) - 1;
+  counts[bucket(after)] = (counts[bucket(after)] ?? 0) + 1;
+  return { counts };
+}
+
+/** The counts change of a new participant with `tags` (distinct), not interviewed yet. */
+export function newParticipantChange(tags: string[]): CountsChange {
+  return { counts: { participants: 1, not_interviewed: 1 }, tags: Object.fromEntries(tags.map((t) => [t, 1])) };
+}
+
+/** The counts change of a participant deleted with their interview (`status`) and distinct `tags`. */
+export function removedParticipantChange(status: 'completed' | 'partial' | null, tags: string[]): CountsChange {
+  const { counts } = interviewCountsChange(status, null);
+  return { counts: { ...counts, participants: -1, not_interviewed: (counts.not_interviewed ?? 0) - 1 }, tags: Object.fromEntries(tags.map((t) => [t, -1])) };
+}
+
+/**
+ * Kept list facts after a write's change, at `version`; null when the change cannot be applied
+ * without counting: a tag outside the kept most common ones while they are cut at LISTED_TAGS (its
+ * count is unknown, and one of them losing members may let another in).
+ */
+export function shiftedListFacts(facts: ListFacts, change: CountsChange, version: number): ListFacts | null {
+  const counts = { ...facts.counts };
+  for (const [key, n] of Object.entries(change.counts) as [keyof StudyCounts, number][]) counts[key] += n;
+  const tags = new Map(facts.tags.map((t) => [t.tag, t.count]));
+  const complete = facts.tags.length < LISTED_TAGS;
+  for (const [tag, n] of Object.entries(change.tags ?? {})) {
+    if (n === 0) continue;
+    if (!complete && (n < 0 || !tags.has(tag))) return null;
+    const count = (tags.get(tag) ?? 0) + n;
+    if (count > 0) tags.set(tag, count);
+    else tags.delete(tag);
+  }
+  const sorted = [...tags].map(([tag, count]) => ({ tag, count })).sort((a, b) => b.count - a.count || (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
+  return { version, counts, tags: sorted.slice(0, LISTED_TAGS) };
+}
+
 export interface NewStudy {
   name: string;
   decision?: string | undefined;
@@ -125,7 +175,7 @@ export class StudyStore {
   }
 
   /** Participants per tag, most common first. */
-  tagCounts(studyId: number, limit = 50): { tag: string; count: number }[] {
+  tagCounts(studyId: number, limit = LISTED_TAGS): { tag: string; count: number }[] {
     return prepared(this.db, 
         `SELECT t.tag, COUNT(*) AS count FROM participant_tags t JOIN participants p ON p.id = t.participant_id
           WHERE p.study_id = ? GROUP BY t.tag ORDER BY count DESC, t.tag LIMIT ?`,
@@ -145,10 +195,16 @@ export class StudyStore {
   /**
    * Marks the study as changed now. `dataChanged` (the default) also raises its data version: a write
    * that changes what participants are, said or belong to (what stored segment cards are built from).
+   * `countsChanged` (as dataChanged by default): list_studies' kept counts may be wrong now and go;
+   * false: they stay true (a write that changes no count, or one that adjusts them with
+   * adjustListFacts), and are carried to the new version when they were current.
    */
-  touch(studyId: number, dataChanged = true): void {
-    // The kept list counts go at once (they may name tags of a participant being erased).
-    prepared(this.db, `UPDATE studies SET updated_at = ?${dataChanged ? ', data_version = data_version + 1, list_facts = NULL' : ''} WHERE id = ?`).run(now(), studyId);
+  touch(studyId: number, dataChanged = true, countsChanged = dataChanged): void {
+    // The kept list counts go at once when they may change (they may name tags of a participant being erased).
+    const facts = countsChanged
+      ? 'NULL'
+      : `CASE WHEN json_extract(list_facts, '$.version') = data_version THEN json_set(list_facts, '$.version', data_version + 1) END`;
+    prepared(this.db, `UPDATE studies SET updated_at = ?${dataChanged ? `, data_version = data_version + 1, list_facts = ${facts}` : ''} WHERE id = ?`).run(now(), studyId);
   }
 
   /** list_studies' counts of the study as kept at a data version (null: none kept). */
@@ -159,6 +215,18 @@ export class StudyStore {
 
   keepListFacts(studyId: number, facts: ListFacts): void {
     prepared(this.db, 'UPDATE studies SET list_facts = ? WHERE id = ?').run(JSON.stringify(facts), studyId);
+  }
+
+  /**
+   * Applies a write's change to list_studies' kept counts when they are current (else they are
+   * counted again when next listed), in the write's transaction: so they stay exact without a count.
+   */
+  adjustListFacts(studyId: number, change: CountsChange): void {
+    const version = this.dataVersion(studyId);
+    const kept = this.keptListFacts(studyId);
+    if (kept?.version !== version) return;
+    const shifted = shiftedListFacts(kept, change, version);
+    prepared(this.db, 'UPDATE studies SET list_facts = ? WHERE id = ?').run(shifted && JSON.stringify(shifted), studyId);
   }
 
   /** How many data changes the study has had (see touch); stored segment cards name the count they were built at. */
@@ -183,7 +251,7 @@ export class StudyStore {
         insert.run(studyId, q.key, q.type, q.text, q.options ? JSON.stringify(q.options) : null, q.scale_min, q.scale_max,
           q.min_label, q.max_label, q.max_selections, q.min_selections, q.required ? 1 : 0, q.probing_depth, q.position, at);
       }
-      this.touch(studyId);
+      this.touch(studyId, true, false);
     })();
   }
 

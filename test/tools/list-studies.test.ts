@@ -38,4 +38,62 @@ describe('list_studies', () => {
     expect(await listed()).toMatchObject({ participants: 7, interviews_partial: 2 });
     expect((await h.store.studies.keptListFacts(study_id))?.tags.map((t) => t.tag)).not.toContain('long-tenure');
   });
+
+  it('keeps the counts exact on write: interviews, new and deleted participants and other changes adjust them in their transaction, never stale', async () => {
+    const study_id = await seedTinyStudy(h);
+    await h.ok('create_study', { name: 'Other' });
+    const listed = async () => (await h.ok('list_studies', {})).studies.find((s: any) => s.study_id === study_id);
+    /** What counting everything again gives. */
+    const recount = async () => ({ counts: await h.store.studies.counts(study_id), tags: await h.store.studies.tagCounts(study_id) });
+    /** The kept counts are current right after the write (nothing to count at the next list) and equal a recount; list_studies shows them. */
+    const exactAfterWrite = async () => {
+      const kept = await h.store.studies.keptListFacts(study_id);
+      const counted = await recount();
+      expect(kept).toEqual({ version: await h.store.studies.dataVersion(study_id), ...counted });
+      const row = await listed();
+      expect(row).toMatchObject({ participants: counted.counts.participants, interviews_completed: counted.counts.interviews_completed, interviews_partial: counted.counts.interviews_partial });
+      return counted;
+    };
+    await listed();
+    // A first interview, a re-recorded one changing its status, and one creating its participant with tags.
+    await h.ok('record_interview', { study_id, participant_id: 'p6', status: 'partial', answers: [] });
+    await exactAfterWrite();
+    await h.ok('record_interview', { study_id, participant_id: 'p6', status: 'completed', answers: [] });
+    await exactAfterWrite();
+    await h.ok('record_interview', { study_id, participant_id: 'walk-in', status: 'partial', participant: { email: 'w@acme.example', tags: ['churned', 'walk-in', 'walk-in'] }, answers: [] });
+    expect((await exactAfterWrite()).tags).toEqual(expect.arrayContaining([{ tag: 'walk-in', count: 1 }, { tag: 'churned', count: 4 }]));
+    // Themes, questions, an attribute's type, assignments change no count: the counts are carried.
+    await h.ok('code_themes', { study_id, codes: [{ participant_id: 'p1', theme: 'pricing' }] });
+    await exactAfterWrite();
+    await h.ok('add_questions', { study_id, questions: [{ type: 'open_ended', text: 'What would you change first?' }] });
+    await exactAfterWrite();
+    await h.ok('set_attribute_type', { study_id, attribute: 'mrr', type: 'text' });
+    await exactAfterWrite();
+    // Deleting participants, interviewed or not, with tags only they had.
+    await h.ok('delete_participant', { study_id, participant_id: 'walk-in', confirm: true });
+    expect((await exactAfterWrite()).tags.map((t) => t.tag)).not.toContain('walk-in');
+    await h.ok('delete_participant', { study_id, participant_id: 'p6', confirm: true });
+    expect((await exactAfterWrite()).counts).toMatchObject({ participants: 5 });
+    // An import changes many counts at once: counted again at the next list, exact too.
+    await h.ok('import_participants', { study_id, csv: 'participant_id,tags\nn1,new\nn2,churned;long-tenure\n' });
+    expect(await h.store.studies.keptListFacts(study_id)).toBeNull();
+    expect(await listed()).toMatchObject({ participants: 7 });
+    await exactAfterWrite();
+    // The other study's counts were never touched.
+    expect((await h.ok('list_studies', {})).studies.find((s: any) => s.name === 'Other')).toMatchObject({ participants: 0, interviews_completed: 0, interviews_partial: 0 });
+  });
+
+  it('adjusts kept tag counts only while they are complete: a tag beyond the kept most common ones is counted again', async () => {
+    const study_id = await seedTinyStudy(h);
+    const many = Array.from({ length: 60 }, (_, i) => `m${i},tag-${String(i).padStart(2, '0')}`).join('\n');
+    await h.ok('import_participants', { study_id, csv: `participant_id,tags\n${many}\n` });
+    await h.ok('list_studies', {});
+    expect((await h.store.studies.keptListFacts(study_id))?.tags).toHaveLength(50);
+    await h.ok('record_interview', { study_id, participant_id: 'late', status: 'completed', participant: { tags: ['tag-59'] }, answers: [] });
+    // tag-59 is not among the 50 kept: its count is unknown without counting.
+    expect(await h.store.studies.keptListFacts(study_id)).toBeNull();
+    await h.ok('list_studies', {});
+    expect((await h.store.studies.keptListFacts(study_id))?.tags).toEqual(await h.store.studies.tagCounts(study_id));
+    expect((await h.store.studies.tagCounts(study_id)).find((t) => t.tag === 'tag-59')).toEqual({ tag: 'tag-59', count: 2 });
+  });
 });

@@ -1,7 +1,7 @@
 /** Interviews, answers, quotes and theme evidence on PostgreSQL (the SQLite store: ../interviews.ts). */
 import type { Async } from '../async-view.js';
 import { normalizeSpeech, type InterviewRow, type InterviewStore, type InterviewWrite, type ProfileAnswer } from '../interviews.js';
-import { now } from '../studies.js';
+import { interviewCountsChange, now } from '../studies.js';
 import { first, lockStudy, rows, type Sql } from './sql.js';
 import { PgStudyStore } from './studies.js';
 
@@ -16,6 +16,7 @@ export class PgInterviewStore implements Async<InterviewStore> {
   async record(write: InterviewWrite): Promise<{ answers_recorded: number; quotes_added: number; themes_added: number }> {
     const at = now();
     const turns = write.transcript?.turns ? JSON.stringify(write.transcript.turns) : null;
+    const before = (await first<{ status: 'completed' | 'partial' }>(this.sql, 'SELECT status FROM interviews WHERE participant_id = $1', [write.participantId]))?.status ?? null;
     await this.sql.query(
       `INSERT INTO interviews (participant_id, status, interviewed_at, transcript, transcript_turns, notes, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
@@ -51,7 +52,10 @@ export class PgInterviewStore implements Async<InterviewStore> {
       for (const code of quote.themes) themesAdded += await this.addEvidence(write.studyId, write.participantId, code, quote.text, quote.questionId, row.id, at);
     }
     for (const theme of write.themes) themesAdded += await this.addEvidence(write.studyId, write.participantId, theme.code, theme.evidence, theme.questionId, null, at);
-    await new PgStudyStore(this.sql).touch(write.studyId);
+    // The interview counts are adjusted, not counted again at the next list_studies.
+    const studies = new PgStudyStore(this.sql);
+    await studies.touch(write.studyId, true, false);
+    await studies.adjustListFacts(write.studyId, interviewCountsChange(before, write.status));
     return { answers_recorded: write.answers.length, quotes_added: quotesAdded, themes_added: themesAdded };
   }
 

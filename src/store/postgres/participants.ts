@@ -11,7 +11,7 @@ import type { AttributeFormat, AttributeType, AttributeValue } from '../../domai
 import type { TypedParticipant } from '../../ingest/csv.js';
 import type { Async } from '../async-view.js';
 import { changedUnderneath, type NewParticipant, type ParticipantRow, type ParticipantStore } from '../participants.js';
-import { now } from '../studies.js';
+import { newParticipantChange, now } from '../studies.js';
 import { clientSql, first, isUniqueViolation, lockStudy, rows, type Sql } from './sql.js';
 import { PgStudyStore } from './studies.js';
 
@@ -85,8 +85,10 @@ export class PgParticipantStore implements Async<ParticipantStore> {
         [studyId, participant.external_id, participant.email ?? null, participant.name ?? null, JSON.stringify(attributes), at],
       );
       if (!row) return { participant: await this.get(studyId, participant.external_id), created: false };
-      await sql.query('INSERT INTO participant_tags (participant_id, tag) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING', [row.id, participant.tags ?? []]);
+      const tags = [...new Set(participant.tags ?? [])];
+      await sql.query('INSERT INTO participant_tags (participant_id, tag) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING', [row.id, tags]);
       const studies = new PgStudyStore(sql);
+      await studies.adjustListFacts(studyId, newParticipantChange(tags));
       const catalogue = new Set((await studies.attributes(studyId)).map((a) => a.name));
       const fresh = Object.entries(attributes)
         .filter(([name]) => !catalogue.has(name))
@@ -201,7 +203,7 @@ export class PgParticipantStore implements Async<ParticipantStore> {
       );
       const studies = new PgStudyStore(clientSql(client));
       await studies.saveAttributes(studyId, [attribute]);
-      await studies.touch(studyId);
+      await studies.touch(studyId, true, false);
       return pairs.length;
     });
   }

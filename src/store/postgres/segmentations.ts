@@ -22,7 +22,7 @@ import {
 import type { StoredCards, ExportRow, MemberRow, NewSegmentation, SegmentationMethod, SegmentationRow, SegmentationStore, SegmentRow } from '../segmentations.js';
 import { now } from '../studies.js';
 import { clientSql, first, rows, type Sql } from './sql.js';
-import { PgStudyStore } from './studies.js';
+import { CARRIED_LIST_FACTS, PgStudyStore } from './studies.js';
 
 const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
 /** A json column as read by pg (already parsed), checked by its schema; null stays null. */
@@ -250,7 +250,7 @@ export class PgSegmentationStore implements Async<SegmentationStore> {
         [segmentationId, incoming],
       );
       // Members changed: the segments' cards are stale.
-      await client.query('UPDATE studies SET updated_at = $2, data_version = data_version + 1, list_facts = NULL WHERE id = (SELECT study_id FROM segmentations WHERE id = $1)', [segmentationId, now()]);
+      await client.query(`UPDATE studies SET updated_at = $2, data_version = data_version + 1, list_facts = ${CARRIED_LIST_FACTS} WHERE id = (SELECT study_id FROM segmentations WHERE id = $1)`, [segmentationId, now()]);
     });
   }
 }

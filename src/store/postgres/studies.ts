@@ -3,8 +3,11 @@ import { NotFoundError } from '../../errors.js';
 import type { Question } from '../../domain/questions.js';
 import type { AttributeFormat, AttributeType } from '../../domain/attributes.js';
 import type { Async } from '../async-view.js';
-import { now, STUDY_COLUMNS, type ListFacts, type NewStudy, type StoredQuestion, type StudyAttribute, type StudyCounts, type StudyRow, type StudyStore } from '../studies.js';
+import { LISTED_TAGS, now, shiftedListFacts, STUDY_COLUMNS, type CountsChange, type ListFacts, type NewStudy, type StoredQuestion, type StudyAttribute, type StudyCounts, type StudyRow, type StudyStore } from '../studies.js';
 import { first, rows, type Sql } from './sql.js';
+
+/** list_studies' kept counts carried to the new data version when they were current (a write that changes no count; see StudyStore.touch). */
+export const CARRIED_LIST_FACTS = "CASE WHEN (list_facts->>'version')::bigint = data_version THEN jsonb_set(list_facts::jsonb, '{version}', to_jsonb(data_version + 1))::json END";
 
 export class PgStudyStore implements Async<StudyStore> {
   constructor(private readonly sql: Sql) {}
@@ -57,7 +60,7 @@ export class PgStudyStore implements Async<StudyStore> {
     ))!;
   }
 
-  tagCounts(studyId: number, limit = 50): Promise<{ tag: string; count: number }[]> {
+  tagCounts(studyId: number, limit = LISTED_TAGS): Promise<{ tag: string; count: number }[]> {
     return rows(
       this.sql,
       `SELECT t.tag, count(*) AS count FROM participant_tags t JOIN participants p ON p.id = t.participant_id
@@ -66,9 +69,17 @@ export class PgStudyStore implements Async<StudyStore> {
     );
   }
 
-  async touch(studyId: number, dataChanged = true): Promise<void> {
-    // The kept list counts go at once (they may name tags of a participant being erased).
-    await this.sql.query(`UPDATE studies SET updated_at = $1${dataChanged ? ', data_version = data_version + 1, list_facts = NULL' : ''} WHERE id = $2`, [now(), studyId]);
+  async touch(studyId: number, dataChanged = true, countsChanged = dataChanged): Promise<void> {
+    // The kept list counts go at once when they may change (they may name tags of a participant being erased).
+    await this.sql.query(`UPDATE studies SET updated_at = $1${dataChanged ? `, data_version = data_version + 1, list_facts = ${countsChanged ? 'NULL' : CARRIED_LIST_FACTS}` : ''} WHERE id = $2`, [now(), studyId]);
+  }
+
+  async adjustListFacts(studyId: number, change: CountsChange): Promise<void> {
+    const version = await this.dataVersion(studyId);
+    const kept = await this.keptListFacts(studyId);
+    if (kept?.version !== version) return;
+    const shifted = shiftedListFacts(kept, change, version);
+    await this.sql.query('UPDATE studies SET list_facts = $2 WHERE id = $1', [studyId, shifted && JSON.stringify(shifted)]);
   }
 
   async keptListFacts(studyId: number): Promise<ListFacts | null> {
@@ -99,7 +110,7 @@ export class PgStudyStore implements Async<StudyStore> {
            FROM jsonb_to_recordset($2::jsonb) AS q(key text, type text, text text, options jsonb, scale_min float8, scale_max float8,
                 min_label text, max_label text, max_selections int, min_selections int, required boolean, probing_depth int, position int)
          RETURNING 1)
-       UPDATE studies SET updated_at = $3, data_version = data_version + 1, list_facts = NULL WHERE id = $1`,
+       UPDATE studies SET updated_at = $3, data_version = data_version + 1, list_facts = ${CARRIED_LIST_FACTS} WHERE id = $1`,
       [studyId, JSON.stringify(questions), at],
     );
   }
