@@ -88,7 +88,8 @@ export async function eraseParticipant(store: Store, outputDir: string, studyId:
     await tx.erasure.deleteParticipant(person.id);
     for (const id of traces.segmentations) await redescribe(tx, id);
     const count = await scrubDerivedTexts(tx, studyId, marks);
-    await tx.studies.touch(studyId, true, false);
+    // The person's memberships and e-mail go: export totals are counted again.
+    await tx.studies.touch(studyId, true, { listFacts: true });
     await tx.studies.adjustListFacts(studyId, gone);
     return count;
   });

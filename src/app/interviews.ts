@@ -7,7 +7,7 @@ import { listOf, UserError, ValidationError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import { normalizeSpeech } from '../store/interviews.js';
 import type { ParticipantRow } from '../store/participants.js';
-import type { StoredQuestion } from '../store/studies.js';
+import { UNCOUNTED, type StoredQuestion } from '../store/studies.js';
 
 /** Theme codes are slugs so "Pricing concern" and "pricing_concern" are one theme. */
 export const themeCode = slugify;
@@ -160,7 +160,7 @@ export async function codeThemes(store: Store, studyId: number, codes: ThemeCode
   let added = 0;
   await store.transaction(async (tx) => {
     for (const r of resolved) added += await tx.interviews.codeTheme(studyId, r.participant!.id, r.code, r.quote, r.question?.id ?? null);
-    await tx.studies.touch(studyId, true, false);
+    await tx.studies.touch(studyId, true, UNCOUNTED);
   });
   const created = [...new Set(resolved.map((r) => r.code))].filter((c) => !before.has(c));
   const catalogue = await store.studies.themeCounts(studyId, 100);

@@ -2,7 +2,7 @@ import type { AnswerValue, QuestionType } from '../domain/questions.js';
 import { readColumns } from './columns.js';
 import type { Db } from './db.js';
 import { prepared } from './statements.js';
-import { interviewCountsChange, now, type StudyStore } from './studies.js';
+import { interviewCountsChange, now, UNCOUNTED, type StudyStore } from './studies.js';
 
 export type InterviewStatus = 'completed' | 'partial';
 
@@ -105,8 +105,8 @@ export class InterviewStore {
     for (const theme of write.themes) {
       themesAdded += this.addEvidence(write.studyId, write.participantId, theme.code, theme.evidence, theme.questionId, null, at);
     }
-    // The interview counts are adjusted, not counted again at the next list_studies.
-    this.studies.touch(write.studyId, true, false);
+    // The interview counts are adjusted, not counted again at the next list_studies; no export counts interviews.
+    this.studies.touch(write.studyId, true, UNCOUNTED);
     this.studies.adjustListFacts(write.studyId, interviewCountsChange(existing?.status ?? null, write.status));
     return { answers_recorded: write.answers.length, quotes_added: quotesAdded, themes_added: themesAdded };
   }

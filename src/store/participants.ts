@@ -6,7 +6,7 @@ import type { Db } from './db.js';
 import { attributePath } from './fields-sql.js';
 import { JsonbObjects } from './jsonb.js';
 import { prepared } from './statements.js';
-import { newParticipantChange, now, type StudyStore } from './studies.js';
+import { newParticipantChange, now, UNCOUNTED, type StudyStore } from './studies.js';
 
 /**
  * Pass 1 decided insert or update from the ids it saw; a participant that appeared (or went)
@@ -218,7 +218,7 @@ export class ParticipantStore {
           written++;
         }
         this.studies.saveAttributes(studyId, [attribute]);
-        this.studies.touch(studyId, true, false);
+        this.studies.touch(studyId, true, UNCOUNTED);
       })
       .immediate();
     return written;

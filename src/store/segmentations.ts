@@ -322,7 +322,7 @@ export class SegmentationStore {
     const insert = prepared(this.db, `INSERT INTO segment_members (segmentation_id, participant_id, segment_id, distance, detail, assigned_by) VALUES (?, ?, ?, ?, ?, 'assign')`);
     for (const m of members) clear.run(segmentationId, m.participant);
     for (const m of members) insert.run(segmentationId, m.participant, m.segment_id, m.distance, json(m.detail));
-    // Members changed: the segments' cards are stale.
-    this.studies.touch(prepared(this.db, 'SELECT study_id FROM segmentations WHERE id = ?').pluck().get(segmentationId) as number, true, false);
+    // Members changed: the segments' cards and the export totals are stale; list_studies counts no membership.
+    this.studies.touch(prepared(this.db, 'SELECT study_id FROM segmentations WHERE id = ?').pluck().get(segmentationId) as number, true, { listFacts: true });
   }
 }

@@ -41,6 +41,19 @@ export interface CountsChange {
   tags?: Record<string, number>;
 }
 
+/**
+ * What a write leaves true of the figures kept at the study's data version (StudyStore.touch):
+ * `listFacts`, list_studies' counts (unchanged, or adjusted by the write with adjustListFacts);
+ * `exportTotals`, every segmentation's export totals (no membership or participant's e-mail changed).
+ */
+export interface Carried {
+  listFacts?: boolean;
+  exportTotals?: boolean;
+}
+
+/** Carried by a write that changes nothing list_studies or an export counts (themes, questions, an attribute's type). */
+export const UNCOUNTED: Carried = { listFacts: true, exportTotals: true };
+
 /** The tags list_studies keeps and checks (most common first). */
 export const LISTED_TAGS = 50;
 
@@ -195,15 +208,16 @@ export class StudyStore {
   /**
    * Marks the study as changed now. `dataChanged` (the default) also raises its data version: a write
    * that changes what participants are, said or belong to (what stored segment cards are built from).
-   * `countsChanged` (as dataChanged by default): list_studies' kept counts may be wrong now and go;
-   * false: they stay true (a write that changes no count, or one that adjusts them with
-   * adjustListFacts), and are carried to the new version when they were current.
+   * Figures kept at the old version stay true after a write that does not change them: `carried`
+   * names those carried to the new version (when they were current), the rest are counted again.
    */
-  touch(studyId: number, dataChanged = true, countsChanged = dataChanged): void {
-    // The kept list counts go at once when they may change (they may name tags of a participant being erased).
-    const facts = countsChanged
-      ? 'NULL'
-      : `CASE WHEN json_extract(list_facts, '$.version') = data_version THEN json_set(list_facts, '$.version', data_version + 1) END`;
+  touch(studyId: number, dataChanged = true, carried: Carried = {}): void {
+    if (dataChanged && carried.exportTotals) {
+      prepared(this.db, `UPDATE segmentations SET export_totals = json_set(export_totals, '$.version', json_extract(export_totals, '$.version') + 1)
+                          WHERE study_id = ? AND json_extract(export_totals, '$.version') = (SELECT data_version FROM studies WHERE id = ?)`).run(studyId, studyId);
+    }
+    // The kept list counts go at once unless carried (they may name tags of a participant being erased).
+    const facts = carried.listFacts ? `CASE WHEN json_extract(list_facts, '$.version') = data_version THEN json_set(list_facts, '$.version', data_version + 1) END` : 'NULL';
     prepared(this.db, `UPDATE studies SET updated_at = ?${dataChanged ? `, data_version = data_version + 1, list_facts = ${facts}` : ''} WHERE id = ?`).run(now(), studyId);
   }
 
@@ -251,7 +265,7 @@ export class StudyStore {
         insert.run(studyId, q.key, q.type, q.text, q.options ? JSON.stringify(q.options) : null, q.scale_min, q.scale_max,
           q.min_label, q.max_label, q.max_selections, q.min_selections, q.required ? 1 : 0, q.probing_depth, q.position, at);
       }
-      this.touch(studyId, true, false);
+      this.touch(studyId, true, UNCOUNTED);
     })();
   }
 

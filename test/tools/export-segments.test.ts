@@ -52,4 +52,29 @@ describe('export_segments', () => {
     expect(again.total).toBe(first.total - 1);
     expect((await h.store.segmentations.storedExportTotals(seg))?.members?.participants).toBe(first.total - 1);
   });
+
+  it('carries the kept totals over writes that change no membership or e-mail, so a first page after an interview counts nothing', async () => {
+    const page = () => h.ok('export_segments', { segmentation_id: seg, format: 'json', limit: 5 });
+    const first = await page();
+    /** The kept totals are current right after the write and equal a count of the members now. */
+    const keptCurrent = async () => {
+      const kept = await h.store.segmentations.storedExportTotals(seg);
+      expect(kept).toMatchObject({ version: await h.store.studies.dataVersion(study_id), members: await h.store.segmentations.exportTotals(seg) });
+    };
+    const member = first.rows[0].participant_id;
+    await h.ok('record_interview', { study_id, participant_id: member, status: 'completed', answers: [], themes: [{ code: 'export_later', quote: 'We export every week.' }] });
+    await keptCurrent();
+    await h.ok('record_interview', { study_id, participant_id: 'walk-in-export', status: 'partial', participant: { email: 'walk@in.example' }, answers: [] });
+    await keptCurrent();
+    await h.ok('code_themes', { study_id, codes: [{ participant_id: member, theme: 'weekly_export' }] });
+    await keptCurrent();
+    expect((await page()).total).toBe(first.total);
+    // A participant's e-mail changed by an import: counted again at the next first page.
+    await h.ok('import_participants', { study_id, csv: `participant_id,email\n${member},\n` });
+    const stale = await h.store.segmentations.storedExportTotals(seg);
+    expect(stale!.version).toBeLessThan(await h.store.studies.dataVersion(study_id));
+    const after = await page();
+    expect(after.without_email).toBe((await h.store.segmentations.exportTotals(seg)).without_email);
+    await keptCurrent();
+  });
 });

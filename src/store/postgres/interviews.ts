@@ -1,7 +1,7 @@
 /** Interviews, answers, quotes and theme evidence on PostgreSQL (the SQLite store: ../interviews.ts). */
 import type { Async } from '../async-view.js';
 import { normalizeSpeech, type InterviewRow, type InterviewStore, type InterviewWrite, type ProfileAnswer } from '../interviews.js';
-import { interviewCountsChange, now } from '../studies.js';
+import { interviewCountsChange, now, UNCOUNTED } from '../studies.js';
 import { first, lockStudy, rows, type Sql } from './sql.js';
 import { PgStudyStore } from './studies.js';
 
@@ -52,9 +52,9 @@ export class PgInterviewStore implements Async<InterviewStore> {
       for (const code of quote.themes) themesAdded += await this.addEvidence(write.studyId, write.participantId, code, quote.text, quote.questionId, row.id, at);
     }
     for (const theme of write.themes) themesAdded += await this.addEvidence(write.studyId, write.participantId, theme.code, theme.evidence, theme.questionId, null, at);
-    // The interview counts are adjusted, not counted again at the next list_studies.
+    // The interview counts are adjusted, not counted again at the next list_studies; no export counts interviews.
     const studies = new PgStudyStore(this.sql);
-    await studies.touch(write.studyId, true, false);
+    await studies.touch(write.studyId, true, UNCOUNTED);
     await studies.adjustListFacts(write.studyId, interviewCountsChange(before, write.status));
     return { answers_recorded: write.answers.length, quotes_added: quotesAdded, themes_added: themesAdded };
   }

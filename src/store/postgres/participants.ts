@@ -11,7 +11,7 @@ import type { AttributeFormat, AttributeType, AttributeValue } from '../../domai
 import type { TypedParticipant } from '../../ingest/csv.js';
 import type { Async } from '../async-view.js';
 import { changedUnderneath, type NewParticipant, type ParticipantRow, type ParticipantStore } from '../participants.js';
-import { newParticipantChange, now } from '../studies.js';
+import { newParticipantChange, now, UNCOUNTED } from '../studies.js';
 import { clientSql, first, isUniqueViolation, lockStudy, rows, type Sql } from './sql.js';
 import { PgStudyStore } from './studies.js';
 
@@ -203,7 +203,7 @@ export class PgParticipantStore implements Async<ParticipantStore> {
       );
       const studies = new PgStudyStore(clientSql(client));
       await studies.saveAttributes(studyId, [attribute]);
-      await studies.touch(studyId, true, false);
+      await studies.touch(studyId, true, UNCOUNTED);
       return pairs.length;
     });
   }

@@ -3,11 +3,15 @@ import { NotFoundError } from '../../errors.js';
 import type { Question } from '../../domain/questions.js';
 import type { AttributeFormat, AttributeType } from '../../domain/attributes.js';
 import type { Async } from '../async-view.js';
-import { LISTED_TAGS, now, shiftedListFacts, STUDY_COLUMNS, type CountsChange, type ListFacts, type NewStudy, type StoredQuestion, type StudyAttribute, type StudyCounts, type StudyRow, type StudyStore } from '../studies.js';
+import { LISTED_TAGS, now, shiftedListFacts, STUDY_COLUMNS, type Carried, type CountsChange, type ListFacts, type NewStudy, type StoredQuestion, type StudyAttribute, type StudyCounts, type StudyRow, type StudyStore } from '../studies.js';
 import { first, rows, type Sql } from './sql.js';
 
 /** list_studies' kept counts carried to the new data version when they were current (a write that changes no count; see StudyStore.touch). */
 export const CARRIED_LIST_FACTS = "CASE WHEN (list_facts->>'version')::bigint = data_version THEN jsonb_set(list_facts::jsonb, '{version}', to_jsonb(data_version + 1))::json END";
+
+/** The study's ($1) segmentations' export totals carried to the next data version when current (run before raising it). */
+const CARRY_EXPORT_TOTALS = `UPDATE segmentations SET export_totals = jsonb_set(export_totals::jsonb, '{version}', to_jsonb((export_totals->>'version')::bigint + 1))::json
+  WHERE study_id = $1 AND (export_totals->>'version')::bigint = (SELECT data_version FROM studies WHERE id = $1)`;
 
 export class PgStudyStore implements Async<StudyStore> {
   constructor(private readonly sql: Sql) {}
@@ -69,9 +73,10 @@ export class PgStudyStore implements Async<StudyStore> {
     );
   }
 
-  async touch(studyId: number, dataChanged = true, countsChanged = dataChanged): Promise<void> {
-    // The kept list counts go at once when they may change (they may name tags of a participant being erased).
-    await this.sql.query(`UPDATE studies SET updated_at = $1${dataChanged ? `, data_version = data_version + 1, list_facts = ${countsChanged ? 'NULL' : CARRIED_LIST_FACTS}` : ''} WHERE id = $2`, [now(), studyId]);
+  async touch(studyId: number, dataChanged = true, carried: Carried = {}): Promise<void> {
+    if (dataChanged && carried.exportTotals) await this.sql.query(CARRY_EXPORT_TOTALS, [studyId]);
+    // The kept list counts go at once unless carried (they may name tags of a participant being erased).
+    await this.sql.query(`UPDATE studies SET updated_at = $1${dataChanged ? `, data_version = data_version + 1, list_facts = ${carried.listFacts ? CARRIED_LIST_FACTS : 'NULL'}` : ''} WHERE id = $2`, [now(), studyId]);
   }
 
   async adjustListFacts(studyId: number, change: CountsChange): Promise<void> {
@@ -109,7 +114,8 @@ export class PgStudyStore implements Async<StudyStore> {
                 q.max_selections, q.min_selections, q.required, q.probing_depth, q.position, $3
            FROM jsonb_to_recordset($2::jsonb) AS q(key text, type text, text text, options jsonb, scale_min float8, scale_max float8,
                 min_label text, max_label text, max_selections int, min_selections int, required boolean, probing_depth int, position int)
-         RETURNING 1)
+         RETURNING 1),
+       carried AS (${CARRY_EXPORT_TOTALS} RETURNING 1)
        UPDATE studies SET updated_at = $3, data_version = data_version + 1, list_facts = ${CARRIED_LIST_FACTS} WHERE id = $1`,
       [studyId, JSON.stringify(questions), at],
     );
