@@ -14,7 +14,7 @@ import type { ExportRow } from '../store/segmentations.js';
 import type { FileAccess } from './files.js';
 import { listOutputFiles, outputFileSize, readOutputFile, readOutputFileRanges, removeOutputFile, writeOutputFile, writeOutputFileInChunks } from './output-files.js';
 import { exportPartUri, exportUri } from './uris.js';
-import { keepWhenIdle } from './kept.js';
+import { countExportTotals, keepWhenIdle } from './kept.js';
 
 /** A CSV of at most this many characters comes back inline as well as in the file. */
 export const INLINE_CSV_CHARS = 6000;
@@ -101,17 +101,19 @@ export async function exportSegments(store: Store, files: FileAccess, request: E
 }
 
 /**
- * The export's totals, counted over every member (1.2 s at 1M members) once per data version: kept
- * with the segmentation at the study's data version (see segment-cards.ts), counted again when the
- * data changed since (or, with predictions, when they were saved again).
+ * The export's totals, counted over every member (1.2–4 s at 1M members) once per data version: kept
+ * with the segmentation at the study's data version, carried over writes that change no membership
+ * or e-mail (StudyStore.touch), counted again (on a worker for a large study, kept.ts) after the
+ * others (or, with predictions, when they were saved again).
  */
 async function keptExportTotals(store: Store, segmentationId: number, includePredicted: boolean): Promise<{ participants: number; without_email: number }> {
   const variant = includePredicted ? 'with_predicted' : 'members';
-  const version = await store.studies.dataVersion((await store.segmentations.get(segmentationId)).study_id);
+  const studyId = (await store.segmentations.get(segmentationId)).study_id;
+  const version = await store.studies.dataVersion(studyId);
   const kept = await store.segmentations.storedExportTotals(segmentationId);
   const known = kept?.version === version ? kept[variant] : undefined;
   if (known) return known;
-  const counted = await store.segmentations.exportTotals(segmentationId, includePredicted);
+  const counted = await countExportTotals(store, studyId, segmentationId, includePredicted);
   await keepWhenIdle(store, (s) => s.segmentations.saveExportTotals(segmentationId, { ...(kept?.version === version ? kept : {}), version, [variant]: counted }));
   return counted;
 }

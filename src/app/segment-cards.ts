@@ -17,7 +17,7 @@ import type { Store } from '../store/index.js';
 import type { SegmentCard, SegmentProfile, StoredCard } from '../store/segmentation-json.js';
 import type { SegmentationRow, SegmentRow } from '../store/segmentations.js';
 import type { WriteTurns } from '../store/write-turns.js';
-import { keepWhenIdle } from './kept.js';
+import { boundFromEnv, keepWhenIdle } from './kept.js';
 import { loadSegmentation, type LoadedSegmentation } from './segmentations.js';
 import { callOnWorker } from './worker-call.js';
 
@@ -98,9 +98,7 @@ export async function storeCards(store: Store, segmentationId: number, input: Om
 export const CARDS_INLINE_MAX = 1500;
 
 export function cardsInlineMax(): number {
-  const set = process.env.SEGLAB_CARDS_INLINE_MAX;
-  const value = set === undefined || set.trim() === '' ? NaN : Number(set);
-  return Number.isFinite(value) && value >= 0 ? value : CARDS_INLINE_MAX;
+  return boundFromEnv('SEGLAB_CARDS_INLINE_MAX', CARDS_INLINE_MAX);
 }
 
 /** The cards a read shows: current (built at the study's data version) or the stored ones built at `version`. */

@@ -7,7 +7,7 @@ import { decodeCursor, encodeCursor } from '../domain/cursor.js';
 import { ValidationError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import type { ListFacts, NewStudy, StudyCounts, StudyRow } from '../store/studies.js';
-import { keepWhenIdle } from './kept.js';
+import { countListFacts, keepWhenIdle } from './kept.js';
 import { studyUri } from './uris.js';
 
 function studyView({ id: study_id, ...rest }: StudyRow) {
@@ -39,15 +39,16 @@ async function studyChecks(store: Store, study: StudyRow, counts: StudyCounts, k
 }
 
 /**
- * A study's counts as list_studies shows them: counting reads every participant and tag row (2.5 s at
- * 1M participants), so they are kept with the study at its data version (see app/segment-cards.ts)
- * and counted again after the study's data changed.
+ * A study's counts as list_studies shows them: counting reads every participant and tag row (0.6–3 s
+ * at 1M participants), so they are kept with the study at its data version, adjusted by the writes
+ * that change them (StudyStore.adjustListFacts), and counted again (on a worker for a large study)
+ * only after a write that leaves them unknown (an import).
  */
 async function listFacts(store: Store, studyId: number): Promise<ListFacts> {
   const version = await store.studies.dataVersion(studyId);
   const kept = await store.studies.keptListFacts(studyId);
   if (kept?.version === version) return kept;
-  const facts = { version, counts: await store.studies.counts(studyId), tags: await store.studies.tagCounts(studyId) };
+  const facts = { version, ...(await countListFacts(store, studyId)) };
   await keepWhenIdle(store, (s) => s.studies.keepListFacts(studyId, facts));
   return facts;
 }

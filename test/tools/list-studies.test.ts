@@ -1,6 +1,10 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connect, type Harness } from '../helpers/harness.js';
 import { seedTinyStudy } from '../helpers/fixtures.js';
+import { testPostgresServer } from '../helpers/stores.js';
 
 let h: Harness;
 beforeEach(async () => { h = await connect(); });
@@ -95,5 +99,42 @@ describe('list_studies', () => {
     await h.ok('list_studies', {});
     expect((await h.store.studies.keptListFacts(study_id))?.tags).toEqual(await h.store.studies.tagCounts(study_id));
     expect((await h.store.studies.tagCounts(study_id)).find((t) => t.tag === 'tag-59')).toEqual({ tag: 'tag-59', count: 2 });
+  });
+});
+
+/**
+ * A large study's counts are counted again on a worker thread with its own connection (the read waits
+ * for exact figures; other sessions' calls go on). SEGLAB_COUNTS_INLINE_MAX=0 makes this small study
+ * "large"; the database is a file (or PostgreSQL) so that a worker can open it.
+ */
+describe('list_studies and export_segments: counting again on a worker', () => {
+  let c: Harness;
+  const bound = process.env.SEGLAB_COUNTS_INLINE_MAX;
+  beforeEach(async () => {
+    process.env.SEGLAB_COUNTS_INLINE_MAX = '0';
+    c = await connect(testPostgresServer() ? {} : { dbPath: join(mkdtempSync(join(tmpdir(), 'seglab-counts-')), 'counts.db') });
+  });
+  afterEach(async () => {
+    await c.close();
+    if (bound === undefined) delete process.env.SEGLAB_COUNTS_INLINE_MAX;
+    else process.env.SEGLAB_COUNTS_INLINE_MAX = bound;
+  });
+
+  it('counts exactly after an import and a deletion, and keeps what it counted', async () => {
+    const study_id = await seedTinyStudy(c);
+    await c.ok('import_participants', { study_id, csv: 'participant_id,email,tags\nn1,n1@x.example,new\nn2,,churned;long-tenure\n' });
+    expect(await c.store.studies.keptListFacts(study_id)).toBeNull();
+    const [a, b] = await Promise.all([c.ok('list_studies', {}), c.ok('list_studies', {})]);
+    expect(a.studies[0]).toMatchObject({ participants: 8, interviews_completed: 4, interviews_partial: 1 });
+    expect(b.studies[0]).toEqual(a.studies[0]);
+    expect(await c.store.studies.keptListFacts(study_id)).toEqual({ version: await c.store.studies.dataVersion(study_id), counts: await c.store.studies.counts(study_id), tags: await c.store.studies.tagCounts(study_id) });
+
+    const seg = (await c.ok('segment_by_rules', { study_id, segments: [{ name: 'Pro', where: [{ field: 'attr.plan', op: 'eq', value: 'pro' }] }, { name: 'Team', where: [{ field: 'attr.plan', op: 'eq', value: 'team' }] }] })).segmentation_id;
+    const first = await c.ok('export_segments', { segmentation_id: seg, format: 'json', limit: 3 });
+    expect({ participants: first.total, without_email: first.without_email }).toEqual(await c.store.segmentations.exportTotals(seg));
+    await c.ok('delete_participant', { study_id, participant_id: first.rows[0].participant_id, confirm: true });
+    const again = await c.ok('export_segments', { segmentation_id: seg, format: 'json', limit: 3 });
+    expect(again.total).toBe(first.total - 1);
+    expect((await c.store.segmentations.storedExportTotals(seg))).toMatchObject({ version: await c.store.studies.dataVersion(study_id), members: await c.store.segmentations.exportTotals(seg) });
   });
 });
