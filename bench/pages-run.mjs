@@ -5,7 +5,8 @@
 // Mode after-write (issue 12, pages right after a data change; it WRITES: give it a copy of a database
 // whose segmentation 1 has current cards, e.g. study-1000000-carded.db): record_interview on one member,
 // then the first page of get_segmentation, export_segments and list_studies, then list_studies every
-// 100 ms while the cards are rebuilt on the worker (the stall other sessions see), then get_segmentation again.
+// 100 ms while the cards are rebuilt on the worker (the stall other sessions see), then get_segmentation again,
+// then an import of one participant and the list_studies and export_segments that count again after it.
 // Usage: node bench/pages-run.mjs segmented.db export|segmentation|query|studies|after-write  → JSON on stdout.
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -68,6 +69,14 @@ if (which === 'after-write') {
   const refreshMs = performance.now() - t0;
   const refreshPeak = hwm() - before;
   const after = await measured('get_segmentation', { segmentation_id: 1, limit: 500 });
+  // An import (one new participant) leaves list_studies' counts and the export totals to be counted
+  // again: on a worker at 1M; the event loop's delay meanwhile is what other sessions wait.
+  const imported = await measured('import_participants', { study_id: 1, csv: 'participant_id,email\nbench-after-write,bench@after.example\n' });
+  const countLoop = monitorEventLoopDelay({ resolution: 10 });
+  countLoop.enable();
+  const studiesAfterImport = await measured('list_studies', {});
+  const exportAfterImport = await measured('export_segments', { segmentation_id: 1, format: 'json', limit: 1000 });
+  countLoop.disable();
   probes.sort((a, b) => a - b);
   const page = (m, extra = {}) => ({ ms: Math.round(m.ms * 10) / 10, extra_mb: Math.round(m.extra_mb), ...extra });
   process.stdout.write(
@@ -82,6 +91,10 @@ if (which === 'after-write') {
       list_studies: page(studies),
       refresh: { ms: Math.round(refreshMs), process_peak_over_rss_mb: Math.round(refreshPeak), probes: probes.length, probe_p50_ms: probes[probes.length >> 1], probe_max_ms: probes[probes.length - 1], slow_probes: slow, event_loop_delay_max_ms: loop.max / 1e6 },
       get_segmentation_after_refresh: page(after, { cards_current: after.result.cards_current }),
+      import_one: page(imported),
+      list_studies_after_import: page(studiesAfterImport, { participants: studiesAfterImport.result.studies[0].participants }),
+      export_segments_after_import: page(exportAfterImport, { total: exportAfterImport.result.total }),
+      event_loop_delay_max_ms_while_counting: countLoop.max / 1e6,
     }) + '\n',
   );
   await client.close();

@@ -172,7 +172,7 @@ function refreshOnWorker(connection: string, turns: WriteTurns, segmentationId: 
   const key = `${connection}\n${segmentationId}`;
   const known = refreshes.get(key);
   if (known) return known;
-  const run = lastRefresh.then(async () => await callOnWorker<CardsRequest, null>('cards-worker', connection, { segmentationId }, turns, {})).then(() => undefined);
+  const run = lastRefresh.then(async () => await callOnWorker<CardsRequest, null>('cards-worker', connection, { segmentationId }, turns, {}, true)).then(() => undefined);
   const done = run.finally(() => refreshes.delete(key));
   refreshes.set(key, done);
   lastRefresh = done.catch(() => undefined);

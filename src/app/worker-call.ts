@@ -45,9 +45,10 @@ function errorFrom(worker: string, message: { name: string; message: string }): 
  * Runs the worker script `name` (beside this module) on `request` over `database`. Its progress
  * goes to options.progress (a reporter that fails, e.g. a client gone, stops the worker as a
  * cancellation does and the call fails with its error); its write turn is taken in `turns` and
- * held until the worker has closed its connection.
+ * held until the worker has closed its connection. A `background` worker (a rebuild no call waits
+ * for) does not keep the process alive: a server that stops leaves it unsaved.
  */
-export function callOnWorker<Request, Result>(name: string, database: string, request: Request, turns: WriteTurns, options: CallOptions): Promise<Result> {
+export function callOnWorker<Request, Result>(name: string, database: string, request: Request, turns: WriteTurns, options: CallOptions, background = false): Promise<Result> {
   const cancel = cancelFlag(options.signal);
   const turn = new Int32Array(new SharedArrayBuffer(4));
   const stop = () => {
@@ -58,6 +59,7 @@ export function callOnWorker<Request, Result>(name: string, database: string, re
   const job: WorkerJob<Request> = { database, request, cancel, turn };
   return new Promise<Result>((resolve, reject) => {
     const worker = new Worker(workerScript(import.meta.url, name), { workerData: job });
+    if (background) worker.unref();
     let releaseTurn: (() => void) | null = null;
     let outcome: { error: Error } | { result: Result } | null = null;
     let reporterError: Error | null = null;
