@@ -1,6 +1,6 @@
 /**
  * Segment cards: the persona card each segment shows (get_segmentation, the report), built only from
- * its members' data. Building them reads every member (~70 µs a member: 72 s at 1M members), so they
+ * its members' data. Building them reads every member (15–74 s at 1M members, with +0.7–1 GB), so they
  * are built when a segmentation is saved and stored with it, with the study's data version at that
  * moment. Every write that changes participants, what they said, the catalogue or memberships raises
  * the version (StudyStore.touch). A read that finds older cards rebuilds them first while the
@@ -179,7 +179,7 @@ function refreshOnWorker(connection: string, turns: WriteTurns, segmentationId: 
   return done;
 }
 
-/** Resolves once no card rebuild is under way or waiting in this process (tests, and a server closing its store). */
+/** Resolves once no card rebuild is under way or waiting in this process (for tests and benchmarks). */
 export async function cardRefreshesSettled(): Promise<void> {
   while (refreshes.size > 0) await Promise.allSettled([...refreshes.values()]);
 }
