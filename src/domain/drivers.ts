@@ -51,30 +51,37 @@ export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): Correlation
 }
 
 /** Ranks with ties given their average rank (1-based). */
-export function averageRanks(values: ArrayLike<number>): number[] {
-  // A typed-array sort (native, no comparator), then each value's run of ties found by binary
-  // search: no objects and no map of distinct values (tens of MB per driver at a million
-  // participants with as many distinct values).
+export function averageRanks(values: ArrayLike<number>): Float64Array {
+  // A typed-array sort (native, no comparator), each run of ties' average rank kept at the run's
+  // first position, then each value's run found by one binary search: no objects and no map of
+  // distinct values (tens of MB per driver at a million participants with as many distinct values).
   const sorted = Float64Array.from(values).sort();
   const n = sorted.length;
-  return Array.from(values, (v) => {
+  // Positions start … end − 1 hold ranks start + 1 … end, whose average is (start + end + 1) / 2.
+  const runRank = new Float64Array(n);
+  for (let start = 0; start < n; ) {
+    let end = start + 1;
+    while (end < n && sorted[end] === sorted[start]) end++;
+    runRank[start] = (start + end + 1) / 2;
+    start = end;
+  }
+  const ranks = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
     // NaNs sort last and never equal each other: each is a run of its own, the last rank.
-    if (Number.isNaN(v)) return n;
+    if (Number.isNaN(v)) {
+      ranks[i] = n;
+      continue;
+    }
     let start = 0;
     for (let hi = n; start < hi; ) {
       const mid = (start + hi) >>> 1;
       if (sorted[mid]! < v) start = mid + 1;
       else hi = mid;
     }
-    let end = start;
-    for (let hi = n; end < hi; ) {
-      const mid = (end + hi) >>> 1;
-      if (sorted[mid]! <= v) end = mid + 1;
-      else hi = mid;
-    }
-    // Positions start … end − 1 hold ranks start + 1 … end, whose average is (start + end + 1) / 2.
-    return (start + end + 1) / 2;
-  });
+    ranks[i] = runRank[start]!;
+  }
+  return ranks;
 }
 
 /** Spearman's ρ: Pearson's r of average ranks, same p-value approximation as scipy.stats.spearmanr. */
@@ -159,35 +166,50 @@ export interface DriverResult {
 
 /** Correlations per driver (pairwise complete) and relative weights (listwise complete), optionally within a group. */
 export function analyzeDrivers(outcome: IdNumbers, inputs: DriverInput[], members: Set<number> | null = null): DriverResult {
-  const within = (id: number) => members === null || members.has(id);
-  const ids = Array.from(outcome.ids).filter(within);
-  const y = ids.map((id) => outcome.get(id)!);
+  // Typed columns throughout: at a million participants a number[] is tens of MB, each.
+  const ids = members === null ? outcome.ids : outcome.ids.filter((id) => members.has(id));
+  const y = members === null ? outcome.values : Float64Array.from(ids, (id) => outcome.get(id)!);
   const dropped: DriverResult['dropped'] = [];
   const warnings: string[] = [];
   const rows: DriverRow[] = [];
   // Each usable driver aligned with `ids` (NaN where missing): one lookup per participant and driver.
   const usable: { aligned: Float64Array }[] = [];
-  let outcomeRanks: number[] | undefined;
+  // Participants missing any usable driver (out of the relative weights' complete cases).
+  const incomplete = new Uint8Array(ids.length);
+  let outcomeRanks: Float64Array | undefined;
   for (const d of inputs) {
-    const aligned = Float64Array.from(ids, (id) => d.values.get(id) ?? NaN);
-    const paired: number[] = [];
-    aligned.forEach((v, i) => Number.isNaN(v) || paired.push(i));
-    const everyone = paired.length === ids.length;
-    // Typed copies (or the aligned column itself): at a million participants a number[] per driver is tens of MB more.
-    const x = everyone ? aligned : Float64Array.from(paired, (i) => aligned[i]!);
-    const yPaired = everyone ? y : paired.map((i) => y[i]!);
+    const aligned = new Float64Array(ids.length);
+    let missing = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const v = d.values.get(ids[i]!) ?? NaN;
+      aligned[i] = v;
+      if (Number.isNaN(v)) missing++;
+    }
+    const everyone = missing === 0;
+    let x = aligned;
+    let yPaired = y;
+    if (!everyone) {
+      x = new Float64Array(ids.length - missing);
+      yPaired = new Float64Array(x.length);
+      for (let i = 0, j = 0; i < ids.length; i++) {
+        if (Number.isNaN(aligned[i]!)) continue;
+        x[j] = aligned[i]!;
+        yPaired[j++] = y[i]!;
+      }
+    }
     if (!x.some((v) => v !== x[0]!)) {
-      dropped.push({ driver: d.name, reason: paired.length < 3 ? `only ${paired.length} participant(s) with both values` : 'the same value for everyone' });
+      dropped.push({ driver: d.name, reason: x.length < 3 ? `only ${x.length} participant(s) with both values` : 'the same value for everyone' });
       continue;
     }
     const p = pearson(x, yPaired);
     // Drivers known for everyone share the outcome's ranks: computed once.
     const s = everyone ? pearson(averageRanks(x), (outcomeRanks ??= averageRanks(y))) : spearman(x, yPaired);
-    rows.push({ driver: d.name, field: d.field, n: paired.length, pearson: p, spearman: s, relative_weight: null, share_of_r_squared: null });
+    rows.push({ driver: d.name, field: d.field, n: x.length, pearson: p, spearman: s, relative_weight: null, share_of_r_squared: null });
     usable.push({ aligned });
+    if (!everyone) for (let i = 0; i < ids.length; i++) if (Number.isNaN(aligned[i]!)) incomplete[i] = 1;
   }
   const complete: number[] = [];
-  for (let i = 0; i < ids.length; i++) if (usable.every((d) => !Number.isNaN(d.aligned[i]!))) complete.push(i);
+  for (let i = 0; i < ids.length; i++) if (incomplete[i] === 0) complete.push(i);
   let r2: number | null = null;
   if (usable.length > 0 && complete.length >= usable.length + 10) {
     // When every participant has every driver, the aligned columns are the complete cases: no copies.

@@ -4,16 +4,29 @@
  * these reads in a fraction of its memory (16 bytes a participant instead of a Map entry and a
  * boxed number; at 1,000,000 participants and a dozen columns that is hundreds of MB).
  */
+type Lookup = { dense: Int32Array; first: number } | { sorted: Int32Array };
+
+/** Lookups by ids array: columns read in one pass share their ids array, and so one lookup. */
+const lookups = new WeakMap<Float64Array, Lookup>();
+
 export class IdNumbers {
   readonly ids: Float64Array;
   readonly values: Float64Array;
-  private lookup: { dense: Int32Array; first: number } | { sorted: Int32Array } | null = null;
+  private lookup: Lookup | null = null;
 
-  /** `ids` distinct, with their values index by index (a null value, as SQL may give, is kept as NaN: missing). */
+  /**
+   * `ids` distinct, with their values index by index (a null value, as SQL may give, is kept as NaN:
+   * missing). Float64Arrays are kept as given, not copied (the caller hands them over): several
+   * columns may then share one ids array, 8 MB a column at a million participants.
+   */
   constructor(ids: ArrayLike<number>, values: ArrayLike<number | null>) {
     if (ids.length !== values.length) throw new Error('IdNumbers: ids and values differ in length');
-    this.ids = Float64Array.from(ids);
-    this.values = Float64Array.from(values, (v) => v ?? NaN);
+    this.ids = ids instanceof Float64Array ? ids : Float64Array.from(ids);
+    if (values instanceof Float64Array) this.values = values;
+    else {
+      this.values = new Float64Array(values.length);
+      for (let i = 0; i < values.length; i++) this.values[i] = values[i] ?? NaN;
+    }
   }
 
   get size(): number {
@@ -43,7 +56,7 @@ export class IdNumbers {
   }
 
   private indexOf(id: number): number {
-    const lookup = (this.lookup ??= this.makeLookup());
+    const lookup = (this.lookup ??= lookups.get(this.ids) ?? this.makeLookup());
     if ('dense' in lookup) {
       const at = id - lookup.first;
       return at >= 0 && at < lookup.dense.length ? lookup.dense[at]! : -1;
@@ -62,7 +75,13 @@ export class IdNumbers {
   }
 
   // Participant ids of a study are mostly consecutive: an index over their span when it is small, else a binary search.
-  private makeLookup(): { dense: Int32Array; first: number } | { sorted: Int32Array } {
+  private makeLookup(): Lookup {
+    const lookup = this.buildLookup();
+    lookups.set(this.ids, lookup);
+    return lookup;
+  }
+
+  private buildLookup(): Lookup {
     let first = Infinity;
     let last = -Infinity;
     for (const id of this.ids) {

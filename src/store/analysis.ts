@@ -238,22 +238,53 @@ export class AnalysisStore {
       const sql = `${select} FROM (SELECT id, external_id, attributes FROM participants WHERE study_id = ?${after === null ? '' : ' AND external_id > ?'} ORDER BY external_id LIMIT ${NUMBERS_CHUNK})`;
       return prepared(this.db, sql).raw().get(...names.map(attributePath), studyId, ...(after === null ? [] : [after])) as (string | null)[];
     };
-    const kept = names.map((): number[] => []);
-    const values = names.map((): number[] => []);
+    // Typed columns sized by the study's count (grown if participants arrive while reading): no
+    // per-value boxing or array growth, and the columns every participant has share one ids array.
+    let capacity = Math.max(1, prepared(this.db, 'SELECT count(*) FROM participants WHERE study_id = ?').pluck().get(studyId) as number);
+    let everyone = new Float64Array(capacity);
+    let rows = 0;
+    const values = names.map(() => new Float64Array(capacity));
+    const counts = names.map(() => 0);
+    // A column's own ids, from its first participant without a number (null: every row so far has one).
+    const ownIds = names.map((): Float64Array | null => null);
+    const grown = (array: Float64Array, size: number) => {
+      const bigger = new Float64Array(size);
+      bigger.set(array);
+      return bigger;
+    };
     for (let after: string | null = null, last: string | null = null; ; after = last) {
       const [lastId, ids, ...columns] = read(after);
       if (lastId === null) break;
       last = lastId!;
       const chunkIds = JSON.parse(ids!) as number[];
-      columns.forEach((column, c) => {
-        (JSON.parse(column!) as unknown[]).forEach((v, i) => {
-          if (typeof v !== 'number') return;
-          kept[c]!.push(chunkIds[i]!);
-          values[c]!.push(v);
+      if (rows + chunkIds.length > capacity) {
+        capacity = Math.max(2 * capacity, rows + chunkIds.length);
+        everyone = grown(everyone, capacity);
+        names.forEach((_, c) => {
+          values[c] = grown(values[c]!, capacity);
+          if (ownIds[c]) ownIds[c] = grown(ownIds[c]!, capacity);
         });
+      }
+      for (let i = 0; i < chunkIds.length; i++) everyone[rows + i] = chunkIds[i]!;
+      columns.forEach((column, c) => {
+        const parsed = JSON.parse(column!) as unknown[];
+        const into = values[c]!;
+        let n = counts[c]!;
+        for (let i = 0; i < parsed.length; i++) {
+          const v = parsed[i];
+          if (typeof v !== 'number') {
+            if (ownIds[c] === null) ownIds[c] = everyone.slice(0, capacity).fill(0, n);
+            continue;
+          }
+          if (ownIds[c]) ownIds[c]![n] = chunkIds[i]!;
+          into[n++] = v;
+        }
+        counts[c] = n;
       });
+      rows += chunkIds.length;
     }
-    return names.map((_, c) => new IdNumbers(kept[c]!, values[c]!));
+    const all = everyone.subarray(0, rows);
+    return names.map((_, c) => new IdNumbers(ownIds[c]?.subarray(0, counts[c]) ?? all, values[c]!.subarray(0, counts[c])));
   }
 
   /** Numbers per participant for driver analysis; choices and themes expand into 0/1 columns. */

@@ -1,8 +1,11 @@
 import type { AnswerValue, QuestionType } from '../domain/questions.js';
-import { readColumns } from './columns.js';
+import { ThemeQuotePicker } from '../domain/theme-quotes.js';
 import type { Db } from './db.js';
 import { prepared } from './statements.js';
 import { interviewCountsChange, now, UNCOUNTED, type StudyStore } from './studies.js';
+
+/** Evidence rows one read of themeQuotes takes. */
+const QUOTES_CHUNK = 10_000;
 
 export type InterviewStatus = 'completed' | 'partial';
 
@@ -128,32 +131,23 @@ export class InterviewStore {
 
   /** Up to `perTheme` distinct pieces of evidence per theme of a study, longest first (the most quotable). */
   themeQuotes(studyId: number, perTheme: number): Map<string, { participant_id: string; text: string }[]> {
-    // Read whole and ranked here: a window over every piece of evidence cost SQL a sort of all of them.
-    const [codes, ids, participants, texts] = readColumns<[string, number, string, string]>(
+    // In recording order, a chunk at a time along the evidence's primary key (CROSS JOIN keeps that
+    // order as the outer loop: the themes' index first would sort every piece of evidence per chunk).
+    const picker = new ThemeQuotePicker(perTheme);
+    const chunk = prepared(
       this.db,
-      `SELECT json_group_array(t.code), json_group_array(e.id), json_group_array(p.external_id), json_group_array(e.evidence)
-         FROM theme_evidence e JOIN themes t ON t.id = e.theme_id JOIN participants p ON p.id = e.participant_id
-        WHERE t.study_id = ? AND e.evidence <> ''`,
-      [studyId],
-    );
-    // Each distinct text once per theme, credited to the lowest participant id that gave it.
-    const byTheme = new Map<string, Map<string, { first: number; participant_id: string }>>();
-    codes.forEach((code, i) => {
-      const distinct = byTheme.get(code) ?? byTheme.set(code, new Map()).get(code)!;
-      const seen = distinct.get(texts[i]!);
-      if (!seen) distinct.set(texts[i]!, { first: ids[i]!, participant_id: participants[i]! });
-      else {
-        seen.first = Math.min(seen.first, ids[i]!);
-        if (participants[i]! < seen.participant_id) seen.participant_id = participants[i]!;
-      }
-    });
-    // The longest texts first (they carry the most context), then the earliest recorded.
-    const out = new Map<string, { participant_id: string; text: string }[]>();
-    for (const [code, candidates] of byTheme) {
-      const ranked = [...candidates].sort(([a, x], [b, y]) => b.length - a.length || x.first - y.first).slice(0, perTheme);
-      out.set(code, ranked.map(([text, { participant_id }]) => ({ participant_id, text })));
+      `SELECT e.id, t.code, p.external_id, e.evidence
+         FROM theme_evidence e CROSS JOIN themes t ON t.id = e.theme_id CROSS JOIN participants p ON p.id = e.participant_id
+        WHERE e.id > ? AND t.study_id = ? AND e.evidence <> ''
+        ORDER BY e.id LIMIT ${QUOTES_CHUNK}`,
+    ).raw();
+    for (let after = 0; ; ) {
+      const rows = chunk.all(after, studyId) as [number, string, string, string][];
+      for (const [id, code, participantId, text] of rows) picker.add(code, id, participantId, text);
+      if (rows.length < QUOTES_CHUNK) break;
+      after = rows[rows.length - 1]![0];
     }
-    return out;
+    return picker.quotes();
   }
 
   /** Everything a participant said, lower-cased with spaces collapsed: to check that a quote is theirs. */

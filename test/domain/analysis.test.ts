@@ -58,7 +58,9 @@ describe('drivers', () => {
     const ties = ref.spearman_ties;
     expect(spearman(ties.x, ties.y).r).toBeCloseTo(ties.rho, 12);
     expect(spearman(ties.x, ties.y).p).toBeCloseTo(ties.p, 10);
-    expect(averageRanks([10, 20, 20, 30])).toEqual([1, 2.5, 2.5, 4]);
+    expect([...averageRanks([10, 20, 20, 30])]).toEqual([1, 2.5, 2.5, 4]);
+    // Runs of ties anywhere, NaN ranked last (as before: each NaN a run of its own).
+    expect([...averageRanks([3, 1, 3, NaN, 1, 1, 2, 3])]).toEqual([6, 2, 6, 8, 2, 2, 4, 6]);
   });
 
   it("Johnson's relative weights match a NumPy implementation and sum to scikit-learn's R²", () => {

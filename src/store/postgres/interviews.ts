@@ -1,6 +1,7 @@
 /** Interviews, answers, quotes and theme evidence on PostgreSQL (the SQLite store: ../interviews.ts). */
 import type { Async } from '../async-view.js';
 import { normalizeSpeech, type InterviewRow, type InterviewStore, type InterviewWrite, type ProfileAnswer } from '../interviews.js';
+import { ThemeQuotePicker } from '../../domain/theme-quotes.js';
 import { interviewCountsChange, now, UNCOUNTED } from '../studies.js';
 import { first, lockStudy, rows, type Sql } from './sql.js';
 import { PgStudyStore } from './studies.js';
@@ -90,25 +91,13 @@ export class PgInterviewStore implements Async<InterviewStore> {
       this.sql,
       `SELECT t.code, e.id, p.external_id AS participant_id, e.evidence AS text
          FROM theme_evidence e JOIN themes t ON t.id = e.theme_id JOIN participants p ON p.id = e.participant_id
-        WHERE t.study_id = $1 AND e.evidence <> ''`,
+        WHERE t.study_id = $1 AND e.evidence <> ''
+        ORDER BY e.id`,
       [studyId],
     );
-    const byTheme = new Map<string, Map<string, { first: number; participant_id: string }>>();
-    for (const r of found) {
-      const distinct = byTheme.get(r.code) ?? byTheme.set(r.code, new Map()).get(r.code)!;
-      const seen = distinct.get(r.text);
-      if (!seen) distinct.set(r.text, { first: r.id, participant_id: r.participant_id });
-      else {
-        seen.first = Math.min(seen.first, r.id);
-        if (r.participant_id < seen.participant_id) seen.participant_id = r.participant_id;
-      }
-    }
-    const out = new Map<string, { participant_id: string; text: string }[]>();
-    for (const [code, candidates] of byTheme) {
-      const ranked = [...candidates].sort(([a, x], [b, y]) => b.length - a.length || x.first - y.first).slice(0, perTheme);
-      out.set(code, ranked.map(([text, { participant_id }]) => ({ participant_id, text })));
-    }
-    return out;
+    const picker = new ThemeQuotePicker(perTheme);
+    for (const r of found) picker.add(r.code, r.id, r.participant_id, r.text);
+    return picker.quotes();
   }
 
   async saidText(participantId: number): Promise<string> {
