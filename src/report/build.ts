@@ -12,7 +12,7 @@ import { throwIfCancelled } from '../app/call-options.js';
 import type { Store } from '../store/index.js';
 import { reportAnalyses, type ReportAnalyses } from './analyses.js';
 import type { Report } from './model.js';
-import { analysesOnWorker, segmentationOnWorker } from './parallel.js';
+import { analysesOnWorker, analysesPart, bothInTurnOnWorker, segmentationOnWorker, segmentationPart, type SegmentationPart } from './parallel.js';
 import { segmentationSection } from './segmentation-section.js';
 import { SectionRecorder } from './sections.js';
 
@@ -24,20 +24,22 @@ const METHOD_NAMES: Record<string, string> = { kmeans: 'k-means', rules: 'rules'
  */
 export const PARALLEL_REPORT_FROM = 20_000;
 /**
- * From this many participants the two workers run one after the other: each part holds its own
- * copy of the members' facts (near 1 GB each at 1,000,000 participants), so at once they would
- * double the peak; in turn the report takes longer by the shorter part.
+ * From this many participants the two parts run one after the other, on one worker: each holds
+ * its own copy of the members' facts or answer columns (hundreds of MB at 1,000,000 participants),
+ * so at once they would double the peak; in turn the report takes longer by the shorter part. One
+ * worker rather than two in turn: a second worker does not reuse what the first freed (the C
+ * allocator keeps it for the process: ~300 MB at 1,000,000), one worker does after a full collection.
  */
 export const SEQUENTIAL_REPORT_FROM = 250_000;
 /**
- * The segmentation worker's young generation when the parts run in turn (V8's default gives 16 MB
- * semi-spaces): it reads members' facts and answers in chunks whose short-lived values a small one
- * promotes to the old generation, where they wait for a full collection. At 1,000,000 participants
- * 64 MB semi-spaces took the part's peak from 1.03 GB to 0.87 GB in the same time. Not for the
- * analyses (their driver columns, arrays of a million, peaked higher with it: 1.1 GB against
- * 0.84 GB), nor for smaller studies whose parts run at once (100,000: 385 MB → 493 MB).
+ * That worker's young generation (V8's default is 16 MB semi-spaces, sized for the main thread):
+ * it reads members' facts and answers in chunks whose short-lived values a small one promotes to
+ * the old generation, where they wait for a full collection; a large one is itself memory. At
+ * 1,000,000 participants: 192 MB gave peaks of 0.98–1.0 GB, 64 MB 0.86–0.98 GB, 32 MB 0.98 GB
+ * (loaded machine, one run each but 64 MB's three). Not for smaller studies, whose parts run at
+ * once on two workers (100,000: 385 MB → 493 MB with a larger one).
  */
-const SEGMENTATION_LIMITS = { maxYoungGenerationSizeMb: 192 };
+const SEGMENTATION_LIMITS = { maxYoungGenerationSizeMb: 64 };
 
 export interface BuildOptions {
   /** From this many participants the report is built on workers (default PARALLEL_REPORT_FROM). */
@@ -69,18 +71,17 @@ export async function buildReport(store: Store, studyId: number, segmentationId?
   let seg: Report['segmentation'];
   let analyses: ReportAnalyses;
   if (workerFile !== null) {
-    // Both parts on workers, at once or (large studies) in turn; a failed or cancelled part stops the other.
+    // Both parts on workers, at once or (large studies) in turn on one; a failed or cancelled part stops the other.
     const stop = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-    const segmentationPart = (limits?: typeof SEGMENTATION_LIMITS) => (segmentation === undefined ? Promise.resolve(null) : segmentationOnWorker(workerFile, segmentation, options.revenueAttribute, signal, limits));
-    const analysesPart = () => analysesOnWorker(workerFile, studyId, segmentation, interviewed, rule.include_partial, signal);
-    let segmented: Awaited<ReturnType<typeof segmentationPart>>;
+    const segmentationRequest = segmentation === undefined ? null : segmentationPart(segmentation, options.revenueAttribute);
+    const analysesRequest = analysesPart(studyId, segmentation, interviewed, rule.include_partial);
+    let segmented: SegmentationPart | null;
     let analysed: ReportAnalyses;
     if (counts.participants >= (options.sequentialFrom ?? SEQUENTIAL_REPORT_FROM)) {
-      segmented = await segmentationPart(SEGMENTATION_LIMITS);
-      analysed = await analysesPart();
+      [segmented, analysed] = segmentationRequest ? await bothInTurnOnWorker(workerFile, segmentationRequest, analysesRequest, signal, SEGMENTATION_LIMITS) : [null, await analysesOnWorker(workerFile, analysesRequest, signal)];
     } else {
-      const parts = [segmentationPart(), analysesPart()] as const;
+      const parts = [segmentationRequest ? segmentationOnWorker(workerFile, segmentationRequest, signal) : Promise.resolve(null), analysesOnWorker(workerFile, analysesRequest, signal)] as const;
       for (const part of parts) part.catch(() => stop.abort());
       [segmented, analysed] = await Promise.all(parts);
     }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../src/report/build.js';
-import { analysesOnWorker } from '../../src/report/parallel.js';
+import { analysesOnWorker, analysesPart } from '../../src/report/parallel.js';
 import { prioritizeSegments } from '../../src/app/prioritization.js';
 import { CancelledError } from '../../src/errors.js';
 import { seedSampleSegmentation, tempStore } from '../helpers/stores.js';
@@ -24,7 +24,7 @@ describe('report workers (SQLite file database)', () => {
   it('computes the report on worker threads for a SQLite file, at once or in turn, with the same report as on one thread', async () => {
     const serial = await buildReport(store, studyId, segmentationId, { parallelFrom: Infinity });
     const parallel = await buildReport(store, studyId, segmentationId, { parallelFrom: 0, sequentialFrom: Infinity });
-    // Large studies run the two workers in turn: the same report.
+    // Large studies build the two parts in turn on one worker: the same report.
     const inTurn = await buildReport(store, studyId, segmentationId, { parallelFrom: 0, sequentialFrom: 0 });
     const { generated_at: _a, ...one } = serial;
     const { generated_at: _b, ...two } = parallel;
@@ -34,11 +34,11 @@ describe('report workers (SQLite file database)', () => {
     expect(one.drivers).not.toBeNull();
     expect(one.questions.length).toBeGreaterThan(0);
     // A worker that cannot open the file reports why instead of hanging.
-    await expect(analysesOnWorker(join(tmpdir(), 'no-such-seglab.db'), studyId, segmentationId, 0, false)).rejects.toThrow(/report analyses: .*(unable to open|does not exist|no such file)/i);
+    await expect(analysesOnWorker(join(tmpdir(), 'no-such-seglab.db'), analysesPart(studyId, segmentationId, 0, false))).rejects.toThrow(/report analyses: .*(unable to open|does not exist|no such file)/i);
   });
 
   it('ends the report workers of a SQLite file when cancelled while they build', async () => {
-    // Workers at once, and in turn (the second never starts).
+    // Workers at once, and one worker building both parts in turn.
     for (const sequentialFrom of [Infinity, 0]) {
       const cancel = new AbortController();
       const started = performance.now();
