@@ -53,6 +53,11 @@ async function listFacts(store: Store, studyId: number): Promise<ListFacts> {
   return facts;
 }
 
+/** A study's counts (participants, interviews by status) as listFacts keeps them: a large study is never counted again on this thread. */
+export async function studyCounts(store: Store, studyId: number): Promise<StudyCounts> {
+  return (await listFacts(store, studyId)).counts;
+}
+
 /** @param page.only the studies the caller may see (null or absent: all) */
 export async function listStudies(store: Store, page: { limit: number; cursor?: string | undefined; only?: number[] | null }) {
   const after = page.cursor ? decodeCursor(page.cursor, 'study') : 0;
@@ -97,8 +102,7 @@ const STUDY_TEXT_CHARS = 400;
  */
 export async function studyDetail(store: Store, id: number, page?: { cursor?: string | undefined }) {
   const row = await store.studies.get(id);
-  const counts = await store.studies.counts(id);
-  const tags = await store.studies.tagCounts(id);
+  const { counts, tags } = await listFacts(store, id);
   const checks = await studyChecks(store, row, counts, tags);
   const sizes = await store.studies.vocabularySizes(id);
   const allQuestions = (await store.studies.questions(id)).map(({ id: _id, ...q }) => q);

@@ -9,6 +9,7 @@ import { population, populationRule } from '../domain/population.js';
 import { sampleGroupsCovered, TARGET_INTERVIEWS } from '../domain/study-health.js';
 import type { Logger } from '../log.js';
 import { throwIfCancelled } from '../app/call-options.js';
+import { studyCounts } from '../app/studies.js';
 import type { Store } from '../store/index.js';
 import { reportAnalyses, type ReportAnalyses } from './analyses.js';
 import type { Report } from './model.js';
@@ -59,7 +60,8 @@ export interface BuildOptions {
 export async function buildReport(store: Store, studyId: number, segmentationId?: number, options: BuildOptions = {}): Promise<Report> {
   const sections = new SectionRecorder();
   const study = await store.studies.get(studyId);
-  const counts = await store.studies.counts(studyId);
+  // Kept counts (counted on a worker when a large study's are unknown): 0.6–1.2 s of counting here held every session at 1M.
+  const counts = await studyCounts(store, studyId);
   const questions = await store.studies.questions(studyId);
   const segmentation = segmentationId ?? (await store.segmentations.list(studyId, 1))[0]?.id;
 
