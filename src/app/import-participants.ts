@@ -17,6 +17,7 @@ import { ChangedUnderneath } from '../store/participants.js';
 import { throwIfCancelled, type CallOptions } from './call-options.js';
 import type { FileAccess } from './files.js';
 import { importOnWorker } from './import-thread.js';
+import { largeStudy } from './kept.js';
 import { PROGRESS_MS } from './worker-call.js';
 
 /** Most bad lines listed in one result (fewer when their messages are long); the count says how many there were in all. */
@@ -35,6 +36,8 @@ const MAX_FILE_BYTES = 2 * 1024 * 1024 * 1024;
 /**
  * From this size (bytes of a file, characters inline) an import runs on a worker thread: below,
  * it takes about 0.1 s of CPU at most in the calling thread, not worth a thread and a connection.
+ * Into a large study (kept.ts largeStudy) any import runs there: matching its rows reads every
+ * participant's id and e-mail first (2.8 s at 1M participants, for a one-line file).
  */
 const WORKER_MIN_SIZE = 1 << 20;
 
@@ -154,15 +157,23 @@ const reporting = (options: CallOptions): ImportHooks => {
   };
 };
 
-/** An import: on a worker thread when it is large and the database is a file, else in this thread. */
+/**
+ * Whether an import of `size` (bytes of a file, characters inline) runs on a worker thread: when
+ * it is large or the study is, and the database is a file (a worker needs its own connection,
+ * which an in-memory database cannot give).
+ */
+export async function importsOnWorker(store: Store, studyId: number, size: number): Promise<boolean> {
+  return store.file() !== null && (size >= WORKER_MIN_SIZE || (await largeStudy(store, studyId)));
+}
+
+/** An import: on a worker thread when it is large or the study is (importsOnWorker), else in this thread. */
 export async function importParticipants(store: Store, files: FileAccess, request: ImportRequest, options: CallOptions = {}): Promise<ImportResult> {
   await checkRequest(store, request, options.signal);
   const fd = request.path !== undefined ? openCsvFile(request.path, files) : null;
   try {
     const size = fd !== null ? fstatSync(fd).size : request.csv!.length;
     const database = store.file();
-    // A worker needs its own connection, which an in-memory database cannot give.
-    if (database !== null && size >= WORKER_MIN_SIZE) return await importOnWorker(database, store.writeTurns, request, fd, options);
+    if (database !== null && (await importsOnWorker(store, request.studyId, size))) return await importOnWorker(database, store.writeTurns, request, fd, options);
     if (!store.withSqlite) return await importInTwoPasses(store, request, fd, reporting(options));
     const sqlite = store.withSqlite;
     return await store.writeTurns.take(() => sqlite((opened) => importOpened(opened, request, fd, cancellation(options.signal))));

@@ -28,6 +28,15 @@ export function boundFromEnv(name: string, fallback: number): number {
  */
 export const COUNTS_INLINE_MAX = 50_000;
 
+/**
+ * Whether work that reads every participant of a study (counting them, matching an import's rows
+ * against their ids and e-mails) runs on a worker: above COUNTS_INLINE_MAX (or SEGLAB_COUNTS_INLINE_MAX).
+ */
+export async function largeStudy(store: Store, studyId: number): Promise<boolean> {
+  const bound = boundFromEnv('SEGLAB_COUNTS_INLINE_MAX', COUNTS_INLINE_MAX);
+  return (await store.facts.participantCount(studyId, bound + 1)) > bound;
+}
+
 /** What count-worker.ts counts. */
 export type CountRequest = { kind: 'list'; studyId: number } | { kind: 'export'; segmentationId: number; includePredicted: boolean };
 
@@ -52,8 +61,7 @@ const counting = new Map<string, Promise<ListCounts | ExportCounts>>();
 
 async function counted(store: Store, studyId: number, request: CountRequest): Promise<ListCounts | ExportCounts> {
   const connection = store.connection();
-  const bound = boundFromEnv('SEGLAB_COUNTS_INLINE_MAX', COUNTS_INLINE_MAX);
-  if (connection === null || (await store.facts.participantCount(studyId, bound + 1)) <= bound) return await countHere(store, request);
+  if (connection === null || !(await largeStudy(store, studyId))) return await countHere(store, request);
   const key = `${connection}\n${JSON.stringify(request)}`;
   const known = counting.get(key);
   if (known) return await known;

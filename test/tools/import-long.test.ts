@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyCsv, tinyQuestions } from '../helpers/fixtures.js';
 import { connect, type Harness } from '../helpers/harness.js';
+import { importsOnWorker } from '../../src/app/import-participants.js';
 
 const ROWS = 100_000;
 const dir = mkdtempSync(join(tmpdir(), 'seglab-long-import-'));
@@ -95,5 +96,26 @@ describe('a long import into a SQLite file (on a worker thread)', () => {
     expect(small).toMatchObject({ written: true, inserted: 1, participants_total: 1 });
     expect(await participants(study_id)).toBe(1);
     expect((await h.ok('list_studies', {})).studies.find((s: { study_id: number }) => s.study_id === study_id).participants).toBe(1);
+  });
+
+  it('runs even a one-line import on the worker when the study is large (matching reads every participant), and matches rows as before', async () => {
+    // A study above the bound (SEGLAB_COUNTS_INLINE_MAX lowered to 3 here; 50,000 by default).
+    const { study_id } = await h.ok('create_study', { name: 'Large study, small import' });
+    await h.ok('import_participants', { study_id, csv: 'Record ID,Email,Plan\n1,ana@example.com,Starter\n2,bo@example.com,Pro\n3,cy@example.com,Pro\n' });
+    const bound = process.env.SEGLAB_COUNTS_INLINE_MAX;
+    process.env.SEGLAB_COUNTS_INLINE_MAX = '3';
+    try {
+      const line = 'Record ID,Email,Plan\n2,bo@example.com,Enterprise\n9,ANA@example.com,Starter\n10,new@example.com,Pro\n';
+      expect(await importsOnWorker(h.store, study_id, line.length)).toBe(false);
+      await h.ok('import_participants', { study_id, csv: 'Record ID,Email,Plan\n4,di@example.com,Pro\n' });
+      expect(await importsOnWorker(h.store, study_id, line.length)).toBe(true);
+      // Id 2 updated, "9" found by its e-mail (case folded) as participant 1, "10" new: as in this thread.
+      expect(await h.ok('import_participants', { study_id, csv: line })).toMatchObject({ written: true, inserted: 1, updated: 2, participants_total: 5 });
+      expect(await h.ok('get_participant', { study_id, participant_id: '2' })).toMatchObject({ attributes: { Plan: 'Enterprise' } });
+      expect(await h.ok('get_participant', { study_id, participant_id: '1' })).toMatchObject({ attributes: { Plan: 'Starter' } });
+    } finally {
+      if (bound === undefined) delete process.env.SEGLAB_COUNTS_INLINE_MAX;
+      else process.env.SEGLAB_COUNTS_INLINE_MAX = bound;
+    }
   });
 });
