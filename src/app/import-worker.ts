@@ -1,5 +1,5 @@
 /** Worker entry for import-thread.ts: one import with its own connection to the database. */
-import { checkpointWal, openDatabase } from '../store/db.js';
+import { checkpointWal, durableCommitsWithoutCheckpoint, openDatabase } from '../store/db.js';
 import { SqliteStore } from '../store/index.js';
 import { importOpened, type ImportResult } from './import-participants.js';
 import type { ImportOnWorker } from './import-thread.js';
@@ -10,6 +10,7 @@ const { database, request: { request, fd } } = side.job;
 let store: SqliteStore | null = null;
 try {
   store = new SqliteStore(openDatabase(database));
+  durableCommitsWithoutCheckpoint(store.db);
   const result = importOpened(store, request, fd, {
     checkpoint: (done, total) => {
       side.throwIfCancelled();
@@ -17,8 +18,10 @@ try {
     },
     beforeWrite: () => side.waitForTurn(),
   });
-  if (result.written) checkpointWal(store.db);
+  // Answered once committed (the log is synced): the copy into the database file follows, off the
+  // caller's path but before the turn to write is handed back.
   side.done(result);
+  if (result.written) checkpointWal(store.db);
 } catch (error) {
   side.failed(error);
 } finally {

@@ -79,16 +79,20 @@ export function callOnWorker<Request, Result>(name: string, database: string, re
               Atomics.notify(turn, 0);
             }),
         );
-      } else if (message.kind === 'done') outcome = { result: message.result };
-      else outcome = { error: reporterError ?? errorFrom(`${name}`, message) };
+      } else if (message.kind === 'done') {
+        // Its writes are committed: the caller has the answer now; the worker may still be
+        // copying the log into the database file, and keeps its turn to write until it exits.
+        outcome = { result: message.result };
+        resolve(message.result);
+      } else outcome = { error: reporterError ?? errorFrom(`${name}`, message) };
     });
     worker.once('error', (error) => (outcome ??= { error }));
-    // Settled once the worker has closed its connection: only then is the turn to write over.
+    // A failure is settled once the worker has closed its connection (its transaction rolled
+    // back): only then is the turn to write over.
     worker.once('exit', (code) => {
       releaseTurn?.();
       outcome ??= { error: new Error(`${name}: stopped (exit code ${code}) before answering`) };
       if ('error' in outcome) reject(outcome.error);
-      else resolve(outcome.result);
     });
     options.signal?.addEventListener('abort', stop, { once: true });
   });

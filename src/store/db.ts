@@ -55,6 +55,17 @@ export function migrate(db: Db): { from: number; to: number } {
   return { from, to: latestSchemaVersion };
 }
 
+/**
+ * For a worker's large write: its commit syncs the write-ahead log (synchronous = FULL), so the
+ * transaction is durable when it returns, and does not also copy the log into the database file
+ * (no automatic checkpoint on this connection): that copy — as long as the write itself at a
+ * million rows — is left to checkpointWal, after the caller has its answer.
+ */
+export function durableCommitsWithoutCheckpoint(db: Db): void {
+  db.pragma('synchronous = FULL');
+  db.pragma('wal_autocheckpoint = 0');
+}
+
 /** How long a worker keeps trying to checkpoint its pages while other connections read. */
 const CHECKPOINT_MS = 10_000;
 
