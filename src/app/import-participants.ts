@@ -13,7 +13,7 @@ import type { StatedType } from '../domain/attributes.js';
 import { checkAndType, noCounts, typedParticipants, type CsvOptions, type ImportContext, type ImportCounts, type LineError, type OnDuplicate, type ParticipantScan } from '../ingest/csv.js';
 import { readCsv, scanCsv } from '../ingest/scan.js';
 import type { SqliteStore, Store } from '../store/index.js';
-import { ChangedUnderneath } from '../store/participants.js';
+import { ChangedUnderneath, type ParticipantStore } from '../store/participants.js';
 import { throwIfCancelled, type CallOptions } from './call-options.js';
 import type { FileAccess } from './files.js';
 import { importOnWorker } from './import-thread.js';
@@ -200,6 +200,8 @@ export interface ImportHooks {
   checkpoint(done: number, total: number): void;
   /** Called once before the first write (a worker waits here for its turn to write). */
   beforeWrite(): void;
+  /** How the rows are written (default: the store's writeParticipants, in this thread). */
+  write?: ParticipantStore['writeParticipants'];
 }
 
 /** Thrown inside the write transaction to roll back a single pass whose rows were not exact. */
@@ -224,6 +226,7 @@ export function importOpened(store: SqliteStore, request: ImportRequest, fd: num
     attributes: store.studies.attributes(studyId),
   });
   const { options, input, size, context } = reading;
+  const write = hooks.write ?? store.participants.writeParticipants.bind(store.participants);
   let scan: ParticipantScan;
   let counts: ImportCounts;
   let values: number[];
@@ -236,7 +239,7 @@ export function importOpened(store: SqliteStore, request: ImportRequest, fd: num
       reading.expected = pass.estimatedRows;
       let outcome: { scan: ParticipantScan; exact: boolean } | null = null;
       try {
-        store.participants.writeParticipants(studyId, pass.names, pass.rows, () => {
+        write(studyId, pass.names, pass.rows, () => {
           outcome = pass.finish();
           if (!outcome.exact) throw new NotExact();
           return catalogueOf(outcome.scan);
@@ -256,7 +259,7 @@ export function importOpened(store: SqliteStore, request: ImportRequest, fd: num
       counts = noCounts();
       values = scan.attributes.map(() => 0);
       const rows = secondPass(reading, single.source, scan, counts, values);
-      store.participants.writeParticipants(studyId, single.value.pass.names, rows, () => catalogueOf(scan));
+      write(studyId, single.value.pass.names, rows, () => catalogueOf(scan));
     }
   } else {
     ({ scan, warning, counts, values, blocked } = checkOnly(reading));

@@ -41,6 +41,21 @@ export interface ParticipantRow {
   updated_at: string;
 }
 
+/** A row to write with its attributes encoded as JSONB (see TypedParticipant for the fields). */
+export interface EncodedParticipant {
+  external_id: string;
+  email: string | null;
+  name: string | null;
+  tags: readonly string[];
+  attributes: Uint8Array;
+  exists: boolean;
+  key: string;
+  rekey: boolean;
+}
+
+/** The attribute catalogue entries an import saves. */
+export type CatalogueEntries = { name: string; type: AttributeType; format: AttributeFormat }[];
+
 export interface NewParticipant {
   external_id: string;
   email?: string | null | undefined;
@@ -130,63 +145,25 @@ export class ParticipantStore {
     names: readonly string[],
     rows: Iterable<TypedParticipant>,
     /** The catalogue entries, asked once the rows are written (a single-pass import decides them then); throwing rolls everything back. */
-    attributes: () => { name: string; type: AttributeType; format: AttributeFormat }[],
+    attributes: () => CatalogueEntries,
   ): { inserted: number; updated: number } {
-    const insert = prepared(this.db, 
-      'INSERT INTO participants (study_id, external_id, email, name, attributes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
     // Each row's attributes arrive typed and are bound as a JSONB blob (no JSON text, no jsonb() parse).
     const encoder = new JsonbObjects(names);
-    const update = prepared(this.db, 
-      `UPDATE participants SET external_id = COALESCE(?, external_id), email = COALESCE(?, email), name = COALESCE(?, name), attributes = jsonb_patch(attributes, ?), updated_at = ?
-        WHERE study_id = ? AND external_id = ? RETURNING id`,
-    );
-    // Tags are written per tag for thousands of participants at once: one statement per row
-    // cost more than the row itself (~2.5 µs of ~7 at a million rows).
-    const addTag = prepared(this.db, 'INSERT OR IGNORE INTO participant_tags (participant_id, tag) SELECT value, ? FROM json_each(?)');
-    const counts = { inserted: 0, updated: 0 };
-    this.db
-      .transaction(() => {
-        const at = now();
-        let tagged = new Map<string, number[]>();
-        let pending = 0;
-        const writeTags = () => {
-          for (const [tag, ids] of tagged) addTag.run(tag, JSON.stringify(ids));
-          tagged = new Map();
-          pending = 0;
-        };
-        for (const row of rows) {
-          let id: number;
-          if (row.exists) {
-            // `key` is the id the study knows; a participant keyed by e-mail takes the file's id.
-            let updated: { id: number } | undefined;
-            try {
-              updated = update.get(row.rekey ? row.external_id : null, row.email, row.name, encoder.encode(row.values), at, studyId, row.key) as { id: number } | undefined;
-            } catch (error) {
-              if (isUniqueViolation(error)) throw changedUnderneath(row.external_id);
-              throw error;
-            }
-            if (!updated) throw changedUnderneath(row.key);
-            id = updated.id;
-            counts.updated++;
-          } else {
-            try {
-              id = Number(insert.run(studyId, row.external_id, row.email, row.name, encoder.encode(row.values), at, at).lastInsertRowid);
-            } catch (error) {
-              if (isUniqueViolation(error)) throw changedUnderneath(row.external_id);
-              throw error;
-            }
-            counts.inserted++;
-          }
-          for (const tag of row.tags) pushTo(tagged, tag, id);
-          if (++pending === TAG_BATCH) writeTags();
-        }
-        writeTags();
-        this.studies.saveAttributes(studyId, attributes());
-        this.studies.touch(studyId);
-      })
-      .immediate();
-    return counts;
+    const row: EncodedParticipant = { external_id: '', email: null, name: null, tags: [], attributes: new Uint8Array(), exists: false, key: '', rekey: false };
+    function* encoded(): Generator<EncodedParticipant> {
+      for (const typed of rows) {
+        row.external_id = typed.external_id;
+        row.email = typed.email;
+        row.name = typed.name;
+        row.tags = typed.tags;
+        row.attributes = encoder.encode(typed.values);
+        row.exists = typed.exists;
+        row.key = typed.key;
+        row.rekey = typed.rekey;
+        yield row;
+      }
+    }
+    return writeEncodedParticipants(this.db, this.studies, studyId, encoded(), attributes);
   }
 
   /** Every stored value of one attribute, with its participant. */
@@ -230,4 +207,64 @@ export class ParticipantStore {
         .all(studyId, prefix.replace(/[\\%_]/g, '\\$&')) as { external_id: string }[]
     ).map((r) => r.external_id);
   }
+}
+
+/**
+ * ParticipantStore.writeParticipants with each row's attributes already encoded as JSONB (JsonbObjects):
+ * what a writer thread beside the reading one runs (app/import-writer.ts).
+ */
+export function writeEncodedParticipants(db: Db, studies: StudyStore, studyId: number, rows: Iterable<EncodedParticipant>, attributes: () => CatalogueEntries): { inserted: number; updated: number } {
+  const insert = prepared(db, 
+    'INSERT INTO participants (study_id, external_id, email, name, attributes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const update = prepared(db, 
+    `UPDATE participants SET external_id = COALESCE(?, external_id), email = COALESCE(?, email), name = COALESCE(?, name), attributes = jsonb_patch(attributes, ?), updated_at = ?
+      WHERE study_id = ? AND external_id = ? RETURNING id`,
+  );
+  // Tags are written per tag for thousands of participants at once: one statement per row
+  // cost more than the row itself (~2.5 µs of ~7 at a million rows).
+  const addTag = prepared(db, 'INSERT OR IGNORE INTO participant_tags (participant_id, tag) SELECT value, ? FROM json_each(?)');
+  const counts = { inserted: 0, updated: 0 };
+  db
+    .transaction(() => {
+      const at = now();
+      let tagged = new Map<string, number[]>();
+      let pending = 0;
+      const writeTags = () => {
+        for (const [tag, ids] of tagged) addTag.run(tag, JSON.stringify(ids));
+        tagged = new Map();
+        pending = 0;
+      };
+      for (const row of rows) {
+        let id: number;
+        if (row.exists) {
+          // `key` is the id the study knows; a participant keyed by e-mail takes the file's id.
+          let updated: { id: number } | undefined;
+          try {
+            updated = update.get(row.rekey ? row.external_id : null, row.email, row.name, row.attributes, at, studyId, row.key) as { id: number } | undefined;
+          } catch (error) {
+            if (isUniqueViolation(error)) throw changedUnderneath(row.external_id);
+            throw error;
+          }
+          if (!updated) throw changedUnderneath(row.key);
+          id = updated.id;
+          counts.updated++;
+        } else {
+          try {
+            id = Number(insert.run(studyId, row.external_id, row.email, row.name, row.attributes, at, at).lastInsertRowid);
+          } catch (error) {
+            if (isUniqueViolation(error)) throw changedUnderneath(row.external_id);
+            throw error;
+          }
+          counts.inserted++;
+        }
+        for (const tag of row.tags) pushTo(tagged, tag, id);
+        if (++pending === TAG_BATCH) writeTags();
+      }
+      writeTags();
+      studies.saveAttributes(studyId, attributes());
+      studies.touch(studyId);
+    })
+    .immediate();
+  return counts;
 }

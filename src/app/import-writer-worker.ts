@@ -1,0 +1,78 @@
+/**
+ * Worker entry for import-writer.ts: writes the rows it is sent in one transaction on its own
+ * connection, commits when told (or rolls back), answers on its port, then sets FINISHED.
+ */
+import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { durableCommitsWithoutCheckpoint, openDatabase } from '../store/db.js';
+import { SqliteStore } from '../store/index.js';
+import { writeEncodedParticipants, type CatalogueEntries, type EncodedParticipant } from '../store/participants.js';
+import { FINISHED, SENT, TAKEN, type RowBatch, type WriterAnswer, type WriterJob, type WriterMessage } from './import-writer.js';
+
+const { database, studyId, state, port } = workerData as WriterJob & { port: MessagePort };
+
+/** Asked to roll back: thrown out of the transaction. */
+class RollBack extends Error {}
+
+/** The next message, waiting for it without an event loop (this thread runs one synchronous transaction). */
+function next(): WriterMessage {
+  for (;;) {
+    const received = receiveMessageOnPort(port);
+    if (received) {
+      Atomics.add(state, TAKEN, 1);
+      Atomics.notify(state, TAKEN);
+      return received.message as WriterMessage;
+    }
+    // Nothing queued: wait until the reading side has sent more than was taken.
+    Atomics.wait(state, SENT, Atomics.load(state, TAKEN), 1000);
+  }
+}
+
+let catalogue: CatalogueEntries | null = null;
+
+function* rows(): Generator<EncodedParticipant> {
+  const row: EncodedParticipant = { external_id: '', email: null, name: null, tags: [], attributes: new Uint8Array(), exists: false, key: '', rekey: false };
+  for (;;) {
+    const message = next();
+    if (message.kind === 'rollback') throw new RollBack();
+    if (message.kind === 'commit') {
+      catalogue = message.attributes;
+      return;
+    }
+    yield* batchRows(message, row);
+  }
+}
+
+function* batchRows(batch: RowBatch, row: EncodedParticipant): Generator<EncodedParticipant> {
+  let blobStart = 0;
+  let tagStart = 0;
+  for (let i = 0; i < batch.externalIds.length; i++) {
+    const key = batch.keys[i]!;
+    row.external_id = batch.externalIds[i]!;
+    row.email = batch.emails[i]!;
+    row.name = batch.names[i]!;
+    row.exists = key !== null;
+    row.key = key ?? row.external_id;
+    row.rekey = batch.rekey[i] === 1;
+    row.attributes = batch.blobs.subarray(blobStart, batch.ends[i]);
+    row.tags = batch.tags.slice(tagStart, batch.tagEnds[i]);
+    blobStart = batch.ends[i]!;
+    tagStart = batch.tagEnds[i]!;
+    yield row;
+  }
+}
+
+let answer: WriterAnswer;
+let store: SqliteStore | null = null;
+try {
+  store = new SqliteStore(openDatabase(database));
+  durableCommitsWithoutCheckpoint(store.db);
+  const counts = writeEncodedParticipants(store.db, store.studies, studyId, rows(), () => catalogue!);
+  answer = { kind: 'committed', ...counts };
+} catch (error) {
+  answer = error instanceof RollBack ? { kind: 'rolled back' } : { kind: 'failed', name: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error) };
+} finally {
+  store?.close();
+}
+port.postMessage(answer!);
+Atomics.store(state, FINISHED, 1);
+Atomics.notify(state, FINISHED);

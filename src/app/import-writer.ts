@@ -1,0 +1,204 @@
+/**
+ * A large import's rows written by a second thread while this one reads and types the next ones:
+ * the two halves of an import (reading, checking, typing and encoding the file; SQLite's inserts,
+ * index and tag writes) take about as long each, so on two cores the import takes about the time
+ * of the longer half instead of their sum. The writer (import-writer-worker.ts) opens its own
+ * connection and writes everything in ONE transaction, as writeParticipants does in the calling
+ * thread: all or nothing, committed only once this thread has read the whole file and asked for
+ * the commit; any failure on either side rolls it back.
+ *
+ * This side stays synchronous (the import runs in a loop on the import worker): rows go out in
+ * batches over a MessageChannel, at most MAX_IN_FLIGHT batches ahead of the writer (memory stays
+ * bounded), and the writer's answer is taken with receiveMessageOnPort once a shared flag says it
+ * has finished.
+ */
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { workerScript } from '../compute/worker-path.js';
+import type { TypedParticipant } from '../ingest/csv.js';
+import { UserError } from '../errors.js';
+import { JsonbObjects } from '../store/jsonb.js';
+import { ChangedUnderneath, type CatalogueEntries } from '../store/participants.js';
+
+/** Rows per message: few messages, and a batch is small next to the writer's page cache. */
+const BATCH_ROWS = 2000;
+/** Batches sent and not yet taken by the writer before this side waits. */
+const MAX_IN_FLIGHT = 4;
+
+/**
+ * The writer's heap: it only holds a few batches and the tags of the last TAG_BATCH rows, and a
+ * small young generation keeps the import within its memory budget (~300 MB at a million rows).
+ */
+const WRITER_LIMITS = { maxYoungGenerationSizeMb: 8 };
+
+/** Shared counters (Int32Array indexes). */
+export const SENT = 0;
+export const TAKEN = 1;
+/** 1 once the writer has committed or rolled back and closed its connection (its answer is on the port). */
+export const FINISHED = 2;
+
+/** Rows of one message; strings as arrays (structured clone), the JSONB blobs in one buffer. */
+export interface RowBatch {
+  kind: 'rows';
+  externalIds: string[];
+  emails: (string | null)[];
+  names: (string | null)[];
+  /** The stored id of a participant that exists (null for a new one). */
+  keys: (string | null)[];
+  rekey: Uint8Array;
+  /** Each row's JSONB ends at ends[i] in blobs. */
+  blobs: Uint8Array;
+  ends: Uint32Array;
+  /** Each row's tags end at tagEnds[i] in tags. */
+  tags: string[];
+  tagEnds: Uint32Array;
+}
+
+export type WriterMessage = RowBatch | { kind: 'commit'; attributes: CatalogueEntries } | { kind: 'rollback' };
+export type WriterAnswer = { kind: 'committed'; inserted: number; updated: number } | { kind: 'failed'; name: string; message: string } | { kind: 'rolled back' };
+
+export interface WriterJob {
+  database: string;
+  studyId: number;
+  state: Int32Array;
+}
+
+/** One batch being filled. */
+class BatchBuilder {
+  private rows = 0;
+  private externalIds: string[] = [];
+  private emails: (string | null)[] = [];
+  private names: (string | null)[] = [];
+  private keys: (string | null)[] = [];
+  private rekey = new Uint8Array(BATCH_ROWS);
+  private blobs = new Uint8Array(BATCH_ROWS * 512);
+  private blobEnd = 0;
+  private ends = new Uint32Array(BATCH_ROWS);
+  private tags: string[] = [];
+  private tagEnds = new Uint32Array(BATCH_ROWS);
+
+  /** Adds a row; true when the batch is full. */
+  add(row: TypedParticipant, attributes: Uint8Array): boolean {
+    const i = this.rows++;
+    this.externalIds.push(row.external_id);
+    this.emails.push(row.email);
+    this.names.push(row.name);
+    this.keys.push(row.exists ? row.key : null);
+    this.rekey[i] = row.rekey ? 1 : 0;
+    if (this.blobEnd + attributes.length > this.blobs.length) {
+      const bigger = new Uint8Array(Math.max(this.blobs.length * 2, this.blobEnd + attributes.length));
+      bigger.set(this.blobs.subarray(0, this.blobEnd));
+      this.blobs = bigger;
+    }
+    this.blobs.set(attributes, this.blobEnd);
+    this.blobEnd += attributes.length;
+    this.ends[i] = this.blobEnd;
+    for (const tag of row.tags) this.tags.push(tag);
+    this.tagEnds[i] = this.tags.length;
+    return this.rows === BATCH_ROWS;
+  }
+
+  get empty(): boolean {
+    return this.rows === 0;
+  }
+
+  /** The batch to send (its buffers transferred), and this builder emptied for the next. */
+  take(): RowBatch {
+    const n = this.rows;
+    const batch: RowBatch = {
+      kind: 'rows',
+      externalIds: this.externalIds,
+      emails: this.emails,
+      names: this.names,
+      keys: this.keys,
+      rekey: this.rekey.slice(0, n),
+      blobs: this.blobs.slice(0, this.blobEnd),
+      ends: this.ends.slice(0, n),
+      tags: this.tags,
+      tagEnds: this.tagEnds.slice(0, n),
+    };
+    this.rows = 0;
+    this.blobEnd = 0;
+    this.externalIds = [];
+    this.emails = [];
+    this.names = [];
+    this.keys = [];
+    this.tags = [];
+    return batch;
+  }
+}
+
+/** The writer's failure as the error the calling thread would have thrown itself. */
+function writerError(answer: { name: string; message: string }): Error {
+  if (answer.name === 'ChangedUnderneath') return new ChangedUnderneath(answer.message);
+  if (answer.name === 'UserError') return new UserError(answer.message);
+  return new Error(`import writer: ${answer.message}`);
+}
+
+/**
+ * ParticipantStore.writeParticipants on a second thread over `database` (the caller holds the
+ * turn to write): same rows, same transaction, same result and errors.
+ */
+export function writeParticipantsBeside(
+  database: string,
+  studyId: number,
+  names: readonly string[],
+  rows: Iterable<TypedParticipant>,
+  attributes: () => CatalogueEntries,
+): { inserted: number; updated: number } {
+  const state = new Int32Array(new SharedArrayBuffer(3 * 4));
+  const { port1, port2 } = new MessageChannel();
+  const job: WriterJob = { database, studyId, state };
+  const writer = new Worker(workerScript(import.meta.url, 'import-writer-worker'), { workerData: { ...job, port: port2 }, transferList: [port2], resourceLimits: WRITER_LIMITS });
+  // Nothing on this thread waits for the writer's exit: it has answered (FINISHED) by then.
+  writer.unref();
+  const encoder = new JsonbObjects(names);
+  const batch = new BatchBuilder();
+  const send = (message: WriterMessage) => {
+    const transfer = message.kind === 'rows' ? [message.rekey.buffer, message.blobs.buffer, message.ends.buffer, message.tagEnds.buffer] : [];
+    port1.postMessage(message, transfer as ArrayBuffer[]);
+    Atomics.add(state, SENT, 1);
+    Atomics.notify(state, SENT);
+  };
+  /** The writer's answer, once it has finished. */
+  const answer = (): WriterAnswer => {
+    while (Atomics.load(state, FINISHED) === 0) Atomics.wait(state, FINISHED, 0, 1000);
+    const received = receiveMessageOnPort(port1);
+    port1.close();
+    if (!received) throw new Error('import writer: stopped without answering');
+    return received.message as WriterAnswer;
+  };
+  const throwIfFailed = () => {
+    if (Atomics.load(state, FINISHED) === 0) return;
+    const failed = answer();
+    throw failed.kind === 'failed' ? writerError(failed) : new Error('import writer: stopped before the commit');
+  };
+  let committing = false;
+  try {
+    for (const row of rows) {
+      if (!batch.add(row, encoder.encode(row.values))) continue;
+      send(batch.take());
+      // At most MAX_IN_FLIGHT batches ahead of the writer; a writer that failed stops the reading.
+      for (;;) {
+        throwIfFailed();
+        const taken = Atomics.load(state, TAKEN);
+        if (Atomics.load(state, SENT) - taken < MAX_IN_FLIGHT) break;
+        Atomics.wait(state, TAKEN, taken, 1000);
+      }
+    }
+    if (!batch.empty) send(batch.take());
+    const catalogue = attributes();
+    committing = true;
+    send({ kind: 'commit', attributes: catalogue });
+    const result = answer();
+    if (result.kind === 'failed') throw writerError(result);
+    if (result.kind !== 'committed') throw new Error('import writer: rolled back instead of committing');
+    return { inserted: result.inserted, updated: result.updated };
+  } catch (error) {
+    if (!committing && Atomics.load(state, FINISHED) === 0) {
+      // This side failed (a cancellation, a changed file, rows to be typed again): nothing is kept.
+      send({ kind: 'rollback' });
+      answer();
+    }
+    throw error;
+  }
+}
