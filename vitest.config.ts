@@ -21,9 +21,9 @@ export default defineConfig({
         test: {
           name: 'postgres',
           include: ['test/tools/**/*.test.ts', 'test/app/**/*.test.ts'],
-          // About a SQLite file (its bytes and WAL after an erasure, an import's worker thread): their
+          // About a SQLite file (its bytes and WAL after an erasure, an import's worker and writer threads): their
           // harness opens a file (connect({ dbPath })) in either project, so they run once, here not.
-          exclude: ['test/tools/delete-participant.test.ts', 'test/tools/delete-study.test.ts', 'test/tools/import-long.test.ts'],
+          exclude: ['test/tools/delete-participant.test.ts', 'test/tools/delete-study.test.ts', 'test/tools/import-long.test.ts', 'test/app/import-writer.test.ts'],
           globalSetup: [buildDist, './test/helpers/postgres-server.ts'],
         },
       },
