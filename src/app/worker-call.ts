@@ -8,7 +8,7 @@
  *
  * Both sides are here: `callOnWorker` for the calling thread, `workerSide` for the worker.
  */
-import { parentPort, Worker, workerData } from 'node:worker_threads';
+import { parentPort, Worker, workerData, type ResourceLimits } from 'node:worker_threads';
 import { cancelFlag, raised } from '../compute/cancel-flag.js';
 import { workerScript } from '../compute/worker-path.js';
 import { CancelledError, NotFoundError, UserError } from '../errors.js';
@@ -46,9 +46,10 @@ function errorFrom(worker: string, message: { name: string; message: string }): 
  * goes to options.progress (a reporter that fails, e.g. a client gone, stops the worker as a
  * cancellation does and the call fails with its error); its write turn is taken in `turns` and
  * held until the worker has closed its connection. A `background` worker (a rebuild no call waits
- * for) does not keep the process alive: a server that stops leaves it unsaved.
+ * for) does not keep the process alive: a server that stops leaves it unsaved. `resourceLimits`
+ * bounds the worker's heap.
  */
-export function callOnWorker<Request, Result>(name: string, database: string, request: Request, turns: WriteTurns, options: CallOptions, background = false): Promise<Result> {
+export function callOnWorker<Request, Result>(name: string, database: string, request: Request, turns: WriteTurns, options: CallOptions, background = false, resourceLimits: ResourceLimits = {}): Promise<Result> {
   const cancel = cancelFlag(options.signal);
   const turn = new Int32Array(new SharedArrayBuffer(4));
   const stop = () => {
@@ -58,7 +59,7 @@ export function callOnWorker<Request, Result>(name: string, database: string, re
   };
   const job: WorkerJob<Request> = { database, request, cancel, turn };
   return new Promise<Result>((resolve, reject) => {
-    const worker = new Worker(workerScript(import.meta.url, name), { workerData: job });
+    const worker = new Worker(workerScript(import.meta.url, name), { workerData: job, resourceLimits });
     if (background) worker.unref();
     let releaseTurn: (() => void) | null = null;
     let outcome: { error: Error } | { result: Result } | null = null;
