@@ -43,20 +43,29 @@ function* rows(): Generator<EncodedParticipant> {
 }
 
 function* batchRows(batch: RowBatch, row: EncodedParticipant): Generator<EncodedParticipant> {
+  const { text, lengths } = batch;
+  let at = 0;
+  let l = 0;
+  const cut = (): string | null => {
+    const length = lengths[l++]!;
+    if (length < 0) return null;
+    at += length;
+    return text.slice(at - length, at);
+  };
   let blobStart = 0;
-  let tagStart = 0;
-  for (let i = 0; i < batch.externalIds.length; i++) {
-    const key = batch.keys[i]!;
-    row.external_id = batch.externalIds[i]!;
-    row.email = batch.emails[i]!;
-    row.name = batch.names[i]!;
+  for (let i = 0; i < batch.rows; i++) {
+    row.external_id = cut()!;
+    row.email = cut();
+    row.name = cut();
+    const key = cut();
     row.exists = key !== null;
     row.key = key ?? row.external_id;
+    const tags: string[] = [];
+    for (let t = lengths[l++]!; t > 0; t--) tags.push(cut()!);
+    row.tags = tags;
     row.rekey = batch.rekey[i] === 1;
     row.attributes = batch.blobs.subarray(blobStart, batch.ends[i]);
-    row.tags = batch.tags.slice(tagStart, batch.tagEnds[i]);
     blobStart = batch.ends[i]!;
-    tagStart = batch.tagEnds[i]!;
     yield row;
   }
 }
