@@ -19,17 +19,20 @@ import { UserError } from '../errors.js';
 import { JsonbObjects } from '../store/jsonb.js';
 import { ChangedUnderneath, type CatalogueEntries } from '../store/participants.js';
 
-/** Rows per message: few messages, and a batch is small next to the writer's page cache. */
-const BATCH_ROWS = 2000;
+/** Rows per message, at most: few messages, and a batch is small next to the writer's page cache. */
+const BATCH_ROWS = 1000;
+/** Characters of a message's strings, at most (long names or many tags make smaller batches): the writer's heap is capped. */
+const BATCH_CHARS = 1 << 20;
 /** Batches sent and not yet taken by the writer before this side waits. */
-const MAX_IN_FLIGHT = 4;
+const MAX_IN_FLIGHT = 3;
 
 /**
- * The writer's heap: it only holds a few batches and the tags of the last TAG_BATCH rows; a small
- * young generation keeps the import within its memory budget (~300 MB at a million rows: with
- * V8's default the process peaked at 360 MB, with 8 MB at 303–321 MB, with 4 MB at 284–295 MB).
+ * The writer's heap: it holds at most MAX_IN_FLIGHT batches (BATCH_CHARS each) and the tag ids of
+ * the rows since the last tag write (bounded in writeEncodedParticipants), so a small heap keeps
+ * the import within its memory budget (~300 MB at a million rows: with V8's defaults the process
+ * peaked at 360 MB, with these limits at 285–289 MB; the writer's heap stays ~28 MB).
  */
-const WRITER_LIMITS = { maxYoungGenerationSizeMb: 4 };
+const WRITER_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 32 };
 
 /** Shared counters (Int32Array indexes). */
 export const SENT = 0;
@@ -65,6 +68,7 @@ export interface WriterJob {
 /** One batch being filled. */
 class BatchBuilder {
   private rows = 0;
+  private chars = 0;
   private strings: string[] = [];
   private lengths = new Int32Array(BATCH_ROWS * 8);
   private used = 0;
@@ -82,6 +86,7 @@ class BatchBuilder {
     if (value === null) this.lengths[this.used++] = -1;
     else {
       this.lengths[this.used++] = value.length;
+      this.chars += value.length;
       this.strings.push(value);
     }
   }
@@ -105,7 +110,7 @@ class BatchBuilder {
     this.blobs.set(attributes, this.blobEnd);
     this.blobEnd += attributes.length;
     this.ends[i] = this.blobEnd;
-    return this.rows === BATCH_ROWS;
+    return this.rows === BATCH_ROWS || this.chars >= BATCH_CHARS;
   }
 
   get empty(): boolean {
@@ -124,6 +129,7 @@ class BatchBuilder {
       ends: this.ends.slice(0, this.rows),
     };
     this.rows = 0;
+    this.chars = 0;
     this.used = 0;
     this.blobEnd = 0;
     this.strings = [];

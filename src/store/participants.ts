@@ -27,8 +27,8 @@ function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
-/** Rows between writes of the tags gathered so far. */
-const TAG_BATCH = 5000;
+/** Rows and tags, counted together, between writes of the tags gathered so far. */
+const TAG_BATCH = 12_000;
 
 export interface ParticipantRow {
   id: number;
@@ -259,7 +259,9 @@ export function writeEncodedParticipants(db: Db, studies: StudyStore, studyId: n
           counts.inserted++;
         }
         for (const tag of row.tags) pushTo(tagged, tag, id);
-        if (++pending === TAG_BATCH) writeTags();
+        // Rows and tags: a file with many tags a row writes them more often (their ids are held meanwhile).
+        pending += 1 + row.tags.length;
+        if (pending >= TAG_BATCH) writeTags();
       }
       writeTags();
       studies.saveAttributes(studyId, attributes());

@@ -51,7 +51,7 @@ const expectSameStores = (studyId: number) => {
   expect(beside.studies.attributes(studyId)).toEqual(inThread.studies.attributes(studyId));
 };
 
-/** A CRM export of `n` rows: several batches of the writer (2,000 rows), and tag batches (5,000). */
+/** A CRM export of `n` rows: many of the writer's batches (1,000 rows) and of its tag writes (12,000 rows and tags). */
 function crm(n: number, from = 0): string {
   const lines = ['customer_id,email,name,plan,mrr,active,signup_date,tags'];
   for (let i = from; i < from + n; i++) {
