@@ -7,7 +7,7 @@ import { listOf, UserError, ValidationError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import { normalizeSpeech } from '../store/interviews.js';
 import type { ParticipantRow } from '../store/participants.js';
-import { UNCOUNTED, type StoredQuestion } from '../store/studies.js';
+import { newParticipantChange, UNCOUNTED, type StoredQuestion } from '../store/studies.js';
 
 /** Theme codes are slugs so "Pricing concern" and "pricing_concern" are one theme. */
 export const themeCode = slugify;
@@ -98,6 +98,9 @@ export async function recordInterview(store: Store, input: InterviewRecord) {
       status: input.status,
       interviewedAt,
     });
+    // The new participant counted last: adjusting the kept counts updates the study's row, which every
+    // write updates at its end; taken earlier (before the themes' lock) two replicas' writes deadlocked.
+    if (created) await tx.studies.adjustListFacts(input.studyId, newParticipantChange([...new Set(input.participant?.tags ?? [])]));
     const answered = await tx.interviews.answeredQuestionIds(participant.id);
     const requiredUnanswered = questions.filter((q) => q.required && !answered.has(q.id)).map((q) => q.key);
     const warnings: string[] = [];

@@ -6,7 +6,7 @@ import type { Db } from './db.js';
 import { attributePath } from './fields-sql.js';
 import { JsonbObjects } from './jsonb.js';
 import { prepared } from './statements.js';
-import { newParticipantChange, now, UNCOUNTED, type StudyStore } from './studies.js';
+import { now, UNCOUNTED, type StudyStore } from './studies.js';
 
 /**
  * Pass 1 decided insert or update from the ids it saw; a participant that appeared (or went)
@@ -108,7 +108,6 @@ export class ParticipantStore {
     const addTag = prepared(this.db, 'INSERT OR IGNORE INTO participant_tags (participant_id, tag) VALUES (?, ?)');
     const tags = [...new Set(participant.tags ?? [])];
     for (const tag of tags) addTag.run(id, tag);
-    this.studies.adjustListFacts(studyId, newParticipantChange(tags));
     const catalogue = new Map(this.studies.attributes(studyId).map((a) => [a.name, a.type]));
     const fresh = Object.entries(attributes)
       .filter(([name]) => !catalogue.has(name))

@@ -11,7 +11,7 @@ import type { AttributeFormat, AttributeType, AttributeValue } from '../../domai
 import type { TypedParticipant } from '../../ingest/csv.js';
 import type { Async } from '../async-view.js';
 import { changedUnderneath, type NewParticipant, type ParticipantRow, type ParticipantStore } from '../participants.js';
-import { newParticipantChange, now, UNCOUNTED } from '../studies.js';
+import { now, UNCOUNTED } from '../studies.js';
 import { clientSql, first, isUniqueViolation, lockStudy, rows, type Sql } from './sql.js';
 import { PgStudyStore } from './studies.js';
 
@@ -88,7 +88,6 @@ export class PgParticipantStore implements Async<ParticipantStore> {
       const tags = [...new Set(participant.tags ?? [])];
       await sql.query('INSERT INTO participant_tags (participant_id, tag) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING', [row.id, tags]);
       const studies = new PgStudyStore(sql);
-      await studies.adjustListFacts(studyId, newParticipantChange(tags));
       const catalogue = new Set((await studies.attributes(studyId)).map((a) => a.name));
       const fresh = Object.entries(attributes)
         .filter(([name]) => !catalogue.has(name))
