@@ -33,7 +33,11 @@ const MAX_DRIVERS_SHOWN = 6;
  * `interviewed`: participants with a completed or partial interview (the themes' base), as the caller counted them.
  * `includePartial`: the population rule (domain/population.ts) the questions, crosstabs and drivers count by.
  */
-export async function reportAnalyses(store: Store, studyId: number, segmentation: number | undefined, interviewed: number, includePartial = false): Promise<ReportAnalyses> {
+export async function reportAnalyses(store: Store, studyId: number, segmentation: number | undefined, interviewed: number, includePartial = false, only?: AnalysesSubset): Promise<ReportAnalyses> {
+  if (only === 'drivers') {
+    const sections = new SectionRecorder();
+    return { tags: [], questions: [], themes: [], crosstabs: [], drivers: await reportDrivers(store, studyId, includePartial, sections), sections: { failures: sections.failures, omitted: sections.omitted } };
+  }
   const sections = new SectionRecorder();
   const questions = await store.studies.questions(studyId);
   const tags = await store.studies.tagCounts(studyId, 50);
@@ -81,8 +85,13 @@ export async function reportAnalyses(store: Store, studyId: number, segmentation
     crosstabs.sort((a, b) => (b.cramers_v ?? 0) - (a.cramers_v ?? 0));
   }
 
-  // Drivers of the scale question that reads most like an outcome.
-  const scales = questions.filter((q) => q.type === 'scale');
+  const drivers = only === 'without drivers' ? null : await reportDrivers(store, studyId, includePartial, sections);
+  return { tags, questions: questionSections, themes, crosstabs: crosstabs.slice(0, MAX_CROSSTABS), drivers, sections: { failures: sections.failures, omitted: sections.omitted } };
+}
+
+/** Drivers of the scale question that reads most like an outcome (null: no scale question, or the analysis failed). */
+async function reportDrivers(store: Store, studyId: number, includePartial: boolean, sections: SectionRecorder): Promise<Report['drivers']> {
+  const scales = (await store.studies.questions(studyId)).filter((q) => q.type === 'scale');
   const outcome = scales.find((q) => OUTCOME.test(q.key) || OUTCOME.test(q.text)) ?? scales[0];
   let drivers: Report['drivers'] = null;
   if (outcome) {
@@ -101,6 +110,16 @@ export async function reportAnalyses(store: Store, studyId: number, segmentation
       };
     }
   }
-  return { tags, questions: questionSections, themes, crosstabs: crosstabs.slice(0, MAX_CROSSTABS), drivers, sections: { failures: sections.failures, omitted: sections.omitted } };
+  return drivers;
 }
 
+/**
+ * The two halves a large report builds on two workers: the drivers (a million-element column per
+ * driver) beside the segmentation part's worker, the rest (SQL aggregates, little memory) on a second.
+ */
+export type AnalysesSubset = 'drivers' | 'without drivers';
+
+/** The analyses of both halves as one build of them all gives them. */
+export function joinAnalyses(rest: ReportAnalyses, drivers: ReportAnalyses): ReportAnalyses {
+  return { ...rest, drivers: drivers.drivers, sections: { failures: [...rest.sections.failures, ...drivers.sections.failures], omitted: [...rest.sections.omitted, ...drivers.sections.omitted] } };
+}

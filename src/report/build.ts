@@ -11,7 +11,7 @@ import type { Logger } from '../log.js';
 import { throwIfCancelled } from '../app/call-options.js';
 import { studyCounts } from '../app/studies.js';
 import type { Store } from '../store/index.js';
-import { reportAnalyses, type ReportAnalyses } from './analyses.js';
+import { joinAnalyses, reportAnalyses, type ReportAnalyses } from './analyses.js';
 import type { Report } from './model.js';
 import { analysesOnWorker, analysesPart, bothInTurnOnWorker, segmentationOnWorker, segmentationPart, type SegmentationPart } from './parallel.js';
 import { segmentationSection } from './segmentation-section.js';
@@ -81,7 +81,21 @@ export async function buildReport(store: Store, studyId: number, segmentationId?
     let segmented: SegmentationPart | null;
     let analysed: ReportAnalyses;
     if (counts.participants >= (options.sequentialFrom ?? SEQUENTIAL_REPORT_FROM)) {
-      [segmented, analysed] = segmentationRequest ? await bothInTurnOnWorker(workerFile, segmentationRequest, analysesRequest, signal, SEGMENTATION_LIMITS) : [null, await analysesOnWorker(workerFile, analysesRequest, signal)];
+      if (segmentationRequest) {
+        // The segmentation part, then the drivers, on one worker; the other analyses (SQL aggregates,
+        // little memory) on a second worker once the segmentation part, the peak, is done.
+        let segmentationBuilt!: () => void;
+        const built = new Promise<void>((resolve) => (segmentationBuilt = resolve));
+        const first = bothInTurnOnWorker(workerFile, segmentationRequest, { ...analysesRequest, only: 'drivers' }, signal, SEGMENTATION_LIMITS, segmentationBuilt);
+        const second = Promise.race([built, first.then(() => undefined)]).then(async () => await analysesOnWorker(workerFile, { ...analysesRequest, only: 'without drivers' }, signal));
+        for (const part of [first, second]) part.catch(() => stop.abort());
+        const [[segmentationResult, drivers], rest] = await Promise.all([first, second]);
+        segmented = segmentationResult;
+        analysed = joinAnalyses(rest, drivers);
+      } else {
+        segmented = null;
+        analysed = await analysesOnWorker(workerFile, analysesRequest, signal);
+      }
     } else {
       const parts = [segmentationRequest ? segmentationOnWorker(workerFile, segmentationRequest, signal) : Promise.resolve(null), analysesOnWorker(workerFile, analysesRequest, signal)] as const;
       for (const part of parts) part.catch(() => stop.abort());

@@ -8,11 +8,11 @@
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { CancelledError } from '../errors.js';
 import { workerScript } from '../compute/worker-path.js';
-import type { ReportAnalyses } from './analyses.js';
+import type { AnalysesSubset, ReportAnalyses } from './analyses.js';
 import type { Omission, Report } from './model.js';
 import type { SectionError } from './sections.js';
 
-export type AnalysesRequest = { part: 'analyses'; studyId: number; segmentationId: number | undefined; interviewed: number; includePartial: boolean };
+export type AnalysesRequest = { part: 'analyses'; studyId: number; segmentationId: number | undefined; interviewed: number; includePartial: boolean; only?: AnalysesSubset };
 export type SegmentationRequest = { part: 'segmentation'; segmentationId: number; revenueAttribute: string | undefined };
 export type ReportPart = AnalysesRequest | SegmentationRequest;
 
@@ -51,11 +51,12 @@ export async function segmentationOnWorker(path: string, part: SegmentationReque
  * reused by the second. On two workers in turn, the first one's freed memory stayed with the
  * process (300 MB at 1,000,000 participants: the C allocator keeps it) under the second one's.
  */
-export async function bothInTurnOnWorker(path: string, segmentation: SegmentationRequest, analyses: AnalysesRequest, signal?: AbortSignal, limits?: ResourceLimits): Promise<[SegmentationPart, ReportAnalyses]> {
-  return await onWorker<[SegmentationPart, ReportAnalyses]>(path, [segmentation, analyses], signal, limits);
+export async function bothInTurnOnWorker(path: string, segmentation: SegmentationRequest, analyses: AnalysesRequest, signal?: AbortSignal, limits?: ResourceLimits, segmentationBuilt?: () => void): Promise<[SegmentationPart, ReportAnalyses]> {
+  return await onWorker<[SegmentationPart, ReportAnalyses]>(path, [segmentation, analyses], signal, limits, segmentationBuilt);
 }
 
-function onWorker<T>(path: string, parts: ReportPart[], signal: AbortSignal | undefined, resourceLimits: ResourceLimits = {}): Promise<T> {
+/** @param firstBuilt called when the first of several parts is built (the worker says so before the next). */
+function onWorker<T>(path: string, parts: ReportPart[], signal: AbortSignal | undefined, resourceLimits: ResourceLimits = {}, firstBuilt?: () => void): Promise<T> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new CancelledError());
     const worker = new Worker(workerScript(import.meta.url, 'report-worker'), { workerData: { path, parts } satisfies WorkerRequest, resourceLimits });
@@ -70,7 +71,13 @@ function onWorker<T>(path: string, parts: ReportPart[], signal: AbortSignal | un
     // The worker runs synchronously: ending it is the way to stop it (it only reads).
     const cancel = () => settle(() => reject(new CancelledError()));
     signal?.addEventListener('abort', cancel, { once: true });
-    worker.once('message', (message: { result: T } | { error: string }) => settle(() => ('result' in message ? resolve(message.result) : reject(new Error(`report ${parts.map((p) => p.part).join(' and ')}: ${message.error}`)))));
+    worker.on('message', (message: { result: T } | { error: string } | { built: number }) => {
+      if ('built' in message) {
+        if (message.built === 0) firstBuilt?.();
+        return;
+      }
+      settle(() => ('result' in message ? resolve(message.result) : reject(new Error(`report ${parts.map((p) => p.part).join(' and ')}: ${message.error}`))));
+    });
     worker.once('error', (error) => settle(() => reject(error)));
     worker.once('exit', (code) => settle(() => reject(new Error(`report ${parts.map((p) => p.part).join(' and ')}: the worker stopped (exit code ${code}) before answering`))));
   });

@@ -12,7 +12,7 @@ import { SectionRecorder } from './sections.js';
 const { path, parts } = workerData as WorkerRequest;
 
 async function build(store: Store, request: ReportPart) {
-  if (request.part === 'analyses') return await reportAnalyses(store, request.studyId, request.segmentationId, request.interviewed, request.includePartial);
+  if (request.part === 'analyses') return await reportAnalyses(store, request.studyId, request.segmentationId, request.interviewed, request.includePartial, request.only);
   const sections = new SectionRecorder();
   const segmentation = await sections.attempt('segments', async () => await segmentationSection(store, request.segmentationId, sections, request.revenueAttribute));
   return { segmentation, sections: { failures: sections.failures, omitted: sections.omitted } } satisfies SegmentationPart;
@@ -34,6 +34,8 @@ try {
   for (const [i, request] of parts.entries()) {
     if (i > 0) collectGarbage();
     results.push(await build(store, request));
+    // Said before the next part: the caller may start work of its own that fits beside that one.
+    if (i < parts.length - 1) parentPort!.postMessage({ built: i });
   }
   parentPort!.postMessage({ result: results });
 } catch (error) {
