@@ -3,6 +3,7 @@
  * connection, commits when told (or rolls back), answers on its port, then sets FINISHED.
  */
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { collectGarbage } from '../compute/collect-garbage.js';
 import { durableCommitsWithoutCheckpoint, openDatabase } from '../store/db.js';
 import { SqliteStore } from '../store/index.js';
 import { writeEncodedParticipants, type CatalogueEntries, type EncodedParticipant } from '../store/participants.js';
@@ -29,9 +30,19 @@ function next(): WriterMessage {
 
 let catalogue: CatalogueEntries | null = null;
 
+/**
+ * A full collection every this many batches (100,000 rows): left to V8's heuristics the writer's
+ * heap fills with the batches it has written before collecting them, which took a million-row
+ * import past its 300 MB budget (303–308 MB; 281–287 MB with this, same loaded minutes). A cap on the
+ * writer's heap did as well, but a cell larger than the cap would end the writer while the reading
+ * side waits for it.
+ */
+const COLLECT_EVERY = 100;
+
 function* rows(): Generator<EncodedParticipant> {
   const row: EncodedParticipant = { external_id: '', email: null, name: null, tags: [], attributes: new Uint8Array(), exists: false, key: '', rekey: false };
-  for (;;) {
+  for (let batches = 1; ; batches++) {
+    if (batches % COLLECT_EVERY === 0) collectGarbage();
     const message = next();
     if (message.kind === 'rollback') throw new RollBack();
     if (message.kind === 'commit') {

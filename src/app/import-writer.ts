@@ -32,7 +32,8 @@ const MAX_IN_FLIGHT = 3;
  * young generation keeps the import nearer its memory budget (~300 MB at a million rows: with V8's
  * defaults the process peaked at 360 MB, with this at 297–307 MB). The old generation is NOT capped,
  * though a 32 MB cap gave 281–293 MB: one cell can be any size, and a writer that ran out of heap
- * would die without answering while the reading thread waits for it, holding the turn to write.
+ * would die without answering while the reading thread waits for it, holding the turn to write. The
+ * writer collects its garbage every 100 batches instead (import-writer-worker.ts COLLECT_EVERY).
  */
 const WRITER_LIMITS = { maxYoungGenerationSizeMb: 4 };
 

@@ -1,7 +1,6 @@
 /** Worker entry for parallel.ts: opens the database read-only and builds parts of a report, one after the other. */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
+import { collectGarbage } from '../compute/collect-garbage.js';
 import { openDatabase } from '../store/db.js';
 import { SqliteStore, sqliteEngine, type Store } from '../store/index.js';
 import { reportAnalyses } from './analyses.js';
@@ -18,20 +17,13 @@ async function build(store: Store, request: ReportPart) {
   return { segmentation, sections: { failures: sections.failures, omitted: sections.omitted } } satisfies SegmentationPart;
 }
 
-/**
- * A full collection between parts: what the first part held (a million members' facts) is freed
- * before the second allocates, so the second reuses this thread's memory instead of adding to it.
- */
-function collectGarbage(): void {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
-}
-
 let store: Store | null = null;
 try {
   store = sqliteEngine(new SqliteStore(openDatabase(path, { readonly: true })));
   const results = [];
   for (const [i, request] of parts.entries()) {
+    // What the first part held (a million members' facts) freed before the next allocates: the
+    // next reuses this thread's memory instead of adding to it.
     if (i > 0) collectGarbage();
     results.push(await build(store, request));
     // Said before the next part: the caller may start work of its own that fits beside that one.
