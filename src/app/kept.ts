@@ -8,7 +8,7 @@
  */
 import type { Store } from '../store/index.js';
 import type { StudyCounts } from '../store/studies.js';
-import { callOnWorker } from './worker-call.js';
+import { callOnWorker, sharedCall } from './worker-call.js';
 
 export async function keepWhenIdle(store: Store, write: (store: Store) => Promise<void>): Promise<void> {
   if (store.writeTurns.busy()) return;
@@ -62,12 +62,7 @@ const counting = new Map<string, Promise<ListCounts | ExportCounts>>();
 async function counted(store: Store, studyId: number, request: CountRequest): Promise<ListCounts | ExportCounts> {
   const connection = store.connection();
   if (connection === null || !(await largeStudy(store, studyId))) return await countHere(store, request);
-  const key = `${connection}\n${JSON.stringify(request)}`;
-  const known = counting.get(key);
-  if (known) return await known;
-  const started = callOnWorker<CountRequest, ListCounts | ExportCounts>('count-worker', connection, request, store.writeTurns, {}).finally(() => counting.delete(key));
-  counting.set(key, started);
-  return await started;
+  return await sharedCall(counting, `${connection}\n${JSON.stringify(request)}`, () => callOnWorker<CountRequest, ListCounts | ExportCounts>('count-worker', connection, request, store.writeTurns, {}));
 }
 
 /** list_studies' counts of a study, counted now (on a worker when the study is large). */

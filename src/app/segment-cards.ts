@@ -19,7 +19,7 @@ import type { SegmentationRow, SegmentRow } from '../store/segmentations.js';
 import type { WriteTurns } from '../store/write-turns.js';
 import { boundFromEnv, keepWhenIdle } from './kept.js';
 import { loadSegmentation, type LoadedSegmentation } from './segmentations.js';
-import { callOnWorker } from './worker-call.js';
+import { callOnWorker, sharedCall } from './worker-call.js';
 
 /** What cards are built from: every member once and each segment's members, both in participant order. */
 export interface CardSources {
@@ -172,9 +172,10 @@ function refreshOnWorker(connection: string, turns: WriteTurns, segmentationId: 
   const key = `${connection}\n${segmentationId}`;
   const known = refreshes.get(key);
   if (known) return known;
-  const run = lastRefresh.then(async () => await callOnWorker<CardsRequest, null>('cards-worker', connection, { segmentationId }, turns, {}, true)).then(() => undefined);
-  const done = run.finally(() => refreshes.delete(key));
-  refreshes.set(key, done);
+  const done = sharedCall(refreshes, key, async () => {
+    await lastRefresh;
+    await callOnWorker<CardsRequest, null>('cards-worker', connection, { segmentationId }, turns, {}, true);
+  });
   lastRefresh = done.catch(() => undefined);
   return done;
 }

@@ -137,3 +137,15 @@ export function workerSide<Request, Result>() {
     },
   };
 }
+
+/**
+ * The call under way for `key` in `pending`, else the one `start` begins, kept there until it
+ * settles: concurrent callers asking the same (a count, a rebuild) share one worker.
+ */
+export function sharedCall<T>(pending: Map<string, Promise<T>>, key: string, start: () => Promise<T>): Promise<T> {
+  const known = pending.get(key);
+  if (known) return known;
+  const started = start().finally(() => pending.delete(key));
+  pending.set(key, started);
+  return started;
+}

@@ -7,6 +7,7 @@ import { crosstab } from '../app/crosstab.js';
 import { driverAnalysis } from '../app/drivers.js';
 import { decimal } from '../domain/format.js';
 import type { Store } from '../store/index.js';
+import type { StoredQuestion } from '../store/studies.js';
 import type { Omission, Report } from './model.js';
 import { questionChart, segmentChart } from './question-charts.js';
 import { SectionRecorder, type SectionError } from './sections.js';
@@ -36,7 +37,7 @@ const MAX_DRIVERS_SHOWN = 6;
 export async function reportAnalyses(store: Store, studyId: number, segmentation: number | undefined, interviewed: number, includePartial = false, only?: AnalysesSubset): Promise<ReportAnalyses> {
   if (only === 'drivers') {
     const sections = new SectionRecorder();
-    return { tags: [], questions: [], themes: [], crosstabs: [], drivers: await reportDrivers(store, studyId, includePartial, sections), sections: { failures: sections.failures, omitted: sections.omitted } };
+    return { tags: [], questions: [], themes: [], crosstabs: [], drivers: await reportDrivers(store, studyId, await store.studies.questions(studyId), includePartial, sections), sections: { failures: sections.failures, omitted: sections.omitted } };
   }
   const sections = new SectionRecorder();
   const questions = await store.studies.questions(studyId);
@@ -85,13 +86,13 @@ export async function reportAnalyses(store: Store, studyId: number, segmentation
     crosstabs.sort((a, b) => (b.cramers_v ?? 0) - (a.cramers_v ?? 0));
   }
 
-  const drivers = only === 'without drivers' ? null : await reportDrivers(store, studyId, includePartial, sections);
+  const drivers = only === 'without drivers' ? null : await reportDrivers(store, studyId, questions, includePartial, sections);
   return { tags, questions: questionSections, themes, crosstabs: crosstabs.slice(0, MAX_CROSSTABS), drivers, sections: { failures: sections.failures, omitted: sections.omitted } };
 }
 
 /** Drivers of the scale question that reads most like an outcome (null: no scale question, or the analysis failed). */
-async function reportDrivers(store: Store, studyId: number, includePartial: boolean, sections: SectionRecorder): Promise<Report['drivers']> {
-  const scales = (await store.studies.questions(studyId)).filter((q) => q.type === 'scale');
+async function reportDrivers(store: Store, studyId: number, questions: StoredQuestion[], includePartial: boolean, sections: SectionRecorder): Promise<Report['drivers']> {
+  const scales = questions.filter((q) => q.type === 'scale');
   const outcome = scales.find((q) => OUTCOME.test(q.key) || OUTCOME.test(q.text)) ?? scales[0];
   let drivers: Report['drivers'] = null;
   if (outcome) {
